@@ -1,0 +1,48 @@
+"""One place to look up landscapes by name, analytic and data-driven."""
+
+from __future__ import annotations
+
+from .data import Dataset
+from .fitting import DataLandscape
+from .landscapes import ANALYTIC, Landscape
+
+DATA_LANDSCAPES = {
+    "linear-mse": "mse",
+    "linear-mae": "mae",
+    "linear-huber": "huber",
+    "logistic-bce": "bce",
+}
+LOSS_TO_LANDSCAPE = {loss: name for name, loss in DATA_LANDSCAPES.items()}
+
+
+def landscape_names() -> list[str]:
+    """Every landscape name, analytic first."""
+    return [*ANALYTIC, *DATA_LANDSCAPES]
+
+
+def is_data_landscape(name: str) -> bool:
+    """True for landscapes built from a dataset."""
+    return name in DATA_LANDSCAPES
+
+
+def default_dataset(name: str) -> Dataset:
+    """The dataset a data landscape uses when none is given."""
+    return Dataset.default_classes() if DATA_LANDSCAPES[name] == "bce" else Dataset.default()
+
+
+def make_landscape(
+    name: str, dataset: Dataset | None = None, delta: float = 1.0
+) -> Landscape | DataLandscape:
+    """The landscape called `name`; data landscapes use `dataset` (or the default one)."""
+    if name in ANALYTIC:
+        if dataset is not None:
+            raise ValueError(f"landscape '{name}' takes no data; data landscapes: "
+                             f"{', '.join(DATA_LANDSCAPES)}")
+        return ANALYTIC[name]
+    if name in DATA_LANDSCAPES:
+        loss = DATA_LANDSCAPES[name]
+        ds = dataset if dataset is not None else default_dataset(name)
+        if loss == "bce" and not ds.has_labels:
+            raise ValueError("logistic-bce needs a 'label' column (0 or 1) in the data")
+        return DataLandscape(ds, loss, delta=delta)
+    raise ValueError(f"unknown landscape '{name}'; allowed: {', '.join(landscape_names())}")

@@ -1,0 +1,297 @@
+"""Datasets of (x, y[, label]) points: growable storage, sufficient statistics and CSV I/O."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+DEFAULT_X = (1.0, 2.0, 3.0, 4.0, 5.0)
+DEFAULT_Y = (2.1, 3.9, 6.1, 8.0, 10.2)
+# A small, not linearly separable classification set for logistic regression.
+DEFAULT_CLASS_X = (0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 5.0)
+DEFAULT_CLASS_LABEL = (0, 0, 0, 1, 0, 1, 0, 1, 1, 1)
+
+
+class DataError(ValueError):
+    """A dataset could not be read; the message names the line and column."""
+
+
+@dataclass(frozen=True)
+class Stats:
+    """Sufficient statistics of a line fit: n, Σx, Σy, Σx², Σxy, Σy²."""
+
+    n: int
+    sx: float
+    sy: float
+    sxx: float
+    sxy: float
+    syy: float
+
+    def least_squares(self) -> tuple[float, float] | None:
+        """The (w, b) minimizing the MSE, or None if it is not unique."""
+        if self.n == 0:
+            return None
+        det = self.n * self.sxx - self.sx * self.sx
+        if self.n < 2 or abs(det) <= 1e-12 * max(1.0, self.n * self.sxx):
+            return None
+        w = (self.n * self.sxy - self.sx * self.sy) / det
+        return w, (self.sy - w * self.sx) / self.n
+
+
+class Dataset:
+    """Points (x, y, label) in growable arrays with running sufficient statistics."""
+
+    def __init__(
+        self,
+        x: Iterable[float] = (),
+        y: Iterable[float] = (),
+        label: Iterable[float] | None = None,
+    ) -> None:
+        xs = np.asarray(list(x) if not isinstance(x, np.ndarray) else x, dtype=np.float64)
+        ys = np.asarray(list(y) if not isinstance(y, np.ndarray) else y, dtype=np.float64)
+        if xs.shape != ys.shape or xs.ndim != 1:
+            raise ValueError("x and y must be 1-D and of equal length")
+        if label is None:
+            ls = np.zeros_like(xs)
+            self.has_labels = False
+        else:
+            ls = np.asarray(
+                list(label) if not isinstance(label, np.ndarray) else label, dtype=np.float64
+            )
+            if ls.shape != xs.shape:
+                raise ValueError("label must have one entry per point")
+            self.has_labels = True
+        _check_finite(xs, ys, ls)
+        cap = max(16, len(xs))
+        self._x = np.empty(cap)
+        self._y = np.empty(cap)
+        self._label = np.empty(cap)
+        self._n = len(xs)
+        self._x[: self._n] = xs
+        self._y[: self._n] = ys
+        self._label[: self._n] = ls
+        self._recompute_stats()
+
+    # --- construction --------------------------------------------------------------------------
+
+    @classmethod
+    def default(cls) -> Dataset:
+        """The articles' line-fit data: x = 1..5, y = 2.1, 3.9, 6.1, 8.0, 10.2."""
+        return cls(DEFAULT_X, DEFAULT_Y)
+
+    @classmethod
+    def default_classes(cls) -> Dataset:
+        """A small two-class set for logistic regression (labels 0/1 in `label`)."""
+        lab = np.array(DEFAULT_CLASS_LABEL, dtype=np.float64)
+        return cls(DEFAULT_CLASS_X, lab, lab)
+
+    @classmethod
+    def generate(
+        cls, n: int, slope: float = 2.0, intercept: float = 0.0, noise: float = 1.0,
+        seed: int = 0, x_range: tuple[float, float] = (0.0, 10.0),
+    ) -> Dataset:
+        """n points on y = slope·x + intercept with Gaussian noise, seeded."""
+        rng = np.random.default_rng(seed)
+        x = rng.uniform(x_range[0], x_range[1], n)
+        y = slope * x + intercept + rng.normal(0.0, noise, n)
+        label = (y > slope * x + intercept).astype(np.float64)
+        return cls(x, y, label)
+
+    def copy(self) -> Dataset:
+        """An independent copy."""
+        return Dataset(self.x.copy(), self.y.copy(), self.label.copy() if self.has_labels else None)
+
+    # --- access ----------------------------------------------------------------------------------
+
+    def __len__(self) -> int:
+        return self._n
+
+    @property
+    def x(self) -> np.ndarray:
+        """x of every point (a view; do not write)."""
+        return self._x[: self._n]
+
+    @property
+    def y(self) -> np.ndarray:
+        """y of every point (a view; do not write)."""
+        return self._y[: self._n]
+
+    @property
+    def label(self) -> np.ndarray:
+        """Class label (0/1) of every point (a view; do not write)."""
+        return self._label[: self._n]
+
+    @property
+    def stats(self) -> Stats:
+        """Running sufficient statistics."""
+        return Stats(self._n, *self._sums)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Dataset):
+            return NotImplemented
+        return (
+            len(self) == len(other)
+            and np.array_equal(self.x, other.x)
+            and np.array_equal(self.y, other.y)
+            and np.array_equal(self.label, other.label)
+        )
+
+    __hash__ = None  # type: ignore[assignment]
+
+    # --- edits (O(1) amortized each) -----------------------------------------------------------
+
+    def add(self, x: float, y: float, label: float = 0.0) -> int:
+        """Append a point; returns its index."""
+        _check_finite(np.array([x]), np.array([y]), np.array([label]))
+        if self._n == len(self._x):
+            self._grow()
+        i = self._n
+        self._x[i], self._y[i], self._label[i] = x, y, label
+        self._n += 1
+        self._accumulate(x, y, +1.0)
+        return i
+
+    def insert(self, index: int, x: float, y: float, label: float = 0.0) -> None:
+        """Insert a point at `index` (used to undo a removal)."""
+        self.add(x, y, label)
+        if index < self._n - 1:
+            for arr in (self._x, self._y, self._label):
+                arr[index + 1 : self._n] = arr[index : self._n - 1].copy()
+            self._x[index], self._y[index], self._label[index] = x, y, label
+
+    def move(self, index: int, x: float, y: float) -> None:
+        """Move point `index` to (x, y)."""
+        _check_finite(np.array([x]), np.array([y]), np.array([0.0]))
+        self._accumulate(self._x[index], self._y[index], -1.0)
+        self._x[index], self._y[index] = x, y
+        self._accumulate(x, y, +1.0)
+
+    def set_label(self, index: int, label: float) -> None:
+        """Set the class of point `index`."""
+        self._label[index] = label
+
+    def remove(self, index: int) -> tuple[float, float, float]:
+        """Remove point `index`; returns (x, y, label) it had."""
+        p = (float(self._x[index]), float(self._y[index]), float(self._label[index]))
+        for arr in (self._x, self._y, self._label):
+            arr[index : self._n - 1] = arr[index + 1 : self._n].copy()
+        self._n -= 1
+        if self._n == 0:
+            self._sums = [0.0] * 5
+        else:
+            self._accumulate(p[0], p[1], -1.0)
+        return p
+
+    def clear(self) -> None:
+        """Remove every point."""
+        self._n = 0
+        self._sums = [0.0] * 5
+
+    def _grow(self) -> None:
+        cap = 2 * len(self._x)
+        for name in ("_x", "_y", "_label"):
+            new = np.empty(cap)
+            new[: self._n] = getattr(self, name)[: self._n]
+            setattr(self, name, new)
+
+    def _recompute_stats(self) -> None:
+        x, y = self.x, self.y
+        self._sums = [
+            float(x.sum()), float(y.sum()), float(x @ x), float(x @ y), float(y @ y),
+        ]
+
+    def _accumulate(self, x: float, y: float, sign: float) -> None:
+        s = self._sums
+        s[0] += sign * x
+        s[1] += sign * y
+        s[2] += sign * x * x
+        s[3] += sign * x * y
+        s[4] += sign * y * y
+
+    # --- CSV -------------------------------------------------------------------------------------
+
+    def to_csv(self) -> str:
+        """CSV text with header x,y (and label when the set has labels)."""
+        out = io.StringIO()
+        w = csv.writer(out, lineterminator="\n")
+        w.writerow(["x", "y", "label"] if self.has_labels else ["x", "y"])
+        for i in range(self._n):
+            row = [repr(float(self._x[i])), repr(float(self._y[i]))]
+            if self.has_labels:
+                row.append(str(int(self._label[i])))
+            w.writerow(row)
+        return out.getvalue()
+
+
+def _check_finite(*arrays: np.ndarray) -> None:
+    for a in arrays:
+        if not np.all(np.isfinite(a)):
+            raise ValueError("points must be finite numbers (no NaN or infinity)")
+
+
+def parse_csv(text: str, require_label: bool = False, source: str = "<data>") -> Dataset:
+    """Parse CSV text with header `x,y[,label]`; errors name the line and column."""
+    rows = list(csv.reader(io.StringIO(text)))
+    while rows and not any(c.strip() for c in rows[0]):
+        rows.pop(0)
+    if not rows:
+        raise DataError(f"{source}: the file is empty; expected a header line 'x,y'")
+    header = [c.strip().lower() for c in rows[0]]
+    for col in ("x", "y") + (("label",) if require_label else ()):
+        if col not in header:
+            raise DataError(
+                f"{source}: line 1: missing column '{col}' (header is {','.join(header)}; "
+                f"expected x,y{',label' if require_label else ''})"
+            )
+    ix, iy = header.index("x"), header.index("y")
+    il = header.index("label") if "label" in header else None
+    xs: list[float] = []
+    ys: list[float] = []
+    ls: list[float] = []
+    for lineno, row in enumerate(rows[1:], start=2):
+        if not any(c.strip() for c in row):
+            continue
+        if len(row) < len(header):
+            raise DataError(
+                f"{source}: line {lineno}: expected {len(header)} columns, found {len(row)}"
+            )
+        xs.append(_number(row[ix], source, lineno, "x"))
+        ys.append(_number(row[iy], source, lineno, "y"))
+        if il is not None:
+            v = _number(row[il], source, lineno, "label")
+            if v not in (0.0, 1.0):
+                raise DataError(f"{source}: line {lineno}, column 'label': must be 0 or 1")
+            ls.append(v)
+    if not xs:
+        raise DataError(f"{source}: no data rows after the header")
+    return Dataset(xs, ys, ls if il is not None else None)
+
+
+def _number(cell: str, source: str, lineno: int, col: str) -> float:
+    try:
+        v = float(cell.strip())
+    except ValueError:
+        raise DataError(
+            f"{source}: line {lineno}, column '{col}': {cell.strip()!r} is not a number"
+        ) from None
+    if not math.isfinite(v):
+        raise DataError(f"{source}: line {lineno}, column '{col}': {cell.strip()} is not finite")
+    return v
+
+
+def load_csv(path: str | Path, require_label: bool = False) -> Dataset:
+    """Read a CSV dataset from a file (see `parse_csv`)."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8-sig")
+    except OSError as e:
+        raise DataError(f"{p}: cannot read: {e.strerror or e}") from None
+    except UnicodeDecodeError:
+        raise DataError(f"{p}: not a text (UTF-8) CSV file") from None
+    return parse_csv(text, require_label=require_label, source=str(p))

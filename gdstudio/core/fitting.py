@@ -1,0 +1,235 @@
+"""Data landscapes: the loss of a line (or logistic) fit over (w, b) for a dataset."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .data import Dataset, Stats
+
+Array = np.ndarray
+
+LOSSES = ("mse", "mae", "huber", "bce")
+LOSS_TITLES = {
+    "mse": "Mean squared error",
+    "mae": "Mean absolute error",
+    "huber": "Huber",
+    "bce": "Logistic (binary cross-entropy)",
+}
+# Elements of (grid points × data points) evaluated at once by the O(N·G) losses.
+_CHUNK_ELEMENTS = 2_000_000
+
+
+class DataLandscape:
+    """L(w, b) of a dataset under a loss; same interface as `Landscape`, plus batch gradients."""
+
+    param_names = ("w", "b")
+    dim = 2
+    log_height = False
+
+    def __init__(
+        self, dataset: Dataset, loss: str = "mse", delta: float = 1.0,
+        start: tuple[float, float] = (0.0, 0.0),
+    ) -> None:
+        if loss not in LOSSES:
+            raise ValueError(f"unknown loss '{loss}'; allowed: {', '.join(LOSSES)}")
+        if loss == "huber" and not delta > 0:
+            raise ValueError("huber delta must be > 0")
+        self.dataset = dataset
+        self.loss = loss
+        self.delta = float(delta)
+        self.name = "logistic-bce" if loss == "bce" else f"linear-{loss}"
+        self.title = f"Line fit, {LOSS_TITLES[loss]}"
+        self.description = (
+            "Logistic regression σ(w·x + b) under binary cross-entropy"
+            if loss == "bce"
+            else f"Line y = w·x + b under {LOSS_TITLES[loss].lower()}"
+        )
+        self.default_start = tuple(float(v) for v in start)
+        self._stats: Stats = dataset.stats
+        # Snapshots: the dataset may be edited later while this landscape is still in use.
+        self._x = dataset.x.copy()
+        self._y = (dataset.label if loss == "bce" else dataset.y).copy()
+        self._minima: tuple[tuple[float, ...], ...] | None = None
+        self.bounds = self._bounds()
+
+    @property
+    def n_samples(self) -> int:
+        """Number of data points."""
+        return self._stats.n
+
+    @property
+    def minima(self) -> tuple[tuple[float, ...], ...]:
+        """The optimum (w*, b*) when it is unique; computed on first use for MAE/Huber/BCE."""
+        if self._minima is None:
+            self._minima = self._find_minima()
+        return self._minima
+
+    @property
+    def minimum_value(self) -> float:
+        """Loss at the optimum (nan when it is not unique or not finite)."""
+        if not self.minima:
+            return float("nan")
+        return float(self.value(np.array(self.minima[0])))
+
+    # --- full-batch value and gradient, vectorized over points (..., 2) -----------------------
+
+    def _check(self, p: Array) -> Array:
+        p = np.asarray(p, dtype=np.float64)
+        if p.shape[-1:] != (2,):
+            raise ValueError(f"{self.name} takes points (w, b), got shape {p.shape}")
+        return p
+
+    def value(self, p: Array) -> Array:
+        """Loss at each (w, b)."""
+        p = self._check(p)
+        if self.n_samples == 0:
+            return np.zeros(p.shape[:-1])
+        if self.loss == "mse":
+            s = self._stats
+            w, b = p[..., 0], p[..., 1]
+            with np.errstate(over="ignore", invalid="ignore"):
+                v = (
+                    w * w * s.sxx + 2 * w * b * s.sx + s.n * b * b
+                    - 2 * w * s.sxy - 2 * b * s.sy + s.syy
+                ) / s.n
+            return np.maximum(v, 0.0)
+        return self._reduce(p, want_grad=False)[0]
+
+    def grad(self, p: Array) -> Array:
+        """Gradient (∂L/∂w, ∂L/∂b) at each point."""
+        p = self._check(p)
+        if self.n_samples == 0:
+            return np.zeros(p.shape)
+        if self.loss == "mse":
+            s = self._stats
+            w, b = p[..., 0], p[..., 1]
+            with np.errstate(over="ignore", invalid="ignore"):
+                gw = 2 * (w * s.sxx + b * s.sx - s.sxy) / s.n
+                gb = 2 * (w * s.sx + s.n * b - s.sy) / s.n
+            return np.stack(np.broadcast_arrays(gw, gb), axis=-1)
+        return self._reduce(p, want_grad=True)[1]
+
+    def value_and_grad(self, p: Array) -> tuple[Array, Array]:
+        """Loss and gradient together."""
+        if self.loss == "mse" or self.n_samples == 0:
+            return self.value(p), self.grad(p)
+        return self._reduce(self._check(p), want_grad=True)
+
+    def batch_grad(self, p: Array, idx: Array) -> Array:
+        """Gradient at one point p (2,) over the samples `idx` only (O(len(idx)))."""
+        x = self._x[idx]
+        t = self._y[idx]
+        with np.errstate(over="ignore", invalid="ignore"):
+            _, g = _pointwise(self.loss, self.delta, p[0] * x + p[1], t)
+            return np.array([np.mean(g * x), np.mean(g)])
+
+    def _reduce(self, p: Array, want_grad: bool) -> tuple[Array, Array]:
+        flat = p.reshape(-1, 2)
+        g_count = max(1, flat.shape[0])
+        chunk = max(1, _CHUNK_ELEMENTS // g_count)
+        n = self.n_samples
+        val = np.zeros(flat.shape[0])
+        gw = np.zeros(flat.shape[0])
+        gb = np.zeros(flat.shape[0])
+        w = flat[:, :1]
+        b = flat[:, 1:]
+        with np.errstate(over="ignore", invalid="ignore"):
+            for lo in range(0, n, chunk):
+                x = self._x[lo : lo + chunk][None, :]
+                t = self._y[lo : lo + chunk][None, :]
+                v, d = _pointwise(self.loss, self.delta, w * x + b, t)
+                val += v.sum(axis=1)
+                if want_grad:
+                    gw += (d * x).sum(axis=1)
+                    gb += d.sum(axis=1)
+        shape = p.shape[:-1]
+        value = (val / n).reshape(shape)
+        grad = np.stack([gw / n, gb / n], axis=-1).reshape(p.shape)
+        return value, grad
+
+    # --- optimum and view bounds ------------------------------------------------------------------
+
+    def _find_minima(self) -> tuple[tuple[float, ...], ...]:
+        ls = self._stats.least_squares()
+        if ls is None:
+            return ()
+        if self.loss == "mse":
+            return (ls,)
+        return _polish(self, np.array(ls if self.loss != "bce" else (0.0, 0.0)))
+
+    def _bounds(self) -> tuple[tuple[float, float], ...]:
+        if self.loss == "bce":
+            centre = self.minima[0] if self.minima else (0.0, 0.0)
+        else:
+            centre = self._stats.least_squares() or (0.0, 0.0)
+        out = []
+        for c, s in zip(centre, self.default_start, strict=True):
+            lo, hi = min(c, s), max(c, s)
+            pad = max(1.5, 0.6 * (hi - lo), 0.5 * abs(c))
+            out.append((lo - pad, hi + pad))
+        return tuple(out)
+
+
+def _pointwise(loss: str, delta: float, z: Array, t: Array) -> tuple[Array, Array]:
+    """Per-sample loss of prediction z against target t, and its derivative in z."""
+    r = z - t
+    if loss == "mse":
+        return r * r, 2.0 * r
+    if loss == "mae":
+        return np.abs(r), np.sign(r)
+    if loss == "huber":
+        a = np.abs(r)
+        inside = a <= delta
+        return (
+            np.where(inside, 0.5 * r * r, delta * (a - 0.5 * delta)),
+            np.where(inside, r, delta * np.sign(r)),
+        )
+    # bce with logits: log(1 + e^z) - t z, derivative σ(z) - t
+    return np.logaddexp(0.0, z) - t * z, _sigmoid(z) - t
+
+
+def _sigmoid(z: Array) -> Array:
+    return 0.5 * (1.0 + np.tanh(0.5 * z))
+
+
+def _weighted_ls(x: Array, y: Array, wt: Array) -> Array | None:
+    """Weighted least-squares line (w, b), or None if singular."""
+    a = np.array([[wt @ (x * x), wt @ x], [wt @ x, wt.sum()]])
+    rhs = np.array([wt @ (x * y), wt @ y])
+    if abs(np.linalg.det(a)) <= 1e-12 * max(1.0, abs(a[0, 0] * a[1, 1])):
+        return None
+    return np.linalg.solve(a, rhs)
+
+
+def _polish(ls: DataLandscape, p: Array) -> tuple[tuple[float, ...], ...]:
+    """The optimum of a convex data loss: IRLS for MAE/Huber, Newton for BCE."""
+    x, t = ls._x, ls._y
+    p = p.astype(np.float64)
+    for _ in range(200):
+        z = p[0] * x + p[1]
+        if ls.loss == "bce":
+            s = _sigmoid(z)
+            g = np.array([(s - t) @ x, (s - t).sum()]) / len(x)
+            h = s * (1 - s)
+            hess = np.array([[h @ (x * x), h @ x], [h @ x, h.sum()]]) / len(x)
+            try:
+                new = p - np.linalg.solve(hess + 1e-12 * np.eye(2), g)
+            except np.linalg.LinAlgError:
+                return ()
+        else:
+            a = np.abs(z - t)
+            floor = 1e-9 * max(1.0, float(np.max(np.abs(t))))
+            wt = 1.0 / np.maximum(a, floor) if ls.loss == "mae" else np.minimum(
+                1.0, ls.delta / np.maximum(a, floor))
+            new = _weighted_ls(x, t, wt)
+            if new is None:
+                return ()
+        if not np.all(np.isfinite(new)) or np.max(np.abs(new)) > 1e6:
+            return ()
+        done = np.max(np.abs(new - p)) <= 1e-12 * (1.0 + np.max(np.abs(p)))
+        p = new
+        if done:
+            break
+    if ls.loss == "bce" and np.all((2 * t - 1) * (p[0] * x + p[1]) > 10.0):
+        return ()  # separable classes: the loss keeps falling as |w| grows
+    return ((float(p[0]), float(p[1])),)

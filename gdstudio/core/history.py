@@ -1,0 +1,85 @@
+"""Bounded trajectory history: old rows are decimated, the first and latest stay exact."""
+
+from __future__ import annotations
+
+import numpy as np
+
+
+class History:
+    """Rows of (step, params..., loss, grad_norm, lr) kept within a fixed capacity.
+
+    Rows are recorded every `stride` steps; when the buffer fills, every other row is
+    dropped and the stride doubles, so memory stays bounded for runs of any length while
+    the whole run stays visible. Row 0 (the start) is never dropped and the latest row is
+    always available exactly.
+    """
+
+    def __init__(self, dim: int, capacity: int = 4096) -> None:
+        if capacity < 4 or capacity % 2:
+            raise ValueError("capacity must be an even number >= 4")
+        self.dim = dim
+        self.capacity = capacity
+        self._cols = 4 + dim  # step, params..., loss, grad_norm, lr
+        self._buf = np.empty((capacity, self._cols))
+        self._len = 0
+        self.stride = 1
+        self._latest: np.ndarray | None = None
+
+    def clear(self) -> None:
+        """Forget every row."""
+        self._len = 0
+        self.stride = 1
+        self._latest = None
+
+    def append(self, step: int, params: np.ndarray, loss: float, grad_norm: float,
+               lr: float) -> None:
+        """Record the state after `step` updates."""
+        row = np.empty(self._cols)
+        row[0] = step
+        row[1 : 1 + self.dim] = params
+        row[1 + self.dim :] = (loss, grad_norm, lr)
+        self._latest = row
+        if step % self.stride:
+            return
+        if self._len == self.capacity:
+            kept = self._buf[: self._len : 2].copy()
+            self._len = len(kept)
+            self._buf[: self._len] = kept
+            self.stride *= 2
+            if step % self.stride:
+                return
+        self._buf[self._len] = row
+        self._len += 1
+
+    def __len__(self) -> int:
+        return len(self.rows())
+
+    def rows(self) -> np.ndarray:
+        """All kept rows plus the latest, as an (n, 4 + dim) array (a copy)."""
+        if self._latest is None:
+            return np.empty((0, self._cols))
+        kept = self._buf[: self._len]
+        if self._len and kept[-1, 0] == self._latest[0]:
+            return kept.copy()
+        return np.vstack([kept, self._latest[None, :]])
+
+    @property
+    def latest(self) -> np.ndarray | None:
+        """The newest row, exact."""
+        return self._latest
+
+    @property
+    def nbytes(self) -> int:
+        """Memory held by the rows."""
+        return self._buf.nbytes
+
+    def columns(self) -> dict[str, np.ndarray]:
+        """The rows split into named columns: step, params (n, d), loss, grad_norm, lr."""
+        r = self.rows()
+        return {
+            "step": r[:, 0].astype(np.int64),
+            "params": r[:, 1 : 1 + self.dim],
+            "loss": r[:, 1 + self.dim],
+            "grad_norm": r[:, 2 + self.dim],
+            "lr": r[:, 3 + self.dim],
+        }

@@ -1,0 +1,94 @@
+"""Scene presets (the lessons): JSON files in resources/scenes, read without Qt."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from ..paths import resource_dir
+
+
+@dataclass(frozen=True)
+class RunSpec:
+    """One racer of a scene: optimizer, hyperparameters, gradient mode."""
+
+    optimizer: str
+    hyper: dict[str, Any] = field(default_factory=dict)
+    label: str = ""
+    batch: str | int = "full"
+    seed: int = 0
+    enabled: bool = True
+
+
+@dataclass(frozen=True)
+class Scene:
+    """A lesson preset: landscape, start, racers, speed, view and caption."""
+
+    id: str
+    title: str
+    order: int
+    landscape: str
+    runs: tuple[RunSpec, ...]
+    start: tuple[float, ...] | None = None
+    speed: float = 60.0
+    max_steps: int = 5000
+    tol: float = 1e-6
+    view: str = "3d"
+    camera: dict[str, float] | None = None
+    data: dict[str, list[float]] | None = None
+    caption: str = ""
+    log_height: bool | None = None
+
+
+def scene_from_dict(d: dict[str, Any]) -> Scene:
+    """Build a Scene from its JSON object (KeyError/TypeError/ValueError if malformed)."""
+    runs = tuple(
+        RunSpec(
+            optimizer=r["optimizer"],
+            hyper=dict(r.get("hyper", {})),
+            label=r.get("label", ""),
+            batch=r.get("batch", "full"),
+            seed=int(r.get("seed", 0)),
+            enabled=bool(r.get("enabled", True)),
+        )
+        for r in d["runs"]
+    )
+    start = d.get("start")
+    return Scene(
+        id=d["id"],
+        title=d["title"],
+        order=int(d.get("order", 99)),
+        landscape=d["landscape"],
+        runs=runs,
+        start=tuple(float(v) for v in start) if start is not None else None,
+        speed=float(d.get("speed", 60.0)),
+        max_steps=int(d.get("max_steps", 5000)),
+        tol=float(d.get("tol", 1e-6)),
+        view=d.get("view", "3d"),
+        camera=d.get("camera"),
+        data=d.get("data"),
+        caption=d.get("caption", ""),
+        log_height=d.get("log_height"),
+    )
+
+
+@cache
+def load_scenes() -> dict[str, Scene]:
+    """Every bundled scene by id, in lesson order."""
+    folder = resource_dir() / "scenes"
+    scenes = [
+        scene_from_dict(json.loads(f.read_text(encoding="utf-8")))
+        for f in folder.iterdir()
+        if f.name.endswith(".json")
+    ]
+    return {s.id: s for s in sorted(scenes, key=lambda s: (s.order, s.id))}
+
+
+def get_scene(scene_id: str) -> Scene:
+    """The scene with this id; ValueError naming the allowed ids otherwise."""
+    scenes = load_scenes()
+    if scene_id not in scenes:
+        raise ValueError(f"unknown scene '{scene_id}'; allowed: {', '.join(scenes)}")
+    return scenes[scene_id]

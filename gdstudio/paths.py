@@ -1,0 +1,17 @@
+"""Where the bundled resources (scenes, icons) are, installed or in a source checkout."""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+from importlib.resources.abc import Traversable
+from pathlib import Path
+
+
+@cache
+def resource_dir() -> Traversable:
+    """The `resources/` folder: the installed `gdstudio.resources` package, else the checkout's."""
+    try:
+        return resources.files("gdstudio.resources")
+    except ModuleNotFoundError:
+        return Path(__file__).resolve().parent.parent / "resources"

@@ -1,0 +1,95 @@
+"""Datasets: edits keep sufficient statistics exact; CSV errors name the line and column."""
+
+import numpy as np
+import pytest
+
+from gdstudio.core.data import DataError, Dataset, load_csv, parse_csv
+
+
+def _exact_stats(ds):
+    x, y = ds.x, ds.y
+    return (len(x), x.sum(), y.sum(), x @ x, x @ y, y @ y)
+
+
+def test_default_dataset_is_the_articles_points():
+    ds = Dataset.default()
+    assert ds.x.tolist() == [1, 2, 3, 4, 5]
+    assert ds.y.tolist() == [2.1, 3.9, 6.1, 8.0, 10.2]
+
+
+def test_edits_keep_running_statistics_equal_to_a_full_recount():
+    ds = Dataset.default()
+    ds.add(6.0, 12.5)
+    ds.move(0, 0.5, 1.0)
+    ds.remove(2)
+    ds.insert(1, -1.0, -2.0)
+    for _ in range(100):  # grows past the initial capacity
+        ds.add(1.5, 2.5)
+    s = ds.stats
+    assert np.allclose((s.n, s.sx, s.sy, s.sxx, s.sxy, s.syy), _exact_stats(ds))
+
+
+def test_insert_restores_a_removed_point_in_place():
+    ds = Dataset.default()
+    before = ds.copy()
+    p = ds.remove(2)
+    ds.insert(2, *p)
+    assert ds == before
+
+
+def test_least_squares_from_statistics_matches_polyfit():
+    ds = Dataset.generate(500, slope=-1.5, intercept=4.0, noise=0.3, seed=3)
+    w, b = ds.stats.least_squares()
+    assert np.allclose((w, b), np.polyfit(ds.x, ds.y, 1))
+
+
+def test_least_squares_is_none_for_a_vertical_or_single_point_set():
+    assert Dataset([1.0], [2.0]).stats.least_squares() is None
+    assert Dataset([2.0, 2.0], [1.0, 3.0]).stats.least_squares() is None
+
+
+def test_generate_is_seeded():
+    assert Dataset.generate(50, seed=7) == Dataset.generate(50, seed=7)
+    assert Dataset.generate(50, seed=7) != Dataset.generate(50, seed=8)
+
+
+def test_csv_round_trip_with_and_without_labels(tmp_path):
+    ds = Dataset.generate(20, seed=1)
+    assert parse_csv(ds.to_csv()) == ds
+    plain = Dataset.default()
+    f = tmp_path / "d.csv"
+    f.write_text(plain.to_csv())
+    assert load_csv(f) == plain
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("", "empty"),
+        ("x,z\n1,2\n", "line 1: missing column 'y'"),
+        ("x,y\n1,2\n3,abc\n", "line 3, column 'y': 'abc' is not a number"),
+        ("x,y\n1,2\nnan,1\n", "line 3, column 'x': nan is not finite"),
+        ("x,y\n1,2\n4,inf\n", "line 3, column 'y': inf is not finite"),
+        ("x,y\n1\n", "line 2: expected 2 columns, found 1"),
+        ("x,y\n", "no data rows"),
+        ("x,y,label\n1,2,3\n", "line 2, column 'label': must be 0 or 1"),
+    ],
+)
+def test_malformed_csv_names_line_and_column(text, message):
+    with pytest.raises(DataError, match=message):
+        parse_csv(text)
+
+
+def test_labels_required_for_classification():
+    with pytest.raises(DataError, match="missing column 'label'"):
+        parse_csv("x,y\n1,2\n", require_label=True)
+
+
+def test_missing_file_is_a_data_error(tmp_path):
+    with pytest.raises(DataError, match="cannot read"):
+        load_csv(tmp_path / "absent.csv")
+
+
+def test_points_must_be_finite():
+    with pytest.raises(ValueError, match="finite"):
+        Dataset.default().add(float("nan"), 1.0)

@@ -1,0 +1,196 @@
+"""Run: true first steps, status (converged / diverged), bounded history, stochastic modes."""
+
+import numpy as np
+import pytest
+
+from gdstudio.core.catalog import make_landscape
+from gdstudio.core.data import Dataset
+from gdstudio.core.history import History
+from gdstudio.core.optimizers import make_optimizer
+from gdstudio.core.race import Race
+from gdstudio.core.run import Run
+from gdstudio.core.schedules import make_schedule
+
+
+def test_first_sgd_step_on_quadratic2d_is_the_true_one():
+    run = Run(make_landscape("quadratic2d"), make_optimizer("sgd", lr=0.1), (8.0, 6.0))
+    rows = []
+    run.step(1, on_row=rows.append)
+    assert rows[0].params.tolist() == pytest.approx([7.0, 4.6])
+    assert rows[0].loss == pytest.approx(47.36)
+    assert rows[0].grad_norm == pytest.approx(np.hypot(8.0, 11.2))
+    assert rows[0].lr == 0.1
+
+
+def test_articles_line_fit_ends_at_the_true_coefficients():
+    run = Run(make_landscape("linear-mse"), make_optimizer("sgd", lr=0.01), (0.0, 0.0))
+    run.step(2000)
+    assert run.params.round(3).tolist() == [2.030, -0.029]
+
+
+def test_converges_and_stops_below_tolerance():
+    run = Run(make_landscape("quadratic2d"), make_optimizer("sgd", lr=0.1), tol=1e-6)
+    taken = run.step(10_000)
+    assert run.status == "converged"
+    assert run.status_step == taken == run.steps
+    assert run.grad_norm < 1e-6
+    assert run.status_text() == f"converged at step {taken}"
+    assert run.step(5) == 0
+
+
+def test_too_large_learning_rate_diverges_without_emitting_nan():
+    run = Run(make_landscape("bowl1d"), make_optimizer("sgd", lr=1.5))
+    rows = []
+    run.step(100_000, on_row=rows.append)
+    assert run.status == "diverged"
+    assert run.status_text().startswith("diverged at step ")
+    cols = run.history.columns()
+    assert all(np.isfinite(v).all() for v in cols.values())
+    assert all(np.isfinite(r.loss) for r in rows)
+    assert run.step(3) == 0
+
+
+def test_non_finite_parameters_end_the_run_at_that_step():
+    run = Run(make_landscape("rosenbrock"), make_optimizer("sgd", lr=10.0), (-1.5, 2.0))
+    run.step(100)
+    assert run.status == "diverged"
+    assert run.status_step <= 10
+    assert np.isfinite(run.params).all()
+
+
+def test_schedule_sets_each_steps_learning_rate():
+    sched = make_schedule("step", step_size=2, gamma=0.5)
+    run = Run(make_landscape("quadratic2d"), make_optimizer("sgd", lr=0.1), schedule=sched,
+              tol=0)
+    rows = []
+    run.step(5, on_row=rows.append)
+    assert [r.lr for r in rows] == pytest.approx([0.1, 0.1, 0.05, 0.05, 0.025])
+
+
+def test_gradient_clipping_limits_the_first_step():
+    run = Run(make_landscape("quadratic2d"), make_optimizer("sgd", lr=1.0), (8.0, 6.0),
+              clip_norm=1.0)
+    run.step(1)
+    assert np.linalg.norm(run.params - np.array([8.0, 6.0])) == pytest.approx(1.0, rel=1e-5)
+
+
+def test_hyperparameter_change_applies_from_the_next_step():
+    run = Run(make_landscape("quadratic2d"), make_optimizer("sgd", lr=0.1), (8.0, 6.0))
+    run.step(1)
+    run.optimizer.set_hyper("lr", 0.0)
+    before = run.params.copy()
+    run.step(1)
+    assert np.array_equal(run.params, before)
+
+
+def test_reset_returns_to_a_new_start_and_clears_history():
+    run = Run(make_landscape("quadratic2d"), make_optimizer("adam", lr=0.1))
+    run.step(50)
+    run.reset((1.0, 1.0))
+    assert run.steps == 0 and run.params.tolist() == [1.0, 1.0]
+    assert len(run.history) == 1 and run.status == "running"
+
+
+def test_wrong_start_dimension_is_refused():
+    with pytest.raises(ValueError, match="2 values"):
+        Run(make_landscape("rosenbrock"), make_optimizer("sgd"), (1.0, 2.0, 3.0))
+
+
+@pytest.mark.parametrize("batch", [1, 8])
+def test_same_seed_gives_identical_stochastic_trajectories(batch):
+    ds = Dataset.generate(100, seed=1)
+    runs = [
+        Run(make_landscape("linear-mse", ds), make_optimizer("sgd", lr=0.001),
+            batch_size=batch, seed=42, tol=0)
+        for _ in range(3)
+    ]
+    runs[2].seed = 43
+    runs[2].reset()
+    for r in runs:
+        r.step(300)
+    a, b, c = (r.history.columns()["params"] for r in runs)
+    assert np.array_equal(a, b)
+    assert not np.array_equal(a, c)
+
+
+def test_stochastic_mode_counts_epochs_and_is_noisier_than_full_batch():
+    ds = Dataset.generate(64, slope=2.0, noise=2.0, seed=0)
+    ls = make_landscape("linear-mse", ds)
+    full = Run(ls, make_optimizer("sgd", lr=0.002), tol=0)
+    sgd = Run(ls, make_optimizer("sgd", lr=0.002), batch_size=1, seed=0, tol=0)
+    mini = Run(ls, make_optimizer("sgd", lr=0.002), batch_size=16, seed=0, tol=0)
+    for r in (full, sgd, mini):
+        r.step(640)
+    assert sgd.epoch == pytest.approx(10.0)
+    assert mini.epoch == pytest.approx(160.0)
+    assert full.epoch is None
+
+    def roughness(run):
+        loss = run.history.columns()["loss"][-300:]
+        return np.mean(np.abs(np.diff(loss)))
+
+    assert roughness(sgd) > roughness(mini) > roughness(full)
+
+
+def test_memory_stays_bounded_over_a_million_steps():
+    run = Run(make_landscape("elongated"), make_optimizer("sgd", lr=1e-4), tol=0,
+              history_capacity=1024)
+    start_bytes = run.history.nbytes
+    run.step(1_000_000)
+    cols = run.history.columns()
+    assert run.history.nbytes == start_bytes
+    assert len(cols["step"]) <= 1025
+    assert cols["step"][0] == 0 and cols["step"][-1] == 1_000_000
+    assert cols["params"][0].tolist() == list(run.start)
+    assert np.array_equal(cols["params"][-1], run.params)
+    assert np.all(np.diff(cols["step"]) > 0)
+
+
+def test_history_decimates_evenly_and_keeps_first_and_latest():
+    h = History(1, capacity=8)
+    for s in range(0, 101):
+        h.append(s, np.array([float(s)]), float(s), 0.0, 0.1)
+    steps = h.columns()["step"].tolist()
+    assert steps[0] == 0 and steps[-1] == 100
+    assert len(steps) <= 9
+    gaps = np.diff(steps[:-1])
+    assert len(set(gaps.tolist())) == 1
+
+
+def test_race_steps_runs_together_and_reports_each():
+    ls = make_landscape("rosenbrock")
+    runs = [
+        Run(ls, make_optimizer("sgd", lr=1e-3), tol=1e-4),
+        Run(ls, make_optimizer("adam", lr=0.05), tol=1e-4),
+    ]
+    race = Race(runs)
+    race.reset((-1.5, 2.0))
+    while runs[1].running:
+        race.step(100)
+    res = {r.name: r for r in race.results()}
+    assert res["Adam"].steps_to_tol is not None
+    assert res["Adam"].final_loss < 1e-6
+    assert res["SGD"].steps_to_tol is None
+    assert res["SGD"].status == "running"
+    assert res["SGD"].steps >= res["Adam"].steps
+    assert race.running
+
+
+def test_race_add_uses_the_shared_start():
+    ls = make_landscape("quadratic2d")
+    race = Race([Run(ls, make_optimizer("sgd"), (1.0, 2.0))])
+    late = Run(ls, make_optimizer("adam"))
+    race.add(late)
+    assert late.start.tolist() == [1.0, 2.0]
+
+
+def test_data_edit_keeps_the_run_going_on_the_new_landscape():
+    ds = Dataset.default()
+    run = Run(make_landscape("linear-mse", ds), make_optimizer("sgd", lr=0.01), tol=1e-3)
+    run.step(5000)
+    assert run.status == "converged"
+    ds.add(6.0, 30.0)
+    run.set_landscape(make_landscape("linear-mse", ds))
+    assert run.status == "running"
+    run.step(10)
+    assert run.steps > run.status_step if run.status_step else True

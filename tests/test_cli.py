@@ -1,0 +1,161 @@
+"""The headless command line: `gdstudio run` and `gdstudio list`, good and bad paths."""
+
+import csv
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+
+from gdstudio.cli import main
+
+
+def run_cli(capsys, *args):
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def run_fails(capsys, *args):
+    with pytest.raises(SystemExit) as e:
+        main(list(args))
+    _, err = capsys.readouterr()
+    return e.value.code, err
+
+
+def test_quadratic2d_table_shows_the_true_first_step(capsys):
+    code, out, _ = run_cli(capsys, "run", "--landscape", "quadratic2d", "--start", "8,6",
+                           "--optimizer", "sgd", "--lr", "0.1", "--steps", "30")
+    assert code == 0
+    lines = out.splitlines()
+    assert lines[0].split() == ["step", "w1", "w2", "loss", "grad_norm", "lr"]
+    assert lines[1].split()[:4] == ["1", "7.0000", "4.6000", "47.3600"]
+    assert lines[30].split()[0] == "30"
+    assert lines[-1].startswith("# running after 30 steps")
+
+
+def test_csv_has_the_header_and_one_row_per_step(capsys):
+    _, out, _ = run_cli(capsys, "run", "--landscape", "rosenbrock", "--optimizer", "adam",
+                        "--lr", "0.01", "--steps", "25", "--format", "csv")
+    rows = list(csv.reader(io.StringIO(out)))
+    assert rows[0] == ["step", "x", "y", "loss", "grad_norm", "lr"]
+    assert [int(r[0]) for r in rows[1:]] == list(range(1, 26))
+    assert float(rows[1][5]) == 0.01
+
+
+def test_json_reports_landscape_params_rows_and_status(capsys):
+    _, out, _ = run_cli(capsys, "run", "--landscape", "quadratic2d", "--optimizer", "adam",
+                        "--steps", "5", "--param", "betas=0.8,0.99", "--param", "amsgrad=true",
+                        "--format", "json")
+    doc = json.loads(out)
+    assert doc["landscape"] == "quadratic2d" and doc["optimizer"] == "adam"
+    assert doc["params"]["betas"] == [0.8, 0.99] and doc["params"]["amsgrad"] is True
+    assert len(doc["rows"]) == 5 and set(doc["rows"][0]) == {
+        "step", "w1", "w2", "loss", "grad_norm", "lr"}
+    assert doc["status"] == "running" and doc["status_step"] is None
+
+
+def test_every_prints_every_kth_row_and_always_the_last(capsys):
+    _, out, _ = run_cli(capsys, "run", "--landscape", "bowl1d", "--optimizer", "sgd",
+                        "--lr", "0.01", "--steps", "23", "--every", "10", "--format", "csv")
+    assert [r.split(",")[0] for r in out.splitlines()[1:]] == ["10", "20", "23"]
+
+
+def test_negative_start_typed_as_a_user_would(capsys):
+    _, out, _ = run_cli(capsys, "run", "--landscape", "rosenbrock", "--start", "-1.5,2",
+                        "--optimizer", "sgd", "--lr", "0.0001", "--steps", "1", "--format", "csv")
+    x = float(out.splitlines()[1].split(",")[1])
+    assert x == pytest.approx(-1.5, abs=0.1)
+
+
+def test_line_fit_from_a_csv_file_with_minibatches(tmp_path, capsys):
+    f = tmp_path / "pts.csv"
+    f.write_text("x,y\n1,2.1\n2,3.9\n3,6.1\n4,8.0\n5,10.2\n")
+    args = ["run", "--landscape", "linear-mse", "--data", str(f), "--loss", "mse",
+            "--optimizer", "sgd", "--lr", "0.01", "--steps", "50", "--batch", "2",
+            "--seed", "3", "--format", "csv"]
+    _, first, _ = run_cli(capsys, *args)
+    _, again, _ = run_cli(capsys, *args)
+    assert first == again and len(first.splitlines()) == 51
+
+
+def test_articles_line_fit_ends_at_2030_minus_0029(capsys):
+    _, out, _ = run_cli(capsys, "run", "--landscape", "linear-mse", "--start", "0,0",
+                        "--optimizer", "sgd", "--lr", "0.01", "--steps", "2000",
+                        "--format", "json")
+    last = json.loads(out)["rows"][-1]
+    assert (round(last["w"], 3), round(last["b"], 3)) == (2.030, -0.029)
+
+
+def test_schedule_and_clip_norm(capsys):
+    _, out, _ = run_cli(capsys, "run", "--landscape", "quadratic2d", "--optimizer", "sgd",
+                        "--lr", "0.1", "--steps", "4", "--schedule", "step",
+                        "--schedule-param", "step_size=2", "--schedule-param", "gamma=0.5",
+                        "--clip-norm", "1", "--format", "csv")
+    assert [float(r.split(",")[-1]) for r in out.splitlines()[1:]] == [0.1, 0.1, 0.05, 0.05]
+
+
+def test_divergence_is_reported_with_its_step(capsys):
+    _, out, _ = run_cli(capsys, "run", "--landscape", "bowl1d", "--optimizer", "sgd",
+                        "--lr", "5", "--steps", "1000", "--format", "json")
+    doc = json.loads(out)
+    assert doc["status"] == "diverged" and doc["status_step"] < 1000
+    assert "NaN" not in out and "Infinity" not in out
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--landscape", "nope"], "--landscape: unknown 'nope'; allowed: bowl1d"),
+        (["--optimizer", "lbfgs"], "--optimizer: unknown 'lbfgs'; allowed: sgd"),
+        (["--param", "foo=1"], "unknown parameter 'foo'"),
+        (["--param", "momentum"], "--param: expected NAME=VALUE"),
+        (["--start", "1,2,3"], "--start: quadratic2d takes 2 finite values"),
+        (["--start", "a,b"], "--start: expected 2 comma-separated numbers"),
+        (["--steps", "0"], "--steps: must be a whole number >= 1"),
+        (["--steps", "-5"], "--steps: must be a whole number >= 1"),
+        (["--lr", "-1"], "lr"),
+        (["--schedule", "cyclic"], "--schedule: unknown 'cyclic'; allowed: constant"),
+        (["--batch", "sgd"], "--batch sgd applies to data landscapes"),
+        (["--loss", "mse"], "--loss applies to data landscapes"),
+        (["--every", "0"], "--every: must be >= 1"),
+        (["--format", "xml"], "invalid choice: 'xml'"),
+    ],
+)
+def test_bad_arguments_get_one_line_and_exit_2(capsys, args, message):
+    base = {"--landscape": "quadratic2d", "--optimizer": "sgd", "--steps": "3"}
+    for k, v in zip(args[::2], args[1::2], strict=True):
+        base[k] = v
+    argv = ["run"] + [x for kv in base.items() for x in kv]
+    code, err = run_fails(capsys, *argv)
+    assert code == 2
+    assert message in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_bad_csv_names_line_and_column(tmp_path, capsys):
+    f = tmp_path / "bad.csv"
+    f.write_text("x,y\n1,2\n2,oops\n")
+    code, err = run_fails(capsys, "run", "--landscape", "linear-mse", "--data", str(f),
+                          "--optimizer", "sgd", "--steps", "3")
+    assert code == 2 and "line 3, column 'y'" in err and len(err.strip().splitlines()) == 1
+
+
+def test_list_names_everything(capsys):
+    code, out, _ = run_cli(capsys, "list")
+    assert code == 0
+    for name in ("rosenbrock", "logistic-bce", "nadam", "warmup-cosine", "momentum_decay"):
+        assert name in out
+
+
+def test_console_script_and_module_entry_point():
+    out = subprocess.run(
+        [sys.executable, "-m", "gdstudio", "run", "--landscape", "bowl1d", "--optimizer",
+         "sgd", "--lr", "0.1", "--steps", "1", "--format", "csv"],
+        capture_output=True, text=True, check=True,
+    ).stdout
+    assert out.splitlines()[1].startswith("1,")
+    bad = subprocess.run([sys.executable, "-m", "gdstudio", "run", "--landscape", "x",
+                          "--optimizer", "sgd", "--steps", "1"], capture_output=True, text=True)
+    assert bad.returncode == 2 and bad.stderr.count("\n") == 1
