@@ -31,9 +31,13 @@ def default_dataset(name: str) -> Dataset:
 
 
 def make_landscape(
-    name: str, dataset: Dataset | None = None, delta: float = 1.0
+    name: str, dataset: Dataset | None = None, delta: float = 1.0,
+    start: tuple[float, ...] | None = None,
 ) -> Landscape | DataLandscape:
-    """The landscape called `name`; data landscapes use `dataset` (or the default one)."""
+    """The landscape called `name`; data landscapes use `dataset` (or the default one).
+
+    For data landscapes `start` becomes the default start, and the view bounds include it.
+    """
     if name in ANALYTIC:
         if dataset is not None:
             raise ValueError(f"landscape '{name}' takes no data; data landscapes: "
@@ -44,5 +48,5 @@ def make_landscape(
         ds = dataset if dataset is not None else default_dataset(name)
         if loss == "bce" and not ds.has_labels:
             raise ValueError("logistic-bce needs a 'label' column (0 or 1) in the data")
-        return DataLandscape(ds, loss, delta=delta)
+        return DataLandscape(ds, loss, delta=delta, start=start or (0.0, 0.0))
     raise ValueError(f"unknown landscape '{name}'; allowed: {', '.join(landscape_names())}")

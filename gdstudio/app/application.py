@@ -1,0 +1,47 @@
+"""Start the Qt application and show the main window."""
+
+from __future__ import annotations
+
+import sys
+
+from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QGuiApplication, QSurfaceFormat
+from PySide6.QtWidgets import QApplication
+
+ORGANIZATION = "gdstudio"
+APPLICATION = "Gradient Descent Studio"
+
+
+def configure_application() -> None:
+    """Identity, OpenGL surface format and HiDPI policy; call before the QApplication exists."""
+    QCoreApplication.setOrganizationName(ORGANIZATION)
+    QCoreApplication.setApplicationName(APPLICATION)
+    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+    fmt = QSurfaceFormat()
+    fmt.setDepthBufferSize(24)
+    fmt.setSamples(4)
+    QSurfaceFormat.setDefaultFormat(fmt)
+
+
+def run_app(scene: str | None = None, session: str | None = None) -> int:
+    """Open the window (on `scene` if given) and run the event loop; returns the exit code."""
+    from ..io.scenes import get_scene
+
+    if scene is not None:
+        try:
+            get_scene(scene)
+        except ValueError as e:
+            sys.stderr.write(f"gdstudio: error: --scene: {e}\n")
+            return 2
+    configure_application()
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    from .main_window import MainWindow
+    from .model import StudioModel
+
+    model = StudioModel()
+    if scene is not None:
+        model.load_scene(scene)
+    window = MainWindow(model)
+    window.show()
+    return app.exec()

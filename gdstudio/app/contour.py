@@ -1,0 +1,310 @@
+"""ContourView: top-down heat map with contour lines and racer paths (or L(w) for one parameter)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import QGraphicsItem, QVBoxLayout, QWidget
+
+from .model import RunConfig, StudioModel
+from .palette import MINIMUM_COLOR
+
+BACKGROUND = "#16181d"
+LABEL_STYLE = {"color": "#d5d8de", "font-size": "11pt"}
+GRID_SIZE = 200
+CURVE_SAMPLES = 400
+N_ISOLINES = 12
+
+
+def _crossed_edges() -> np.ndarray:
+    """For each of the 16 corner codes, which cell edges the isoline crosses."""
+    bit = (np.arange(16)[:, None] >> np.arange(4)) & 1  # columns a, b, d, e
+    a, b, d, e = bit.T
+    # Edges in order bottom (a-b), right (b-d), top (e-d), left (a-e).
+    return np.stack([a != b, b != d, e != d, a != e], axis=-1)
+
+
+_CROSSED = _crossed_edges()
+
+
+def isoline_segments(z: np.ndarray, levels: np.ndarray, xs: np.ndarray,
+                     ys: np.ndarray) -> np.ndarray:
+    """Marching squares over z (rows at ys, columns at xs): segment endpoints, shape (2k, 2)."""
+    levels = np.asarray(levels, dtype=np.float64)
+    above = (z[None, :, :] > levels[:, None, None]).view(np.uint8)
+    # Corner a = (row i, col j) is bit 1, b = (i, j+1) bit 2, d = (i+1, j+1) bit 4, e = (i+1, j) 8.
+    code = (above[:, :-1, :-1] | (above[:, :-1, 1:] << 1) | (above[:, 1:, 1:] << 2)
+            | (above[:, 1:, :-1] << 3)).ravel()
+    cells = np.flatnonzero((code != 0) & (code != 15))
+    if cells.size == 0:
+        return np.empty((0, 2))
+    flags = _CROSSED[code[cells]]
+    n_cell = (z.shape[0] - 1) * (z.shape[1] - 1)
+    lvl, rest = np.divmod(cells, n_cell)
+    r, c = np.divmod(rest, z.shape[1] - 1)
+    level = levels[lvl]
+    za, zb = z[r, c], z[r, c + 1]
+    zd, ze = z[r + 1, c + 1], z[r + 1, c]
+    rf, cf = r.astype(np.float64), c.astype(np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        t = np.stack([(level - za) / (zb - za), (level - zb) / (zd - zb),
+                      (level - ze) / (zd - ze), (level - za) / (ze - za)], axis=-1)
+    pts = np.empty((cells.size, 4, 2))
+    pts[:, 0, 0], pts[:, 0, 1] = cf + t[:, 0], rf
+    pts[:, 1, 0], pts[:, 1, 1] = cf + 1.0, rf + t[:, 1]
+    pts[:, 2, 0], pts[:, 2, 1] = cf + t[:, 2], rf + 1.0
+    pts[:, 3, 0], pts[:, 3, 1] = cf, rf + t[:, 3]
+    count = flags.sum(axis=-1)
+    two = np.flatnonzero(count == 2)
+    first = np.argmax(flags[two], axis=-1)
+    second = 3 - np.argmax(flags[two, ::-1], axis=-1)
+    pieces = [np.stack([pts[two, first], pts[two, second]], axis=1)]
+    # Saddle cells: cut off the two corners on the other side of the centre from corner a.
+    four = np.flatnonzero(count == 4)
+    if four.size:
+        centre_above = 0.25 * (za[four] + zb[four] + zd[four] + ze[four]) > level[four]
+        cut_bd = (za[four] > level[four]) == centre_above
+        pairs = np.where(cut_bd[:, None], [[0, 1, 2, 3]], [[0, 3, 1, 2]])
+        pieces.append(pts[four[:, None], pairs].reshape(-1, 2, 2))
+    seg = np.concatenate(pieces).reshape(-1, 2)
+    dx = (xs[-1] - xs[0]) / (len(xs) - 1)
+    dy = (ys[-1] - ys[0]) / (len(ys) - 1)
+    return np.stack([xs[0] + seg[:, 0] * dx, ys[0] + seg[:, 1] * dy], axis=-1)
+
+
+class ContourView(QWidget):
+    """Heat map, contour lines, minima and racer paths; a click drops a new start."""
+
+    def __init__(self, model: StudioModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.plot = pg.PlotWidget(background=BACKGROUND)
+        self.plot.setMenuEnabled(False)
+        self.plot.hideButtons()
+        self.plot.showGrid(x=False, y=False)
+        self.plot.setToolTip("Click to start every racer from there")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.plot)
+
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image.setColorMap(pg.colormap.get("viridis"))
+        self.isolines = pg.PlotCurveItem(
+            connect="pairs", pen=pg.mkPen(255, 255, 255, 90, width=1), antialias=True
+        )
+        self.curve = pg.PlotCurveItem(pen=pg.mkPen("#c8ccd4", width=2), antialias=True)
+        self.minima = pg.ScatterPlotItem(
+            symbol="star", size=20, brush=pg.mkBrush(MINIMUM_COLOR), pen=pg.mkPen("#0b3d14")
+        )
+        self.start_marker = pg.ScatterPlotItem(
+            symbol="o", size=11, brush=None, pen=pg.mkPen("#ffffff", width=1.5)
+        )
+        for z, item in enumerate(
+            (self.image, self.isolines, self.curve, self.minima, self.start_marker)
+        ):
+            item.setZValue(z - 10)
+            self.plot.addItem(item)
+        self.minima.setZValue(15)  # above the paths, below the balls
+        # The background only changes with the landscape or the zoom: paint it from a cache.
+        self.image.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self.isolines.setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
+        self._racers: list[tuple[RunConfig, pg.PlotDataItem, pg.ScatterPlotItem]] = []
+        self._racers_dim = 0
+        self._surface_dirty = self._racers_dirty = self._paths_stale = True
+
+        self.plot.scene().sigMouseClicked.connect(self._on_mouse_clicked)
+        model.landscapeChanged.connect(self._on_landscape_changed)
+        model.viewChanged.connect(self._on_landscape_changed)
+        model.runsChanged.connect(self._on_runs_changed)
+        model.runsReset.connect(self._on_runs_changed)
+        model.stepped.connect(self._on_stepped)
+        self._refresh()
+
+    # --- public --------------------------------------------------------------------------------
+
+    @property
+    def log_scale(self) -> bool:
+        """True when the heat map shows log1p(L − Lmin) rather than L."""
+        value = self.model.log_height
+        return bool(self.model.landscape.log_height if value is None else value)
+
+    def data_to_scene(self, params: np.ndarray | tuple[float, ...]) -> QPointF:
+        """Scene position of a parameter point (for one parameter: the point (w, L(w)))."""
+        p = np.asarray(params, dtype=np.float64)
+        if self.model.landscape.dim == 1:
+            view = QPointF(float(p[0]), float(self.model.landscape.value(p)))
+        else:
+            view = QPointF(float(p[0]), float(p[1]))
+        return self.plot.getViewBox().mapViewToScene(view)
+
+    def paths(self) -> dict[str, pg.PlotDataItem]:
+        """Each enabled run's path (for one parameter: its visited points), by run title."""
+        return {cfg.title: path for cfg, path, _ in self._racers}
+
+    def heads(self) -> dict[str, pg.ScatterPlotItem]:
+        """Each enabled run's ball at its current position, by run title."""
+        return {cfg.title: head for cfg, _, head in self._racers}
+
+    def extent(self) -> tuple[tuple[float, float], ...]:
+        """The landscape's bounds, widened to hold the start (a scene may start outside them)."""
+        out = []
+        for (lo, hi), s in zip(self.model.landscape.bounds, self.model.start, strict=True):
+            margin = 0.08 * (max(hi, s) - min(lo, s))
+            out.append((min(lo, s - margin), max(hi, s + margin)) if not lo <= s <= hi
+                       else (lo, hi))
+        return tuple(out)
+
+    # --- model observers -------------------------------------------------------------------------
+
+    def _on_landscape_changed(self) -> None:
+        self._surface_dirty = self._paths_stale = True
+        self._refresh()
+
+    def _on_runs_changed(self) -> None:
+        self._racers_dirty = True
+        self._refresh()
+
+    def _on_stepped(self) -> None:
+        self._paths_stale = True
+        self._refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Apply what changed while hidden."""
+        super().showEvent(event)
+        self._refresh()
+
+    def _refresh(self) -> None:
+        """Redraw what is out of date; while hidden, wait for the next show."""
+        if not self.isVisible():
+            return
+        if self._surface_dirty:
+            self._surface_dirty = False
+            self._build_surface()
+        if self._racers_dirty or self._racers_dim != self.model.landscape.dim:
+            self._racers_dirty = False
+            self._build_racers()
+        elif self._paths_stale:
+            self._update_racers()
+        self._paths_stale = False
+
+    # --- drawing -------------------------------------------------------------------------------
+
+    def _build_surface(self) -> None:
+        land = self.model.landscape
+        names = land.param_names
+        self.plot.setLabel("bottom", names[0], **LABEL_STYLE)
+        self.plot.setLabel("left", names[1] if land.dim == 2 else "loss", **LABEL_STYLE)
+        one_d = land.dim == 1
+        self.image.setVisible(not one_d)
+        self.isolines.setVisible(not one_d)
+        self.curve.setVisible(one_d)
+        self.start_marker.setVisible(not one_d)
+        if one_d:
+            self._build_curve()
+        else:
+            self._build_heat_map()
+
+    def _build_heat_map(self) -> None:
+        land = self.model.landscape
+        (x0, x1), (y0, y1) = self.extent()
+        xs, ys = np.linspace(x0, x1, GRID_SIZE), np.linspace(y0, y1, GRID_SIZE)
+        grid = np.empty((GRID_SIZE, GRID_SIZE, 2))
+        grid[..., 0], grid[..., 1] = xs[None, :], ys[:, None]
+        with np.errstate(all="ignore"):
+            z = np.asarray(land.value(grid), dtype=np.float64)
+            finite = np.isfinite(z)
+            top = float(z[finite].max()) if finite.any() else 1.0
+            z = np.where(finite, z, top)
+            minima = np.asarray(land.minima, dtype=np.float64).reshape(-1, 2)
+            low = float(z.min())
+            if len(minima):
+                low = min(low, float(np.min(land.value(minima))))
+            if self.log_scale:
+                z = np.log1p(np.maximum(z - low, 0.0))
+        lo, hi = float(z.min()), float(z.max())
+        hi = hi if hi > lo else lo + 1.0
+        self.image.setImage(z, levels=(lo, hi), autoLevels=False)
+        dx, dy = (x1 - x0) / (GRID_SIZE - 1), (y1 - y0) / (GRID_SIZE - 1)
+        self.image.setRect(QRectF(x0 - dx / 2, y0 - dy / 2, x1 - x0 + dx, y1 - y0 + dy))
+        seg = isoline_segments(z, np.linspace(lo, hi, N_ISOLINES + 2)[1:-1], xs, ys)
+        self.isolines.setData(seg[:, 0], seg[:, 1], connect="pairs")
+        self.minima.setData(pos=minima)
+        vb = self.plot.getViewBox()
+        vb.setAspectLocked(True)
+        vb.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0.02)
+
+    def _build_curve(self) -> None:
+        land = self.model.landscape
+        (x0, x1), = self.extent()
+        w = np.linspace(x0, x1, CURVE_SAMPLES)
+        with np.errstate(all="ignore"):
+            loss = np.asarray(land.value(w[:, None]), dtype=np.float64)
+        keep = np.isfinite(loss)
+        self.curve.setData(w[keep], loss[keep])
+        minima = np.asarray(land.minima, dtype=np.float64).reshape(-1, 1)
+        self.minima.setData(x=minima[:, 0], y=np.atleast_1d(land.value(minima)))
+        vb = self.plot.getViewBox()
+        vb.setAspectLocked(False)
+        y0, y1 = (float(loss[keep].min()), float(loss[keep].max())) if keep.any() else (0, 1)
+        vb.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0.05)
+
+    def _build_racers(self) -> None:
+        for _, path, head in self._racers:
+            self.plot.removeItem(path)
+            self.plot.removeItem(head)
+        self._racers = []
+        self._racers_dim = self.model.landscape.dim
+        one_d = self._racers_dim == 1
+        for _, cfg in self.model.active_runs():
+            if one_d:
+                path = pg.PlotDataItem(
+                    pen=pg.mkPen(cfg.color, width=1), symbol="o", symbolSize=6,
+                    symbolBrush=pg.mkBrush(cfg.color), symbolPen=None, antialias=True,
+                )
+                path.setOpacity(0.6)
+            else:
+                path = pg.PlotDataItem(pen=pg.mkPen(cfg.color, width=2), antialias=True)
+                path.setClipToView(True)
+                path.setDownsampling(auto=True, method="peak")
+            path.setSkipFiniteCheck(True)
+            head = pg.ScatterPlotItem(
+                symbol="o", size=14, brush=pg.mkBrush(cfg.color), pen=pg.mkPen("#ffffff", width=1.5)
+            )
+            path.setZValue(10)
+            head.setZValue(20)
+            self.plot.addItem(path)
+            self.plot.addItem(head)
+            self._racers.append((cfg, path, head))
+        self._update_racers()
+
+    def _update_racers(self) -> None:
+        one_d = self.model.landscape.dim == 1
+        start = self.model.start
+        self.start_marker.setData(pos=start.reshape(-1, 2) if not one_d else np.empty((0, 2)))
+        for cfg, path, head in self._racers:
+            cols = cfg.run.history.columns()
+            params = cols["params"]
+            if one_d:
+                path.setData(params[:, 0], cols["loss"])
+                head.setData(x=[cfg.run.params[0]], y=[cfg.run.loss])
+            else:
+                path.setData(params[:, 0], params[:, 1])
+                head.setData(pos=cfg.run.params.reshape(1, 2))
+
+    # --- input ---------------------------------------------------------------------------------
+
+    def _on_mouse_clicked(self, event: object) -> None:
+        if event.button() != Qt.MouseButton.LeftButton or event.double():
+            return
+        vb = self.plot.getViewBox()
+        pos = event.scenePos()
+        if not vb.sceneBoundingRect().contains(pos):
+            return
+        point = vb.mapSceneToView(pos)
+        if self.model.landscape.dim == 1:
+            self.model.set_start((point.x(),))
+        else:
+            self.model.set_start((point.x(), point.y()))
+        event.accept()

@@ -1,0 +1,343 @@
+"""ControlsPanel: scene, landscape, racers, schedule, clipping and playback settings."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QAction, QColor, QIcon, QPixmap
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMenu,
+    QPushButton,
+    QScrollArea,
+    QSpinBox,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core.catalog import landscape_names, make_landscape
+from ..core.optimizers import OPTIMIZERS
+from ..core.schedules import SCHEDULES
+from ..io.scenes import load_scenes
+from .model import MAX_RUNS, StudioModel
+from .run_editor import RunEditor
+from .widgets import LogSlider, blocked
+
+
+def color_icon(color: str, size: int = 14) -> QIcon:
+    """A filled square of `color`, for list entries and legends."""
+    pm = QPixmap(size, size)
+    pm.fill(QColor(color))
+    return QIcon(pm)
+
+
+class ControlsPanel(QScrollArea):
+    """Every setting of the model, edited in place; the model stays the source of truth."""
+
+    def __init__(self, model: StudioModel, actions: dict[str, QAction],
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.setWidgetResizable(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        body = QWidget()
+        lay = QVBoxLayout(body)
+        lay.addWidget(self._build_scene_box())
+        lay.addWidget(self._build_race_box())
+        lay.addWidget(self._build_schedule_box())
+        lay.addWidget(self._build_playback_box(actions))
+        lay.addStretch(1)
+        self.setWidget(body)
+        self.setMinimumWidth(330)
+        model.sceneChanged.connect(self._on_scene_changed)
+        model.landscapeChanged.connect(self._on_landscape_changed)
+        model.runsChanged.connect(self._on_runs_changed)
+        model.settingsChanged.connect(self._on_settings_changed)
+        model.viewChanged.connect(self._on_view_changed)
+        self.sync_all()
+
+    # --- building --------------------------------------------------------------------------
+
+    def _build_scene_box(self) -> QGroupBox:
+        box = QGroupBox("Lesson and landscape")
+        form = QFormLayout(box)
+        self.scene_combo = QComboBox()
+        self.scene_combo.setObjectName("sceneCombo")
+        self.scene_combo.addItem("(custom)", None)
+        for scene in load_scenes().values():
+            self.scene_combo.addItem(f"{scene.order}. {scene.title}", scene.id)
+        self.scene_combo.setToolTip("Load a lesson: landscape, start, optimizers and speed.")
+        self.scene_combo.activated.connect(self._on_scene_picked)
+        form.addRow("Lesson", self.scene_combo)
+        self.landscape_combo = QComboBox()
+        self.landscape_combo.setObjectName("landscapeCombo")
+        for name in landscape_names():
+            self.landscape_combo.addItem(make_landscape(name).title, name)
+        self.landscape_combo.activated.connect(self._on_landscape_picked)
+        form.addRow("Landscape", self.landscape_combo)
+        self.landscape_info = QLabel()
+        self.landscape_info.setWordWrap(True)
+        self.landscape_info.setStyleSheet("color: palette(mid);")
+        form.addRow(self.landscape_info)
+        self.log_check = QCheckBox("Log-scale the height")
+        self.log_check.setObjectName("logHeightCheck")
+        self.log_check.setToolTip("Draw log(1 + L − Lmin): makes steep landscapes readable.")
+        self.log_check.toggled.connect(self._on_log_toggled)
+        form.addRow(self.log_check)
+        return box
+
+    def _build_race_box(self) -> QGroupBox:
+        box = QGroupBox("Optimizers")
+        lay = QVBoxLayout(box)
+        self.run_list = QListWidget()
+        self.run_list.setObjectName("runList")
+        self.run_list.setMaximumHeight(150)
+        self.run_list.setToolTip("Tick to race an optimizer; select it to edit its settings.")
+        self.run_list.itemChanged.connect(self._on_run_item_changed)
+        self.run_list.currentRowChanged.connect(self._on_run_selected)
+        lay.addWidget(self.run_list)
+        buttons = QHBoxLayout()
+        self.add_button = QToolButton()
+        self.add_button.setObjectName("addRunButton")
+        self.add_button.setText("Add optimizer")
+        self.add_button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        self.add_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.add_button)
+        for name, cls in OPTIMIZERS.items():
+            menu.addAction(cls.title, lambda n=name: self._on_add_run(n))
+        self.add_button.setMenu(menu)
+        self.remove_button = QPushButton("Remove")
+        self.remove_button.setObjectName("removeRunButton")
+        self.remove_button.setToolTip("Take the selected optimizer out of the race.")
+        self.remove_button.clicked.connect(self._on_remove_run)
+        buttons.addWidget(self.add_button)
+        buttons.addWidget(self.remove_button)
+        buttons.addStretch(1)
+        lay.addLayout(buttons)
+        self.editor = RunEditor(self.model)
+        lay.addWidget(self.editor)
+        return box
+
+    def _build_schedule_box(self) -> QGroupBox:
+        box = QGroupBox("Learning-rate schedule and clipping")
+        self.schedule_form = QFormLayout(box)
+        self.schedule_combo = QComboBox()
+        self.schedule_combo.setObjectName("scheduleCombo")
+        for name, cls in SCHEDULES.items():
+            self.schedule_combo.addItem(cls.title, name)
+        self.schedule_combo.activated.connect(self._on_schedule_picked)
+        self.schedule_form.addRow("Schedule", self.schedule_combo)
+        self.schedule_fields = QWidget()
+        self.schedule_fields_form = QFormLayout(self.schedule_fields)
+        self.schedule_fields_form.setContentsMargins(0, 0, 0, 0)
+        self.schedule_form.addRow(self.schedule_fields)
+        self._shown_schedule: str | None = None
+        self.schedule_error = QLabel()
+        self.schedule_error.setStyleSheet("color: #D55E00;")
+        self.schedule_error.setWordWrap(True)
+        self.schedule_error.hide()
+        self.schedule_form.addRow(self.schedule_error)
+        clip_row = QHBoxLayout()
+        self.clip_check = QCheckBox("Clip gradient norm to")
+        self.clip_check.setObjectName("clipCheck")
+        self.clip_spin = QDoubleSpinBox()
+        self.clip_spin.setObjectName("clipSpin")
+        self.clip_spin.setRange(1e-4, 1e6)
+        self.clip_spin.setDecimals(4)
+        self.clip_spin.setValue(1.0)
+        self.clip_spin.setKeyboardTracking(False)
+        self.clip_check.toggled.connect(self._on_clip_changed)
+        self.clip_spin.valueChanged.connect(self._on_clip_changed)
+        self.clip_check.setToolTip("Rescale ∇L to at most this length (clip_grad_norm_).")
+        clip_row.addWidget(self.clip_check)
+        clip_row.addWidget(self.clip_spin)
+        self.schedule_form.addRow(clip_row)
+        return box
+
+    def _build_playback_box(self, actions: dict[str, QAction]) -> QGroupBox:
+        box = QGroupBox("Playback")
+        form = QFormLayout(box)
+        row = QHBoxLayout()
+        for key in ("play", "step", "reset"):
+            b = QToolButton()
+            b.setDefaultAction(actions[key])
+            b.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+            b.setObjectName(f"{key}Button")
+            row.addWidget(b)
+        row.addStretch(1)
+        form.addRow(row)
+        self.speed = LogSlider(1, 5000, self.model.speed, decimals=0, suffix=" /s")
+        self.speed.setObjectName("speedSlider")
+        self.speed.setToolTip("Steps per second while running.")
+        self.speed.valueChanged.connect(lambda v: self.model.set_speed(max(1.0, v)))
+        form.addRow("Speed", self.speed)
+        self.max_steps = QSpinBox()
+        self.max_steps.setObjectName("maxStepsSpin")
+        self.max_steps.setRange(1, 10_000_000)
+        self.max_steps.setKeyboardTracking(False)
+        self.max_steps.setToolTip("Every run stops after this many steps.")
+        self.max_steps.valueChanged.connect(self.model.set_max_steps)
+        form.addRow("Max steps", self.max_steps)
+        self.tol = LogSlider(1e-10, 1.0, self.model.tol, decimals=10)
+        self.tol.setObjectName("tolSlider")
+        self.tol.setToolTip("A run has converged when |∇L| falls below this.")
+        self.tol.valueChanged.connect(lambda v: self.model.set_tol(max(v, 0.0)))
+        form.addRow("Tolerance", self.tol)
+        return box
+
+    # --- model → widgets ------------------------------------------------------------------
+
+    def sync_all(self) -> None:
+        """Show every model value."""
+        self._on_scene_changed()
+        self._on_landscape_changed()
+        self._on_runs_changed()
+        self._on_settings_changed()
+        self._on_view_changed()
+
+    def _on_scene_changed(self, *_: object) -> None:
+        sid = self.model.scene.id if self.model.scene else None
+        with blocked(self.scene_combo):
+            self.scene_combo.setCurrentIndex(max(0, self.scene_combo.findData(sid)))
+
+    def _on_landscape_changed(self) -> None:
+        with blocked(self.landscape_combo):
+            self.landscape_combo.setCurrentIndex(
+                self.landscape_combo.findData(self.model.landscape_name))
+        self.landscape_info.setText(self.model.landscape.description)
+        self.log_check.setEnabled(self.model.landscape.dim == 2)
+
+    def _on_view_changed(self) -> None:
+        log = self.model.log_height
+        with blocked(self.log_check):
+            self.log_check.setChecked(
+                self.model.landscape.log_height if log is None else bool(log))
+
+    def _on_runs_changed(self) -> None:
+        current = self.run_list.currentRow()
+        with blocked(self.run_list):
+            self.run_list.clear()
+            for cfg in self.model.runs:
+                item = QListWidgetItem(color_icon(cfg.color), cfg.title)
+                item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+                item.setCheckState(Qt.CheckState.Checked if cfg.enabled
+                                   else Qt.CheckState.Unchecked)
+                self.run_list.addItem(item)
+            count = len(self.model.runs)
+            row = min(max(current, 0), count - 1) if count else -1
+            self.run_list.setCurrentRow(row)
+        self.editor.set_index(row if row >= 0 else None)
+        self.add_button.setEnabled(count < MAX_RUNS)
+        self.remove_button.setEnabled(count > 0)
+
+    def _on_settings_changed(self) -> None:
+        m = self.model
+        with blocked(self.schedule_combo, self.clip_check, self.clip_spin, self.max_steps):
+            self.schedule_combo.setCurrentIndex(self.schedule_combo.findData(m.schedule_name))
+            self.clip_check.setChecked(m.clip_norm is not None)
+            if m.clip_norm is not None:
+                self.clip_spin.setValue(m.clip_norm)
+            self.clip_spin.setEnabled(m.clip_norm is not None)
+            self.max_steps.setValue(m.max_steps)
+        if abs(self.speed.value() - m.speed) > 0.5:
+            self.speed.set_value(m.speed)
+        if abs(self.tol.value() - m.tol) > 1e-12:
+            self.tol.set_value(m.tol)
+        self._rebuild_schedule_fields()
+
+    def _rebuild_schedule_fields(self) -> None:
+        form = self.schedule_fields_form
+        cls = SCHEDULES[self.model.schedule_name]
+        params = {**cls.defaults, **self.model.schedule_params}
+        if self._shown_schedule == self.model.schedule_name:
+            for r in range(form.rowCount()):
+                spin = form.itemAt(r, QFormLayout.ItemRole.FieldRole).widget()
+                value = params.get(spin.objectName().removeprefix("schedule_"))
+                with blocked(spin):
+                    spin.setValue(float(value) if value is not None else 0.0)
+            return
+        self._shown_schedule = self.model.schedule_name
+        while form.rowCount():
+            row = form.takeRow(0)
+            for item in (row.labelItem, row.fieldItem):
+                if item is not None and item.widget() is not None:
+                    item.widget().deleteLater()
+        for name in (*cls.required, *cls.defaults):
+            value = params.get(name)
+            spin = QDoubleSpinBox()
+            spin.setObjectName(f"schedule_{name}")
+            spin.setDecimals(0 if name in ("step_size", "T_max", "warmup_steps") else 6)
+            spin.setRange(0, 1e9)
+            spin.setKeyboardTracking(False)
+            spin.setValue(float(value) if value is not None else 0.0)
+            spin.valueChanged.connect(self._on_schedule_param_changed)
+            form.addRow(name, spin)
+
+    # --- widgets → model ------------------------------------------------------------------
+
+    def _on_scene_picked(self, _row: int) -> None:
+        sid = self.scene_combo.currentData()
+        if sid is not None:
+            self.model.load_scene(sid)
+
+    def _on_landscape_picked(self, _row: int) -> None:
+        self.model.set_landscape(self.landscape_combo.currentData())
+
+    def _on_log_toggled(self, checked: bool) -> None:
+        self.model.set_log_height(checked)
+
+    def _on_run_item_changed(self, item: QListWidgetItem) -> None:
+        row = self.run_list.row(item)
+        self.model.set_run_enabled(row, item.checkState() == Qt.CheckState.Checked)
+
+    def _on_run_selected(self, row: int) -> None:
+        self.editor.set_index(row if row >= 0 else None)
+
+    def _on_add_run(self, optimizer: str) -> None:
+        self.model.add_run(optimizer)
+        self.run_list.setCurrentRow(len(self.model.runs) - 1)
+
+    def _on_remove_run(self) -> None:
+        row = self.run_list.currentRow()
+        if row >= 0:
+            self.model.remove_run(row)
+
+    def _on_schedule_picked(self, _row: int) -> None:
+        name = self.schedule_combo.currentData()
+        cls = SCHEDULES[name]
+        params: dict[str, Any] = dict(cls.defaults)
+        for req in cls.required:  # sensible starting values for required parameters
+            params[req] = {"step_size": 100, "gamma": 0.99, "T_max": 1000,
+                           "warmup_steps": 100}.get(req, 1.0)
+        self._set_schedule(name, params)
+
+    def _on_schedule_param_changed(self) -> None:
+        params: dict[str, Any] = {}
+        form = self.schedule_fields_form
+        for r in range(form.rowCount()):
+            spin = form.itemAt(r, QFormLayout.ItemRole.FieldRole).widget()
+            name = spin.objectName().removeprefix("schedule_")
+            params[name] = int(spin.value()) if spin.decimals() == 0 else spin.value()
+        self._set_schedule(self.model.schedule_name, params)
+
+    def _set_schedule(self, name: str, params: dict[str, Any]) -> None:
+        try:
+            self.model.set_schedule(name, params)
+        except ValueError as e:
+            self.schedule_error.setText(str(e))
+            self.schedule_error.show()
+            return
+        self.schedule_error.hide()
+
+    def _on_clip_changed(self, *_: object) -> None:
+        self.model.set_clip_norm(self.clip_spin.value() if self.clip_check.isChecked() else None)

@@ -1,0 +1,296 @@
+"""MainWindow: the landscape view in the middle, docks around it, menus and shortcuts."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtWidgets import (
+    QDockWidget,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QStackedWidget,
+    QStyle,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from .. import __version__
+from ..render.view3d import LandscapeView3D
+from .contour import ContourView
+from .controls import ControlsPanel
+from .model import DEFAULT_SCENE, StudioModel
+from .palette import hex_to_rgb
+from .plots import PlotsPanel
+from .readouts import ReadoutsPanel
+from .stepper import Stepper
+
+APP_TITLE = "Gradient Descent Studio"
+LAYOUT_VERSION = 1
+SHORTCUTS = (
+    ("Space", "Run / pause"),
+    ("→", "One step"),
+    ("R", "Reset to the start"),
+    ("T", "Toggle 3D / contour view"),
+    ("Home", "Reset the camera"),
+    ("Ctrl+Q", "Quit"),
+    ("Mouse", "3D: drag rotates, wheel zooms, middle- or Shift-drag pans, click drops a start"),
+)
+
+
+class MainWindow(QMainWindow):
+    """The studio: central landscape view (3D or contour), Controls, Plots and Readouts docks."""
+
+    def __init__(self, model: StudioModel | None = None, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(APP_TITLE)
+        self.model = model if model is not None else StudioModel(self)
+        self.stepper = Stepper(self.model, self)
+        self.actions_by_name: dict[str, QAction] = {}
+        self._build_actions()
+        self._build_central()
+        self._build_docks()
+        self._build_menus()
+        self._default_state = self.saveState(LAYOUT_VERSION)
+        self.statusBar().showMessage(
+            "Ready: press Space to run, click the landscape to drop a start")
+        self._connect_model()
+        if self.model.scene is None and not self.model.runs:
+            self.model.load_scene(DEFAULT_SCENE)
+        else:
+            self._on_landscape_changed()
+            self._on_view_changed()
+            self._on_scene_changed(self.model.scene.id if self.model.scene else "")
+        self.restore_layout()
+
+    # --- construction ----------------------------------------------------------------------
+
+    def _action(self, key: str, text: str, shortcut: str | QKeySequence | None, slot,  # noqa: ANN001
+                tip: str = "", icon: QStyle.StandardPixmap | None = None) -> QAction:
+        a = QAction(text, self)
+        a.setObjectName(f"action_{key}")
+        if shortcut is not None:
+            a.setShortcut(QKeySequence(shortcut))
+        if tip:
+            a.setToolTip(tip)
+            a.setStatusTip(tip)
+        if icon is not None:
+            a.setIcon(self.style().standardIcon(icon))
+        a.triggered.connect(slot)
+        self.addAction(a)
+        self.actions_by_name[key] = a
+        return a
+
+    def _build_actions(self) -> None:
+        sp = QStyle.StandardPixmap
+        self._action("play", "Run", Qt.Key.Key_Space, self.stepper.toggle,
+                     "Run or pause the race (Space)", sp.SP_MediaPlay)
+        self._action("step", "Step", Qt.Key.Key_Right, self.stepper.step_once,
+                     "Take one step (→)", sp.SP_MediaSkipForward)
+        self._action("reset", "Reset", Qt.Key.Key_R, self._on_reset,
+                     "Send every run back to the start (R)", sp.SP_MediaSkipBackward)
+        self._action("toggle_view", "3D / Contour", Qt.Key.Key_T, self._on_toggle_view,
+                     "Switch between the 3D surface and the top-down contour view (T)")
+        self._action("reset_camera", "Reset Camera", Qt.Key.Key_Home, self._on_reset_camera,
+                     "Frame the whole surface again (Home)")
+        self._action("reset_layout", "Reset Layout", None, self.reset_layout,
+                     "Put every dock back where it started")
+        self._action("quit", "Quit", QKeySequence.StandardKey.Quit, self.close,
+                     "Quit Gradient Descent Studio")
+        self._action("about", "About Gradient Descent Studio", None, self._on_about)
+        self._action("shortcuts", "Keyboard Shortcuts", QKeySequence.StandardKey.HelpContents,
+                     self._on_shortcuts)
+        for key in ("play", "step", "reset", "toggle_view", "reset_camera"):
+            self.actions_by_name[key].setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        self.stepper.playingChanged.connect(self._on_playing_changed)
+
+    def _build_central(self) -> None:
+        central = QWidget()
+        lay = QVBoxLayout(central)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        self.caption = QLabel()
+        self.caption.setObjectName("caption")
+        self.caption.setWordWrap(True)
+        self.caption.setMargin(8)
+        self.caption.setStyleSheet("background: palette(alternate-base);")
+        lay.addWidget(self.caption)
+        self.stack = QStackedWidget()
+        self.view3d = LandscapeView3D()
+        self.view3d.setObjectName("view3d")
+        self.view3d.set_auto_coarsen(True)
+        self.view3d.setToolTip("Drag to rotate, wheel to zoom, click to drop a new start")
+        self.contour = ContourView(self.model)
+        self.contour.setObjectName("contourView")
+        self.stack.addWidget(self.view3d)
+        self.stack.addWidget(self.contour)
+        lay.addWidget(self.stack, 1)
+        self.setCentralWidget(central)
+        bar = QToolBar("Run")
+        bar.setObjectName("runToolBar")
+        for key in ("play", "step", "reset", "toggle_view"):
+            bar.addAction(self.actions_by_name[key])
+        self.addToolBar(bar)
+        self.toolbar = bar
+
+    def _dock(self, title: str, name: str, widget: QWidget,
+              area: Qt.DockWidgetArea) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setWidget(widget)
+        self.addDockWidget(area, dock)
+        return dock
+
+    def _build_docks(self) -> None:
+        actions = self.actions_by_name
+        self.controls = ControlsPanel(self.model, actions)
+        self.plots = PlotsPanel(self.model)
+        self.readouts = ReadoutsPanel(self.model)
+        self.controls_dock = self._dock("Controls", "ControlsDock", self.controls,
+                                        Qt.DockWidgetArea.LeftDockWidgetArea)
+        self.plots_dock = self._dock("Plots", "PlotsDock", self.plots,
+                                     Qt.DockWidgetArea.RightDockWidgetArea)
+        self.readouts_dock = self._dock("Readouts", "ReadoutsDock", self.readouts,
+                                        Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.resize(1500, 920)
+        self.resizeDocks([self.controls_dock, self.plots_dock], [350, 400],
+                         Qt.Orientation.Horizontal)
+        self.resizeDocks([self.readouts_dock], [170], Qt.Orientation.Vertical)
+
+    def _build_menus(self) -> None:
+        a = self.actions_by_name
+        bar = self.menuBar()
+        file_menu = bar.addMenu("&File")
+        file_menu.addAction(a["quit"])
+        view = bar.addMenu("&View")
+        for dock in (self.controls_dock, self.plots_dock, self.readouts_dock):
+            view.addAction(dock.toggleViewAction())
+        view.addSeparator()
+        view.addAction(a["toggle_view"])
+        view.addAction(a["reset_camera"])
+        view.addAction(a["reset_layout"])
+        run = bar.addMenu("&Run")
+        for key in ("play", "step", "reset"):
+            run.addAction(a[key])
+        help_menu = bar.addMenu("&Help")
+        help_menu.addAction(a["shortcuts"])
+        help_menu.addAction(a["about"])
+
+    def _connect_model(self) -> None:
+        m = self.model
+        m.landscapeChanged.connect(self._on_landscape_changed)
+        m.viewChanged.connect(self._on_view_changed)
+        m.sceneChanged.connect(self._on_scene_changed)
+        for signal in (m.stepped, m.runsReset, m.runsChanged, m.runChanged):
+            signal.connect(self._on_paths_changed)
+        self.view3d.startPicked.connect(self._on_start_picked)
+
+    # --- model → views ---------------------------------------------------------------------
+
+    def _on_landscape_changed(self) -> None:
+        if self.model.landscape.dim == 2:
+            self.view3d.set_landscape(self.model.landscape)
+            self.view3d.set_log_height(self.model.log_height)
+        self.actions_by_name["toggle_view"].setEnabled(self.model.landscape.dim == 2)
+        self._on_paths_changed()
+
+    def _on_view_changed(self) -> None:
+        three_d = self.model.view_mode == "3d" and self.model.landscape.dim == 2
+        self.stack.setCurrentWidget(self.view3d if three_d else self.contour)
+        if self.model.landscape.dim == 2:
+            self.view3d.set_log_height(self.model.log_height)
+        self.actions_by_name["reset_camera"].setEnabled(three_d)
+
+    def _on_scene_changed(self, _scene_id: str) -> None:
+        scene = self.model.scene
+        self.caption.setText(f"<b>{scene.title}.</b> {scene.caption}" if scene else "")
+        self.caption.setVisible(bool(scene and scene.caption))
+        if scene is not None and scene.camera and self.model.landscape.dim == 2:
+            self.view3d.set_camera_state(scene.camera)
+
+    def _on_paths_changed(self, *_: object) -> None:
+        if self.model.landscape.dim != 2:
+            return
+        paths = []
+        for _i, cfg in self.model.active_runs():
+            cols = cfg.run.history.columns()
+            paths.append((hex_to_rgb(cfg.color), cols["params"], cols["loss"]))
+        self.view3d.set_paths(paths)
+
+    def _on_playing_changed(self, playing: bool) -> None:
+        a = self.actions_by_name["play"]
+        a.setText("Pause" if playing else "Run")
+        a.setIcon(self.style().standardIcon(
+            QStyle.StandardPixmap.SP_MediaPause if playing else QStyle.StandardPixmap.SP_MediaPlay))
+        if not playing:
+            self.statusBar().showMessage(self._race_summary())
+
+    def _race_summary(self) -> str:
+        parts = []
+        for _i, cfg in self.model.active_runs():
+            parts.append(f"{cfg.title}: {cfg.run.status_text()} ({cfg.run.steps} steps)")
+        return " · ".join(parts)
+
+    # --- user actions ----------------------------------------------------------------------
+
+    def _on_start_picked(self, params: np.ndarray) -> None:
+        self.model.set_start(params)
+        coords = ", ".join(f"{n} = {v:.3g}" for n, v in
+                           zip(self.model.landscape.param_names, params, strict=True))
+        self.statusBar().showMessage(f"New start: {coords}")
+
+    def _on_reset(self) -> None:
+        self.stepper.pause()
+        self.model.reset()
+
+    def _on_toggle_view(self) -> None:
+        self.model.set_view_mode("contour" if self.model.view_mode == "3d" else "3d")
+
+    def _on_reset_camera(self) -> None:
+        self.view3d.reset_camera()
+
+    def _on_about(self) -> None:
+        QMessageBox.about(
+            self, "About Gradient Descent Studio",
+            f"<h3>Gradient Descent Studio {__version__}</h3>"
+            "<p>Watch gradient descent work: loss landscapes in 3D, optimizers racing across "
+            "them, loss curves growing live.</p><p>Update rules follow PyTorch's "
+            "<code>torch.optim</code>, computed in float64.</p>")
+
+    def _on_shortcuts(self) -> None:
+        rows = "".join(f"<tr><td><b>{k}</b></td><td>{v}</td></tr>" for k, v in SHORTCUTS)
+        QMessageBox.information(self, "Keyboard Shortcuts", f"<table>{rows}</table>")
+
+    # --- layout persistence -----------------------------------------------------------------
+
+    def restore_layout(self) -> None:
+        """Restore geometry and dock layout saved by an earlier session (same version only)."""
+        s = QSettings()
+        if s.value("window/version", 0, int) != LAYOUT_VERSION:
+            return
+        geometry = s.value("window/geometry")
+        state = s.value("window/state")
+        if isinstance(geometry, QByteArray):
+            self.restoreGeometry(geometry)
+        if isinstance(state, QByteArray):
+            self.restoreState(state, LAYOUT_VERSION)
+
+    def save_layout(self) -> None:
+        """Remember geometry and dock layout."""
+        s = QSettings()
+        s.setValue("window/version", LAYOUT_VERSION)
+        s.setValue("window/geometry", self.saveGeometry())
+        s.setValue("window/state", self.saveState(LAYOUT_VERSION))
+
+    def reset_layout(self) -> None:
+        """Every dock back to its default place, all shown."""
+        self.restoreState(self._default_state, LAYOUT_VERSION)
+        for dock in (self.controls_dock, self.plots_dock, self.readouts_dock):
+            dock.show()
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        self.stepper.pause()
+        self.save_layout()
+        super().closeEvent(event)

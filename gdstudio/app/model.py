@@ -1,0 +1,314 @@
+"""StudioModel: the one source of truth the window's views observe (landscape, data, runs)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+from PySide6.QtCore import QObject, Signal
+
+from ..core.batching import batch_label, parse_batch
+from ..core.catalog import default_dataset, is_data_landscape, make_landscape
+from ..core.data import Dataset
+from ..core.optimizers import OPTIMIZERS, make_optimizer
+from ..core.run import Run
+from ..core.schedules import make_schedule
+from ..io.scenes import Scene, get_scene
+from .palette import run_color
+
+MAX_RUNS = 8
+DEFAULT_SCENE = "surface"
+
+
+@dataclass
+class RunConfig:
+    """What the user set for one racer; `run` is its live trajectory."""
+
+    optimizer: str
+    hyper: dict[str, Any]
+    color: str
+    label: str = ""
+    enabled: bool = True
+    batch: int | None = None
+    seed: int = 0
+    run: Run | None = field(default=None, repr=False)
+
+    @property
+    def title(self) -> str:
+        """Name shown in legends and readouts."""
+        if self.label:
+            return self.label
+        base = OPTIMIZERS[self.optimizer].title
+        return base if self.batch is None else f"{base}, {batch_label(self.batch)}"
+
+
+class StudioModel(QObject):
+    """Landscape, dataset, start, racers and settings; owns the core runs and steps them."""
+
+    landscapeChanged = Signal()
+    dataChanged = Signal()
+    runsChanged = Signal()
+    runChanged = Signal(int)
+    runsReset = Signal()
+    stepped = Signal()
+    settingsChanged = Signal()
+    viewChanged = Signal()
+    sceneChanged = Signal(str)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.scene: Scene | None = None
+        self.landscape_name = "quadratic2d"
+        self.dataset: Dataset = Dataset.default()
+        self.landscape = make_landscape(self.landscape_name)
+        self.start = np.array(self.landscape.default_start, dtype=np.float64)
+        self.runs: list[RunConfig] = []
+        self.schedule_name = "constant"
+        self.schedule_params: dict[str, Any] = {}
+        self.clip_norm: float | None = None
+        self.speed = 60.0
+        self.max_steps = 5000
+        self.tol = 1e-6
+        self.view_mode = "3d"
+        self.log_height: bool | None = None
+        self.restart_on_edit = False
+
+    # --- scenes and landscapes ---------------------------------------------------------------
+
+    def load_scene(self, scene_id: str) -> None:
+        """Replace everything with a lesson preset (ValueError for an unknown id)."""
+        scene = get_scene(scene_id)
+        self.scene = scene
+        self.landscape_name = scene.landscape
+        if scene.data is not None:
+            self.dataset = Dataset(scene.data["x"], scene.data["y"], scene.data.get("label"))
+        elif is_data_landscape(scene.landscape):
+            self.dataset = default_dataset(scene.landscape)
+        self.landscape = self._build_landscape()
+        self.start = np.array(
+            scene.start if scene.start is not None else self.landscape.default_start, float
+        )
+        self.speed, self.max_steps, self.tol = scene.speed, scene.max_steps, scene.tol
+        self.schedule_name, self.schedule_params, self.clip_norm = "constant", {}, None
+        self.view_mode = scene.view if self.landscape.dim == 2 else "contour"
+        self.log_height = scene.log_height
+        self.runs = []
+        for spec in scene.runs:
+            batch = parse_batch(spec.batch)
+            self.runs.append(RunConfig(spec.optimizer, dict(spec.hyper), run_color(len(self.runs)),
+                                       spec.label, spec.enabled, batch, spec.seed))
+        self._rebuild_runs()
+        self.sceneChanged.emit(scene_id)
+        self.landscapeChanged.emit()
+        self.dataChanged.emit()
+        self.runsChanged.emit()
+        self.settingsChanged.emit()
+        self.viewChanged.emit()
+
+    def set_landscape(self, name: str) -> None:
+        """Switch landscape; runs restart from its default start."""
+        if name == self.landscape_name:
+            return
+        self.landscape_name = name
+        if is_data_landscape(name):
+            bce = name == "logistic-bce"
+            if bce != self.dataset.has_labels or len(self.dataset) == 0:
+                self.dataset = default_dataset(name)
+        self.landscape = self._build_landscape()
+        self.start = np.array(self.landscape.default_start, dtype=np.float64)
+        if self.landscape.dim == 1:
+            self.view_mode = "contour"
+        for cfg in self.runs:
+            if not is_data_landscape(name):
+                cfg.batch = None
+        self._rebuild_runs()
+        self.landscapeChanged.emit()
+        self.dataChanged.emit()
+        self.runsChanged.emit()
+        self.viewChanged.emit()
+
+    def _build_landscape(self):  # noqa: ANN202 - Landscape | DataLandscape
+        if is_data_landscape(self.landscape_name):
+            scene = self.scene
+            start = scene.start if scene and scene.landscape == self.landscape_name else None
+            return make_landscape(self.landscape_name, self.dataset, start=start)
+        return make_landscape(self.landscape_name)
+
+    def data_edited(self) -> None:
+        """The dataset changed in place: rebuild the landscape; runs go on (or restart)."""
+        self.landscape = self._build_landscape()
+        for cfg in self.runs:
+            if cfg.run is not None:
+                cfg.run.set_landscape(self.landscape)
+                if self.restart_on_edit:
+                    cfg.run.reset()
+        self.landscapeChanged.emit()
+        self.dataChanged.emit()
+        self.stepped.emit()
+
+    @property
+    def is_data(self) -> bool:
+        """True when the landscape is a fit to the dataset."""
+        return is_data_landscape(self.landscape_name)
+
+    # --- runs ----------------------------------------------------------------------------------
+
+    def _make_run(self, cfg: RunConfig) -> Run:
+        schedule = make_schedule(self.schedule_name, **self.schedule_params)
+        return Run(
+            self.landscape, make_optimizer(cfg.optimizer, **cfg.hyper), self.start,
+            schedule=schedule, clip_norm=self.clip_norm,
+            batch_size=cfg.batch if self.is_data else None, seed=cfg.seed, tol=self.tol,
+            max_steps=self.max_steps, name=cfg.title,
+        )
+
+    def _rebuild_runs(self) -> None:
+        for cfg in self.runs:
+            cfg.run = self._make_run(cfg)
+
+    def add_run(self, optimizer: str = "adam", hyper: dict[str, Any] | None = None) -> int:
+        """Add a racer (at most MAX_RUNS); returns its index."""
+        if len(self.runs) >= MAX_RUNS:
+            raise ValueError(f"a race holds at most {MAX_RUNS} optimizers")
+        used = {c.color for c in self.runs}
+        color = next((run_color(i) for i in range(MAX_RUNS) if run_color(i) not in used),
+                     run_color(len(self.runs)))
+        cfg = RunConfig(optimizer, dict(hyper or {}), color)
+        cfg.run = self._make_run(cfg)
+        self.runs.append(cfg)
+        self.runsChanged.emit()
+        return len(self.runs) - 1
+
+    def remove_run(self, index: int) -> None:
+        """Take racer `index` out."""
+        del self.runs[index]
+        self.runsChanged.emit()
+
+    def set_run_enabled(self, index: int, enabled: bool) -> None:
+        """Show and step racer `index`, or hide and freeze it."""
+        if self.runs[index].enabled != enabled:
+            self.runs[index].enabled = enabled
+            self.runsChanged.emit()
+
+    def set_run_optimizer(self, index: int, optimizer: str) -> None:
+        """Change racer `index` to another optimizer (with that optimizer's defaults)."""
+        cfg = self.runs[index]
+        if cfg.optimizer == optimizer:
+            return
+        lr = cfg.hyper.get("lr")
+        cfg.optimizer, cfg.label = optimizer, ""
+        cfg.hyper = {"lr": lr} if lr is not None else {}
+        cfg.run = self._make_run(cfg)
+        self.runsChanged.emit()
+
+    def set_run_hyper(self, index: int, name: str, value: Any) -> None:
+        """Change one hyperparameter; applies from the next step (ValueError if invalid)."""
+        cfg = self.runs[index]
+        assert cfg.run is not None
+        cfg.run.optimizer.set_hyper(name, value)
+        cfg.hyper[name] = cfg.run.optimizer.hyper[name]
+        self.runChanged.emit(index)
+
+    def set_run_batch(self, index: int, batch: int | None, seed: int | None = None) -> None:
+        """Change the gradient mode of racer `index` (restarts it)."""
+        cfg = self.runs[index]
+        cfg.batch = batch
+        if seed is not None:
+            cfg.seed = seed
+        cfg.run = self._make_run(cfg)
+        self.runsChanged.emit()
+
+    def active_runs(self) -> list[tuple[int, RunConfig]]:
+        """Enabled racers with their indices."""
+        return [(i, c) for i, c in enumerate(self.runs) if c.enabled and c.run is not None]
+
+    # --- settings ------------------------------------------------------------------------------
+
+    def set_schedule(self, name: str, params: dict[str, Any]) -> None:
+        """Set the learning-rate schedule of every run (ValueError if invalid)."""
+        make_schedule(name, **params)  # validate before changing anything
+        self.schedule_name, self.schedule_params = name, dict(params)
+        for cfg in self.runs:
+            if cfg.run is not None:
+                cfg.run.schedule = make_schedule(name, **params)
+        self.settingsChanged.emit()
+
+    def set_clip_norm(self, value: float | None) -> None:
+        """Clip gradients to this global norm (None: no clipping)."""
+        if value is not None and not value > 0:
+            raise ValueError("clip norm must be > 0")
+        self.clip_norm = value
+        for cfg in self.runs:
+            if cfg.run is not None:
+                cfg.run.clip_norm = value
+        self.settingsChanged.emit()
+
+    def set_speed(self, steps_per_second: float) -> None:
+        """Steps per second while playing."""
+        self.speed = float(steps_per_second)
+        self.settingsChanged.emit()
+
+    def set_max_steps(self, n: int) -> None:
+        """Stop every run after n steps."""
+        self.max_steps = int(n)
+        for cfg in self.runs:
+            if cfg.run is not None:
+                cfg.run.max_steps = self.max_steps
+        self.settingsChanged.emit()
+
+    def set_tol(self, tol: float) -> None:
+        """Convergence tolerance on |∇L|."""
+        self.tol = float(tol)
+        for cfg in self.runs:
+            if cfg.run is not None:
+                cfg.run.tol = self.tol
+        self.settingsChanged.emit()
+
+    def set_view_mode(self, mode: str) -> None:
+        """'3d' or 'contour' (1-parameter landscapes are always drawn as a curve)."""
+        if mode not in ("3d", "contour"):
+            raise ValueError("view mode is 3d or contour")
+        if self.landscape.dim == 1:
+            mode = "contour"
+        if mode != self.view_mode:
+            self.view_mode = mode
+            self.viewChanged.emit()
+
+    def set_log_height(self, value: bool | None) -> None:
+        """Log-scale the surface height (None: the landscape's default)."""
+        self.log_height = value
+        self.viewChanged.emit()
+
+    # --- stepping ------------------------------------------------------------------------------
+
+    def set_start(self, start: np.ndarray | tuple[float, ...]) -> None:
+        """Restart every run from a new start."""
+        p = np.asarray(start, dtype=np.float64)
+        if p.shape != (self.landscape.dim,) or not np.all(np.isfinite(p)):
+            raise ValueError("start must be finite and match the landscape's parameters")
+        self.start = p
+        self.reset()
+
+    def reset(self) -> None:
+        """Every run back to the start."""
+        for cfg in self.runs:
+            if cfg.run is not None:
+                cfg.run.reset(self.start)
+        self.runsReset.emit()
+
+    @property
+    def can_step(self) -> bool:
+        """True while an enabled run can still take a step."""
+        return any(
+            c.run.running and c.run.steps < self.max_steps for _, c in self.active_runs()
+        )
+
+    def step(self, n: int = 1) -> int:
+        """Advance every enabled running run by up to n steps; returns the most taken."""
+        taken = 0
+        for _, cfg in self.active_runs():
+            taken = max(taken, cfg.run.step(n))
+        if taken:
+            self.stepped.emit()
+        return taken

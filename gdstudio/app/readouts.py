@@ -1,0 +1,157 @@
+"""ReadoutsPanel: a table of each enabled racer's parameters, loss, |∇L|, steps and status."""
+
+from __future__ import annotations
+
+import math
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QBrush, QColor, QIcon, QPixmap
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHeaderView,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core.run import CONVERGED, DIVERGED
+from .model import RunConfig, StudioModel
+
+STATUS_COLORS = {CONVERGED: "#1E9E4A", DIVERGED: "#D93A3A"}
+MISSING = "—"
+_NUMBER_ALIGN = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+_WIDEST_NUMBER = "-8.888e-88"
+
+
+def format_number(x: float | None) -> str:
+    """Four significant digits, scientific (short exponent) when tiny or huge; '—' if not finite."""
+    if x is None or not math.isfinite(x):
+        return MISSING
+    if x == 0.0:
+        return "0"
+    if 1e-3 <= abs(x) < 1e5:
+        return f"{x:.4g}"
+    mantissa, exponent = f"{x:.3e}".split("e")
+    return f"{mantissa.rstrip('0').rstrip('.')}e{int(exponent)}"
+
+
+def _swatch(color: str, size: int = 12) -> QIcon:
+    """A square of the run's colour."""
+    pixmap = QPixmap(size, size)
+    pixmap.fill(QColor(color))
+    return QIcon(pixmap)
+
+
+class ReadoutsPanel(QWidget):
+    """One table row per enabled run; numbers refresh on every step, rows on run changes."""
+
+    def __init__(self, model: StudioModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self._rows: list[tuple[RunConfig, list[QTableWidgetItem]]] = []
+        self._layout: list[object] = []
+
+        self.table = QTableWidget(0, 0)
+        self.table.setObjectName("readoutsTable")
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        self.table.verticalHeader().setVisible(False)
+        self.table.setAlternatingRowColors(True)
+        self.table.setWordWrap(False)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self.table)
+
+        model.runsChanged.connect(self._on_runs_changed)
+        model.runsReset.connect(self._on_runs_changed)
+        model.landscapeChanged.connect(self._on_runs_changed)
+        model.runChanged.connect(self._on_run_changed)
+        model.stepped.connect(self._on_stepped)
+        self._on_runs_changed()
+
+    def columns(self) -> list[str]:
+        """Header labels, left to right."""
+        names = list(self.model.landscape.param_names)
+        return ["run", *names, "loss", "|∇L|", "steps", "lr", "epoch", "status"]
+
+    def row_texts(self, row: int) -> dict[str, str]:
+        """The shown text of one row, by column header."""
+        items = self._rows[row][1]
+        return {h: item.text() for h, item in zip(self.columns(), items, strict=True)}
+
+    def _values(self, cfg: RunConfig) -> list[str]:
+        run = cfg.run
+        epoch = run.epoch
+        return [
+            cfg.title,
+            *(format_number(float(p)) for p in run.params),
+            format_number(run.loss),
+            format_number(run.grad_norm),
+            str(run.steps),
+            format_number(run.lr),
+            "" if epoch is None else f"{epoch:.2f}",
+            run.status_text(),
+        ]
+
+    def _on_runs_changed(self) -> None:
+        active = [cfg for _, cfg in self.model.active_runs()]
+        layout = [self.model.landscape.param_names, *((c, c.run, c.title, c.color) for c in active)]
+        if layout != self._layout:
+            self._layout = layout
+            self._build_rows(active)
+        self._on_stepped()
+
+    def _build_rows(self, active: list[RunConfig]) -> None:
+        headers = self.columns()
+        self.table.clear()
+        self.table.setColumnCount(len(headers))
+        self.table.setHorizontalHeaderLabels(headers)
+        self.table.setRowCount(len(active))
+        self._rows = []
+        for row, cfg in enumerate(active):
+            items = []
+            for col, text in enumerate(self._values(cfg)):
+                item = QTableWidgetItem(text)
+                if col == 0:
+                    item.setIcon(_swatch(cfg.color))
+                elif col < len(headers) - 1:
+                    item.setTextAlignment(_NUMBER_ALIGN)
+                self.table.setItem(row, col, item)
+                items.append(item)
+            self._rows.append((cfg, items))
+            self._style_status(cfg, items[-1])
+        self._size_columns()
+
+    def _size_columns(self) -> None:
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setStretchLastSection(True)
+        self.table.resizeColumnToContents(0)
+        number = self.table.fontMetrics().horizontalAdvance(_WIDEST_NUMBER) + 12
+        for col in range(1, self.table.columnCount() - 1):
+            self.table.setColumnWidth(col, number)
+        stochastic = any(cfg.run.batch_size is not None for cfg, _ in self._rows)
+        self.table.setColumnHidden(self.table.columnCount() - 2, not stochastic)
+
+    def _on_run_changed(self, _index: int) -> None:
+        self._on_stepped()
+
+    def _on_stepped(self) -> None:
+        for cfg, items in self._rows:
+            for item, text in zip(items, self._values(cfg), strict=True):
+                if item.text() != text:
+                    item.setText(text)
+            self._style_status(cfg, items[-1])
+
+    @staticmethod
+    def _style_status(cfg: RunConfig, item: QTableWidgetItem) -> None:
+        run = cfg.run
+        color = STATUS_COLORS.get(run.status)
+        brush = QBrush(QColor(color)) if color else QBrush()
+        if item.foreground() != brush:
+            item.setForeground(brush)
+        if item.toolTip() != run.status_reason:
+            item.setToolTip(run.status_reason)

@@ -1,0 +1,202 @@
+"""RunEditor: the hyperparameters of one racer, generated from its optimizer's defaults."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QSpinBox,
+    QWidget,
+)
+
+from ..core.optimizers import OPTIMIZERS
+from .model import StudioModel
+from .widgets import LogSlider, blocked
+
+_TOOLTIPS = {
+    "lr": "Learning rate α: the step is −α × (the optimizer's direction).",
+    "momentum": "Momentum factor μ: v ← μ·v + (1 − dampening)·g.",
+    "dampening": "Dampening of the new gradient in the momentum buffer "
+                 "(dampening = μ gives the articles' v = βv + (1−β)∇L).",
+    "nesterov": "Nesterov momentum: step along g + μ·v instead of v.",
+    "weight_decay": "L2 penalty added to the gradient (decoupled in AdamW).",
+    "alpha": "Smoothing constant of the squared-gradient average.",
+    "eps": "Added to the denominator for numerical stability.",
+    "centered": "Normalize by the variance instead of the raw second moment.",
+    "betas": "Decay rates of the first and second moment averages (β1, β2).",
+    "amsgrad": "Use the maximum of past second moments (AMSGrad).",
+    "lr_decay": "Learning-rate decay: lr / (1 + (t − 1)·lr_decay).",
+    "initial_accumulator_value": "Starting value of the sum of squared gradients.",
+    "momentum_decay": "NAdam's momentum schedule ψ.",
+    "decoupled_weight_decay": "Apply weight decay to the weights directly, as AdamW does.",
+}
+
+
+class RunEditor(QWidget):
+    """Optimizer, learning rate, its own hyperparameters and gradient mode of one racer."""
+
+    def __init__(self, model: StudioModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.index: int | None = None
+        self._fields: dict[str, Any] = {}
+        self.form = QFormLayout(self)
+        self.form.setContentsMargins(0, 4, 0, 0)
+        self.optimizer_combo = QComboBox()
+        self.optimizer_combo.setObjectName("optimizerCombo")
+        for name, cls in OPTIMIZERS.items():
+            self.optimizer_combo.addItem(cls.title, name)
+        self.optimizer_combo.currentIndexChanged.connect(self._on_optimizer_changed)
+        self.error = QLabel()
+        self.error.setObjectName("runEditorError")
+        self.error.setStyleSheet("color: #D55E00;")
+        self.error.setWordWrap(True)
+        self.error.hide()
+        model.runChanged.connect(self._on_run_changed)
+        model.landscapeChanged.connect(self.refresh)
+
+    def set_index(self, index: int | None) -> None:
+        """Edit racer `index` (None: nothing)."""
+        self.index = index
+        self.refresh()
+
+    def refresh(self) -> None:
+        """Rebuild the fields for the current racer's optimizer."""
+        keep = (self.optimizer_combo, self.error)
+        while self.form.rowCount():
+            row = self.form.takeRow(0)
+            for item in (row.labelItem, row.fieldItem):
+                w = item.widget() if item is not None else None
+                if w is not None and w not in keep:
+                    w.hide()
+                    w.setParent(None)
+                    w.deleteLater()
+        self._fields = {}
+        self.error.hide()
+        self.form.addRow("Optimizer", self.optimizer_combo)
+        if self.index is None or self.index >= len(self.model.runs):
+            self.setEnabled(False)
+            return
+        self.setEnabled(True)
+        cfg = self.model.runs[self.index]
+        run = cfg.run
+        assert run is not None
+        with blocked(self.optimizer_combo):
+            self.optimizer_combo.setCurrentIndex(self.optimizer_combo.findData(cfg.optimizer))
+        for name, value in run.optimizer.hyper.items():
+            field = self._make_field(name, value)
+            field.setToolTip(_TOOLTIPS.get(name, name))
+            self._fields[name] = field
+            self.form.addRow("Learning rate" if name == "lr" else name, field)
+        if self.model.is_data:
+            self._add_batch_fields(cfg.batch, cfg.seed)
+        self.form.addRow(self.error)
+
+    def _make_field(self, name: str, value: Any) -> QWidget:
+        if name == "lr":
+            w = LogSlider(1e-5, 10.0, float(value), decimals=6)
+            w.setObjectName("lrSlider")
+            w.valueChanged.connect(lambda v: self._apply("lr", v))
+            return w
+        if isinstance(value, bool):
+            box = QCheckBox()
+            box.setChecked(value)
+            box.toggled.connect(lambda v, n=name: self._apply(n, v))
+            return box
+        if isinstance(value, tuple):
+            holder = QWidget()
+            lay = QHBoxLayout(holder)
+            lay.setContentsMargins(0, 0, 0, 0)
+            spins = []
+            for v in value:
+                s = _spin(float(v), 0.0, 0.999999)
+                lay.addWidget(s)
+                spins.append(s)
+            for s in spins:
+                s.valueChanged.connect(
+                    lambda _v, ss=spins, n=name: self._apply(n, tuple(x.value() for x in ss))
+                )
+            return holder
+        s = _spin(float(value), 0.0, 1e6)
+        s.valueChanged.connect(lambda v, n=name: self._apply(n, v))
+        return s
+
+    def _add_batch_fields(self, batch: int | None, seed: int) -> None:
+        mode = QComboBox()
+        mode.setObjectName("batchCombo")
+        mode.addItem("Batch (all points)", "full")
+        mode.addItem("SGD (1 sample)", "sgd")
+        mode.addItem("Mini-batch", "mini")
+        size = QSpinBox()
+        size.setRange(2, 1_000_000)
+        size.setValue(batch if batch and batch > 1 else 8)
+        size.setEnabled(bool(batch and batch > 1))
+        seed_box = QSpinBox()
+        seed_box.setRange(0, 2**31 - 1)
+        seed_box.setValue(seed)
+        seed_box.setToolTip("Seed of the shuffling: the same seed replays the same run.")
+        mode.setCurrentIndex(0 if batch is None else (1 if batch == 1 else 2))
+        mode.setToolTip("How many data points each gradient step uses.")
+
+        def apply() -> None:
+            kind = mode.currentData()
+            size.setEnabled(kind == "mini")
+            value = None if kind == "full" else (1 if kind == "sgd" else size.value())
+            self.model.set_run_batch(self.index, value, seed_box.value())
+
+        mode.currentIndexChanged.connect(apply)
+        size.valueChanged.connect(apply)
+        seed_box.valueChanged.connect(apply)
+        self._fields.update(batch=mode, batch_size=size, seed=seed_box)
+        self.form.addRow("Gradient", mode)
+        self.form.addRow("Batch size", size)
+        self.form.addRow("Seed", seed_box)
+
+    def _apply(self, name: str, value: Any) -> None:
+        if self.index is None:
+            return
+        try:
+            self.model.set_run_hyper(self.index, name, value)
+        except ValueError as e:
+            self.error.setText(str(e))
+            self.error.show()
+            return
+        self.error.hide()
+
+    def _on_optimizer_changed(self) -> None:
+        if self.index is not None:
+            self.model.set_run_optimizer(self.index, self.optimizer_combo.currentData())
+            self.refresh()
+
+    def _on_run_changed(self, index: int) -> None:
+        if index != self.index:
+            return
+        run = self.model.runs[index].run
+        assert run is not None
+        for name, value in run.optimizer.hyper.items():
+            w = self._fields.get(name)
+            if isinstance(w, LogSlider):
+                if abs(w.value() - value) > 1e-12:
+                    w.set_value(value)
+            elif isinstance(w, QCheckBox):
+                with blocked(w):
+                    w.setChecked(bool(value))
+            elif isinstance(w, QDoubleSpinBox):
+                with blocked(w):
+                    w.setValue(float(value))
+
+
+def _spin(value: float, lo: float, hi: float) -> QDoubleSpinBox:
+    s = QDoubleSpinBox()
+    s.setDecimals(6)
+    s.setRange(lo, hi)
+    s.setStepType(QDoubleSpinBox.StepType.AdaptiveDecimalStepType)
+    s.setKeyboardTracking(False)
+    s.setValue(value)
+    return s

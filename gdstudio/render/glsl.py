@@ -1,0 +1,96 @@
+"""Compile one GLSL source for whichever OpenGL flavour the current context speaks."""
+
+from __future__ import annotations
+
+import numpy as np
+from OpenGL import GL
+from OpenGL.GL import shaders
+from PySide6 import QtGui
+from PySide6.QtOpenGL import QOpenGLBuffer
+
+# Sources are written in GLSL 1.20 style; these headers translate them for newer dialects.
+_CORE_VERTEX = "#define attribute in\n#define varying out\n"
+_CORE_FRAGMENT = "#define varying in\nout vec4 fragColor;\n#define gl_FragColor fragColor\n"
+
+
+def _headers() -> tuple[str, str]:
+    """Vertex and fragment preambles for the current context."""
+    ctx = QtGui.QOpenGLContext.currentContext()
+    version = ctx.format().version()
+    if ctx.isOpenGLES():
+        if version >= (3, 0):
+            head = "#version 300 es\nprecision highp float;\n"
+            return head + _CORE_VERTEX, head + _CORE_FRAGMENT
+        precision = "precision mediump float;\n"
+        derivatives = "#extension GL_OES_standard_derivatives : enable\n"
+        return "#version 100\n" + precision, "#version 100\n" + derivatives + precision
+    if version >= (3, 1):
+        return "#version 140\n" + _CORE_VERTEX, "#version 140\n" + _CORE_FRAGMENT
+    return "#version 120\n", "#version 120\n"
+
+
+def wide_lines_supported() -> bool:
+    """Whether glLineWidth may exceed 1 (not in forward-compatible core profiles)."""
+    fmt = QtGui.QOpenGLContext.currentContext().format()
+    return not (
+        fmt.profile() == QtGui.QSurfaceFormat.OpenGLContextProfile.CoreProfile
+        and not fmt.testOption(QtGui.QSurfaceFormat.FormatOption.DeprecatedFunctions)
+    )
+
+
+def enable_point_sprites() -> None:
+    """Let shaders size points and read gl_PointCoord (compatibility profiles need a switch)."""
+    ctx = QtGui.QOpenGLContext.currentContext()
+    if ctx.isOpenGLES():
+        return
+    fmt = ctx.format()
+    profile = fmt.profile()
+    version = fmt.version()
+    compatibility = profile == QtGui.QSurfaceFormat.OpenGLContextProfile.CompatibilityProfile or (
+        profile == QtGui.QSurfaceFormat.OpenGLContextProfile.NoProfile
+        and (version <= (3, 0) or ctx.hasExtension(b"GL_ARB_compatibility"))
+    )
+    if compatibility:
+        GL.glEnable(GL.GL_POINT_SPRITE)
+    GL.glEnable(GL.GL_PROGRAM_POINT_SIZE)
+
+
+def compile_program(vertex: str, fragment: str, attributes: tuple[str, ...]) -> int:
+    """Link a program; attribute i of `attributes` is bound to generic location i."""
+    vhead, fhead = _headers()
+    program = shaders.compileProgram(
+        shaders.compileShader([vhead, vertex], GL.GL_VERTEX_SHADER),
+        shaders.compileShader([fhead, fragment], GL.GL_FRAGMENT_SHADER),
+        validate=False,
+    )
+    for i, name in enumerate(attributes):
+        GL.glBindAttribLocation(program, i, name)
+    GL.glLinkProgram(program)
+    return int(program)
+
+
+def upload(buffer: QOpenGLBuffer, array: np.ndarray) -> None:
+    """Copy a contiguous array into a buffer object, reallocating only when the size changes."""
+    array = np.ascontiguousarray(array)
+    if not buffer.isCreated():
+        buffer.create()
+    buffer.bind()
+    if buffer.size() != array.nbytes:
+        buffer.allocate(array, array.nbytes)
+    else:
+        buffer.write(0, array, array.nbytes)
+    buffer.release()
+
+
+def bind_attribute(location: int, buffer: QOpenGLBuffer, size: int, gl_type: int,
+                   normalized: bool = False) -> None:
+    """Point generic attribute `location` at `buffer` and enable it."""
+    buffer.bind()
+    GL.glVertexAttribPointer(location, size, gl_type, normalized, 0, None)
+    buffer.release()
+    GL.glEnableVertexAttribArray(location)
+
+
+def matrix(m: QtGui.QMatrix4x4 | QtGui.QMatrix3x3) -> np.ndarray:
+    """Column-major float32 data of a Qt matrix, as glUniformMatrix*fv expects."""
+    return np.array(m.data(), dtype=np.float32)

@@ -1,0 +1,93 @@
+"""LineSegmentsItem: many coloured line segments in one draw call."""
+
+from __future__ import annotations
+
+import numpy as np
+from OpenGL import GL
+
+from gdstudio.render import glsl
+from gdstudio.render.glitem import BufferedItem
+
+_VERTEX = """
+uniform mat4 u_modelview;
+uniform mat4 u_projection;
+uniform float u_lift;
+attribute vec3 a_position;
+attribute vec4 a_color;
+varying vec4 v_color;
+void main() {
+    v_color = a_color;
+    vec4 eye = u_modelview * vec4(a_position, 1.0);
+    float d = length(eye.xyz);
+    // pull towards the camera so the surface just below does not swallow the line
+    eye.xyz *= max(d - u_lift, 0.5 * d) / d;
+    gl_Position = u_projection * eye;
+}
+"""
+
+_FRAGMENT = """
+uniform float u_alpha;
+varying vec4 v_color;
+void main() {
+    gl_FragColor = vec4(v_color.rgb, v_color.a * u_alpha);
+}
+"""
+
+
+class LineSegmentsItem(BufferedItem):
+    """Coloured GL_LINES segments, antialiased; a faint ghost pass shows them through hills."""
+
+    VERTEX = _VERTEX
+    FRAGMENT = _FRAGMENT
+    ATTRIBUTES = ("a_position", "a_color")
+
+    def __init__(self, width: float = 2.0, ghost_alpha: float = 0.0, lift: float = 0.0) -> None:
+        super().__init__()
+        self.width = float(width)
+        self.pixel_scale = 1.0
+        self._ghost_alpha = float(ghost_alpha)
+        self._lift = float(lift)
+        self._count = 0
+        self.setGLOptions("translucent")
+
+    def set_segments(self, positions: np.ndarray, colors: np.ndarray) -> None:
+        """Vertex pairs (2m, 3) and their RGBA colours (2m, 4), floats 0..1."""
+        self._count = len(positions)
+        self._set_array("a_position", np.asarray(positions, dtype=np.float32).reshape(-1, 3))
+        self._set_array("a_color", np.asarray(colors, dtype=np.float32).reshape(-1, 4))
+
+    def paint(self) -> None:
+        """Draw all segments (ghost pass first, without depth test)."""
+        if self._count == 0:
+            return
+        self.setupGLState()
+        program = self._prepare()
+        locations = [self._bind(name) for name in self.ATTRIBUTES]
+        wide = glsl.wide_lines_supported()
+        GL.glEnable(GL.GL_LINE_SMOOTH)
+        GL.glUseProgram(program)
+        try:
+            GL.glUniformMatrix4fv(
+                self._uniform("u_modelview"), 1, False, glsl.matrix(self.modelViewMatrix())
+            )
+            GL.glUniformMatrix4fv(
+                self._uniform("u_projection"), 1, False, glsl.matrix(self.projectionMatrix())
+            )
+            GL.glUniform1f(self._uniform("u_lift"), self._lift)
+            if self._ghost_alpha > 0.0:
+                GL.glDisable(GL.GL_DEPTH_TEST)
+                self._draw(self._ghost_alpha, 0.5 * self.width, wide)
+                GL.glEnable(GL.GL_DEPTH_TEST)
+            self._draw(1.0, self.width, wide)
+        finally:
+            GL.glUseProgram(0)
+            self._release(locations)
+            if wide:
+                GL.glLineWidth(1.0)
+            GL.glDisable(GL.GL_LINE_SMOOTH)
+
+    def _draw(self, alpha: float, width: float, wide: bool) -> None:
+        if wide:
+            GL.glLineWidth(max(width * self.pixel_scale, 1.0))
+        GL.glUniform1f(self._uniform("u_alpha"), alpha)
+        GL.glDrawArrays(GL.GL_LINES, 0, self._count)

@@ -1,0 +1,106 @@
+"""MarkerItem: shaded balls drawn as point sprites (run heads, minima)."""
+
+from __future__ import annotations
+
+import numpy as np
+from OpenGL import GL
+
+from gdstudio.render import glsl
+from gdstudio.render.glitem import BufferedItem
+
+_VERTEX = """
+uniform mat4 u_modelview;
+uniform mat4 u_projection;
+uniform float u_pixel_scale;
+uniform float u_lift;
+attribute vec3 a_position;
+attribute vec4 a_color;
+attribute float a_size;
+varying vec4 v_color;
+varying float v_feather;
+void main() {
+    vec4 eye = u_modelview * vec4(a_position, 1.0);
+    float d = length(eye.xyz);
+    // pull the sprite towards the camera so the surface under the ball does not cut it
+    eye.xyz *= max(d - u_lift, 0.5 * d) / d;
+    gl_Position = u_projection * eye;
+    gl_PointSize = a_size * u_pixel_scale;
+    v_color = a_color;
+    v_feather = 2.0 / max(gl_PointSize, 2.0);
+}
+"""
+
+# A sphere shaded from the sprite coordinate: diffuse + specular highlight and a dark rim
+# that keeps the ball readable on any surface colour.
+_FRAGMENT = """
+uniform float u_alpha;
+varying vec4 v_color;
+varying float v_feather;
+void main() {
+    vec2 xy = gl_PointCoord * 2.0 - 1.0;
+    float r2 = dot(xy, xy);
+    if (r2 > 1.0) discard;
+    vec3 n = vec3(xy.x, -xy.y, sqrt(1.0 - r2));
+    vec3 l = normalize(vec3(-0.45, 0.6, 0.75));
+    float diffuse = max(dot(n, l), 0.0);
+    float spec = pow(max(dot(reflect(-l, n), vec3(0.0, 0.0, 1.0)), 0.0), 24.0);
+    vec3 rgb = v_color.rgb * (0.35 + 0.75 * diffuse) + 0.4 * spec;
+    float r = sqrt(r2);
+    rgb = mix(rgb, v_color.rgb * 0.2, smoothstep(0.8, 0.95, r));
+    float alpha = 1.0 - smoothstep(1.0 - v_feather, 1.0, r);
+    gl_FragColor = vec4(min(rgb, vec3(1.0)), v_color.a * alpha * u_alpha);
+}
+"""
+
+
+class MarkerItem(BufferedItem):
+    """Balls of given pixel sizes and colours; a faint ghost pass shows them through hills."""
+
+    VERTEX = _VERTEX
+    FRAGMENT = _FRAGMENT
+    ATTRIBUTES = ("a_position", "a_color", "a_size")
+
+    def __init__(self, lift: float = 0.05, ghost_alpha: float = 0.0) -> None:
+        super().__init__()
+        self.pixel_scale = 1.0
+        self._lift = float(lift)
+        self._ghost_alpha = float(ghost_alpha)
+        self._count = 0
+        self.setGLOptions("translucent")
+
+    def set_markers(self, positions: np.ndarray, colors: np.ndarray, sizes: np.ndarray) -> None:
+        """World positions (m, 3), RGBA colours (m, 4) in 0..1, diameters in pixels (m,)."""
+        positions = np.asarray(positions, dtype=np.float32).reshape(-1, 3)
+        self._count = len(positions)
+        self._set_array("a_position", positions)
+        self._set_array("a_color", np.asarray(colors, dtype=np.float32).reshape(-1, 4))
+        self._set_array("a_size", np.asarray(sizes, dtype=np.float32).reshape(-1))
+
+    def paint(self) -> None:
+        """Draw all balls as point sprites (ghost pass first, without depth test)."""
+        if self._count == 0:
+            return
+        self.setupGLState()
+        program = self._prepare()
+        glsl.enable_point_sprites()
+        locations = [self._bind(name) for name in self.ATTRIBUTES]
+        GL.glUseProgram(program)
+        try:
+            GL.glUniformMatrix4fv(
+                self._uniform("u_modelview"), 1, False, glsl.matrix(self.modelViewMatrix())
+            )
+            GL.glUniformMatrix4fv(
+                self._uniform("u_projection"), 1, False, glsl.matrix(self.projectionMatrix())
+            )
+            GL.glUniform1f(self._uniform("u_pixel_scale"), self.pixel_scale)
+            GL.glUniform1f(self._uniform("u_lift"), self._lift)
+            if self._ghost_alpha > 0.0:
+                GL.glDisable(GL.GL_DEPTH_TEST)
+                GL.glUniform1f(self._uniform("u_alpha"), self._ghost_alpha)
+                GL.glDrawArrays(GL.GL_POINTS, 0, self._count)
+                GL.glEnable(GL.GL_DEPTH_TEST)
+            GL.glUniform1f(self._uniform("u_alpha"), 1.0)
+            GL.glDrawArrays(GL.GL_POINTS, 0, self._count)
+        finally:
+            GL.glUseProgram(0)
+            self._release(locations)

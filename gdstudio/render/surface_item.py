@@ -1,0 +1,131 @@
+"""SurfaceItem: a lit height-field mesh with deferred uploads."""
+
+from __future__ import annotations
+
+import numpy as np
+from OpenGL import GL
+
+from gdstudio.render import glsl
+from gdstudio.render.glitem import BufferedItem
+
+# Lighting per vertex (the grid is fine enough that Gouraud matches per-pixel Lambert) so a
+# single varying reaches the rasterizer: software GL pays per triangle per varying. Lambert
+# from a key light fixed in the scene, a weak head light and ambient; faces seen from below
+# are lit as their underside. Height rides in alpha for the iso lines.
+_VERTEX = """
+uniform mat4 u_mvp;
+uniform mat4 u_modelview;
+uniform mat3 u_normal;
+uniform vec3 u_light;
+attribute vec3 a_position;
+attribute vec3 a_normal;
+attribute vec4 a_color;
+varying vec4 v_lit;
+void main() {
+    vec3 n = a_normal;
+    vec3 vn = normalize(u_normal * a_normal);
+    vec3 to_eye = normalize(-(u_modelview * vec4(a_position, 1.0)).xyz);
+    float side = dot(vn, to_eye) < 0.0 ? -1.0 : 1.0;
+    float key = max(side * dot(n, u_light), 0.0);
+    float head = max(side * dot(vn, to_eye), 0.0);
+    float wall = abs(n.z) > 0.001 ? 1.0 : 0.0;
+    v_lit = vec4(a_color.rgb * (0.28 + 0.62 * key + 0.22 * head), wall * (a_position.z + 4.0));
+    gl_Position = u_mvp * vec4(a_position, 1.0);
+}
+"""
+
+# Iso-height lines about a pixel wide, at half steps so the flat floor and the clipped top
+# never sit on a line; alpha 0 marks walls, which get none.
+_FRAGMENT = """
+uniform float u_opacity;
+uniform float u_contour_step;
+varying vec4 v_lit;
+void main() {
+    vec3 rgb = v_lit.rgb;
+    if (u_contour_step > 0.0 && v_lit.a > 1.0) {
+        float f = (v_lit.a - 4.0) / u_contour_step + 0.5;
+        float d = abs(fract(f + 0.5) - 0.5);
+        float w = fwidth(f);
+        rgb *= 1.0 - 0.2 * (1.0 - smoothstep(0.5 * w, 1.5 * w, d));
+    }
+    gl_FragColor = vec4(min(rgb, vec3(1.0)), u_opacity);
+}
+"""
+
+DEFAULT_CONTOUR_STEP = 0.05
+"""World-height spacing of iso-loss lines (20 across the box)."""
+_KEY_LIGHT = np.array([-0.45, -0.65, 1.0])
+
+
+class SurfaceItem(BufferedItem):
+    """A height-field mesh (vertices, normals, colours, faces) with Lambert + ambient light."""
+
+    VERTEX = _VERTEX
+    FRAGMENT = _FRAGMENT
+    ATTRIBUTES = ("a_position", "a_normal", "a_color")
+
+    def __init__(self, parentItem: BufferedItem | None = None) -> None:
+        super().__init__(parentItem=parentItem)
+        self._opacity = 1.0
+        self._contour_step = DEFAULT_CONTOUR_STEP
+        self._light = (_KEY_LIGHT / np.linalg.norm(_KEY_LIGHT)).astype(np.float32)
+        self._faces: np.ndarray | None = None
+        self.setGLOptions("opaque")
+
+    def set_mesh(
+        self, vertices: np.ndarray, normals: np.ndarray, colors: np.ndarray, faces: np.ndarray
+    ) -> None:
+        """Store new mesh arrays; uploaded at the next paint (faces only if they changed)."""
+        self._set_array("a_position", np.asarray(vertices, dtype=np.float32))
+        self._set_array("a_normal", np.asarray(normals, dtype=np.float32))
+        colors = np.asarray(colors)
+        if colors.dtype != np.uint8:
+            colors = colors.astype(np.float32)
+        self._set_array("a_color", colors)
+        if faces is not self._faces:
+            self._faces = faces
+            self._set_array("faces", np.asarray(faces, dtype=np.uint32))
+
+    def clear(self) -> None:
+        """Draw nothing until the next set_mesh."""
+        self._faces = None
+        self._set_array("faces", None)
+
+    def set_opacity(self, opacity: float) -> None:
+        """Overall alpha; below 1 the surface is drawn translucent (off by default)."""
+        self._opacity = float(np.clip(opacity, 0.0, 1.0))
+        self.setGLOptions("opaque" if self._opacity >= 1.0 else "translucent")
+
+    def set_contour_step(self, step: float) -> None:
+        """World-height spacing of iso lines on the surface; 0 hides them."""
+        self._contour_step = max(float(step), 0.0)
+        self.update()
+
+    def paint(self) -> None:
+        """Upload dirty buffers and draw the triangles."""
+        faces = self._array("faces")
+        if faces is None or self._array("a_position") is None:
+            return
+        self.setupGLState()
+        program = self._prepare()
+        GL.glEnable(GL.GL_POLYGON_OFFSET_FILL)
+        GL.glPolygonOffset(1.0, 1.0)
+        locations = [self._bind(name) for name in self.ATTRIBUTES]
+        GL.glUseProgram(program)
+        try:
+            GL.glUniformMatrix4fv(self._uniform("u_mvp"), 1, False, glsl.matrix(self.mvpMatrix()))
+            modelview = self.modelViewMatrix()
+            GL.glUniformMatrix4fv(self._uniform("u_modelview"), 1, False, glsl.matrix(modelview))
+            GL.glUniformMatrix3fv(
+                self._uniform("u_normal"), 1, False, glsl.matrix(modelview.normalMatrix())
+            )
+            GL.glUniform3fv(self._uniform("u_light"), 1, self._light)
+            GL.glUniform1f(self._uniform("u_opacity"), self._opacity)
+            GL.glUniform1f(self._uniform("u_contour_step"), self._contour_step)
+            self._buffers["faces"].bind()
+            GL.glDrawElements(GL.GL_TRIANGLES, faces.size, GL.GL_UNSIGNED_INT, None)
+            self._buffers["faces"].release()
+        finally:
+            GL.glUseProgram(0)
+            self._release(locations)
+            GL.glDisable(GL.GL_POLYGON_OFFSET_FILL)

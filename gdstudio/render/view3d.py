@@ -1,0 +1,355 @@
+"""LandscapeView3D: the 3D loss surface with optimizer paths, camera controls and picking."""
+
+from __future__ import annotations
+
+import math
+import time
+from typing import Any
+
+import numpy as np
+import pyqtgraph.opengl as gl
+from OpenGL import GL
+from PySide6 import QtCore, QtGui
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtOpenGL import QOpenGLFramebufferObject, QOpenGLFramebufferObjectFormat
+
+from gdstudio.core.landscapes import Landscape
+from gdstudio.render.camera import (
+    DEFAULT_ELEVATION,
+    best_azimuth,
+    fit_distance,
+    look_at_height,
+)
+from gdstudio.render.heightmap import HeightMap, SurfaceMesh
+from gdstudio.render.line_item import LineSegmentsItem
+from gdstudio.render.marker_item import MarkerItem
+from gdstudio.render.path_geometry import build_path_geometry
+from gdstudio.render.picking import intersect_heightfield, project_to_screen, ray_from_screen
+from gdstudio.render.surface_item import SurfaceItem
+
+DEFAULT_GRID = 256
+COARSE_GRIDS = (128, 96)
+FRAME_BUDGET_MS = 1000.0 / 30.0
+SLOW_FRAMES_BEFORE_COARSENING = 3
+CLICK_SLOP_PX = 4.0
+BACKGROUND = (28, 31, 38)
+MINIMUM_COLOR = (0.20, 0.85, 0.40, 1.0)
+HEAD_SIZE_PX = 17.0
+MINIMUM_SIZE_PX = 12.0
+
+
+def _qmatrix_to_numpy(m: QtGui.QMatrix4x4) -> np.ndarray:
+    return np.array(m.data(), dtype=np.float64).reshape(4, 4).T
+
+
+class LandscapeView3D(gl.GLViewWidget):
+    """A 2-parameter landscape as a lit 3D surface with runs drawn on it.
+
+    Left-drag rotates, wheel zooms, middle-drag or shift+left-drag pans; a left click on the
+    surface emits startPicked with the params under the cursor.
+    """
+
+    startPicked = Signal(object)
+
+    def __init__(self, parent: QtCore.QObject | None = None) -> None:
+        super().__init__(parent)
+        self.setBackgroundColor(BACKGROUND)
+        self._landscape: Landscape | None = None
+        self._heightmap: HeightMap | None = None
+        self._log_height: bool | None = None
+        self._requested_grid = DEFAULT_GRID
+        self._grid = DEFAULT_GRID
+        self._paths: list[Any] = []
+        self._mesh: SurfaceMesh | None = None
+        self._auto_coarsen = True
+        self.frame_budget_ms = FRAME_BUDGET_MS
+        self._slow_frames = 0
+        self.last_frame_ms = float("nan")
+        self._press_pos: QtCore.QPointF | None = None
+        self._dragging = False
+
+        self._surface = SurfaceItem()
+        self._minima = MarkerItem(ghost_alpha=0.45)
+        self._paths_item = LineSegmentsItem(width=3.0, ghost_alpha=0.3, lift=0.03)
+        self._heads = MarkerItem(ghost_alpha=0.45)
+        for depth, item in enumerate((self._surface, self._minima, self._paths_item, self._heads)):
+            item.setDepthValue(depth)
+            self.addItem(item)
+
+    # --- model -> view -------------------------------------------------------------------
+
+    @property
+    def heightmap(self) -> HeightMap | None:
+        """The current params/loss <-> world mapping (None before a landscape is set)."""
+        return self._heightmap
+
+    @property
+    def mesh(self) -> SurfaceMesh | None:
+        """The surface mesh last sampled for display."""
+        return self._mesh
+
+    @property
+    def grid_size(self) -> int:
+        """Grid size in use (may be below the requested one after automatic coarsening)."""
+        return self._grid
+
+    def set_landscape(self, landscape: Landscape, fit_camera: bool = True) -> None:
+        """Show a 2-parameter landscape: rebuild surface, minima and paths; fit the camera.
+
+        Pass fit_camera=False when the same scene only changed (e.g. a data edit).
+        """
+        heightmap = HeightMap(landscape, self._log_height)  # refuses a bad landscape first
+        self._landscape = landscape
+        self._show(heightmap)
+        if fit_camera:
+            self.reset_camera()
+
+    def set_log_height(self, log_height: bool | None) -> None:
+        """Log-scale heights (True/False) or follow the landscape's preference (None)."""
+        if log_height == self._log_height:
+            return
+        self._log_height = log_height
+        if self._landscape is not None:
+            self._show(HeightMap(self._landscape, log_height))
+
+    def set_grid_size(self, n: int) -> None:
+        """Sample the surface on an n×n grid (automatic coarsening starts again from here)."""
+        if n < 2:
+            raise ValueError(f"grid size must be at least 2, got {n}")
+        self._requested_grid = self._grid = int(n)
+        self._slow_frames = 0
+        self._rebuild_surface()
+
+    def set_auto_coarsen(self, enabled: bool) -> None:
+        """Let slow frames (software GL) lower the grid so animation keeps ≥ 30 fps."""
+        self._auto_coarsen = bool(enabled)
+        self._slow_frames = 0
+
+    def set_paths(self, paths: list[Any]) -> None:
+        """Draw runs; each has `color` (r, g, b in 0..1), `points` (n, 2) and `losses` (n,)."""
+        self._paths = list(paths)
+        self._rebuild_paths()
+
+    def _show(self, heightmap: HeightMap) -> None:
+        self._heightmap = heightmap
+        self._rebuild_surface()
+        self._rebuild_minima()
+        self._rebuild_paths()
+
+    def _rebuild_surface(self) -> None:
+        if self._heightmap is None:
+            return
+        mesh = self._mesh = self._heightmap.sample(self._grid, out=self._mesh)
+        self._surface.set_mesh(mesh.vertices, mesh.normals, mesh.colors, mesh.faces)
+
+    def _rebuild_minima(self) -> None:
+        hm = self._heightmap
+        minima = np.array(hm.landscape.minima, dtype=np.float64).reshape(-1, 2)
+        inside = np.all((minima >= hm.param_lo) & (minima <= hm.param_hi), axis=1)
+        minima = minima[inside]
+        world = hm.to_world(minima)
+        world[:, 2] = hm.z_from_loss(hm.loss(minima))
+        count = len(world)
+        self._minima.set_markers(
+            world, np.tile(MINIMUM_COLOR, (count, 1)), np.full(count, MINIMUM_SIZE_PX)
+        )
+
+    def _rebuild_paths(self) -> None:
+        if self._heightmap is None:
+            return
+        geometry = build_path_geometry(self._heightmap, self._paths)
+        self._paths_item.set_segments(geometry.segment_positions, geometry.segment_colors)
+        self._heads.set_markers(
+            geometry.head_positions, geometry.head_colors,
+            np.full(len(geometry.head_positions), HEAD_SIZE_PX),
+        )
+
+    # --- camera ----------------------------------------------------------------------------
+
+    def reset_camera(self) -> None:
+        """Frame the whole surface from the three-quarter side that hides the least of it."""
+        hm = self._heightmap
+        if hm is None:
+            self.setCameraPosition(pos=QtGui.QVector3D(0.0, 0.0, 0.0), distance=4.0)
+            return
+        self.setCameraPosition(
+            pos=QtGui.QVector3D(0.0, 0.0, look_at_height(hm)),
+            distance=fit_distance(hm, self.opts["fov"], self.width(), self.height()),
+            elevation=DEFAULT_ELEVATION,
+            azimuth=best_azimuth(hm),
+        )
+
+    def camera_state(self) -> dict[str, Any]:
+        """The camera as plain JSON-able values."""
+        c = self.opts["center"]
+        return {
+            "distance": float(self.opts["distance"]),
+            "elevation": float(self.opts["elevation"]),
+            "azimuth": float(self.opts["azimuth"]),
+            "center": [float(c.x()), float(c.y()), float(c.z())],
+            "fov": float(self.opts["fov"]),
+        }
+
+    def set_camera_state(self, state: dict[str, Any]) -> None:
+        """Restore a camera from camera_state(); missing keys keep their current value."""
+        center = state.get("center")
+        self.setCameraPosition(
+            pos=None if center is None else QtGui.QVector3D(*(float(v) for v in center[:3])),
+            distance=None if "distance" not in state else float(state["distance"]),
+            elevation=None if "elevation" not in state else float(state["elevation"]),
+            azimuth=None if "azimuth" not in state else float(state["azimuth"]),
+        )
+        if "fov" in state:
+            self.opts["fov"] = float(state["fov"])
+            self.update()
+
+    def camera_matrices(self) -> tuple[np.ndarray, np.ndarray]:
+        """(view, projection) 4×4 matrices of the current camera for the widget's size."""
+        viewport = self.getViewport()
+        return (
+            _qmatrix_to_numpy(self.viewMatrix()),
+            _qmatrix_to_numpy(self.projectionMatrix(viewport, viewport)),
+        )
+
+    # --- picking ---------------------------------------------------------------------------
+
+    def screen_position(self, params: np.ndarray) -> QtCore.QPointF:
+        """Widget position (logical pixels) of the surface point above params."""
+        hm = self._heightmap
+        if hm is None:
+            raise RuntimeError("no landscape shown yet")
+        params = np.asarray(params, dtype=np.float64)
+        world = hm.to_world(params)
+        world[..., 2] = hm.z_from_loss(hm.loss(params))
+        view, projection = self.camera_matrices()
+        x, y = project_to_screen(world, self.width(), self.height(), view, projection)
+        return QtCore.QPointF(float(x), float(y))
+
+    def pick(self, pos: QtCore.QPointF) -> np.ndarray | None:
+        """Params of the surface point under a widget position, or None if it misses."""
+        hm = self._heightmap
+        if hm is None:
+            return None
+        # The projection depends only on the viewport's aspect ratio, so logical positions
+        # over the logical size are the same ray as device pixels over the device size.
+        view, projection = self.camera_matrices()
+        origin, direction = ray_from_screen(
+            pos.x(), pos.y(), self.width(), self.height(), view, projection
+        )
+        lo, hi = hm.world_box()
+        hit = intersect_heightfield(origin, direction, hm.surface_z_at_world, lo, hi)
+        if hit is None:
+            return None
+        return np.clip(hm.params_from_world(hit[:2]), hm.param_lo, hm.param_hi)
+
+    # --- Qt overrides ----------------------------------------------------------------------
+
+    def mousePressEvent(self, ev: QtGui.QMouseEvent) -> None:
+        """Remember where a possible click started."""
+        super().mousePressEvent(ev)
+        self._press_pos = ev.position()
+        self._dragging = False
+
+    def mouseMoveEvent(self, ev: QtGui.QMouseEvent) -> None:
+        """Orbit / pan once the pointer has moved past the click slop."""
+        if self._press_pos is not None and not self._dragging:
+            moved = ev.position() - self._press_pos
+            if math.hypot(moved.x(), moved.y()) < CLICK_SLOP_PX:
+                return
+            self._dragging = True
+        if ev.buttons() == Qt.MouseButton.LeftButton and (
+            ev.modifiers() & Qt.KeyboardModifier.ShiftModifier
+        ):
+            diff = ev.position() - self.mousePos
+            self.mousePos = ev.position()
+            self.pan(diff.x(), diff.y(), 0, relative="view")
+            return
+        super().mouseMoveEvent(ev)
+
+    def mouseReleaseEvent(self, ev: QtGui.QMouseEvent) -> None:
+        """A left press and release without dragging picks a start point."""
+        clicked = (
+            ev.button() == Qt.MouseButton.LeftButton
+            and self._press_pos is not None
+            and not self._dragging
+        )
+        self._press_pos = None
+        self._dragging = False
+        if clicked:
+            params = self.pick(ev.position())
+            if params is not None:
+                self.startPicked.emit(params)
+
+    def paintGL(self) -> None:
+        """Paint, timing the frame to coarsen the grid when software GL cannot keep up."""
+        self._set_pixel_scale(self.devicePixelRatioF())
+        start = time.perf_counter()
+        super().paintGL()
+        if self._auto_coarsen:
+            GL.glFinish()
+            self._on_frame_timed((time.perf_counter() - start) * 1000.0)
+
+    def _set_pixel_scale(self, scale: float) -> None:
+        for item in (self._paths_item, self._minima, self._heads):
+            item.pixel_scale = scale
+
+    def _on_frame_timed(self, ms: float) -> None:
+        self.last_frame_ms = ms
+        self._slow_frames = self._slow_frames + 1 if ms > self.frame_budget_ms else 0
+        coarser = [n for n in COARSE_GRIDS if n < self._grid]
+        if self._slow_frames >= SLOW_FRAMES_BEFORE_COARSENING and coarser:
+            self._slow_frames = 0
+            self._grid = coarser[0]
+            QtCore.QTimer.singleShot(0, self, self._rebuild_surface)
+
+    # --- export ----------------------------------------------------------------------------
+
+    def render_image(self, width: int, height: int, transparent: bool = False) -> QtGui.QImage:
+        """Render the scene offscreen at any size with the current camera and the full grid."""
+        width, height = int(width), int(height)
+        if width < 1 or height < 1:
+            raise ValueError(f"image size must be positive, got {width}×{height}")
+        if not self.isValid():
+            self.grabFramebuffer()  # creates the GL context of a widget never shown
+        self.makeCurrent()
+        saved_bg, saved_fov = self.opts["bgcolor"], self.opts["fov"]
+        w, h = max(self.width(), 1), max(self.height(), 1)
+        if width / height > w / h:
+            # keep the vertical framing: widen the (horizontal) field of view
+            half_v = math.atan(math.tan(math.radians(saved_fov) / 2.0) * h / w)
+            self.opts["fov"] = math.degrees(2.0 * math.atan(math.tan(half_v) * width / height))
+        if transparent:
+            self.opts["bgcolor"] = (0.0, 0.0, 0.0, 0.0)
+        # lines and balls keep their size relative to the picture
+        self._set_pixel_scale(min(width / w, height / h))
+        coarsened = self._heightmap is not None and self._grid != self._requested_grid
+        if coarsened:
+            full = self._heightmap.sample(self._requested_grid)
+            self._surface.set_mesh(full.vertices, full.normals, full.colors, full.faces)
+        fbo = self._make_fbo(width, height)
+        try:
+            fbo.bind()
+            GL.glViewport(0, 0, width, height)
+            self.paint(region=(0, 0, width, height), viewport=(0, 0, width, height))
+            fbo.release()
+            image = fbo.toImage()
+        finally:
+            self.opts["bgcolor"], self.opts["fov"] = saved_bg, saved_fov
+            del fbo  # free GL objects while the context is still current
+            self.doneCurrent()
+            if coarsened:
+                self._rebuild_surface()
+        fmt = QtGui.QImage.Format.Format_ARGB32 if transparent else QtGui.QImage.Format.Format_RGB32
+        return image.convertToFormat(fmt)
+
+    @staticmethod
+    def _make_fbo(width: int, height: int) -> QOpenGLFramebufferObject:
+        fmt = QOpenGLFramebufferObjectFormat()
+        fmt.setAttachment(QOpenGLFramebufferObject.Attachment.CombinedDepthStencil)
+        fmt.setSamples(4)
+        fbo = QOpenGLFramebufferObject(width, height, fmt)
+        if not fbo.isValid():
+            fmt.setSamples(0)
+            fbo = QOpenGLFramebufferObject(width, height, fmt)
+        return fbo
+

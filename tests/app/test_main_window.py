@@ -1,0 +1,186 @@
+"""The studio window as a user drives it: controls, timer, shortcuts, docks, picking."""
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtWidgets import QDockWidget
+
+from gdstudio.app.main_window import APP_TITLE, MainWindow
+from gdstudio.app.model import StudioModel
+
+
+@pytest.fixture
+def window(qtbot):
+    model = StudioModel()
+    model.load_scene("race")
+    w = MainWindow(model)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    w.activateWindow()
+    qtbot.waitUntil(w.isActiveWindow)
+    return w
+
+
+def test_first_launch_shows_the_surface_lesson_ready_to_run(qtbot):
+    w = MainWindow()
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    assert w.windowTitle() == APP_TITLE
+    assert w.model.scene.id == "surface"
+    assert w.model.runs and w.model.can_step
+    assert w.caption.isVisible() and "green minimum" in w.caption.text()
+    names = {d.objectName() for d in w.findChildren(QDockWidget)}
+    assert {"ControlsDock", "PlotsDock", "ReadoutsDock"} <= names
+
+
+def test_space_runs_the_race_on_the_timer_and_pauses_again(qtbot, window):
+    window.view3d.setFocus()
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    assert window.stepper.playing
+    qtbot.waitUntil(lambda: window.model.runs[0].run.steps >= 20, timeout=5000)
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    assert not window.stepper.playing
+    steps = [c.run.steps for c in window.model.runs]
+    assert len(set(steps)) == 1  # stepped together
+
+
+def test_step_shortcut_and_reset_shortcut(qtbot, window):
+    window.view3d.setFocus()
+    qtbot.keyClick(window, Qt.Key.Key_Right)
+    qtbot.keyClick(window, Qt.Key.Key_Right)
+    assert [c.run.steps for c in window.model.runs] == [2, 2, 2, 2]
+    qtbot.keyClick(window, Qt.Key.Key_R)
+    assert all(c.run.steps == 0 for c in window.model.runs)
+    assert np.allclose(window.model.runs[0].run.params, [-1.5, 2.0])
+
+
+def test_step_button_clicks_step_the_race(qtbot, window):
+    button = window.controls.findChild(object, "stepButton")
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert all(c.run.steps == 1 for c in window.model.runs)
+
+
+def test_race_ends_when_every_run_has_stopped(qtbot):
+    model = StudioModel()
+    model.load_scene("learning-rate")
+    w = MainWindow(model)
+    qtbot.addWidget(w)
+    model.set_speed(5000)
+    w.stepper.play()
+    qtbot.waitUntil(lambda: not w.stepper.playing, timeout=10000)
+    run = model.runs[0].run
+    assert run.status == "converged"
+    assert "converged at step" in w.statusBar().currentMessage()
+
+
+def test_diverging_run_ends_cleanly_and_says_where(qtbot, window):
+    window.model.set_run_hyper(0, "lr", 0.05)  # far too large for Rosenbrock
+    window.model.step(200)
+    run = window.model.runs[0].run
+    assert run.status == "diverged"
+    table = window.readouts.findChild(object, "readoutsTable")
+    texts = [table.item(r, c).text() for r in range(table.rowCount())
+             for c in range(table.columnCount()) if table.item(r, c)]
+    assert f"diverged at step {run.status_step}" in texts
+    cols = run.history.columns()
+    assert all(np.isfinite(v).all() for v in cols.values())
+    window.grab()  # draws without error
+
+
+def test_learning_rate_spin_changes_the_model_and_the_model_updates_the_spin(qtbot, window):
+    window.controls.run_list.setCurrentRow(3)
+    slider = window.controls.editor.findChild(object, "lrSlider")
+    slider.spin.setValue(0.02)
+    assert window.model.runs[3].run.optimizer.hyper["lr"] == pytest.approx(0.02)
+    received = []
+    window.model.runChanged.connect(received.append)
+    window.model.set_run_hyper(3, "lr", 0.005)
+    assert slider.spin.value() == pytest.approx(0.005)
+    assert received == [3]  # no echo from the spin box back into the model
+
+
+def test_invalid_hyperparameter_is_refused_with_a_message(qtbot, window):
+    window.controls.run_list.setCurrentRow(1)
+    editor = window.controls.editor
+    momentum = editor._fields["momentum"]
+    momentum.setValue(1.5)
+    assert window.model.runs[1].run.optimizer.hyper["momentum"] == 0.9
+    assert editor.error.isVisibleTo(editor) and "momentum" in editor.error.text()
+
+
+def test_landscape_picker_switches_and_resets(qtbot, window):
+    combo = window.controls.landscape_combo
+    combo.setCurrentIndex(combo.findData("himmelblau"))
+    combo.activated.emit(combo.currentIndex())
+    assert window.model.landscape_name == "himmelblau"
+    assert all(c.run.steps == 0 for c in window.model.runs)
+
+
+def test_scene_picker_loads_a_lesson(qtbot, window):
+    combo = window.controls.scene_combo
+    combo.setCurrentIndex(combo.findData("variants"))
+    combo.activated.emit(combo.currentIndex())
+    assert window.model.scene.id == "variants"
+    assert [c.batch for c in window.model.runs] == [None, 1, 4]
+
+
+def test_add_and_remove_an_optimizer(qtbot, window):
+    window.controls._on_add_run("nadam")
+    assert window.model.runs[-1].optimizer == "nadam"
+    assert window.controls.run_list.count() == 5
+    window.controls.run_list.setCurrentRow(4)
+    qtbot.mouseClick(window.controls.remove_button, Qt.MouseButton.LeftButton)
+    assert len(window.model.runs) == 4
+
+
+def test_unticking_a_run_hides_and_freezes_it(qtbot, window):
+    item = window.controls.run_list.item(0)
+    item.setCheckState(Qt.CheckState.Unchecked)
+    assert not window.model.runs[0].enabled
+    window.model.step(5)
+    assert window.model.runs[0].run.steps == 0 and window.model.runs[1].run.steps == 5
+
+
+def test_toggle_view_with_t_shows_the_contour_view(qtbot, window):
+    window.view3d.setFocus()
+    qtbot.keyClick(window, Qt.Key.Key_T)
+    assert window.stack.currentWidget() is window.contour
+    qtbot.keyClick(window, Qt.Key.Key_T)
+    assert window.stack.currentWidget() is window.view3d
+
+
+def test_one_parameter_landscape_uses_the_curve_view(qtbot, window):
+    window.model.load_scene("learning-rate")
+    assert window.stack.currentWidget() is window.contour
+    assert not window.actions_by_name["toggle_view"].isEnabled()
+
+
+def test_clicking_the_3d_surface_drops_a_new_start(qtbot, window):
+    window.model.set_landscape("quadratic2d")  # a bowl: no part of it hides another
+    qtbot.waitUntil(lambda: window.view3d.heightmap is not None)
+    target = np.array([1.0, 2.0])
+    pos = window.view3d.screen_position(target)
+    qtbot.mouseClick(window.view3d, Qt.MouseButton.LeftButton, pos=QPoint(round(pos.x()),
+                                                                           round(pos.y())))
+    assert np.allclose(window.model.start, target, atol=0.15)
+    assert all(np.allclose(c.run.params, window.model.start) for c in window.model.runs)
+
+
+def test_docks_and_geometry_restore_after_restart(qtbot, window):
+    window.readouts_dock.hide()
+    window.removeDockWidget(window.plots_dock)
+    window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, window.plots_dock)
+    window.plots_dock.show()
+    window.close()
+    assert QSettings().value("window/version", 0, int) == 1
+    again = MainWindow(StudioModel())
+    qtbot.addWidget(again)
+    again.show()
+    qtbot.waitExposed(again)
+    assert again.readouts_dock.isHidden()
+    assert again.dockWidgetArea(again.plots_dock) == Qt.DockWidgetArea.LeftDockWidgetArea
+    again.reset_layout()
+    assert again.readouts_dock.isVisible()
+    assert again.dockWidgetArea(again.plots_dock) == Qt.DockWidgetArea.RightDockWidgetArea

@@ -1,0 +1,108 @@
+"""The readouts table: each racer's parameters, loss, |∇L|, steps, lr, epoch and status."""
+
+import math
+
+import pytest
+from PySide6.QtWidgets import QTableWidget
+
+from gdstudio.app.model import StudioModel
+from gdstudio.app.readouts import STATUS_COLORS, ReadoutsPanel, format_number
+
+
+def make_panel(qtbot, scene: str) -> ReadoutsPanel:
+    model = StudioModel()
+    model.load_scene(scene)
+    panel = ReadoutsPanel(model)
+    qtbot.addWidget(panel)
+    panel.resize(760, 200)
+    panel.show()
+    qtbot.waitExposed(panel)
+    return panel
+
+
+@pytest.fixture
+def panel(qtbot) -> ReadoutsPanel:
+    return make_panel(qtbot, "race")
+
+
+def header(table: QTableWidget) -> list[str]:
+    return [table.horizontalHeaderItem(c).text() for c in range(table.columnCount())]
+
+
+def test_one_row_per_enabled_run_with_parameters_by_name(panel):
+    table = panel.findChild(QTableWidget, "readoutsTable")
+    assert table.rowCount() == len(panel.model.runs)
+    assert header(table)[:5] == ["run", "x", "y", "loss", "|∇L|"]
+    for row, cfg in enumerate(panel.model.runs):
+        assert table.item(row, 0).text() == cfg.title
+        assert not table.item(row, 0).icon().isNull()
+    panel.model.set_run_enabled(0, False)
+    assert table.rowCount() == len(panel.model.runs) - 1
+
+
+def test_numbers_follow_the_model_after_a_step(panel):
+    model = panel.model
+    model.step(30)
+    for row, cfg in enumerate(model.runs):
+        shown = panel.row_texts(row)
+        assert shown["x"] == format_number(cfg.run.params[0])
+        assert shown["y"] == format_number(cfg.run.params[1])
+        assert shown["loss"] == format_number(cfg.run.loss)
+        assert math.isclose(float(shown["loss"]), cfg.run.loss, rel_tol=1e-3)
+        assert shown["|∇L|"] == format_number(cfg.run.grad_norm)
+        assert shown["steps"] == "30"
+        assert shown["lr"] == format_number(cfg.run.lr)
+        assert shown["status"] == "running"
+
+
+def test_a_diverging_run_says_where_in_red(qtbot):
+    panel = make_panel(qtbot, "learning-rate")
+    panel.model.set_run_hyper(0, "lr", 1.5)
+    panel.model.step(2000)
+    assert panel.row_texts(0)["lr"] == "1.5"
+    run = panel.model.runs[0].run
+    status = panel.table.item(0, panel.table.columnCount() - 1)
+    assert status.text() == f"diverged at step {run.status_step}"
+    assert status.foreground().color().name() == STATUS_COLORS["diverged"].lower()
+    assert all("nan" not in t and "inf" not in t for t in panel.row_texts(0).values())
+
+
+def test_a_converged_run_says_where_in_green(qtbot):
+    panel = make_panel(qtbot, "learning-rate")
+    panel.model.set_run_hyper(0, "lr", 0.5)  # lands on w = 4 in one step
+    panel.model.step(5)
+    status = panel.table.item(0, panel.table.columnCount() - 1)
+    assert status.text() == "converged at step 1"
+    assert status.foreground().color().name() == STATUS_COLORS["converged"].lower()
+    assert panel.row_texts(0)["w"] == "4"
+
+
+def test_epoch_column_shows_only_for_stochastic_runs(qtbot):
+    race = make_panel(qtbot, "race")
+    assert race.table.isColumnHidden(header(race.table).index("epoch"))
+    variants = make_panel(qtbot, "variants")
+    variants.model.step(24)
+    col = header(variants.table).index("epoch")
+    assert not variants.table.isColumnHidden(col)
+    epochs = [variants.row_texts(r)["epoch"] for r in range(variants.table.rowCount())]
+    assert epochs[0] == ""  # full batch
+    assert epochs[1] == "2.00"  # one sample per step, 12 points, 24 steps
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (0.0, "0"),
+        (1.5, "1.5"),
+        (-2.0303, "-2.03"),
+        (47.36, "47.36"),
+        (0.004433, "0.004433"),
+        (1.234e-7, "1.234e-7"),
+        (12345678.0, "1.235e7"),
+        (float("nan"), "—"),
+        (float("inf"), "—"),
+        (None, "—"),
+    ],
+)
+def test_numbers_are_compact(value, text):
+    assert format_number(value) == text
