@@ -7,10 +7,18 @@ from typing import Any
 
 import numpy as np
 from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoStack
 
 from ..core.batching import batch_label, parse_batch
-from ..core.catalog import default_dataset, is_data_landscape, make_landscape
+from ..core.catalog import (
+    DATA_LANDSCAPES,
+    LOSS_TO_LANDSCAPE,
+    default_dataset,
+    is_data_landscape,
+    make_landscape,
+)
 from ..core.data import Dataset
+from ..core.fitting import DataLandscape
 from ..core.optimizers import OPTIMIZERS, make_optimizer
 from ..core.run import Run
 from ..core.schedules import make_schedule
@@ -73,6 +81,12 @@ class StudioModel(QObject):
         self.view_mode = "3d"
         self.log_height: bool | None = None
         self.restart_on_edit = False
+        self.huber_delta = 1.0
+        self.normalize_x = False
+        self.x_norm: tuple[float, float] = (0.0, 1.0)
+        # One dataset per kind, so switching between regression and classification loses none.
+        self._other_dataset: Dataset | None = None
+        self.undo_stack = QUndoStack(self)
 
     # --- scenes and landscapes ---------------------------------------------------------------
 
@@ -85,6 +99,9 @@ class StudioModel(QObject):
             self.dataset = Dataset(scene.data["x"], scene.data["y"], scene.data.get("label"))
         elif is_data_landscape(scene.landscape):
             self.dataset = default_dataset(scene.landscape)
+        self._other_dataset = None
+        self.normalize_x, self.x_norm = False, (0.0, 1.0)
+        self.undo_stack.clear()
         self.landscape = self._build_landscape()
         self.start = np.array(
             scene.start if scene.start is not None else self.landscape.default_start, float
@@ -113,8 +130,12 @@ class StudioModel(QObject):
         self.landscape_name = name
         if is_data_landscape(name):
             bce = name == "logistic-bce"
-            if bce != self.dataset.has_labels or len(self.dataset) == 0:
-                self.dataset = default_dataset(name)
+            if bce != self.dataset.has_labels:
+                other = self._other_dataset
+                self._other_dataset = self.dataset
+                self.dataset = other if other is not None else default_dataset(name)
+                self.undo_stack.clear()
+            self._update_x_norm()
         self.landscape = self._build_landscape()
         self.start = np.array(self.landscape.default_start, dtype=np.float64)
         if self.landscape.dim == 1:
@@ -129,11 +150,67 @@ class StudioModel(QObject):
         self.viewChanged.emit()
 
     def _build_landscape(self):  # noqa: ANN202 - Landscape | DataLandscape
-        if is_data_landscape(self.landscape_name):
-            scene = self.scene
-            start = scene.start if scene and scene.landscape == self.landscape_name else None
-            return make_landscape(self.landscape_name, self.dataset, start=start)
-        return make_landscape(self.landscape_name)
+        if not is_data_landscape(self.landscape_name):
+            return make_landscape(self.landscape_name)
+        scene = self.scene
+        start = scene.start if scene and scene.landscape == self.landscape_name else None
+        if start is not None and self.normalize_x:
+            start = tuple(self._to_fit_units(np.array(start)))
+        return DataLandscape(self.dataset, DATA_LANDSCAPES[self.landscape_name],
+                             delta=self.huber_delta, start=start or (0.0, 0.0),
+                             x_shift=self.x_norm[0], x_scale=self.x_norm[1])
+
+    def _update_x_norm(self) -> None:
+        self.x_norm = self.dataset.stats.x_moments() if self.normalize_x else (0.0, 1.0)
+
+    def _to_fit_units(self, original: np.ndarray) -> np.ndarray:
+        shift, scale = self.x_norm
+        return np.array([original[0] * scale, original[1] + original[0] * shift])
+
+    @property
+    def loss(self) -> str | None:
+        """The data loss ('mse', 'mae', 'huber', 'bce'), or None on analytic landscapes."""
+        return DATA_LANDSCAPES.get(self.landscape_name)
+
+    def set_loss(self, loss: str) -> None:
+        """Fit the data under another loss (ValueError for an unknown one)."""
+        if loss not in LOSS_TO_LANDSCAPE:
+            raise ValueError(f"unknown loss '{loss}'; allowed: {', '.join(LOSS_TO_LANDSCAPE)}")
+        self.set_landscape(LOSS_TO_LANDSCAPE[loss])
+
+    def set_huber_delta(self, delta: float) -> None:
+        """Huber's δ: quadratic inside |r| ≤ δ, linear outside."""
+        if not delta > 0:
+            raise ValueError("Huber δ must be > 0")
+        self.huber_delta = float(delta)
+        if self.loss == "huber":
+            self.data_edited()
+
+    def set_normalize_x(self, on: bool) -> None:
+        """Fit on standardized x; the start and every run carry over in original units."""
+        if on == self.normalize_x:
+            return
+        original = self.to_original(self.start) if self.is_data else None
+        self.normalize_x = on
+        self._update_x_norm()
+        self.landscape = self._build_landscape()
+        if original is not None:
+            self.start = self._to_fit_units(original)
+        self._rebuild_runs()
+        self.landscapeChanged.emit()
+        self.dataChanged.emit()
+        self.runsChanged.emit()
+
+    def to_original(self, params: np.ndarray) -> np.ndarray:
+        """Line coefficients (w, b) in the data's units from landscape parameters."""
+        to = getattr(self.landscape, "to_original", None)
+        return to(params) if to is not None else np.asarray(params, dtype=np.float64)
+
+    def replace_dataset(self, dataset: Dataset) -> None:
+        """Swap in a whole new dataset (import, generate, clear, undo of those)."""
+        self.dataset = dataset
+        self._update_x_norm()
+        self.data_edited()
 
     def data_edited(self) -> None:
         """The dataset changed in place: rebuild the landscape; runs go on (or restart)."""

@@ -33,6 +33,27 @@ class Stats:
     sxy: float
     syy: float
 
+    def affine_x(self, shift: float, scale: float) -> Stats:
+        """The statistics of x' = (x − shift) / scale, computed without the points."""
+        n, sx = self.n, self.sx
+        return Stats(
+            n,
+            (sx - n * shift) / scale,
+            self.sy,
+            (self.sxx - 2 * shift * sx + n * shift * shift) / (scale * scale),
+            (self.sxy - shift * self.sy) / scale,
+            self.syy,
+        )
+
+    def x_moments(self) -> tuple[float, float]:
+        """Mean and standard deviation of x (scale 1 when x does not vary)."""
+        if self.n == 0:
+            return 0.0, 1.0
+        mean = self.sx / self.n
+        var = max(self.sxx / self.n - mean * mean, 0.0)
+        std = var**0.5
+        return mean, std if std > 1e-12 * max(1.0, abs(mean)) else 1.0
+
     def least_squares(self) -> tuple[float, float] | None:
         """The (w, b) minimizing the MSE, or None if it is not unique."""
         if self.n == 0:

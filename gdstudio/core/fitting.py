@@ -22,13 +22,12 @@ _CHUNK_ELEMENTS = 2_000_000
 class DataLandscape:
     """L(w, b) of a dataset under a loss; same interface as `Landscape`, plus batch gradients."""
 
-    param_names = ("w", "b")
     dim = 2
     log_height = False
 
     def __init__(
         self, dataset: Dataset, loss: str = "mse", delta: float = 1.0,
-        start: tuple[float, float] = (0.0, 0.0),
+        start: tuple[float, float] = (0.0, 0.0), x_shift: float = 0.0, x_scale: float = 1.0,
     ) -> None:
         if loss not in LOSSES:
             raise ValueError(f"unknown loss '{loss}'; allowed: {', '.join(LOSSES)}")
@@ -45,12 +44,45 @@ class DataLandscape:
             else f"Line y = w·x + b under {LOSS_TITLES[loss].lower()}"
         )
         self.default_start = tuple(float(v) for v in start)
-        self._stats: Stats = dataset.stats
-        # Snapshots: the dataset may be edited later while this landscape is still in use.
-        self._x = dataset.x.copy()
-        self._y = (dataset.label if loss == "bce" else dataset.y).copy()
+        if not x_scale > 0:
+            raise ValueError("x scale must be > 0")
+        # The fit runs on x' = (x − shift) / scale; (0, 1) means the data's own units.
+        self.x_shift, self.x_scale = float(x_shift), float(x_scale)
+        self.normalized = (self.x_shift, self.x_scale) != (0.0, 1.0)
+        self.param_names = ("w′", "b′") if self.normalized else ("w", "b")
+        self._stats: Stats = dataset.stats.affine_x(self.x_shift, self.x_scale)
+        targets = dataset.label if loss == "bce" else dataset.y
+        if loss == "mse":
+            # MSE evaluates from statistics; the points are only read for stochastic batches,
+            # and the model replaces this landscape on every edit, so views suffice.
+            self._x_raw, self._y = dataset.x, targets
+        else:
+            # Snapshots: these are evaluated off the UI thread while the user edits on.
+            self._x_raw, self._y = dataset.x.copy(), targets.copy()
         self._minima: tuple[tuple[float, ...], ...] | None = None
         self.bounds = self._bounds()
+
+    @property
+    def _x(self) -> Array:
+        """x of every point in the fit's units."""
+        return self._scaled(self._x_raw)
+
+    def _scaled(self, x: Array) -> Array:
+        if not self.normalized:
+            return x
+        return (x - self.x_shift) / self.x_scale
+
+    def to_original(self, p: Array) -> Array:
+        """(w, b) in the data's own units from parameters of this landscape."""
+        p = np.asarray(p, dtype=np.float64)
+        w = p[..., 0] / self.x_scale
+        return np.stack([w, p[..., 1] - w * self.x_shift], axis=-1)
+
+    def from_original(self, p: Array) -> Array:
+        """Parameters of this landscape from (w, b) in the data's own units."""
+        p = np.asarray(p, dtype=np.float64)
+        return np.stack([p[..., 0] * self.x_scale, p[..., 1] + p[..., 0] * self.x_shift],
+                        axis=-1)
 
     @property
     def n_samples(self) -> int:
@@ -117,7 +149,7 @@ class DataLandscape:
 
     def batch_grad(self, p: Array, idx: Array) -> Array:
         """Gradient at one point p (2,) over the samples `idx` only (O(len(idx)))."""
-        x = self._x[idx]
+        x = self._scaled(self._x_raw[idx])
         t = self._y[idx]
         with np.errstate(over="ignore", invalid="ignore"):
             _, g = _pointwise(self.loss, self.delta, p[0] * x + p[1], t)
@@ -135,7 +167,7 @@ class DataLandscape:
         b = flat[:, 1:]
         with np.errstate(over="ignore", invalid="ignore"):
             for lo in range(0, n, chunk):
-                x = self._x[lo : lo + chunk][None, :]
+                x = self._scaled(self._x_raw[lo : lo + chunk])[None, :]
                 t = self._y[lo : lo + chunk][None, :]
                 v, d = _pointwise(self.loss, self.delta, w * x + b, t)
                 val += v.sum(axis=1)

@@ -67,6 +67,7 @@ class LandscapeView3D(gl.GLViewWidget):
         self.last_frame_ms = float("nan")
         self._press_pos: QtCore.QPointF | None = None
         self._dragging = False
+        self._shift_drag = False
 
         self._surface = SurfaceItem()
         self._minima = MarkerItem(ghost_alpha=0.45)
@@ -245,10 +246,11 @@ class LandscapeView3D(gl.GLViewWidget):
     # --- Qt overrides ----------------------------------------------------------------------
 
     def mousePressEvent(self, ev: QtGui.QMouseEvent) -> None:
-        """Remember where a possible click started."""
+        """Remember where a possible click started and whether shift makes it a pan."""
         super().mousePressEvent(ev)
         self._press_pos = ev.position()
         self._dragging = False
+        self._shift_drag = bool(ev.modifiers() & Qt.KeyboardModifier.ShiftModifier)
 
     def mouseMoveEvent(self, ev: QtGui.QMouseEvent) -> None:
         """Orbit / pan once the pointer has moved past the click slop."""
@@ -258,7 +260,7 @@ class LandscapeView3D(gl.GLViewWidget):
                 return
             self._dragging = True
         if ev.buttons() == Qt.MouseButton.LeftButton and (
-            ev.modifiers() & Qt.KeyboardModifier.ShiftModifier
+            self._shift_drag or ev.modifiers() & Qt.KeyboardModifier.ShiftModifier
         ):
             diff = ev.position() - self.mousePos
             self.mousePos = ev.position()

@@ -34,7 +34,7 @@ def test_value_matches_the_direct_formula(loss):
 def test_mse_cost_does_not_depend_on_the_number_of_points():
     big = Dataset.generate(200_000, seed=0)
     ls = DataLandscape(big, "mse")
-    ls._x = None  # MSE must never touch the points again
+    ls._x_raw = None  # MSE must never touch the points again
     ls._y = None
     grid = np.zeros((256, 256, 2))
     assert ls.value(grid).shape == (256, 256)
@@ -107,3 +107,35 @@ def test_view_bounds_contain_the_optimum_and_the_start():
 def test_bce_needs_labels():
     with pytest.raises(ValueError, match="label"):
         make_landscape("logistic-bce", Dataset.default())
+
+
+@pytest.mark.parametrize("loss", ["mse", "huber"])
+def test_normalized_fit_reports_the_same_line_in_original_units(loss):
+    ds = Dataset.generate(200, slope=3.0, intercept=-40.0, noise=2.0, seed=9,
+                          x_range=(100.0, 120.0))
+    mean, std = ds.stats.x_moments()
+    raw = DataLandscape(ds, loss)
+    norm = DataLandscape(ds, loss, x_shift=mean, x_scale=std)
+    assert norm.param_names == ("w′", "b′")
+    assert np.allclose(norm.to_original(np.array(norm.minima[0])), raw.minima[0], rtol=1e-6)
+    if loss == "mse":
+        assert np.allclose(norm.to_original(np.array(norm.minima[0])), np.polyfit(ds.x, ds.y, 1))
+    p = np.array([2.5, -30.0])
+    assert np.allclose(norm.to_original(norm.from_original(p)), p)
+    assert norm.value(norm.from_original(p)) == pytest.approx(raw.value(p))
+
+
+def test_normalization_makes_the_ravine_round():
+    ds = Dataset.generate(100, x_range=(50.0, 60.0), seed=2)
+    mean, std = ds.stats.x_moments()
+
+    def condition(ls):
+        h = np.empty((2, 2))
+        for i in range(2):
+            e = np.zeros(2)
+            e[i] = 1e-3
+            h[:, i] = (ls.grad(e) - ls.grad(-e)) / 2e-3
+        return np.linalg.cond(h)
+
+    assert condition(DataLandscape(ds)) > 1e4
+    assert condition(DataLandscape(ds, x_shift=mean, x_scale=std)) < 1.01

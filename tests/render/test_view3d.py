@@ -205,3 +205,17 @@ def test_a_core_profile_context_draws_surface_and_paths(qtbot, frame_rgb):
         pytest.skip("no core profile context available")
     assert (~_near(pixels, BACKGROUND, tol=6)).mean() > 0.2
     assert _near(pixels, MAGENTA, tol=60).sum() > 20
+
+
+def test_shift_dragging_pans_instead_of_rotating(view, qtbot):
+    before = view.camera_state()
+    start = view.screen_position(np.array([-1.5, 2.0])).toPoint()
+    shift = Qt.KeyboardModifier.ShiftModifier
+    with qtbot.assertNotEmitted(view.startPicked):
+        qtbot.mousePress(view, Qt.MouseButton.LeftButton, shift, start)
+        qtbot.mouseMove(view, start + QPoint(30, 10))
+        qtbot.mouseMove(view, start + QPoint(60, 20))
+        qtbot.mouseRelease(view, Qt.MouseButton.LeftButton, shift, start + QPoint(60, 20))
+    after = view.camera_state()
+    assert after["azimuth"] == before["azimuth"]
+    assert after["center"] != pytest.approx(before["center"])
