@@ -162,8 +162,16 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         a = self.actions_by_name
         bar = self.menuBar()
-        file_menu = bar.addMenu("&File")
-        file_menu.addAction(a["quit"])
+        self.file_menu = bar.addMenu("&File")
+        self.file_menu.addAction(a["quit"])
+        self.edit_menu = bar.addMenu("&Edit")
+        undo = self.model.undo_stack.createUndoAction(self, "&Undo")
+        undo.setShortcut(QKeySequence.StandardKey.Undo)
+        redo = self.model.undo_stack.createRedoAction(self, "&Redo")
+        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence.StandardKey.Redo])
+        self.edit_menu.addAction(undo)
+        self.edit_menu.addAction(redo)
+        self.actions_by_name.update(undo=undo, redo=redo)
         view = bar.addMenu("&View")
         for dock in (self.controls_dock, self.plots_dock, self.readouts_dock):
             view.addAction(dock.toggleViewAction())

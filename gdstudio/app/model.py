@@ -15,6 +15,7 @@ from ..core.catalog import (
     LOSS_TO_LANDSCAPE,
     default_dataset,
     is_data_landscape,
+    landscape_names,
     make_landscape,
 )
 from ..core.data import Dataset
@@ -357,6 +358,105 @@ class StudioModel(QObject):
         self.log_height = value
         self.viewChanged.emit()
 
+    # --- whole state (sessions) ---------------------------------------------------------------
+
+    def snapshot(self) -> dict[str, Any]:
+        """Everything the user set, as plain JSON-able values (no run histories)."""
+        ds = self.dataset
+        return {
+            "scene": self.scene.id if self.scene else None,
+            "landscape": self.landscape_name,
+            "data": {
+                "x": ds.x.tolist(), "y": ds.y.tolist(),
+                "label": ds.label.tolist() if ds.has_labels else None,
+            },
+            "huber_delta": self.huber_delta,
+            "normalize_x": self.normalize_x,
+            "start": self.start.tolist(),
+            "runs": [
+                {"optimizer": c.optimizer, "hyper": _jsonable(c.hyper), "color": c.color,
+                 "label": c.label, "enabled": c.enabled,
+                 "batch": "full" if c.batch is None else c.batch, "seed": c.seed}
+                for c in self.runs
+            ],
+            "schedule": {"name": self.schedule_name, "params": _jsonable(self.schedule_params)},
+            "clip_norm": self.clip_norm,
+            "speed": self.speed,
+            "max_steps": self.max_steps,
+            "tol": self.tol,
+            "view_mode": self.view_mode,
+            "log_height": self.log_height,
+            "restart_on_edit": self.restart_on_edit,
+        }
+
+    def restore(self, state: dict[str, Any]) -> None:
+        """Replace everything with a snapshot (ValueError/KeyError/TypeError if malformed).
+
+        The new state is built and validated completely before anything is replaced.
+        """
+        from ..io.scenes import load_scenes
+
+        name = state["landscape"]
+        if name not in landscape_names():
+            raise ValueError(f"unknown landscape '{name}'")
+        d = state["data"]
+        dataset = Dataset(d["x"], d["y"], d.get("label"))
+        runs = []
+        for r in state["runs"]:
+            hyper = dict(r.get("hyper", {}))
+            for k, v in hyper.items():
+                if isinstance(v, list):
+                    hyper[k] = tuple(v)
+            make_optimizer(r["optimizer"], **hyper)  # validates
+            runs.append(RunConfig(r["optimizer"], hyper, str(r["color"]), str(r.get("label", "")),
+                                  bool(r.get("enabled", True)), parse_batch(r.get("batch")),
+                                  int(r.get("seed", 0))))
+        if len(runs) > MAX_RUNS:
+            raise ValueError(f"a race holds at most {MAX_RUNS} optimizers")
+        sched = state.get("schedule") or {"name": "constant", "params": {}}
+        make_schedule(sched["name"], **sched["params"])
+        clip = state.get("clip_norm")
+        if clip is not None and not float(clip) > 0:
+            raise ValueError("clip norm must be > 0")
+        delta = float(state.get("huber_delta", 1.0))
+        if not delta > 0:
+            raise ValueError("Huber δ must be > 0")
+        view_mode = state.get("view_mode", "3d")
+        if view_mode not in ("3d", "contour"):
+            raise ValueError(f"unknown view mode '{view_mode}'")
+        start = np.array(state["start"], dtype=np.float64)
+        scene_id = state.get("scene")
+
+        self.scene = load_scenes().get(scene_id) if scene_id else None
+        self.landscape_name = name
+        self.dataset = dataset
+        self._other_dataset = None
+        self.huber_delta = delta
+        self.normalize_x = bool(state.get("normalize_x", False))
+        self._update_x_norm()
+        self.landscape = self._build_landscape()
+        if start.shape != (self.landscape.dim,) or not np.all(np.isfinite(start)):
+            start = np.array(self.landscape.default_start, dtype=np.float64)
+        self.start = start
+        self.runs = runs
+        self.schedule_name, self.schedule_params = sched["name"], dict(sched["params"])
+        self.clip_norm = float(clip) if clip is not None else None
+        self.speed = float(state.get("speed", 60.0))
+        self.max_steps = int(state.get("max_steps", 5000))
+        self.tol = float(state.get("tol", 1e-6))
+        self.view_mode = view_mode if self.landscape.dim == 2 else "contour"
+        log = state.get("log_height")
+        self.log_height = None if log is None else bool(log)
+        self.restart_on_edit = bool(state.get("restart_on_edit", False))
+        self.undo_stack.clear()
+        self._rebuild_runs()
+        self.sceneChanged.emit(scene_id or "")
+        self.landscapeChanged.emit()
+        self.dataChanged.emit()
+        self.runsChanged.emit()
+        self.settingsChanged.emit()
+        self.viewChanged.emit()
+
     # --- stepping ------------------------------------------------------------------------------
 
     def set_start(self, start: np.ndarray | tuple[float, ...]) -> None:
@@ -389,3 +489,8 @@ class StudioModel(QObject):
         if taken:
             self.stepped.emit()
         return taken
+
+
+def _jsonable(d: dict[str, Any]) -> dict[str, Any]:
+    """Tuples (e.g. betas) as lists, so the dict survives a JSON round trip unchanged."""
+    return {k: list(v) if isinstance(v, tuple) else v for k, v in d.items()}
