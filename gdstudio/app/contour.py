@@ -115,7 +115,7 @@ class ContourView(QWidget):
         self._surface_dirty = self._racers_dirty = self._paths_stale = True
 
         self.plot.scene().sigMouseClicked.connect(self._on_mouse_clicked)
-        model.landscapeChanged.connect(self._on_landscape_changed)
+        model.surfaceChanged.connect(self._on_landscape_changed)
         model.viewChanged.connect(self._on_landscape_changed)
         model.runsChanged.connect(self._on_runs_changed)
         model.runsReset.connect(self._on_runs_changed)
@@ -207,7 +207,7 @@ class ContourView(QWidget):
             self._build_heat_map()
 
     def _build_heat_map(self) -> None:
-        land = self.model.landscape
+        land = self.model.display_landscape
         (x0, x1), (y0, y1) = self.extent()
         xs, ys = np.linspace(x0, x1, GRID_SIZE), np.linspace(y0, y1, GRID_SIZE)
         grid = np.empty((GRID_SIZE, GRID_SIZE, 2))
@@ -236,7 +236,7 @@ class ContourView(QWidget):
         vb.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0.02)
 
     def _build_curve(self) -> None:
-        land = self.model.landscape
+        land = self.model.display_landscape
         (x0, x1), = self.extent()
         w = np.linspace(x0, x1, CURVE_SAMPLES)
         with np.errstate(all="ignore"):

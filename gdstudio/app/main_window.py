@@ -49,6 +49,7 @@ class MainWindow(QMainWindow):
         self.model = model if model is not None else StudioModel(self)
         self.stepper = Stepper(self.model, self)
         self.actions_by_name: dict[str, QAction] = {}
+        self._framed: tuple[str, str | None] | None = None
         self._build_actions()
         self._build_central()
         self._build_docks()
@@ -60,6 +61,7 @@ class MainWindow(QMainWindow):
         if self.model.scene is None and not self.model.runs:
             self.model.load_scene(DEFAULT_SCENE)
         else:
+            self._on_surface_changed()
             self._on_landscape_changed()
             self._on_view_changed()
             self._on_scene_changed(self.model.scene.id if self.model.scene else "")
@@ -189,6 +191,7 @@ class MainWindow(QMainWindow):
     def _connect_model(self) -> None:
         m = self.model
         m.landscapeChanged.connect(self._on_landscape_changed)
+        m.surfaceChanged.connect(self._on_surface_changed)
         m.viewChanged.connect(self._on_view_changed)
         m.sceneChanged.connect(self._on_scene_changed)
         for signal in (m.stepped, m.runsReset, m.runsChanged, m.runChanged):
@@ -198,11 +201,18 @@ class MainWindow(QMainWindow):
     # --- model → views ---------------------------------------------------------------------
 
     def _on_landscape_changed(self) -> None:
-        if self.model.landscape.dim == 2:
-            self.view3d.set_landscape(self.model.landscape)
-            self.view3d.set_log_height(self.model.log_height)
         self.actions_by_name["toggle_view"].setEnabled(self.model.landscape.dim == 2)
         self._on_paths_changed()
+
+    def _on_surface_changed(self) -> None:
+        shown = self.model.display_landscape
+        if shown.dim != 2:
+            return
+        # Re-frame the camera only for a different landscape, not for an edit of the data.
+        key = (shown.name, self.model.scene.id if self.model.scene else None)
+        self.view3d.set_log_height(self.model.log_height)
+        self.view3d.set_landscape(shown, fit_camera=key != self._framed)
+        self._framed = key
 
     def _on_view_changed(self) -> None:
         three_d = self.model.view_mode == "3d" and self.model.landscape.dim == 2

@@ -25,6 +25,7 @@ from ..core.run import Run
 from ..core.schedules import make_schedule
 from ..io.scenes import Scene, get_scene
 from .palette import run_color
+from .surface_worker import SurfaceWorker, needs_worker
 
 MAX_RUNS = 8
 DEFAULT_SCENE = "surface"
@@ -56,6 +57,7 @@ class StudioModel(QObject):
     """Landscape, dataset, start, racers and settings; owns the core runs and steps them."""
 
     landscapeChanged = Signal()
+    surfaceChanged = Signal()
     dataChanged = Signal()
     runsChanged = Signal()
     runChanged = Signal(int)
@@ -87,7 +89,12 @@ class StudioModel(QObject):
         self.x_norm: tuple[float, float] = (0.0, 1.0)
         # One dataset per kind, so switching between regression and classification loses none.
         self._other_dataset: Dataset | None = None
+        self.dataset_kind = "regression"
         self.undo_stack = QUndoStack(self)
+        # What views draw: the landscape itself, or a table of it computed off the UI thread.
+        self.display_landscape = self.landscape
+        self.surface_worker = SurfaceWorker(self)
+        self.surface_worker.ready.connect(self._on_surface_ready)
 
     # --- scenes and landscapes ---------------------------------------------------------------
 
@@ -101,6 +108,7 @@ class StudioModel(QObject):
         elif is_data_landscape(scene.landscape):
             self.dataset = default_dataset(scene.landscape)
         self._other_dataset = None
+        self.dataset_kind = "classes" if scene.landscape == "logistic-bce" else "regression"
         self.normalize_x, self.x_norm = False, (0.0, 1.0)
         self.undo_stack.clear()
         self.landscape = self._build_landscape()
@@ -118,7 +126,7 @@ class StudioModel(QObject):
                                        spec.label, spec.enabled, batch, spec.seed))
         self._rebuild_runs()
         self.sceneChanged.emit(scene_id)
-        self.landscapeChanged.emit()
+        self._landscape_replaced()
         self.dataChanged.emit()
         self.runsChanged.emit()
         self.settingsChanged.emit()
@@ -130,12 +138,9 @@ class StudioModel(QObject):
             return
         self.landscape_name = name
         if is_data_landscape(name):
-            bce = name == "logistic-bce"
-            if bce != self.dataset.has_labels:
-                other = self._other_dataset
-                self._other_dataset = self.dataset
-                self.dataset = other if other is not None else default_dataset(name)
-                self.undo_stack.clear()
+            kind = "classes" if name == "logistic-bce" else "regression"
+            if kind != self.dataset_kind:
+                self._swap_dataset(kind, name)
             self._update_x_norm()
         self.landscape = self._build_landscape()
         self.start = np.array(self.landscape.default_start, dtype=np.float64)
@@ -145,10 +150,24 @@ class StudioModel(QObject):
             if not is_data_landscape(name):
                 cfg.batch = None
         self._rebuild_runs()
-        self.landscapeChanged.emit()
+        self._landscape_replaced()
         self.dataChanged.emit()
         self.runsChanged.emit()
         self.viewChanged.emit()
+
+    def _swap_dataset(self, kind: str, name: str) -> None:
+        """Switch between the regression and the classification dataset, keeping both."""
+        other = self._other_dataset
+        self._other_dataset = self.dataset
+        if other is None:
+            ds = self.dataset
+            if kind == "classes" and ds.has_labels and len(ds):
+                other = Dataset(ds.x.copy(), ds.label.copy(), ds.label.copy())
+            else:
+                other = default_dataset(name)
+        self.dataset = other
+        self.dataset_kind = kind
+        self.undo_stack.clear()
 
     def _build_landscape(self):  # noqa: ANN202 - Landscape | DataLandscape
         if not is_data_landscape(self.landscape_name):
@@ -160,6 +179,20 @@ class StudioModel(QObject):
         return DataLandscape(self.dataset, DATA_LANDSCAPES[self.landscape_name],
                              delta=self.huber_delta, start=start or (0.0, 0.0),
                              x_shift=self.x_norm[0], x_scale=self.x_norm[1])
+
+    def _landscape_replaced(self) -> None:
+        """Announce a new landscape object; its display surface follows now or from the worker."""
+        if needs_worker(self.landscape):
+            self.surface_worker.submit(self.landscape)
+        else:
+            self.surface_worker.cancel()
+            self.display_landscape = self.landscape
+            self.surfaceChanged.emit()
+        self.landscapeChanged.emit()
+
+    def _on_surface_ready(self, table: object) -> None:
+        self.display_landscape = table
+        self.surfaceChanged.emit()
 
     def _update_x_norm(self) -> None:
         self.x_norm = self.dataset.stats.x_moments() if self.normalize_x else (0.0, 1.0)
@@ -198,7 +231,7 @@ class StudioModel(QObject):
         if original is not None:
             self.start = self._to_fit_units(original)
         self._rebuild_runs()
-        self.landscapeChanged.emit()
+        self._landscape_replaced()
         self.dataChanged.emit()
         self.runsChanged.emit()
 
@@ -210,18 +243,22 @@ class StudioModel(QObject):
     def replace_dataset(self, dataset: Dataset) -> None:
         """Swap in a whole new dataset (import, generate, clear, undo of those)."""
         self.dataset = dataset
+        old_norm = self.x_norm
         self._update_x_norm()
-        self.data_edited()
+        self.data_edited(restart=self.x_norm != old_norm)
 
-    def data_edited(self) -> None:
+    def data_edited(self, restart: bool = False) -> None:
         """The dataset changed in place: rebuild the landscape; runs go on (or restart)."""
+        old = self.landscape
         self.landscape = self._build_landscape()
+        if getattr(old, "loss", None) == self.loss and _keeps_view(old.bounds, self.landscape):
+            self.landscape.bounds = old.bounds  # small edits must not make the view jump
         for cfg in self.runs:
             if cfg.run is not None:
                 cfg.run.set_landscape(self.landscape)
-                if self.restart_on_edit:
+                if restart or self.restart_on_edit:
                     cfg.run.reset()
-        self.landscapeChanged.emit()
+        self._landscape_replaced()
         self.dataChanged.emit()
         self.stepped.emit()
 
@@ -431,6 +468,7 @@ class StudioModel(QObject):
         self.landscape_name = name
         self.dataset = dataset
         self._other_dataset = None
+        self.dataset_kind = "classes" if name == "logistic-bce" else "regression"
         self.huber_delta = delta
         self.normalize_x = bool(state.get("normalize_x", False))
         self._update_x_norm()
@@ -451,7 +489,7 @@ class StudioModel(QObject):
         self.undo_stack.clear()
         self._rebuild_runs()
         self.sceneChanged.emit(scene_id or "")
-        self.landscapeChanged.emit()
+        self._landscape_replaced()
         self.dataChanged.emit()
         self.runsChanged.emit()
         self.settingsChanged.emit()
@@ -489,6 +527,19 @@ class StudioModel(QObject):
         if taken:
             self.stepped.emit()
         return taken
+
+
+def _keeps_view(old: tuple[tuple[float, float], ...], new: object) -> bool:
+    """True while the new fit's optimum and scale still sit well inside the old view bounds."""
+    want = new.bounds  # type: ignore[attr-defined]
+    for (lo, hi), (wlo, whi) in zip(old, want, strict=True):
+        span, wspan = hi - lo, whi - wlo
+        centre = 0.5 * (wlo + whi)
+        if not (lo + 0.15 * span <= centre <= hi - 0.15 * span):
+            return False
+        if not 0.6 * span <= wspan <= 1.6 * span:
+            return False
+    return True
 
 
 def _jsonable(d: dict[str, Any]) -> dict[str, Any]:

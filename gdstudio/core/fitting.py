@@ -84,6 +84,19 @@ class DataLandscape:
         return np.stack([p[..., 0] * self.x_scale, p[..., 1] + p[..., 0] * self.x_shift],
                         axis=-1)
 
+    def subsampled(self, k: int, seed: int = 0) -> DataLandscape:
+        """The same fit over k random points (for quick estimates of the surface's shape)."""
+        if k >= self.n_samples:
+            return self
+        idx = np.sort(np.random.default_rng(seed).choice(self.n_samples, k, replace=False))
+        labels = self.dataset.label[idx] if self.dataset.has_labels else None
+        sub = Dataset(self.dataset.x[idx], self.dataset.y[idx], labels)
+        out = DataLandscape(sub, self.loss, self.delta, self.default_start,
+                            self.x_shift, self.x_scale)
+        out.bounds = self.bounds
+        out._minima = self._minima
+        return out
+
     @property
     def n_samples(self) -> int:
         """Number of data points."""
@@ -172,7 +185,7 @@ class DataLandscape:
                 v, d = _pointwise(self.loss, self.delta, w * x + b, t)
                 val += v.sum(axis=1)
                 if want_grad:
-                    gw += (d * x).sum(axis=1)
+                    gw += d @ x[0]
                     gb += d.sum(axis=1)
         shape = p.shape[:-1]
         value = (val / n).reshape(shape)

@@ -1,0 +1,73 @@
+"""SurfaceWorker: tabulates costly landscapes off the UI thread, coarse first, newest wins."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+
+from ..core.tabulated import TabulatedLandscape
+
+# (grid size, at most this many points): the coarse pass estimates the mean loss from a
+# sample of the points, the full pass from more (the surface of a mean converges fast).
+PASSES = ((48, 5_000), (128, 20_000))
+FULL = PASSES[-1][0]
+# Data losses cheaper than this many (points × grid samples) are computed in place.
+INLINE_BUDGET = 2_000_000
+
+
+def needs_worker(landscape: object) -> bool:
+    """True for landscapes whose surface costs O(points × grid) (MAE, Huber, BCE)."""
+    loss = getattr(landscape, "loss", None)
+    if loss is None or loss == "mse":
+        return False
+    return landscape.n_samples * FULL * FULL > INLINE_BUDGET  # type: ignore[attr-defined]
+
+
+class _Signals(QObject):
+    ready = Signal(int, object)
+
+
+class _Job(QRunnable):
+    def __init__(self, worker: SurfaceWorker, generation: int, landscape: object) -> None:
+        super().__init__()
+        self.worker, self.generation, self.landscape = worker, generation, landscape
+
+    def run(self) -> None:  # noqa: D102 - QRunnable override
+        land = self.landscape
+        _ = land.minima  # type: ignore[attr-defined]  # computed here, off the UI thread
+        for n, points in PASSES:
+            if self.worker.generation != self.generation:
+                return  # a newer edit superseded this one
+            table = TabulatedLandscape(land.subsampled(points), n)  # type: ignore[attr-defined]
+            table.source = land
+            self.worker.signals.ready.emit(self.generation, table)
+
+
+class SurfaceWorker(QObject):
+    """Computes display surfaces for a landscape; emits `ready(table)` for the newest only."""
+
+    ready = Signal(object)
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.generation = 0
+        self.signals = _Signals()
+        self.signals.ready.connect(self._on_ready)
+        self.pool = QThreadPool(self)
+        self.pool.setMaxThreadCount(1)
+
+    def submit(self, landscape: object) -> None:
+        """Tabulate `landscape` (coarse, then full); older requests are dropped."""
+        self.generation += 1
+        self.pool.start(_Job(self, self.generation, landscape))
+
+    def cancel(self) -> None:
+        """Forget every pending request."""
+        self.generation += 1
+
+    def wait(self, msecs: int = -1) -> bool:
+        """Block until queued jobs are done (tests and shutdown)."""
+        return self.pool.waitForDone(msecs)
+
+    def _on_ready(self, generation: int, table: TabulatedLandscape) -> None:
+        if generation == self.generation:
+            self.ready.emit(table)
