@@ -5,8 +5,10 @@ from __future__ import annotations
 import sys
 
 from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtGui import QGuiApplication, QSurfaceFormat
+from PySide6.QtGui import QGuiApplication, QIcon, QSurfaceFormat
 from PySide6.QtWidgets import QApplication
+
+from ..paths import resource_dir
 
 ORGANIZATION = "gdstudio"
 APPLICATION = "Gradient Descent Studio"
@@ -36,6 +38,7 @@ def run_app(scene: str | None = None, session: str | None = None) -> int:
             return 2
     configure_application()
     app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setWindowIcon(QIcon(str(resource_dir() / "icons" / "gdstudio.svg")))
     from .main_window import MainWindow
     from .model import StudioModel
 
