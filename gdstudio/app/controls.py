@@ -58,7 +58,7 @@ class ControlsPanel(QScrollArea):
         lay.addWidget(self._build_playback_box(actions))
         lay.addStretch(1)
         self.setWidget(body)
-        self.setMinimumWidth(330)
+        self.setMinimumWidth(360)
         model.sceneChanged.connect(self._on_scene_changed)
         model.landscapeChanged.connect(self._on_landscape_changed)
         model.runsChanged.connect(self._on_runs_changed)

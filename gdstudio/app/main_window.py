@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QByteArray, QSettings, Qt
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QDockWidget,
     QLabel,
@@ -157,9 +157,7 @@ class MainWindow(QMainWindow):
         self.readouts_dock = self._dock("Readouts", "ReadoutsDock", self.readouts,
                                         Qt.DockWidgetArea.BottomDockWidgetArea)
         self.resize(1500, 920)
-        self.resizeDocks([self.controls_dock, self.plots_dock], [350, 400],
-                         Qt.Orientation.Horizontal)
-        self.resizeDocks([self.readouts_dock], [170], Qt.Orientation.Vertical)
+        self._sized_docks = False
 
     def _build_menus(self) -> None:
         a = self.actions_by_name
@@ -292,8 +290,20 @@ class MainWindow(QMainWindow):
         state = s.value("window/state")
         if isinstance(geometry, QByteArray):
             self.restoreGeometry(geometry)
-        if isinstance(state, QByteArray):
-            self.restoreState(state, LAYOUT_VERSION)
+        if isinstance(state, QByteArray) and self.restoreState(state, LAYOUT_VERSION):
+            self._sized_docks = True  # the user's own sizes
+
+    def _default_dock_sizes(self) -> None:
+        """Give the landscape most of the window: narrow side docks, a short readouts strip."""
+        self.resizeDocks([self.controls_dock, self.plots_dock], [390, 380],
+                         Qt.Orientation.Horizontal)
+        self.resizeDocks([self.readouts_dock], [150], Qt.Orientation.Vertical)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        if not self._sized_docks:
+            self._sized_docks = True
+            QTimer.singleShot(0, self._default_dock_sizes)  # once the layout has settled
 
     def save_layout(self) -> None:
         """Remember geometry and dock layout."""
@@ -307,6 +317,7 @@ class MainWindow(QMainWindow):
         self.restoreState(self._default_state, LAYOUT_VERSION)
         for dock in (self.controls_dock, self.plots_dock, self.readouts_dock):
             dock.show()
+        self._default_dock_sizes()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
         self.stepper.pause()
