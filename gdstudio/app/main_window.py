@@ -297,7 +297,7 @@ class MainWindow(QMainWindow):
         """Give the landscape most of the window: narrow side docks, a short readouts strip."""
         self.resizeDocks([self.controls_dock, self.plots_dock], [390, 380],
                          Qt.Orientation.Horizontal)
-        self.resizeDocks([self.readouts_dock], [150], Qt.Orientation.Vertical)
+        self.resizeDocks([self.readouts_dock], [180], Qt.Orientation.Vertical)
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)

@@ -7,9 +7,9 @@ RUN_COLORS: tuple[str, ...] = (
     "#E69F00",  # orange
     "#56B4E9",  # sky blue
     "#CC79A7",  # reddish purple
+    "#009E73",  # bluish green
     "#0072B2",  # blue
     "#D55E00",  # vermillion
-    "#009E73",  # bluish green
     "#F0E442",  # yellow
     "#999999",  # grey
 )
