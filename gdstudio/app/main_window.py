@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
+from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -21,6 +21,7 @@ from .. import __version__
 from ..render.view3d import LandscapeView3D
 from .contour import ContourView
 from .controls import ControlsPanel
+from .data_panel import DataPanel
 from .model import DEFAULT_SCENE, StudioModel
 from .palette import hex_to_rgb
 from .plots import PlotsPanel
@@ -40,6 +41,18 @@ SHORTCUTS = (
 )
 
 
+class LocalKeys(QObject):
+    """Event filter: navigation keys pressed in a view stay there, not window shortcuts."""
+
+    KEYS = frozenset({Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down,
+                      Qt.Key.Key_Space, Qt.Key.Key_Home, Qt.Key.Key_End})
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.ShortcutOverride and event.key() in self.KEYS:
+            event.accept()
+        return False
+
+
 class MainWindow(QMainWindow):
     """The studio: central landscape view (3D or contour), Controls, Plots and Readouts docks."""
 
@@ -50,6 +63,7 @@ class MainWindow(QMainWindow):
         self.stepper = Stepper(self.model, self)
         self.actions_by_name: dict[str, QAction] = {}
         self._framed: tuple[str, str | None] | None = None
+        self._was_data = False
         self._build_actions()
         self._build_central()
         self._build_docks()
@@ -156,6 +170,14 @@ class MainWindow(QMainWindow):
                                      Qt.DockWidgetArea.RightDockWidgetArea)
         self.readouts_dock = self._dock("Readouts", "ReadoutsDock", self.readouts,
                                         Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.data_panel = DataPanel(self.model)
+        self.data_dock = self._dock("Data", "DataDock", self.data_panel,
+                                    Qt.DockWidgetArea.RightDockWidgetArea)
+        self.tabifyDockWidget(self.plots_dock, self.data_dock)
+        self.plots_dock.raise_()
+        # Keys that navigate a table must reach it, not the window's run shortcuts.
+        self._local_keys = LocalKeys(self)
+        self.data_panel.table.installEventFilter(self._local_keys)
         self.resize(1500, 920)
         self._sized_docks = False
 
@@ -173,7 +195,7 @@ class MainWindow(QMainWindow):
         self.edit_menu.addAction(redo)
         self.actions_by_name.update(undo=undo, redo=redo)
         view = bar.addMenu("&View")
-        for dock in (self.controls_dock, self.plots_dock, self.readouts_dock):
+        for dock in self.docks():
             view.addAction(dock.toggleViewAction())
         view.addSeparator()
         view.addAction(a["toggle_view"])
@@ -186,12 +208,17 @@ class MainWindow(QMainWindow):
         help_menu.addAction(a["shortcuts"])
         help_menu.addAction(a["about"])
 
+    def docks(self) -> tuple[QDockWidget, ...]:
+        """Every dock of the window."""
+        return (self.controls_dock, self.plots_dock, self.data_dock, self.readouts_dock)
+
     def _connect_model(self) -> None:
         m = self.model
         m.landscapeChanged.connect(self._on_landscape_changed)
         m.surfaceChanged.connect(self._on_surface_changed)
         m.viewChanged.connect(self._on_view_changed)
         m.sceneChanged.connect(self._on_scene_changed)
+        m.landscapeChanged.connect(self._on_data_mode_changed)
         for signal in (m.stepped, m.runsReset, m.runsChanged, m.runChanged):
             signal.connect(self._on_paths_changed)
         self.view3d.startPicked.connect(self._on_start_picked)
@@ -211,6 +238,15 @@ class MainWindow(QMainWindow):
         self.view3d.set_log_height(self.model.log_height)
         self.view3d.set_landscape(shown, fit_camera=key != self._framed)
         self._framed = key
+
+    def _on_data_mode_changed(self) -> None:
+        """Bring the Data dock forward when the landscape becomes a fit to data."""
+        is_data = self.model.is_data
+        if is_data and not self._was_data:
+            self.data_dock.raise_()
+        elif not is_data and self._was_data:
+            self.plots_dock.raise_()
+        self._was_data = is_data
 
     def _on_view_changed(self) -> None:
         three_d = self.model.view_mode == "3d" and self.model.landscape.dim == 2
@@ -315,8 +351,9 @@ class MainWindow(QMainWindow):
     def reset_layout(self) -> None:
         """Every dock back to its default place, all shown."""
         self.restoreState(self._default_state, LAYOUT_VERSION)
-        for dock in (self.controls_dock, self.plots_dock, self.readouts_dock):
+        for dock in self.docks():
             dock.show()
+        self.plots_dock.raise_()
         self._default_dock_sizes()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override

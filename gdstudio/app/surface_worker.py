@@ -26,20 +26,27 @@ class _Signals(QObject):
     ready = Signal(int, object)
 
 
+class _Latest:
+    """The newest request's number, shared with the jobs (plain Python: outlives Qt objects)."""
+
+    generation = 0
+
+
 class _Job(QRunnable):
-    def __init__(self, worker: SurfaceWorker, generation: int, landscape: object) -> None:
+    def __init__(self, latest: _Latest, signals: _Signals, landscape: object) -> None:
         super().__init__()
-        self.worker, self.generation, self.landscape = worker, generation, landscape
+        self.latest, self.signals, self.landscape = latest, signals, landscape
+        self.generation = latest.generation
 
     def run(self) -> None:  # noqa: D102 - QRunnable override
         land = self.landscape
         _ = land.minima  # type: ignore[attr-defined]  # computed here, off the UI thread
         for n, points in PASSES:
-            if self.worker.generation != self.generation:
-                return  # a newer edit superseded this one
+            if self.latest.generation != self.generation:
+                return  # a newer edit superseded this one (or the worker was shut down)
             table = TabulatedLandscape(land.subsampled(points), n)  # type: ignore[attr-defined]
             table.source = land
-            self.worker.signals.ready.emit(self.generation, table)
+            self.signals.ready.emit(self.generation, table)
 
 
 class SurfaceWorker(QObject):
@@ -49,25 +56,33 @@ class SurfaceWorker(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
-        self.generation = 0
+        self._latest = _Latest()
         self.signals = _Signals()
         self.signals.ready.connect(self._on_ready)
         self.pool = QThreadPool(self)
         self.pool.setMaxThreadCount(1)
+        latest = self._latest
+        # Jobs still running when the owner goes away stop at their next check.
+        self.destroyed.connect(lambda *_: setattr(latest, "generation", -1))
+
+    @property
+    def generation(self) -> int:
+        """Number of the newest request."""
+        return self._latest.generation
 
     def submit(self, landscape: object) -> None:
         """Tabulate `landscape` (coarse, then full); older requests are dropped."""
-        self.generation += 1
-        self.pool.start(_Job(self, self.generation, landscape))
+        self._latest.generation += 1
+        self.pool.start(_Job(self._latest, self.signals, landscape))
 
     def cancel(self) -> None:
         """Forget every pending request."""
-        self.generation += 1
+        self._latest.generation += 1
 
     def wait(self, msecs: int = -1) -> bool:
         """Block until queued jobs are done (tests and shutdown)."""
         return self.pool.waitForDone(msecs)
 
     def _on_ready(self, generation: int, table: TabulatedLandscape) -> None:
-        if generation == self.generation:
+        if generation == self._latest.generation:
             self.ready.emit(table)

@@ -1,0 +1,338 @@
+"""DataPanel: the Data dock — scatter editor, table, data actions and the fit's loss settings."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, QIODevice, QSaveFile, QSize, Qt
+from PySide6.QtGui import QAction, QKeySequence, QResizeEvent
+from PySide6.QtWidgets import (
+    QButtonGroup,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QDoubleSpinBox,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QSplitter,
+    QStackedWidget,
+    QToolBar,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core.data import Dataset, load_csv
+from .commands import ReplaceDataset
+from .data_dialogs import GenerateDialog, GenerateSpec
+from .data_plot import DataPlot
+from .data_selection import DataSelection
+from .data_table import PointsTable, class_icon
+from .model import StudioModel
+from .widgets import blocked
+
+TABLE_WIDTH = 250  # pixels beside the plot: row numbers up to 1,000,000 and two numbers
+CSV_FILTER = "CSV files (*.csv);;All files (*)"
+ANALYTIC_HINT = "Pick a line-fit landscape or the Linear regression lesson to edit data"
+LOSSES = (
+    ("MSE", "mse", "Mean squared error: the classic least-squares line"),
+    ("MAE", "mae", "Mean absolute error: robust to outliers, with a kinked surface"),
+    ("Huber", "huber", "Huber: squared for small residuals (|r| ≤ δ), absolute beyond"),
+    ("Logistic (BCE)", "bce",
+     "Logistic regression σ(w·x + b) on classes 0/1 under binary cross-entropy"),
+)
+
+
+class DataPanel(QWidget):
+    """The Data dock: edit the points of a line (or logistic) fit and choose its loss."""
+
+    def __init__(self, model: StudioModel, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self.selection = DataSelection(self)
+        self._dataset = model.dataset
+        self._last_dir = ""
+        self.generate_dialog = GenerateDialog(self)
+
+        self.plot = DataPlot(model, self.selection)
+        self.plot.setObjectName("dataPlot")
+        self.table = PointsTable(model, self.selection)
+        self.table.setObjectName("pointsTable")
+        self.splitter = QSplitter(Qt.Orientation.Horizontal)
+        self.splitter.setChildrenCollapsible(False)
+        self.splitter.addWidget(self.plot)
+        self.splitter.addWidget(self.table)
+        self.splitter.setStretchFactor(0, 1)
+        self.splitter.setStretchFactor(1, 0)
+        self.table.setMinimumWidth(150)
+        self._laid_out = False
+
+        self._build_actions()
+        editor = QWidget()
+        lay = QVBoxLayout(editor)
+        lay.setContentsMargins(0, 0, 0, 0)
+        lay.setSpacing(0)
+        lay.addWidget(self._build_data_bar())
+        lay.addWidget(self._build_fit_bar())
+        lay.addWidget(self.splitter, 1)
+        self.hint = QLabel(ANALYTIC_HINT)
+        self.hint.setObjectName("dataHint")
+        self.hint.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.hint.setWordWrap(True)
+        self.hint.setMargin(24)
+        self.hint.setStyleSheet("color: palette(placeholder-text); font-size: 11pt;")
+        self.stack = QStackedWidget()
+        self.stack.addWidget(editor)
+        self.stack.addWidget(self.hint)
+        self.editor = editor
+        outer = QVBoxLayout(self)
+        outer.setContentsMargins(0, 0, 0, 0)
+        outer.addWidget(self.stack)
+
+        self.selection.changed.connect(self._on_selection_changed)
+        model.landscapeChanged.connect(self._on_landscape_changed)
+        model.dataChanged.connect(self._on_data_changed)
+        model.settingsChanged.connect(self._sync_controls)
+        model.sceneChanged.connect(self._sync_controls)
+        self._on_landscape_changed()
+        self._on_selection_changed(None)
+
+    # --- construction ----------------------------------------------------------------------
+
+    def _action(self, text: str, tip: str, slot) -> QAction:  # noqa: ANN001
+        a = QAction(text, self)
+        a.setToolTip(tip)
+        a.setStatusTip(tip)
+        a.triggered.connect(lambda _checked=False: slot())
+        return a
+
+    def _build_actions(self) -> None:
+        self.generate_action = self._action(
+            "Generate…", "Replace the points with n new ones on a noisy line (seeded)",
+            self.generate_with_dialog)
+        self.clear_action = self._action("Clear", "Remove every point (Ctrl+Z brings them back)",
+                                         self.clear_data)
+        self.import_action = self._action(
+            "Import CSV…", "Load points from a CSV file with columns x,y (and label for "
+            "logistic regression)", self.import_csv)
+        self.export_action = self._action("Export CSV…", "Save the points as a CSV file",
+                                          self.export_csv)
+        self.fit_view_action = self._action("Fit view", "Frame all the points",
+                                            self.plot.fit_view)
+        self.delete_action = self._action(
+            "Delete Points", "Remove the selected points (Delete or Backspace)",
+            self.delete_selected)
+        self.delete_action.setShortcuts([QKeySequence(Qt.Key.Key_Delete),
+                                         QKeySequence(Qt.Key.Key_Backspace)])
+        # Active while the focus is anywhere in the panel; text fields keep their own keys.
+        self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+        self.addAction(self.delete_action)
+
+    def _build_data_bar(self) -> QToolBar:
+        bar = QToolBar("Data")
+        bar.setObjectName("dataToolBar")
+        bar.setIconSize(QSize(14, 14))
+        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for a in (self.generate_action, self.clear_action, self.import_action,
+                  self.export_action):
+            bar.addAction(a)
+        bar.addSeparator()
+        bar.addAction(self.fit_view_action)
+        bar.addAction(self.delete_action)
+        return bar
+
+    def _build_fit_bar(self) -> QToolBar:
+        bar = QToolBar("Fit")
+        bar.setObjectName("fitToolBar")
+        bar.setIconSize(QSize(14, 14))
+        loss_label = QLabel(" Loss ")
+        self.loss_combo = QComboBox()
+        self.loss_combo.setObjectName("lossCombo")
+        self.loss_combo.setToolTip("The loss the line is fitted under; the surface follows")
+        for i, (title, key, tip) in enumerate(LOSSES):
+            self.loss_combo.addItem(title, key)
+            self.loss_combo.setItemData(i, tip, Qt.ItemDataRole.ToolTipRole)
+        loss_label.setToolTip(self.loss_combo.toolTip())
+        self.loss_combo.currentIndexChanged.connect(self._on_loss_picked)
+        bar.addWidget(loss_label)
+        bar.addWidget(self.loss_combo)
+
+        self.delta_spin = QDoubleSpinBox()
+        self.delta_spin.setObjectName("huberDelta")
+        self.delta_spin.setPrefix("δ = ")
+        self.delta_spin.setRange(0.01, 1000.0)
+        self.delta_spin.setDecimals(2)
+        self.delta_spin.setSingleStep(0.1)
+        self.delta_spin.setKeyboardTracking(False)
+        self.delta_spin.setToolTip("Huber δ: residuals up to δ count squared, larger ones "
+                                   "linearly")
+        self.delta_spin.valueChanged.connect(self._on_delta_changed)
+        self._delta_item = bar.addWidget(self.delta_spin)
+
+        classes = QWidget()
+        row = QHBoxLayout(classes)
+        row.setContentsMargins(6, 0, 0, 0)
+        row.setSpacing(2)
+        row.addWidget(QLabel("Adds"))
+        self.class_group = QButtonGroup(self)
+        self.class_buttons: dict[int, QToolButton] = {}
+        for label in (1, 0):
+            b = QToolButton()
+            b.setObjectName(f"class{label}Button")
+            b.setText(f"class {label}")
+            b.setIcon(class_icon(label))
+            b.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+            b.setCheckable(True)
+            b.setToolTip(f"A click adds a class {label} point; Shift+click adds the other class")
+            self.class_group.addButton(b, label)
+            self.class_buttons[label] = b
+            row.addWidget(b)
+        self.class_buttons[1].setChecked(True)
+        self.class_group.idToggled.connect(self._on_class_toggled)
+        classes.setToolTip("Class of the points a click adds (Shift+click: the other one)")
+        self._class_item = bar.addWidget(classes)
+
+        bar.addSeparator()
+        self.normalize_check = QCheckBox("Normalize x")
+        self.normalize_check.setObjectName("normalizeCheck")
+        self.normalize_check.setToolTip(
+            "Fit on standardized x, (x − mean) / std: the surface becomes a round bowl instead "
+            "of a long narrow valley. The equations shown stay in the data's own units.")
+        self.normalize_check.toggled.connect(self.model.set_normalize_x)
+        bar.addWidget(self.normalize_check)
+        self.restart_check = QCheckBox("Restart runs on edit")
+        self.restart_check.setObjectName("restartCheck")
+        self.restart_check.setToolTip("Send every run back to its start whenever the data "
+                                      "changes, instead of letting it go on from where it is")
+        self.restart_check.toggled.connect(self._on_restart_toggled)
+        bar.addWidget(self.restart_check)
+        return bar
+
+    # --- public actions ----------------------------------------------------------------------
+
+    @property
+    def classes(self) -> bool:
+        """True while the data are classes for logistic regression."""
+        return self.model.loss == "bce"
+
+    def generate_with_dialog(self) -> None:
+        """Ask for n, slope, intercept, noise and seed, then generate."""
+        self.generate_dialog.set_classes(self.classes)
+        if self.generate_dialog.exec() == QDialog.DialogCode.Accepted:
+            self.generate(self.generate_dialog.spec())
+
+    def generate(self, spec: GenerateSpec) -> None:
+        """Replace the points with generated ones (one undo step)."""
+        self.model.undo_stack.push(ReplaceDataset(
+            self.model, spec.dataset(classes=self.classes), f"Generate {spec.n:,} points"))
+        self.plot.fit_view()
+
+    def clear_data(self) -> None:
+        """Remove every point (one undo step)."""
+        if len(self.model.dataset):
+            empty = Dataset([], [], [] if self.classes else None)
+            self.model.undo_stack.push(ReplaceDataset(self.model, empty, "Clear data"))
+
+    def delete_selected(self) -> None:
+        """Remove the selected points (one undo step)."""
+        self.plot.remove_points(self.selection.indices)
+
+    def import_csv(self, path: str | None = None) -> bool:
+        """Load points from CSV (asks for the file without `path`); a bad file changes nothing."""
+        if path is None:
+            path, _ = QFileDialog.getOpenFileName(self, "Import points", self._last_dir,
+                                                  CSV_FILTER)
+            if not path:
+                return False
+        self._last_dir = str(Path(path).parent)
+        try:
+            ds = load_csv(path, require_label=self.classes)
+        except ValueError as e:  # DataError names the line and column
+            QMessageBox.warning(self, "Import CSV",
+                                f"The points were not imported:\n\n{e}\n\nThe data is unchanged.")
+            return False
+        self.model.undo_stack.push(ReplaceDataset(self.model, ds, f"Import {Path(path).name}"))
+        self.plot.fit_view()
+        return True
+
+    def export_csv(self, path: str | None = None) -> bool:
+        """Save the points as CSV, atomically (asks for the file without `path`)."""
+        if path is None:
+            start = str(Path(self._last_dir) / "points.csv") if self._last_dir else "points.csv"
+            path, _ = QFileDialog.getSaveFileName(self, "Export points", start, CSV_FILTER)
+            if not path:
+                return False
+            if not Path(path).suffix:
+                path += ".csv"
+        self._last_dir = str(Path(path).parent)
+        f = QSaveFile(path)
+        ok = f.open(QIODevice.OpenModeFlag.WriteOnly)
+        if ok:
+            f.write(QByteArray(self.model.dataset.to_csv().encode("utf-8")))
+            ok = f.commit()
+        else:
+            f.cancelWriting()
+        if not ok:
+            QMessageBox.warning(self, "Export CSV",
+                                f"Could not write {path}:\n{f.errorString()}")
+        return ok
+
+    # --- model → widgets ---------------------------------------------------------------------
+
+    def _on_landscape_changed(self) -> None:
+        self.stack.setCurrentWidget(self.editor if self.model.is_data else self.hint)
+        self._on_data_changed()
+        self._sync_controls()
+
+    def _on_data_changed(self) -> None:
+        if self.model.dataset is not self._dataset:
+            self._dataset = self.model.dataset
+            self.selection.clear()
+        self.table.refresh()
+
+    def _sync_controls(self, *_: object) -> None:
+        m = self.model
+        loss = m.loss
+        with blocked(self.loss_combo, self.delta_spin, self.normalize_check,
+                     self.restart_check):
+            if loss is not None:
+                self.loss_combo.setCurrentIndex(self.loss_combo.findData(loss))
+            self.delta_spin.setValue(m.huber_delta)
+            self.normalize_check.setChecked(m.normalize_x)
+            self.restart_check.setChecked(m.restart_on_edit)
+        self._delta_item.setVisible(loss == "huber")
+        self._class_item.setVisible(loss == "bce")
+
+    def _on_selection_changed(self, _source: object) -> None:
+        self.delete_action.setEnabled(len(self.selection) > 0)
+
+    # --- widgets → model ---------------------------------------------------------------------
+
+    def _on_loss_picked(self, index: int) -> None:
+        self.model.set_loss(self.loss_combo.itemData(index))
+
+    def _on_delta_changed(self, value: float) -> None:
+        self.model.set_huber_delta(value)
+
+    def _on_restart_toggled(self, checked: bool) -> None:
+        self.model.restart_on_edit = checked
+
+    def _on_class_toggled(self, label: int, checked: bool) -> None:
+        if checked:
+            self.plot.default_class = label
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """Table beside the plot in a wide dock, below it in a tall one."""
+        super().resizeEvent(event)
+        size = event.size()
+        orientation = (Qt.Orientation.Horizontal if size.width() > 1.2 * size.height()
+                       else Qt.Orientation.Vertical)
+        if orientation != self.splitter.orientation() or not self._laid_out:
+            self._laid_out = True
+            self.splitter.setOrientation(orientation)
+            wide = orientation == Qt.Orientation.Horizontal
+            length = size.width() if wide else size.height()
+            table = max(TABLE_WIDTH, length // 4) if wide else length // 3
+            self.splitter.setSizes([length - table, table])

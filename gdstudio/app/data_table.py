@@ -1,0 +1,227 @@
+"""The points as a table: a virtual, editable model over the dataset and a view synced with
+the selection. Edits go through the undo stack."""
+
+from __future__ import annotations
+
+from functools import cache
+
+import numpy as np
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QItemSelection,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    Qt,
+)
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
+
+from .commands import MovePoint, SetLabel
+from .data_format import MINUS
+from .data_selection import DataSelection
+from .model import StudioModel
+
+CLASS_COLORS = ("#F0E442", "#56B4E9")  # class 0, class 1 (Okabe–Ito yellow and sky blue)
+# Selecting more separate runs of rows than this in the table would make it crawl.
+MAX_SYNCED_RUNS = 5_000
+
+Index = QModelIndex | QPersistentModelIndex
+
+
+@cache
+def class_icon(label: int) -> QIcon:
+    """A small marker in the class's colour: square for class 0, disc for class 1."""
+    pix = QPixmap(14, 14)
+    pix.fill(Qt.GlobalColor.transparent)
+    p = QPainter(pix)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing)
+    p.setBrush(QColor(CLASS_COLORS[label]))
+    p.setPen(QColor("#16181d"))
+    if label:
+        p.drawEllipse(1, 1, 12, 12)
+    else:
+        p.drawRect(2, 2, 10, 10)
+    p.end()
+    return QIcon(pix)
+
+
+def parse_number(text: str) -> float | None:
+    """A float from user text (accepts a real minus sign), or None."""
+    try:
+        return float(str(text).strip().replace(MINUS, "-"))
+    except ValueError:
+        return None
+
+
+class PointsTableModel(QAbstractTableModel):
+    """Rows are points; columns x, y (or x, class for logistic regression)."""
+
+    def __init__(self, model: StudioModel, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.model = model
+        self._shape = (self.rowCount(), self.columns)
+
+    @property
+    def columns(self) -> tuple[str, str]:
+        """Column titles for the current loss."""
+        return ("x", "class") if self.model.loss == "bce" else ("x", "y")
+
+    def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        """One row per point (none on analytic landscapes)."""
+        return 0 if parent.isValid() or not self.model.is_data else len(self.model.dataset)
+
+    def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
+        """x and y (or class)."""
+        return 0 if parent.isValid() else 2
+
+    def _value(self, row: int, col: int) -> float:
+        ds = self.model.dataset
+        if col == 0:
+            return float(ds.x[row])
+        return float(ds.label[row] if self.model.loss == "bce" else ds.y[row])
+
+    def data(self, index: Index, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        """Numbers as text; editing shows the exact value."""
+        if not index.isValid() or index.row() >= len(self.model.dataset):
+            return None
+        row, col = index.row(), index.column()
+        is_class = col == 1 and self.model.loss == "bce"
+        if role == Qt.ItemDataRole.DisplayRole:
+            v = self._value(row, col)
+            return str(int(v)) if is_class else f"{v:.6g}".replace("-", MINUS)
+        if role == Qt.ItemDataRole.EditRole:
+            v = self._value(row, col)
+            return str(int(v)) if is_class else repr(v)
+        if role == Qt.ItemDataRole.TextAlignmentRole:
+            return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        if role == Qt.ItemDataRole.DecorationRole and is_class:
+            return class_icon(int(self._value(row, col)))
+        if role == Qt.ItemDataRole.ToolTipRole:
+            return ("Class 0 or 1: double-click to change" if is_class
+                    else "Double-click to type a new value (Ctrl+Z undoes it)")
+        return None
+
+    def headerData(self, section: int, orientation: Qt.Orientation,
+                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        """Column titles; rows numbered from 1."""
+        if role != Qt.ItemDataRole.DisplayRole:
+            return None
+        if orientation == Qt.Orientation.Horizontal:
+            return self.columns[section] if 0 <= section < 2 else None
+        return str(section + 1)
+
+    def flags(self, index: Index) -> Qt.ItemFlag:
+        """Every cell is editable."""
+        if not index.isValid():
+            return Qt.ItemFlag.NoItemFlags
+        return (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
+                | Qt.ItemFlag.ItemIsEditable)
+
+    def setData(self, index: Index, value: object, role: int = Qt.ItemDataRole.EditRole) -> bool:
+        """Push the edit as an undoable command; refuse what is not a finite number (or 0/1)."""
+        if role != Qt.ItemDataRole.EditRole or not index.isValid():
+            return False
+        v = parse_number(str(value))
+        if v is None or not np.isfinite(v):
+            return False
+        row, col = index.row(), index.column()
+        ds, stack = self.model.dataset, self.model.undo_stack
+        if col == 1 and self.model.loss == "bce":
+            if v not in (0.0, 1.0):
+                return False
+            if v != ds.label[row]:
+                stack.push(SetLabel(self.model, row, int(v)))
+            return True
+        x, y = float(ds.x[row]), float(ds.y[row])
+        x, y = (v, y) if col == 0 else (x, v)
+        if (x, y) != (ds.x[row], ds.y[row]):
+            stack.push(MovePoint(self.model, row, x, y))
+        return True
+
+    def refresh(self) -> bool:
+        """The dataset changed: reset when rows or columns changed (returns True), else repaint."""
+        shape = (self.rowCount(), self.columns)
+        if shape != self._shape:
+            self._shape = shape
+            self.beginResetModel()
+            self.endResetModel()
+            return True
+        if shape[0]:
+            self.dataChanged.emit(self.index(0, 0), self.index(shape[0] - 1, 1))
+        return False
+
+
+class PointsTable(QTableView):
+    """A table of the points whose row selection mirrors the shared DataSelection."""
+
+    def __init__(self, model: StudioModel, selection: DataSelection,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.points = PointsTableModel(model, self)
+        self.selection = selection
+        self.setModel(self.points)
+        self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
+                             | QAbstractItemView.EditTrigger.EditKeyPressed
+                             | QAbstractItemView.EditTrigger.AnyKeyPressed)
+        self.setAlternatingRowColors(True)
+        self.setWordWrap(False)
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        rows = self.verticalHeader()
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows.setDefaultSectionSize(self.fontMetrics().height() + 6)
+        rows.setDefaultAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.setToolTip("The points: select rows to select points in the plot, double-click a "
+                        "cell to edit it; Delete removes the selected points")
+        self._syncing = False
+        self.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
+        selection.changed.connect(self._on_selection_changed)
+
+    def refresh(self) -> None:
+        """Show the current dataset, keeping the shared selection."""
+        self._syncing = True
+        try:
+            reset = self.points.refresh()
+        finally:
+            self._syncing = False
+        if reset:
+            self._show_selection()
+
+    def selected_rows(self) -> np.ndarray:
+        """Rows selected in the table view, ascending."""
+        parts = [np.arange(r.top(), r.bottom() + 1) for r in self.selectionModel().selection()]
+        return np.unique(np.concatenate(parts)) if parts else np.empty(0, dtype=np.int64)
+
+    def _on_table_selection_changed(self, *_: object) -> None:
+        if not self._syncing:
+            self.selection.set(self.selected_rows(), source=self)
+
+    def _on_selection_changed(self, source: object) -> None:
+        if source is not self:
+            self._show_selection(scroll=True)
+
+    def _show_selection(self, scroll: bool = False) -> None:
+        """Select the shared selection's rows (contiguous runs as ranges)."""
+        idx = self.selection.indices
+        idx = idx[idx < self.points.rowCount()]
+        sel = QItemSelection()
+        if len(idx):
+            breaks = np.flatnonzero(np.diff(idx) != 1)
+            starts = np.concatenate([[idx[0]], idx[breaks + 1]])
+            ends = np.concatenate([idx[breaks], [idx[-1]]])
+            if len(starts) <= MAX_SYNCED_RUNS:
+                for a, b in zip(starts.tolist(), ends.tolist(), strict=True):
+                    sel.select(self.points.index(a, 0), self.points.index(b, 1))
+        self._syncing = True
+        try:
+            self.selectionModel().select(
+                sel, QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows)
+        finally:
+            self._syncing = False
+        if scroll and len(idx):
+            self.scrollTo(self.points.index(int(idx[0]), 0))

@@ -1,0 +1,473 @@
+"""The Data dock as a user drives it: real clicks and drags at data coordinates, keys, table
+edits, CSV files, losses and classes, normalization, and a million points."""
+
+from collections.abc import Iterator
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPointF, Qt
+from PySide6.QtWidgets import QDialog, QFileDialog, QLineEdit, QMessageBox
+
+from gdstudio.app.data_dialogs import GenerateDialog, GenerateSpec
+from gdstudio.app.data_geometry import DISPLAY_LIMIT
+from gdstudio.app.data_panel import ANALYTIC_HINT, DataPanel
+from gdstudio.app.data_plot import HIT_RADIUS, SELECTION_DRAWN
+from gdstudio.app.model import StudioModel
+from gdstudio.core.data import Dataset
+
+LEFT, RIGHT = Qt.MouseButton.LeftButton, Qt.MouseButton.RightButton
+SHIFT, CTRL = Qt.KeyboardModifier.ShiftModifier, Qt.KeyboardModifier.ControlModifier
+NONE = Qt.KeyboardModifier.NoModifier
+# pyqtgraph drops mouse moves closer together than 10 ms (mouseRateLimit); a hand is slower.
+MOVE_INTERVAL_MS = 15
+
+
+def make_panel(qtbot, scene: str = "line-fit") -> DataPanel:
+    model = StudioModel()
+    model.load_scene(scene)
+    panel = DataPanel(model)
+    qtbot.addWidget(panel)
+    panel.resize(900, 560)
+    panel.show()
+    qtbot.waitExposed(panel)
+    return panel
+
+
+@pytest.fixture
+def panel(qtbot) -> Iterator[DataPanel]:
+    panel = make_panel(qtbot)
+    yield panel
+    panel.model.surface_worker.wait()  # no background job may outlive the model
+
+
+def at(panel: DataPanel, x: float, y: float):
+    """Widget position of the data point (x, y)."""
+    scene = panel.plot.getViewBox().mapViewToScene(QPointF(x, y))
+    return panel.plot.mapFromScene(scene)
+
+
+def click(qtbot, panel, x, y, button=LEFT, modifiers=NONE) -> None:
+    qtbot.mouseClick(panel.plot.viewport(), button, modifiers, at(panel, x, y))
+
+
+def drag(qtbot, panel, start, end, modifiers=NONE, steps=4, before_release=None,
+         button=LEFT) -> None:
+    """Press at `start`, move in steps, release at `end` (screen positions fixed up front)."""
+    vp = panel.plot.viewport()
+    path = [at(panel, *np.add(start, t * np.subtract(end, start)))
+            for t in np.linspace(0.0, 1.0, steps + 1)]
+    qtbot.mousePress(vp, button, modifiers, path[0])
+    for pos in path[1:]:
+        qtbot.wait(MOVE_INTERVAL_MS)
+        qtbot.mouseMove(vp, pos)
+    if before_release is not None:
+        before_release()
+    qtbot.mouseRelease(vp, button, modifiers, path[-1])
+
+
+def data_tolerance(panel) -> tuple[float, float]:
+    """Data units of about one pixel along x and y."""
+    px, py = panel.plot.getViewBox().viewPixelSize()
+    return 1.5 * px, 1.5 * py
+
+
+def focus_window(qtbot, panel) -> None:
+    panel.activateWindow()
+    qtbot.waitUntil(panel.isActiveWindow)
+
+
+# --- mouse editing -----------------------------------------------------------------------------
+
+
+def test_click_on_empty_space_adds_a_point_at_the_clicked_coordinates(qtbot, panel):
+    model = panel.model
+    click(qtbot, panel, 2.5, 8.0)
+    assert len(model.dataset) == 6
+    tx, ty = data_tolerance(panel)
+    assert model.dataset.x[-1] == pytest.approx(2.5, abs=tx)
+    assert model.dataset.y[-1] == pytest.approx(8.0, abs=ty)
+    assert model.undo_stack.undoText().startswith("Add point (2.5")
+    assert list(panel.selection.indices) == [5]
+    assert len(panel.plot.shown_indices()) == 6
+
+
+def test_click_on_a_point_selects_it_without_adding(qtbot, panel):
+    click(qtbot, panel, 3.0, 6.1)
+    assert len(panel.model.dataset) == 5
+    assert list(panel.selection.indices) == [2]
+    click(qtbot, panel, 5.0, 10.2, modifiers=CTRL)
+    assert list(panel.selection.indices) == [2, 4]
+    assert list(panel.table.selected_rows()) == [2, 4]
+
+
+def test_dragging_a_point_moves_it_live_as_one_undo_step(qtbot, panel):
+    model = panel.model
+    before = model.dataset.copy()
+    optimum = model.landscape.minima[0]
+
+    def moved_during_the_drag():
+        assert model.dataset.x[2] != 3.0
+        assert model.landscape.minima[0] != optimum  # the surface follows at once
+
+    drag(qtbot, panel, (3.0, 6.1), (3.5, 8.0), before_release=moved_during_the_drag)
+    tx, ty = data_tolerance(panel)
+    assert model.dataset.x[2] == pytest.approx(3.5, abs=tx)
+    assert model.dataset.y[2] == pytest.approx(8.0, abs=ty)
+    assert model.undo_stack.count() == 1
+    assert model.undo_stack.undoText().startswith("Move point 3 to (3.5")
+    model.undo_stack.undo()
+    assert model.dataset == before
+    model.undo_stack.redo()
+    assert model.dataset.x[2] == pytest.approx(3.5, abs=tx)
+
+
+def test_right_click_on_a_point_deletes_it(qtbot, panel):
+    model = panel.model
+    click(qtbot, panel, 4.0, 8.0, RIGHT)
+    np.testing.assert_array_equal(model.dataset.x, [1, 2, 3, 5])
+    assert model.undo_stack.undoText() == "Delete point 4"
+    click(qtbot, panel, 2.5, 2.5, RIGHT)  # empty space: nothing happens
+    assert len(model.dataset) == 4 and model.undo_stack.count() == 1
+
+
+def test_rubber_band_selects_several_and_delete_removes_them(qtbot, panel):
+    model = panel.model
+    drag(qtbot, panel, (0.8, 5.5), (3.4, 1.6))
+    assert list(panel.selection.indices) == [0, 1]
+    assert list(panel.table.selected_rows()) == [0, 1]
+    assert len(model.dataset) == 5  # selecting adds nothing
+    focus_window(qtbot, panel)
+    panel.plot.setFocus()
+    qtbot.keyClick(panel.plot, Qt.Key.Key_Delete)
+    np.testing.assert_array_equal(model.dataset.x, [3, 4, 5])
+    assert model.undo_stack.undoText() == "Delete 2 points"
+    assert len(panel.selection) == 0
+
+
+def test_backspace_deletes_the_selected_point(qtbot, panel):
+    click(qtbot, panel, 1.0, 2.1)
+    focus_window(qtbot, panel)
+    panel.plot.setFocus()
+    qtbot.keyClick(panel.plot, Qt.Key.Key_Backspace)
+    np.testing.assert_array_equal(panel.model.dataset.x, [2, 3, 4, 5])
+
+
+def test_a_tiny_rubber_band_counts_as_a_click(qtbot, panel):
+    drag(qtbot, panel, (2.5, 8.0), (2.51, 8.02), steps=1)
+    assert len(panel.model.dataset) == 6
+
+
+def test_right_drag_pans_without_editing(qtbot, panel):
+    vb = panel.plot.getViewBox()
+    (x0, x1), (y0, y1) = vb.viewRange()
+    drag(qtbot, panel, (2.5, 8.0), (3.5, 8.0), button=RIGHT)
+    (nx0, nx1), _ = vb.viewRange()
+    assert nx0 == pytest.approx(x0 - 1.0, abs=0.05) and nx1 == pytest.approx(x1 - 1.0, abs=0.05)
+    assert panel.model.dataset == Dataset.default() and panel.model.undo_stack.count() == 0
+
+
+def test_clicks_on_the_axes_add_nothing(qtbot, panel):
+    vb = panel.plot.getViewBox()
+    (x0, _), (y0, _) = vb.viewRange()
+    px, py = vb.viewPixelSize()
+    click(qtbot, panel, x0 - 20 * px, 6.0)  # on the y axis
+    click(qtbot, panel, 3.0, y0 - 15 * py)  # on the x axis
+    assert panel.model.dataset == Dataset.default()
+
+
+def test_undo_and_redo_walk_a_session_of_edits_exactly(qtbot, panel):
+    model = panel.model
+    states = [model.dataset.copy()]
+    click(qtbot, panel, 2.5, 8.0)
+    states.append(model.dataset.copy())
+    drag(qtbot, panel, (1.0, 2.1), (1.5, 4.0))
+    states.append(model.dataset.copy())
+    click(qtbot, panel, 4.0, 8.0, RIGHT)
+    states.append(model.dataset.copy())
+    assert model.undo_stack.count() == 3
+    for state in reversed(states[:-1]):
+        model.undo_stack.undo()
+        assert model.dataset == state
+    for state in states[1:]:
+        model.undo_stack.redo()
+        assert model.dataset == state
+
+
+# --- drawing -----------------------------------------------------------------------------------
+
+
+def test_each_run_is_drawn_as_its_line_with_residuals_and_the_dashed_optimum(panel):
+    model = panel.model
+    model.step(300)
+    cfg = model.runs[0]
+    w, b = model.to_original(cfg.run.params)
+    (curve_cfg, curve), = panel.plot._fit_curves
+    assert curve_cfg is cfg and curve.opts["pen"].color().name() == cfg.color.lower()
+    x, y = curve.getData()
+    np.testing.assert_allclose(y, w * x + b)
+    rx, ry = panel.plot.residuals.getData()
+    assert len(rx) == 2 * len(model.dataset)
+    np.testing.assert_allclose(ry[0::2], model.dataset.y)
+    np.testing.assert_allclose(ry[1::2], w * model.dataset.x + b)
+    ox, oy = panel.plot.optimum_curve.getData()
+    slope, intercept = np.polyfit(model.dataset.x, model.dataset.y, 1)
+    np.testing.assert_allclose(oy, slope * ox + intercept)
+    assert panel.plot.optimum_curve.opts["pen"].style() == Qt.PenStyle.DashLine
+
+
+def test_equation_uses_real_minus_signs(panel):
+    model = panel.model
+    model.step(5000)
+    assert panel.plot.equation == "y = 2.03 × x \u2212 0.03"
+
+
+def test_normalization_keeps_the_reported_coefficients_in_original_units(qtbot, panel):
+    model = panel.model
+    qtbot.mouseClick(panel.normalize_check, LEFT)
+    assert model.normalize_x
+    model.step(5000)
+    cfg = model.runs[0]
+    assert not cfg.run.running  # converged
+    slope, intercept = np.polyfit(model.dataset.x, model.dataset.y, 1)
+    assert abs(cfg.run.params[0] - slope) > 0.5  # the fit itself runs in other units
+    (_, w, b), = panel.plot.fit_coefficients()
+    assert w == pytest.approx(slope, abs=1e-3)
+    assert b == pytest.approx(intercept, abs=1e-3)
+    assert panel.plot.equation == "y = 2.03 × x \u2212 0.03"
+
+
+def test_empty_dataset_shows_a_hint_and_clicking_adds_the_first_point(qtbot, panel):
+    model = panel.model
+    qtbot.mouseClick(panel.findChild(object, "dataToolBar").widgetForAction(
+        panel.clear_action), LEFT)
+    assert len(model.dataset) == 0
+    assert model.undo_stack.undoText() == "Clear data"
+    assert panel.plot.hint_text.isVisible()
+    assert panel.plot.hint_text.toPlainText() == "Click to add points"
+    assert panel.table.model().rowCount() == 0
+    model.step(10)
+    click(qtbot, panel, 5.0, 5.0)
+    click(qtbot, panel, 6.0, 5.0)
+    assert len(model.dataset) == 2
+    assert not panel.plot.hint_text.isVisible()
+    model.step(10)
+
+
+def test_analytic_landscapes_show_a_hint_instead_of_the_editor(qtbot, panel):
+    panel.model.load_scene("race")
+    assert panel.stack.currentWidget() is panel.hint
+    assert panel.hint.text() == ANALYTIC_HINT
+    panel.model.step(5)
+    panel.model.load_scene("line-fit")
+    assert panel.stack.currentWidget() is panel.editor
+    click(qtbot, panel, 2.5, 8.0)
+    assert len(panel.model.dataset) == 6
+
+
+# --- table -------------------------------------------------------------------------------------
+
+
+def test_typing_into_the_table_moves_the_point_through_the_undo_stack(qtbot, panel):
+    model = panel.model
+    table = panel.table
+    index = table.model().index(1, 1)
+    table.setCurrentIndex(index)
+    table.edit(index)
+    editor = table.viewport().findChild(QLineEdit)
+    assert editor is not None and editor.text() == "3.9"
+    editor.selectAll()
+    qtbot.keyClicks(editor, "4.5")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)  # the delegate commits on the next loop turn
+    qtbot.waitUntil(lambda: model.dataset.y[1] == 4.5)
+    assert model.undo_stack.undoText() == "Move point 2 to (2.0, 4.5)"
+    assert table.model().index(1, 1).data() == "4.5"
+    model.undo_stack.undo()
+    assert model.dataset == Dataset.default()
+    assert table.model().index(1, 1).data() == "3.9"
+
+
+def test_table_refuses_text_that_is_not_a_number(panel):
+    assert not panel.table.model().setData(panel.table.model().index(0, 0), "abc")
+    assert panel.model.undo_stack.count() == 0
+
+
+def test_selecting_table_rows_selects_the_points(panel):
+    panel.table.selectRow(3)
+    assert list(panel.selection.indices) == [3]
+    x, y = panel.plot.rings.getData()
+    assert list(x) == [4.0] and list(y) == [8.0]
+
+
+# --- data actions ------------------------------------------------------------------------------
+
+
+def test_generate_through_the_dialog_is_one_undo_step(qtbot, panel, monkeypatch):
+    def accept(dialog):
+        dialog.n_spin.setValue(100)
+        dialog.seed_spin.setValue(4)
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(GenerateDialog, "exec", accept)
+    panel.generate_action.trigger()
+    model = panel.model
+    assert len(model.dataset) == 100
+    assert model.dataset == GenerateSpec(n=100, seed=4).dataset()
+    assert not model.dataset.has_labels
+    assert model.undo_stack.undoText() == "Generate 100 points"
+    model.undo_stack.undo()
+    assert model.dataset == Dataset.default()
+
+
+def test_csv_round_trip_through_the_file_dialogs(qtbot, panel, tmp_path, monkeypatch):
+    model = panel.model
+    click(qtbot, panel, 2.5, 8.0)
+    original = model.dataset.copy()
+    target = tmp_path / "points"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    panel.export_action.trigger()
+    path = tmp_path / "points.csv"
+    assert path.read_text().startswith("x,y\n")
+    panel.clear_action.trigger()
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    panel.import_action.trigger()
+    assert model.dataset == original
+    assert model.undo_stack.undoText() == "Import points.csv"
+
+
+def test_a_malformed_csv_is_refused_with_line_and_column(qtbot, panel, tmp_path, monkeypatch):
+    model = panel.model
+    click(qtbot, panel, 2.5, 8.0)
+    before, dataset, steps = model.dataset.copy(), model.dataset, model.undo_stack.count()
+    bad = tmp_path / "bad.csv"
+    bad.write_text("x,y\n1,2\n3,abc\n")
+    shown = []
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(bad), ""))
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: shown.append(a[2]))
+    panel.import_action.trigger()
+    assert len(shown) == 1
+    assert "line 3" in shown[0] and "column 'y'" in shown[0] and "'abc'" in shown[0]
+    assert model.dataset is dataset and model.dataset == before
+    assert model.undo_stack.count() == steps
+
+
+# --- losses, classes, settings -----------------------------------------------------------------
+
+
+def test_loss_picker_and_huber_delta_drive_the_model(qtbot, panel):
+    model = panel.model
+    assert not panel.delta_spin.isVisible()
+    panel.loss_combo.setCurrentIndex(panel.loss_combo.findData("huber"))
+    assert model.loss == "huber"
+    qtbot.waitUntil(panel.delta_spin.isVisible)
+    panel.delta_spin.setValue(0.5)
+    assert model.huber_delta == 0.5 and model.landscape.delta == 0.5
+    model.set_loss("mae")  # model → widget, without echo
+    assert panel.loss_combo.currentData() == "mae"
+    qtbot.waitUntil(lambda: not panel.delta_spin.isVisible())
+
+
+def test_logistic_clicks_add_class_1_and_shift_clicks_class_0(qtbot, panel):
+    model = panel.model
+    panel.loss_combo.setCurrentIndex(panel.loss_combo.findData("bce"))
+    assert model.loss == "bce" and panel.plot.getViewBox().viewRange()[1] == [-0.1, 1.1]
+    n = len(model.dataset)
+    click(qtbot, panel, 2.7, 0.8)
+    click(qtbot, panel, 3.7, 0.3, modifiers=SHIFT)
+    assert len(model.dataset) == n + 2
+    np.testing.assert_array_equal(model.dataset.label[-2:], [1.0, 0.0])
+    np.testing.assert_array_equal(model.dataset.y[-2:], [1.0, 0.0])
+    assert model.undo_stack.undoText().startswith("Add class 0 point at x = 3.7")
+    qtbot.mouseClick(panel.class_buttons[0], LEFT)
+    click(qtbot, panel, 4.2, 0.5)
+    click(qtbot, panel, 4.7, 0.5, modifiers=SHIFT)
+    np.testing.assert_array_equal(model.dataset.label[-2:], [0.0, 1.0])
+    x1, y1 = panel.plot.markers[1].getData()
+    x0, y0 = panel.plot.markers[0].getData()
+    assert set(y1) == {1.0} and set(y0) == {0.0}
+    assert len(x0) + len(x1) == len(model.dataset)
+
+
+def test_logistic_drag_across_the_middle_changes_the_class(qtbot, panel):
+    model = panel.model
+    model.set_loss("bce")
+    assert model.dataset.label[1] == 0.0
+    drag(qtbot, panel, (1.0, 0.0), (1.2, 0.9))
+    assert model.dataset.label[1] == 1.0
+    assert model.undo_stack.count() == 1
+    model.undo_stack.undo()
+    assert model.dataset.label[1] == 0.0
+
+
+def test_restart_on_edit_checkbox_restarts_runs_when_data_changes(qtbot, panel):
+    model = panel.model
+    qtbot.mouseClick(panel.restart_check, LEFT)
+    assert model.restart_on_edit
+    model.step(50)
+    click(qtbot, panel, 2.5, 8.0)
+    assert model.runs[0].run.steps == 0
+
+
+# --- a million points --------------------------------------------------------------------------
+
+
+def test_a_million_points_draw_a_sample_and_still_hit_test_and_add(qtbot, panel):
+    model = panel.model
+    model.replace_dataset(GenerateSpec(n=1_000_000, seed=1).dataset())
+    panel.plot.fit_view()
+    ds = model.dataset
+    shown = panel.plot.shown_indices()
+    assert len(shown) == DISPLAY_LIMIT
+    assert panel.plot.note_text.toPlainText().startswith("showing 20,000 of 1,000,000 points")
+    assert panel.table.model().rowCount() == 1_000_000
+
+    # Hit-testing runs on every point, drawn or not: the most isolated one is found.
+    lone = int(np.argmax(np.abs(ds.y - (2.0 * ds.x + 1.0))))
+    pos = panel.plot.getViewBox().mapViewToScene(QPointF(ds.x[lone], ds.y[lone]))
+    assert panel.plot.point_at(pos) == lone
+    lone_x = ds.x[lone]
+    click(qtbot, panel, ds.x[lone], ds.y[lone], RIGHT)
+    assert len(ds) == 999_999 and lone_x not in ds.x
+
+    click(qtbot, panel, 8.0, -6.0)  # far below the cloud
+    assert len(model.dataset) == 1_000_000
+    tx, ty = data_tolerance(panel)
+    assert model.dataset.x[-1] == pytest.approx(8.0, abs=tx)
+    assert model.dataset.y[-1] == pytest.approx(-6.0, abs=ty)
+    assert len(panel.plot.shown_indices()) <= DISPLAY_LIMIT + SELECTION_DRAWN
+    assert 999_999 in panel.plot.shown_indices()  # the new (selected) point is drawn
+
+
+def test_hit_radius_is_a_few_pixels(qtbot, panel):
+    vb = panel.plot.getViewBox()
+    centre = vb.mapViewToScene(QPointF(3.0, 6.1))
+    assert panel.plot.point_at(centre + QPointF(HIT_RADIUS - 2, 0)) == 2
+    assert panel.plot.point_at(centre + QPointF(HIT_RADIUS + 2, 0)) is None
+
+
+def test_the_view_widens_to_show_a_point_typed_far_away(panel):
+    panel.table.model().setData(panel.table.model().index(0, 0), "20")
+    (x0, x1), _ = panel.plot.getViewBox().viewRange()
+    assert x0 < 1.0 and x1 > 20.0
+
+
+def test_a_costly_optimum_appears_once_the_surface_worker_has_it(qtbot, panel):
+    model = panel.model
+    model.set_loss("mae")
+    model.replace_dataset(GenerateSpec(n=3000, seed=2).dataset())
+    w, b = model.to_original(np.asarray(model.landscape.minima[0]))
+
+    def shows_the_optimum() -> bool:
+        ox, oy = panel.plot.optimum_curve.getData()
+        return len(ox) == 2 and np.allclose(oy, w * ox + b)
+
+    qtbot.waitUntil(shows_the_optimum, timeout=10_000)  # meanwhile the old one stays up
+    assert "optimum:" in panel.plot.getPlotItem().titleLabel.text
+
+
+def test_every_control_explains_itself(panel):
+    for action in (panel.generate_action, panel.clear_action, panel.import_action,
+                   panel.export_action, panel.fit_view_action, panel.delete_action):
+        assert action.toolTip()
+    for widget in (panel.plot, panel.table, panel.loss_combo, panel.delta_spin,
+                   panel.normalize_check, panel.restart_check, *panel.class_buttons.values()):
+        assert widget.toolTip(), widget.objectName()
