@@ -10,7 +10,7 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn, TextIO
 
-from . import __version__
+from . import __version__, export_cli
 
 # Options whose value may be a negative number or a list starting with one ("-1.5,2").
 _VALUE_OPTIONS = {"--start", "--lr", "--clip-norm", "--param", "--schedule-param", "--seed",
@@ -89,7 +89,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"gdstudio {__version__}")
     p.add_argument("--scene", help="open the window on this lesson scene (see 'gdstudio list')")
     p.add_argument("--session", help="open this .gdstudio session file")
-    sub = p.add_subparsers(dest="command", metavar="{list,run}", parser_class=_Parser)
+    sub = p.add_subparsers(dest="command", metavar="{list,run,export}", parser_class=_Parser)
     sub.add_parser("list", help="list landscapes, optimizers, schedules and scenes")
     r = sub.add_parser(
         "run", help="run one optimizer headless and print one row per step",
@@ -114,6 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="stop when |∇L| falls below this (0 never stops)")
     r.add_argument("--every", type=int, default=1, help="print every K-th row (and the last)")
     r.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    export_cli.add_parser(sub)
     return p
 
 
@@ -127,7 +128,9 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_list(sys.stdout)
         if args.command == "run":
             return cmd_run(args, sys.stdout)
-    except ArgError as e:
+        if args.command == "export":
+            return export_cli.cmd_export(args)
+    except (ArgError, export_cli.ExportArgError) as e:
         parser.exit(2, f"gdstudio {args.command}: error: {e}\n")
     return launch_window(args.scene, args.session)
 

@@ -22,6 +22,7 @@ from ..render.view3d import LandscapeView3D
 from .contour import ContourView
 from .controls import ControlsPanel
 from .data_panel import DataPanel
+from .export_dialog import install_export_action
 from .model import DEFAULT_SCENE, StudioModel
 from .palette import hex_to_rgb
 from .plots import PlotsPanel
@@ -36,6 +37,9 @@ SHORTCUTS = (
     ("R", "Reset to the start"),
     ("T", "Toggle 3D / contour view"),
     ("Home", "Reset the camera"),
+    ("Ctrl+Z / Ctrl+Shift+Z", "Undo / redo a data edit"),
+    ("Delete", "Remove the selected data points"),
+    ("Ctrl+E", "Export a picture, animation or data"),
     ("Ctrl+Q", "Quit"),
     ("Mouse", "3D: drag rotates, wheel zooms, middle- or Shift-drag pans, click drops a start"),
 )
@@ -68,6 +72,7 @@ class MainWindow(QMainWindow):
         self._build_central()
         self._build_docks()
         self._build_menus()
+        install_export_action(self)
         self._default_state = self.saveState(LAYOUT_VERSION)
         self.statusBar().showMessage(
             "Ready: press Space to run, click the landscape to drop a start")

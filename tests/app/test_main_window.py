@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPoint, QSettings, Qt
+from PySide6.QtCore import QPoint, QPointF, QSettings, Qt
 from PySide6.QtWidgets import QDockWidget
 
 from gdstudio.app.main_window import APP_TITLE, MainWindow
@@ -184,3 +184,32 @@ def test_docks_and_geometry_restore_after_restart(qtbot, window):
     again.reset_layout()
     assert again.readouts_dock.isVisible()
     assert again.dockWidgetArea(again.plots_dock) == Qt.DockWidgetArea.RightDockWidgetArea
+
+
+def _data_click(qtbot, window, x, y):
+    plot = window.data_panel.plot
+    pos = plot.mapFromScene(plot.getViewBox().mapViewToScene(QPointF(x, y)))
+    qtbot.mouseClick(plot.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+
+
+def test_line_fit_workflow_in_the_window(qtbot, window):
+    window.model.load_scene("line-fit")
+    assert window.data_dock.isVisible() and not window.data_panel.hint.isVisible()
+    window.data_panel.clear_data()
+    assert len(window.model.dataset) == 0
+    window.data_panel.plot.getViewBox().setRange(xRange=(0, 6), yRange=(0, 12), padding=0)
+    for x, y in [(1, 2), (2, 4.2), (3, 5.9), (4, 8.1), (5, 9.9)]:
+        _data_click(qtbot, window, x, y)
+    assert len(window.model.dataset) == 5
+    before = window.model.landscape.minima[0]
+    window.model.set_run_hyper(0, "lr", 0.03)
+    window.model.step(3000)
+    w, b = window.model.to_original(window.model.runs[0].run.params)
+    assert np.allclose((w, b), np.polyfit(window.model.dataset.x, window.model.dataset.y, 1),
+                       atol=0.02)
+    window.model.dataset.move(4, 5.0, 20.0)  # as a drag would, then undo through the menu
+    window.data_panel.plot.setFocus()
+    window.model.undo_stack.undo()  # the clear/adds stay undoable from the Edit menu
+    assert len(window.model.dataset) == 4
+    assert window.actions_by_name["undo"].isEnabled()
+    assert window.model.landscape.minima[0] != before

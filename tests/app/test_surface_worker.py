@@ -10,7 +10,7 @@ from gdstudio.core.tabulated import TabulatedLandscape
 def _big_mae_model(qtbot):
     m = StudioModel()
     m.load_scene("line-fit")
-    m.replace_dataset(Dataset.generate(20_000, slope=2.0, noise=1.0, seed=0))
+    m.replace_dataset(Dataset.generate(3_000, slope=2.0, noise=1.0, seed=0))
     m.set_loss("mae")
     return m
 

@@ -23,7 +23,7 @@ def view(qtbot):
     qtbot.waitExposed(widget)
     widget.grabFramebuffer()
     if not widget.isValid():
-        pytest.skip("needs an OpenGL context (run under Xvfb, not QT_QPA_PLATFORM=offscreen)")
+        pytest.fail("needs an OpenGL context (run under Xvfb, not QT_QPA_PLATFORM=offscreen)")
     widget.set_landscape(ANALYTIC["rosenbrock"])
     return widget
 

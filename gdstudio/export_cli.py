@@ -1,0 +1,326 @@
+"""`gdstudio export`: a scene or session rendered to a file, without showing a window.
+
+Arguments are checked before Qt is loaded, so a bad one costs nothing but one line on
+stderr and exit status 2. Pictures and animations need OpenGL on a display (Xvfb when
+there is none); trajectories (.csv/.json) need neither.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+import socket
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from .io.export_formats import (
+    ANIMATION_FORMATS,
+    DATA_FORMATS,
+    VIEWS,
+    ExportError,
+    check_size,
+    check_view_format,
+    format_of,
+)
+
+DEFAULT_FPS = 20.0
+DEFAULT_SECONDS = 5.0
+MAX_FPS = 120.0
+MAX_SECONDS = 600.0
+WINDOW_SIZE = (1500, 920)  # the window's default size: renders do not depend on saved layouts
+_SIZE = re.compile(r"^\s*(\d+)\s*[x×X*]\s*(\d+)\s*$")
+
+
+class ExportArgError(Exception):
+    """A bad `gdstudio export` argument, or nothing to render on: one line, exit 2."""
+
+
+@dataclass(frozen=True)
+class ExportJob:
+    """A checked `gdstudio export` request."""
+
+    scene: str | None
+    session: Path | None
+    view: str | None
+    out: Path
+    fmt: str
+    size: tuple[int, int] | None
+    steps: int | None
+    fps: float
+    seconds: float
+    transparent: bool
+
+
+def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    """Register the `export` subcommand on the main parser's subparsers."""
+    e = sub.add_parser(
+        "export", help="render a scene or session to PNG/SVG/GIF/MP4, or its paths to CSV/JSON",
+        description="Run a scene's race (or a saved session's) and write a picture, an "
+        "animation or the trajectories, without showing a window. The extension of --out "
+        "picks the format: .png .svg .gif .mp4 .csv .json. Pictures and animations need "
+        "OpenGL: without a display, run under xvfb-run.",
+    )
+    source = e.add_mutually_exclusive_group(required=True)
+    source.add_argument("--scene", metavar="ID", help="lesson scene id (see 'gdstudio list')")
+    source.add_argument("--session", metavar="FILE", help="a saved .gdstudio session")
+    e.add_argument("--steps", type=int, metavar="N",
+                   help="steps of the race (default: until every run stops or reaches the "
+                   "scene's max steps); for .gif/.mp4 the steps the animation spans")
+    e.add_argument("--view", choices=VIEWS,
+                   help="what to draw (required for pictures and animations): 3d (.png), "
+                   "contour or plots (.png, .svg), window (.png); any view as .gif/.mp4")
+    e.add_argument("--out", required=True, metavar="PATH", help="file to write")
+    e.add_argument("--size", metavar="WxH",
+                   help="picture size in pixels (default: twice the view's size; for "
+                   "animations and the window, their size)")
+    e.add_argument("--fps", type=float, metavar="F",
+                   help=f"frames per second of .gif/.mp4 (default {DEFAULT_FPS:g})")
+    e.add_argument("--seconds", type=float, metavar="S",
+                   help=f"length of .gif/.mp4 (default {DEFAULT_SECONDS:g})")
+    e.add_argument("--transparent", action="store_true",
+                   help="3D view as .png: transparent background")
+    return e
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    """'1600x900' → (1600, 900) (ExportArgError if malformed or out of range)."""
+    m = _SIZE.match(text)
+    if not m:
+        raise ExportArgError(f"--size: expected WIDTHxHEIGHT such as 1600x900, got {text!r}")
+    w, h = int(m.group(1)), int(m.group(2))
+    try:
+        check_size(w, h)
+    except ExportError as e:
+        raise ExportArgError(f"--size: {e}") from None
+    return w, h
+
+
+def check_args(args: argparse.Namespace) -> ExportJob:
+    """Validate every argument without loading Qt (ExportArgError naming the bad one)."""
+    from .io.scenes import get_scene
+
+    if args.scene is not None:
+        try:
+            get_scene(args.scene)
+        except ValueError as e:
+            raise ExportArgError(f"--scene: {e}") from None
+    session = None
+    if args.session is not None:
+        session = Path(args.session)
+        if not session.is_file():
+            raise ExportArgError(f"--session: no such file: {args.session}")
+    out = Path(args.out)
+    try:
+        fmt = format_of(out)
+    except ExportError as e:
+        raise ExportArgError(f"--out: {e}") from None
+    folder = out.parent
+    if not folder.is_dir():
+        raise ExportArgError(f"--out: folder {folder} does not exist")
+    if out.is_dir() or not os.access(folder, os.W_OK):
+        raise ExportArgError(f"--out: cannot write {out}")
+    view = args.view
+    drawn = fmt not in DATA_FORMATS
+    if drawn and view is None:
+        raise ExportArgError(f"--view is required for .{fmt}; allowed: {', '.join(VIEWS)}")
+    try:
+        check_view_format(view, fmt)
+    except ExportError as e:
+        raise ExportArgError(f"--view {view}: {e}") from None
+    size = parse_size(args.size) if args.size is not None else None
+    if size is not None and not drawn:
+        raise ExportArgError(f"--size applies to pictures and animations, not .{fmt}")
+    if args.steps is not None and args.steps < 0:
+        raise ExportArgError(f"--steps: must be a whole number >= 0, got {args.steps}")
+    animated = fmt in ANIMATION_FORMATS
+    for name, value, top in (("--fps", args.fps, MAX_FPS), ("--seconds", args.seconds,
+                                                            MAX_SECONDS)):
+        if value is None:
+            continue
+        if not animated:
+            raise ExportArgError(f"{name} applies to .gif and .mp4, not .{fmt}")
+        if not 0 < value <= top:
+            raise ExportArgError(f"{name}: must be > 0 and at most {top:g}, got {value:g}")
+    if args.transparent and not (view == "3d" and fmt == "png"):
+        raise ExportArgError("--transparent applies to --view 3d with a .png file")
+    return ExportJob(args.scene, session, view, out, fmt, size, args.steps,
+                     args.fps or DEFAULT_FPS, args.seconds or DEFAULT_SECONDS, args.transparent)
+
+
+def display_problem() -> str | None:
+    """Why no GUI application can start here (None when a display looks reachable)."""
+    if not sys.platform.startswith(("linux", "freebsd", "openbsd", "netbsd")):
+        return None
+    platform = os.environ.get("QT_QPA_PLATFORM", "").split(";")[0].split(":")[0]
+    if platform and platform != "xcb":
+        return None  # offscreen, wayland, eglfs...: OpenGL is checked once Qt is up
+    if not platform and os.environ.get("WAYLAND_DISPLAY"):
+        return None
+    display = os.environ.get("DISPLAY", "")
+    if not display:
+        return "no display (DISPLAY is not set)"
+    if not _x_server_reachable(display):
+        return f"cannot connect to the X display {display!r}"
+    return None
+
+
+def _x_server_reachable(display: str) -> bool:
+    """True if an X server answers at DISPLAY (Qt aborts the process when it does not)."""
+    host, _, rest = display.rpartition(":")
+    number = rest.split(".")[0]
+    if not number.isdigit():
+        return False
+    if host.startswith("/"):
+        return True  # a launchd-style socket path: let Qt try it
+    if host in ("", "unix"):
+        path = f"/tmp/.X11-unix/X{number}"
+        for address in (path, "\0" + path):  # file socket, then Linux abstract socket
+            with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as s:
+                s.settimeout(2.0)
+                try:
+                    s.connect(address)
+                    return True
+                except OSError:
+                    continue
+        return False
+    try:
+        with socket.create_connection((host, 6000 + int(number)), timeout=2.0):
+            return True
+    except OSError:
+        return False
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """Run `gdstudio export`; ExportArgError for a bad argument or a missing display."""
+    job = check_args(args)
+    if job.fmt in DATA_FORMATS:
+        return _export_trajectories(job)
+    problem = display_problem()
+    if problem is not None:
+        raise ExportArgError(f"{problem}; pictures and animations need OpenGL on a display: "
+                             "run under Xvfb, e.g. xvfb-run -a gdstudio export ...")
+    return _export_drawn(job)
+
+
+def _load_model(job: ExportJob):  # noqa: ANN202 - StudioModel (Qt is imported lazily)
+    from .app.model import StudioModel
+
+    model = StudioModel()
+    camera = None
+    if job.scene is not None:
+        model.load_scene(job.scene)
+    else:
+        from .io.session import SessionError, load_session
+
+        try:
+            doc = load_session(job.session)
+            model.restore(doc["model"])
+        except SessionError as e:
+            raise ExportArgError(f"--session: {e}") from None
+        except (KeyError, TypeError, ValueError) as e:
+            raise ExportArgError(f"--session: {job.session.name} cannot be used: {e}") from None
+        camera = doc.get("camera")
+    if job.steps is not None and job.steps > model.max_steps:
+        model.set_max_steps(job.steps)
+    return model, camera
+
+
+def _export_trajectories(job: ExportJob) -> int:
+    from .io.export import ExportError, run_race
+    from .io.export_data import export_trajectories_csv, export_trajectories_json
+
+    model, _ = _load_model(job)
+    run_race(model, job.steps)
+    write = export_trajectories_csv if job.fmt == "csv" else export_trajectories_json
+    try:
+        write(model, job.out)
+    except ExportError as e:
+        raise ExportArgError(f"--out: {e}") from None
+    return 0
+
+
+def _export_drawn(job: ExportJob) -> int:
+    from PySide6.QtCore import QEvent
+    from PySide6.QtWidgets import QApplication
+
+    from .app.application import configure_application
+
+    app = QApplication.instance()
+    if app is None:
+        configure_application()
+        app = QApplication([sys.argv[0] if sys.argv else "gdstudio"])
+    if not _opengl_works():
+        raise ExportArgError("OpenGL is not available on this display; run under Xvfb, "
+                             "e.g. xvfb-run -a gdstudio export ...")
+    model, camera = _load_model(job)
+    from .app.main_window import MainWindow
+    from .io.export import ExportError, export, run_race
+
+    window = MainWindow(model)
+    try:
+        if job.view == "3d" and model.landscape.dim != 2:
+            raise ExportArgError("--view 3d: this scene's landscape has one parameter, so "
+                                 "there is no 3D view; use --view contour")
+        width, height = job.size if job.size is not None else (None, None)
+        _lay_out_offscreen(window, job.size if job.view == "window" else None)
+        if model.landscape.dim == 2:
+            if camera:
+                window.view3d.set_camera_state(camera)
+            elif job.view == "3d":
+                _frame_3d(window, width, height, job.fmt in ANIMATION_FORMATS)
+            else:
+                window.view3d.reset_camera()  # framed for the view as laid out here
+        if job.fmt not in ANIMATION_FORMATS:
+            run_race(model, job.steps)
+        try:
+            export(window, job.view, job.out, width, height, transparent=job.transparent,
+                   fps=job.fps, seconds=job.seconds, steps=job.steps)
+        except ExportError as e:
+            raise ExportArgError(f"--out: {e}") from None
+    finally:
+        window.hide()
+        window.deleteLater()
+        app.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    return 0
+
+
+def _lay_out_offscreen(window, size: tuple[int, int] | None) -> None:  # noqa: ANN001
+    """Lay the window out with its default docks at `size` (default: its default size),
+    "shown" so every view draws, but not on the desktop."""
+    from PySide6.QtCore import QCoreApplication, Qt
+
+    window.reset_layout()
+    window.resize(*(size or WINDOW_SIZE))
+    window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
+    window.show()
+    QCoreApplication.processEvents()
+    window.view3d.set_auto_coarsen(False)
+
+
+def _frame_3d(window, width: int | None, height: int | None,  # noqa: ANN001 - MainWindow
+              animated: bool) -> None:
+    """Give the 3D view the picture's aspect ratio and frame the whole surface in it."""
+    from .io.export import default_size
+
+    view = window.view3d
+    if width is None or height is None:
+        width, height = default_size(window, "3d", scale=1.0 if animated else 2.0)
+    h = max(1, view.height())
+    view.resize(max(1, round(width * h / height)), h)
+    view.reset_camera()
+
+
+def _opengl_works() -> bool:
+    """True if an OpenGL context can be created on this platform."""
+    from PySide6.QtGui import QOffscreenSurface, QOpenGLContext
+
+    surface = QOffscreenSurface()
+    surface.create()
+    context = QOpenGLContext()
+    ok = context.create() and context.makeCurrent(surface)
+    if ok:
+        context.doneCurrent()
+    surface.destroy()
+    return ok

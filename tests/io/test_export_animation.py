@@ -1,0 +1,165 @@
+"""Animations of the race: GIF and MP4 written and read back, cancelling, frame planning."""
+
+from __future__ import annotations
+
+import imageio.v3 as iio
+import numpy as np
+import pytest
+
+from gdstudio.app.main_window import MainWindow
+from gdstudio.app.model import StudioModel
+from gdstudio.io.export import ExportError, export, export_animation
+from gdstudio.io.export_animation import (
+    GifPalette,
+    encoder_size,
+    frame_count,
+    frame_steps,
+    median_cut,
+)
+
+STEPS = 300
+
+
+def rgb_of(color: str) -> np.ndarray:
+    c = color.lstrip("#")
+    return np.array([int(c[i : i + 2], 16) for i in (0, 2, 4)])
+
+
+def count_near(pixels: np.ndarray, color: str, tol: int = 25) -> int:
+    return int((np.abs(pixels[..., :3].astype(int) - rgb_of(color)).max(axis=-1) <= tol).sum())
+
+
+@pytest.fixture
+def window(qtbot):
+    """The race scene at its start in a shown window."""
+    model = StudioModel()
+    model.load_scene("race")
+    w = MainWindow(model)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    w.view3d.grabFramebuffer()
+    if not w.view3d.isValid():
+        pytest.fail("needs an OpenGL context (run under Xvfb)")
+    return w
+
+
+def test_gif_has_fps_times_seconds_frames_of_the_race(window, tmp_path):
+    path = tmp_path / "race.gif"
+    window.view3d.set_camera_state({"elevation": 80.0})
+    assert export(window, "3d", path, 400, 240, fps=5, seconds=2, steps=STEPS)
+    frames = iio.imread(path, index=None)
+    assert frames.shape == (10, 240, 400, 3)
+    assert not np.array_equal(frames[0], frames[-1])  # the balls moved
+    for _, cfg in window.model.active_runs():
+        assert count_near(frames[-1], cfg.color, tol=12) > 0, cfg.color  # kept by the palette
+
+
+def test_gif_frames_last_one_over_fps(window, tmp_path):
+    path = tmp_path / "race.gif"
+    export(window, "contour", path, 200, 160, fps=4, seconds=1, steps=STEPS)
+    durations = [iio.immeta(path, index=i)["duration"] for i in range(4)]
+    assert durations == [250] * 4
+
+
+def test_mp4_is_readable_with_every_frame_at_an_even_size(window, tmp_path):
+    path = tmp_path / "race.mp4"
+    assert export(window, "contour", path, 321, 241, fps=10, seconds=1, steps=STEPS)
+    frames = iio.imread(path, index=None, plugin="FFMPEG")
+    assert frames.shape == (10, 240, 320, 3)
+    assert frames[-1].std() > 10  # a picture, not a flat colour
+    assert not np.array_equal(frames[0], frames[-1])
+
+
+@pytest.mark.parametrize("view", ["plots", "window"])
+def test_any_view_animates(window, tmp_path, view):
+    path = tmp_path / f"{view}.gif"
+    export(window, view, path, 320, 200, fps=3, seconds=1, steps=STEPS)
+    frames = iio.imread(path, index=None)
+    assert frames.shape == (3, 200, 320, 3)
+    assert not np.array_equal(frames[0], frames[-1])
+
+
+def test_the_race_is_left_where_the_animation_ends(window, tmp_path):
+    export(window, "3d", tmp_path / "a.gif", 160, 120, fps=2, seconds=1, steps=STEPS)
+    assert [cfg.run.steps for cfg in window.model.runs] == [STEPS] * 4
+
+
+def test_without_steps_the_animation_spans_the_whole_race(window, tmp_path):
+    model = window.model
+    model.set_max_steps(500)
+    export(window, "3d", tmp_path / "a.gif", 160, 120, fps=2, seconds=1)
+    assert [cfg.run.steps for cfg in model.runs] == [500] * 4
+
+
+def test_a_cancelled_animation_leaves_no_file_and_keeps_an_old_one(window, tmp_path):
+    seen = []
+
+    def cancel_at_third(done: int, total: int) -> bool:
+        seen.append((done, total))
+        return done < 3
+
+    for name in ("new.gif", "new.mp4"):
+        assert not export(window, "3d", tmp_path / name, 160, 120, fps=10, seconds=1,
+                          steps=STEPS, progress=cancel_at_third)
+        assert not (tmp_path / name).exists()
+    assert seen[:3] == [(1, 10), (2, 10), (3, 10)]
+    old = tmp_path / "old.gif"
+    old.write_bytes(b"yesterday's animation")
+    assert not export_animation(window, old, "3d", 160, 120, fps=10, seconds=1, steps=STEPS,
+                                progress=lambda done, total: False)
+    assert old.read_bytes() == b"yesterday's animation"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["old.gif"]  # no temporary left
+
+
+def test_bad_animation_settings_are_refused(window, tmp_path):
+    with pytest.raises(ExportError, match="fps"):
+        export(window, "3d", tmp_path / "a.gif", 100, 100, fps=0, seconds=1)
+    with pytest.raises(ExportError, match="out of range"):
+        export(window, "3d", tmp_path / "a.mp4", 0, 100, fps=5, seconds=1)
+    assert list(tmp_path.iterdir()) == []
+
+
+# --- planning and encoding, without a window ---------------------------------------------------
+
+
+def test_frames_sample_the_steps_evenly_from_the_start_to_the_end():
+    plan = frame_steps(300, 10)
+    assert plan[0] == 0 and sum(plan) == 300 and len(plan) == 10
+    assert max(plan) - min(plan[1:]) <= 1
+    assert frame_steps(7, 1) == [7]
+    sparse = frame_steps(3, 7)
+    assert sparse[0] == 0 and sum(sparse) == 3 and set(sparse) <= {0, 1}
+
+
+def test_frame_count_is_fps_times_seconds():
+    assert frame_count(20, 5) == 100
+    assert frame_count(24, 0.01) == 1
+    with pytest.raises(ValueError):
+        frame_count(20, 0)
+
+
+def test_mp4_sizes_are_even_and_gif_sizes_are_kept():
+    assert encoder_size("mp4", 1601, 901) == (1600, 900)
+    assert encoder_size("mp4", 1, 1) == (2, 2)
+    assert encoder_size("gif", 333, 111) == (333, 111)
+
+
+def test_gif_palette_keeps_a_few_pixels_of_a_run_colour_exact():
+    ramp = np.linspace(0, 255, 300).astype(np.uint8)
+    frame = np.full((300, 300, 3), 90, np.uint8)
+    frame[..., 0], frame[..., 1] = ramp[None, :], ramp[:, None]
+    orange = (230, 159, 0)
+    frame[10:12, 10:12] = orange
+    palette = GifPalette(frame, [orange])
+    back = palette.colors[palette.indices(frame)]
+    assert tuple(back[10, 10]) == orange
+    assert np.abs(back.astype(int) - frame.astype(int)).mean() < 6  # a faithful gradient
+    assert len(palette.palette_bytes()) == 256 * 3
+
+
+def test_median_cut_gives_the_colours_of_a_few_flat_patches():
+    pixels = np.repeat(np.array([[0, 0, 0], [255, 0, 0], [0, 0, 255]], np.uint8), 50, axis=0)
+    colors = {tuple(c) for c in median_cut(pixels, 8)}
+    assert colors == {(0, 0, 0), (255, 0, 0), (0, 0, 255)}
+

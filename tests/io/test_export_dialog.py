@@ -1,0 +1,177 @@
+"""File ▸ Export… as a user drives it: the menu entry, the choices, the file, the progress."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import imageio.v3 as iio
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence
+from PySide6.QtWidgets import QFileDialog, QProgressDialog
+
+from gdstudio.app.export_dialog import ExportDialog, export_dialog_of, install_export_action
+from gdstudio.app.main_window import MainWindow
+from gdstudio.app.model import StudioModel
+from gdstudio.core.data import parse_csv
+
+
+def make_window(qtbot, scene: str) -> MainWindow:
+    model = StudioModel()
+    model.load_scene(scene)
+    w = MainWindow(model)
+    qtbot.addWidget(w)
+    install_export_action(w)
+    w.show()
+    qtbot.waitExposed(w)
+    w.view3d.grabFramebuffer()
+    if not w.view3d.isValid():
+        pytest.fail("needs an OpenGL context (run under Xvfb)")
+    return w
+
+
+@pytest.fixture
+def window(qtbot) -> MainWindow:
+    w = make_window(qtbot, "race")
+    w.model.step(200)
+    return w
+
+
+@pytest.fixture
+def save_to(monkeypatch):
+    """Answer the save dialog with a path; records the suggestions it was shown."""
+    asked = []
+
+    def answer(path):
+        def fake(parent, caption, suggested, pattern):
+            asked.append((suggested, pattern))
+            return str(path), pattern
+        monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(fake))
+        return asked
+    return answer
+
+
+def open_dialog(qtbot, window: MainWindow) -> ExportDialog:
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier)
+    dialog = export_dialog_of(window)
+    assert dialog is not None
+    qtbot.waitUntil(dialog.isVisible)
+    return dialog
+
+
+def test_export_sits_in_the_file_menu_before_quit_with_ctrl_e(qtbot, window):
+    action = window.actions_by_name["export"]
+    assert action.shortcut() == QKeySequence("Ctrl+E")
+    actions = window.file_menu.actions()
+    assert actions.index(action) < actions.index(window.actions_by_name["quit"])
+    dialog = open_dialog(qtbot, window)
+    assert dialog.windowTitle() == "Export"
+
+
+def test_the_default_size_is_twice_the_view_and_presets_reach_4k(qtbot, window):
+    dialog = open_dialog(qtbot, window)
+    dialog.select("3d", "png")
+    view = window.view3d
+    assert dialog.choice().size == (2 * view.width(), 2 * view.height())
+    sizes = [dialog.size_combo.itemData(i) for i in range(dialog.size_combo.count())]
+    assert (3840, 2160) in sizes and sizes[-1] == "custom"
+    dialog.set_size(640, 360)
+    assert dialog.choice().size == (640, 360)
+
+
+def test_transparency_is_offered_for_the_3d_png_only(qtbot, window):
+    dialog = open_dialog(qtbot, window)
+    dialog.select("3d", "png")
+    assert dialog.transparent_check.isEnabled()
+    dialog.select("contour", "png")
+    assert not dialog.transparent_check.isEnabled()
+
+
+def test_exporting_the_3d_view_writes_the_size_chosen(qtbot, window, tmp_path, save_to):
+    dialog = open_dialog(qtbot, window)
+    dialog.select("3d", "png")
+    dialog.set_size(480, 320)
+    dialog.transparent_check.setChecked(True)
+    asked = save_to(tmp_path / "surface")
+    qtbot.mouseClick(dialog.buttons.buttons()[0], Qt.MouseButton.LeftButton)
+    assert asked[0][0].endswith("race-3d.png")
+    pixels = iio.imread(tmp_path / "surface.png")  # the format's extension was added
+    assert pixels.shape == (320, 480, 4) and pixels[0, 0, 3] == 0
+    assert not dialog.isVisible()
+    assert "surface.png" in window.statusBar().currentMessage()
+
+
+def test_exporting_the_contour_view_as_svg(qtbot, window, tmp_path, save_to):
+    dialog = open_dialog(qtbot, window)
+    dialog.select("contour", "svg")
+    save_to(tmp_path / "contour.svg")
+    dialog.buttons.accepted.emit()
+    root = ET.parse(tmp_path / "contour.svg").getroot()
+    assert root.tag.endswith("svg")
+
+
+def test_an_animation_runs_with_a_progress_dialog(qtbot, window, tmp_path, save_to,
+                                                  monkeypatch):
+    dialog = open_dialog(qtbot, window)
+    dialog.select("animation", "gif")
+    dialog.view_combo.setCurrentIndex(dialog.view_combo.findData("contour"))
+    dialog.set_size(200, 150)
+    dialog.fps_spin.setValue(4)
+    dialog.seconds_spin.setValue(1.0)
+    dialog.steps_spin.setValue(100)
+    assert dialog.frames_label.text() == "4 frames"
+    values = []
+    set_value = QProgressDialog.setValue
+
+    def record(self, value):
+        values.append(value)
+        set_value(self, value)
+
+    monkeypatch.setattr(QProgressDialog, "setValue", record)
+    save_to(tmp_path / "race.gif")
+    dialog.buttons.accepted.emit()
+    assert iio.imread(tmp_path / "race.gif", index=None).shape == (4, 150, 200, 3)
+    assert values[-1] == 4
+    assert [c.run.steps for c in window.model.runs] == [100] * 4
+
+
+def test_cancelling_the_animation_writes_nothing(qtbot, window, tmp_path, save_to,
+                                                monkeypatch):
+    dialog = open_dialog(qtbot, window)
+    dialog.select("animation", "mp4")
+    dialog.set_size(160, 120)
+    dialog.fps_spin.setValue(10)
+    dialog.seconds_spin.setValue(2.0)
+    monkeypatch.setattr(QProgressDialog, "wasCanceled", lambda self: True)
+    save_to(tmp_path / "race.mp4")
+    dialog.buttons.accepted.emit()
+    assert list(tmp_path.iterdir()) == []
+    assert dialog.isVisible()  # still there to try again
+    assert "cancelled" in window.statusBar().currentMessage()
+
+
+def test_trajectories_and_the_dataset_of_a_line_fit(qtbot, tmp_path, save_to):
+    window = make_window(qtbot, "line-fit")
+    window.model.step(50)
+    dialog = open_dialog(qtbot, window)
+    dialog.select("trajectories", "csv")
+    assert dialog.choice().size is None
+    save_to(tmp_path / "paths.csv")
+    dialog.buttons.accepted.emit()
+    lines = (tmp_path / "paths.csv").read_text(encoding="utf-8").splitlines()
+    assert len(lines) == 1 + sum(len(c.run.history.columns()["step"])
+                                 for c in window.model.runs)
+    dialog = open_dialog(qtbot, window)
+    dialog.select("dataset", "csv")
+    save_to(tmp_path / "points.csv")
+    dialog.buttons.accepted.emit()
+    text = (tmp_path / "points.csv").read_text(encoding="utf-8")
+    assert parse_csv(text) == window.model.dataset
+
+
+def test_the_dataset_is_not_offered_without_data(qtbot, window):
+    dialog = open_dialog(qtbot, window)
+    combo = dialog.target_combo
+    assert not combo.model().item(combo.findData("dataset")).isEnabled()
