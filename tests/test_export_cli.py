@@ -144,8 +144,8 @@ def test_trajectories_as_json_run_until_every_run_stops(qapp, tmp_path):
 
 
 def test_a_saved_session_exports_its_own_race(qapp, tmp_path):
-    from gdstudio.io import session
     from gdstudio.app.model import StudioModel
+    from gdstudio.io import session
 
     model = StudioModel()
     model.load_scene("race")
