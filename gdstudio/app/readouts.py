@@ -91,7 +91,7 @@ class ReadoutsPanel(QWidget):
             format_number(run.loss),
             format_number(run.grad_norm),
             str(run.steps),
-            format_number(run.lr),
+            format_number(run.lr if not run.running else run.next_lr),
             "" if epoch is None else f"{epoch:.2f}",
             run.status_text(),
         ]

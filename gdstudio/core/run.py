@@ -124,6 +124,11 @@ class Run:
         return self.status == RUNNING
 
     @property
+    def next_lr(self) -> float:
+        """The learning rate the next update will use (schedule and current settings)."""
+        return self._lr_for(self.steps)
+
+    @property
     def epoch(self) -> float | None:
         """Epochs of data seen in a stochastic mode, else None."""
         return self._sampler.epochs_done if self._sampler is not None else None

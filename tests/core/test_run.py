@@ -194,3 +194,13 @@ def test_data_edit_keeps_the_run_going_on_the_new_landscape():
     assert run.status == "running"
     run.step(10)
     assert run.steps > run.status_step if run.status_step else True
+
+
+def test_next_lr_follows_the_schedule_and_live_changes():
+    sched = make_schedule("exponential", gamma=0.5)
+    run = Run(make_landscape("quadratic2d"), make_optimizer("sgd", lr=0.1), schedule=sched)
+    assert run.next_lr == 0.1
+    run.step(2)
+    assert run.next_lr == pytest.approx(0.025)
+    run.optimizer.set_hyper("lr", 1.0)
+    assert run.next_lr == pytest.approx(0.25)
