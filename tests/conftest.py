@@ -21,3 +21,44 @@ def _isolated_settings(request, tmp_path, monkeypatch):
     QSettings().clear()
     yield
     QSettings().clear()
+
+
+def count_near_color(pixels, color: str, tol: int = 25) -> int:
+    """Pixels within `tol` of a '#RRGGBB' colour on every channel."""
+    import numpy as np
+
+    c = color.lstrip("#")
+    rgb = np.array([int(c[i : i + 2], 16) for i in (0, 2, 4)])
+    return int((np.abs(pixels[..., :3].astype(int) - rgb).max(axis=-1) <= tol).sum())
+
+
+@pytest.fixture
+def count_near():
+    """count_near(pixels, '#RRGGBB', tol=25): how many pixels have that colour."""
+    return count_near_color
+
+
+@pytest.fixture
+def studio_window(qtbot):
+    """Factory: a MainWindow on a scene with a working GL view, shown unless show=False."""
+    from gdstudio.app.main_window import MainWindow
+    from gdstudio.app.model import StudioModel
+
+    def make(scene: str = "race", steps: int = 0, show: bool = True) -> MainWindow:
+        model = StudioModel()
+        model.load_scene(scene)
+        window = MainWindow(model)
+        qtbot.addWidget(window)
+        if show:
+            window.show()
+            qtbot.waitExposed(window)
+            window.view3d.grabFramebuffer()
+        else:
+            window.view3d.render_image(8, 8)
+        if not window.view3d.isValid():
+            pytest.fail("needs an OpenGL context (run under Xvfb, not offscreen)")
+        if steps:
+            model.step(steps)
+        return window
+
+    return make

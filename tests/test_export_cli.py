@@ -13,18 +13,10 @@ import xml.etree.ElementTree as ET
 import imageio.v3 as iio
 import numpy as np
 import pytest
+from conftest import count_near_color as count_near
 
 from gdstudio.app.palette import RUN_COLORS
 from gdstudio.cli import main
-
-
-def rgb_of(color: str) -> np.ndarray:
-    c = color.lstrip("#")
-    return np.array([int(c[i : i + 2], 16) for i in (0, 2, 4)])
-
-
-def count_near(pixels: np.ndarray, color: str, tol: int = 25) -> int:
-    return int((np.abs(pixels[..., :3].astype(int) - rgb_of(color)).max(axis=-1) <= tol).sum())
 
 
 def cli_env(tmp_path, **changes: str | None) -> dict[str, str]:

@@ -10,6 +10,7 @@ import xml.etree.ElementTree as ET
 import imageio.v3 as iio
 import numpy as np
 import pytest
+from conftest import count_near_color as count_near
 
 from gdstudio.app.main_window import MainWindow
 from gdstudio.app.model import StudioModel
@@ -28,30 +29,10 @@ SVG = "{http://www.w3.org/2000/svg}"
 RACE_STEPS = 400
 
 
-def rgb_of(color: str) -> np.ndarray:
-    c = color.lstrip("#")
-    return np.array([int(c[i : i + 2], 16) for i in (0, 2, 4)])
-
-
-def count_near(pixels: np.ndarray, color: str, tol: int = 25) -> int:
-    """Pixels within `tol` of a '#RRGGBB' colour on every channel."""
-    return int((np.abs(pixels[..., :3].astype(int) - rgb_of(color)).max(axis=-1) <= tol).sum())
-
-
 @pytest.fixture
-def window(qtbot):
+def window(studio_window):
     """The race scene in a shown window, every run RACE_STEPS steps along."""
-    model = StudioModel()
-    model.load_scene("race")
-    w = MainWindow(model)
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    w.view3d.grabFramebuffer()
-    if not w.view3d.isValid():
-        pytest.fail("needs an OpenGL context (run under Xvfb)")
-    model.step(RACE_STEPS)
-    return w
+    return studio_window("race", RACE_STEPS)
 
 
 def run_colors(window: MainWindow) -> list[str]:
@@ -164,17 +145,9 @@ def test_window_png_at_a_size_then_the_window_goes_back(window, tmp_path):
 
 
 @pytest.fixture
-def hidden_window(qtbot):
-    """The race scene 400 steps along in a window that was never shown."""
-    model = StudioModel()
-    model.load_scene("race")
-    w = MainWindow(model)
-    qtbot.addWidget(w)
-    w.view3d.render_image(8, 8)
-    if not w.view3d.isValid():
-        pytest.fail("needs an OpenGL context (run under Xvfb)")
-    model.step(RACE_STEPS)
-    return w
+def hidden_window(studio_window):
+    """The race scene RACE_STEPS steps along in a window that was never shown."""
+    return studio_window("race", RACE_STEPS, show=False)
 
 
 def test_a_window_never_shown_exports_its_views_and_stays_hidden(hidden_window, tmp_path):

@@ -5,9 +5,8 @@ from __future__ import annotations
 import imageio.v3 as iio
 import numpy as np
 import pytest
+from conftest import count_near_color as count_near
 
-from gdstudio.app.main_window import MainWindow
-from gdstudio.app.model import StudioModel
 from gdstudio.io.export import ExportError, export, export_animation
 from gdstudio.io.export_animation import (
     GifPalette,
@@ -20,28 +19,10 @@ from gdstudio.io.export_animation import (
 STEPS = 300
 
 
-def rgb_of(color: str) -> np.ndarray:
-    c = color.lstrip("#")
-    return np.array([int(c[i : i + 2], 16) for i in (0, 2, 4)])
-
-
-def count_near(pixels: np.ndarray, color: str, tol: int = 25) -> int:
-    return int((np.abs(pixels[..., :3].astype(int) - rgb_of(color)).max(axis=-1) <= tol).sum())
-
-
 @pytest.fixture
-def window(qtbot):
+def window(studio_window):
     """The race scene at its start in a shown window."""
-    model = StudioModel()
-    model.load_scene("race")
-    w = MainWindow(model)
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    w.view3d.grabFramebuffer()
-    if not w.view3d.isValid():
-        pytest.fail("needs an OpenGL context (run under Xvfb)")
-    return w
+    return studio_window("race")
 
 
 def test_gif_has_fps_times_seconds_frames_of_the_race(window, tmp_path):
