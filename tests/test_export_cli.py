@@ -13,7 +13,6 @@ import xml.etree.ElementTree as ET
 import imageio.v3 as iio
 import numpy as np
 import pytest
-from conftest import count_near_color as count_near
 
 from gdstudio.app.palette import RUN_COLORS
 from gdstudio.cli import main
@@ -58,7 +57,7 @@ def needs_gl(qapp):
 # --- the picture the issue asks for ------------------------------------------------------------
 
 
-def test_race_at_1600x900_shows_the_surface_and_four_coloured_paths(tmp_path, needs_gl):
+def test_race_at_1600x900_shows_the_surface_and_four_coloured_paths(tmp_path, needs_gl, count_near):
     out = tmp_path / "race.png"
     started = time.perf_counter()
     done = run_cli(tmp_path, "--scene", "race", "--steps", "300", "--view", "3d",

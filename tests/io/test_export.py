@@ -10,7 +10,6 @@ import xml.etree.ElementTree as ET
 import imageio.v3 as iio
 import numpy as np
 import pytest
-from conftest import count_near_color as count_near
 
 from gdstudio.app.main_window import MainWindow
 from gdstudio.app.model import StudioModel
@@ -42,7 +41,9 @@ def run_colors(window: MainWindow) -> list[str]:
 # --- pictures ------------------------------------------------------------------------------------
 
 
-def test_3d_png_has_the_size_asked_for_with_the_surface_and_every_run_colour(window, tmp_path):
+def test_3d_png_has_the_size_asked_for_with_the_surface_and_every_run_colour(
+    window, tmp_path, count_near,
+):
     window.view3d.set_camera_state({"elevation": 80.0})  # from above: no path behind a ridge
     path = tmp_path / "race.png"
     assert export(window, "3d", path, 800, 450)
@@ -78,7 +79,7 @@ def test_3d_png_defaults_to_twice_the_view_size(window, tmp_path):
 
 
 @pytest.mark.parametrize("view", ["contour", "plots"])
-def test_2d_views_as_png_show_every_run_in_its_colour(window, tmp_path, view):
+def test_2d_views_as_png_show_every_run_in_its_colour(window, tmp_path, view, count_near):
     path = tmp_path / f"{view}.png"
     export(window, view, path, 640, 480)
     pixels = iio.imread(path)
@@ -102,7 +103,9 @@ def test_2d_views_as_svg_parse_and_draw_the_runs_as_vector_paths(window, tmp_pat
         assert color.lower() in strokes, color
 
 
-def test_plots_export_fills_the_picture_even_with_the_plots_dock_closed(window, tmp_path, qtbot):
+def test_plots_export_fills_the_picture_even_with_the_plots_dock_closed(
+    window, tmp_path, qtbot, count_near,
+):
     window.plots_dock.close()
     qtbot.waitUntil(lambda: not window.plots.isVisible())
     window.model.step(100)
@@ -113,7 +116,7 @@ def test_plots_export_fills_the_picture_even_with_the_plots_dock_closed(window, 
     assert not window.plots.isVisible()
 
 
-def test_contour_export_from_3d_mode_leaves_the_3d_view_showing(window, tmp_path):
+def test_contour_export_from_3d_mode_leaves_the_3d_view_showing(window, tmp_path, count_near):
     assert window.stack.currentWidget() is window.view3d
     path = tmp_path / "contour.png"
     export(window, "contour", path, 400, 300)
@@ -150,7 +153,9 @@ def hidden_window(studio_window):
     return studio_window("race", RACE_STEPS, show=False)
 
 
-def test_a_window_never_shown_exports_its_views_and_stays_hidden(hidden_window, tmp_path):
+def test_a_window_never_shown_exports_its_views_and_stays_hidden(
+    hidden_window, tmp_path, count_near,
+):
     w = hidden_window
     export(w, "contour", tmp_path / "contour.png", 400, 300)
     export(w, "window", tmp_path / "window.png")

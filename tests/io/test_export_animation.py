@@ -5,7 +5,6 @@ from __future__ import annotations
 import imageio.v3 as iio
 import numpy as np
 import pytest
-from conftest import count_near_color as count_near
 
 from gdstudio.io.export import ExportError, export, export_animation
 from gdstudio.io.export_animation import (
@@ -25,7 +24,7 @@ def window(studio_window):
     return studio_window("race")
 
 
-def test_gif_has_fps_times_seconds_frames_of_the_race(window, tmp_path):
+def test_gif_has_fps_times_seconds_frames_of_the_race(window, tmp_path, count_near):
     path = tmp_path / "race.gif"
     window.view3d.set_camera_state({"elevation": 80.0})
     assert export(window, "3d", path, 400, 240, fps=5, seconds=2, steps=STEPS)
