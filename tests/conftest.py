@@ -4,14 +4,21 @@ import pytest
 
 
 @pytest.fixture(autouse=True)
-def _isolated_settings(request, tmp_path, monkeypatch):
+def _isolated_settings(request, tmp_path_factory, monkeypatch):
     """Qt settings and standard paths go to a temporary folder, never the user's."""
     if "qtbot" not in request.fixturenames and "qapp" not in request.fixturenames:
         yield
         return
+    tmp_path = tmp_path_factory.mktemp("user")  # apart from the test's own tmp_path
     from PySide6.QtCore import QCoreApplication, QSettings, QStandardPaths
+    from PySide6.QtWidgets import QMessageBox
 
     QStandardPaths.setTestModeEnabled(True)
+    # Test mode puts app data under $HOME/.qttest: a fresh HOME keeps every test apart.
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    # A window closing with unsaved changes at teardown must not wait for an answer.
+    monkeypatch.setattr(QMessageBox, "question",
+                        staticmethod(lambda *a, **k: QMessageBox.StandardButton.Discard))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     QCoreApplication.setOrganizationName("gdstudio-tests")

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 
-from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QIcon, QSurfaceFormat
 from PySide6.QtWidgets import QApplication
 
@@ -36,6 +37,9 @@ def run_app(scene: str | None = None, session: str | None = None) -> int:
         except ValueError as e:
             sys.stderr.write(f"gdstudio: error: --scene: {e}\n")
             return 2
+    if session is not None and not Path(session).is_file():
+        sys.stderr.write(f"gdstudio: error: --session: no such file: {session}\n")
+        return 2
     configure_application()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setWindowIcon(QIcon(str(resource_dir() / "icons" / "gdstudio.svg")))
@@ -46,5 +50,8 @@ def run_app(scene: str | None = None, session: str | None = None) -> int:
     if scene is not None:
         model.load_scene(scene)
     window = MainWindow(model)
+    if session is not None:
+        window.sessions.open_path(session)  # a bad file is explained; the default stays open
     window.show()
+    QTimer.singleShot(0, window.sessions.offer_recovery)
     return app.exec()

@@ -27,6 +27,7 @@ from .model import DEFAULT_SCENE, StudioModel
 from .palette import hex_to_rgb
 from .plots import PlotsPanel
 from .readouts import ReadoutsPanel
+from .session_manager import SessionManager
 from .stepper import Stepper
 
 APP_TITLE = "Gradient Descent Studio"
@@ -40,6 +41,7 @@ SHORTCUTS = (
     ("Ctrl+Z / Ctrl+Shift+Z", "Undo / redo a data edit"),
     ("Delete", "Remove the selected data points"),
     ("Ctrl+E", "Export a picture, animation or data"),
+    ("Ctrl+N / Ctrl+O / Ctrl+S", "New, open, save a session"),
     ("Ctrl+Q", "Quit"),
     ("Mouse", "3D: drag rotates, wheel zooms, middle- or Shift-drag pans, click drops a start"),
 )
@@ -85,6 +87,7 @@ class MainWindow(QMainWindow):
             self._on_view_changed()
             self._on_scene_changed(self.model.scene.id if self.model.scene else "")
         self.restore_layout()
+        self.sessions = SessionManager(self)
 
     # --- construction ----------------------------------------------------------------------
 
@@ -362,6 +365,10 @@ class MainWindow(QMainWindow):
         self._default_dock_sizes()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        if not self.sessions.confirm_close():
+            event.ignore()
+            return
         self.stepper.pause()
+        self.model.surface_worker.cancel()
         self.save_layout()
         super().closeEvent(event)

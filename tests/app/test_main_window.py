@@ -27,7 +27,7 @@ def test_first_launch_shows_the_surface_lesson_ready_to_run(qtbot):
     qtbot.addWidget(w)
     w.show()
     qtbot.waitExposed(w)
-    assert w.windowTitle() == APP_TITLE
+    assert w.windowTitle() == f"Untitled[*] — {APP_TITLE}"
     assert w.model.scene.id == "surface"
     assert w.model.runs and w.model.can_step
     assert w.caption.isVisible() and "green minimum" in w.caption.text()

@@ -1,0 +1,475 @@
+"""SessionManager: File ▸ New/Open/Save, the current file and dirty flag, autosave, recovery."""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+from PySide6.QtCore import (
+    QDateTime,
+    QLocale,
+    QObject,
+    QRunnable,
+    QSettings,
+    QStandardPaths,
+    QThreadPool,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
+
+from ..io.session import (
+    APP_NAME,
+    FILE_FILTER,
+    SUFFIX,
+    SessionError,
+    load_session,
+    new_document,
+    save_session,
+)
+from .model import DEFAULT_SCENE
+
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+
+AUTOSAVE_MS = 3000
+MAX_RECENT = 8
+RECENT_KEY = "sessions/recent"
+AUTOSAVE_NAME = "autosave" + SUFFIX
+MARKER_NAME = "running.lock"
+UNTITLED = "Untitled"
+_Button = QMessageBox.StandardButton
+
+
+class _AutosaveSignals(QObject):
+    finished = Signal(str)  # "" on success, else the error message
+
+
+class _AutosaveJob(QRunnable):
+    """Encodes and writes one autosave off the UI thread (large datasets take seconds)."""
+
+    def __init__(self, path: Path, doc: dict[str, Any], signals: _AutosaveSignals) -> None:
+        super().__init__()
+        self.path, self.doc, self.signals = path, doc, signals
+
+    def run(self) -> None:  # noqa: D102 - QRunnable override
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            save_session(self.path, self.doc)
+            error = ""
+        except (SessionError, OSError) as e:
+            error = str(e)
+        self.signals.finished.emit(error)
+
+
+class SessionManager(QObject):
+    """Sessions of one window: File menu entries, current path, dirty flag, autosave, recovery."""
+
+    dirtyChanged = Signal(bool)
+    pathChanged = Signal(str)
+    autosaved = Signal()
+
+    def __init__(self, window: MainWindow, autosave_ms: int = AUTOSAVE_MS) -> None:
+        super().__init__(window)
+        self.window = window
+        self.model = window.model
+        self.autosave_ms = autosave_ms
+        self.path: str | None = None
+        self._dirty = False
+        self._quiet = False
+        self._ended = False
+        self._pending_camera: dict[str, Any] | None = None
+        self._seen_start = np.array(self.model.start, dtype=np.float64)
+        self._timer = QTimer(self)
+        self._timer.setSingleShot(True)
+        self._timer.timeout.connect(self.autosave_now)
+        self._pool = QThreadPool(self)
+        self._pool.setMaxThreadCount(1)
+        self._autosave_signals = _AutosaveSignals()
+        self._autosave_signals.finished.connect(self._on_autosave_finished)
+        folder = Path(QStandardPaths.writableLocation(
+            QStandardPaths.StandardLocation.AppDataLocation))
+        self.autosave_path = folder / AUTOSAVE_NAME
+        self.marker_path = folder / MARKER_NAME
+        self._recovery = self._find_crashed_autosave()
+        self._write_marker()
+        self._build_menu()
+        self._connect_model()
+        self._update_title()
+
+    # --- construction ----------------------------------------------------------------------
+
+    def _build_menu(self) -> None:
+        w = self.window
+        menu = w.file_menu
+        existing = menu.actions()
+        before = existing[0] if existing else None  # sessions come first, Quit stays last
+        specs = (
+            ("new", "&New", "Ctrl+N", self.new_session, "Start again from the default lesson"),
+            ("open", "&Open…", "Ctrl+O", self.open_dialog, "Open a saved session"),
+            ("save", "&Save", "Ctrl+S", self.save, "Save the session"),
+            ("save_as", "Save &As…", "Ctrl+Shift+S", self.save_as,
+             "Save the session to a new file"),
+        )
+        self.recent_menu = QMenu("Open &Recent", menu)
+        self.recent_menu.setObjectName("recentMenu")
+        self.recent_menu.aboutToShow.connect(self._rebuild_recent_menu)
+        for key, text, shortcut, slot, tip in specs:
+            action = QAction(text, w)
+            action.setObjectName(f"action_{key}")
+            action.setShortcut(QKeySequence(shortcut))
+            action.setStatusTip(tip)
+            action.triggered.connect(slot)
+            w.addAction(action)
+            w.actions_by_name[key] = action
+            menu.insertAction(before, action)
+            if key == "open":
+                menu.insertMenu(before, self.recent_menu)
+        if before is not None:
+            menu.insertSeparator(before)
+        self._rebuild_recent_menu()
+
+    def _connect_model(self) -> None:
+        m = self.model
+        for signal in (m.dataChanged, m.landscapeChanged, m.runsChanged, m.runChanged,
+                       m.settingsChanged, m.viewChanged, m.sceneChanged,
+                       m.undo_stack.indexChanged):
+            signal.connect(self._on_model_changed)
+        m.runsReset.connect(self._on_runs_reset)
+        m.surfaceChanged.connect(self._on_surface_changed)
+
+    # --- state -----------------------------------------------------------------------------
+
+    @property
+    def dirty(self) -> bool:
+        """True when the session has changes that are not saved to `path`."""
+        return self._dirty
+
+    @property
+    def display_name(self) -> str:
+        """The file name shown in the title and prompts ("Untitled" before a first save)."""
+        return Path(self.path).name if self.path else UNTITLED
+
+    def current_document(self) -> dict[str, Any]:
+        """The session as it stands: model snapshot and camera."""
+        return new_document(self.model.snapshot(), self.window.view3d.camera_state())
+
+    def _on_model_changed(self, *_: object) -> None:
+        if self._quiet or self._ended:
+            return
+        self._set_dirty(True)
+        self._timer.start(self.autosave_ms)
+
+    def _on_runs_reset(self) -> None:
+        # Reset also follows a new start (a click on the landscape), which is a change.
+        if not np.array_equal(self.model.start, self._seen_start):
+            self._seen_start = np.array(self.model.start, dtype=np.float64)
+            self._on_model_changed()
+
+    def _set_dirty(self, dirty: bool) -> None:
+        if dirty != self._dirty:
+            self._dirty = dirty
+            self._update_title()
+            self.dirtyChanged.emit(dirty)
+
+    def _set_path(self, path: str | None) -> None:
+        self.path = path
+        self._update_title()
+        self.pathChanged.emit(path or "")
+
+    def _update_title(self) -> None:
+        self.window.setWindowTitle(f"{self.display_name}[*] — {APP_NAME}")
+        self.window.setWindowFilePath(self.path or "")
+        self.window.setWindowModified(self._dirty)
+
+    def _mark_clean(self, path: str | None) -> None:
+        self._timer.stop()
+        self._set_path(path)
+        self._set_dirty(False)
+        self._remove_autosave()
+
+    @contextmanager
+    def _replacing(self) -> Iterator[None]:
+        """Model signals during a load are not user edits."""
+        self._quiet = True
+        try:
+            yield
+        finally:
+            self._quiet = False
+            self._seen_start = np.array(self.model.start, dtype=np.float64)
+
+    def _status(self, message: str) -> None:
+        self.window.statusBar().showMessage(message, 8000)
+
+    # --- user actions ----------------------------------------------------------------------
+
+    def new_session(self) -> bool:
+        """Start over on the default lesson (asks to save unsaved changes first)."""
+        if not self._maybe_save("starting a new session"):
+            return False
+        with self._replacing():
+            self.model.load_scene(DEFAULT_SCENE)
+            scene = self.model.scene
+            if scene is None or not scene.camera:
+                self.window.view3d.reset_camera()
+        self._mark_clean(None)
+        self._status("New session")
+        return True
+
+    def open_dialog(self) -> bool:
+        """Ask for a session file and open it."""
+        path, _ = QFileDialog.getOpenFileName(self.window, "Open Session", self._dialog_dir(),
+                                              FILE_FILTER)
+        if not path or not self._maybe_save("opening another session"):
+            return False
+        return self.open_path(path)
+
+    def open_path(self, path: str | os.PathLike[str]) -> bool:
+        """Open a session file; on failure warn and keep the open session as it was."""
+        path = os.path.abspath(os.fspath(path))
+        try:
+            self._apply(load_session(path), f"“{Path(path).name}”")
+        except SessionError as e:
+            if not os.path.exists(path):
+                self._forget_recent(path)
+            self._warn("Could Not Open Session", str(e))
+            return False
+        self._mark_clean(path)
+        self._add_recent(path)
+        self._status(f"Opened {self.display_name}")
+        return True
+
+    def save(self) -> bool:
+        """Save to the current file, or ask for one."""
+        return self.save_to(self.path) if self.path else self.save_as()
+
+    def save_as(self) -> bool:
+        """Ask for a file name and save there."""
+        start = self.path or os.path.join(self._dialog_dir(), UNTITLED + SUFFIX)
+        path, _ = QFileDialog.getSaveFileName(self.window, "Save Session As", start, FILE_FILTER)
+        if not path:
+            return False
+        if not Path(path).suffix:
+            path += SUFFIX
+        return self.save_to(path)
+
+    def save_to(self, path: str | os.PathLike[str]) -> bool:
+        """Write the session to `path` atomically; on failure warn and stay dirty."""
+        path = os.path.abspath(os.fspath(path))
+        try:
+            save_session(path, self.current_document())
+        except SessionError as e:
+            self._warn("Could Not Save Session", str(e))
+            return False
+        self._pool.waitForDone()  # an autosave in flight must not outlive the clean state
+        self._mark_clean(path)
+        self._add_recent(path)
+        self._status(f"Saved {self.display_name}")
+        return True
+
+    def confirm_close(self) -> bool:
+        """For the window's closeEvent: ask about unsaved changes; False means keep open.
+
+        On True the session ends cleanly: autosave stops and its files are removed.
+        """
+        if not self._maybe_save("closing"):
+            return False
+        self.end_session()
+        return True
+
+    def end_session(self) -> None:
+        """Clean quit: stop autosaving and remove the autosave and the running marker."""
+        self._ended = True
+        self._timer.stop()
+        self._pool.waitForDone()
+        self._remove_autosave()
+        _unlink(self.marker_path)
+
+    def _maybe_save(self, doing: str) -> bool:
+        if not self._dirty:
+            return True
+        answer = QMessageBox.question(
+            self.window, "Unsaved Changes",
+            f"Save changes to “{self.display_name}” before {doing}?",
+            _Button.Save | _Button.Discard | _Button.Cancel, _Button.Save)
+        if answer == _Button.Save:
+            return self.save()
+        return answer == _Button.Discard
+
+    def _apply(self, doc: dict[str, Any], name: str) -> None:
+        """Restore a (migrated) document; SessionError and no change if the model refuses it."""
+        before = self.model.snapshot()
+        camera = self.window.view3d.camera_state()
+        self._pending_camera = None
+        with self._replacing():
+            try:
+                self.model.restore(doc["model"])
+            except (ValueError, KeyError, TypeError, AttributeError, IndexError) as e:
+                if self.model.snapshot() != before:  # refused late: put everything back
+                    self.model.restore(before)
+                    self._set_camera(camera)
+                reason = f"missing entry {e.args[0]!r}" if isinstance(e, KeyError) else str(e)
+                raise SessionError(f"{name} could not be loaded: {reason}.") from None
+            if doc.get("camera"):
+                self._set_camera(doc["camera"])
+
+    def _set_camera(self, camera: dict[str, Any]) -> None:
+        self.window.view3d.set_camera_state(camera)
+        # A costly surface still being computed off the UI thread gets framed by the window
+        # when it arrives; the session's camera goes back on after that.
+        pending = self.model.display_landscape is not self.model.landscape
+        self._pending_camera = dict(camera) if pending else None
+
+    def _on_surface_changed(self) -> None:
+        if self._pending_camera is not None:
+            camera, self._pending_camera = self._pending_camera, None
+            # After every other slot of this signal, whatever order they connected in.
+            QTimer.singleShot(0, self, lambda: self.window.view3d.set_camera_state(camera))
+
+    def _warn(self, title: str, message: str) -> None:
+        QMessageBox.warning(self.window, title, message)
+
+    def _dialog_dir(self) -> str:
+        for p in [self.path, *self.recent_files()]:
+            if p and os.path.isdir(os.path.dirname(p)):
+                return os.path.dirname(p)
+        return QStandardPaths.writableLocation(QStandardPaths.StandardLocation.DocumentsLocation)
+
+    # --- open recent -----------------------------------------------------------------------
+
+    def recent_files(self) -> list[str]:
+        """Recently opened or saved sessions, newest first."""
+        value = QSettings().value(RECENT_KEY, [])
+        if isinstance(value, str):
+            value = [value]
+        return [str(p) for p in value or [] if p][:MAX_RECENT]
+
+    def _store_recent(self, paths: list[str]) -> None:
+        QSettings().setValue(RECENT_KEY, paths[:MAX_RECENT])
+        self._rebuild_recent_menu()
+
+    def _add_recent(self, path: str) -> None:
+        self._store_recent([path, *(p for p in self.recent_files() if p != path)])
+
+    def _forget_recent(self, path: str) -> None:
+        paths = self.recent_files()
+        if path in paths:
+            self._store_recent([p for p in paths if p != path])
+
+    def clear_recent(self) -> None:
+        """Empty the Open Recent menu."""
+        self._store_recent([])
+
+    def _rebuild_recent_menu(self) -> None:
+        paths = self.recent_files()
+        present = [p for p in paths if os.path.isfile(p)]
+        if len(present) != len(paths):
+            missing = [Path(p).name for p in paths if p not in present]
+            QSettings().setValue(RECENT_KEY, present)
+            self._status(f"Removed from Open Recent (no longer found): {', '.join(missing)}")
+        menu = self.recent_menu
+        menu.clear()
+        for i, p in enumerate(present):
+            action = menu.addAction(f"&{i + 1} {Path(p).name.replace('&', '&&')}")
+            action.setData(p)
+            action.setStatusTip(p)
+            action.setToolTip(p)
+            action.triggered.connect(lambda _=False, p=p: self._open_recent(p))
+        if present:
+            menu.addSeparator()
+            menu.addAction("Clear Menu", self.clear_recent)
+        menu.setEnabled(bool(present))
+
+    def _open_recent(self, path: str) -> bool:
+        if not self._maybe_save("opening another session"):
+            return False
+        return self.open_path(path)
+
+    # --- autosave and recovery -------------------------------------------------------------
+
+    def autosave_now(self) -> None:
+        """Write the unsaved session to the autosave file (off the UI thread)."""
+        if self._ended or not self._dirty:
+            return
+        if self._pool.activeThreadCount():
+            self._timer.start(self.autosave_ms)  # one write at a time; try again shortly
+            return
+        self._pool.start(_AutosaveJob(self.autosave_path, self.current_document(),
+                                      self._autosave_signals))
+
+    def _on_autosave_finished(self, error: str) -> None:
+        if error:
+            self._status(f"Autosave failed: {error}")
+        else:
+            self.autosaved.emit()
+
+    def _remove_autosave(self) -> None:
+        self._pool.waitForDone()
+        _unlink(self.autosave_path)
+
+    def _write_marker(self) -> None:
+        try:
+            self.marker_path.parent.mkdir(parents=True, exist_ok=True)
+            self.marker_path.write_text(json.dumps(
+                {"pid": os.getpid(), "started": datetime.now().isoformat(timespec="seconds")}))
+        except OSError as e:
+            self._status(f"Autosave is off: cannot write to {self.marker_path.parent} ({e})")
+
+    def _find_crashed_autosave(self) -> tuple[dict[str, Any], QDateTime] | None:
+        """The autosave of an earlier run that did not quit cleanly, if it can be read."""
+        if not self.autosave_path.is_file():
+            return None
+        if not self.marker_path.exists():
+            _unlink(self.autosave_path)  # left over from a clean quit: nothing to offer
+            return None
+        mtime = QDateTime.fromSecsSinceEpoch(int(self.autosave_path.stat().st_mtime))
+        try:
+            return load_session(self.autosave_path), mtime
+        except SessionError:
+            _unlink(self.autosave_path)
+            return None
+
+    @property
+    def recovery_available(self) -> bool:
+        """True when an earlier run crashed and left unsaved work behind."""
+        return self._recovery is not None
+
+    def offer_recovery(self) -> bool:
+        """After a crash, ask to recover the autosaved work; returns True if it was restored."""
+        if self._recovery is None:
+            return False
+        doc, mtime = self._recovery
+        self._recovery = None
+        when = QLocale().toString(mtime, QLocale.FormatType.ShortFormat)
+        answer = QMessageBox.question(
+            self.window, "Recover Unsaved Work",
+            f"{APP_NAME} did not quit properly last time.\n\n"
+            f"Recover unsaved work from {when}?",
+            _Button.Yes | _Button.No, _Button.Yes)
+        if answer != _Button.Yes:
+            _unlink(self.autosave_path)
+            return False
+        try:
+            self._apply(doc, "The autosaved work")
+        except SessionError as e:
+            _unlink(self.autosave_path)
+            self._warn("Could Not Recover", str(e))
+            return False
+        self._set_path(None)
+        self._set_dirty(True)
+        self._status("Recovered unsaved work: save it to keep it")
+        return True
+
+
+def _unlink(path: Path) -> None:
+    try:
+        path.unlink(missing_ok=True)
+    except OSError:
+        pass

@@ -1,0 +1,470 @@
+"""Sessions as a user meets them: File menu, save and reopen, bad files, autosave, recovery."""
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QKeySequence, QUndoCommand
+from PySide6.QtWidgets import QFileDialog, QMessageBox
+
+from gdstudio.app.main_window import MainWindow
+from gdstudio.app.model import StudioModel
+from gdstudio.app.session_manager import MAX_RECENT, SessionManager
+from gdstudio.core.data import Dataset
+from gdstudio.io.session import load_session, save_session
+
+Button = QMessageBox.StandardButton
+V1_DATA = Path(__file__).parent.parent / "io" / "data"
+CAMERA = {"distance": 7.25, "elevation": 22.0, "azimuth": 131.0, "center": [0.5, -0.25, 0.75],
+          "fov": 60.0}
+
+
+class Dialogs:
+    """Message boxes answered by the test instead of a person; every call is recorded."""
+
+    def __init__(self) -> None:
+        self.warnings: list[tuple[str, str]] = []
+        self.questions: list[tuple[str, str]] = []
+        self.answers: list[Button] = []
+
+    def warning(self, _parent, title, text, *_args, **_kwargs):  # noqa: ANN001, ANN201
+        self.warnings.append((title, text))
+        return Button.Ok
+
+    def question(self, _parent, title, text, *_args, **_kwargs):  # noqa: ANN001, ANN201
+        self.questions.append((title, text))
+        return self.answers.pop(0) if self.answers else Button.Discard
+
+
+@pytest.fixture(autouse=True)
+def dialogs(monkeypatch, tmp_path):
+    """Answer message boxes; keep test-mode data folders ($HOME/.qttest) inside tmp_path."""
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    d = Dialogs()
+    monkeypatch.setattr(QMessageBox, "warning", staticmethod(d.warning))
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(d.question))
+    return d
+
+
+@pytest.fixture
+def studio(qtbot):
+    """Make a window with its SessionManager, as the app starts one."""
+
+    def make(model: StudioModel | None = None) -> tuple[MainWindow, SessionManager]:
+        w = MainWindow(model)
+        qtbot.addWidget(w)
+        w.show()
+        qtbot.waitExposed(w)
+        sessions = getattr(w, "sessions", None) or SessionManager(w)
+        sessions.autosave_ms = 20
+        return w, sessions
+
+    return make
+
+
+def edit_race(w: MainWindow) -> None:
+    m = w.model
+    m.load_scene("race")
+    m.add_run("adam", {"lr": 0.02, "betas": (0.8, 0.99)})
+    m.set_run_enabled(2, False)
+    m.set_schedule("cosine", {"T_max": 500, "eta_min": 0.001})
+    m.set_clip_norm(2.5)
+    m.set_speed(42.0)
+    m.set_start((-1.0, 1.5))
+    w.view3d.set_camera_state(CAMERA)
+
+
+def assert_camera(w: MainWindow, camera: dict) -> None:
+    state = w.view3d.camera_state()
+    for key in ("distance", "elevation", "azimuth", "fov"):
+        assert state[key] == pytest.approx(camera[key], abs=1e-5)
+    assert state["center"] == pytest.approx(camera["center"], abs=1e-5)
+
+
+# --- menu, title, dirty flag -------------------------------------------------------------------
+
+
+def test_file_menu_starts_with_new_open_recent_save_save_as_and_ends_with_quit(studio):
+    w, sessions = studio()
+    items = [a.text() for a in w.file_menu.actions()]
+    assert items[:6] == ["&New", "&Open…", "Open &Recent", "&Save", "Save &As…", ""]
+    assert items[-1] == "Quit"
+    shortcuts = {k: w.actions_by_name[k].shortcut() for k in ("new", "open", "save", "save_as")}
+    assert shortcuts == {"new": QKeySequence("Ctrl+N"), "open": QKeySequence("Ctrl+O"),
+                         "save": QKeySequence("Ctrl+S"), "save_as": QKeySequence("Ctrl+Shift+S")}
+    assert not sessions.recent_menu.isEnabled()  # nothing recent yet
+
+
+def test_title_names_the_file_and_marks_unsaved_changes(studio, tmp_path):
+    w, sessions = studio()
+    assert w.windowTitle() == "Untitled[*] — Gradient Descent Studio"
+    assert not w.isWindowModified() and not sessions.dirty
+    w.model.set_speed(77.0)
+    assert w.isWindowModified() and sessions.dirty
+    assert sessions.save_to(tmp_path / "lesson.gdstudio")
+    assert w.windowTitle() == "lesson.gdstudio[*] — Gradient Descent Studio"
+    assert not w.isWindowModified() and not sessions.dirty
+
+
+def test_every_kind_of_user_change_marks_the_session_dirty(studio, tmp_path):
+    w, sessions = studio()
+    changes = [
+        lambda m: m.set_landscape("rosenbrock"),
+        lambda m: m.add_run("adam"),
+        lambda m: m.set_run_hyper(0, "lr", 0.05),
+        lambda m: m.set_clip_norm(1.0),
+        lambda m: m.set_view_mode("contour"),
+        lambda m: m.set_start((0.5, 0.5)),
+        lambda m: m.undo_stack.push(QUndoCommand("Add point (2.0, 3.1)")),
+    ]
+    for change in changes:
+        sessions.save_to(tmp_path / "s.gdstudio")
+        change(w.model)
+        assert sessions.dirty, change
+
+
+def test_stepping_and_resetting_the_race_is_not_an_unsaved_change(studio):
+    w, sessions = studio()
+    w.model.step(25)
+    w.model.reset()
+    assert not sessions.dirty
+
+
+# --- save and open ------------------------------------------------------------------------------
+
+
+def test_save_then_open_in_a_new_window_gives_the_same_session_and_camera(studio, tmp_path):
+    w1, s1 = studio()
+    edit_race(w1)
+    path = tmp_path / "race.gdstudio"
+    assert s1.save_to(path)
+    w2, s2 = studio()
+    assert s2.open_path(path)
+    assert w2.model.snapshot() == w1.model.snapshot()
+    assert_camera(w2, CAMERA)
+    assert s2.path == str(path) and not s2.dirty
+    assert w2.windowTitle().startswith("race.gdstudio[*]")
+
+
+def test_data_loss_and_normalization_survive_save_and_open(studio, tmp_path):
+    w1, s1 = studio()
+    m = w1.model
+    m.load_scene("line-fit")
+    m.replace_dataset(Dataset([0.5, 1, 2, 3, 4, 8.25], [1.2, 2.3, 3.9, 6.2, 8.1, 16.4]))
+    m.set_loss("huber")
+    m.set_huber_delta(0.4)
+    m.set_normalize_x(True)
+    m.set_run_batch(0, 2, seed=11)
+    assert s1.save_to(tmp_path / "fit.gdstudio")
+    w2, s2 = studio()
+    assert s2.open_path(tmp_path / "fit.gdstudio")
+    assert w2.model.snapshot() == m.snapshot()
+    assert w2.model.dataset.x.tolist() == [0.5, 1, 2, 3, 4, 8.25]
+
+
+def test_opening_a_version_1_file_shows_its_race_and_camera(studio, dialogs):
+    w, sessions = studio()
+    assert sessions.open_path(V1_DATA / "race_v1.gdstudio"), dialogs.warnings
+    assert w.model.landscape_name == "rosenbrock"
+    assert [c.title for c in w.model.runs] == ["SGD", "Momentum", "RMSprop", "Adam"]
+    assert_camera(w, json.loads((V1_DATA / "race_v1.gdstudio").read_text())["camera"])
+    assert not sessions.dirty
+
+
+BAD = {
+    "truncated": (lambda text: text[: len(text) // 3], "damaged or incomplete"),
+    "corrupt": (lambda text: "\x00\x01garbage" + text, "damaged or incomplete"),
+    "foreign": (lambda _: '{"name": "my-package", "version": "1.0.0"}',
+                "not a Gradient Descent Studio session"),
+    "newer": (lambda text: text.replace('"schema_version": 2', '"schema_version": 3'),
+              "saved by a newer version of Gradient Descent Studio (schema 3)"),
+    "refused by the model": (lambda text: text.replace('"rosenbrock"', '"moon"'),
+                             "“bad.gdstudio” could not be loaded: unknown landscape 'moon'"),
+}
+
+
+@pytest.mark.parametrize("spoil, message", BAD.values(), ids=BAD.keys())
+def test_opening_a_bad_file_warns_and_leaves_the_open_session_untouched(
+        studio, tmp_path, dialogs, spoil, message):
+    w1, s1 = studio()
+    edit_race(w1)
+    good = tmp_path / "good.gdstudio"
+    s1.save_to(good)
+    bad = tmp_path / "bad.gdstudio"
+    bad.write_text(spoil(good.read_text("utf-8")), "utf-8")
+    w1.model.set_speed(99.0)  # unsaved work that must survive
+    before = w1.model.snapshot()
+    camera = w1.view3d.camera_state()
+
+    assert not s1.open_path(bad)
+
+    assert len(dialogs.warnings) == 1
+    assert message in dialogs.warnings[0][1]
+    assert w1.model.snapshot() == before
+    assert_camera(w1, camera)
+    assert s1.dirty and s1.path == str(good)
+    assert s1.recent_files() == [str(good)]
+
+
+def test_a_model_that_refuses_late_is_put_back_as_it_was(studio, tmp_path, dialogs,
+                                                         monkeypatch):
+    w, sessions = studio()
+    edit_race(w)
+    other = tmp_path / "other.gdstudio"
+    save_session(other, {**sessions.current_document(),
+                         "model": {**w.model.snapshot(), "landscape": "himmelblau"}})
+    before = w.model.snapshot()
+    real_restore = StudioModel.restore
+
+    def restore_then_fail(self, state):  # noqa: ANN001, ANN202
+        real_restore(self, state)
+        if state["landscape"] == "himmelblau":
+            raise ValueError("refused after replacing")
+
+    monkeypatch.setattr(StudioModel, "restore", restore_then_fail, raising=True)
+    camera = w.view3d.camera_state()
+    assert not sessions.open_path(other)
+    assert w.model.snapshot() == before
+    assert_camera(w, camera)
+    assert "refused after replacing" in dialogs.warnings[0][1]
+
+
+def test_a_failed_save_warns_and_keeps_the_changes_unsaved(studio, tmp_path, dialogs):
+    w, sessions = studio()
+    w.model.set_speed(12.0)
+    assert not sessions.save_to(tmp_path / "missing" / "folder" / "s.gdstudio")
+    assert "Could not save" in dialogs.warnings[0][1]
+    assert sessions.dirty and sessions.path is None
+
+
+def test_save_as_adds_the_suffix_and_save_reuses_the_path(studio, tmp_path, monkeypatch):
+    w, sessions = studio()
+    target = tmp_path / "lecture"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName",
+                        staticmethod(lambda *a, **k: (str(target), "")))
+    w.model.set_speed(33.0)
+    assert sessions.save()  # no path yet: asks for one
+    assert sessions.path == str(target) + ".gdstudio"
+    w.model.set_speed(34.0)
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(pytest.fail))
+    assert sessions.save()
+    assert load_session(sessions.path)["model"]["speed"] == 34.0
+
+
+def test_ctrl_s_saves_to_the_current_file(studio, qtbot, tmp_path):
+    w, sessions = studio()
+    sessions.save_to(tmp_path / "s.gdstudio")
+    w.model.set_speed(44.0)
+    w.activateWindow()
+    qtbot.waitUntil(w.isActiveWindow)
+    qtbot.keyClick(w, Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier)
+    assert not sessions.dirty
+    assert load_session(tmp_path / "s.gdstudio")["model"]["speed"] == 44.0
+
+
+# --- new, close --------------------------------------------------------------------------------
+
+
+def test_new_asks_to_save_and_cancel_keeps_everything(studio, dialogs):
+    w, sessions = studio()
+    edit_race(w)
+    before = w.model.snapshot()
+    dialogs.answers = [Button.Cancel]
+    assert not sessions.new_session()
+    assert "before starting a new session" in dialogs.questions[0][1]
+    assert w.model.snapshot() == before and sessions.dirty
+
+
+def test_new_after_discard_loads_the_surface_lesson_clean(studio, dialogs):
+    w, sessions = studio()
+    edit_race(w)
+    dialogs.answers = [Button.Discard]
+    assert sessions.new_session()
+    assert w.model.scene.id == "surface"
+    assert not sessions.dirty and sessions.path is None
+
+
+def test_close_with_unsaved_changes_cancel_keeps_the_window_open(studio, dialogs):
+    w, sessions = studio()
+    w.model.set_speed(5.0)
+    dialogs.answers = [Button.Cancel]
+    assert not sessions.confirm_close()
+    assert "before closing" in dialogs.questions[0][1]
+    assert sessions.dirty and w.isVisible()
+
+
+def test_close_with_save_writes_the_file_first(studio, tmp_path, dialogs):
+    w, sessions = studio()
+    sessions.save_to(tmp_path / "s.gdstudio")
+    w.model.set_speed(6.0)
+    dialogs.answers = [Button.Save]
+    assert sessions.confirm_close()
+    assert load_session(tmp_path / "s.gdstudio")["model"]["speed"] == 6.0
+
+
+def test_close_without_changes_does_not_ask(studio, dialogs):
+    _, sessions = studio()
+    assert sessions.confirm_close()
+    assert dialogs.questions == []
+
+
+# --- autosave and recovery ---------------------------------------------------------------------
+
+
+def test_autosave_writes_the_edit_after_a_pause(studio, qtbot):
+    w, sessions = studio()
+    assert sessions.marker_path.exists()
+    assert not sessions.autosave_path.exists()
+    w.model.set_speed(77.0)
+    qtbot.waitUntil(sessions.autosave_path.exists, timeout=5000)
+    assert load_session(sessions.autosave_path)["model"]["speed"] == 77.0
+
+
+def test_autosave_waits_for_idle_and_restarts_on_each_change(studio, qtbot):
+    w, sessions = studio()
+    sessions.autosave_ms = 60_000
+    w.model.set_speed(10.0)
+    w.model.set_speed(11.0)
+    assert not sessions.autosave_path.exists()
+    sessions.autosave_ms = 20
+    with qtbot.waitSignal(sessions.autosaved, timeout=5000):
+        w.model.set_speed(12.0)
+    assert load_session(sessions.autosave_path)["model"]["speed"] == 12.0
+
+
+def test_saving_removes_the_autosave(studio, qtbot, tmp_path):
+    w, sessions = studio()
+    w.model.set_speed(77.0)
+    qtbot.waitUntil(sessions.autosave_path.exists, timeout=5000)
+    sessions.save_to(tmp_path / "s.gdstudio")
+    assert not sessions.autosave_path.exists()
+
+
+def crash_after_edit(studio, qtbot) -> MainWindow:  # noqa: ANN001
+    """Edit, let autosave write, then 'crash': the marker and autosave stay behind."""
+    w, sessions = studio()
+    edit_race(w)
+    qtbot.waitUntil(sessions.autosave_path.exists, timeout=5000)
+    qtbot.waitUntil(lambda: load_session(sessions.autosave_path)["model"]["speed"] == 42.0,
+                    timeout=5000)
+    sessions.autosave_ms = 3_600_000  # the crashed process does nothing more
+    assert sessions.marker_path.exists()
+    return w
+
+
+def test_after_a_crash_the_next_start_offers_the_edit_back(studio, qtbot, dialogs):
+    crashed = crash_after_edit(studio, qtbot)
+    w, sessions = studio()
+    assert sessions.recovery_available
+    dialogs.answers = [Button.Yes]
+    assert sessions.offer_recovery()
+    assert "Recover unsaved work from" in dialogs.questions[0][1]
+    assert w.model.snapshot() == crashed.model.snapshot()
+    assert_camera(w, CAMERA)
+    assert sessions.dirty and sessions.path is None
+    assert w.isWindowModified()
+
+
+def test_declining_recovery_discards_the_autosave(studio, qtbot, dialogs):
+    crash_after_edit(studio, qtbot)
+    w, sessions = studio()
+    dialogs.answers = [Button.No]
+    assert not sessions.offer_recovery()
+    assert not sessions.autosave_path.exists()
+    assert w.model.scene.id == "surface" and not sessions.dirty
+
+
+def test_clean_close_removes_autosave_and_marker_and_nothing_is_offered(studio, qtbot,
+                                                                        dialogs):
+    w, sessions = studio()
+    w.model.set_speed(77.0)
+    qtbot.waitUntil(sessions.autosave_path.exists, timeout=5000)
+    dialogs.answers = [Button.Discard]
+    assert sessions.confirm_close()
+    assert not sessions.autosave_path.exists()
+    assert not sessions.marker_path.exists()
+    _, later = studio()
+    assert not later.recovery_available
+    assert not later.offer_recovery()
+    assert len(dialogs.questions) == 1  # only the close prompt
+
+
+def test_a_damaged_autosave_is_not_offered(studio, qtbot):
+    _, first = studio()
+    first.autosave_path.parent.mkdir(parents=True, exist_ok=True)
+    first.autosave_path.write_text('{"app": "gdstudio", "schema_ver')
+    _, later = studio()
+    assert not later.recovery_available
+    assert not later.autosave_path.exists()
+
+
+# --- open recent -------------------------------------------------------------------------------
+
+
+def recent_entries(sessions: SessionManager) -> list[str]:
+    sessions.recent_menu.aboutToShow.emit()
+    return [a.data() for a in sessions.recent_menu.actions() if a.data()]
+
+
+def test_open_recent_lists_saved_and_opened_files_newest_first(studio, tmp_path):
+    w, sessions = studio()
+    a, b = tmp_path / "a.gdstudio", tmp_path / "b.gdstudio"
+    sessions.save_to(a)
+    sessions.save_to(b)
+    assert recent_entries(sessions) == [str(b), str(a)]
+    sessions.open_path(a)
+    assert recent_entries(sessions) == [str(a), str(b)]
+    assert sessions.recent_menu.isEnabled()
+
+
+def test_open_recent_keeps_at_most_eight(studio, tmp_path):
+    _, sessions = studio()
+    for i in range(MAX_RECENT + 3):
+        sessions.save_to(tmp_path / f"s{i}.gdstudio")
+    entries = recent_entries(sessions)
+    assert len(entries) == MAX_RECENT
+    assert entries[0] == str(tmp_path / f"s{MAX_RECENT + 2}.gdstudio")
+
+
+def test_open_recent_prunes_missing_files_with_a_message(studio, tmp_path):
+    w, sessions = studio()
+    a, b = tmp_path / "a.gdstudio", tmp_path / "b.gdstudio"
+    sessions.save_to(a)
+    sessions.save_to(b)
+    a.unlink()
+    assert recent_entries(sessions) == [str(b)]
+    assert "a.gdstudio" in w.statusBar().currentMessage()
+    assert sessions.recent_files() == [str(b)]
+
+
+def test_choosing_a_recent_file_opens_it(studio, tmp_path):
+    w, sessions = studio()
+    edit_race(w)
+    sessions.save_to(tmp_path / "race.gdstudio")
+    w2, s2 = studio()
+    entry = next(a for a in s2.recent_menu.actions() if a.data())
+    entry.trigger()
+    assert s2.path == str(tmp_path / "race.gdstudio")
+    assert w2.model.snapshot() == w.model.snapshot()
+
+
+def test_camera_survives_a_surface_computed_off_the_ui_thread(studio, qtbot, tmp_path):
+    w1, s1 = studio()
+    m = w1.model
+    m.load_scene("line-fit")
+    x = np.linspace(0.0, 10.0, 400)
+    m.replace_dataset(Dataset(x, 2 * x + np.sin(7 * x)))
+    m.set_loss("huber")  # 400 points under Huber: the surface comes from the worker
+    w1.view3d.set_camera_state(CAMERA)
+    assert s1.save_to(tmp_path / "huber.gdstudio")
+    w2, s2 = studio()
+    sizes = []
+    w2.model.surfaceChanged.connect(lambda: sizes.append(w2.model.display_landscape.n))
+    assert s2.open_path(tmp_path / "huber.gdstudio")
+    qtbot.waitUntil(lambda: len(sizes) == 2, timeout=10_000)  # coarse, then full
+    qtbot.waitUntil(lambda: w2.view3d.camera_state()["distance"] == pytest.approx(7.25),
+                    timeout=5000)
+    assert_camera(w2, CAMERA)
+    assert w2.model.snapshot() == m.snapshot()
