@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -463,6 +464,21 @@ class StudioModel(QObject):
             raise ValueError(f"unknown view mode '{view_mode}'")
         start = np.array(state["start"], dtype=np.float64)
         scene_id = state.get("scene")
+        if name == "logistic-bce":
+            if not dataset.has_labels:
+                raise ValueError("logistic-bce needs a class label (0 or 1) for every point")
+            if not np.all(np.isin(dataset.label, (0.0, 1.0))):
+                raise ValueError("class labels must be 0 or 1")
+        for cfg in runs:
+            if not re.fullmatch(r"#[0-9A-Fa-f]{6}", cfg.color):
+                raise ValueError(f"run colour must be #RRGGBB, got {cfg.color!r}")
+        speed = float(state.get("speed", 60.0))
+        max_steps = int(state.get("max_steps", 5000))
+        tol = float(state.get("tol", 1e-6))
+        if not (speed > 0 and max_steps >= 1 and tol >= 0):
+            raise ValueError("speed must be > 0, max_steps >= 1 and tol >= 0")
+        log = state.get("log_height")
+        restart_on_edit = bool(state.get("restart_on_edit", False))
 
         self.scene = load_scenes().get(scene_id) if scene_id else None
         self.landscape_name = name
@@ -479,13 +495,10 @@ class StudioModel(QObject):
         self.runs = runs
         self.schedule_name, self.schedule_params = sched["name"], dict(sched["params"])
         self.clip_norm = float(clip) if clip is not None else None
-        self.speed = float(state.get("speed", 60.0))
-        self.max_steps = int(state.get("max_steps", 5000))
-        self.tol = float(state.get("tol", 1e-6))
+        self.speed, self.max_steps, self.tol = speed, max_steps, tol
         self.view_mode = view_mode if self.landscape.dim == 2 else "contour"
-        log = state.get("log_height")
         self.log_height = None if log is None else bool(log)
-        self.restart_on_edit = bool(state.get("restart_on_edit", False))
+        self.restart_on_edit = restart_on_edit
         self.undo_stack.clear()
         self._rebuild_runs()
         self.sceneChanged.emit(scene_id or "")

@@ -468,3 +468,33 @@ def test_camera_survives_a_surface_computed_off_the_ui_thread(studio, qtbot, tmp
                     timeout=5000)
     assert_camera(w2, CAMERA)
     assert w2.model.snapshot() == m.snapshot()
+
+
+@pytest.mark.parametrize(
+    ("key", "value"),
+    [("speed", "fast"), ("max_steps", -3), ("tol", -1.0)],
+)
+def test_restore_refuses_bad_settings_without_changing_anything(qtbot, key, value):
+    model = StudioModel()
+    model.load_scene("race")
+    before = model.snapshot()
+    other = StudioModel()
+    other.load_scene("line-fit")
+    bad = other.snapshot()
+    bad[key] = value
+    with pytest.raises((ValueError, TypeError)):
+        model.restore(bad)
+    assert model.snapshot() == before
+
+
+def test_restore_refuses_classification_without_labels(qtbot):
+    model = StudioModel()
+    model.load_scene("race")
+    state = model.snapshot()
+    state["landscape"] = "logistic-bce"
+    state["data"] = {"x": [1.0, 2.0], "y": [0.0, 1.0], "label": [0.0, 3.0]}
+    with pytest.raises(ValueError, match="0 or 1"):
+        model.restore(state)
+    state["data"]["label"] = None
+    with pytest.raises(ValueError, match="label"):
+        model.restore(state)
