@@ -69,7 +69,7 @@ class MainWindow(QMainWindow):
         self.stepper = Stepper(self.model, self)
         self.actions_by_name: dict[str, QAction] = {}
         self._framed: tuple[str, str | None] | None = None
-        self._was_data = False
+        self._was_data = True  # the dock starts shown
         self._build_actions()
         self._build_central()
         self._build_docks()
@@ -87,6 +87,7 @@ class MainWindow(QMainWindow):
             self._on_view_changed()
             self._on_scene_changed(self.model.scene.id if self.model.scene else "")
         self.restore_layout()
+        self._on_data_mode_changed()
         self.sessions = SessionManager(self)
 
     # --- construction ----------------------------------------------------------------------
@@ -181,8 +182,7 @@ class MainWindow(QMainWindow):
         self.data_panel = DataPanel(self.model)
         self.data_dock = self._dock("Data", "DataDock", self.data_panel,
                                     Qt.DockWidgetArea.RightDockWidgetArea)
-        self.tabifyDockWidget(self.plots_dock, self.data_dock)
-        self.plots_dock.raise_()
+        self.splitDockWidget(self.data_dock, self.plots_dock, Qt.Orientation.Vertical)
         # Keys that navigate a table must reach it, not the window's run shortcuts.
         self._local_keys = LocalKeys(self)
         self.data_panel.table.installEventFilter(self._local_keys)
@@ -248,13 +248,19 @@ class MainWindow(QMainWindow):
         self._framed = key
 
     def _on_data_mode_changed(self) -> None:
-        """Bring the Data dock forward when the landscape becomes a fit to data."""
+        """Show the Data dock when the landscape becomes a fit to data, hide it when not."""
         is_data = self.model.is_data
-        if is_data and not self._was_data:
-            self.data_dock.raise_()
-        elif not is_data and self._was_data:
-            self.plots_dock.raise_()
+        if is_data != self._was_data:
+            self.data_dock.setVisible(is_data)
+            if is_data and not self.data_dock.isFloating():
+                QTimer.singleShot(0, self._size_data_dock)
         self._was_data = is_data
+
+    def _size_data_dock(self) -> None:
+        """A dock shown again gets a usable share of its column, not a sliver."""
+        if self.data_dock.isVisible() and self.plots_dock.isVisible():
+            self.resizeDocks([self.data_dock, self.plots_dock], [500, 240],
+                             Qt.Orientation.Vertical)
 
     def _on_view_changed(self) -> None:
         three_d = self.model.view_mode == "3d" and self.model.landscape.dim == 2
@@ -339,9 +345,10 @@ class MainWindow(QMainWindow):
 
     def _default_dock_sizes(self) -> None:
         """Give the landscape most of the window: narrow side docks, a short readouts strip."""
-        self.resizeDocks([self.controls_dock, self.plots_dock], [390, 380],
+        self.resizeDocks([self.controls_dock, self.plots_dock], [390, 420],
                          Qt.Orientation.Horizontal)
-        self.resizeDocks([self.readouts_dock], [180], Qt.Orientation.Vertical)
+        self._size_data_dock()
+        self.resizeDocks([self.readouts_dock], [140], Qt.Orientation.Vertical)
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
@@ -361,7 +368,7 @@ class MainWindow(QMainWindow):
         self.restoreState(self._default_state, LAYOUT_VERSION)
         for dock in self.docks():
             dock.show()
-        self.plots_dock.raise_()
+        self.data_dock.setVisible(self.model.is_data)
         self._default_dock_sizes()
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override

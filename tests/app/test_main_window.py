@@ -195,12 +195,14 @@ def _data_click(qtbot, window, x, y):
 def test_line_fit_workflow_in_the_window(qtbot, window):
     window.model.load_scene("line-fit")
     assert window.data_dock.isVisible() and not window.data_panel.hint.isVisible()
+    qtbot.waitUntil(lambda: window.data_panel.plot.height() > 100)
     window.data_panel.clear_data()
     assert len(window.model.dataset) == 0
     window.data_panel.plot.getViewBox().setRange(xRange=(0, 6), yRange=(0, 12), padding=0)
-    for x, y in [(1, 2), (2, 4.2), (3, 5.9), (4, 8.1), (5, 9.9)]:
+    clicked = [(1, 2), (2, 4.2), (3, 5.9), (4, 8.1), (5, 9.9)]
+    for x, y in clicked:
         _data_click(qtbot, window, x, y)
-    assert len(window.model.dataset) == 5
+    assert np.allclose(np.c_[window.model.dataset.x, window.model.dataset.y], clicked, atol=0.1)
     before = window.model.landscape.minima[0]
     window.model.set_run_hyper(0, "lr", 0.03)
     window.model.step(3000)
@@ -213,3 +215,11 @@ def test_line_fit_workflow_in_the_window(qtbot, window):
     assert len(window.model.dataset) == 4
     assert window.actions_by_name["undo"].isEnabled()
     assert window.model.landscape.minima[0] != before
+
+
+def test_data_dock_appears_only_for_data_landscapes(qtbot, window):
+    assert not window.data_dock.isVisible()
+    window.model.load_scene("line-fit")
+    assert window.data_dock.isVisible()
+    window.model.set_landscape("rastrigin")
+    assert not window.data_dock.isVisible()
