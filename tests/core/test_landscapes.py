@@ -2,7 +2,7 @@
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
 from gdstudio.core.catalog import landscape_names, make_landscape
@@ -23,6 +23,9 @@ def landscape_and_point(draw):
     name = draw(st.sampled_from(landscape_names()))
     ls = make_landscape(name)
     p = np.array([draw(st.floats(lo, hi)) for lo, hi in ls.bounds])
+    if name == "linear-mae":  # |r| has no derivative where a residual is 0: stay off the kinks
+        residuals = p[0] * ls.dataset.x + p[1] - ls.dataset.y
+        assume(np.min(np.abs(residuals)) > 1e-3)
     return ls, p
 
 
