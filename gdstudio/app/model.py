@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -254,11 +255,10 @@ class StudioModel(QObject):
         self.landscape = self._build_landscape()
         if getattr(old, "loss", None) == self.loss and _keeps_view(old.bounds, self.landscape):
             self.landscape.bounds = old.bounds  # small edits must not make the view jump
-        for cfg in self.runs:
-            if cfg.run is not None:
-                cfg.run.set_landscape(self.landscape)
-                if restart or self.restart_on_edit:
-                    cfg.run.reset()
+        for run in self._runs():
+            run.set_landscape(self.landscape)
+            if restart or self.restart_on_edit:
+                run.reset()
         self._landscape_replaced()
         self.dataChanged.emit()
         self.stepped.emit()
@@ -335,6 +335,10 @@ class StudioModel(QObject):
         cfg.run = self._make_run(cfg)
         self.runsChanged.emit()
 
+    def _runs(self) -> Iterator[Run]:
+        """The live run of every racer, enabled or not."""
+        return (cfg.run for cfg in self.runs if cfg.run is not None)
+
     def active_runs(self) -> list[tuple[int, RunConfig]]:
         """Enabled racers with their indices."""
         return [(i, c) for i, c in enumerate(self.runs) if c.enabled and c.run is not None]
@@ -345,9 +349,8 @@ class StudioModel(QObject):
         """Set the learning-rate schedule of every run (ValueError if invalid)."""
         make_schedule(name, **params)  # validate before changing anything
         self.schedule_name, self.schedule_params = name, dict(params)
-        for cfg in self.runs:
-            if cfg.run is not None:
-                cfg.run.schedule = make_schedule(name, **params)
+        for run in self._runs():
+            run.schedule = make_schedule(name, **params)
         self.settingsChanged.emit()
 
     def set_clip_norm(self, value: float | None) -> None:
@@ -355,9 +358,8 @@ class StudioModel(QObject):
         if value is not None and not value > 0:
             raise ValueError("clip norm must be > 0")
         self.clip_norm = value
-        for cfg in self.runs:
-            if cfg.run is not None:
-                cfg.run.clip_norm = value
+        for run in self._runs():
+            run.clip_norm = value
         self.settingsChanged.emit()
 
     def set_speed(self, steps_per_second: float) -> None:
@@ -368,17 +370,15 @@ class StudioModel(QObject):
     def set_max_steps(self, n: int) -> None:
         """Stop every run after n steps."""
         self.max_steps = int(n)
-        for cfg in self.runs:
-            if cfg.run is not None:
-                cfg.run.max_steps = self.max_steps
+        for run in self._runs():
+            run.max_steps = self.max_steps
         self.settingsChanged.emit()
 
     def set_tol(self, tol: float) -> None:
         """Convergence tolerance on |∇L|."""
         self.tol = float(tol)
-        for cfg in self.runs:
-            if cfg.run is not None:
-                cfg.run.tol = self.tol
+        for run in self._runs():
+            run.tol = self.tol
         self.settingsChanged.emit()
 
     def set_view_mode(self, mode: str) -> None:
@@ -520,9 +520,8 @@ class StudioModel(QObject):
 
     def reset(self) -> None:
         """Every run back to the start."""
-        for cfg in self.runs:
-            if cfg.run is not None:
-                cfg.run.reset(self.start)
+        for run in self._runs():
+            run.reset(self.start)
         self.runsReset.emit()
 
     @property
