@@ -235,6 +235,10 @@ class MainWindow(QMainWindow):
 
     def _on_landscape_changed(self) -> None:
         self.actions_by_name["toggle_view"].setEnabled(self.model.landscape.dim == 2)
+        scene = self.model.scene
+        # A lesson's caption describes its own landscape; elsewhere it would mislead.
+        self.caption.setVisible(bool(scene and scene.caption
+                                     and scene.landscape == self.model.landscape_name))
         self._on_paths_changed()
 
     def _on_surface_changed(self) -> None:

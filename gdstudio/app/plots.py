@@ -50,6 +50,7 @@ class PlotsPanel(QWidget):
             plot.setMenuEnabled(False)
             plot.setLogMode(x=False, y=True)
             plot.getAxis("left").setWidth(56)
+            plot.getAxis("left").enableAutoSIPrefix(False)  # no "(x0.001)" beside the label
             self.plots.append(plot)
         self.plots[-1].setLabel("bottom", "step", **LABEL_STYLE)
         self.plots[0].hideAxis("bottom")

@@ -223,3 +223,11 @@ def test_data_dock_appears_only_for_data_landscapes(qtbot, window):
     assert window.data_dock.isVisible()
     window.model.set_landscape("rastrigin")
     assert not window.data_dock.isVisible()
+
+
+def test_caption_hides_when_the_landscape_leaves_the_lesson(qtbot, window):
+    assert window.caption.isVisible() and "Rosenbrock" in window.caption.text()
+    window.model.set_landscape("beale")
+    assert not window.caption.isVisible()
+    window.model.load_scene("race")
+    assert window.caption.isVisible()
