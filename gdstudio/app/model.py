@@ -30,6 +30,8 @@ from .palette import run_color
 from .surface_worker import SurfaceWorker, needs_worker
 
 MAX_RUNS = 8
+# Points a stochastic step may spend measuring the full loss (MAE/Huber/BCE on big data).
+MEASURE_BUDGET = 50_000
 DEFAULT_SCENE = "surface"
 
 
@@ -276,7 +278,7 @@ class StudioModel(QObject):
             self.landscape, make_optimizer(cfg.optimizer, **cfg.hyper), self.start,
             schedule=schedule, clip_norm=self.clip_norm,
             batch_size=cfg.batch if self.is_data else None, seed=cfg.seed, tol=self.tol,
-            max_steps=self.max_steps, name=cfg.title,
+            max_steps=self.max_steps, name=cfg.title, measure_budget=MEASURE_BUDGET,
         )
 
     def _rebuild_runs(self) -> None:

@@ -60,6 +60,7 @@ class Run:
         tol: float = 1e-6,
         max_steps: int | None = None,
         history_capacity: int = 4096,
+        measure_budget: int | None = None,
         name: str = "",
     ) -> None:
         self.landscape = landscape
@@ -70,6 +71,9 @@ class Run:
         self.seed = seed
         self.tol = tol
         self.max_steps = max_steps
+        # Stochastic steps on a loss that costs O(points) to evaluate: measure the full loss
+        # only every few steps so a step costs O(batch) + at most this many point evaluations.
+        self.measure_budget = measure_budget
         self.name = name or optimizer.title
         self.history = History(len(landscape.param_names), history_capacity)
         self._runaway_cache: tuple[object, float] = (None, 0.0)
@@ -167,6 +171,11 @@ class Run:
             if not math.isfinite(float(new @ new)):
                 self._finish(DIVERGED, step, "parameters became non-finite")
                 return False
+            if step % self._measure_stride() and step != self.max_steps:
+                self.params, self.lr = new, lr
+                if float(new @ new) > self._runaway_sq:
+                    self._finish(DIVERGED, step, "parameters ran away")
+                return False  # not measured: no row for this step
             loss, gnorm = self._measure(new)
         if not (math.isfinite(loss) and math.isfinite(gnorm)):
             self._finish(DIVERGED, step, "the loss became non-finite")
@@ -189,6 +198,14 @@ class Run:
                 self.landscape.n_samples, self.batch_size, self.seed  # type: ignore[attr-defined]
             )
         return self.landscape.batch_grad(p, self._sampler.next())  # type: ignore[attr-defined]
+
+    def _measure_stride(self) -> int:
+        """Measure every step, except stochastic steps on costly losses under a budget."""
+        land = self.landscape
+        if (self.measure_budget is None or self.batch_size is None
+                or getattr(land, "loss", "mse") == "mse"):
+            return 1
+        return max(1, -(-land.n_samples // self.measure_budget))  # type: ignore[attr-defined]
 
     def _measure(self, p: np.ndarray) -> tuple[float, float]:
         """Loss and |∇L| at p; remembers ∇L(p), the next full-batch step's gradient."""

@@ -204,3 +204,18 @@ def test_next_lr_follows_the_schedule_and_live_changes():
     assert run.next_lr == pytest.approx(0.025)
     run.optimizer.set_hyper("lr", 1.0)
     assert run.next_lr == pytest.approx(0.25)
+
+
+def test_stochastic_steps_on_costly_losses_measure_within_a_budget():
+    ds = Dataset.generate(10_000, seed=3)
+    ls = make_landscape("linear-huber", ds)
+    run = Run(ls, make_optimizer("sgd", lr=1e-3), batch_size=32, seed=0, tol=0,
+              max_steps=95, measure_budget=2_500)
+    rows = []
+    run.step(95, on_row=rows.append)
+    assert [r.step for r in rows] == [*range(4, 95, 4), 95]  # every 4th step, and the last
+    assert run.steps == 95
+    assert run.loss == pytest.approx(float(ls.value(run.params)))
+    exact = Run(ls, make_optimizer("sgd", lr=1e-3), batch_size=32, seed=0, tol=0)
+    exact.step(95)
+    assert np.array_equal(exact.params, run.params)  # same trajectory, fewer measurements
