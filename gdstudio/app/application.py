@@ -22,8 +22,7 @@ def configure_application() -> None:
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
         Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
     fmt = QSurfaceFormat()
-    fmt.setDepthBufferSize(24)
-    fmt.setSamples(4)
+    fmt.setDepthBufferSize(24)  # multisampling is chosen per view, once the GL is known
     QSurfaceFormat.setDefaultFormat(fmt)
 
 

@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from .. import __version__
+from ..render.glprobe import view_format
 from ..render.view3d import LandscapeView3D
 from .contour import ContourView
 from .controls import ControlsPanel
@@ -144,6 +145,7 @@ class MainWindow(QMainWindow):
         lay.addWidget(self.caption)
         self.stack = QStackedWidget()
         self.view3d = LandscapeView3D()
+        self.view3d.setFormat(view_format())
         self.view3d.setObjectName("view3d")
         self.view3d.set_auto_coarsen(True)
         self.view3d.setToolTip("Drag to rotate, wheel to zoom, click to drop a new start")
