@@ -354,7 +354,7 @@ class MainWindow(QMainWindow):
         self.resizeDocks([self.controls_dock, self.plots_dock], [390, 420],
                          Qt.Orientation.Horizontal)
         self._size_data_dock()
-        self.resizeDocks([self.readouts_dock], [140], Qt.Orientation.Vertical)
+        self.resizeDocks([self.readouts_dock], [172], Qt.Orientation.Vertical)
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
