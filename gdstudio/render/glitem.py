@@ -76,6 +76,16 @@ class BufferedItem(GLGraphicsItem):
         glsl.bind_attribute(location, self._buffers[name], size, gl_type, normalized)
         return location
 
+    def _set_lifted_view(self, lift: float) -> None:
+        """Set the uniforms of glsl.LIFTED_POSITION (the program must be in use)."""
+        GL.glUniformMatrix4fv(
+            self._uniform("u_modelview"), 1, False, glsl.matrix(self.modelViewMatrix())
+        )
+        GL.glUniformMatrix4fv(
+            self._uniform("u_projection"), 1, False, glsl.matrix(self.projectionMatrix())
+        )
+        GL.glUniform1f(self._uniform("u_lift"), lift)
+
     def _uniform(self, name: str) -> int:
         return GL.glGetUniformLocation(self._program, name)
 

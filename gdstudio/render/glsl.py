@@ -13,6 +13,22 @@ _CORE_VERTEX = "#define attribute in\n#define varying out\n"
 _CORE_FRAGMENT = "#define varying in\nout vec4 fragColor;\n#define gl_FragColor fragColor\n"
 
 
+LIFTED_POSITION = """
+uniform mat4 u_modelview;
+uniform mat4 u_projection;
+uniform float u_lift;
+// Clip position of p pulled u_lift towards the camera, so the surface just below does not
+// swallow the lines and balls drawn on it.
+vec4 lifted_position(vec3 p) {
+    vec4 eye = u_modelview * vec4(p, 1.0);
+    float d = length(eye.xyz);
+    eye.xyz *= max(d - u_lift, 0.5 * d) / d;
+    return u_projection * eye;
+}
+"""
+"""GLSL for vertex shaders of items drawn on the surface; see BufferedItem._set_lifted_view."""
+
+
 def _headers() -> tuple[str, str]:
     """Vertex and fragment preambles for the current context."""
     ctx = QtGui.QOpenGLContext.currentContext()

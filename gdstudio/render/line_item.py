@@ -8,20 +8,13 @@ from OpenGL import GL
 from gdstudio.render import glsl
 from gdstudio.render.glitem import BufferedItem
 
-_VERTEX = """
-uniform mat4 u_modelview;
-uniform mat4 u_projection;
-uniform float u_lift;
+_VERTEX = glsl.LIFTED_POSITION + """
 attribute vec3 a_position;
 attribute vec4 a_color;
 varying vec4 v_color;
 void main() {
     v_color = a_color;
-    vec4 eye = u_modelview * vec4(a_position, 1.0);
-    float d = length(eye.xyz);
-    // pull towards the camera so the surface just below does not swallow the line
-    eye.xyz *= max(d - u_lift, 0.5 * d) / d;
-    gl_Position = u_projection * eye;
+    gl_Position = lifted_position(a_position);
 }
 """
 
@@ -67,13 +60,7 @@ class LineSegmentsItem(BufferedItem):
         GL.glEnable(GL.GL_LINE_SMOOTH)
         GL.glUseProgram(program)
         try:
-            GL.glUniformMatrix4fv(
-                self._uniform("u_modelview"), 1, False, glsl.matrix(self.modelViewMatrix())
-            )
-            GL.glUniformMatrix4fv(
-                self._uniform("u_projection"), 1, False, glsl.matrix(self.projectionMatrix())
-            )
-            GL.glUniform1f(self._uniform("u_lift"), self._lift)
+            self._set_lifted_view(self._lift)
             if self._ghost_alpha > 0.0:
                 GL.glDisable(GL.GL_DEPTH_TEST)
                 self._draw(self._ghost_alpha, 0.5 * self.width, wide)

@@ -8,22 +8,15 @@ from OpenGL import GL
 from gdstudio.render import glsl
 from gdstudio.render.glitem import BufferedItem
 
-_VERTEX = """
-uniform mat4 u_modelview;
-uniform mat4 u_projection;
+_VERTEX = glsl.LIFTED_POSITION + """
 uniform float u_pixel_scale;
-uniform float u_lift;
 attribute vec3 a_position;
 attribute vec4 a_color;
 attribute float a_size;
 varying vec4 v_color;
 varying float v_feather;
 void main() {
-    vec4 eye = u_modelview * vec4(a_position, 1.0);
-    float d = length(eye.xyz);
-    // pull the sprite towards the camera so the surface under the ball does not cut it
-    eye.xyz *= max(d - u_lift, 0.5 * d) / d;
-    gl_Position = u_projection * eye;
+    gl_Position = lifted_position(a_position);
     gl_PointSize = a_size * u_pixel_scale;
     v_color = a_color;
     v_feather = 2.0 / max(gl_PointSize, 2.0);
@@ -86,14 +79,8 @@ class MarkerItem(BufferedItem):
         locations = [self._bind(name) for name in self.ATTRIBUTES]
         GL.glUseProgram(program)
         try:
-            GL.glUniformMatrix4fv(
-                self._uniform("u_modelview"), 1, False, glsl.matrix(self.modelViewMatrix())
-            )
-            GL.glUniformMatrix4fv(
-                self._uniform("u_projection"), 1, False, glsl.matrix(self.projectionMatrix())
-            )
+            self._set_lifted_view(self._lift)
             GL.glUniform1f(self._uniform("u_pixel_scale"), self.pixel_scale)
-            GL.glUniform1f(self._uniform("u_lift"), self._lift)
             if self._ghost_alpha > 0.0:
                 GL.glDisable(GL.GL_DEPTH_TEST)
                 GL.glUniform1f(self._uniform("u_alpha"), self._ghost_alpha)
