@@ -69,3 +69,21 @@ def studio_window(qtbot):
         return window
 
     return make
+
+
+@pytest.fixture
+def show_panel(qtbot):
+    """Factory: widget_class(model) for a model on `scene`, shown at `size` and exposed."""
+    from gdstudio.app.model import StudioModel
+
+    def make(widget_class, scene: str, size: tuple[int, int]):
+        model = StudioModel()
+        model.load_scene(scene)
+        widget = widget_class(model)
+        qtbot.addWidget(widget)
+        widget.resize(*size)
+        widget.show()
+        qtbot.waitExposed(widget)
+        return widget
+
+    return make

@@ -5,23 +5,17 @@ import pytest
 from PySide6.QtCore import Qt
 
 from gdstudio.app.contour import GRID_SIZE, ContourView, isoline_segments
-from gdstudio.app.model import StudioModel
-
-
-def make_view(qtbot, scene: str) -> ContourView:
-    model = StudioModel()
-    model.load_scene(scene)
-    view = ContourView(model)
-    qtbot.addWidget(view)
-    view.resize(640, 560)
-    view.show()
-    qtbot.waitExposed(view)
-    return view
 
 
 @pytest.fixture
-def view(qtbot) -> ContourView:
-    return make_view(qtbot, "race")
+def make_view(show_panel):
+    """A ContourView on a scene, shown."""
+    return lambda scene: show_panel(ContourView, scene, (640, 560))
+
+
+@pytest.fixture
+def view(qtbot, make_view) -> ContourView:
+    return make_view("race")
 
 
 def click_at(qtbot, view: ContourView, params, button=Qt.MouseButton.LeftButton) -> None:
@@ -85,8 +79,8 @@ def test_right_click_leaves_the_start_alone(qtbot, view):
     np.testing.assert_array_equal(view.model.start, start)
 
 
-def test_one_parameter_shows_the_curve_with_balls_and_trails(qtbot):
-    view = make_view(qtbot, "learning-rate")
+def test_one_parameter_shows_the_curve_with_balls_and_trails(qtbot, make_view):
+    view = make_view("learning-rate")
     model = view.model
     land = model.landscape
     assert view.curve.isVisible() and not view.image.isVisible()
@@ -103,8 +97,8 @@ def test_one_parameter_shows_the_curve_with_balls_and_trails(qtbot):
                                (cfg.run.params[0], cfg.run.loss))
 
 
-def test_one_parameter_click_sets_only_w(qtbot):
-    view = make_view(qtbot, "learning-rate")
+def test_one_parameter_click_sets_only_w(qtbot, make_view):
+    view = make_view("learning-rate")
     with qtbot.waitSignal(view.model.runsReset):
         click_at(qtbot, view, (9.0,))
     assert view.model.start.shape == (1,)

@@ -12,7 +12,6 @@ from gdstudio.app.data_dialogs import GenerateDialog, GenerateSpec
 from gdstudio.app.data_geometry import DISPLAY_LIMIT
 from gdstudio.app.data_panel import ANALYTIC_HINT, DataPanel
 from gdstudio.app.data_plot import HIT_RADIUS, SELECTION_DRAWN
-from gdstudio.app.model import StudioModel
 from gdstudio.core.data import Dataset
 
 LEFT, RIGHT = Qt.MouseButton.LeftButton, Qt.MouseButton.RightButton
@@ -22,20 +21,15 @@ NONE = Qt.KeyboardModifier.NoModifier
 MOVE_INTERVAL_MS = 15
 
 
-def make_panel(qtbot, scene: str = "line-fit") -> DataPanel:
-    model = StudioModel()
-    model.load_scene(scene)
-    panel = DataPanel(model)
-    qtbot.addWidget(panel)
-    panel.resize(900, 560)
-    panel.show()
-    qtbot.waitExposed(panel)
-    return panel
+@pytest.fixture
+def make_panel(show_panel):
+    """A DataPanel on a scene, shown."""
+    return lambda scene = "line-fit": show_panel(DataPanel, scene, (900, 560))
 
 
 @pytest.fixture
-def panel(qtbot) -> Iterator[DataPanel]:
-    panel = make_panel(qtbot)
+def panel(qtbot, make_panel) -> Iterator[DataPanel]:
+    panel = make_panel()
     yield panel
     panel.model.surface_worker.wait()  # no background job may outlive the model
 

@@ -5,7 +5,6 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox
 
-from gdstudio.app.model import StudioModel
 from gdstudio.app.plots import PlotsPanel
 
 
@@ -15,20 +14,15 @@ def points(curve) -> tuple[np.ndarray, np.ndarray]:
     return (np.array([]), np.array([])) if x is None else (x, y)
 
 
-def make_panel(qtbot, scene: str) -> PlotsPanel:
-    model = StudioModel()
-    model.load_scene(scene)
-    panel = PlotsPanel(model)
-    qtbot.addWidget(panel)
-    panel.resize(520, 420)
-    panel.show()
-    qtbot.waitExposed(panel)
-    return panel
+@pytest.fixture
+def make_panel(show_panel):
+    """A PlotsPanel on a scene, shown."""
+    return lambda scene: show_panel(PlotsPanel, scene, (520, 420))
 
 
 @pytest.fixture
-def panel(qtbot) -> PlotsPanel:
-    return make_panel(qtbot, "race")
+def panel(qtbot, make_panel) -> PlotsPanel:
+    return make_panel("race")
 
 
 def test_one_curve_per_enabled_run_in_its_colour(panel):
@@ -77,8 +71,8 @@ def test_log_y_checkbox_switches_both_plots(qtbot, panel):
     assert all(plot.getAxis("left").logMode for plot in panel.plots)
 
 
-def test_a_diverging_run_ends_its_curve_with_finite_data(qtbot):
-    panel = make_panel(qtbot, "learning-rate")
+def test_a_diverging_run_ends_its_curve_with_finite_data(qtbot, make_panel):
+    panel = make_panel("learning-rate")
     model = panel.model
     model.set_run_hyper(0, "lr", 1.5)
     model.step(2000)
@@ -90,8 +84,8 @@ def test_a_diverging_run_ends_its_curve_with_finite_data(qtbot):
         assert x[-1] <= run.status_step
 
 
-def test_log_scale_leaves_out_a_zero_loss(qtbot):
-    panel = make_panel(qtbot, "race")
+def test_log_scale_leaves_out_a_zero_loss(qtbot, make_panel):
+    panel = make_panel("race")
     model = panel.model
     model.set_start((1.0, 1.0))  # Rosenbrock's minimum: loss and |∇L| are exactly 0
     title = model.runs[0].title

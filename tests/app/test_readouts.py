@@ -5,24 +5,18 @@ import math
 import pytest
 from PySide6.QtWidgets import QTableWidget
 
-from gdstudio.app.model import StudioModel
 from gdstudio.app.readouts import STATUS_COLORS, ReadoutsPanel, format_number
 
 
-def make_panel(qtbot, scene: str) -> ReadoutsPanel:
-    model = StudioModel()
-    model.load_scene(scene)
-    panel = ReadoutsPanel(model)
-    qtbot.addWidget(panel)
-    panel.resize(760, 200)
-    panel.show()
-    qtbot.waitExposed(panel)
-    return panel
+@pytest.fixture
+def make_panel(show_panel):
+    """A ReadoutsPanel on a scene, shown."""
+    return lambda scene: show_panel(ReadoutsPanel, scene, (760, 200))
 
 
 @pytest.fixture
-def panel(qtbot) -> ReadoutsPanel:
-    return make_panel(qtbot, "race")
+def panel(qtbot, make_panel) -> ReadoutsPanel:
+    return make_panel("race")
 
 
 def header(table: QTableWidget) -> list[str]:
@@ -55,8 +49,8 @@ def test_numbers_follow_the_model_after_a_step(panel):
         assert shown["status"] == "running"
 
 
-def test_a_diverging_run_says_where_in_red(qtbot):
-    panel = make_panel(qtbot, "learning-rate")
+def test_a_diverging_run_says_where_in_red(qtbot, make_panel):
+    panel = make_panel("learning-rate")
     panel.model.set_run_hyper(0, "lr", 1.5)
     panel.model.step(2000)
     assert panel.row_texts(0)["lr"] == "1.5"
@@ -67,8 +61,8 @@ def test_a_diverging_run_says_where_in_red(qtbot):
     assert all("nan" not in t and "inf" not in t for t in panel.row_texts(0).values())
 
 
-def test_a_converged_run_says_where_in_green(qtbot):
-    panel = make_panel(qtbot, "learning-rate")
+def test_a_converged_run_says_where_in_green(qtbot, make_panel):
+    panel = make_panel("learning-rate")
     panel.model.set_run_hyper(0, "lr", 0.5)  # lands on w = 4 in one step
     panel.model.step(5)
     status = panel.table.item(0, panel.table.columnCount() - 1)
@@ -77,10 +71,10 @@ def test_a_converged_run_says_where_in_green(qtbot):
     assert panel.row_texts(0)["w"] == "4"
 
 
-def test_epoch_column_shows_only_for_stochastic_runs(qtbot):
-    race = make_panel(qtbot, "race")
+def test_epoch_column_shows_only_for_stochastic_runs(qtbot, make_panel):
+    race = make_panel("race")
     assert race.table.isColumnHidden(header(race.table).index("epoch"))
-    variants = make_panel(qtbot, "variants")
+    variants = make_panel("variants")
     variants.model.step(24)
     col = header(variants.table).index("epoch")
     assert not variants.table.isColumnHidden(col)
