@@ -249,8 +249,8 @@ class MainWindow(QMainWindow):
             return
         # Re-frame the camera only for a different landscape, not for an edit of the data.
         key = (shown.name, self.model.scene.id if self.model.scene else None)
-        self.view3d.set_log_height(self.model.log_height)
-        self.view3d.set_landscape(shown, fit_camera=key != self._framed)
+        self.view3d.set_landscape(shown, fit_camera=key != self._framed,
+                                  log_height=self.model.log_height)
         self._framed = key
 
     def _on_data_mode_changed(self) -> None:

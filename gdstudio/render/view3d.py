@@ -42,6 +42,9 @@ def _qmatrix_to_numpy(m: QtGui.QMatrix4x4) -> np.ndarray:
     return np.array(m.data(), dtype=np.float64).reshape(4, 4).T
 
 
+_KEEP = object()  # set_landscape: leave the height scale as it is
+
+
 class LandscapeView3D(gl.GLViewWidget):
     """A 2-parameter landscape as a lit 3D surface with runs drawn on it.
 
@@ -94,11 +97,15 @@ class LandscapeView3D(gl.GLViewWidget):
         """Grid size in use (may be below the requested one after automatic coarsening)."""
         return self._grid
 
-    def set_landscape(self, landscape: Landscape, fit_camera: bool = True) -> None:
+    def set_landscape(self, landscape: Landscape, fit_camera: bool = True,
+                      log_height: bool | None | object = _KEEP) -> None:
         """Show a 2-parameter landscape: rebuild surface, minima and paths; fit the camera.
 
-        Pass fit_camera=False when the same scene only changed (e.g. a data edit).
+        Pass fit_camera=False when the same scene only changed (e.g. a data edit), and
+        log_height to change the height scale in the same single rebuild.
         """
+        if log_height is not _KEEP:
+            self._log_height = log_height
         heightmap = HeightMap(landscape, self._log_height)  # refuses a bad landscape first
         self._landscape = landscape
         self._show(heightmap)
