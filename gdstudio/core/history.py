@@ -24,12 +24,15 @@ class History:
         self._len = 0
         self.stride = 1
         self._latest: np.ndarray | None = None
+        self._version = 0  # bumped on every change; keys the cached columns
+        self._columns: tuple[int, dict[str, np.ndarray]] | None = None
 
     def clear(self) -> None:
         """Forget every row."""
         self._len = 0
         self.stride = 1
         self._latest = None
+        self._version += 1
 
     def append(self, step: int, params: np.ndarray, loss: float, grad_norm: float,
                lr: float) -> None:
@@ -39,6 +42,7 @@ class History:
         row[1 : 1 + self.dim] = params
         row[1 + self.dim :] = (loss, grad_norm, lr)
         self._latest = row
+        self._version += 1
         if step % self.stride:
             return
         if self._len == self.capacity:
@@ -74,12 +78,22 @@ class History:
         return self._buf.nbytes
 
     def columns(self) -> dict[str, np.ndarray]:
-        """The rows split into named columns: step, params (n, d), loss, grad_norm, lr."""
+        """The rows split into named columns: step, params (n, d), loss, grad_norm, lr.
+
+        Read-only arrays, shared by every caller until the history changes (each view of a
+        run asks once per frame).
+        """
+        if self._columns is not None and self._columns[0] == self._version:
+            return self._columns[1]
         r = self.rows()
-        return {
+        r.flags.writeable = False
+        cols = {
             "step": r[:, 0].astype(np.int64),
             "params": r[:, 1 : 1 + self.dim],
             "loss": r[:, 1 + self.dim],
             "grad_norm": r[:, 2 + self.dim],
             "lr": r[:, 3 + self.dim],
         }
+        cols["step"].flags.writeable = False
+        self._columns = (self._version, cols)
+        return cols
