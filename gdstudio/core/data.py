@@ -11,6 +11,8 @@ from pathlib import Path
 
 import numpy as np
 
+from .errors import ConfigError
+
 DEFAULT_X = (1.0, 2.0, 3.0, 4.0, 5.0)
 DEFAULT_Y = (2.1, 3.9, 6.1, 8.0, 10.2)
 # A small, not linearly separable classification set for logistic regression.
@@ -18,7 +20,7 @@ DEFAULT_CLASS_X = (0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 5.0)
 DEFAULT_CLASS_LABEL = (0, 0, 0, 1, 0, 1, 0, 1, 1, 1)
 
 
-class DataError(ValueError):
+class DataError(ConfigError):
     """A dataset could not be read; the message names the line and column."""
 
 
