@@ -7,6 +7,14 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from ..core.batching import batch_label, parse_batch
+from ..core.catalog import DATA_LANDSCAPES, default_dataset, is_data_landscape, make_landscape
+from ..core.data import Dataset
+from ..core.fitting import DataLandscape
+from ..core.landscapes import Landscape
+from ..core.optimizers import OPTIMIZERS, make_optimizer
+from ..core.run import Run
+from ..core.schedules import make_schedule
 from ..paths import resource_dir
 
 
@@ -92,3 +100,42 @@ def get_scene(scene_id: str) -> Scene:
     if scene_id not in scenes:
         raise ValueError(f"unknown scene '{scene_id}'; allowed: {', '.join(scenes)}")
     return scenes[scene_id]
+
+
+def scene_landscape(scene: Scene, name: str | None = None) -> Landscape | DataLandscape:
+    """The landscape a scene opens on, or landscape `name` picked while the scene is open."""
+    name = scene.landscape if name is None else name
+    if not is_data_landscape(name):
+        return make_landscape(name)
+    if scene.data is not None:
+        dataset = Dataset(scene.data["x"], scene.data["y"], scene.data.get("label"))
+    else:
+        dataset = default_dataset(name)
+    start = scene.start if name == scene.landscape else None
+    return DataLandscape(dataset, DATA_LANDSCAPES[name], start=start or (0.0, 0.0))
+
+
+def scene_runs(scene: Scene, landscape: str | None = None) -> list[Run]:
+    """The scene's enabled racers as the window builds them, without Qt.
+
+    With `landscape`, the runs are those after picking that landscape in the open scene:
+    they start from its default start and use full-batch gradients on analytic landscapes.
+    """
+    land = scene_landscape(scene, landscape)
+    switched = landscape is not None and landscape != scene.landscape
+    start = land.default_start if switched or scene.start is None else scene.start
+    data = is_data_landscape(landscape or scene.landscape)
+    runs = []
+    for spec in scene.runs:
+        if not spec.enabled:
+            continue
+        batch = parse_batch(spec.batch) if data else None
+        title = spec.label or OPTIMIZERS[spec.optimizer].title
+        if not spec.label and batch is not None:
+            title = f"{title}, {batch_label(batch)}"
+        runs.append(Run(
+            land, make_optimizer(spec.optimizer, **spec.hyper), start,
+            schedule=make_schedule("constant"), batch_size=batch, seed=spec.seed,
+            tol=scene.tol, max_steps=scene.max_steps, name=title,
+        ))
+    return runs
