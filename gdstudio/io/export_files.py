@@ -1,16 +1,16 @@
-"""Atomic file writes for exports: a crash or a cancel never leaves a half-written file."""
+"""Export file writes: checked paths and atomic writes that report ExportError."""
 
 from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from PySide6.QtCore import QIODevice, QSaveFile
+from PySide6.QtCore import QBuffer, QByteArray, QIODevice
 from PySide6.QtGui import QImage
 
+from . import atomic
 from .export_formats import ExportError
 
 
@@ -28,14 +28,12 @@ def check_writable(path: str | os.PathLike[str]) -> Path:
 
 
 def write_bytes_atomic(path: str | os.PathLike[str], data: bytes) -> None:
-    """Write `data` to `path` through a QSaveFile: the old file stays until the new one is whole."""
+    """Write `data` to `path` atomically: the old file stays until the new one is whole."""
     p = check_writable(path)
-    f = QSaveFile(str(p))
-    if not f.open(QIODevice.OpenModeFlag.WriteOnly):
-        raise ExportError(f"cannot write {p}: {f.errorString()}")
-    f.write(data)
-    if not f.commit():
-        raise ExportError(f"cannot write {p}: {f.errorString()}")
+    try:
+        atomic.write_bytes_atomic(p, data)
+    except OSError as e:
+        raise ExportError(f"cannot write {p}: {e.strerror or e}") from None
 
 
 def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
@@ -44,17 +42,16 @@ def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
 
 
 def write_image_atomic(path: str | os.PathLike[str], image: QImage, fmt: str = "PNG") -> None:
-    """Save a QImage to `path` atomically."""
+    """Encode a QImage in memory, then write it to `path` atomically."""
     p = check_writable(path)
-    f = QSaveFile(str(p))
-    if not f.open(QIODevice.OpenModeFlag.WriteOnly):
-        raise ExportError(f"cannot write {p}: {f.errorString()}")
-    if not image.save(f, fmt):
-        f.cancelWriting()
-        f.commit()
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    ok = image.save(buffer, fmt)
+    buffer.close()
+    if not ok:
         raise ExportError(f"cannot write {p}: the {fmt} encoder failed")
-    if not f.commit():
-        raise ExportError(f"cannot write {p}: {f.errorString()}")
+    write_bytes_atomic(p, data.data())
 
 
 @contextlib.contextmanager
@@ -65,19 +62,8 @@ def atomic_path(path: str | os.PathLike[str]) -> Iterator[Path]:
     ExportCancelled) it is removed and `path` is left as it was.
     """
     p = check_writable(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{p.stem}-", suffix=p.suffix, dir=p.parent or ".")
-    os.close(fd)
-    tmp_path = Path(tmp)
     try:
-        yield tmp_path
-        os.chmod(tmp_path, 0o666 & ~_umask())
-        os.replace(tmp_path, p)
-    except BaseException:
-        tmp_path.unlink(missing_ok=True)
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
+        with atomic.atomic_path(p, keep_suffix=True) as tmp:
+            yield tmp
+    except OSError as e:
+        raise ExportError(f"cannot write {p}: {e.strerror or e}") from None
