@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 
+from .checks import as_int, shown
+from .errors import ConfigError
+
+# Rows a history may hold: 2**20 rows of a 2-parameter run take 48 MB.
+MAX_CAPACITY = 2**20
+
 
 class History:
     """Rows of (step, params..., loss, grad_norm, lr) kept within a fixed capacity.
@@ -15,8 +21,13 @@ class History:
     """
 
     def __init__(self, dim: int, capacity: int = 4096) -> None:
-        if capacity < 4 or capacity % 2:
-            raise ValueError("capacity must be an even number >= 4")
+        n = as_int(capacity)
+        if n is None or n < 4 or n > MAX_CAPACITY or n % 2:
+            raise ConfigError(
+                f"history_capacity must be an even whole number in [4, {MAX_CAPACITY}], "
+                f"got {shown(capacity)}"
+            )
+        capacity = n
         self.dim = dim
         self.capacity = capacity
         self._cols = 4 + dim  # step, params..., loss, grad_norm, lr

@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from numbers import Real
 from typing import ClassVar
 
 import numpy as np
+
+from .checks import as_real, shown
+from .errors import ConfigError
 
 Array = np.ndarray
 
@@ -19,22 +21,26 @@ class _Allowed:
     kind: str = "number"
     high: float = math.inf
     high_included: bool = False
+    low_included: bool = True
 
     def describe(self) -> str:
         """Human-readable range, used in error messages."""
         if self.kind == "flag":
             return "true or false"
-        span = ">= 0" if math.isinf(self.high) else self._interval()
+        if math.isinf(self.high):
+            span = ">= 0" if self.low_included else "> 0"
+        else:
+            span = self._interval()
         return ("two numbers " if self.kind == "pair" else "a number ") + span
 
     def _interval(self) -> str:
         return f"in [0, {self.high:g}{']' if self.high_included else ')'}"
 
     def _number(self, value: object) -> float | None:
-        if isinstance(value, bool) or not isinstance(value, Real):
+        x = as_real(value)
+        if x is None or not math.isfinite(x) or x < 0 or x > self.high:
             return None
-        x = float(value)
-        if not math.isfinite(x) or x < 0 or x > self.high:
+        if x == 0 and not self.low_included:
             return None
         return None if x == self.high and not self.high_included else x
 
@@ -51,12 +57,15 @@ class _Allowed:
 
 
 _NONNEGATIVE = _Allowed()
+_POSITIVE = _Allowed(low_included=False)
 _FRACTION = _Allowed(high=1.0)
 _UNIT = _Allowed(high=1.0, high_included=True)
 _FLAG = _Allowed(kind="flag")
 
-# One meaning per PyTorch hyperparameter name, shared by every optimizer that has it. PyTorch
-# itself accepts any momentum or alpha >= 0; values >= 1 only make a run blow up, so we refuse.
+# One meaning per PyTorch hyperparameter name, shared by every optimizer that has it; torch's
+# own checks (lr, eps, betas, momentum, weight_decay... >= 0, betas < 1) hold for all. Two
+# refusals go further than torch's: momentum or alpha >= 1 only make a run blow up, and eps = 0
+# divides 0 by 0 wherever a gradient component is exactly 0, calling a run at rest "diverged".
 _ALLOWED: dict[str, _Allowed] = {
     "lr": _NONNEGATIVE,
     "momentum": _FRACTION,
@@ -64,7 +73,7 @@ _ALLOWED: dict[str, _Allowed] = {
     "weight_decay": _NONNEGATIVE,
     "nesterov": _FLAG,
     "alpha": _FRACTION,
-    "eps": _NONNEGATIVE,
+    "eps": _POSITIVE,
     "centered": _FLAG,
     "lr_decay": _NONNEGATIVE,
     "initial_accumulator_value": _NONNEGATIVE,
@@ -72,6 +81,18 @@ _ALLOWED: dict[str, _Allowed] = {
     "amsgrad": _FLAG,
     "momentum_decay": _NONNEGATIVE,
     "decoupled_weight_decay": _FLAG,
+}
+# torch.optim's wording for the values it checks, leading our message for the same check.
+_TORCH_WORDS = {
+    "lr": "learning rate",
+    "momentum": "momentum value",
+    "weight_decay": "weight_decay value",
+    "alpha": "alpha value",
+    "eps": "epsilon value",
+    "lr_decay": "lr_decay value",
+    "initial_accumulator_value": "initial_accumulator_value",
+    "betas": "beta parameter",
+    "momentum_decay": "momentum_decay value",
 }
 
 
@@ -93,17 +114,22 @@ class Optimizer:
 
     def _validated(self, key: str, value: object) -> object:
         if key not in self.defaults:
-            raise ValueError(
-                f"unknown parameter '{key}' for {self.name}; allowed: {', '.join(self.defaults)}"
+            raise ConfigError(
+                f"unknown parameter {shown(key)} for {self.name}; "
+                f"allowed: {', '.join(self.defaults)}"
             )
         allowed = _ALLOWED[key]
         coerced = allowed.coerce(value)
         if coerced is None:
-            raise ValueError(f"{key} for {self.name} must be {allowed.describe()}, got {value!r}")
+            words = _TORCH_WORDS.get(key)
+            lead = f"Invalid {words}: " if words else ""
+            raise ConfigError(
+                f"{lead}{key} for {self.name} must be {allowed.describe()}, got {shown(value)}"
+            )
         return coerced
 
     def _check_combination(self, hyper: dict[str, object]) -> None:
-        """Raise ValueError if values that are each allowed do not go together."""
+        """Raise ConfigError if values that are each allowed do not go together."""
 
     def set_hyper(self, name: str, value: object) -> None:
         """Change one hyperparameter; it applies from the next step and keeps the state."""
@@ -162,7 +188,7 @@ class SGD(Optimizer):
 
     def _check_combination(self, hyper: dict[str, object]) -> None:
         if hyper["nesterov"] and (hyper["momentum"] <= 0 or hyper["dampening"] != 0):
-            raise ValueError(
+            raise ConfigError(
                 f"nesterov for {self.name} requires momentum > 0 and dampening = 0, got "
                 f"momentum={hyper['momentum']:g}, dampening={hyper['dampening']:g}"
             )
@@ -364,6 +390,8 @@ def make_optimizer(name: str, **hyper: object) -> Optimizer:
     """A new optimizer by registry key, with hyperparameters overriding its defaults."""
     try:
         cls = OPTIMIZERS[name]
-    except KeyError:
-        raise ValueError(f"unknown optimizer '{name}'; allowed: {', '.join(OPTIMIZERS)}") from None
+    except (KeyError, TypeError):
+        raise ConfigError(
+            f"unknown optimizer {shown(name)}; allowed: {', '.join(OPTIMIZERS)}"
+        ) from None
     return cls(**hyper)

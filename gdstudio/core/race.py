@@ -40,7 +40,7 @@ class Race:
     @property
     def running(self) -> bool:
         """True while any run can still step."""
-        return any(r.running and not _at_limit(r) for r in self.runs)
+        return any(r.running for r in self.runs)
 
     def step(self, n: int = 1) -> int:
         """Advance every running run by up to n steps; returns the most steps any took."""
@@ -59,7 +59,10 @@ class Race:
                 r.reset()
 
     def results(self) -> list[RaceResult]:
-        """Status, steps-to-tolerance and final loss of each run."""
+        """Status text, steps-to-tolerance and final loss of each run.
+
+        A run that reached max steps reads "stopped at step N (max steps)", with no steps_to_tol.
+        """
         return [
             RaceResult(
                 r.name,
@@ -70,7 +73,3 @@ class Race:
             )
             for r in self.runs
         ]
-
-
-def _at_limit(run: Run) -> bool:
-    return run.max_steps is not None and run.steps >= run.max_steps

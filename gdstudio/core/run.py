@@ -9,7 +9,9 @@ from typing import Protocol
 
 import numpy as np
 
-from .batching import BatchSampler
+from .batching import BatchSampler, check_batch_size, check_seed
+from .checks import INT_LIMIT, check_int, check_real, shown
+from .errors import ConfigError
 from .history import History
 from .optimizers import Optimizer
 from .schedules import Schedule, clip_grad_norm
@@ -17,6 +19,9 @@ from .schedules import Schedule, clip_grad_norm
 RUNNING = "running"
 CONVERGED = "converged"
 DIVERGED = "diverged"
+STOPPED = "stopped"  # reached max_steps; raising max_steps lets it go on
+NO_DATA = "no data"  # a data landscape with zero points: nothing to fit, no step taken
+STATUSES = (RUNNING, CONVERGED, DIVERGED, STOPPED, NO_DATA)
 # |params| beyond max(RUNAWAY_MIN, RUNAWAY_FACTOR × view span) counts as diverged.
 RUNAWAY_MIN = 1e6
 RUNAWAY_FACTOR = 1e4
@@ -63,6 +68,10 @@ class Run:
         measure_budget: int | None = None,
         name: str = "",
     ) -> None:
+        if not isinstance(optimizer, Optimizer):
+            raise ConfigError(f"optimizer must be an Optimizer, got {shown(optimizer)}")
+        if not isinstance(name, str):
+            raise ConfigError(f"name must be text, got {shown(name)}")
         self.landscape = landscape
         self.optimizer = optimizer
         self.schedule = schedule
@@ -70,28 +79,105 @@ class Run:
         self.batch_size = batch_size
         self.seed = seed
         self.tol = tol
-        self.max_steps = max_steps
+        self._max_steps = _check_max_steps(max_steps)
         # Stochastic steps on a loss that costs O(points) to evaluate: measure the full loss
         # only every few steps so a step costs O(batch) + at most this many point evaluations.
-        self.measure_budget = measure_budget
+        self.measure_budget = (
+            None if measure_budget is None else check_int("measure_budget", measure_budget, 1)
+        )
         self.name = name or optimizer.title
         self.history = History(len(landscape.param_names), history_capacity)
         self._runaway_cache: tuple[object, float] = (None, 0.0)
         default = getattr(landscape, "default_start", None)
-        self.start = np.asarray(start if start is not None else default, dtype=np.float64)
+        self.start = self._checked_start(start if start is not None else default)
         self.reset()
+
+    # --- settings, each checked when set: a bad value never reaches a step ----------------------
+
+    @property
+    def schedule(self) -> Schedule | None:
+        """The learning-rate schedule, None for a constant lr."""
+        return self._schedule
+
+    @schedule.setter
+    def schedule(self, value: Schedule | None) -> None:
+        if value is not None and not isinstance(value, Schedule):
+            raise ConfigError(f"schedule must be a Schedule or None, got {shown(value)}")
+        self._schedule = value
+
+    @property
+    def clip_norm(self) -> float | None:
+        """Largest |∇L| an update uses (clip_grad_norm_), None for no clipping."""
+        return self._clip_norm
+
+    @clip_norm.setter
+    def clip_norm(self, value: float | None) -> None:
+        self._clip_norm = None if value is None else check_real(
+            "clip_norm", value, 0.0, strict=True)
+
+    @property
+    def batch_size(self) -> int | None:
+        """Samples per stochastic gradient on a data landscape, None for the full batch."""
+        return self._batch_size
+
+    @batch_size.setter
+    def batch_size(self, value: int | None) -> None:
+        self._batch_size = check_batch_size(value)
+
+    @property
+    def seed(self) -> int:
+        """Seed of the stochastic batches (applies from the next reset)."""
+        return self._seed
+
+    @seed.setter
+    def seed(self, value: int) -> None:
+        self._seed = check_seed(value)
+
+    @property
+    def tol(self) -> float:
+        """The run has converged once |∇L| < tol."""
+        return self._tol
+
+    @tol.setter
+    def tol(self, value: float) -> None:
+        self._tol = check_real("tol", value, 0.0, strict=False)
+
+    @property
+    def max_steps(self) -> int | None:
+        """Updates after which the run stops ("stopped at step N (max steps)"), None: no limit.
+
+        Raising it lets a stopped run go on; lowering it below the steps taken stops a run.
+        """
+        return self._max_steps
+
+    @max_steps.setter
+    def max_steps(self, value: int | None) -> None:
+        self._max_steps = _check_max_steps(value)
+        if self.status == STOPPED and not self._at_limit():
+            self._finish(RUNNING, None, "")
+        elif self.status == RUNNING and self._at_limit():
+            self._finish(STOPPED, self.steps, "raise max steps to go on")
+
+    def _checked_start(self, start: object) -> np.ndarray:
+        names = self.landscape.param_names
+        want = f"start must be {len(names)} finite numbers ({', '.join(names)})"
+        try:
+            arr = np.asarray(start)
+            if arr.dtype.kind not in "iufO" or arr.shape != (len(names),):
+                raise TypeError
+            arr = arr.astype(np.float64)
+        except (TypeError, ValueError, OverflowError):
+            raise ConfigError(f"{want}, got {shown(start)}") from None
+        if not np.isfinite(arr).all():
+            raise ConfigError(f"{want}, got {shown(tuple(arr.tolist()))}")
+        return arr
 
     # --- state -------------------------------------------------------------------------------
 
     def reset(self, start: np.ndarray | tuple[float, ...] | None = None) -> None:
         """Go back to the start (a new one if given), clearing optimizer state and history."""
         if start is not None:
-            self.start = np.asarray(start, dtype=np.float64)
-        if self.start.shape != (len(self.landscape.param_names),):
-            raise ValueError(
-                f"start must have {len(self.landscape.param_names)} values "
-                f"({', '.join(self.landscape.param_names)}), got {self.start.size}"
-            )
+            self.start = self._checked_start(start)
         self.optimizer.reset()
         self.params = self.start.copy()
         self.steps = 0
@@ -101,26 +187,61 @@ class Run:
         self._sampler: BatchSampler | None = None
         self._grad: np.ndarray | None = None
         self.history.clear()
+        self.lr = self._lr_for(0)
+        if self._no_data():
+            self._to_no_data()
+            return
+        self._take_start_measure()
+
+    def _take_start_measure(self) -> None:
+        """Measure at the current parameters as the run's first row; it may end the run there."""
         loss, gnorm = self._measure(self.params)
         self.loss, self.grad_norm = loss, gnorm
-        self.lr = self._lr_for(0)
         if not (math.isfinite(loss) and math.isfinite(gnorm)):
-            self._finish(DIVERGED, 0, "the loss is not finite at the start")
+            self._finish(DIVERGED, self.steps, "the loss is not finite at the start")
             return
-        self.history.append(0, self.params, loss, gnorm, self.lr)
+        if not math.isfinite(self.lr):
+            self._finish(DIVERGED, self.steps, "the learning rate is not finite")
+            return
+        latest = self.history.latest
+        if latest is None or latest[0] < self.steps:
+            self.history.append(self.steps, self.params, loss, gnorm, self.lr)
         if gnorm < self.tol:
-            self._finish(CONVERGED, 0, f"|∇L| < {self.tol:g}")
+            self._finish(CONVERGED, self.steps, f"|∇L| < {self.tol:g}")
+        elif self._at_limit():
+            self._finish(STOPPED, self.steps, "raise max steps to go on")
+
+    def _no_data(self) -> bool:
+        return getattr(self.landscape, "n_samples", None) == 0
+
+    def _to_no_data(self) -> None:
+        """Zero data points: there is no loss to show and nothing to step on."""
+        self.loss = self.grad_norm = math.nan
+        self._finish(NO_DATA, None, "the dataset is empty: add points to fit")
 
     def set_landscape(self, landscape: SurfaceLike) -> None:
         """Continue on a changed landscape (e.g. edited data) from the current parameters."""
         self.landscape = landscape
         self._sampler = None
         self._grad = None
-        if self.status == RUNNING or self.status == CONVERGED:
-            loss, gnorm = self._measure(self.params)
-            self.loss, self.grad_norm = loss, gnorm
-            if self.status == CONVERGED and gnorm >= self.tol:
-                self.status, self.status_step, self.status_reason = RUNNING, None, ""
+        if self.status == DIVERGED:
+            return
+        if self._no_data():
+            self._to_no_data()
+            return
+        if self.status == NO_DATA:  # data again: carry on from where the run stood
+            self._finish(RUNNING, None, "")
+            self._take_start_measure()
+            return
+        loss, gnorm = self._measure(self.params)
+        self.loss, self.grad_norm = loss, gnorm
+        if not (math.isfinite(loss) and math.isfinite(gnorm)):
+            self._finish(DIVERGED, self.steps, "the loss is not finite on the changed data")
+        elif self.status == CONVERGED and gnorm >= self.tol:
+            if self._at_limit():
+                self._finish(STOPPED, self.steps, "raise max steps to go on")
+            else:
+                self._finish(RUNNING, None, "")
 
     @property
     def running(self) -> bool:
@@ -138,9 +259,14 @@ class Run:
         return self._sampler.epochs_done if self._sampler is not None else None
 
     def status_text(self) -> str:
-        """'running', 'converged at step N' or 'diverged at step N'."""
+        """'running', 'converged at step N', 'diverged at step N',
+        'stopped at step N (max steps)' or 'no data: add points'."""
         if self.status == RUNNING:
             return RUNNING
+        if self.status == NO_DATA:
+            return "no data: add points"
+        if self.status == STOPPED:
+            return f"stopped at step {self.status_step} (max steps)"
         return f"{self.status} at step {self.status_step}"
 
     # --- stepping ----------------------------------------------------------------------------
@@ -149,29 +275,36 @@ class Run:
         """Take up to n updates; returns how many were taken (fewer once the run stops)."""
         taken = 0
         while taken < n and self.status == RUNNING:
-            if self.max_steps is not None and self.steps >= self.max_steps:
-                break
             ok = self._one_step()
             taken += 1
+            if self.status == RUNNING and self._at_limit():
+                self._finish(STOPPED, self.steps, "raise max steps to go on")
             if ok and on_row is not None:
                 on_row(Row(self.steps, self.params, self.loss, self.grad_norm, self.lr))
         return taken
+
+    def _at_limit(self) -> bool:
+        return self._max_steps is not None and self.steps >= self._max_steps
 
     def _one_step(self) -> bool:
         """One update; False if it ended the run without a usable new state."""
         t = self.steps
         lr = self._lr_for(t)
+        step = t + 1
+        if not (math.isfinite(lr) and lr >= 0):  # e.g. gamma**t beyond a float's range
+            self.steps = step
+            self._finish(DIVERGED, step, "the learning rate became non-finite")
+            return False
         with np.errstate(all="ignore"):
             grad = self._step_grad(self.params)
             if self.clip_norm is not None:
                 grad, _ = clip_grad_norm(grad, self.clip_norm)
             new = self.optimizer.step(self.params, grad, lr)
-            step = t + 1
             self.steps = step
-            if not math.isfinite(float(new @ new)):
+            if not np.isfinite(new).all():
                 self._finish(DIVERGED, step, "parameters became non-finite")
                 return False
-            if step % self._measure_stride() and step != self.max_steps:
+            if step % self._measure_stride() and step != self._max_steps:
                 self.params, self.lr = new, lr
                 if float(new @ new) > self._runaway_sq:
                     self._finish(DIVERGED, step, "parameters ran away")
@@ -216,8 +349,8 @@ class Run:
         return loss, math.sqrt(float(g @ g))
 
     def _lr_for(self, t: int) -> float:
-        base = float(self.optimizer.hyper["lr"])
-        return base if self.schedule is None else float(self.schedule.lr_at(t, base))
+        base = float(self.optimizer.hyper["lr"])  # type: ignore[arg-type]
+        return base if self._schedule is None else float(self._schedule.lr_at(t, base))
 
     @property
     def _runaway_sq(self) -> float:
@@ -228,5 +361,10 @@ class Run:
             self._runaway_cache = (bounds, max(RUNAWAY_MIN, RUNAWAY_FACTOR * span) ** 2)
         return self._runaway_cache[1]
 
-    def _finish(self, status: str, step: int, reason: str) -> None:
+    def _finish(self, status: str, step: int | None, reason: str) -> None:
         self.status, self.status_step, self.status_reason = status, step, reason
+
+
+def _check_max_steps(value: object) -> int | None:
+    """None (no limit) or a whole number of updates >= 1."""
+    return None if value is None else check_int("max_steps", value, 1, INT_LIMIT)

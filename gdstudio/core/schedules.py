@@ -5,10 +5,13 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from numbers import Integral, Real
+from numbers import Integral
 from typing import ClassVar
 
 import numpy as np
+
+from .checks import INT_LIMIT, as_int, as_real, check_real, shown
+from .errors import ConfigError
 
 
 @dataclass(frozen=True)
@@ -21,16 +24,14 @@ class _Allowed:
 
     def coerce(self, value: object) -> float | int | None:
         """The value as int or float, None if not allowed."""
-        if isinstance(value, bool) or not isinstance(value, Real):
-            return None
-        x = float(value)
-        if not math.isfinite(x) or not self.test(x):
-            return None
         if self.integer:
-            if not (isinstance(value, Integral) or x.is_integer()):
-                return None
-            return int(x)
-        return x
+            n = as_int(value)
+            if n is None:
+                x = as_real(value)
+                n = int(x) if x is not None and math.isfinite(x) and x.is_integer() else None
+            return n if n is not None and n <= INT_LIMIT and self.test(n) else None
+        x = as_real(value)
+        return x if x is not None and math.isfinite(x) and self.test(x) else None
 
 
 _ALLOWED: dict[str, _Allowed] = {
@@ -56,26 +57,35 @@ class Schedule:
         for key in params:
             if key not in allowed:
                 names = ", ".join(allowed) if allowed else "none"
-                raise ValueError(f"unknown parameter '{key}' for {self.name}; allowed: {names}")
+                raise ConfigError(
+                    f"unknown parameter {shown(key)} for {self.name}; allowed: {names}"
+                )
         missing = [key for key in self.required if key not in params]
         if missing:
-            raise ValueError(f"{self.name} schedule needs {', '.join(missing)}")
+            raise ConfigError(f"{self.name} schedule needs {', '.join(missing)}")
         self.params: dict[str, float | int] = dict(self.defaults)
         for key, value in params.items():
             spec = _ALLOWED[key]
             coerced = spec.coerce(value)
             if coerced is None:
-                raise ValueError(f"{key} for {self.name} must be {spec.text}, got {value!r}")
+                bound = " and < 2**63" if spec.integer else ""
+                raise ConfigError(
+                    f"{key} for {self.name} must be {spec.text}{bound}, got {shown(value)}"
+                )
             self.params[key] = coerced
         self._check_combination()
 
     def _check_combination(self) -> None:
-        """Raise ValueError if values that are each allowed do not go together."""
+        """Raise ConfigError if values that are each allowed do not go together."""
 
     def lr_at(self, t: int, base_lr: float) -> float:
-        """The lr of update number t + 1: t = 0 is the first update, before any scheduler.step()."""
+        """The lr of update number t + 1: t = 0 is the first update, before any scheduler.step().
+
+        Never raises for a valid t: an lr too large for a float comes back as inf (the run
+        that asks for it then stops as diverged), and a base lr of 0 stays 0.
+        """
         if isinstance(t, bool) or not isinstance(t, Integral) or t < 0:
-            raise ValueError(f"update index must be an integer >= 0, got {t!r}")
+            raise ConfigError(f"update index must be an integer >= 0, got {shown(t)}")
         return self._lr(int(t), float(base_lr))
 
     def _lr(self, t: int, base_lr: float) -> float:
@@ -101,7 +111,7 @@ class StepDecay(Schedule):
     defaults = {"gamma": 0.1}
 
     def _lr(self, t: int, base_lr: float) -> float:
-        return base_lr * self.params["gamma"] ** (t // self.params["step_size"])
+        return _decayed(base_lr, self.params["gamma"], t // self.params["step_size"])
 
 
 class Exponential(Schedule):
@@ -112,7 +122,17 @@ class Exponential(Schedule):
     required = ("gamma",)
 
     def _lr(self, t: int, base_lr: float) -> float:
-        return base_lr * self.params["gamma"] ** t
+        return _decayed(base_lr, self.params["gamma"], t)
+
+
+def _decayed(base_lr: float, gamma: float, k: int) -> float:
+    """base_lr × gamma**k as torch's closed form computes it, inf where that overflows."""
+    if base_lr == 0:
+        return 0.0
+    try:
+        return base_lr * gamma**k
+    except OverflowError:  # float ** int raises where float * float gives inf
+        return math.inf
 
 
 def _cosine(k: int, period: int, base_lr: float, eta_min: float) -> float:
@@ -147,7 +167,7 @@ class WarmupCosine(Schedule):
 
     def _check_combination(self) -> None:
         if self.params["warmup_steps"] >= self.params["T_max"]:
-            raise ValueError(
+            raise ConfigError(
                 f"warmup_steps for {self.name} must be less than T_max, got "
                 f"warmup_steps={self.params['warmup_steps']}, T_max={self.params['T_max']}"
             )
@@ -175,8 +195,10 @@ def make_schedule(name: str, **params: object) -> Schedule:
     """A new schedule by registry key with its parameters."""
     try:
         cls = SCHEDULES[name]
-    except KeyError:
-        raise ValueError(f"unknown schedule '{name}'; allowed: {', '.join(SCHEDULES)}") from None
+    except (KeyError, TypeError):
+        raise ConfigError(
+            f"unknown schedule {shown(name)}; allowed: {', '.join(SCHEDULES)}"
+        ) from None
     return cls(**params)
 
 
@@ -187,10 +209,11 @@ def clip_grad_norm(
 
     The scale is max_norm / (norm + 1e-6), capped at 1; norm_type may be ``inf`` (max |g_i|).
     """
-    if isinstance(max_norm, bool) or not isinstance(max_norm, Real) or not max_norm > 0:
-        raise ValueError(f"max_norm must be a number > 0, got {max_norm!r}")
-    if isinstance(norm_type, bool) or not isinstance(norm_type, Real) or not norm_type > 0:
-        raise ValueError(f"norm_type must be a number > 0 or inf, got {norm_type!r}")
+    max_norm = check_real("max_norm", max_norm, 0.0, strict=True)
+    norm = as_real(norm_type)
+    if norm is None or not norm > 0:
+        raise ConfigError(f"norm_type must be a number > 0 or inf, got {shown(norm_type)}")
+    norm_type = norm
     g = np.asarray(grad, dtype=np.float64)
     with np.errstate(over="ignore", invalid="ignore"):
         if math.isinf(norm_type):

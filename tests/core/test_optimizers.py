@@ -11,6 +11,9 @@ import pytest
 
 from gdstudio.core.optimizers import OPTIMIZERS, Optimizer, make_optimizer, optimizer_names
 
+# eps must be > 0; this one vanishes beside every denominator here (bit for bit, as eps 0 did).
+TINY = 1e-300
+
 REFERENCE = json.loads(
     (Path(__file__).parent / "data" / "torch_reference.json").read_text(encoding="utf-8")
 )
@@ -181,13 +184,13 @@ def test_ema_momentum_by_hand() -> None:
     assert trajectory(opt, 1.0, [2.0, 1.0, 4.0]) == pytest.approx([0.8, 0.61, 0.399])
 
 
-# --- RMSprop: alpha 0.75 and eps 0 make the roots whole; gradients 4 then 2 -----------------
+# --- RMSprop: alpha 0.75 and eps TINY make the roots whole; gradients 4 then 2 -------------
 
 
 def test_rmsprop_divides_by_root_mean_square() -> None:
     # s1 = 0.25 * 16 = 4 -> p1 = 1 - 0.1 * 4 / 2 = 0.8
     # s2 = 0.75 * 4 + 0.25 * 4 = 4 -> p2 = 0.8 - 0.1 * 2 / 2 = 0.7
-    opt = make_optimizer("rmsprop", lr=0.1, alpha=0.75, eps=0.0)
+    opt = make_optimizer("rmsprop", lr=0.1, alpha=0.75, eps=TINY)
     assert trajectory(opt, 1.0, [4.0, 2.0]) == pytest.approx([0.8, 0.7])
 
 
@@ -200,7 +203,7 @@ def test_rmsprop_defaults_first_step() -> None:
 def test_rmsprop_centered_subtracts_the_squared_mean_gradient() -> None:
     # s1 = 4, m1 = 0.25 * 4 = 1 -> p1 = 1 - 0.1 * 4 / √(4 - 1)
     # s2 = 4, m2 = 0.75 * 1 + 0.25 * 2 = 1.25 -> p2 = p1 - 0.1 * 2 / √(4 - 1.5625)
-    opt = make_optimizer("rmsprop", lr=0.1, alpha=0.75, eps=0.0, centered=True)
+    opt = make_optimizer("rmsprop", lr=0.1, alpha=0.75, eps=TINY, centered=True)
     p1 = 1 - 0.1 * 4 / math.sqrt(3)
     p2 = p1 - 0.1 * 2 / math.sqrt(2.4375)
     assert trajectory(opt, 1.0, [4.0, 2.0]) == pytest.approx([p1, p2], rel=1e-14)
@@ -209,13 +212,13 @@ def test_rmsprop_centered_subtracts_the_squared_mean_gradient() -> None:
 def test_rmsprop_momentum_buffer_starts_at_zero() -> None:
     # b1 = 0.9 * 0 + 4 / 2 = 2 -> p1 = 1 - 0.1 * 2 = 0.8
     # b2 = 0.9 * 2 + 2 / 2 = 2.8 -> p2 = 0.8 - 0.1 * 2.8 = 0.52
-    opt = make_optimizer("rmsprop", lr=0.1, alpha=0.75, eps=0.0, momentum=0.9)
+    opt = make_optimizer("rmsprop", lr=0.1, alpha=0.75, eps=TINY, momentum=0.9)
     assert trajectory(opt, 1.0, [4.0, 2.0]) == pytest.approx([0.8, 0.52])
 
 
 def test_rmsprop_weight_decay() -> None:
     # g1 = 3.5 + 0.5 * 1 = 4 -> s1 = 4 -> p1 = 1 - 0.1 * 4 / 2 = 0.8
-    opt = make_optimizer("rmsprop", lr=0.1, alpha=0.75, eps=0.0, weight_decay=0.5)
+    opt = make_optimizer("rmsprop", lr=0.1, alpha=0.75, eps=TINY, weight_decay=0.5)
     assert trajectory(opt, 1.0, [3.5]) == pytest.approx([0.8])
 
 
@@ -224,26 +227,26 @@ def test_rmsprop_weight_decay() -> None:
 
 def test_adagrad_divides_by_root_of_summed_squares() -> None:
     # sum1 = 9 -> p1 = 1 - 0.1 * 3 / 3 = 0.9;  sum2 = 9 + 16 = 25 -> p2 = 0.9 - 0.1 * 4 / 5 = 0.82
-    opt = make_optimizer("adagrad", lr=0.1, eps=0.0)
+    opt = make_optimizer("adagrad", lr=0.1, eps=TINY)
     assert trajectory(opt, 1.0, [3.0, 4.0]) == pytest.approx([0.9, 0.82])
 
 
 def test_adagrad_lr_decay_shrinks_the_rate_per_step() -> None:
     # clr1 = 0.1 / (1 + 0 * 0.5) = 0.1 -> p1 = 0.9
     # clr2 = 0.1 / (1 + 1 * 0.5) = 0.0666… -> p2 = 0.9 - 0.0666… * 4 / 5 = 0.84666…
-    opt = make_optimizer("adagrad", lr=0.1, eps=0.0, lr_decay=0.5)
+    opt = make_optimizer("adagrad", lr=0.1, eps=TINY, lr_decay=0.5)
     assert trajectory(opt, 1.0, [3.0, 4.0]) == pytest.approx([0.9, 0.9 - 0.1 / 1.5 * 0.8])
 
 
 def test_adagrad_initial_accumulator_value() -> None:
     # sum1 = 16 + 9 = 25 -> p1 = 1 - 0.1 * 3 / 5 = 0.94
-    opt = make_optimizer("adagrad", lr=0.1, eps=0.0, initial_accumulator_value=16.0)
+    opt = make_optimizer("adagrad", lr=0.1, eps=TINY, initial_accumulator_value=16.0)
     assert trajectory(opt, 1.0, [3.0]) == pytest.approx([0.94])
 
 
 def test_adagrad_weight_decay() -> None:
     # g1 = 2 + 1 * 1 = 3 -> sum1 = 9 -> p1 = 1 - 0.1 * 3 / 3 = 0.9
-    opt = make_optimizer("adagrad", lr=0.1, eps=0.0, weight_decay=1.0)
+    opt = make_optimizer("adagrad", lr=0.1, eps=TINY, weight_decay=1.0)
     assert trajectory(opt, 1.0, [2.0]) == pytest.approx([0.9])
 
 
@@ -287,7 +290,7 @@ def test_adam_weight_decay_is_l2_added_to_the_gradient() -> None:
 
 def test_adam_betas_accept_a_list() -> None:
     # β = (0.5, 0.75), eps 0, g = 2: m = 1, v = 1; m̂ = 2, v̂ = 4 -> p1 = 1 - 0.1 * 2 / 2 = 0.9
-    opt = make_optimizer("adam", lr=0.1, betas=[0.5, 0.75], eps=0.0)
+    opt = make_optimizer("adam", lr=0.1, betas=[0.5, 0.75], eps=TINY)
     assert opt.hyper["betas"] == (0.5, 0.75)
     assert trajectory(opt, 1.0, [2.0]) == pytest.approx([0.9])
 
@@ -330,7 +333,7 @@ def test_nadam_two_steps() -> None:
 def test_nadam_without_momentum_decay_uses_half_beta1() -> None:
     # ψ = 0: μ = 0.9 · (1 - 0.5) = 0.45 every step; eps 0, g = 2, d = 2:
     # p1 = 1 - 0.1 · 0.55 / 0.55 · 2 / 2 - 0.1 · 0.45 / (1 - 0.2025) · 0.2 / 2
-    opt = make_optimizer("nadam", lr=0.1, momentum_decay=0.0, eps=0.0)
+    opt = make_optimizer("nadam", lr=0.1, momentum_decay=0.0, eps=TINY)
     p1 = 1 - 0.1 - 0.1 * 0.45 / 0.7975 * 0.1
     assert trajectory(opt, 1.0, [2.0]) == pytest.approx([p1], rel=1e-14)
 
@@ -399,7 +402,8 @@ def test_unknown_parameter_names_the_allowed_ones() -> None:
             {"initial_accumulator_value": -1},
             "initial_accumulator_value for adagrad must be a number >= 0",
         ),
-        ("adam", {"eps": -1e-8}, "eps for adam must be a number >= 0"),
+        ("adam", {"eps": -1e-8}, "Invalid epsilon value: eps for adam must be a number > 0"),
+        ("adam", {"eps": 0.0}, "eps for adam must be a number > 0, got 0.0"),
         ("adam", {"betas": (0.9, 1.0)}, r"betas for adam must be two numbers in \[0, 1\)"),
         ("adam", {"betas": (-0.1, 0.9)}, r"betas for adam must be two numbers in \[0, 1\)"),
         ("adam", {"betas": (0.9,)}, r"betas for adam must be two numbers in \[0, 1\)"),

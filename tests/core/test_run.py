@@ -5,6 +5,7 @@ import pytest
 
 from gdstudio.core.catalog import make_landscape
 from gdstudio.core.data import Dataset
+from gdstudio.core.errors import ConfigError
 from gdstudio.core.history import History
 from gdstudio.core.optimizers import make_optimizer
 from gdstudio.core.race import Race
@@ -92,7 +93,8 @@ def test_reset_returns_to_a_new_start_and_clears_history():
 
 
 def test_wrong_start_dimension_is_refused():
-    with pytest.raises(ValueError, match="2 values"):
+    with pytest.raises(ConfigError,
+                       match=r"start must be 2 finite numbers \(x, y\), got \(1.0, 2.0, 3.0\)"):
         Run(make_landscape("rosenbrock"), make_optimizer("sgd"), (1.0, 2.0, 3.0))
 
 

@@ -128,14 +128,16 @@ def test_missing_required_parameters_are_named(name: str, message: str) -> None:
 @pytest.mark.parametrize(
     ("name", "params", "message"),
     [
-        ("step", {"step_size": 0}, "step_size for step must be an integer >= 1, got 0"),
+        ("step", {"step_size": 0},
+         r"step_size for step must be an integer >= 1 and < 2\*\*63, got 0"),
         ("step", {"step_size": 2.5}, "step_size for step must be an integer >= 1"),
         ("step", {"step_size": True}, "step_size for step must be an integer >= 1"),
         ("step", {"step_size": 2, "gamma": 0}, "gamma for step must be a number > 0"),
         ("exponential", {"gamma": -0.5}, "gamma for exponential must be a number > 0"),
         ("exponential", {"gamma": math.nan}, "gamma for exponential must be a number > 0"),
         ("cosine", {"T_max": 0}, "T_max for cosine must be an integer >= 1"),
-        ("cosine", {"T_max": "10"}, "T_max for cosine must be an integer >= 1, got '10'"),
+        ("cosine", {"T_max": "10"},
+         r"T_max for cosine must be an integer >= 1 and < 2\*\*63, got '10'"),
         ("cosine", {"T_max": 10, "eta_min": -0.1}, "eta_min for cosine must be a number >= 0"),
         (
             "warmup-cosine",
@@ -232,8 +234,8 @@ def test_clip_propagates_nan() -> None:
 @pytest.mark.parametrize(
     ("max_norm", "norm_type", "message"),
     [
-        (0.0, 2.0, "max_norm must be a number > 0, got 0.0"),
-        (-1.0, 2.0, "max_norm must be a number > 0"),
+        (0.0, 2.0, "max_norm must be a finite number > 0, got 0.0"),
+        (-1.0, 2.0, "max_norm must be a finite number > 0"),
         (1.0, 0.0, "norm_type must be a number > 0 or inf, got 0.0"),
     ],
 )
