@@ -3,19 +3,37 @@
 from __future__ import annotations
 
 import argparse
-import json
+import csv
 import math
+import os
 import re
+import stat
 import sys
-from collections.abc import Sequence
-from typing import NoReturn, TextIO
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from . import __version__, export_cli
+
+if TYPE_CHECKING:
+    from .core.data import Dataset
+    from .core.run import Run
+    from .core.schedules import Schedule
 
 # Options whose value may be a negative number or a list starting with one ("-1.5,2").
 _VALUE_OPTIONS = {"--start", "--lr", "--clip-norm", "--param", "--schedule-param", "--seed",
                   "--tol", "--steps", "--every", "--max-steps"}
 _NEGATIVE = re.compile(r"^-(\d|\.\d|inf|nan)", re.IGNORECASE)
+_WHOLE = re.compile(r"^[+-]?\d{1,30}$")
+# The window's limits (app/controls.py, app/run_editor.py), so the CLI accepts the same runs.
+MAX_STEPS = 10_000_000
+MAX_SEED = 2**31 - 1
+MAX_BATCH = 1_000_000
+# Integers beyond this become floats (and must fit one), so core messages stay short.
+_EXACT_INT = 2**53
+_MESSAGE_MAX = 400
+# A run setting a core message names, and the option that sets it.
+_RUN_FIELDS = {"seed": "--seed", "batch": "--batch", "clip": "--clip-norm", "start": "--start",
+               "tol": "--tol", "max_steps": "--steps", "lr": "--lr"}
 
 
 class ArgError(Exception):
@@ -26,7 +44,23 @@ class _Parser(argparse.ArgumentParser):
     """argparse that reports errors on one line and exits 2."""
 
     def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+        self.exit(2, one_line(f"{self.prog}: error: {message} (see '{self.prog} --help')") + "\n")
+
+
+def one_line(message: str) -> str:
+    """The message on one printable line, its middle cut if it is very long."""
+    text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in message)
+    if len(text) > _MESSAGE_MAX:
+        half = _MESSAGE_MAX // 2
+        text = f"{text[:half]} … {text[-half:]}"
+    return text
+
+
+def shown(text: str) -> str:
+    """An argument as a message quotes it: repr, shortened when long."""
+    if len(text) <= 40:
+        return repr(text)
+    return f"{text[:24] + '…' + text[-8:]!r} ({len(text)} characters)"
 
 
 def _join_negative_values(argv: Sequence[str]) -> list[str]:
@@ -55,28 +89,62 @@ def parse_value(text: str) -> object:
 
 
 def _number(text: str) -> float | int:
+    """An int (floats beyond 2**53) or a float; ArgError if it is neither or beyond a float."""
     t = text.strip()
     try:
-        return int(t)
+        i = int(t)
     except ValueError:
         pass
+    else:
+        if abs(i) <= _EXACT_INT:
+            return i
+        try:
+            return float(i)
+        except OverflowError:
+            raise ArgError(f"{shown(t)} is too large; allowed: up to about ±1.8e308") from None
     try:
-        return float(t)
+        x = float(t)
     except ValueError:
-        raise ArgError(f"{text!r} is not a number, true/false or a comma list") from None
+        raise ArgError(f"{shown(t)} is not a number, true/false or a comma list") from None
+    if math.isinf(x) and "inf" not in t.lower():
+        raise ArgError(f"{shown(t)} is too large; allowed: up to about ±1.8e308")
+    return x
 
 
 def _key_values(items: Sequence[str] | None, option: str) -> dict[str, object]:
     out: dict[str, object] = {}
     for item in items or ():
         name, sep, value = item.partition("=")
-        if not sep or not name.strip():
-            raise ArgError(f"{option}: expected NAME=VALUE, got {item!r}")
+        name = name.strip()
+        if not sep or not name:
+            raise ArgError(f"{option}: expected NAME=VALUE, got {shown(item)}")
+        if name in out:
+            raise ArgError(f"{option} {shown(name)}: given twice; give each name once")
         try:
-            out[name.strip()] = parse_value(value)
+            out[name] = parse_value(value)
         except ArgError as e:
-            raise ArgError(f"{option} {name.strip()}: {e}") from None
+            raise ArgError(f"{option} {shown(name)}: {e}") from None
     return out
+
+
+def whole(text: str, option: str, low: int, high: int) -> int:
+    """A whole-number argument in [low, high]; ArgError naming the option otherwise."""
+    t = text.strip()
+    n = int(t) if _WHOLE.match(t) else None
+    if n is None or not low <= n <= high:
+        raise ArgError(f"{option}: must be a whole number from {low} to {high}, got {shown(text)}")
+    return n
+
+
+def real(text: str, option: str, allowed: str, ok: Callable[[float], bool]) -> float:
+    """A finite float argument for which `ok` holds; ArgError naming the option otherwise."""
+    try:
+        x = float(text)
+    except ValueError:
+        x = math.nan
+    if not (math.isfinite(x) and ok(x)):
+        raise ArgError(f"{option}: must be {allowed}, got {shown(text)}")
+    return x
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -98,21 +166,21 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--landscape", required=True, help="landscape name (see 'gdstudio list')")
     r.add_argument("--start", help="start point, comma separated (default: the landscape's)")
     r.add_argument("--optimizer", required=True, help="optimizer name")
-    r.add_argument("--lr", type=float, help="learning rate (default: PyTorch's for the optimizer)")
-    r.add_argument("--steps", type=int, required=True, help="number of updates")
+    r.add_argument("--lr", help="learning rate (default: PyTorch's for the optimizer)")
+    r.add_argument("--steps", required=True, help=f"number of updates, 1 to {MAX_STEPS}")
     r.add_argument("--param", action="append", metavar="NAME=VALUE",
                    help="optimizer hyperparameter, PyTorch's name (repeatable)")
     r.add_argument("--schedule", default="constant", help="learning-rate schedule")
     r.add_argument("--schedule-param", action="append", metavar="NAME=VALUE",
                    help="schedule parameter (repeatable)")
-    r.add_argument("--clip-norm", type=float, help="clip the gradient to this global norm")
+    r.add_argument("--clip-norm", help="clip the gradient to this global norm")
     r.add_argument("--data", help="CSV file with columns x,y[,label]")
     r.add_argument("--loss", choices=("mse", "mae", "huber", "bce"), help="loss on the data")
     r.add_argument("--batch", default="full", help="full, sgd or a mini-batch size K")
-    r.add_argument("--seed", type=int, default=0, help="seed for stochastic batches")
-    r.add_argument("--tol", type=float, default=1e-6,
+    r.add_argument("--seed", default="0", help=f"seed for stochastic batches, 0 to {MAX_SEED}")
+    r.add_argument("--tol", default="1e-6",
                    help="stop when |∇L| falls below this (0 never stops)")
-    r.add_argument("--every", type=int, default=1, help="print every K-th row (and the last)")
+    r.add_argument("--every", default="1", help="print every K-th row (and the last)")
     r.add_argument("--format", choices=("table", "csv", "json"), default="table")
     export_cli.add_parser(sub)
     return p
@@ -131,8 +199,22 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "export":
             return export_cli.cmd_export(args)
     except (ArgError, export_cli.ExportArgError) as e:
-        parser.exit(2, f"gdstudio {args.command}: error: {e}\n")
+        parser.exit(2, one_line(f"gdstudio {args.command}: error: {e}") + "\n")
+    except BrokenPipeError:
+        return _closed_pipe()
+    except KeyboardInterrupt:
+        return 130
     return launch_window(args.scene, args.session)
+
+
+def _closed_pipe() -> int:
+    """The reader went away (`| head`): stop quietly with SIGPIPE's status, as Unix tools do."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout is not a file descriptor (captured in a test)
+        pass
+    return 128 + 13
 
 
 def gui_main() -> int:
@@ -193,24 +275,68 @@ def _fmt_default(v: object) -> str:
 # --- run -------------------------------------------------------------------------------------
 
 
-def build_run(args: argparse.Namespace):  # noqa: ANN201 - returns core.run.Run
+def build_run(args: argparse.Namespace) -> Run:
     """Validate `run` arguments and build the Run they describe (ArgError on bad input)."""
-    from .core.batching import parse_batch
-    from .core.catalog import (
-        DATA_LANDSCAPES,
-        LOSS_TO_LANDSCAPE,
-        is_data_landscape,
-        landscape_names,
-        make_landscape,
-    )
-    from .core.data import DataError, load_csv
+    from .core.catalog import DATA_LANDSCAPES, is_data_landscape, landscape_names, make_landscape
     from .core.optimizers import make_optimizer, optimizer_names
     from .core.run import Run
     from .core.schedules import make_schedule, schedule_names
 
     name = args.landscape
     if name not in landscape_names():
-        raise ArgError(f"--landscape: unknown '{name}'; allowed: {', '.join(landscape_names())}")
+        raise ArgError(f"--landscape: unknown {shown(name)}; allowed: "
+                       f"{', '.join(landscape_names())}")
+    _check_loss_and_data(args)
+    dataset = _load_data(args.data, DATA_LANDSCAPES.get(name) == "bce")
+    try:
+        landscape = make_landscape(name, dataset)
+    except ValueError as e:
+        raise ArgError(f"{'--data' if dataset is not None else '--landscape'}: {e}") from None
+
+    if args.optimizer not in optimizer_names():
+        raise ArgError(f"--optimizer: unknown {shown(args.optimizer)}; allowed: "
+                       f"{', '.join(optimizer_names())}")
+    hyper = _key_values(args.param, "--param")
+    if args.lr is not None:
+        if "lr" in hyper:
+            raise ArgError("give the learning rate once: --lr or --param lr=..., not both")
+        hyper["lr"] = real(args.lr, "--lr", "a finite number >= 0", lambda x: x >= 0)
+    try:
+        optimizer = make_optimizer(args.optimizer, **hyper)
+    except (ValueError, OverflowError, TypeError) as e:
+        raise ArgError(f"--param: {e}") from None
+
+    if args.schedule not in schedule_names():
+        raise ArgError(f"--schedule: unknown {shown(args.schedule)}; allowed: "
+                       f"{', '.join(schedule_names())}")
+    sparams = _key_values(args.schedule_param, "--schedule-param")
+    try:
+        schedule = make_schedule(args.schedule, **sparams)
+    except (ValueError, OverflowError, TypeError) as e:
+        raise ArgError(f"--schedule-param: {e}") from None
+
+    start = _start(args.start, landscape.param_names, name)
+    steps = whole(args.steps, "--steps", 1, MAX_STEPS)
+    _check_lr_stays_finite(schedule, float(optimizer.hyper["lr"]), steps)  # type: ignore[arg-type]
+    clip = None if args.clip_norm is None else real(
+        args.clip_norm, "--clip-norm", "a finite number > 0", lambda x: x > 0)
+    tol = real(args.tol, "--tol", "a finite number >= 0 (0 never stops)", lambda x: x >= 0)
+    seed = whole(args.seed, "--seed", 0, MAX_SEED)
+    batch = _batch(args.batch)
+    if batch is not None and not is_data_landscape(name):
+        raise ArgError(f"--batch {args.batch.strip()} applies to data landscapes "
+                       f"({', '.join(DATA_LANDSCAPES)}); '{name}' has no data")
+    try:
+        return Run(landscape, optimizer, start, schedule=schedule, clip_norm=clip,
+                   batch_size=batch, seed=seed, tol=tol, max_steps=steps)
+    except (ValueError, OverflowError, TypeError) as e:
+        raise ArgError(f"{_option_named_in(str(e))}: {e}") from None
+
+
+def _check_loss_and_data(args: argparse.Namespace) -> None:
+    from .core.catalog import DATA_LANDSCAPES, LOSS_TO_LANDSCAPE, is_data_landscape
+
+    name = args.landscape
     if args.loss is not None:
         wanted = LOSS_TO_LANDSCAPE[args.loss]
         if is_data_landscape(name) and name != wanted:
@@ -221,121 +347,114 @@ def build_run(args: argparse.Namespace):  # noqa: ANN201 - returns core.run.Run
     if args.data is not None and not is_data_landscape(name):
         raise ArgError(f"--data applies to data landscapes ({', '.join(DATA_LANDSCAPES)}), "
                        f"not '{name}'")
-    dataset = None
-    if args.data is not None:
+
+
+def _load_data(path: str | None, require_label: bool) -> Dataset | None:
+    """The dataset in the CSV file at path (None for none); only a regular file is opened."""
+    if path is None:
+        return None
+    from .core.data import load_csv
+
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError) as e:
+        reason = getattr(e, "strerror", None) or str(e)
+        raise ArgError(f"--data: cannot read {shown(path)}: {reason}") from None
+    if stat.S_ISDIR(mode):
+        raise ArgError(f"--data: {shown(path)} is a folder; give a CSV file")
+    if not stat.S_ISREG(mode):
+        raise ArgError(f"--data: {shown(path)} is not a regular file (a pipe or a device); "
+                       "give a CSV file")
+    try:
+        return load_csv(path, require_label=require_label)
+    except (ValueError, OverflowError) as e:  # DataError is a ValueError and names the file
+        raise ArgError(f"--data: {e}") from None
+    except csv.Error as e:
+        raise ArgError(f"--data: {shown(path)}: {e}") from None
+
+
+def _start(text: str | None, names: Sequence[str], landscape: str) -> tuple[float, ...] | None:
+    if text is None:
+        return None
+    try:
+        start = tuple(float(v) for v in text.split(","))
+    except ValueError:
+        raise ArgError(f"--start: expected {len(names)} comma-separated numbers "
+                       f"({','.join(names)}), got {shown(text)}") from None
+    if len(start) != len(names) or not all(map(math.isfinite, start)):
+        raise ArgError(f"--start: {landscape} takes {len(names)} finite values "
+                       f"({','.join(names)}), got {shown(text)}")
+    return start
+
+
+def _batch(text: str) -> int | None:
+    if text in ("full", "sgd"):
+        return None if text == "full" else 1
+    t = text.strip()
+    if _WHOLE.match(t) and 1 <= int(t) <= MAX_BATCH:
+        return int(t)
+    raise ArgError(f"--batch: must be full, sgd or a mini-batch size K from 1 to {MAX_BATCH}, "
+                   f"got {shown(text)}")
+
+
+def _check_lr_stays_finite(schedule: Schedule, base_lr: float, steps: int) -> None:
+    """Refuse a schedule whose learning rate overflows within the run.
+
+    Every schedule is monotone (step, exponential) or bounded (cosine, warm-up), so the first
+    and the last update are the ones to check.
+    """
+    for t in sorted({0, steps - 1}):
         try:
-            dataset = load_csv(args.data, require_label=DATA_LANDSCAPES[name] == "bce")
-        except DataError as e:
-            raise ArgError(f"--data: {e}") from None
-    try:
-        landscape = make_landscape(name, dataset)
-    except ValueError as e:
-        raise ArgError(f"--landscape: {e}") from None
+            lr = float(schedule.lr_at(t, base_lr))
+        except (ArithmeticError, ValueError):
+            lr = math.inf
+        if not math.isfinite(lr):
+            params = ", ".join(f"{k}={v:g}" for k, v in schedule.params.items())
+            raise ArgError(f"--schedule-param: the {schedule.name} learning rate "
+                           f"({params}, lr {base_lr:g}) exceeds the float range by update "
+                           f"{t + 1}; allowed: values that keep it finite for --steps {steps}")
 
-    if args.optimizer not in optimizer_names():
-        raise ArgError(f"--optimizer: unknown '{args.optimizer}'; allowed: "
-                       f"{', '.join(optimizer_names())}")
-    hyper = _key_values(args.param, "--param")
-    if args.lr is not None:
-        if "lr" in hyper:
-            raise ArgError("give the learning rate once: --lr or --param lr=..., not both")
-        hyper["lr"] = args.lr
-    try:
-        optimizer = make_optimizer(args.optimizer, **hyper)
-    except ValueError as e:
-        raise ArgError(f"--param: {e}") from None
 
-    schedule = None
-    if args.schedule not in schedule_names():
-        raise ArgError(f"--schedule: unknown '{args.schedule}'; allowed: "
-                       f"{', '.join(schedule_names())}")
-    sparams = _key_values(args.schedule_param, "--schedule-param")
-    try:
-        schedule = make_schedule(args.schedule, **sparams)
-    except ValueError as e:
-        raise ArgError(f"--schedule-param: {e}") from None
-
-    start = None
-    if args.start is not None:
-        try:
-            start = tuple(float(v) for v in args.start.split(","))
-        except ValueError:
-            raise ArgError(f"--start: expected {len(landscape.param_names)} comma-separated "
-                           f"numbers ({','.join(landscape.param_names)}), got {args.start!r}"
-                           ) from None
-        if len(start) != len(landscape.param_names) or not all(map(math.isfinite, start)):
-            raise ArgError(f"--start: {name} takes {len(landscape.param_names)} finite values "
-                           f"({','.join(landscape.param_names)}), got {args.start!r}")
-    if args.steps is None or args.steps < 1:
-        raise ArgError(f"--steps: must be a whole number >= 1, got {args.steps}")
-    if args.every < 1:
-        raise ArgError(f"--every: must be >= 1, got {args.every}")
-    if args.clip_norm is not None and not args.clip_norm > 0:
-        raise ArgError(f"--clip-norm: must be > 0, got {args.clip_norm}")
-    if not args.tol >= 0:
-        raise ArgError(f"--tol: must be >= 0, got {args.tol}")
-    try:
-        batch = parse_batch(args.batch)
-    except ValueError as e:
-        raise ArgError(f"--batch: {e}") from None
-    if batch is not None and not is_data_landscape(name):
-        raise ArgError(f"--batch {args.batch} applies to data landscapes "
-                       f"({', '.join(DATA_LANDSCAPES)}); '{name}' has no data")
-    return Run(landscape, optimizer, start, schedule=schedule, clip_norm=args.clip_norm,
-               batch_size=batch, seed=args.seed, tol=args.tol, max_steps=args.steps)
+def _option_named_in(message: str) -> str:
+    """The option setting the run field a core message names first ('--steps' if none)."""
+    found = [(m.start(), option) for field, option in _RUN_FIELDS.items()
+             if (m := re.search(rf"\b{field}", message))]
+    return min(found)[1] if found else "--steps"
 
 
 def cmd_run(args: argparse.Namespace, out: TextIO) -> int:
-    """Run one optimizer and print one row per step (after the update)."""
+    """Run one optimizer and stream one row per step (after the update), then its status."""
+    from .run_output import RUNNING, final_status, make_writer
+
     run = build_run(args)
+    every = whole(args.every, "--every", 1, MAX_STEPS)
     names = list(run.landscape.param_names)
-    header = ["step", *names, "loss", "grad_norm", "lr"]
-    rows: list[list[float]] = []
-    every = args.every
+    head = {"landscape": run.landscape.name, "optimizer": args.optimizer,
+            "params": dict(run.optimizer.hyper)}
+    writer = make_writer(args.format, out, ["step", *names, "loss", "grad_norm", "lr"], head)
+    held: list[float] | None = None  # the last row kept, written once we know if it is the last
+    latest: list[float] | None = None
 
-    def keep(row) -> None:  # noqa: ANN001
+    def keep(row) -> None:  # noqa: ANN001 - core.run.Row
+        nonlocal held, latest
+        latest = [row.step, *row.params.tolist(), row.loss, row.grad_norm, row.lr]
         if row.step % every == 0:
-            rows.append([row.step, *row.params.tolist(), row.loss, row.grad_norm, row.lr])
+            if held is not None:
+                writer.row(held, RUNNING)
+            held = latest
 
-    run.step(args.steps, on_row=keep)
-    last = run.history.latest
-    if last is not None and int(last[0]) > 0 and (not rows or rows[-1][0] != int(last[0])):
-        rows.append([int(last[0]), *last[1:].tolist()])
-    if args.format == "csv":
-        out.write(",".join(header) + "\n")
-        for r in rows:
-            out.write(",".join([str(int(r[0]))] + [repr(float(v)) for v in r[1:]]) + "\n")
-    elif args.format == "json":
-        json.dump({
-            "landscape": run.landscape.name,
-            "optimizer": args.optimizer,
-            "params": {k: _jsonable(v) for k, v in run.optimizer.hyper.items()},
-            "rows": [dict(zip(header, [int(r[0]), *r[1:]], strict=True)) for r in rows],
-            "status": run.status,
-            "status_step": run.status_step,
-        }, out, indent=1)
-        out.write("\n")
-    else:
-        _write_table(out, header, rows)
-        note = f" ({run.status_reason})" if run.status_reason else ""
-        out.write(f"# {run.status_text()}{note} after {run.steps} steps\n")
+    try:
+        run.step(run.max_steps or 0, on_row=keep)
+    except (ArithmeticError, ValueError) as e:
+        raise ArgError(f"step {run.steps + 1} failed ({type(e).__name__}: {e}); "
+                       "check --lr, --param and --schedule-param") from None
+    if latest is not None and latest is not held:
+        if held is not None:
+            writer.row(held, RUNNING)
+        held = latest
+    if held is None:  # no update made a row: state the start
+        held = [0, *run.start.tolist(), run.loss, run.grad_norm, run.lr]
+    status = final_status(run)
+    writer.row(held, status.text)
+    writer.close(status, run.steps)
     return 0
-
-
-def _jsonable(v: object) -> object:
-    return list(v) if isinstance(v, tuple) else v
-
-
-def _fmt_cell(v: float) -> str:
-    a = abs(v)
-    if v == 0 or 1e-3 <= a < 1e7:
-        return f"{v:.4f}"
-    return f"{v:.4e}"
-
-
-def _write_table(out: TextIO, header: list[str], rows: list[list[float]]) -> None:
-    cells = [[str(int(r[0]))] + [_fmt_cell(v) for v in r[1:-1]] + [f"{r[-1]:.6g}"] for r in rows]
-    widths = [max([len(h)] + [len(c[i]) for c in cells]) for i, h in enumerate(header)]
-    out.write("  ".join(h.rjust(w) for h, w in zip(header, widths, strict=True)) + "\n")
-    for c in cells:
-        out.write("  ".join(x.rjust(w) for x, w in zip(c, widths, strict=True)) + "\n")

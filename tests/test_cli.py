@@ -32,16 +32,17 @@ def test_quadratic2d_table_shows_the_true_first_step(capsys):
     assert lines[0].split() == ["step", "w1", "w2", "loss", "grad_norm", "lr"]
     assert lines[1].split()[:4] == ["1", "7.0000", "4.6000", "47.3600"]
     assert lines[30].split()[0] == "30"
-    assert lines[-1].startswith("# running after 30 steps")
+    assert lines[-1] == "# stopped at step 30 (max steps)"
 
 
 def test_csv_has_the_header_and_one_row_per_step(capsys):
     _, out, _ = run_cli(capsys, "run", "--landscape", "rosenbrock", "--optimizer", "adam",
                         "--lr", "0.01", "--steps", "25", "--format", "csv")
     rows = list(csv.reader(io.StringIO(out)))
-    assert rows[0] == ["step", "x", "y", "loss", "grad_norm", "lr"]
+    assert rows[0] == ["step", "x", "y", "loss", "grad_norm", "lr", "status"]
     assert [int(r[0]) for r in rows[1:]] == list(range(1, 26))
     assert float(rows[1][5]) == 0.01
+    assert [r[6] for r in rows[1:]] == ["running"] * 24 + ["stopped at step 25 (max steps)"]
 
 
 def test_json_reports_landscape_params_rows_and_status(capsys):
@@ -53,7 +54,8 @@ def test_json_reports_landscape_params_rows_and_status(capsys):
     assert doc["params"]["betas"] == [0.8, 0.99] and doc["params"]["amsgrad"] is True
     assert len(doc["rows"]) == 5 and set(doc["rows"][0]) == {
         "step", "w1", "w2", "loss", "grad_norm", "lr"}
-    assert doc["status"] == "running" and doc["status_step"] is None
+    assert doc["status"] == "stopped" and doc["status_step"] == doc["steps"] == 5
+    assert doc["status_text"] == "stopped at step 5 (max steps)"
 
 
 def test_every_prints_every_kth_row_and_always_the_last(capsys):
@@ -93,7 +95,7 @@ def test_schedule_and_clip_norm(capsys):
                         "--lr", "0.1", "--steps", "4", "--schedule", "step",
                         "--schedule-param", "step_size=2", "--schedule-param", "gamma=0.5",
                         "--clip-norm", "1", "--format", "csv")
-    assert [float(r.split(",")[-1]) for r in out.splitlines()[1:]] == [0.1, 0.1, 0.05, 0.05]
+    assert [float(r.split(",")[5]) for r in out.splitlines()[1:]] == [0.1, 0.1, 0.05, 0.05]
 
 
 def test_divergence_is_reported_with_its_step(capsys):
@@ -113,13 +115,13 @@ def test_divergence_is_reported_with_its_step(capsys):
         (["--param", "momentum"], "--param: expected NAME=VALUE"),
         (["--start", "1,2,3"], "--start: quadratic2d takes 2 finite values"),
         (["--start", "a,b"], "--start: expected 2 comma-separated numbers"),
-        (["--steps", "0"], "--steps: must be a whole number >= 1"),
-        (["--steps", "-5"], "--steps: must be a whole number >= 1"),
+        (["--steps", "0"], "--steps: must be a whole number from 1 to 10000000"),
+        (["--steps", "-5"], "--steps: must be a whole number from 1 to 10000000"),
         (["--lr", "-1"], "lr"),
         (["--schedule", "cyclic"], "--schedule: unknown 'cyclic'; allowed: constant"),
         (["--batch", "sgd"], "--batch sgd applies to data landscapes"),
         (["--loss", "mse"], "--loss applies to data landscapes"),
-        (["--every", "0"], "--every: must be >= 1"),
+        (["--every", "0"], "--every: must be a whole number from 1 to 10000000"),
         (["--format", "xml"], "invalid choice: 'xml'"),
     ],
 )
