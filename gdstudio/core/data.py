@@ -6,12 +6,12 @@ import csv
 import io
 import math
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from .errors import ConfigError
+from .moments import Moments, Stats
 
 DEFAULT_X = (1.0, 2.0, 3.0, 4.0, 5.0)
 DEFAULT_Y = (2.1, 3.9, 6.1, 8.0, 10.2)
@@ -22,49 +22,6 @@ DEFAULT_CLASS_LABEL = (0, 0, 0, 1, 0, 1, 0, 1, 1, 1)
 
 class DataError(ConfigError):
     """A dataset could not be read; the message names the line and column."""
-
-
-@dataclass(frozen=True)
-class Stats:
-    """Sufficient statistics of a line fit: n, Σx, Σy, Σx², Σxy, Σy²."""
-
-    n: int
-    sx: float
-    sy: float
-    sxx: float
-    sxy: float
-    syy: float
-
-    def affine_x(self, shift: float, scale: float) -> Stats:
-        """The statistics of x' = (x − shift) / scale, computed without the points."""
-        n, sx = self.n, self.sx
-        return Stats(
-            n,
-            (sx - n * shift) / scale,
-            self.sy,
-            (self.sxx - 2 * shift * sx + n * shift * shift) / (scale * scale),
-            (self.sxy - shift * self.sy) / scale,
-            self.syy,
-        )
-
-    def x_moments(self) -> tuple[float, float]:
-        """Mean and standard deviation of x (scale 1 when x does not vary)."""
-        if self.n == 0:
-            return 0.0, 1.0
-        mean = self.sx / self.n
-        var = max(self.sxx / self.n - mean * mean, 0.0)
-        std = var**0.5
-        return mean, std if std > 1e-12 * max(1.0, abs(mean)) else 1.0
-
-    def least_squares(self) -> tuple[float, float] | None:
-        """The (w, b) minimizing the MSE, or None if it is not unique."""
-        if self.n == 0:
-            return None
-        det = self.n * self.sxx - self.sx * self.sx
-        if self.n < 2 or abs(det) <= 1e-12 * max(1.0, self.n * self.sxx):
-            return None
-        w = (self.n * self.sxy - self.sx * self.sy) / det
-        return w, (self.sy - w * self.sx) / self.n
 
 
 class Dataset:
@@ -127,8 +84,11 @@ class Dataset:
         return cls(x, y, label)
 
     def copy(self) -> Dataset:
-        """An independent copy."""
-        return Dataset(self.x.copy(), self.y.copy(), self.label.copy() if self.has_labels else None)
+        """An independent copy (the statistics are copied, not recounted)."""
+        out = Dataset.__new__(Dataset)
+        out.has_labels, out._n, out._moments = self.has_labels, self._n, self._moments.copy()
+        out._x, out._y, out._label = self._x.copy(), self._y.copy(), self._label.copy()
+        return out
 
     # --- access ----------------------------------------------------------------------------------
 
@@ -152,8 +112,8 @@ class Dataset:
 
     @property
     def stats(self) -> Stats:
-        """Running sufficient statistics."""
-        return Stats(self._n, *self._sums)
+        """Running sufficient statistics (centred, double-double accurate)."""
+        return self._moments.stats()
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Dataset):
@@ -191,8 +151,9 @@ class Dataset:
     def move(self, index: int, x: float, y: float) -> None:
         """Move point `index` to (x, y)."""
         _check_finite(np.array([x]), np.array([y]), np.array([0.0]))
-        self._accumulate(self._x[index], self._y[index], -1.0)
+        old = float(self._x[index]), float(self._y[index])
         self._x[index], self._y[index] = x, y
+        self._moments.update(*old, -1.0)
         self._accumulate(x, y, +1.0)
 
     def set_label(self, index: int, label: float) -> None:
@@ -205,16 +166,13 @@ class Dataset:
         for arr in (self._x, self._y, self._label):
             arr[index : self._n - 1] = arr[index + 1 : self._n].copy()
         self._n -= 1
-        if self._n == 0:
-            self._sums = [0.0] * 5
-        else:
-            self._accumulate(p[0], p[1], -1.0)
+        self._accumulate(p[0], p[1], -1.0)
         return p
 
     def clear(self) -> None:
         """Remove every point."""
         self._n = 0
-        self._sums = [0.0] * 5
+        self._recompute_stats()
 
     def _grow(self) -> None:
         cap = 2 * len(self._x)
@@ -224,18 +182,13 @@ class Dataset:
             setattr(self, name, new)
 
     def _recompute_stats(self) -> None:
-        x, y = self.x, self.y
-        self._sums = [
-            float(x.sum()), float(y.sum()), float(x @ x), float(x @ y), float(y @ y),
-        ]
+        self._moments = Moments(self.x, self.y)
 
     def _accumulate(self, x: float, y: float, sign: float) -> None:
-        s = self._sums
-        s[0] += sign * x
-        s[1] += sign * y
-        s[2] += sign * x * x
-        s[3] += sign * x * y
-        s[4] += sign * y * y
+        """Count (x, y) in or out; the arrays already hold the points after the edit."""
+        self._moments.update(x, y, sign)
+        if self._moments.needs_recentre():  # the mean drifted far: re-centre (rare)
+            self._recompute_stats()
 
     # --- CSV -------------------------------------------------------------------------------------
 

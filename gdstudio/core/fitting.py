@@ -130,14 +130,7 @@ class DataLandscape:
         if self.n_samples == 0:
             return np.zeros(p.shape[:-1])
         if self.loss == "mse":
-            s = self._stats
-            w, b = p[..., 0], p[..., 1]
-            with np.errstate(over="ignore", invalid="ignore"):
-                v = (
-                    w * w * s.sxx + 2 * w * b * s.sx + s.n * b * b
-                    - 2 * w * s.sxy - 2 * b * s.sy + s.syy
-                ) / s.n
-            return np.maximum(v, 0.0)
+            return self._stats.mse(p[..., 0], p[..., 1])
         return self._reduce(p, want_grad=False)[0]
 
     def grad(self, p: Array) -> Array:
@@ -146,11 +139,7 @@ class DataLandscape:
         if self.n_samples == 0:
             return np.zeros(p.shape)
         if self.loss == "mse":
-            s = self._stats
-            w, b = p[..., 0], p[..., 1]
-            with np.errstate(over="ignore", invalid="ignore"):
-                gw = 2 * (w * s.sxx + b * s.sx - s.sxy) / s.n
-                gb = 2 * (w * s.sx + s.n * b - s.sy) / s.n
+            gw, gb = self._stats.mse_grad(p[..., 0], p[..., 1])
             return np.stack(np.broadcast_arrays(gw, gb), axis=-1)
         return self._reduce(p, want_grad=True)[1]
 
