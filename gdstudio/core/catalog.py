@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from .checks import check_point, check_real, shown
 from .data import Dataset
+from .errors import ConfigError
 from .fitting import DataLandscape
 from .landscapes import ANALYTIC, Landscape
 
@@ -37,16 +39,29 @@ def make_landscape(
     """The landscape called `name`; data landscapes use `dataset` (or the default one).
 
     For data landscapes `start` becomes the default start, and the view bounds include it.
+    ConfigError for an unknown name, data given to an analytic landscape, a delta that is not
+    a finite number > 0 or a start that is not two finite numbers.
     """
+    if not isinstance(name, str):
+        name = shown(name)
     if name in ANALYTIC:
         if dataset is not None:
-            raise ValueError(f"landscape '{name}' takes no data; data landscapes: "
-                             f"{', '.join(DATA_LANDSCAPES)}")
+            raise ConfigError(f"landscape '{name}' takes no data; data landscapes: "
+                              f"{', '.join(DATA_LANDSCAPES)}")
         return ANALYTIC[name]
     if name in DATA_LANDSCAPES:
         loss = DATA_LANDSCAPES[name]
         ds = dataset if dataset is not None else default_dataset(name)
         if loss == "bce" and not ds.has_labels:
-            raise ValueError("logistic-bce needs a 'label' column (0 or 1) in the data")
-        return DataLandscape(ds, loss, delta=delta, start=start or (0.0, 0.0))
-    raise ValueError(f"unknown landscape '{name}'; allowed: {', '.join(landscape_names())}")
+            raise ConfigError("logistic-bce needs a 'label' column (0 or 1) in the data")
+        delta = check_real("delta", delta, 0.0, strict=True)
+        return DataLandscape(ds, loss, delta=delta, start=_data_start(start))
+    raise ConfigError(f"unknown landscape '{name}'; allowed: {', '.join(landscape_names())}")
+
+
+def _data_start(start: tuple[float, ...] | None) -> tuple[float, float]:
+    """The default start of a data landscape: two finite numbers, (0, 0) if none is given."""
+    if start is None:
+        return (0.0, 0.0)
+    w, b = check_point("start", start, ("w", "b")).tolist()
+    return (w, b)

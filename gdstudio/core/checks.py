@@ -62,3 +62,20 @@ def check_real(field: str, value: object, low: float, *, strict: bool) -> float:
         op = ">" if strict else ">="
         raise ConfigError(f"{field} must be a finite number {op} {low:g}, got {shown(value)}")
     return x
+
+
+def check_point(field: str, value: object, names: tuple[str, ...]) -> np.ndarray:
+    """len(names) finite numbers as a float64 array, else ConfigError naming the field."""
+    want = f"{field} must be {len(names)} finite numbers ({', '.join(names)})"
+    try:
+        arr = np.asarray(value)
+        if arr.dtype.kind not in "iufO" or arr.shape != (len(names),):
+            raise TypeError
+        if arr.dtype.kind == "O" and any(as_real(v) is None for v in arr.tolist()):
+            raise TypeError
+        arr = arr.astype(np.float64)
+    except (TypeError, ValueError, OverflowError):
+        raise ConfigError(f"{want}, got {shown(value)}") from None
+    if not np.isfinite(arr).all():
+        raise ConfigError(f"{want}, got {shown(tuple(arr.tolist()))}")
+    return arr

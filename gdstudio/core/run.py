@@ -10,7 +10,7 @@ from typing import Protocol
 import numpy as np
 
 from .batching import BatchSampler, check_batch_size, check_seed
-from .checks import INT_LIMIT, check_int, check_real, shown
+from .checks import INT_LIMIT, check_int, check_point, check_real, shown
 from .errors import ConfigError
 from .history import History
 from .optimizers import Optimizer
@@ -159,18 +159,7 @@ class Run:
             self._finish(STOPPED, self.steps, "raise max steps to go on")
 
     def _checked_start(self, start: object) -> np.ndarray:
-        names = self.landscape.param_names
-        want = f"start must be {len(names)} finite numbers ({', '.join(names)})"
-        try:
-            arr = np.asarray(start)
-            if arr.dtype.kind not in "iufO" or arr.shape != (len(names),):
-                raise TypeError
-            arr = arr.astype(np.float64)
-        except (TypeError, ValueError, OverflowError):
-            raise ConfigError(f"{want}, got {shown(start)}") from None
-        if not np.isfinite(arr).all():
-            raise ConfigError(f"{want}, got {shown(tuple(arr.tolist()))}")
-        return arr
+        return check_point("start", start, tuple(self.landscape.param_names))
 
     # --- state -------------------------------------------------------------------------------
 
@@ -345,8 +334,9 @@ class Run:
         with np.errstate(all="ignore"):
             loss = float(self.landscape.value(p))
             g = self.landscape.grad(p)
+            gg = float(g @ g)
         self._grad = g
-        return loss, math.sqrt(float(g @ g))
+        return loss, math.sqrt(gg)
 
     def _lr_for(self, t: int) -> float:
         base = float(self.optimizer.hyper["lr"])  # type: ignore[arg-type]

@@ -225,3 +225,152 @@ def test_stochastic_steps_on_costly_losses_measure_within_a_budget():
     exact = Run(ls, make_optimizer("sgd", lr=1e-3), batch_size=32, seed=0, tol=0)
     exact.step(95)
     assert np.array_equal(exact.params, run.params)  # same trajectory, fewer measurements
+
+
+# --- status: stopped at max steps, no data ------------------------------------------------------
+
+
+def test_reaching_max_steps_says_stopped_and_raising_it_goes_on():
+    run = Run(make_landscape("rosenbrock"), make_optimizer("sgd", lr=1e-4), max_steps=20)
+    rows = []
+    assert run.step(1000, on_row=rows.append) == 20
+    assert run.status == "stopped" and not run.running
+    assert run.status_text() == "stopped at step 20 (max steps)"
+    assert rows[-1].step == 20 and run.step(5) == 0
+    run.max_steps = 30  # as the window's Max steps box does
+    assert run.status_text() == "running"
+    assert run.step(1000) == 10
+    assert run.status_text() == "stopped at step 30 (max steps)"
+
+
+def test_lowering_max_steps_below_the_steps_taken_stops_a_running_run():
+    run = Run(make_landscape("rosenbrock"), make_optimizer("sgd", lr=1e-4))
+    run.step(50)
+    run.max_steps = 10
+    assert run.status_text() == "stopped at step 50 (max steps)"
+    run.max_steps = None
+    assert run.running
+
+
+def test_a_converged_run_is_not_called_stopped_by_max_steps():
+    run = Run(make_landscape("quadratic2d"), make_optimizer("sgd", lr=0.5), max_steps=1)
+    run.step(5)
+    assert run.status_text() == "converged at step 1"
+
+
+def test_race_is_over_once_every_run_stopped_and_says_so():
+    ls = make_landscape("rosenbrock")
+    race = Race([Run(ls, make_optimizer("sgd", lr=1e-4), max_steps=40),
+                 Run(ls, make_optimizer("adam", lr=1e-3), max_steps=40)])
+    while race.running:
+        race.step(7)
+    assert [r.status for r in race.results()] == ["stopped at step 40 (max steps)"] * 2
+    assert all(r.steps_to_tol is None and r.steps == 40 for r in race.results())
+    race.runs[0].max_steps = 50
+    assert race.running
+
+
+def test_an_empty_dataset_takes_no_step_and_says_no_data():
+    ds = Dataset()
+    run = Run(make_landscape("linear-mse", ds), make_optimizer("sgd", lr=0.1), batch_size=2)
+    assert run.status_text() == "no data: add points"
+    assert run.status != "converged" and not run.running
+    assert run.step(10) == 0 and run.steps == 0
+    assert np.isnan(run.loss) and np.isnan(run.grad_norm)  # no loss to show, not 0
+    for x, y in [(1.0, 2.0), (2.0, 4.1), (3.0, 5.9)]:
+        ds.add(x, y)
+    run.set_landscape(make_landscape("linear-mse", ds))
+    assert run.running and np.isfinite(run.loss) and len(run.history) == 1
+    assert run.step(10) == 10
+    ds.clear()
+    run.set_landscape(make_landscape("linear-mse", ds))
+    assert run.status_text() == "no data: add points" and run.steps == 10
+    run.reset()
+    assert run.status_text() == "no data: add points"
+
+
+@pytest.mark.parametrize("loss", ["linear-mae", "linear-huber"])
+def test_an_empty_dataset_is_no_data_under_every_loss(loss):
+    run = Run(make_landscape(loss, Dataset()), make_optimizer("adam"))
+    assert run.status_text() == "no data: add points" and run.step(3) == 0
+
+
+# --- settings are checked when made, never mid-run ------------------------------------------
+
+
+BAD_SETTINGS = [
+    ({"clip_norm": 0}, "clip_norm must be a finite number > 0, got 0"),
+    ({"clip_norm": -1.0}, "clip_norm must be a finite number > 0"),
+    ({"clip_norm": float("nan")}, "clip_norm must be a finite number > 0, got nan"),
+    ({"clip_norm": float("inf")}, "clip_norm must be a finite number > 0, got inf"),
+    ({"clip_norm": 10**400}, "clip_norm .* got an integer of about 401 digits"),
+    ({"batch_size": 0}, "batch_size must be a whole number >= 1, got 0"),
+    ({"batch_size": -2}, "batch_size must be a whole number >= 1"),
+    ({"batch_size": 2.0}, "batch_size must be a whole number >= 1, got 2.0"),
+    ({"batch_size": True}, "batch_size must be a whole number >= 1, got True"),
+    ({"seed": -1}, "seed must be a whole number >= 0, got -1"),
+    ({"seed": 1.5}, "seed must be a whole number >= 0"),
+    ({"seed": False}, "seed must be a whole number >= 0"),
+    ({"seed": 2**64}, "seed must be a whole number >= 0"),
+    ({"tol": -1e-6}, "tol must be a finite number >= 0"),
+    ({"tol": float("nan")}, "tol must be a finite number >= 0"),
+    ({"max_steps": 0}, "max_steps must be a whole number >= 1, got 0"),
+    ({"max_steps": 10.0}, "max_steps must be a whole number >= 1"),
+    ({"max_steps": 10**30}, "max_steps must be a whole number >= 1"),
+    ({"history_capacity": 7}, r"history_capacity must be an even whole number in \[4, "),
+    ({"history_capacity": 2**40}, "history_capacity must be an even whole number"),
+    ({"measure_budget": 0}, "measure_budget must be a whole number >= 1"),
+    ({"start": (float("nan"), 1.0)}, r"start must be 2 finite numbers \(x, y\), got \(nan, 1.0\)"),
+    ({"start": (float("inf"), 1.0)}, "start must be 2 finite numbers"),
+    ({"start": (1.0,)}, "start must be 2 finite numbers"),
+    ({"start": ("1", "2")}, "start must be 2 finite numbers"),
+    ({"start": (10**400, 1)}, "start must be 2 finite numbers"),
+    ({"schedule": "cosine"}, "schedule must be a Schedule or None"),
+]
+
+
+@pytest.mark.parametrize(("setting", "message"), BAD_SETTINGS, ids=lambda v: repr(v)[:40])
+def test_bad_settings_are_refused_at_construction_with_a_message(setting, message):
+    kwargs = dict(setting)
+    start = kwargs.pop("start", None)
+    with pytest.raises(ConfigError, match=message):
+        Run(make_landscape("rosenbrock"), make_optimizer("sgd"), start, **kwargs)
+
+
+def test_a_bad_setting_made_later_is_refused_and_changes_nothing():
+    run = Run(make_landscape("rosenbrock"), make_optimizer("sgd"), clip_norm=1.0, max_steps=9)
+    for name, value in [("clip_norm", 0.0), ("tol", -1.0), ("seed", -1), ("max_steps", 0),
+                        ("batch_size", 0)]:
+        before = getattr(run, name)
+        with pytest.raises(ConfigError, match=name):
+            setattr(run, name, value)
+        assert getattr(run, name) == before
+    with pytest.raises(ConfigError, match="start"):
+        run.reset((float("nan"), 0.0))
+    assert run.start.tolist() == [-1.5, 2.0]
+    assert run.step(20) == 9
+
+
+def test_an_lr_too_large_for_a_float_ends_the_run_as_diverged():
+    # gamma**t overflows a float at t = 2 (1e600): the run stops there, no OverflowError.
+    # At the minimum with tol 0 the run stays put, so only the lr can end it.
+    sched = make_schedule("exponential", gamma=1e300)
+    run = Run(make_landscape("quadratic2d"), make_optimizer("sgd", lr=1e-3), (3.0, -1.0),
+              schedule=sched, tol=0)
+    run.step(50)
+    assert run.status_text() == "diverged at step 3"
+    assert run.status_reason == "the learning rate became non-finite"
+    assert np.isfinite(run.lr) and np.isfinite(run.params).all()
+
+
+def test_an_absurd_learning_rate_diverges_cleanly():
+    run = Run(make_landscape("rosenbrock"), make_optimizer("adam", lr=1e300))
+    rows = []
+    run.step(100, on_row=rows.append)
+    assert run.status == "diverged" and run.status_step <= 3
+    assert all(np.isfinite([r.loss, r.grad_norm, r.lr]).all() for r in rows)
+
+
+def test_a_huge_finite_start_is_diverged_at_step_zero():
+    run = Run(make_landscape("quadratic2d"), make_optimizer("sgd"), (1e300, 0.0))
+    assert run.status_text() == "diverged at step 0" and run.step(3) == 0
