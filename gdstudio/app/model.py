@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -17,7 +16,6 @@ from ..core.catalog import (
     LOSS_TO_LANDSCAPE,
     default_dataset,
     is_data_landscape,
-    landscape_names,
     make_landscape,
 )
 from ..core.data import Dataset
@@ -26,10 +24,10 @@ from ..core.optimizers import OPTIMIZERS, make_optimizer
 from ..core.run import Run
 from ..core.schedules import make_schedule
 from ..io.scenes import Scene, get_scene
+from ..io.session_schema import MAX_RUNS, SETTINGS, check_model
 from .palette import run_color
 from .surface_worker import SurfaceWorker, needs_worker
 
-MAX_RUNS = 8
 # Points a stochastic step may spend measuring the full loss (MAE/Huber/BCE on big data).
 MEASURE_BUDGET = 50_000
 DEFAULT_SCENE = "surface"
@@ -400,18 +398,24 @@ class StudioModel(QObject):
 
     # --- whole state (sessions) ---------------------------------------------------------------
 
-    def snapshot(self) -> dict[str, Any]:
-        """Everything the user set, as plain JSON-able values (no run histories)."""
+    def snapshot(self, copy_arrays: bool = False) -> dict[str, Any]:
+        """Everything the user set, as plain JSON-able values (no run histories).
+
+        With `copy_arrays` the data columns are numpy copies instead of lists: O(copy) on
+        the UI thread, for a worker to encode (io.session.encode_session writes them).
+        """
         ds = self.dataset
+
+        def column(values: np.ndarray) -> np.ndarray | list[float]:
+            return values.copy() if copy_arrays else values.tolist()
+
         return {
             "scene": self.scene.id if self.scene else None,
             "landscape": self.landscape_name,
             "data": {
-                "x": ds.x.tolist(), "y": ds.y.tolist(),
-                "label": ds.label.tolist() if ds.has_labels else None,
+                "x": column(ds.x), "y": column(ds.y),
+                "label": column(ds.label) if ds.has_labels else None,
             },
-            "huber_delta": self.huber_delta,
-            "normalize_x": self.normalize_x,
             "start": self.start.tolist(),
             "runs": [
                 {"optimizer": c.optimizer, "hyper": _jsonable(c.hyper), "color": c.color,
@@ -420,90 +424,39 @@ class StudioModel(QObject):
                 for c in self.runs
             ],
             "schedule": {"name": self.schedule_name, "params": _jsonable(self.schedule_params)},
-            "clip_norm": self.clip_norm,
-            "speed": self.speed,
-            "max_steps": self.max_steps,
-            "tol": self.tol,
-            "view_mode": self.view_mode,
-            "log_height": self.log_height,
-            "restart_on_edit": self.restart_on_edit,
+            **{key: getattr(self, key) for key in SETTINGS},
         }
 
     def restore(self, state: dict[str, Any]) -> None:
-        """Replace everything with a snapshot (ValueError/KeyError/TypeError if malformed).
+        """Replace everything with a snapshot (SessionError, a ValueError, if anything is bad).
 
-        The new state is built and validated completely before anything is replaced.
+        The snapshot is checked completely by session_schema.check_model before anything is
+        replaced.
         """
         from ..io.scenes import load_scenes
 
-        name = state["landscape"]
-        if name not in landscape_names():
-            raise ValueError(f"unknown landscape '{name}'")
-        d = state["data"]
-        dataset = Dataset(d["x"], d["y"], d.get("label"))
-        runs = []
-        for r in state["runs"]:
-            hyper = dict(r.get("hyper", {}))
-            for k, v in hyper.items():
-                if isinstance(v, list):
-                    hyper[k] = tuple(v)
-            make_optimizer(r["optimizer"], **hyper)  # validates
-            runs.append(RunConfig(r["optimizer"], hyper, str(r["color"]), str(r.get("label", "")),
-                                  bool(r.get("enabled", True)), parse_batch(r.get("batch")),
-                                  int(r.get("seed", 0))))
-        if len(runs) > MAX_RUNS:
-            raise ValueError(f"a race holds at most {MAX_RUNS} optimizers")
-        sched = state.get("schedule") or {"name": "constant", "params": {}}
-        make_schedule(sched["name"], **sched["params"])
-        clip = state.get("clip_norm")
-        if clip is not None and not float(clip) > 0:
-            raise ValueError("clip norm must be > 0")
-        delta = float(state.get("huber_delta", 1.0))
-        if not delta > 0:
-            raise ValueError("Huber δ must be > 0")
-        view_mode = state.get("view_mode", "3d")
-        if view_mode not in ("3d", "contour"):
-            raise ValueError(f"unknown view mode '{view_mode}'")
-        start = np.array(state["start"], dtype=np.float64)
-        scene_id = state.get("scene")
-        if name == "logistic-bce":
-            if not dataset.has_labels:
-                raise ValueError("logistic-bce needs a class label (0 or 1) for every point")
-            if not np.all(np.isin(dataset.label, (0.0, 1.0))):
-                raise ValueError("class labels must be 0 or 1")
-        for cfg in runs:
-            if not re.fullmatch(r"#[0-9A-Fa-f]{6}", cfg.color):
-                raise ValueError(f"run colour must be #RRGGBB, got {cfg.color!r}")
-        speed = float(state.get("speed", 60.0))
-        max_steps = int(state.get("max_steps", 5000))
-        tol = float(state.get("tol", 1e-6))
-        if not (speed > 0 and max_steps >= 1 and tol >= 0):
-            raise ValueError("speed must be > 0, max_steps >= 1 and tol >= 0")
-        log = state.get("log_height")
-        restart_on_edit = bool(state.get("restart_on_edit", False))
-
-        self.scene = load_scenes().get(scene_id) if scene_id else None
-        self.landscape_name = name
-        self.dataset = dataset
+        checked = check_model(state)
+        self.scene = load_scenes().get(checked.scene) if checked.scene else None
+        self.landscape_name = checked.landscape
+        self.dataset = checked.dataset
         self._other_dataset = None
-        self.dataset_kind = "classes" if name == "logistic-bce" else "regression"
-        self.huber_delta = delta
-        self.normalize_x = bool(state.get("normalize_x", False))
+        self.dataset_kind = "classes" if checked.landscape == "logistic-bce" else "regression"
+        for key, value in checked.settings.items():
+            setattr(self, key, value)
         self._update_x_norm()
         self.landscape = self._build_landscape()
-        if start.shape != (self.landscape.dim,) or not np.all(np.isfinite(start)):
-            start = np.array(self.landscape.default_start, dtype=np.float64)
-        self.start = start
-        self.runs = runs
-        self.schedule_name, self.schedule_params = sched["name"], dict(sched["params"])
-        self.clip_norm = float(clip) if clip is not None else None
-        self.speed, self.max_steps, self.tol = speed, max_steps, tol
-        self.view_mode = view_mode if self.landscape.dim == 2 else "contour"
-        self.log_height = None if log is None else bool(log)
-        self.restart_on_edit = restart_on_edit
+        start = checked.start
+        self.start = np.array(self.landscape.default_start if start is None else start,
+                              dtype=np.float64)
+        self.runs = [RunConfig(r.optimizer, dict(r.hyper), r.color, r.label, r.enabled,
+                               r.batch, r.seed) for r in checked.runs]
+        self.schedule_name = checked.schedule_name
+        self.schedule_params = dict(checked.schedule_params)
+        if self.landscape.dim != 2:
+            self.view_mode = "contour"
         self.undo_stack.clear()
         self._rebuild_runs()
-        self.sceneChanged.emit(scene_id or "")
+        self.sceneChanged.emit(checked.scene or "")
         self._landscape_replaced()
         self.dataChanged.emit()
         self.runsChanged.emit()

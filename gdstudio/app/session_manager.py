@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 from PySide6.QtCore import (
     QDateTime,
+    QElapsedTimer,
     QLocale,
     QObject,
     QRunnable,
@@ -39,7 +40,10 @@ from .model import DEFAULT_SCENE
 if TYPE_CHECKING:
     from .main_window import MainWindow
 
-AUTOSAVE_MS = 3000
+# An edit reaches the autosave within a second: written after this much quiet, or at the
+# latest AUTOSAVE_MAX_MS after the first unsaved change while edits keep coming.
+AUTOSAVE_MS = 400
+AUTOSAVE_MAX_MS = 900
 MAX_RECENT = 8
 RECENT_KEY = "sessions/recent"
 AUTOSAVE_NAME = "autosave" + SUFFIX
@@ -53,7 +57,7 @@ class _AutosaveSignals(QObject):
 
 
 class _AutosaveJob(QRunnable):
-    """Encodes and writes one autosave off the UI thread (large datasets take seconds)."""
+    """Encodes and writes one autosave off the UI thread (the UI thread only copied arrays)."""
 
     def __init__(self, path: Path, doc: dict[str, Any], signals: _AutosaveSignals) -> None:
         super().__init__()
@@ -90,6 +94,7 @@ class SessionManager(QObject):
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.autosave_now)
+        self._first_unsaved = QElapsedTimer()
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
         self._autosave_signals = _AutosaveSignals()
@@ -98,6 +103,7 @@ class SessionManager(QObject):
             QStandardPaths.StandardLocation.AppDataLocation))
         self.autosave_path = folder / AUTOSAVE_NAME
         self.marker_path = folder / MARKER_NAME
+        self._recovery_notice: str | None = None
         self._recovery = self._find_crashed_autosave()
         self._write_marker()
         self._build_menu()
@@ -157,15 +163,29 @@ class SessionManager(QObject):
         """The file name shown in the title and prompts ("Untitled" before a first save)."""
         return Path(self.path).name if self.path else UNTITLED
 
-    def current_document(self) -> dict[str, Any]:
-        """The session as it stands: model snapshot and camera."""
-        return new_document(self.model.snapshot(), self.window.view3d.camera_state())
+    def current_document(self, copy_arrays: bool = False) -> dict[str, Any]:
+        """The session as it stands: model snapshot and camera.
+
+        `copy_arrays` keeps the data columns as numpy copies (cheap on the UI thread); the
+        autosave worker turns them into JSON.
+        """
+        return new_document(self.model.snapshot(copy_arrays=copy_arrays),
+                            self.window.view3d.camera_state())
 
     def _on_model_changed(self, *_: object) -> None:
         if self._quiet or self._ended:
             return
         self._set_dirty(True)
-        self._timer.start(self.autosave_ms)
+        self._schedule_autosave()
+
+    def _schedule_autosave(self) -> None:
+        """Autosave after a pause, but no later than AUTOSAVE_MAX_MS after the first change."""
+        if not self._timer.isActive():
+            self._first_unsaved.start()
+            self._timer.start(self.autosave_ms)
+            return
+        left = max(self.autosave_ms, AUTOSAVE_MAX_MS) - self._first_unsaved.elapsed()
+        self._timer.start(max(0, min(self.autosave_ms, left)))
 
     def _on_runs_reset(self) -> None:
         # Reset also follows a new start (a click on the landscape), which is a change.
@@ -310,13 +330,12 @@ class SessionManager(QObject):
         self._pending_camera = None
         with self._replacing():
             try:
-                self.model.restore(doc["model"])
-            except (ValueError, KeyError, TypeError, AttributeError, IndexError) as e:
+                self.model.restore(doc["model"])  # checks everything before replacing
+            except Exception as e:  # noqa: BLE001 - a bug must not cost the open session
                 if self.model.snapshot() != before:  # refused late: put everything back
                     self.model.restore(before)
                     self._set_camera(camera)
-                reason = f"missing entry {e.args[0]!r}" if isinstance(e, KeyError) else str(e)
-                raise SessionError(f"{name} could not be loaded: {reason}.") from None
+                raise SessionError(f"{name} could not be loaded: {e}") from None
             if doc.get("camera"):
                 self._set_camera(doc["camera"])
 
@@ -401,7 +420,7 @@ class SessionManager(QObject):
         if self._pool.activeThreadCount():
             self._timer.start(self.autosave_ms)  # one write at a time; try again shortly
             return
-        self._pool.start(_AutosaveJob(self.autosave_path, self.current_document(),
+        self._pool.start(_AutosaveJob(self.autosave_path, self.current_document(copy_arrays=True),
                                       self._autosave_signals))
 
     def _on_autosave_finished(self, error: str) -> None:
@@ -432,17 +451,43 @@ class SessionManager(QObject):
         mtime = QDateTime.fromSecsSinceEpoch(int(self.autosave_path.stat().st_mtime))
         try:
             return load_session(self.autosave_path), mtime
-        except SessionError:
-            _unlink(self.autosave_path)
+        except SessionError as e:
+            self._set_aside(str(e))
             return None
+
+    def _set_aside(self, reason: str) -> None:
+        """Keep an unreadable autosave under another name and tell the user once, later."""
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        kept = self.autosave_path.with_name(f"autosave-unreadable-{stamp}{SUFFIX}")
+        try:
+            os.replace(self.autosave_path, kept)
+        except OSError as e:
+            _unlink(self.autosave_path)  # cannot keep it: it must not block every start
+            self._recovery_notice = (f"Unsaved work from last time could not be recovered "
+                                     f"and could not be kept ({e.strerror or e}): {reason}")
+            return
+        self._recovery_notice = (f"Unsaved work from last time could not be recovered: "
+                                 f"{reason} The file is kept as {kept}")
 
     @property
     def recovery_available(self) -> bool:
         """True when an earlier run crashed and left unsaved work behind."""
         return self._recovery is not None
 
+    @property
+    def recovery_notice(self) -> str | None:
+        """Why an autosave of an earlier run was set aside, until it has been shown."""
+        return self._recovery_notice
+
     def offer_recovery(self) -> bool:
-        """After a crash, ask to recover the autosaved work; returns True if it was restored."""
+        """After a crash, ask to recover the autosaved work; returns True if it was restored.
+
+        An autosave that could not be read was set aside at start-up: this says so, once, in
+        the status bar, where the kept file is.
+        """
+        if self._recovery_notice is not None:
+            self.window.statusBar().showMessage(self._recovery_notice, 60_000)
+            self._recovery_notice = None
         if self._recovery is None:
             return False
         doc, mtime = self._recovery
@@ -459,8 +504,9 @@ class SessionManager(QObject):
         try:
             self._apply(doc, "The autosaved work")
         except SessionError as e:
-            _unlink(self.autosave_path)
-            self._warn("Could Not Recover", str(e))
+            self._set_aside(str(e))
+            self._warn("Could Not Recover", self._recovery_notice or str(e))
+            self._recovery_notice = None
             return False
         self._set_path(None)
         self._set_dirty(True)

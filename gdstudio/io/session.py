@@ -12,28 +12,42 @@ racers as ``"optimizers": [{"name", "params", ...}]``, the schedule as a flat na
 from __future__ import annotations
 
 import json
-import math
 import os
-from collections.abc import Callable
-from pathlib import Path
-from typing import Any
+import re
+import secrets
+import stat
+import unicodedata
+from collections.abc import Callable, Iterator
+from typing import Any, BinaryIO
 
-from PySide6.QtCore import QIODevice, QSaveFile
+import numpy as np
 
 from .. import __version__
 from ..app.palette import run_color
+from . import atomic
+from .session_schema import (
+    SessionError,
+    Unrepresentable,
+    _list,
+    _numbers,
+    _object,
+    _required,
+    check_camera,
+    check_model,
+    describe,
+)
+
+__all__ = ["SessionError", "load_session", "parse_session", "save_session", "validate"]
 
 APP_ID = "gdstudio"
 SCHEMA_VERSION = 2
 SUFFIX = ".gdstudio"
 FILE_FILTER = "Gradient Descent Studio sessions (*.gdstudio);;All files (*)"
 APP_NAME = "Gradient Descent Studio"
+MAX_BYTES = 256 * 2**20  # a million points take about 40 MB
+_CHUNK = 65_536  # values per piece when writing a data column
 
 Doc = dict[str, Any]
-
-
-class SessionError(Exception):
-    """A session file that cannot be read or written; the message is meant for the user."""
 
 
 def new_document(model: dict[str, Any], camera: dict[str, Any] | None = None) -> Doc:
@@ -50,28 +64,58 @@ def new_document(model: dict[str, Any], camera: dict[str, Any] | None = None) ->
 # --- writing ---------------------------------------------------------------------------------
 
 
+def encode_session(doc: Doc) -> Iterator[bytes]:
+    """The session file's bytes, piece by piece (ValueError for NaN/inf or a foreign type).
+
+    Numpy arrays (a snapshot's data columns, copied on the UI thread) are written a chunk
+    at a time, so a worker thread encoding a million points never holds the GIL for long.
+    """
+    arrays: list[np.ndarray] = []
+    token = secrets.token_hex(8)
+
+    def placeholder(obj: object) -> str:
+        if not isinstance(obj, np.ndarray):
+            raise TypeError(f"{type(obj).__name__} is not JSON")
+        arrays.append(obj)
+        return f"@array{len(arrays) - 1}-{token}@"
+
+    encoder = json.JSONEncoder(indent=1, ensure_ascii=False, allow_nan=False,
+                               default=placeholder)
+    text = encoder.encode(doc) + "\n"
+    parts = re.split(f'"@array(\\d+)-{token}@"', text)
+    for i, part in enumerate(parts):
+        if i % 2 == 0:
+            yield part.encode("utf-8")
+        else:
+            yield from _encode_array(arrays[int(part)])
+
+
+def _encode_array(values: np.ndarray) -> Iterator[bytes]:
+    if not np.isfinite(values).all():
+        raise ValueError("a data column holds NaN or infinity")
+    yield b"["
+    for start in range(0, len(values), _CHUNK):
+        chunk = ", ".join(map(repr, values[start:start + _CHUNK].tolist()))
+        yield (", " + chunk if start else chunk).encode("ascii")
+    yield b"]"
+
+
 def save_session(path: str | os.PathLike[str], doc: Doc) -> None:
     """Write `doc` to `path` atomically: the old file stays intact unless the write completes."""
     name = _display_name(path)
-    # iterencode is the pure-Python encoder: in a worker thread it lets the UI thread run.
-    encoder = json.JSONEncoder(indent=1, ensure_ascii=False, allow_nan=False)
+
+    def write(f: BinaryIO) -> None:
+        for piece in encode_session(doc):
+            f.write(piece)
+
     try:
-        text = "".join(encoder.iterencode(doc)) + "\n"
+        atomic.write_atomic(path, write)
     except (TypeError, ValueError) as e:
         raise SessionError(f"Could not save “{name}”: the session holds a value that "
                            f"cannot be written ({e}).") from None
-    data = text.encode("utf-8")
-    out = QSaveFile(os.fspath(path))
-    if not out.open(QIODevice.OpenModeFlag.WriteOnly):
-        raise SessionError(f"Could not save “{name}”: {out.errorString()}.")
-    written = out.write(data)
-    if written != len(data):
-        reason = out.errorString()
-        out.cancelWriting()
-        raise SessionError(f"Could not save “{name}”: {reason or 'the write was incomplete'}.")
-    if not out.commit():
-        raise SessionError(f"Could not save “{name}”: {out.errorString() or 'commit failed'}. "
-                           "The previous file, if any, is unchanged.")
+    except OSError as e:
+        raise SessionError(f"Could not save “{name}”: {e.strerror or e}. "
+                           "The previous file, if any, is unchanged.") from None
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -79,16 +123,64 @@ def save_session(path: str | os.PathLike[str], doc: Doc) -> None:
 
 def load_session(path: str | os.PathLike[str]) -> Doc:
     """Read, check and migrate a session file to the current schema (SessionError if bad)."""
+    return parse_session(read_session_bytes(path), _display_name(path))
+
+
+def read_session_bytes(path: str | os.PathLike[str]) -> bytes:
+    """The bytes of a regular file of at most MAX_BYTES; never blocks on a pipe or device."""
     name = _display_name(path)
     try:
-        raw = Path(path).read_bytes()
+        info = os.stat(path)
     except FileNotFoundError:
         raise SessionError(f"Could not open “{name}”: the file does not exist.") from None
-    except IsADirectoryError:
-        raise SessionError(f"Could not open “{name}”: it is a folder, not a file.") from None
+    except (OSError, ValueError) as e:
+        raise SessionError(f"Could not open “{name}”: {getattr(e, 'strerror', None) or e}.") \
+            from None
+    _check_regular(info, name)
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
+    try:
+        fd = os.open(path, flags)
+        with os.fdopen(fd, "rb") as f:
+            _check_regular(os.fstat(f.fileno()), name)  # it may have been swapped since
+            raw = f.read(MAX_BYTES + 1)
     except OSError as e:
         raise SessionError(f"Could not open “{name}”: {e.strerror or e}.") from None
-    return parse_session(raw, name)
+    if len(raw) > MAX_BYTES:
+        raise _too_large(name, len(raw))
+    return raw
+
+
+def _check_regular(info: os.stat_result, name: str) -> None:
+    if stat.S_ISDIR(info.st_mode):
+        raise SessionError(f"Could not open “{name}”: it is a folder, not a file.")
+    if not stat.S_ISREG(info.st_mode):
+        raise SessionError(f"Could not open “{name}”: it is not a regular file "
+                           "(a named pipe, device or socket), so it is not a session.")
+    if info.st_size > MAX_BYTES:
+        raise _too_large(name, info.st_size)
+
+
+def _too_large(name: str, size: int) -> SessionError:
+    return SessionError(f"Could not open “{name}”: it is too large to be a session "
+                        f"({size / 2**20:.0f} MB; at most {MAX_BYTES // 2**20} MB).")
+
+
+def _parse_int(text: str) -> int | float | Unrepresentable:
+    digits = text.lstrip("-")
+    if len(digits) <= 18:
+        return int(text)
+    if len(digits) <= 300:
+        return float(text)
+    sign = "-" if text.startswith("-") else ""
+    mantissa = (digits[0] + "." + digits[1:3]).rstrip("0").rstrip(".")
+    return Unrepresentable(f"{sign}{mantissa}e{len(digits) - 1}")
+
+
+def _parse_float(text: str) -> float | Unrepresentable:
+    value = float(text)
+    if value in (float("inf"), float("-inf")):
+        return Unrepresentable(text if len(text) <= 24 else text[:24] + "…")
+    return value
 
 
 def parse_session(raw: bytes, name: str = "the session") -> Doc:
@@ -96,18 +188,21 @@ def parse_session(raw: bytes, name: str = "the session") -> Doc:
     if not raw.strip():
         raise SessionError(f"“{name}” is empty: it is not a Gradient Descent Studio session.")
     try:
-        doc = json.loads(raw.decode("utf-8"))
+        doc = json.loads(raw.decode("utf-8"), parse_int=_parse_int, parse_float=_parse_float,
+                         parse_constant=Unrepresentable)
     except UnicodeDecodeError:
         raise SessionError(f"“{name}” is not a Gradient Descent Studio session "
                            "(it is not a text file).") from None
     except json.JSONDecodeError as e:
         raise SessionError(f"“{name}” is damaged or incomplete and cannot be opened "
                            f"(invalid JSON at line {e.lineno}, column {e.colno}).") from None
+    except RecursionError:
+        raise SessionError(f"“{name}” is damaged: its JSON is nested too deeply.") from None
     if not isinstance(doc, dict) or doc.get("app") != APP_ID:
         raise SessionError(f"“{name}” is not a Gradient Descent Studio session file.")
     version = doc.get("schema_version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise SessionError(f"“{name}” is damaged: its schema_version is {version!r}, "
+        raise SessionError(f"“{name}” is damaged: its schema_version is {describe(version)}, "
                            "not a version number.")
     if version > SCHEMA_VERSION:
         raise SessionError(
@@ -122,7 +217,11 @@ def parse_session(raw: bytes, name: str = "the session") -> Doc:
 
 
 def _display_name(path: str | os.PathLike[str]) -> str:
-    return Path(path).name or os.fspath(path)
+    """The file name for messages, on one line (control characters shown as U+FFFD)."""
+    name = os.path.basename(os.fspath(path)) or os.fspath(path)
+    if isinstance(name, bytes):
+        name = os.fsdecode(name)
+    return "".join("\ufffd" if unicodedata.category(c) == "Cc" else c for c in name)
 
 
 # --- migrations ------------------------------------------------------------------------------
@@ -130,21 +229,20 @@ def _display_name(path: str | os.PathLike[str]) -> str:
 
 def _v1_to_v2(doc: Doc) -> Doc:
     """v1 → v2: points → data columns, optimizers → runs, schedule object, new defaults."""
-    old = _require(doc, "model", dict, "model")
-    points = _require(old, "points", list, "model.points")
-    rows = [_number_list(p, f"model.points[{i}]") for i, p in enumerate(points)]
+    old = _object(_required(doc, "model", ""), "model")
+    points = _list(_required(old, "points", "model"), "model.points")
+    rows = [_numbers(p, f"model.points[{i}]").tolist() for i, p in enumerate(points)]
     widths = {len(r) for r in rows}
     if not widths <= {2} and not widths <= {3}:
-        raise SessionError("model.points must all be [x, y] or all be [x, y, label]")
+        raise SessionError("model.points: must all be [x, y] or all be [x, y, label]")
     labelled = widths == {3}
     runs = []
-    for i, o in enumerate(_require(old, "optimizers", list, "model.optimizers")):
+    for i, o in enumerate(_list(_required(old, "optimizers", "model"), "model.optimizers")):
         where = f"model.optimizers[{i}]"
-        if not isinstance(o, dict):
-            raise SessionError(f"{where} must be an object")
+        o = _object(o, where)
         runs.append({
-            "optimizer": _require(o, "name", str, f"{where}.name"),
-            "hyper": dict(_optional(o, "params", dict, f"{where}.params") or {}),
+            "optimizer": _required(o, "name", where),
+            "hyper": o.get("params") or {},
             "color": o.get("color", run_color(i)),
             "label": o.get("label", ""),
             "enabled": o.get("enabled", True),
@@ -153,7 +251,7 @@ def _v1_to_v2(doc: Doc) -> Doc:
         })
     model = {
         "scene": old.get("scene"),
-        "landscape": _require(old, "landscape", str, "model.landscape"),
+        "landscape": _required(old, "landscape", "model"),
         "data": {
             "x": [r[0] for r in rows],
             "y": [r[1] for r in rows],
@@ -163,11 +261,8 @@ def _v1_to_v2(doc: Doc) -> Doc:
         "normalize_x": False,
         "start": old.get("start"),
         "runs": runs,
-        "schedule": {
-            "name": _optional(old, "schedule", str, "model.schedule") or "constant",
-            "params": dict(_optional(old, "schedule_params", dict, "model.schedule_params")
-                           or {}),
-        },
+        "schedule": {"name": old.get("schedule") or "constant",
+                     "params": old.get("schedule_params") or {}},
         "restart_on_edit": False,
     }
     for key in ("clip_norm", "speed", "max_steps", "tol", "view_mode", "log_height"):
@@ -190,85 +285,13 @@ def migrate(doc: Doc) -> Doc:
     return doc
 
 
-# --- structure -------------------------------------------------------------------------------
+# --- checks --------------------------------------------------------------------------------
 
 
 def validate(doc: Doc) -> None:
-    """Check the shape and value types of a current-version document (SessionError if bad).
+    """Check everything a current-version document holds (SessionError naming the field).
 
-    Meaning (known landscape and optimizer names, hyperparameter ranges) is checked by
-    StudioModel.restore, which refuses a bad snapshot before replacing anything.
+    The rules live once, in session_schema; StudioModel.restore applies the same checks.
     """
-    m = _require(doc, "model", dict, "model")
-    _optional(m, "scene", str, "model.scene")
-    _require(m, "landscape", str, "model.landscape")
-    data = _require(m, "data", dict, "model.data")
-    x = _number_list(_require(data, "x", list, "model.data.x"), "model.data.x")
-    y = _number_list(_require(data, "y", list, "model.data.y"), "model.data.y")
-    if len(x) != len(y):
-        raise SessionError(f"model.data has {len(x)} x values but {len(y)} y values")
-    label = _optional(data, "label", list, "model.data.label")
-    if label is not None and len(_number_list(label, "model.data.label")) != len(x):
-        raise SessionError("model.data.label must have one entry per point")
-    _number_list(_require(m, "start", list, "model.start"), "model.start")
-    for i, r in enumerate(_require(m, "runs", list, "model.runs")):
-        where = f"model.runs[{i}]"
-        if not isinstance(r, dict):
-            raise SessionError(f"{where} must be an object")
-        _require(r, "optimizer", str, f"{where}.optimizer")
-        _optional(r, "hyper", dict, f"{where}.hyper")
-        _optional(r, "color", str, f"{where}.color")
-        _optional(r, "label", str, f"{where}.label")
-        _optional(r, "enabled", bool, f"{where}.enabled")
-        _optional(r, "batch", (str, int), f"{where}.batch")
-        _optional(r, "seed", int, f"{where}.seed")
-    schedule = _optional(m, "schedule", dict, "model.schedule")
-    if schedule is not None:
-        _require(schedule, "name", str, "model.schedule.name")
-        _require(schedule, "params", dict, "model.schedule.params")
-    for key in ("huber_delta", "clip_norm", "speed", "tol"):
-        _optional(m, key, (int, float), f"model.{key}")
-    _optional(m, "max_steps", int, "model.max_steps")
-    _optional(m, "view_mode", str, "model.view_mode")
-    for key in ("normalize_x", "log_height", "restart_on_edit"):
-        _optional(m, key, bool, f"model.{key}")
-    camera = _optional(doc, "camera", dict, "camera")
-    if camera is not None:
-        for key in ("distance", "elevation", "azimuth", "fov"):
-            _optional(camera, key, (int, float), f"camera.{key}")
-        center = _optional(camera, "center", list, "camera.center")
-        if center is not None and len(_number_list(center, "camera.center")) != 3:
-            raise SessionError("camera.center must hold three numbers")
-
-
-_TYPE_WORDS = {dict: "an object", list: "a list", str: "text", bool: "true or false",
-               int: "a whole number", (int, float): "a number", (str, int): "text or a number"}
-
-
-def _check_type(value: Any, kind: type | tuple[type, ...], where: str) -> Any:
-    bad_bool = isinstance(value, bool) and kind is not bool
-    if bad_bool or not isinstance(value, kind):
-        raise SessionError(f"{where} must be {_TYPE_WORDS.get(kind, kind)}, "
-                           f"not {json.dumps(value)[:40]}")
-    if isinstance(value, float) and not math.isfinite(value):
-        raise SessionError(f"{where} must be a finite number, not {json.dumps(value)}")
-    return value
-
-
-def _require(obj: dict[str, Any], key: str, kind: type | tuple[type, ...], where: str) -> Any:
-    if key not in obj:
-        raise SessionError(f"{where} is missing")
-    return _check_type(obj[key], kind, where)
-
-
-def _optional(obj: dict[str, Any], key: str, kind: type | tuple[type, ...], where: str) -> Any:
-    value = obj.get(key)
-    return None if value is None else _check_type(value, kind, where)
-
-
-def _number_list(values: Any, where: str) -> list[float]:
-    _check_type(values, list, where)
-    for i, v in enumerate(values):
-        if isinstance(v, bool) or not isinstance(v, (int, float)) or not math.isfinite(v):
-            raise SessionError(f"{where}[{i}] must be a finite number, not {json.dumps(v)}")
-    return values
+    check_model(_required(doc, "model", ""))
+    check_camera(doc.get("camera"))

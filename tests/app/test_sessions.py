@@ -181,7 +181,7 @@ BAD = {
     "newer": (lambda text: text.replace('"schema_version": 2', '"schema_version": 3'),
               "saved by a newer version of Gradient Descent Studio (schema 3)"),
     "refused by the model": (lambda text: text.replace('"rosenbrock"', '"moon"'),
-                             "“bad.gdstudio” could not be loaded: unknown landscape 'moon'"),
+                             "“bad.gdstudio” is damaged: model.landscape: must be one of bowl1d"),
 }
 
 

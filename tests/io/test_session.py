@@ -1,10 +1,10 @@
 """Session files: round trip, migration of committed old versions, refusal of bad files."""
 
 import json
+import os
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QSaveFile
 
 from gdstudio import __version__
 from gdstudio.app.model import StudioModel
@@ -164,7 +164,7 @@ BAD_FILES = {
               "this version reads up to 2"),
     "bad version": ('{"app": "gdstudio", "schema_version": "two", "model": {}}',
                     "schema_version"),
-    "no model": ('{"app": "gdstudio", "schema_version": 2}', "model is missing"),
+    "no model": ('{"app": "gdstudio", "schema_version": 2}', "model: missing"),
 }
 
 
@@ -192,16 +192,16 @@ def _v2(race_doc: dict, **changes: object) -> dict:
 
 
 INVALID = {
-    "runs not a list": ({"model__runs": "adam"}, "model.runs must be a list"),
+    "runs not a list": ({"model__runs": "adam"}, "model.runs: must be a list"),
     "run without optimizer": ({"model__runs__0__optimizer": KeyError},
-                              "model.runs[0].optimizer is missing"),
+                              "model.runs[0].optimizer: missing"),
     "x and y differ": ({"model__data__y": [1.0]}, "5 x values but 1 y values"),
     "text in the data": ({"model__data__x": [1, 2, "three", 4, 5]},
-                         "model.data.x[2] must be a finite number"),
-    "start not numbers": ({"model__start": ["a", "b"]}, "model.start[0] must be a finite"),
-    "speed as text": ({"model__speed": "fast"}, "model.speed must be a number"),
-    "camera not an object": ({"camera": [1, 2]}, "camera must be an object"),
-    "camera centre short": ({"camera__center": [1, 2]}, "camera.center must hold three"),
+                         "model.data.x[2]: must be a finite number"),
+    "start not numbers": ({"model__start": ["a", "b"]}, "model.start[0]: must be a number from -1000000000 to 1000000000"),
+    "speed as text": ({"model__speed": "fast"}, 'model.speed: must be a number from 1 to 5000, got "fast"'),
+    "camera not an object": ({"camera": [1, 2]}, "camera: must be an object"),
+    "camera centre short": ({"camera__center": [1, 2]}, "camera.center: must be three numbers"),
 }
 
 
@@ -234,10 +234,14 @@ def existing(tmp_path, race_doc):
     return path, path.read_bytes()
 
 
-def test_failed_commit_leaves_the_old_file_byte_identical(monkeypatch, existing, race_doc):
+def test_failed_replace_leaves_the_old_file_byte_identical(monkeypatch, existing, race_doc):
     path, before = existing
     race_doc["model"]["speed"] = 1.0
-    monkeypatch.setattr(QSaveFile, "commit", lambda self: False)
+
+    def refuse(*_args: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", refuse)
     with pytest.raises(SessionError, match="Could not save “keep.gdstudio”"):
         save_session(path, race_doc)
     assert path.read_bytes() == before
