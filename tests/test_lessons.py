@@ -32,11 +32,6 @@ class Trace:
                               *(r.grad_norm for r in rows)])
 
 
-def trace(run: Run) -> Trace:
-    """Step a run to its end and keep its whole path."""
-    return Trace(run)
-
-
 def with_lr(scene: Scene, lr: float) -> Scene:
     """The scene with every racer's α set to lr (as the α slider sets it)."""
     return replace(scene, runs=tuple(replace(s, hyper={**s.hyper, "lr": lr}) for s in scene.runs))
@@ -65,16 +60,17 @@ def test_surface_caption():
     x, y = np.array(scene.data["x"]), np.array(scene.data["y"])
     # "Height is the loss of the line y = w·x + b on five points."
     assert "five points" in caption and len(land.dataset) == 5
+    assert not (scene.log_height or land.log_height)  # height is the loss itself, not log(1 + L)
     for w, b in [(2.5, 2.5), (0.0, 0.0), (-1.0, 3.0)]:
         assert float(land.value(np.array([w, b]))) == pytest.approx(np.mean((w * x + b - y) ** 2))
     # "The ball follows −∇L downhill": each step is −α∇L and the loss falls at every step.
-    t = trace(run)
+    t = Trace(run)
     lr = scene.runs[0].hyper["lr"]
     assert np.allclose(np.diff(t.params, axis=0)[:50],
                        [-lr * land.grad(p) for p in t.params[:50]])
     assert np.all(np.diff(t.loss) < 0)
     # "... to the green minimum at w ≈ 2.03, b ≈ −0.03."
-    (w_min, b_min), = land.minima
+    ((w_min, b_min),) = land.minima
     assert np.allclose((w_min, b_min), np.polyfit(x, y, 1))
     assert f"w ≈ {w_min:.2f}, b ≈ {b_min:.2f}".replace("-", "−") in caption
     assert converged(run) and np.allclose(run.params, (w_min, b_min), atol=1e-3)
@@ -91,32 +87,32 @@ def test_learning_rate_caption():
 
     def alpha(lr: float) -> Trace:
         (run,) = scene_runs(with_lr(scene, lr))
-        return trace(run)
+        return Trace(run)
 
-    default = trace(scene_runs(scene)[0])
+    default = Trace(scene_runs(scene)[0])
     land = default.run.landscape
-    # "L(w) = (w − 4)² + 2, lowest at w = 4; each step moves w by −α·2(w − 4)."
+    # "L(w) = (w − 4)² + 2; each step moves w by −α·2(w − 4)."
     for w in [-2.0, 0.5, 4.0, 11.0]:
         assert float(land.value(np.array([w]))) == pytest.approx((w - 4) ** 2 + 2)
     assert land.minima == ((4.0,),)
     for lr in [0.001, 0.1, 0.75]:
         w = alpha(lr).params[:10, 0]
         assert np.allclose(np.diff(w), -lr * 2 * (w[:-1] - 4))
-    # "... start again from w = −2."
+    # "Set α, then Reset to start again from w = −2."
     assert "from w = −2" in caption and scene.start == (-2.0,)
-    # "α = 0.001 creeps: after 2,000 steps w has only reached 3.89."
+    # "α = 0.001 creeps (w only reaches 3.89 in 2,000 steps)."
     creep = alpha(0.001)
     assert stopped_at_max_steps(creep.run)
     w_end = creep.run.params[0]
-    assert f"after {creep.run.steps:,} steps w has only reached {w_end:.2f}" in caption
+    assert f"w only reaches {w_end:.2f} in {creep.run.steps:,} steps" in caption
     assert np.all(np.diff(creep.params[:, 0]) > 0)
-    # "α from 0.01 to 0.1 converges smoothly (0.1 in 53 steps)": no overshoot, loss always falls.
+    # "0.01 to 0.1 converges smoothly (0.1 in 53 steps)": no overshoot, the loss always falls.
     for lr in [0.01, 0.02, 0.05, 0.1]:
         t = alpha(lr)
         assert converged(t.run) and np.all(t.params < 4) and np.all(np.diff(t.loss) < 0)
     assert scene.runs[0].hyper["lr"] == 0.1 and converged(default.run)
     assert f"0.1 in {default.run.status_step} steps" in caption
-    # "α = 0.5 lands on w = 4 in one step."
+    # "0.5 lands on w = 4 in one step."
     half = alpha(0.5)
     assert half.params[1, 0] == 4.0 and half.run.status_text() == "converged at step 1"
     # "between 0.5 and 1 w overshoots and oscillates in."
@@ -124,25 +120,25 @@ def test_learning_rate_caption():
         off = alpha(lr).params[:, 0] - 4
         assert np.all(np.sign(off[1:]) == -np.sign(off[:-1]))
         assert np.all(np.abs(off[1:]) < np.abs(off[:-1]))
-    # "at α = 1 it bounces between −2 and 10 until max steps."
+    # "1 bounces between −2 and 10 until max steps."
     one = alpha(1.0)
     assert set(one.params[:, 0]) == {-2.0, 10.0} and stopped_at_max_steps(one.run)
-    # "Above 1 each bounce lands farther out: α = 1.1 diverges at step 66, while at α = 1.001
-    # the bounces grow so slowly that max steps comes first."
+    # "above 1 each bounce lands farther out: 1.1 diverges at step 66, while 1.001 grows so
+    # slowly that max steps comes first."
     for lr in [1.001, 1.1, 1.5]:
         off = alpha(lr).params[:, 0] - 4
         assert np.all(np.sign(off[1:]) == -np.sign(off[:-1]))
         assert np.all(np.abs(off[1:]) > np.abs(off[:-1]))
     fast = alpha(1.1)
     assert fast.run.status == "diverged"
-    assert f"α = 1.1 diverges at step {fast.run.status_step}" in caption
+    assert f"1.1 diverges at step {fast.run.status_step}" in caption
     assert stopped_at_max_steps(alpha(1.001).run)
 
 
 def test_variants_caption():
     scene = get_scene("variants")
     caption = scene.caption
-    batch, sgd, mini = (trace(r) for r in scene_runs(scene))
+    batch, sgd, mini = (Trace(r) for r in scene_runs(scene))
     land = batch.run.landscape
     # "Same data, same start, same learning rate."
     assert {s.hyper["lr"] for s in scene.runs} == {scene.runs[0].hyper["lr"]}
@@ -187,38 +183,38 @@ def test_challenges_caption():
     land = run.landscape
     left, right = sorted(land.minima)
     low_left, low_right = (float(land.value(np.array(m))) for m in (left, right))
-    t = trace(run)
+    t = Trace(run)
     assert converged(t.run) and np.allclose(t.run.params, left, atol=1e-4)
     assert low_left > low_right
     assert f"left valley (loss {low_left:.2f}) although the right one is deeper ({low_right:.2f})" \
         in caption
     # "Switch the landscape to saddle: from (2, 0.001) the run heads for the saddle point at the
-    # origin, where ∇L = 0, and slows as it passes; the small y offset grows every step until it
-    # rolls off to the minimum at (0, √2)."
+    # origin, where ∇L = 0, and slows as it passes, then the small y offset grows until it rolls
+    # off to the minimum at (0, √2)." (Picking a landscape restarts from its default start.)
     (saddle_run,) = scene_runs(scene, "saddle")
     saddle = saddle_run.landscape
     assert tuple(saddle_run.start) == (2.0, 0.001) and "from (2, 0.001)" in caption
     assert np.array_equal(saddle.grad(np.zeros(2)), [0.0, 0.0])
     assert float(saddle.value(np.zeros(2))) > saddle.minimum_value  # a saddle, not a minimum
-    s = trace(saddle_run)
+    s = Trace(saddle_run)
     radius = np.linalg.norm(s.params, axis=1)
     passing = int(np.argmin(radius))
     assert radius[passing] < 0.1 and s.grad[passing] < 0.05 * s.grad[0]
     assert np.all(np.diff(s.params[:, 1]) > 0)
     assert converged(s.run) and np.allclose(s.run.params, (0.0, np.sqrt(2.0)), atol=1e-4)
-    # "The closer to y = 0 you drop the start, the longer it lingers."
+    # "the closer to y = 0 you drop the start, the longer it lingers."
     lingering = []
     for y0 in [1e-2, 1e-3, 1e-5, 1e-7]:
         saddle_run.reset((2.0, y0))
-        again = trace(saddle_run)
+        again = Trace(saddle_run)
         assert converged(again.run)
         assert np.allclose(np.abs(again.run.params), (0.0, np.sqrt(2.0)), atol=1e-4)
         lingering.append(int(np.sum(np.linalg.norm(again.params, axis=1) < 0.2)))
     assert lingering == sorted(lingering) and len(set(lingering)) == len(lingering)
-    # "On plateau |∇L| is tiny (0.0008 at the start): the run crawls for over 3,000 steps before
-    # it drops into the bowl."
+    # "On plateau |∇L| is tiny (0.0008 at the start) and the run crawls for over 3,000 steps
+    # before it drops into the bowl."
     (plateau_run,) = scene_runs(scene, "plateau")
-    p = trace(plateau_run)
+    p = Trace(plateau_run)
     assert f"|∇L| is tiny ({p.grad[0]:.1g} at the start)" in caption
     assert "over 3,000 steps" in caption
     on_plateau = p.params[p.steps == 3000][0]
@@ -230,11 +226,12 @@ def test_challenges_caption():
 def test_race_caption():
     scene = get_scene("race")
     caption = scene.caption
-    sgd, momentum, rmsprop, adam = (trace(r) for r in scene_runs(scene))
+    sgd, momentum, rmsprop, adam = (Trace(r) for r in scene_runs(scene))
     target = np.array([1.0, 1.0])
     # "Four optimizers start together at (−1.5, 2) in Rosenbrock's curved valley and race to the
     # target (1, 1)."
     assert scene.landscape == "rosenbrock" and scene.start == (-1.5, 2.0)
+    assert all(np.array_equal(t.params[0], scene.start) for t in (sgd, momentum, rmsprop, adam))
     assert [t.run.name for t in (sgd, momentum, rmsprop, adam)] == \
         ["SGD", "Momentum", "RMSprop", "Adam"]
     assert sgd.run.landscape.minima == ((1.0, 1.0),)
@@ -266,7 +263,7 @@ def test_line_fit_caption():
     land = run.landscape
     # "... gradient descent fits y = w·x + b": it converges to the least-squares line.
     assert land.loss == "mse"
-    trace(run)
+    run.step(run.max_steps)
     assert converged(run)
     assert np.allclose(run.params, np.polyfit(land.dataset.x, land.dataset.y, 1), atol=1e-3)
     # "Add, drag or delete points: the MSE surface and its minimum move with them while gradient
