@@ -12,8 +12,9 @@ import os
 import re
 import socket
 import sys
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from .io.export_formats import (
     ANIMATION_FORMATS,
@@ -51,6 +52,7 @@ class ExportJob:
     fps: float
     seconds: float
     transparent: bool
+    session_doc: dict[str, Any] | None = field(default=None, repr=False)  # checked, migrated
 
 
 def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
@@ -100,17 +102,20 @@ def parse_size(text: str) -> tuple[int, int]:
 def check_args(args: argparse.Namespace) -> ExportJob:
     """Validate every argument without loading Qt (ExportArgError naming the bad one)."""
     from .io.scenes import get_scene
+    from .io.session import SessionError, load_session
 
     if args.scene is not None:
         try:
             get_scene(args.scene)
         except ValueError as e:
             raise ExportArgError(f"--scene: {e}") from None
-    session = None
+    session, session_doc = None, None
     if args.session is not None:
         session = Path(args.session)
-        if not session.is_file():
-            raise ExportArgError(f"--session: no such file: {args.session}")
+        try:
+            session_doc = load_session(session)  # refuses pipes, devices, huge or bad files
+        except SessionError as e:
+            raise ExportArgError(f"--session: {e}") from None
     out = Path(args.out)
     try:
         fmt = format_of(out)
@@ -146,7 +151,8 @@ def check_args(args: argparse.Namespace) -> ExportJob:
     if args.transparent and not (view == "3d" and fmt == "png"):
         raise ExportArgError("--transparent applies to --view 3d with a .png file")
     return ExportJob(args.scene, session, view, out, fmt, size, args.steps,
-                     args.fps or DEFAULT_FPS, args.seconds or DEFAULT_SECONDS, args.transparent)
+                     args.fps or DEFAULT_FPS, args.seconds or DEFAULT_SECONDS, args.transparent,
+                     session_doc)
 
 
 def display_problem() -> str | None:
@@ -211,17 +217,13 @@ def _load_model(job: ExportJob):  # noqa: ANN202 - StudioModel (Qt is imported l
     camera = None
     if job.scene is not None:
         model.load_scene(job.scene)
-    else:
-        from .io.session import SessionError, load_session
-
+    elif job.session_doc is not None:
         try:
-            doc = load_session(job.session)
-            model.restore(doc["model"])
-        except SessionError as e:
-            raise ExportArgError(f"--session: {e}") from None
-        except (KeyError, TypeError, ValueError) as e:
-            raise ExportArgError(f"--session: {job.session.name} cannot be used: {e}") from None
-        camera = doc.get("camera")
+            model.restore(job.session_doc["model"])  # checked already: this is a safety net
+        except ValueError as e:
+            name = job.session.name if job.session else "the session"
+            raise ExportArgError(f"--session: {name} cannot be used: {e}") from None
+        camera = job.session_doc.get("camera")
     if job.steps is not None and job.steps > model.max_steps:
         model.set_max_steps(job.steps)
     return model, camera

@@ -163,7 +163,7 @@ def test_a_saved_session_exports_its_own_race(qapp, tmp_path):
     (["--scene", "race", "--view", "contour", "--out", "x.png", "--transparent"],
      "--transparent"),
     (["--scene", "race", "--out", "x.csv", "--size", "10x10"], "--size applies"),
-    (["--session", "/no/such.gdstudio", "--out", "x.csv"], "--session: no such file"),
+    (["--session", "/no/such.gdstudio", "--out", "x.csv"], "--session: Could not open “such.gdstudio”: the file does not exist"),
     (["--scene", "race", "--view", "cube", "--out", "x.png"], "invalid choice: 'cube'"),
     (["--scene", "race", "--session", "s.gdstudio", "--out", "x.png"], "not allowed with"),
     (["--view", "3d", "--out", "x.png"], "one of the arguments --scene --session is required"),

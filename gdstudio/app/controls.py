@@ -29,6 +29,7 @@ from ..core.catalog import landscape_names, make_landscape
 from ..core.optimizers import OPTIMIZERS
 from ..core.schedules import SCHEDULES
 from ..io.scenes import load_scenes
+from ..io.session_schema import INTEGER_SCHEDULE_PARAMS, SCHEDULE_PARAM, SETTINGS
 from .model import MAX_RUNS, StudioModel
 from .run_editor import RunEditor
 from .widgets import LogSlider, blocked
@@ -152,7 +153,8 @@ class ControlsPanel(QScrollArea):
         self.clip_check.setObjectName("clipCheck")
         self.clip_spin = QDoubleSpinBox()
         self.clip_spin.setObjectName("clipSpin")
-        self.clip_spin.setRange(1e-4, 1e6)
+        clip = SETTINGS["clip_norm"][0]
+        self.clip_spin.setRange(clip.lo, clip.hi)
         self.clip_spin.setDecimals(4)
         self.clip_spin.setValue(1.0)
         self.clip_spin.setKeyboardTracking(False)
@@ -176,14 +178,15 @@ class ControlsPanel(QScrollArea):
             row.addWidget(b)
         row.addStretch(1)
         form.addRow(row)
-        self.speed = LogSlider(1, 5000, self.model.speed, decimals=0, suffix=" /s")
+        speed = SETTINGS["speed"][0]
+        self.speed = LogSlider(speed.lo, speed.hi, self.model.speed, decimals=0, suffix=" /s")
         self.speed.setObjectName("speedSlider")
         self.speed.setToolTip("Steps per second while running.")
         self.speed.valueChanged.connect(lambda v: self.model.set_speed(max(1.0, v)))
         form.addRow("Speed", self.speed)
         self.max_steps = QSpinBox()
         self.max_steps.setObjectName("maxStepsSpin")
-        self.max_steps.setRange(1, 10_000_000)
+        self.max_steps.setRange(int(SETTINGS["max_steps"][0].lo), int(SETTINGS["max_steps"][0].hi))
         self.max_steps.setKeyboardTracking(False)
         self.max_steps.setToolTip("Every run stops after this many steps.")
         self.max_steps.valueChanged.connect(self.model.set_max_steps)
@@ -276,8 +279,8 @@ class ControlsPanel(QScrollArea):
             value = params.get(name)
             spin = QDoubleSpinBox()
             spin.setObjectName(f"schedule_{name}")
-            spin.setDecimals(0 if name in ("step_size", "T_max", "warmup_steps") else 6)
-            spin.setRange(0, 1e9)
+            spin.setDecimals(0 if name in INTEGER_SCHEDULE_PARAMS else 6)
+            spin.setRange(SCHEDULE_PARAM.lo, SCHEDULE_PARAM.hi)
             spin.setKeyboardTracking(False)
             spin.setValue(float(value) if value is not None else 0.0)
             spin.valueChanged.connect(self._on_schedule_param_changed)
