@@ -111,8 +111,8 @@ def scene_landscape(scene: Scene, name: str | None = None) -> Landscape | DataLa
         dataset = Dataset(scene.data["x"], scene.data["y"], scene.data.get("label"))
     else:
         dataset = default_dataset(name)
-    start = scene.start if name == scene.landscape else None
-    return DataLandscape(dataset, DATA_LANDSCAPES[name], start=start or (0.0, 0.0))
+    w, b = scene.start if name == scene.landscape and scene.start else (0.0, 0.0)
+    return DataLandscape(dataset, DATA_LANDSCAPES[name], start=(w, b))
 
 
 def scene_runs(scene: Scene, landscape: str | None = None) -> list[Run]:
