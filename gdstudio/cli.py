@@ -424,6 +424,8 @@ def _option_named_in(message: str) -> str:
 
 def cmd_run(args: argparse.Namespace, out: TextIO) -> int:
     """Run one optimizer and stream one row per step (after the update), then its status."""
+    import numpy as np
+
     from .run_output import RUNNING, final_status, make_writer
 
     run = build_run(args)
@@ -444,7 +446,10 @@ def cmd_run(args: argparse.Namespace, out: TextIO) -> int:
             held = latest
 
     try:
-        run.step(run.max_steps or 0, on_row=keep)
+        # Overflow on the way to divergence is expected: the status reports it, stderr stays
+        # for argument errors (the core's runaway check can warn outside its errstate).
+        with np.errstate(all="ignore"):
+            run.step(run.max_steps or 0, on_row=keep)
     except (ArithmeticError, ValueError) as e:
         raise ArgError(f"step {run.steps + 1} failed ({type(e).__name__}: {e}); "
                        "check --lr, --param and --schedule-param") from None

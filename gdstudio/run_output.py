@@ -4,8 +4,8 @@ Rows are written as the run makes them, so memory stays flat over ten million st
 closed pipe (`| head`) stops the run early. Every format states the final status: the table in
 a last `# ...` line, CSV in a `status` column ('running' on every row but the last, which
 holds the final status), JSON in `status`, `status_step` and `status_text`. A non-finite
-number only ever appears on a row whose status says the run diverged (CSV/table spell it
-nan/inf; JSON writes null).
+number only ever appears on the last row of a run whose status says it diverged: the table
+spells it nan/inf, CSV leaves the cell empty, JSON writes null.
 """
 
 from __future__ import annotations
@@ -71,7 +71,7 @@ def make_writer(fmt: str, out: TextIO, header: list[str], head: dict[str, Any]) 
 
 
 class CsvRows:
-    """CSV with a status column; floats at full precision."""
+    """CSV with a status column; floats at full precision, a non-finite one as an empty cell."""
 
     def __init__(self, out: TextIO, header: list[str]) -> None:
         self._csv = csv.writer(out, lineterminator="\n")
@@ -79,7 +79,7 @@ class CsvRows:
 
     def row(self, values: list[float], status: str) -> None:
         """Write one row."""
-        self._csv.writerow([int(values[0]), *(repr(float(v)) for v in values[1:]), status])
+        self._csv.writerow([int(values[0]), *(csv_number(v) for v in values[1:]), status])
 
     def close(self, status: Status, steps: int) -> None:
         """Nothing to add: the last row holds the final status."""
@@ -152,6 +152,11 @@ class TableRows:
     def _write(self, cells: list[str]) -> None:
         self._out.write("  ".join(c.rjust(w) for c, w in zip(cells, self._widths, strict=True))
                         + "\n")
+
+
+def csv_number(v: float) -> str:
+    """A float for CSV: full precision (repr); empty if it is nan or infinite."""
+    return repr(float(v)) if math.isfinite(v) else ""
 
 
 def finite_or_none(v: float) -> float | None:
