@@ -4,8 +4,9 @@
 checked values, or raise one `SessionError` whose message names the field, the values
 allowed and the value found. Bounds are those of the widget that shows the field (Controls,
 run editor, data panel), so a loaded session never holds what the window cannot show.
-Numbers the JSON reader could not represent (1e400, NaN, a 5,000-digit integer) arrive as
-`Unrepresentable` and fail every number check. Qt-free.
+Numbers the JSON reader could not represent (NaN, Infinity, a 5,000-digit integer) arrive
+as `Unrepresentable`, a float beyond range (1e400) as inf: both fail every number check.
+Qt-free.
 """
 
 from __future__ import annotations

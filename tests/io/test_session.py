@@ -2,15 +2,21 @@
 
 import json
 import os
+import stat
+import threading
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from gdstudio import __version__
 from gdstudio.app.model import StudioModel
+from gdstudio.core.data import Dataset
 from gdstudio.io.session import (
+    MAX_BYTES,
     SCHEMA_VERSION,
     SessionError,
+    decode_json,
     load_session,
     migrate,
     new_document,
@@ -198,8 +204,10 @@ INVALID = {
     "x and y differ": ({"model__data__y": [1.0]}, "5 x values but 1 y values"),
     "text in the data": ({"model__data__x": [1, 2, "three", 4, 5]},
                          "model.data.x[2]: must be a finite number"),
-    "start not numbers": ({"model__start": ["a", "b"]}, "model.start[0]: must be a number from -1000000000 to 1000000000"),
-    "speed as text": ({"model__speed": "fast"}, 'model.speed: must be a number from 1 to 5000, got "fast"'),
+    "start not numbers": ({"model__start": ["a", "b"]},
+                          "model.start[0]: must be a number from -1000000000 to 1000000000"),
+    "speed as text": ({"model__speed": "fast"},
+                      'model.speed: must be a number from 1 to 5000, got "fast"'),
     "camera not an object": ({"camera": [1, 2]}, "camera: must be an object"),
     "camera centre short": ({"camera__center": [1, 2]}, "camera.center: must be three numbers"),
 }
@@ -268,3 +276,115 @@ def test_saving_over_a_folder_fails_and_keeps_it(tmp_path, race_doc):
     with pytest.raises(SessionError, match="Could not save"):
         save_session(folder, race_doc)
     assert (folder / "inside.txt").read_text() == "mine"
+
+
+# --- the corpus of malformed sessions ---------------------------------------------------------
+
+CORPUS = Path(__file__).parent / "corpus" / "sessions"
+MANIFEST: dict[str, str | list[str]] = json.loads((CORPUS / "manifest.json").read_text("utf-8"))
+
+
+def corpus_messages(name: str) -> list[str]:
+    """What the error for corpus file `name` must contain (besides the file's name)."""
+    want = MANIFEST[name]
+    return [want] if isinstance(want, str) else want
+
+
+def test_the_corpus_holds_at_least_25_files_each_in_the_manifest():
+    files = sorted(p.name for p in CORPUS.glob("*.gdstudio"))
+    assert len(files) >= 25
+    assert files == sorted(MANIFEST)
+
+
+@pytest.mark.parametrize("name", sorted(MANIFEST))
+def test_every_corpus_file_gets_one_line_naming_the_file_and_the_field(name):
+    with pytest.raises(SessionError) as e:
+        load_session(CORPUS / name)
+    message = str(e.value)
+    assert f"“{name}”" in message
+    for part in corpus_messages(name):
+        assert part in message
+    assert "\n" not in message
+
+
+@pytest.mark.parametrize("name", sorted(MANIFEST))
+def test_every_corpus_file_is_refused_by_restore_too(qapp, name):
+    """The model relies on the same table: a bad snapshot is refused and changes nothing."""
+    if not any(m.startswith("model.") for m in corpus_messages(name)):
+        pytest.skip("not a fault of the model snapshot: only the file reader meets it")
+    try:
+        state = migrate(decode_json((CORPUS / name).read_text("utf-8")))["model"]
+    except SessionError:
+        pytest.skip("refused while migrating from version 1")
+    model = StudioModel()
+    model.load_scene("line-fit")
+    before = model.snapshot()
+    with pytest.raises(SessionError) as e:
+        model.restore(state)
+    for part in corpus_messages(name):
+        assert part in str(e.value)
+    assert model.snapshot() == before
+
+
+def test_a_100000_digit_integer_is_refused_without_being_converted(tmp_path):
+    """Python's int-string limit (4300 digits) is never reached: such numbers are refused."""
+    path = write(tmp_path / "big.gdstudio", RACE_V1.replace('"max_steps": 20000',
+                                                             '"max_steps": ' + "7" * 100_000))
+    with pytest.raises(SessionError, match="got 7.77e99999"):
+        load_session(path)
+
+
+# --- files that are not regular files ---------------------------------------------------------
+
+
+def load_within(path: Path, seconds: float = 10.0) -> str:
+    """load_session(path)'s error message; fails (instead of hanging) if it blocks."""
+    result: list[BaseException | None] = []
+    worker = threading.Thread(target=lambda: result.append(_error_of(path)), daemon=True)
+    worker.start()
+    worker.join(seconds)
+    if worker.is_alive():
+        if stat.S_ISFIFO(os.stat(path).st_mode):
+            os.close(os.open(path, os.O_WRONLY | os.O_NONBLOCK))  # let the reader go
+        pytest.fail(f"load_session({path}) blocked for {seconds} s")
+    assert isinstance(result[0], SessionError), result
+    return str(result[0])
+
+
+def _error_of(path: Path) -> BaseException | None:
+    try:
+        load_session(path)
+    except BaseException as e:  # noqa: BLE001 - the test reports whatever it was
+        return e
+    return None
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_named_pipe_is_refused_without_blocking(tmp_path):
+    fifo = tmp_path / "pipe.gdstudio"
+    os.mkfifo(fifo)
+    assert "not a regular file" in load_within(fifo)
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/zero"), reason="needs /dev/zero")
+def test_a_device_is_refused_without_reading_it():
+    assert "not a regular file" in load_within(Path("/dev/zero"))
+
+
+def test_a_file_beyond_the_size_bound_is_refused_unread(tmp_path):
+    huge = tmp_path / "huge.gdstudio"
+    with open(huge, "wb") as f:
+        f.truncate(MAX_BYTES + 1)  # sparse: costs no disk
+    assert "too large to be a session" in load_within(huge)
+
+
+def test_a_big_session_round_trips_from_copied_arrays(tmp_path, qapp):
+    model = StudioModel()
+    model.load_scene("line-fit")
+    x = np.linspace(-5.0, 5.0, 200_000)
+    model.replace_dataset(Dataset(x, 0.5 * x - 1.0))
+    path = tmp_path / "big.gdstudio"
+    save_session(path, new_document(model.snapshot(copy_arrays=True)))
+    assert path.stat().st_size < MAX_BYTES
+    doc = load_session(path)
+    assert np.array_equal(doc["model"]["data"]["x"], x)
