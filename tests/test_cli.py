@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import os
 import subprocess
 import sys
 
@@ -161,3 +162,158 @@ def test_console_script_and_module_entry_point():
     bad = subprocess.run([sys.executable, "-m", "gdstudio", "run", "--landscape", "x",
                           "--optimizer", "sgd", "--steps", "1"], capture_output=True, text=True)
     assert bad.returncode == 2 and bad.stderr.count("\n") == 1
+
+
+# --- hostile arguments: one line naming the argument, exit 2 ---------------------------------
+
+HUGE = "1" + "0" * 400
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--param", f"lr={HUGE}"], "--param 'lr': '1000"),
+        (["--param", "lr=1e400"], "too large; allowed: up to about ±1.8e308"),
+        (["--schedule", "step", "--schedule-param", f"step_size={'7' * 400}"],
+         "--schedule-param 'step_size'"),
+        (["--schedule", "exponential", "--schedule-param", "gamma=1e300"],
+         "--schedule-param"),
+        (["--lr", "nan"], "--lr: must be a finite number >= 0, got 'nan'"),
+        (["--lr", "inf"], "--lr: must be a finite number >= 0"),
+        (["--lr", HUGE], "--lr: must be a finite number >= 0"),
+        (["--clip-norm", "nan"], "--clip-norm: must be a finite number > 0"),
+        (["--clip-norm", "inf"], "--clip-norm: must be a finite number > 0"),
+        (["--clip-norm", "0"], "--clip-norm: must be a finite number > 0"),
+        (["--tol", "nan"], "--tol: must be a finite number >= 0"),
+        (["--tol", "inf"], "--tol: must be a finite number >= 0"),
+        (["--start", "inf,1"], "--start: quadratic2d takes 2 finite values"),
+        (["--start", "nan,nan"], "--start: quadratic2d takes 2 finite values"),
+        (["--steps", str(10**30)], "--steps: must be a whole number from 1 to 10000000"),
+        (["--steps", "10000001"], "--steps: must be a whole number from 1 to 10000000"),
+        (["--steps", "1e3"], "--steps: must be a whole number"),
+        (["--steps", "9" * 5000], "(5000 characters)"),
+        (["--every", "-1"], "--every: must be a whole number from 1"),
+        (["--seed", "-1"], "--seed: must be a whole number from 0 to 2147483647"),
+        (["--param", "momentum=0.5", "--param", "momentum=0.9"], "given twice"),
+        (["--param", "foo=1"], "--param: unknown parameter 'foo' for sgd; allowed: lr"),
+        (["--landscape", "a\nb"], "unknown 'a\\nb'"),
+    ],
+)
+def test_hostile_arguments_get_one_short_line_and_exit_2(capsys, args, message):
+    argv = ["run", "--landscape", "quadratic2d", "--optimizer", "sgd", "--steps", "3", *args]
+    code, err = run_fails(capsys, *argv)
+    assert code == 2
+    assert message in err
+    assert len(err.splitlines()) == 1 and len(err) < 400
+
+
+def test_a_negative_seed_with_minibatches_is_refused(capsys):
+    code, err = run_fails(capsys, "run", "--landscape", "linear-mse", "--optimizer", "sgd",
+                          "--steps", "3", "--batch", "2", "--seed", "-1")
+    assert code == 2 and "--seed: must be a whole number from 0 to 2147483647, got '-1'" in err
+
+
+def test_a_lr_that_outgrows_a_float_within_the_steps_is_refused_before_any_row(capsys):
+    code, err = run_fails(capsys, "run", "--landscape", "bowl1d", "--optimizer", "sgd",
+                          "--steps", "400", "--schedule", "exponential",
+                          "--schedule-param", "gamma=10", "--format", "csv")
+    assert code == 2 and "exceeds the float range by update" in err
+    assert capsys.readouterr().out == ""
+    ok, out, _ = run_cli(capsys, "run", "--landscape", "bowl1d", "--optimizer", "sgd",
+                         "--lr", "0", "--steps", "300", "--schedule", "exponential",
+                         "--schedule-param", "gamma=10", "--tol", "0", "--format", "csv")
+    assert ok == 0 and out.splitlines()[-1].endswith("stopped at step 300 (max steps)")
+
+
+@pytest.mark.parametrize("kind", ["missing", "folder", "long-field", "fifo"])
+def test_a_bad_data_path_gets_one_line_without_hanging(tmp_path, kind):
+    path = tmp_path / "points.csv"
+    if kind == "folder":
+        path.mkdir()
+    elif kind == "long-field":
+        path.write_text("x,y\n1," + "2" * 140_000 + "\n")
+    elif kind == "fifo":
+        os.mkfifo(path)
+    done = subprocess.run(
+        [sys.executable, "-m", "gdstudio", "run", "--landscape", "linear-mse", "--data",
+         str(path), "--optimizer", "sgd", "--steps", "3"],
+        capture_output=True, text=True, timeout=60,
+    )
+    assert done.returncode == 2 and done.stdout == ""
+    assert done.stderr.startswith("gdstudio run: error: --data: ")
+    assert done.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "table"])
+def test_a_reader_that_goes_away_ends_the_run_quietly(fmt):
+    with subprocess.Popen(
+        [sys.executable, "-m", "gdstudio", "run", "--landscape", "quadratic2d", "--optimizer",
+         "sgd", "--lr", "0.0001", "--steps", "1000000", "--tol", "0", "--format", fmt],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    ) as proc:
+        assert proc.stdout.readline()
+        proc.stdout.close()  # as `| head -1` does
+        assert proc.wait(timeout=60) in (0, 141)
+        assert proc.stderr.read() == ""
+
+
+# --- every format states the final status ------------------------------------------------------
+
+DIVERGING = ["run", "--landscape", "bowl1d", "--optimizer", "sgd", "--lr", "5", "--steps", "100"]
+
+
+def test_a_diverging_run_says_so_in_every_format(capsys):
+    _, table, _ = run_cli(capsys, *DIVERGING)
+    _, text, _ = run_cli(capsys, *DIVERGING, "--format", "csv")
+    _, doc, _ = run_cli(capsys, *DIVERGING, "--format", "json")
+    rows = list(csv.reader(io.StringIO(text)))
+    doc = json.loads(doc)
+    step = doc["status_step"]
+    assert doc["status"] == "diverged" and doc["status_text"] == f"diverged at step {step}"
+    assert rows[-1][-1] == f"diverged at step {step}"
+    assert {r[-1] for r in rows[1:-1]} == {"running"}
+    assert table.splitlines()[-1].startswith(f"# diverged at step {step} (")
+    assert all("nan" not in out.lower() and "inf" not in out.lower() for out in (table, text))
+
+
+def test_a_converged_run_says_so_in_every_format(capsys):
+    args = ["run", "--landscape", "bowl1d", "--optimizer", "sgd", "--lr", "0.5", "--steps", "500"]
+    _, table, _ = run_cli(capsys, *args)
+    _, text, _ = run_cli(capsys, *args, "--format", "csv")
+    _, doc, _ = run_cli(capsys, *args, "--format", "json")
+    doc = json.loads(doc)
+    assert doc["status"] == "converged" and doc["rows"][-1]["step"] == doc["status_step"]
+    assert text.splitlines()[-1].endswith(f",converged at step {doc['status_step']}")
+    assert table.splitlines()[-1].startswith(f"# converged at step {doc['status_step']} (")
+
+
+def test_a_start_whose_loss_overflows_shows_it_only_beside_diverged_at_step_0(tmp_path, capsys):
+    f = tmp_path / "huge.csv"
+    f.write_text("x,y\n1e200,1e200\n-1e200,3e200\n")
+    args = ["run", "--landscape", "linear-mse", "--data", str(f), "--optimizer", "adam",
+            "--start", "1,1", "--steps", "10"]
+    _, table, _ = run_cli(capsys, *args)
+    _, text, _ = run_cli(capsys, *args, "--format", "csv")
+    _, doc, _ = run_cli(capsys, *args, "--format", "json")
+    assert text.splitlines()[1:] == ["0,1.0,1.0,,,0.001,diverged at step 0"]
+    assert json.loads(doc)["rows"] == [
+        {"step": 0, "w": 1.0, "b": 1.0, "loss": None, "grad_norm": None, "lr": 0.001}]
+    assert "NaN" not in doc and "Infinity" not in doc
+    assert table.splitlines()[1].split()[3] in ("inf", "nan")
+    assert table.splitlines()[-1].startswith("# diverged at step 0")
+
+
+def test_every_row_but_the_last_is_running_and_the_last_is_stopped(capsys):
+    _, out, _ = run_cli(capsys, "run", "--landscape", "rosenbrock", "--optimizer", "sgd",
+                        "--lr", "0.0001", "--steps", "2500", "--every", "1000", "--format", "csv")
+    assert [(r[0], r[-1]) for r in csv.reader(io.StringIO(out))][1:] == [
+        ("1000", "running"), ("2000", "running"), ("2500", "stopped at step 2500 (max steps)")]
+
+
+def test_a_long_table_keeps_every_row_and_its_status(capsys):
+    _, out, _ = run_cli(capsys, "run", "--landscape", "quadratic2d", "--optimizer", "sgd",
+                        "--lr", "0.0001", "--steps", "1500", "--tol", "0")
+    lines = out.splitlines()
+    assert len(lines) == 1 + 1500 + 1 and lines[1500].split()[0] == "1500"
+    assert len({len(line) for line in lines[1:-1]}) == 1  # the columns line up
+    assert lines[-1] == "# stopped at step 1500 (max steps)"
