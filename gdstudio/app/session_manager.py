@@ -42,8 +42,8 @@ if TYPE_CHECKING:
 
 # An edit reaches the autosave within a second: written after this much quiet, or at the
 # latest AUTOSAVE_MAX_MS after the first unsaved change while edits keep coming.
-AUTOSAVE_MS = 400
-AUTOSAVE_MAX_MS = 900
+AUTOSAVE_MS = 300
+AUTOSAVE_MAX_MS = 700
 MAX_RECENT = 8
 RECENT_KEY = "sessions/recent"
 AUTOSAVE_NAME = "autosave" + SUFFIX

@@ -1,22 +1,28 @@
 """Sessions as a user meets them: File menu, save and reopen, bad files, autosave, recovery."""
 
 import json
+import threading
 from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence, QUndoCommand
-from PySide6.QtWidgets import QFileDialog, QMessageBox
+from PySide6.QtWidgets import QDoubleSpinBox, QFileDialog, QMessageBox, QSpinBox
 
 from gdstudio.app.main_window import MainWindow
 from gdstudio.app.model import StudioModel
-from gdstudio.app.session_manager import MAX_RECENT, SessionManager
+from gdstudio.app.session_manager import AUTOSAVE_MS, MAX_RECENT, SessionManager
+from gdstudio.app.widgets import LogSlider
 from gdstudio.core.data import Dataset
-from gdstudio.io.session import load_session, save_session
+from gdstudio.io import session as session_io
+from gdstudio.io.session import SessionError, load_session, save_session
+from gdstudio.io.session_schema import LR, MAX_BATCH, MAX_SEED, SCHEDULE_PARAM, SETTINGS
 
 Button = QMessageBox.StandardButton
 V1_DATA = Path(__file__).parent.parent / "io" / "data"
+CORPUS = Path(__file__).parent.parent / "io" / "corpus" / "sessions"
+MANIFEST: dict[str, str | list[str]] = json.loads((CORPUS / "manifest.json").read_text("utf-8"))
 CAMERA = {"distance": 7.25, "elevation": 22.0, "azimuth": 131.0, "center": [0.5, -0.25, 0.75],
           "fov": 60.0}
 
@@ -498,3 +504,216 @@ def test_restore_refuses_classification_without_labels(qtbot):
     state["data"]["label"] = None
     with pytest.raises(ValueError, match="label"):
         model.restore(state)
+
+
+# --- the corpus of malformed sessions, through every way in ------------------------------------
+
+
+def corpus_messages(name: str) -> list[str]:
+    want = MANIFEST[name]
+    return [want] if isinstance(want, str) else want
+
+
+def assert_refused(message: str, name: str) -> None:
+    assert f"“{name}”" in message and "\n" not in message, message
+    for part in corpus_messages(name):
+        assert part in message, (name, message)
+
+
+def test_file_open_refuses_every_corpus_file_and_keeps_the_open_session(
+        studio, tmp_path, dialogs, monkeypatch):
+    w, sessions = studio()
+    edit_race(w)
+    good = tmp_path / "good.gdstudio"
+    sessions.save_to(good)
+    w.model.set_speed(99.0)  # unsaved work that must survive every bad file
+    before, camera = w.model.snapshot(), w.view3d.camera_state()
+    chosen: list[str] = []
+    monkeypatch.setattr(QFileDialog, "getOpenFileName",
+                        staticmethod(lambda *a, **k: (chosen[-1], "")))
+    for i, name in enumerate(sorted(MANIFEST)):
+        chosen.append(str(CORPUS / name))
+        w.actions_by_name["open"].trigger()  # File ▸ Open…, the dialog answering `name`
+        assert len(dialogs.warnings) == i + 1, name
+        assert_refused(dialogs.warnings[-1][1], name)
+        assert w.model.snapshot() == before, name
+        assert_camera(w, camera)
+        assert sessions.dirty and sessions.path == str(good)
+
+
+def test_open_recent_refuses_every_corpus_file_and_keeps_the_open_session(
+        studio, tmp_path, dialogs):
+    w, sessions = studio()
+    edit_race(w)
+    good = tmp_path / "good.gdstudio"
+    sessions.save_to(good)
+    recent = tmp_path / "recent.gdstudio"
+    recent.write_bytes(good.read_bytes())
+    assert sessions.open_path(recent)  # opened once, then damaged on disk, again and again
+    before, camera = w.model.snapshot(), w.view3d.camera_state()
+    for i, name in enumerate(sorted(MANIFEST)):
+        recent.write_bytes((CORPUS / name).read_bytes())
+        entry = next(a for a in sessions.recent_menu.actions() if a.data() == str(recent))
+        entry.trigger()
+        assert len(dialogs.warnings) == i + 1, name
+        assert_refused(dialogs.warnings[-1][1].replace("“recent.gdstudio”", f"“{name}”"), name)
+        assert w.model.snapshot() == before, name
+        assert_camera(w, camera)
+        assert sessions.recent_files()[0] == str(recent)  # still there: it exists
+
+
+def test_every_corpus_file_as_an_autosave_is_kept_aside_and_the_app_starts(studio, dialogs):
+    w, first = studio()
+    before = w.model.snapshot()
+    for name in sorted(MANIFEST):
+        first.autosave_path.write_bytes((CORPUS / name).read_bytes())
+        first.marker_path.touch()  # the earlier run crashed
+        later = SessionManager(w)  # the start-up path of the next launch
+        assert not later.recovery_available, name
+        assert not later.autosave_path.exists()
+        notice = later.recovery_notice
+        assert notice is not None and "could not be recovered" in notice
+        kept = Path(notice.rsplit("kept as ", 1)[1])
+        assert kept.read_bytes() == (CORPUS / name).read_bytes()
+        assert_refused(notice.replace("“autosave.gdstudio”", f"“{name}”"), name)
+        kept.unlink()
+    assert w.model.snapshot() == before
+    assert dialogs.warnings == [] and dialogs.questions == []
+
+
+def test_an_autosave_with_a_huge_integer_is_kept_and_reported_once_at_start(
+        studio, qtbot, dialogs):
+    _, first = studio()
+    bad = (CORPUS / "max_steps_10_pow_400.gdstudio").read_bytes()
+    first.autosave_path.write_bytes(bad)
+    w, sessions = studio()  # the next launch starts
+    sessions.offer_recovery()  # as run_app does once the window shows
+    message = w.statusBar().currentMessage()
+    assert "could not be recovered" in message and "model.max_steps" in message
+    kept = Path(message.rsplit("kept as ", 1)[1])
+    assert kept.parent == sessions.autosave_path.parent and kept.read_bytes() == bad
+    assert dialogs.questions == [] and dialogs.warnings == []  # nothing blocks the start
+    w.statusBar().clearMessage()
+    sessions.offer_recovery()
+    assert w.statusBar().currentMessage() == ""  # told once
+    assert sessions.recovery_notice is None
+    assert not sessions.autosave_path.exists()  # so the launch after that is clean
+
+
+def test_a_recovery_the_model_refuses_is_kept_aside_too(studio, qtbot, dialogs, monkeypatch):
+    crash_after_edit(studio, qtbot)
+    w, sessions = studio()
+    before = w.model.snapshot()
+
+    def refuse(self, state):  # noqa: ANN001, ANN202
+        raise SessionError("model.speed: refused late")
+
+    monkeypatch.setattr(StudioModel, "restore", refuse)
+    dialogs.answers = [Button.Yes]
+    assert not sessions.offer_recovery()
+    assert "kept as" in dialogs.warnings[0][1] and "refused late" in dialogs.warnings[0][1]
+    assert w.model.snapshot() == before
+    assert not sessions.autosave_path.exists()
+    assert list(sessions.autosave_path.parent.glob("autosave-unreadable-*.gdstudio"))
+
+
+# --- widget ranges are the session's bounds ----------------------------------------------------
+
+
+def form_field(form, label: str):  # noqa: ANN001, ANN201
+    for row in range(form.rowCount()):
+        item = form.itemAt(row, form.ItemRole.LabelRole)
+        if item is not None and item.widget().text() == label:
+            return form.itemAt(row, form.ItemRole.FieldRole).widget()
+    raise AssertionError(f"no field {label!r}")
+
+
+def test_every_widget_accepts_exactly_what_a_session_may_hold(studio):
+    w, _ = studio()
+    w.model.load_scene("line-fit")
+    controls, editor = w.controls, w.controls.editor
+    max_steps = w.findChild(QSpinBox, "maxStepsSpin")
+    assert (max_steps.minimum(), max_steps.maximum()) == (SETTINGS["max_steps"][0].lo,
+                                                          SETTINGS["max_steps"][0].hi)
+    clip = w.findChild(QDoubleSpinBox, "clipSpin")
+    assert (clip.minimum(), clip.maximum()) == (SETTINGS["clip_norm"][0].lo,
+                                                SETTINGS["clip_norm"][0].hi)
+    delta = w.findChild(QDoubleSpinBox, "huberDelta")
+    assert (delta.minimum(), delta.maximum()) == (SETTINGS["huber_delta"][0].lo,
+                                                  SETTINGS["huber_delta"][0].hi)
+    assert controls.findChild(LogSlider, "lrSlider").spin.maximum() == LR.hi
+    assert form_field(editor.form, "Seed").maximum() == MAX_SEED
+    assert form_field(editor.form, "Batch size").maximum() == MAX_BATCH
+    w.model.set_schedule("step", {"step_size": 100})
+    spin = controls.findChild(QDoubleSpinBox, "schedule_step_size")
+    assert (spin.minimum(), spin.maximum()) == (SCHEDULE_PARAM.lo, SCHEDULE_PARAM.hi)
+
+
+def test_a_session_at_every_upper_bound_shows_exactly_in_the_controls(studio, tmp_path):
+    w, sessions = studio()
+    w.model.load_scene("line-fit")
+    state = w.model.snapshot()
+    state.update(max_steps=10_000_000, speed=5000.0, clip_norm=1e6)
+    state["runs"][0].update(seed=MAX_SEED, batch=MAX_BATCH)
+    state["runs"][0]["hyper"]["lr"] = LR.hi
+    path = tmp_path / "edge.gdstudio"
+    save_session(path, session_io.new_document(state))
+    assert sessions.open_path(path)
+    assert w.findChild(QSpinBox, "maxStepsSpin").value() == 10_000_000
+    assert w.findChild(QDoubleSpinBox, "clipSpin").value() == 1e6
+    assert w.controls.speed.value() == 5000.0
+    w.controls.run_list.setCurrentRow(0)
+    assert form_field(w.controls.editor.form, "Seed").value() == MAX_SEED
+    assert form_field(w.controls.editor.form, "Batch size").value() == MAX_BATCH
+    assert w.model.runs[0].run.optimizer.hyper["lr"] == LR.hi
+
+
+# --- autosave: soon, and off the UI thread -----------------------------------------------------
+
+
+def autosaved_speed(sessions: SessionManager) -> float | None:
+    path = sessions.autosave_path
+    return load_session(path)["model"]["speed"] if path.exists() else None
+
+
+def test_an_edit_reaches_the_autosave_within_a_second(studio, qtbot):
+    w, sessions = studio()
+    sessions.autosave_ms = AUTOSAVE_MS  # the real interval, not the fixture's quick one
+    w.model.set_speed(77.0)
+    qtbot.waitUntil(lambda: autosaved_speed(sessions) == 77.0, timeout=1000)
+
+
+def test_edits_that_keep_coming_still_reach_the_autosave_within_a_second(studio, qtbot):
+    w, sessions = studio()
+    sessions.autosave_ms = AUTOSAVE_MS
+    speeds = iter(range(10, 100))
+    typing = QTimer()
+    typing.timeout.connect(lambda: w.model.set_speed(float(next(speeds))))
+    w.model.set_speed(9.0)
+    typing.start(AUTOSAVE_MS // 4)  # never a pause long enough for the idle timer
+    try:
+        qtbot.waitUntil(lambda: autosaved_speed(sessions) is not None, timeout=1000)
+    finally:
+        typing.stop()
+
+
+def test_autosave_copies_a_million_points_on_the_ui_thread_and_encodes_in_the_worker(
+        studio, qtbot, monkeypatch):
+    w, sessions = studio()
+    w.model.load_scene("line-fit")
+    x = np.linspace(0.0, 10.0, 1_000_000)
+    w.model.replace_dataset(Dataset(x, 2.0 * x))
+    seen: list[tuple[int, object]] = []
+    encode = session_io.encode_session
+
+    def spy(doc):  # noqa: ANN001, ANN202
+        seen.append((threading.get_ident(), doc["model"]["data"]["x"]))
+        return encode(doc)
+
+    monkeypatch.setattr(session_io, "encode_session", spy)
+    with qtbot.waitSignal(sessions.autosaved, timeout=30_000):
+        w.model.set_speed(61.0)
+    (thread, column), = seen
+    assert thread != threading.main_thread().ident  # JSON is made in the worker
+    assert isinstance(column, np.ndarray) and len(column) == 1_000_000  # the UI copied it
+    assert not np.shares_memory(column, w.model.dataset.x)
