@@ -8,6 +8,7 @@ import os
 import subprocess
 import sys
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import imageio.v3 as iio
 import numpy as np
@@ -29,10 +30,11 @@ def cli_env(tmp_path, **changes: str | None) -> dict[str, str]:
     return env
 
 
-def run_cli(tmp_path, *args: str, **env: str | None) -> subprocess.CompletedProcess:
+def run_cli(tmp_path, *args: str, timeout: float = 300,
+            **env: str | None) -> subprocess.CompletedProcess:
     return subprocess.run([sys.executable, "-m", "gdstudio", "export", *args],
                           capture_output=True, text=True, env=cli_env(tmp_path, **env),
-                          timeout=300)
+                          timeout=timeout)
 
 
 def fails(capsys, *args: str) -> str:
@@ -210,3 +212,44 @@ def test_an_unreachable_display_is_an_error_not_a_crash(tmp_path):
                    QT_QPA_PLATFORM=None)
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and "':4711'" in done.stderr, done.stderr
+
+
+# --- malformed sessions ------------------------------------------------------------------------
+
+CORPUS = Path(__file__).parent / "io" / "corpus" / "sessions"
+MANIFEST: dict[str, str | list[str]] = json.loads((CORPUS / "manifest.json").read_text("utf-8"))
+
+
+@pytest.mark.parametrize("name", sorted(MANIFEST))
+def test_every_corpus_session_gets_one_line_and_exit_2(capsys, tmp_path, name):
+    err = fails(capsys, "--session", str(CORPUS / name), "--out", str(tmp_path / "x.csv"))
+    want = MANIFEST[name]
+    assert f"--session: “{name}”" in err
+    for part in [want] if isinstance(want, str) else want:
+        assert part in err
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_named_pipe_as_session_is_refused_without_blocking(tmp_path):
+    fifo = tmp_path / "pipe.gdstudio"
+    os.mkfifo(fifo)
+    done = run_cli(tmp_path, "--session", str(fifo), "--out", str(tmp_path / "x.csv"),
+                   timeout=60)
+    assert done.returncode == 2
+    assert done.stderr.count("\n") == 1 and "not a regular file" in done.stderr, done.stderr
+
+
+@pytest.mark.xfail(strict=True, reason="gdstudio/app/application.py (not owned here) must "
+                   "check --session with load_session before Qt starts")
+def test_the_window_refuses_a_bad_session_with_one_line_and_exit_2(tmp_path):
+    bad = CORPUS / "max_steps_10_pow_400.gdstudio"
+    code = ("import sys; from gdstudio.app import application as a; "
+            "from PySide6.QtWidgets import QApplication, QMessageBox; "
+            "QMessageBox.warning = staticmethod(lambda *x, **k: sys.exit(5)); "
+            "QApplication.exec = lambda self: 0; "
+            f"sys.exit(a.run_app(session={str(bad)!r}))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          env=cli_env(tmp_path, QT_QPA_PLATFORM="offscreen"), timeout=60)
+    assert done.returncode == 2, done.stderr
+    assert done.stderr.count("\n") == 1 and "model.max_steps" in done.stderr
