@@ -187,7 +187,7 @@ class Dataset:
     def _accumulate(self, x: float, y: float, sign: float) -> None:
         """Count (x, y) in or out; the arrays already hold the points after the edit."""
         self._moments.update(x, y, sign)
-        if self._moments.needs_recentre():  # the mean drifted far: re-centre (rare)
+        if self._moments.needs_rebuild():  # digits at risk: recount about the mean (rare)
             self._recompute_stats()
 
     # --- CSV -------------------------------------------------------------------------------------

@@ -16,9 +16,11 @@ import numpy as np
 
 DD = tuple[Any, Any]  # hi + lo, |lo| ≤ ulp(hi) / 2; floats or arrays of them
 _SPLIT = 134217729.0  # 2**27 + 1: Dekker's split of a double into two 26-bit halves
-# The shifted sums are rebuilt about the mean once the centred part of Σ(x − ref)² drops
-# below this fraction of it (10 of the 32 digits lost): rare, and never twice in a row.
-RECENTRE_FRACTION = 1e-10
+# The sums are rebuilt from the points, about their mean, once the centred Σ(x − x̄)² falls
+# below this fraction of all the squares added to and taken from it (8 of its 32 digits may
+# then have cancelled away): after the mean drifted far from the reference, or a far outlier
+# came and went. Rare, and never twice in a row.
+REBUILD_FRACTION = 1e-8
 
 
 def two_sum(a: Any, b: Any) -> DD:
@@ -130,9 +132,9 @@ class Stats:
         """The (w, b) minimizing the MSE, or None if it is not unique."""
         if not self.x_varies:
             return None
-        w = self._slope()
-        b = dd_add(self.mean_y, dd_neg(dd_mul(w, self.mean_x)))
-        return float(w[0]), float(b[0])
+        w = float(self._slope()[0])  # b is the best intercept for this rounded slope
+        b = dd_add(self.mean_y, dd_neg(dd_mul((w, 0.0), self.mean_x)))
+        return w, float(b[0])
 
     def mean_residual(self, w: np.ndarray, b: np.ndarray) -> np.ndarray:
         """Mean of w·x + b − y over the points, accurate even when the terms cancel."""
@@ -172,13 +174,21 @@ class Stats:
             return 2 * (tilt / self.n + e * self.mean_x[0]), 2 * e
 
 
+def _centre(v: np.ndarray) -> float:
+    """A reference near the values: their mean, or the value itself when they are all equal."""
+    if len(v) == 0:
+        return 0.0
+    lo, hi = float(np.min(v)), float(np.max(v))
+    return lo if lo == hi else min(max(float(np.mean(v)), lo), hi)
+
+
 class Moments:
     """Running shifted sums Σd, Σd², Σd·e of d = x − ref, e = y − ref, as double-doubles."""
 
     def __init__(self, x: np.ndarray, y: np.ndarray) -> None:
         n = len(x)
         self.n = n
-        self.ref = (float(np.mean(x)), float(np.mean(y))) if n else (0.0, 0.0)
+        self.ref = (_centre(x), _centre(y))
         with np.errstate(all="ignore"):
             dx, dy = two_sum(x, -self.ref[0]), two_sum(y, -self.ref[1])
             self.sums: list[DD] = [dd_sum(*t) for t in (dx, dy)]
@@ -186,34 +196,35 @@ class Moments:
             for a, b, halves in ((dx, dx, (hx, hx)), (dx, dy, (hx, hy)), (dy, dy, (hy, hy))):
                 p, e = two_prod(a[0], b[0], halves)
                 self.sums.append(dd_sum(p, e + (a[0] * b[1] + a[1] * b[0])))
+        self.mass = [self.sums[2][0], self.sums[4][0]]  # Σ of every square counted in or out
 
     def copy(self) -> Moments:
         """An independent copy."""
         out = Moments.__new__(Moments)
-        out.n, out.ref, out.sums = self.n, self.ref, list(self.sums)
+        out.n, out.ref, out.sums, out.mass = self.n, self.ref, list(self.sums), list(self.mass)
         return out
 
     def update(self, x: float, y: float, sign: float) -> None:
         """Count the point (x, y) in (sign = +1) or out (sign = −1)."""
         self.n += int(sign)
         if self.n == 0:
-            self.ref, self.sums = (0.0, 0.0), [ZERO] * 5
+            self.ref, self.sums, self.mass = (0.0, 0.0), [ZERO] * 5, [0.0, 0.0]
             return
         dx = two_sum(float(x), -self.ref[0])
         dy = two_sum(float(y), -self.ref[1])
         terms = (dx, dy, dd_mul(dx, dx), dd_mul(dx, dy), dd_mul(dy, dy))
         self.sums = [dd_add(s, (sign * t[0], sign * t[1]))
                      for s, t in zip(self.sums, terms, strict=True)]
+        self.mass[0] += terms[2][0]
+        self.mass[1] += terms[4][0]
 
-    def needs_recentre(self) -> bool:
-        """True once the mean has drifted so far from the reference that digits are at risk."""
+    def needs_rebuild(self) -> bool:
+        """True once cancellation may have cost the centred sums more than 8 digits."""
         n = self.n
-        if n == 0:
-            return False
         sx, sy, sxx, _, syy = (s[0] for s in self.sums)
-        return any(
-            s * s / n > (1 - RECENTRE_FRACTION) * ss and abs(s) / n > 1e-12 * abs(ref)
-            for s, ss, ref in ((sx, sxx, self.ref[0]), (sy, syy, self.ref[1]))
+        return n > 0 and any(
+            mass > max(ss - s * s / n, 0.0) / REBUILD_FRACTION
+            for s, ss, mass in ((sx, sxx, self.mass[0]), (sy, syy, self.mass[1]))
         )
 
     def stats(self) -> Stats:
