@@ -16,8 +16,8 @@ import math
 from dataclasses import dataclass
 from typing import Any, Protocol, TextIO
 
-RUNNING = "running"
-STOPPED = "stopped"
+from .core.run import RUNNING, STOPPED
+
 # Rows the table reads before it fixes its column widths (a longer run streams the rest).
 TABLE_BLOCK = 1000
 
@@ -38,17 +38,12 @@ class RunLike(Protocol):
     status: str
     status_step: int | None
     status_reason: str
-    steps: int
-    max_steps: int | None
 
     def status_text(self) -> str: ...
 
 
 def final_status(run: RunLike) -> Status:
-    """The run's status; a run halted by max_steps says 'stopped at step N (max steps)'."""
-    if run.status == RUNNING and run.max_steps is not None and run.steps >= run.max_steps:
-        # The core before its own max-steps status (Run.status_text): say it the same way.
-        return Status(STOPPED, run.steps, f"stopped at step {run.steps} (max steps)", "")
+    """The run's status as the CLI states it."""
     # The core's reason for a stop at max steps speaks of the window's setting, not --steps.
     reason = "" if run.status == STOPPED else run.status_reason
     return Status(run.status, run.status_step, run.status_text(), reason)
