@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .data import Dataset, Stats
+from .lad import lad_line
 
 Array = np.ndarray
 
@@ -184,6 +185,9 @@ class DataLandscape:
     # --- optimum and view bounds ------------------------------------------------------------------
 
     def _find_minima(self) -> tuple[tuple[float, ...], ...]:
+        if self.loss == "mae":
+            line = lad_line(self._x, self._y)
+            return (line,) if line is not None else ()
         ls = self._stats.least_squares()
         if ls is None:
             return ()
@@ -236,7 +240,7 @@ def _weighted_ls(x: Array, y: Array, wt: Array) -> Array | None:
 
 
 def _polish(ls: DataLandscape, p: Array) -> tuple[tuple[float, ...], ...]:
-    """The optimum of a convex data loss: IRLS for MAE/Huber, Newton for BCE."""
+    """The optimum of a smooth convex data loss: IRLS for Huber, Newton for BCE."""
     x, t = ls._x, ls._y
     p = p.astype(np.float64)
     for _ in range(200):
@@ -253,8 +257,7 @@ def _polish(ls: DataLandscape, p: Array) -> tuple[tuple[float, ...], ...]:
         else:
             a = np.abs(z - t)
             floor = 1e-9 * max(1.0, float(np.max(np.abs(t))))
-            wt = 1.0 / np.maximum(a, floor) if ls.loss == "mae" else np.minimum(
-                1.0, ls.delta / np.maximum(a, floor))
+            wt = np.minimum(1.0, ls.delta / np.maximum(a, floor))
             new = _weighted_ls(x, t, wt)
             if new is None:
                 return ()
