@@ -181,7 +181,9 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--tol", default="1e-6",
                    help="stop when |∇L| falls below this (0 never stops)")
     r.add_argument("--every", default="1", help="print every K-th row (and the last)")
-    r.add_argument("--format", choices=("table", "csv", "json"), default="table")
+    r.add_argument("--format", choices=("table", "csv", "json"), default="table",
+                   help="table (the final status in a last '# ...' line), csv (a status "
+                   "column: 'running' but on the last row) or json (status fields)")
     export_cli.add_parser(sub)
     return p
 
