@@ -23,17 +23,23 @@ def _pencil(x: np.ndarray, y: np.ndarray, k: int) -> tuple[float, float, int]:
     """(loss, slope, other point) of the best line through point k."""
     dx, dy = x - x[k], y - y[k]
     moving = np.flatnonzero(dx != 0)
-    slopes = dy[moving] / dx[moving]
+    with np.errstate(over="ignore"):  # a near-vertical pair: an infinite slope, never chosen
+        slopes = dy[moving] / dx[moving]
     order = np.argsort(slopes, kind="stable")
     weights = np.abs(dx[moving])[order]
     cum = np.cumsum(weights)
     j = min(int(np.searchsorted(cum, 0.5 * cum[-1])), len(order) - 1)
     w = float(slopes[order[j]])
-    return float(np.abs(dy - w * dx).sum()), w, int(moving[order[j]])
+    with np.errstate(all="ignore"):
+        loss = float(np.abs(dy - w * dx).sum())
+    return loss if np.isfinite(loss) else np.inf, w, int(moving[order[j]])
 
 
 def lad_line(x: np.ndarray, y: np.ndarray) -> tuple[float, float] | None:
-    """(w, b) minimizing Σ|y − (w·x + b)|, or None when x does not vary (no unique line)."""
+    """(w, b) minimizing Σ|y − (w·x + b)|, or None when x does not vary (no unique line).
+
+    None too when the best line is steeper than a float can hold (x differing by 1e-300).
+    """
     x = np.asarray(x, dtype=np.float64)
     y = np.asarray(y, dtype=np.float64)
     n = len(x)
@@ -51,7 +57,8 @@ def lad_line(x: np.ndarray, y: np.ndarray) -> tuple[float, float] | None:
         if better is None:
             break
         k, (loss, w, j) = better
-    return w, float(y[k] - w * x[k])
+    b = float(y[k] - w * x[k])
+    return (w, b) if np.isfinite(w) and np.isfinite(b) else None
 
 
 def _improve(
