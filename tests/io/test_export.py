@@ -224,7 +224,8 @@ def test_trajectories_csv_has_one_row_per_recorded_step_per_run(raced, tmp_path)
     path = tmp_path / "paths.csv"
     export_trajectories_csv(raced, path)
     rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
-    assert rows[0] == ["run", "optimizer", "step", "x", "y", "loss", "grad_norm", "lr"]
+    assert rows[0] == ["run", "optimizer", "step", "x", "y", "loss", "grad_norm", "lr",
+                       "status"]
     assert len(rows) - 1 == sum(history_lengths(raced)) == 4 * 301
     sgd = [r for r in rows[1:] if r[0] == "SGD"]
     assert [int(r[2]) for r in sgd] == list(range(301))
