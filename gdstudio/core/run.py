@@ -295,7 +295,7 @@ class Run:
                 return False
             if step % self._measure_stride() and step != self._max_steps:
                 self.params, self.lr = new, lr
-                if float(new @ new) > self._runaway_sq:
+                if self._ran_away(new):
                     self._finish(DIVERGED, step, "parameters ran away")
                 return False  # not measured: no row for this step
             loss, gnorm = self._measure(new)
@@ -304,11 +304,15 @@ class Run:
             return False
         self.params, self.loss, self.grad_norm, self.lr = new, loss, gnorm, lr
         self.history.append(step, new, loss, gnorm, lr)
-        if float(new @ new) > self._runaway_sq:
+        if self._ran_away(new):
             self._finish(DIVERGED, step, "parameters ran away")
         elif gnorm < self.tol:
             self._finish(CONVERGED, step, f"|∇L| < {self.tol:g}")
         return True
+
+    def _ran_away(self, p: np.ndarray) -> bool:
+        with np.errstate(over="ignore"):
+            return float(p @ p) > self._runaway_sq
 
     def _step_grad(self, p: np.ndarray) -> np.ndarray:
         if self.batch_size is None or not hasattr(self.landscape, "batch_grad"):
@@ -348,7 +352,8 @@ class Run:
         bounds = self.landscape.bounds
         if self._runaway_cache[0] is not bounds:
             span = max(hi - lo for lo, hi in bounds)
-            self._runaway_cache = (bounds, max(RUNAWAY_MIN, RUNAWAY_FACTOR * span) ** 2)
+            limit = max(RUNAWAY_MIN, RUNAWAY_FACTOR * span)
+            self._runaway_cache = (bounds, limit * limit)  # inf, not OverflowError, if huge
         return self._runaway_cache[1]
 
     def _finish(self, status: str, step: int | None, reason: str) -> None:
