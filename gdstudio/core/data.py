@@ -4,24 +4,22 @@ from __future__ import annotations
 
 import csv
 import io
-import math
+import warnings
 from collections.abc import Iterable
 from pathlib import Path
 
 import numpy as np
 
-from .errors import ConfigError
+from .data_csv import MAX_ABS, DataError, DataWarning, read_columns, read_file
 from .moments import Moments, Stats
+
+__all__ = ["DataError", "DataWarning", "Dataset", "Stats", "load_csv", "parse_csv"]
 
 DEFAULT_X = (1.0, 2.0, 3.0, 4.0, 5.0)
 DEFAULT_Y = (2.1, 3.9, 6.1, 8.0, 10.2)
 # A small, not linearly separable classification set for logistic regression.
 DEFAULT_CLASS_X = (0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 3.5, 4.0, 4.5, 5.0)
 DEFAULT_CLASS_LABEL = (0, 0, 0, 1, 0, 1, 0, 1, 1, 1)
-
-
-class DataError(ConfigError):
-    """A dataset could not be read; the message names the line and column."""
 
 
 class Dataset:
@@ -207,67 +205,28 @@ class Dataset:
 
 def _check_finite(*arrays: np.ndarray) -> None:
     for a in arrays:
-        if not np.all(np.isfinite(a)):
-            raise ValueError("points must be finite numbers (no NaN or infinity)")
+        if not np.all(np.abs(a) <= MAX_ABS):  # NaN fails too
+            raise DataError("points must be finite numbers within ±1e150 (no NaN or infinity; "
+                            "larger squares overflow)")
 
 
 def parse_csv(text: str, require_label: bool = False, source: str = "<data>") -> Dataset:
-    """Parse CSV text with header `x,y[,label]`; errors name the line and column."""
-    rows = list(csv.reader(io.StringIO(text)))
-    while rows and not any(c.strip() for c in rows[0]):
-        rows.pop(0)
-    if not rows:
-        raise DataError(f"{source}: the file is empty; expected a header line 'x,y'")
-    header = [c.strip().lower() for c in rows[0]]
-    for col in ("x", "y") + (("label",) if require_label else ()):
-        if col not in header:
-            raise DataError(
-                f"{source}: line 1: missing column '{col}' (header is {','.join(header)}; "
-                f"expected x,y{',label' if require_label else ''})"
-            )
-    ix, iy = header.index("x"), header.index("y")
-    il = header.index("label") if "label" in header else None
-    xs: list[float] = []
-    ys: list[float] = []
-    ls: list[float] = []
-    for lineno, row in enumerate(rows[1:], start=2):
-        if not any(c.strip() for c in row):
-            continue
-        if len(row) < len(header):
-            raise DataError(
-                f"{source}: line {lineno}: expected {len(header)} columns, found {len(row)}"
-            )
-        xs.append(_number(row[ix], source, lineno, "x"))
-        ys.append(_number(row[iy], source, lineno, "y"))
-        if il is not None:
-            v = _number(row[il], source, lineno, "label")
-            if v not in (0.0, 1.0):
-                raise DataError(f"{source}: line {lineno}, column 'label': must be 0 or 1")
-            ls.append(v)
-    if not xs:
-        raise DataError(f"{source}: no data rows after the header")
-    return Dataset(xs, ys, ls if il is not None else None)
+    """Parse CSV text with header `x,y[,label]`; errors name the line and column.
 
-
-def _number(cell: str, source: str, lineno: int, col: str) -> float:
-    try:
-        v = float(cell.strip())
-    except ValueError:
-        raise DataError(
-            f"{source}: line {lineno}, column '{col}': {cell.strip()!r} is not a number"
-        ) from None
-    if not math.isfinite(v):
-        raise DataError(f"{source}: line {lineno}, column '{col}': {cell.strip()} is not finite")
-    return v
+    Whatever is read past (an unused column) is reported as a DataWarning naming the line.
+    """
+    notes: list[str] = []
+    x, y, label = read_columns(text, require_label, source, notes)
+    for note in notes:
+        warnings.warn(note, DataWarning, stacklevel=2)
+    return Dataset(x, y, label)
 
 
 def load_csv(path: str | Path, require_label: bool = False) -> Dataset:
-    """Read a CSV dataset from a file (see `parse_csv`)."""
-    p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8-sig")
-    except OSError as e:
-        raise DataError(f"{p}: cannot read: {e.strerror or e}") from None
-    except UnicodeDecodeError:
-        raise DataError(f"{p}: not a text (UTF-8) CSV file") from None
-    return parse_csv(text, require_label=require_label, source=str(p))
+    """Read a CSV dataset from a regular file (see `parse_csv`); never blocks on a pipe."""
+    text = read_file(path)
+    notes: list[str] = []
+    x, y, label = read_columns(text, require_label, str(Path(path)), notes)
+    for note in notes:
+        warnings.warn(note, DataWarning, stacklevel=2)
+    return Dataset(x, y, label)

@@ -1,9 +1,15 @@
 """Datasets: edits keep sufficient statistics exact; CSV errors name the line and column."""
 
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 
-from gdstudio.core.data import DataError, Dataset, load_csv, parse_csv
+from gdstudio.core import data_csv
+from gdstudio.core.data import DataError, Dataset, DataWarning, load_csv, parse_csv
 
 
 def _recount(ds):
@@ -95,3 +101,69 @@ def test_missing_file_is_a_data_error(tmp_path):
 def test_points_must_be_finite():
     with pytest.raises(ValueError, match="finite"):
         Dataset.default().add(float("nan"), 1.0)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "\ufeffx,y\n1,2\n3,4\n",  # a UTF-8 byte-order mark (Excel's 'CSV UTF-8')
+        "x;y\n1;2\n3;4\n",  # semicolons
+        "x\ty\n1\t2\n3\t4\n",  # tabs
+        '"x","y"\n"1","2"\n"3","4"\n',  # every field quoted
+        "\n x , Y \n\n1 , 2\n\n3,4\n\n",  # blank lines, spaces, any case
+        "x,y,\n1,2,\n3,4,\n",  # a trailing separator on every line
+        "y,x\n2,1\n4,3\n",  # columns in another order
+        "x,y\r\n1,2\r\n3,4\r\n",  # Windows line ends
+    ],
+    ids=["bom", "semicolons", "tabs", "quoted", "blank-lines", "trailing-comma", "order", "crlf"],
+)
+def test_csv_variants_a_careful_user_expects_to_load(text):
+    assert parse_csv(text) == Dataset([1.0, 3.0], [2.0, 4.0])
+
+
+def test_an_unused_column_is_read_past_with_a_warning_naming_the_line():
+    with pytest.warns(DataWarning, match=r"line 2: column 'weight' not used"):
+        ds = parse_csv("\nx,y,weight\n1,2,0.5\n")
+    assert ds == Dataset([1.0], [2.0])
+
+
+def test_a_cell_spanning_lines_is_shown_on_one_line():
+    with pytest.raises(DataError) as info:
+        parse_csv('x,y\n"a\nb",2\n')
+    assert "line 2, column 'x': 'a\\nb' is not a number" in str(info.value)
+
+
+def test_values_whose_squares_overflow_are_refused_everywhere():
+    with pytest.raises(DataError, match="line 2, column 'y': '-2e151' is too large"):
+        parse_csv("x,y\n1,-2e151\n")
+    with pytest.raises(DataError, match="within ±1e150"):
+        Dataset([1e200], [1.0])
+    assert len(parse_csv("x,y\n1e150,-1e150\n")) == 1  # the limit itself is fine
+
+
+def test_a_folder_is_not_a_csv_file(tmp_path):
+    with pytest.raises(DataError, match="is a folder"):
+        load_csv(tmp_path)
+
+
+def test_a_file_beyond_the_size_limit_is_refused_before_it_is_read(tmp_path, monkeypatch):
+    monkeypatch.setattr(data_csv, "MAX_FILE_BYTES", 1000)
+    big = tmp_path / "big.csv"
+    big.write_text("x,y\n" + "1,2\n" * 1000)
+    with pytest.raises(DataError, match="at most 0 MB"):
+        load_csv(big)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes need POSIX")
+@pytest.mark.parametrize("kind", ["fifo", "device"])
+def test_a_pipe_or_device_is_refused_at_once(tmp_path, kind):
+    if kind == "fifo":
+        path = tmp_path / "pipe.csv"
+        os.mkfifo(path)  # nobody ever writes: a blocking open would wait forever
+    else:
+        path = Path("/dev/zero")  # endless: reading it would never finish
+    code = ("import sys\nfrom gdstudio.core.data import DataError, load_csv\n"
+            "try:\n    load_csv(sys.argv[1])\nexcept DataError as e:\n    print(e)\n")
+    done = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True,
+                          text=True, timeout=60)
+    assert "not a regular file" in done.stdout, done.stderr
