@@ -32,9 +32,10 @@ class GenerateSpec:
 
     def dataset(self, classes: bool = False) -> Dataset:
         """The points; with `classes`, class 1 wherever the noisy line is above zero."""
-        ds = Dataset.generate(self.n, self.slope, self.intercept, self.noise, self.seed)
+        ds = Dataset.generate(self.n, self.slope, self.intercept, self.noise, self.seed,
+                              labels=False)
         if not classes:
-            return Dataset(ds.x, ds.y)
+            return ds
         label = (ds.y > 0).astype(np.float64)
         return Dataset(ds.x, label, label)
 

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import warnings
 from pathlib import Path
 
-from PySide6.QtCore import QByteArray, QIODevice, QSaveFile, QSize, Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -24,7 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.data import Dataset, load_csv
+from ..core.data import Dataset, DataWarning, load_csv
+from ..io.atomic import write_text_atomic
 from .commands import ReplaceDataset
 from .data_dialogs import GenerateDialog, GenerateSpec
 from .data_plot import DataPlot
@@ -240,7 +242,11 @@ class DataPanel(QWidget):
         self.plot.remove_points(self.selection.indices)
 
     def import_csv(self, path: str | None = None) -> bool:
-        """Load points from CSV (asks for the file without `path`); a bad file changes nothing."""
+        """Load points from CSV (asks for the file without `path`); a bad file changes nothing.
+
+        A refusal names the line and column; what was read past (an unused column) is told
+        after the points are in.
+        """
         if path is None:
             path, _ = QFileDialog.getOpenFileName(self, "Import points", self._last_dir,
                                                   CSV_FILTER)
@@ -248,13 +254,21 @@ class DataPanel(QWidget):
                 return False
         self._last_dir = str(Path(path).parent)
         try:
-            ds = load_csv(path, require_label=self.classes)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always", DataWarning)
+                ds = load_csv(path, require_label=self.classes)
         except ValueError as e:  # DataError names the line and column
             QMessageBox.warning(self, "Import CSV",
                                 f"The points were not imported:\n\n{e}\n\nThe data is unchanged.")
             return False
-        self.model.undo_stack.push(ReplaceDataset(self.model, ds, f"Import {Path(path).name}"))
+        name = Path(path).name
+        self.model.undo_stack.push(ReplaceDataset(self.model, ds, f"Import {name}"))
         self.plot.fit_view()
+        notes = [str(w.message) for w in caught if issubclass(w.category, DataWarning)]
+        if notes:
+            QMessageBox.information(self, "Import CSV",
+                                    f"Imported {len(ds):,} points from {name}.\n\n"
+                                    + "\n".join(notes))
         return True
 
     def export_csv(self, path: str | None = None) -> bool:
@@ -267,17 +281,13 @@ class DataPanel(QWidget):
             if not Path(path).suffix:
                 path += ".csv"
         self._last_dir = str(Path(path).parent)
-        f = QSaveFile(path)
-        ok = f.open(QIODevice.OpenModeFlag.WriteOnly)
-        if ok:
-            f.write(QByteArray(self.model.dataset.to_csv().encode("utf-8")))
-            ok = f.commit()
-        else:
-            f.cancelWriting()
-        if not ok:
+        try:
+            write_text_atomic(path, self.model.dataset.to_csv())
+        except OSError as e:
             QMessageBox.warning(self, "Export CSV",
-                                f"Could not write {path}:\n{f.errorString()}")
-        return ok
+                                f"Could not write {path}:\n{e.strerror or e}")
+            return False
+        return True
 
     # --- model → widgets ---------------------------------------------------------------------
 

@@ -72,14 +72,14 @@ class Dataset:
     @classmethod
     def generate(
         cls, n: int, slope: float = 2.0, intercept: float = 0.0, noise: float = 1.0,
-        seed: int = 0, x_range: tuple[float, float] = (0.0, 10.0),
+        seed: int = 0, x_range: tuple[float, float] = (0.0, 10.0), labels: bool = True,
     ) -> Dataset:
-        """n points on y = slope·x + intercept with Gaussian noise, seeded."""
+        """n points on y = slope·x + intercept with Gaussian noise, seeded (labelled 1 above)."""
         rng = np.random.default_rng(seed)
         x = rng.uniform(x_range[0], x_range[1], n)
         y = slope * x + intercept + rng.normal(0.0, noise, n)
         label = (y > slope * x + intercept).astype(np.float64)
-        return cls(x, y, label)
+        return cls(x, y, label if labels else None)
 
     def copy(self) -> Dataset:
         """An independent copy (the statistics are copied, not recounted)."""

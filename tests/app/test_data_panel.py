@@ -1,12 +1,21 @@
 """The Data dock as a user drives it: real clicks and drags at data coordinates, keys, table
 edits, CSV files, losses and classes, normalization, and a million points."""
 
+import json
 from collections.abc import Iterator
+from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPointF, Qt
-from PySide6.QtWidgets import QDialog, QFileDialog, QLineEdit, QMessageBox
+from PySide6.QtCore import QPointF, Qt, QTimer
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QFileDialog,
+    QLineEdit,
+    QMessageBox,
+    QToolBar,
+)
 
 from gdstudio.app.data_dialogs import GenerateDialog, GenerateSpec
 from gdstudio.app.data_geometry import DISPLAY_LIMIT
@@ -342,6 +351,86 @@ def test_a_malformed_csv_is_refused_with_line_and_column(qtbot, panel, tmp_path,
     assert "line 3" in shown[0] and "column 'y'" in shown[0] and "'abc'" in shown[0]
     assert model.dataset is dataset and model.dataset == before
     assert model.undo_stack.count() == steps
+
+
+CSV_CORPUS = Path(__file__).parents[1] / "core" / "corpus" / "csv"
+
+
+class MessageBoxes:
+    """Answers each message box as it opens (OK, clicked), keeping its window and text."""
+
+    def __init__(self, qtbot) -> None:
+        self.qtbot, self.seen = qtbot, []
+        self.timer = QTimer()
+        self.timer.timeout.connect(self._answer)
+        self.timer.start(10)
+
+    def _answer(self) -> None:
+        box = QApplication.activeModalWidget()
+        if isinstance(box, QMessageBox) and box.isVisible():
+            self.seen.append((box.parentWidget().window(), box.icon(), box.text()))
+            self.qtbot.mouseClick(box.button(QMessageBox.StandardButton.Ok), LEFT)
+
+    def stop(self) -> None:
+        self.timer.stop()
+
+
+def click_import(qtbot, panel, path, monkeypatch) -> None:
+    """Press the dock's Import CSV… button and pick `path` in the file dialog."""
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
+    bar = panel.findChild(QToolBar, "dataToolBar")
+    qtbot.mouseClick(bar.widgetForAction(panel.import_action), LEFT)
+
+
+def test_every_malformed_csv_in_the_corpus_is_refused_and_the_data_kept(
+        qtbot, studio_window, monkeypatch):
+    window = studio_window("line-fit")
+    panel, model = window.data_panel, window.model
+    qtbot.waitUntil(panel.isVisible)
+    click(qtbot, panel, 2.5, 8.0)  # the user's own points
+    before, dataset, steps = model.dataset.copy(), model.dataset, model.undo_stack.count()
+    boxes = MessageBoxes(qtbot)
+    try:
+        for entry in json.loads((CSV_CORPUS / "manifest.json").read_text(encoding="utf-8")):
+            seen = len(boxes.seen)
+            click_import(qtbot, panel, CSV_CORPUS / entry["file"], monkeypatch)
+            assert len(boxes.seen) == seen + 1, entry["file"]
+            where, icon, text = boxes.seen[-1]
+            assert where is window and icon == QMessageBox.Icon.Warning
+            assert entry["message"] in text and "The data is unchanged" in text, text
+            assert model.dataset is dataset and model.dataset == before, entry["file"]
+            assert model.undo_stack.count() == steps
+    finally:
+        boxes.stop()
+
+
+def test_an_import_that_read_past_a_column_says_so_with_the_line(
+        qtbot, panel, tmp_path, monkeypatch):
+    path = tmp_path / "weights.csv"
+    path.write_text("x,y,weight\n1,2,0.5\n3,5,1\n")
+    boxes = MessageBoxes(qtbot)
+    try:
+        click_import(qtbot, panel, path, monkeypatch)
+    finally:
+        boxes.stop()
+    assert panel.model.dataset == Dataset([1.0, 3.0], [2.0, 5.0])
+    (_, icon, text), = boxes.seen
+    assert icon == QMessageBox.Icon.Information
+    assert "Imported 2 points" in text and "line 1: column 'weight' not used" in text
+
+
+def test_a_failed_export_says_why_and_writes_nothing(qtbot, panel, tmp_path, monkeypatch):
+    target = tmp_path / "gone" / "points.csv"  # its folder was removed meanwhile
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
+    boxes = MessageBoxes(qtbot)
+    try:
+        bar = panel.findChild(QToolBar, "dataToolBar")
+        qtbot.mouseClick(bar.widgetForAction(panel.export_action), LEFT)
+    finally:
+        boxes.stop()
+    (_, icon, text), = boxes.seen
+    assert icon == QMessageBox.Icon.Warning and f"Could not write {target}" in text
+    assert list(tmp_path.iterdir()) == []
 
 
 # --- losses, classes, settings -----------------------------------------------------------------
