@@ -18,8 +18,10 @@ _SHOWN_CHARS = 40
 def shown(value: object) -> str:
     """A short repr of a value for an error message (huge integers and long texts shortened)."""
     if isinstance(value, Integral) and not isinstance(value, bool) and abs(int(value)) > 10**30:
-        digits = int(abs(int(value)).bit_length() * math.log10(2)) + 1
-        return f"an integer of about {digits} digits"
+        n = abs(int(value))
+        digits = int((n.bit_length() - 1) * math.log10(2)) + 1
+        digits += n >= 10**digits  # exact: the estimate is low by at most one
+        return f"{'a negative' if value < 0 else 'an'} integer of {digits} digits"
     try:
         text = repr(value)
     except Exception:  # a hostile __repr__ must not replace the message with its own error

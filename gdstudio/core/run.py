@@ -1,4 +1,11 @@
-"""Run: one optimizer's trajectory across a landscape, with status and bounded history."""
+"""Run: one optimizer's trajectory across a landscape, with status and bounded history.
+
+Statuses: running; converged at step N (|∇L| < tol); diverged at step N (the loss, the
+parameters or the learning rate stopped being finite, or the parameters ran away); stopped at
+step N (max steps); no data (a data landscape with zero points). Every setting is checked when
+it is made (ConfigError); stepping never raises, and an absurd but legal setting (lr = 1e300,
+gamma = 1e300) ends the run as diverged.
+"""
 
 from __future__ import annotations
 
@@ -50,7 +57,7 @@ class Row:
 
 
 class Run:
-    """One optimizer stepping from a start; stops itself on convergence or divergence."""
+    """One optimizer stepping from a start; stops itself on convergence, divergence or max steps."""
 
     def __init__(
         self,

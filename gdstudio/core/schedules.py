@@ -111,7 +111,7 @@ class StepDecay(Schedule):
     defaults = {"gamma": 0.1}
 
     def _lr(self, t: int, base_lr: float) -> float:
-        return _decayed(base_lr, self.params["gamma"], t // self.params["step_size"])
+        return _decayed(base_lr, self.params["gamma"], t // int(self.params["step_size"]))
 
 
 class Exponential(Schedule):

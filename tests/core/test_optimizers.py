@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from gdstudio.core.errors import ConfigError
 from gdstudio.core.optimizers import OPTIMIZERS, Optimizer, make_optimizer, optimizer_names
 
 # eps must be > 0; this one vanishes beside every denominator here (bit for bit, as eps 0 did).
@@ -554,3 +555,36 @@ def test_zero_gradient_at_the_minimum_stays_put(name: str) -> None:
     for _ in range(5):
         p = opt.step(p, np.zeros(2))
     np.testing.assert_array_equal(p, [0.0, 0.0])
+
+
+@pytest.mark.parametrize(
+    ("name", "hyper", "message"),
+    [
+        ("sgd", {"lr": 10**400}, "Invalid learning rate: lr for sgd must be a number >= 0, got "
+                                 "an integer of 401 digits"),
+        ("adam", {"lr": 10**5000 - 1}, "got an integer of 5000 digits"),
+        ("adam", {"betas": (0.9, 10**400)}, "Invalid beta parameter: betas for adam"),
+        ("rmsprop", {"eps": 10**400}, "Invalid epsilon value: eps for rmsprop"),
+        ("sgd", {"weight_decay": "9" * 400}, r"Invalid weight_decay value: .* \(402 characters\)"),
+        ("nadam", {"momentum_decay": np.nan}, "Invalid momentum_decay value"),
+        ("sgd", {"lr": np.array([0.1])}, "Invalid learning rate"),
+    ],
+)
+def test_huge_or_odd_values_are_refused_in_one_short_line(name, hyper, message) -> None:
+    with pytest.raises(ConfigError, match=message) as e:
+        make_optimizer(name, **hyper)
+    assert len(str(e.value)) < 160
+
+
+def test_every_refusal_is_a_config_error() -> None:
+    for call in (lambda: make_optimizer(["sgd"]), lambda: make_optimizer("lion"),
+                 lambda: make_optimizer("sgd", foo=1), lambda: make_optimizer("sgd", nesterov=True),
+                 lambda: make_optimizer("adam").set_hyper("eps", 0)):
+        with pytest.raises(ConfigError):
+            call()
+
+
+def test_an_absurd_but_legal_learning_rate_is_accepted() -> None:
+    opt = make_optimizer("adam", lr=1e300)
+    assert opt.hyper["lr"] == 1e300
+    assert np.isfinite(opt.step(np.array([1.0]), np.array([1.0]))).all()

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from gdstudio.core.errors import ConfigError
 from gdstudio.core.schedules import SCHEDULES, clip_grad_norm, make_schedule, schedule_names
 
 REFERENCE = json.loads(
@@ -242,3 +243,39 @@ def test_clip_propagates_nan() -> None:
 def test_clip_rejects_bad_arguments(max_norm: float, norm_type: float, message: str) -> None:
     with pytest.raises(ValueError, match=message):
         clip_grad_norm(np.ones(2), max_norm, norm_type)
+
+
+@pytest.mark.parametrize(
+    ("name", "params", "message"),
+    [
+        ("step", {"step_size": 10**400}, "step_size for step must be an integer >= 1 and < "
+                                         r"2\*\*63, got an integer of 401 digits"),
+        ("step", {"step_size": 2**63}, "step_size for step must be an integer >= 1"),
+        ("step", {"step_size": 1e300}, "step_size for step must be an integer >= 1"),
+        ("exponential", {"gamma": 10**400}, "gamma for exponential must be a number > 0"),
+        ("exponential", {"gamma": math.inf}, "gamma for exponential must be a number > 0"),
+        ("cosine", {"T_max": -(10**400)}, "got a negative integer of 401 digits"),
+        ("cosine", {"T_max": 5, "eta_min": 10**5000 - 1}, "got an integer of 5000 digits"),
+        ("warmup-cosine", {"warmup_steps": True, "T_max": 5}, "warmup_steps for warmup-cosine"),
+    ],
+)
+def test_huge_or_odd_parameters_are_refused_in_one_short_line(name, params, message) -> None:
+    with pytest.raises(ConfigError, match=message) as e:
+        make_schedule(name, **params)
+    assert len(str(e.value)) < 160
+
+
+def test_unknown_schedules_of_any_type_are_a_config_error() -> None:
+    for name in (["step"], None, 3):
+        with pytest.raises(ConfigError, match="unknown schedule"):
+            make_schedule(name)
+
+
+@pytest.mark.parametrize(("name", "params"), [("exponential", {"gamma": 1e300}),
+                                             ("step", {"step_size": 1, "gamma": 1e300})])
+def test_an_lr_beyond_a_float_comes_back_as_inf_not_an_overflow_error(name, params) -> None:
+    sched = make_schedule(name, **params)
+    assert sched.lr_at(1, 1e-3) == pytest.approx(1e297)
+    assert sched.lr_at(2, 1e-3) == math.inf
+    assert sched.lr_at(10**6, 0.0) == 0.0  # a zero lr stays zero however large gamma**t
+    assert make_schedule(name, **{**params, "gamma": 1e-300}).lr_at(10**6, 0.1) == 0.0
