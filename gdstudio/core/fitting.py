@@ -44,7 +44,7 @@ class DataLandscape:
             if loss == "bce"
             else f"Line y = w·x + b under {LOSS_TITLES[loss].lower()}"
         )
-        self.default_start = tuple(float(v) for v in start)
+        self.default_start: tuple[float, float] = (float(start[0]), float(start[1]))
         if not x_scale > 0:
             raise ValueError("x scale must be > 0")
         # The fit runs on x' = (x − shift) / scale; (0, 1) means the data's own units.
