@@ -287,17 +287,16 @@ def test_a_converged_run_says_so_in_every_format(capsys):
     assert table.splitlines()[-1].startswith(f"# converged at step {doc['status_step']} (")
 
 
-def test_a_start_whose_loss_overflows_shows_it_only_beside_diverged_at_step_0(tmp_path, capsys):
-    f = tmp_path / "huge.csv"
-    f.write_text("x,y\n1e200,1e200\n-1e200,3e200\n")
-    args = ["run", "--landscape", "linear-mse", "--data", str(f), "--optimizer", "adam",
-            "--start", "1,1", "--steps", "10"]
+def test_a_start_whose_loss_overflows_shows_it_only_beside_diverged_at_step_0(capsys):
+    # A finite start whose loss is not: 100 (y - x²)² at x = y = 1e100 overflows a float.
+    args = ["run", "--landscape", "rosenbrock", "--optimizer", "adam",
+            "--start", "1e100,1e100", "--steps", "10"]
     _, table, _ = run_cli(capsys, *args)
     _, text, _ = run_cli(capsys, *args, "--format", "csv")
     _, doc, _ = run_cli(capsys, *args, "--format", "json")
-    assert text.splitlines()[1:] == ["0,1.0,1.0,,,0.001,diverged at step 0"]
+    assert text.splitlines()[1:] == ["0,1e+100,1e+100,,,0.001,diverged at step 0"]
     assert json.loads(doc)["rows"] == [
-        {"step": 0, "w": 1.0, "b": 1.0, "loss": None, "grad_norm": None, "lr": 0.001}]
+        {"step": 0, "x": 1e100, "y": 1e100, "loss": None, "grad_norm": None, "lr": 0.001}]
     assert "NaN" not in doc and "Infinity" not in doc
     assert table.splitlines()[1].split()[3] in ("inf", "nan")
     assert table.splitlines()[-1].startswith("# diverged at step 0")
