@@ -100,3 +100,13 @@ def test_epoch_column_shows_only_for_stochastic_runs(qtbot, make_panel):
 )
 def test_numbers_are_compact(value, text):
     assert format_number(value) == text
+
+
+def test_a_run_at_max_steps_says_stopped_in_amber_and_how_to_go_on(make_panel):
+    panel = make_panel("race")
+    panel.model.set_max_steps(5)
+    panel.model.step(10)
+    status = panel.table.item(0, panel.table.columnCount() - 1)
+    assert status.text() == "stopped at step 5 (max steps)"
+    assert status.foreground().color().name() == STATUS_COLORS["stopped"].lower()
+    assert "max steps" in status.toolTip()
