@@ -13,7 +13,7 @@ import numpy as np
 from .data_csv import MAX_ABS, DataError, DataWarning, read_columns, read_file
 from .moments import Moments, Stats
 
-__all__ = ["DataError", "DataWarning", "Dataset", "Stats", "load_csv", "parse_csv"]
+__all__ = ["MAX_ABS", "DataError", "DataWarning", "Dataset", "Stats", "load_csv", "parse_csv"]
 
 DEFAULT_X = (1.0, 2.0, 3.0, 4.0, 5.0)
 DEFAULT_Y = (2.1, 3.9, 6.1, 8.0, 10.2)
