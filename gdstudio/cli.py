@@ -9,6 +9,7 @@ import os
 import re
 import stat
 import sys
+import warnings
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
@@ -355,7 +356,7 @@ def _load_data(path: str | None, require_label: bool) -> Dataset | None:
     """The dataset in the CSV file at path (None for none); only a regular file is opened."""
     if path is None:
         return None
-    from .core.data import load_csv
+    from .core.data import DataWarning, load_csv
 
     try:
         mode = os.stat(path).st_mode
@@ -368,7 +369,12 @@ def _load_data(path: str | None, require_label: bool) -> Dataset | None:
         raise ArgError(f"--data: {shown(path)} is not a regular file (a pipe or a device); "
                        "give a CSV file")
     try:
-        return load_csv(path, require_label=require_label)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", DataWarning)
+            dataset = load_csv(path, require_label=require_label)
+        for w in caught:  # one line each, not Python's two-line warning format
+            sys.stderr.write(f"gdstudio: warning: --data: {w.message}\n")
+        return dataset
     except (ValueError, OverflowError) as e:  # DataError is a ValueError and names the file
         raise ArgError(f"--data: {e}") from None
     except csv.Error as e:

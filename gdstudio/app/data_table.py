@@ -18,6 +18,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
+from ..core.data import MAX_ABS
 from .commands import MovePoint, SetLabel
 from .data_format import MINUS
 from .data_selection import DataSelection
@@ -120,11 +121,11 @@ class PointsTableModel(QAbstractTableModel):
                 | Qt.ItemFlag.ItemIsEditable)
 
     def setData(self, index: Index, value: object, role: int = Qt.ItemDataRole.EditRole) -> bool:
-        """Push the edit as an undoable command; refuse what is not a finite number (or 0/1)."""
+        """Push the edit as an undoable command; refuse a non-number, |v| > MAX_ABS, a bad class."""
         if role != Qt.ItemDataRole.EditRole or not index.isValid():
             return False
         v = parse_number(str(value))
-        if v is None or not np.isfinite(v):
+        if v is None or not abs(v) <= MAX_ABS:  # NaN and inf fail too
             return False
         row, col = index.row(), index.column()
         ds, stack = self.model.dataset, self.model.undo_stack

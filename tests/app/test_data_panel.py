@@ -554,3 +554,17 @@ def test_every_control_explains_itself(panel):
     for widget in (panel.plot, panel.table, panel.loss_combo, panel.delta_spin,
                    panel.normalize_check, panel.restart_check, *panel.class_buttons.values()):
         assert widget.toolTip(), widget.objectName()
+
+
+def test_typing_a_value_beyond_the_data_limit_leaves_the_point(qtbot, panel):
+    model, table = panel.model, panel.table
+    index = table.model().index(0, 1)
+    table.setCurrentIndex(index)
+    table.edit(index)
+    editor = table.viewport().findChild(QLineEdit)
+    editor.selectAll()
+    qtbot.keyClicks(editor, "1e200")
+    qtbot.keyClick(editor, Qt.Key.Key_Return)
+    qtbot.keyClick(table, Qt.Key.Key_Down)  # the loop turns; a commit would have landed
+    assert model.undo_stack.count() == 0
+    assert model.dataset == Dataset.default()
