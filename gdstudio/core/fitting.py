@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
+from .checks import as_real, check_point, check_real, shown
 from .data import Dataset, Stats
+from .errors import ConfigError
 from .lad import lad_line
 
 Array = np.ndarray
@@ -30,10 +34,14 @@ class DataLandscape:
         self, dataset: Dataset, loss: str = "mse", delta: float = 1.0,
         start: tuple[float, float] = (0.0, 0.0), x_shift: float = 0.0, x_scale: float = 1.0,
     ) -> None:
-        if loss not in LOSSES:
-            raise ValueError(f"unknown loss '{loss}'; allowed: {', '.join(LOSSES)}")
-        if loss == "huber" and not delta > 0:
-            raise ValueError("huber delta must be > 0")
+        if not isinstance(loss, str) or loss not in LOSSES:
+            raise ConfigError(f"unknown loss {shown(loss)}; allowed: {', '.join(LOSSES)}")
+        delta = check_real("huber delta", delta, 0.0, strict=True) if loss == "huber" else delta
+        shift = as_real(x_shift)
+        if shift is None or not math.isfinite(shift):
+            raise ConfigError(f"x shift must be a finite number, got {shown(x_shift)}")
+        x_scale = check_real("x scale", x_scale, 0.0, strict=True)
+        start = check_point("start", start, ("w", "b"))
         self.dataset = dataset
         self.loss = loss
         self.delta = float(delta)
@@ -45,10 +53,8 @@ class DataLandscape:
             else f"Line y = w·x + b under {LOSS_TITLES[loss].lower()}"
         )
         self.default_start: tuple[float, float] = (float(start[0]), float(start[1]))
-        if not x_scale > 0:
-            raise ValueError("x scale must be > 0")
         # The fit runs on x' = (x − shift) / scale; (0, 1) means the data's own units.
-        self.x_shift, self.x_scale = float(x_shift), float(x_scale)
+        self.x_shift, self.x_scale = shift, x_scale
         self.normalized = (self.x_shift, self.x_scale) != (0.0, 1.0)
         self.param_names = ("w′", "b′") if self.normalized else ("w", "b")
         self._stats: Stats = dataset.stats.affine_x(self.x_shift, self.x_scale)

@@ -1,10 +1,13 @@
 """Data landscapes: MSE from sufficient statistics, MAE/Huber/BCE, batch gradients."""
 
+import re
+
 import numpy as np
 import pytest
 
 from gdstudio.core.catalog import make_landscape
 from gdstudio.core.data import Dataset
+from gdstudio.core.errors import ConfigError
 from gdstudio.core.fitting import DataLandscape
 
 
@@ -139,3 +142,20 @@ def test_normalization_makes_the_ravine_round():
 
     assert condition(DataLandscape(ds)) > 1e4
     assert condition(DataLandscape(ds, x_shift=mean, x_scale=std)) < 1.01
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"loss": "hinge"}, "unknown loss 'hinge'; allowed: mse, mae, huber, bce"),
+        ({"loss": "huber", "delta": 0}, "huber delta must be a finite number > 0, got 0"),
+        ({"loss": "huber", "delta": 10**400}, "huber delta must be a finite number > 0"),
+        ({"x_scale": 10**400}, "x scale must be a finite number > 0"),
+        ({"x_scale": -1.0}, "x scale must be a finite number > 0"),
+        ({"x_shift": float("nan")}, "x shift must be a finite number, got nan"),
+        ({"start": (float("inf"), 0.0)}, "start must be 2 finite numbers (w, b)"),
+    ],
+)
+def test_a_bad_data_landscape_is_refused_with_a_config_error(kwargs, message):
+    with pytest.raises(ConfigError, match=re.escape(message)):
+        DataLandscape(Dataset.default(), **kwargs)
