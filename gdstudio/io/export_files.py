@@ -47,11 +47,11 @@ def write_image_atomic(path: str | os.PathLike[str], image: QImage, fmt: str = "
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    ok = image.save(buffer, fmt)
+    ok = image.save(buffer, fmt)  # type: ignore[call-overload]  # the stub says bytes; str works
     buffer.close()
     if not ok:
         raise ExportError(f"cannot write {p}: the {fmt} encoder failed")
-    write_bytes_atomic(p, data.data())
+    write_bytes_atomic(p, bytes(data.data()))
 
 
 @contextlib.contextmanager

@@ -139,11 +139,24 @@ class Flag:
 
 
 @dataclass(frozen=True)
+class Choice:
+    """One of a list of names (computed when checked: registries may grow)."""
+
+    names: Callable[[], list[str]]
+
+    def check(self, value: Any, where: str) -> str:
+        """The name, or SessionError."""
+        allowed = self.names()
+        if not isinstance(value, str) or value not in allowed:
+            raise _fail(where, "one of " + ", ".join(allowed), value)
+        return value
+
+
+@dataclass(frozen=True)
 class Text:
-    """A string of at most `max_len` characters, one of `choices` or matching `pattern`."""
+    """A string of at most `max_len` characters, matching `pattern` if given."""
 
     max_len: int = MAX_LABEL
-    choices: Callable[[], list[str]] | None = None
     pattern: str | None = None
     nullable: bool = False
 
@@ -151,11 +164,6 @@ class Text:
         """The text, or SessionError."""
         if value is None and self.nullable:
             return None
-        if self.choices is not None:
-            allowed = self.choices()
-            if value not in allowed:
-                raise _fail(where, "one of " + ", ".join(allowed), value)
-            return value
         if not isinstance(value, str) or len(value) > self.max_len:
             raise _fail(where, f"text of at most {self.max_len} characters", value)
         if self.pattern is not None and not re.fullmatch(self.pattern, value):
@@ -173,12 +181,12 @@ SETTINGS: dict[str, tuple[Any, Any]] = {
     "speed": (Number(1.0, 5000.0), 60.0),             # Controls: speed slider
     "max_steps": (Number(1, 10_000_000, integer=True), 5000),  # Controls: max steps spin
     "tol": (Number(0.0, 1.0), 1e-6),                    # Controls: tolerance slider
-    "view_mode": (Text(choices=lambda: ["3d", "contour"]), "3d"),
+    "view_mode": (Choice(lambda: ["3d", "contour"]), "3d"),
     "log_height": (Flag(nullable=True), None),
     "restart_on_edit": (Flag(), False),
 }
 RUN_FIELDS: dict[str, Any] = {
-    "optimizer": Text(choices=lambda: list(OPTIMIZERS)),
+    "optimizer": Choice(lambda: list(OPTIMIZERS)),
     "color": Text(pattern=r"#[0-9A-Fa-f]{6}"),
     "label": Text(),
     "enabled": Flag(),
@@ -251,7 +259,7 @@ def check_model(state: Any, where: str = "model") -> ModelState:
     """Check a model snapshot completely (SessionError naming the first bad field)."""
     m = _object(state, where)
     scene = Text(max_len=100, nullable=True).check(m.get("scene"), f"{where}.scene")
-    landscape = Text(choices=landscape_names).check(
+    landscape = Choice(landscape_names).check(
         _required(m, "landscape", where), f"{where}.landscape")
     settings = {key: kind.check(m.get(key, default), f"{where}.{key}")
                 for key, (kind, default) in SETTINGS.items()}
@@ -386,7 +394,7 @@ def _check_schedule(schedule: Any, where: str) -> tuple[str, dict[str, Any]]:
     if schedule is None:
         return "constant", {}
     s = _object(schedule, where)
-    name = Text(choices=lambda: list(SCHEDULES)).check(_required(s, "name", where),
+    name = Choice(lambda: list(SCHEDULES)).check(_required(s, "name", where),
                                                       f"{where}.name")
     cls = SCHEDULES[name]
     allowed = (*cls.required, *cls.defaults)
