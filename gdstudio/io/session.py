@@ -28,13 +28,13 @@ from . import atomic
 from .session_schema import (
     SessionError,
     Unrepresentable,
-    _list,
-    _numbers,
-    _object,
-    _required,
+    as_list,
+    as_object,
     check_camera,
     check_model,
     describe,
+    finite_numbers,
+    required,
 )
 
 __all__ = ["SessionError", "load_session", "parse_session", "save_session", "validate"]
@@ -234,19 +234,19 @@ def _display_name(path: str | os.PathLike[str]) -> str:
 
 def _v1_to_v2(doc: Doc) -> Doc:
     """v1 → v2: points → data columns, optimizers → runs, schedule object, new defaults."""
-    old = _object(_required(doc, "model", ""), "model")
-    points = _list(_required(old, "points", "model"), "model.points")
-    rows = [_numbers(p, f"model.points[{i}]").tolist() for i, p in enumerate(points)]
+    old = as_object(required(doc, "model", ""), "model")
+    points = as_list(required(old, "points", "model"), "model.points")
+    rows = [finite_numbers(p, f"model.points[{i}]").tolist() for i, p in enumerate(points)]
     widths = {len(r) for r in rows}
     if not widths <= {2} and not widths <= {3}:
         raise SessionError("model.points: must all be [x, y] or all be [x, y, label]")
     labelled = widths == {3}
     runs = []
-    for i, o in enumerate(_list(_required(old, "optimizers", "model"), "model.optimizers")):
+    for i, o in enumerate(as_list(required(old, "optimizers", "model"), "model.optimizers")):
         where = f"model.optimizers[{i}]"
-        o = _object(o, where)
+        o = as_object(o, where)
         runs.append({
-            "optimizer": _required(o, "name", where),
+            "optimizer": required(o, "name", where),
             "hyper": o.get("params") or {},
             "color": o.get("color", run_color(i)),
             "label": o.get("label", ""),
@@ -256,7 +256,7 @@ def _v1_to_v2(doc: Doc) -> Doc:
         })
     model = {
         "scene": old.get("scene"),
-        "landscape": _required(old, "landscape", "model"),
+        "landscape": required(old, "landscape", "model"),
         "data": {
             "x": [r[0] for r in rows],
             "y": [r[1] for r in rows],
@@ -298,5 +298,5 @@ def validate(doc: Doc) -> None:
 
     The rules live once, in session_schema; StudioModel.restore applies the same checks.
     """
-    check_model(_required(doc, "model", ""))
+    check_model(required(doc, "model", ""))
     check_camera(doc.get("camera"))

@@ -237,19 +237,22 @@ class ModelState:
 # --- checks ----------------------------------------------------------------------------------
 
 
-def _object(value: Any, where: str) -> dict[str, Any]:
+def as_object(value: Any, where: str) -> dict[str, Any]:
+    """The value if it is a JSON object (SessionError naming `where` otherwise)."""
     if not isinstance(value, dict):
         raise _fail(where, "an object", value)
     return value
 
 
-def _list(value: Any, where: str) -> list[Any]:
+def as_list(value: Any, where: str) -> list[Any]:
+    """The value if it is a JSON list (SessionError naming `where` otherwise)."""
     if not isinstance(value, list):
         raise _fail(where, "a list", value)
     return value
 
 
-def _required(obj: dict[str, Any], key: str, where: str) -> Any:
+def required(obj: dict[str, Any], key: str, where: str) -> Any:
+    """obj[key], or SessionError saying `where.key` is missing."""
     if key not in obj:
         raise SessionError(f"{where}.{key}: missing" if where else f"{key}: missing")
     return obj[key]
@@ -257,15 +260,15 @@ def _required(obj: dict[str, Any], key: str, where: str) -> Any:
 
 def check_model(state: Any, where: str = "model") -> ModelState:
     """Check a model snapshot completely (SessionError naming the first bad field)."""
-    m = _object(state, where)
+    m = as_object(state, where)
     scene = Text(max_len=100, nullable=True).check(m.get("scene"), f"{where}.scene")
     landscape = Choice(landscape_names).check(
-        _required(m, "landscape", where), f"{where}.landscape")
+        required(m, "landscape", where), f"{where}.landscape")
     settings = {key: kind.check(m.get(key, default), f"{where}.{key}")
                 for key, (kind, default) in SETTINGS.items()}
-    dataset = _check_data(_required(m, "data", where), landscape, f"{where}.data")
+    dataset = _check_data(required(m, "data", where), landscape, f"{where}.data")
     start = _check_start(m.get("start"), landscape, f"{where}.start")
-    runs_in = _list(_required(m, "runs", where), f"{where}.runs")
+    runs_in = as_list(required(m, "runs", where), f"{where}.runs")
     if len(runs_in) > MAX_RUNS:
         raise SessionError(f"{where}.runs: a race holds at most {MAX_RUNS} optimizers, "
                            f"got {len(runs_in)}")
@@ -278,11 +281,11 @@ def check_camera(camera: Any, where: str = "camera") -> dict[str, Any] | None:
     """Check a camera state (None if absent); SessionError naming the bad field."""
     if camera is None:
         return None
-    c = _object(camera, where)
+    c = as_object(camera, where)
     out: dict[str, Any] = {key: kind.check(c[key], f"{where}.{key}")
                            for key, kind in CAMERA_FIELDS.items() if key in c}
     if "center" in c:
-        center = _list(c["center"], f"{where}.center")
+        center = as_list(c["center"], f"{where}.center")
         if len(center) != 3:
             raise _fail(f"{where}.center", "three numbers", center)
         out["center"] = [CAMERA_CENTER_ITEM.check(v, f"{where}.center[{i}]")
@@ -290,9 +293,9 @@ def check_camera(camera: Any, where: str = "camera") -> dict[str, Any] | None:
     return out
 
 
-def _numbers(values: Any, where: str) -> np.ndarray:
+def finite_numbers(values: Any, where: str) -> np.ndarray:
     """A list of finite numbers as float64, fast for a million points."""
-    values = _list(values, where)
+    values = as_list(values, where)
     if set(map(type, values)) <= {int, float}:
         try:
             arr = np.array(values, dtype=np.float64)
@@ -307,12 +310,12 @@ def _numbers(values: Any, where: str) -> np.ndarray:
 
 
 def _check_data(data: Any, landscape: str, where: str) -> Dataset:
-    d = _object(data, where)
-    x = _numbers(_required(d, "x", where), f"{where}.x")
-    y = _numbers(_required(d, "y", where), f"{where}.y")
+    d = as_object(data, where)
+    x = finite_numbers(required(d, "x", where), f"{where}.x")
+    y = finite_numbers(required(d, "y", where), f"{where}.y")
     if len(x) != len(y):
         raise SessionError(f"{where}: {len(x)} x values but {len(y)} y values")
-    label = None if d.get("label") is None else _numbers(d["label"], f"{where}.label")
+    label = None if d.get("label") is None else finite_numbers(d["label"], f"{where}.label")
     if label is not None and len(label) != len(x):
         raise SessionError(f"{where}.label: must have one entry per point "
                            f"({len(x)}), got {len(label)}")
@@ -331,7 +334,7 @@ def _check_data(data: Any, landscape: str, where: str) -> Dataset:
 def _check_start(start: Any, landscape: str, where: str) -> np.ndarray | None:
     if start is None:
         return None
-    values = _list(start, where)
+    values = as_list(start, where)
     dim = 2 if is_data_landscape(landscape) else make_landscape(landscape).dim
     if len(values) != dim:
         raise SessionError(f"{where}: must hold {dim} number{'s' * (dim > 1)} for "
@@ -350,9 +353,9 @@ def _check_batch(value: Any, where: str) -> int | None:
 
 
 def _check_run(run: Any, index: int, where: str) -> RunState:
-    r = _object(run, where)
+    r = as_object(run, where)
     f = RUN_FIELDS
-    optimizer = f["optimizer"].check(_required(r, "optimizer", where), f"{where}.optimizer")
+    optimizer = f["optimizer"].check(required(r, "optimizer", where), f"{where}.optimizer")
     hyper = _check_hyper(r.get("hyper") or {}, optimizer, f"{where}.hyper")
     return RunState(
         optimizer, hyper,
@@ -365,7 +368,7 @@ def _check_run(run: Any, index: int, where: str) -> RunState:
 
 
 def _check_hyper(hyper: Any, optimizer: str, where: str) -> dict[str, Any]:
-    h = _object(hyper, where)
+    h = as_object(hyper, where)
     defaults = OPTIMIZERS[optimizer].defaults
     out: dict[str, Any] = {}
     for key, value in h.items():
@@ -377,7 +380,7 @@ def _check_hyper(hyper: Any, optimizer: str, where: str) -> dict[str, Any]:
         if isinstance(default, bool):
             out[key] = Flag().check(value, at)
         elif isinstance(default, tuple):
-            pair = _list(value, at) if not isinstance(value, tuple) else list(value)
+            pair = as_list(value, at) if not isinstance(value, tuple) else list(value)
             if len(pair) != 2:
                 raise _fail(at, "two numbers", value)
             out[key] = tuple(HYPER_PAIR_ITEM.check(v, f"{at}[{i}]") for i, v in enumerate(pair))
@@ -393,13 +396,13 @@ def _check_hyper(hyper: Any, optimizer: str, where: str) -> dict[str, Any]:
 def _check_schedule(schedule: Any, where: str) -> tuple[str, dict[str, Any]]:
     if schedule is None:
         return "constant", {}
-    s = _object(schedule, where)
-    name = Choice(lambda: list(SCHEDULES)).check(_required(s, "name", where),
+    s = as_object(schedule, where)
+    name = Choice(lambda: list(SCHEDULES)).check(required(s, "name", where),
                                                       f"{where}.name")
     cls = SCHEDULES[name]
     allowed = (*cls.required, *cls.defaults)
     params: dict[str, Any] = {}
-    for key, value in _object(s.get("params") or {}, f"{where}.params").items():
+    for key, value in as_object(s.get("params") or {}, f"{where}.params").items():
         at = f"{where}.params.{key}"
         if key not in allowed:
             raise SessionError(f"{at}: not a parameter of the {name} schedule; allowed: "
