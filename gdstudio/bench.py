@@ -72,7 +72,7 @@ def _race_window(history_steps: int):  # noqa: ANN202 - MainWindow
     for _, cfg in model.active_runs():
         cfg.run.step(history_steps)
     model.set_speed(600.0)  # 10 steps per 60 Hz tick
-    window = MainWindow(model)
+    window = MainWindow(model, autosave=False)
     window.resize(1400, 900)
     window.show()
     QTest.qWaitForWindowExposed(window)
@@ -127,7 +127,7 @@ configure_application()
 from PySide6.QtWidgets import QApplication
 app = QApplication(sys.argv[:1])
 from gdstudio.app.main_window import MainWindow
-w = MainWindow()
+w = MainWindow(autosave=False)
 def done():
     print(time.time(), flush=True)
     app.quit()

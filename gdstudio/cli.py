@@ -224,14 +224,14 @@ def gui_main() -> int:
     """Entry point of the `gdstudio-gui` launcher script (no subcommands)."""
     parser = build_parser()
     args = parser.parse_args(_join_negative_values(sys.argv[1:]))
-    return launch_window(args.scene, args.session)
+    return launch_window(args.scene, args.session, console=False)
 
 
-def launch_window(scene: str | None, session: str | None) -> int:
+def launch_window(scene: str | None, session: str | None, *, console: bool = True) -> int:
     """Open the main window (imports Qt only here)."""
     from .app.application import run_app
 
-    return run_app(scene=scene, session=session)
+    return run_app(scene=scene, session=session, console=console)
 
 
 # --- list ------------------------------------------------------------------------------------

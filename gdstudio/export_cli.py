@@ -260,7 +260,7 @@ def _export_drawn(job: ExportJob) -> int:
     from .app.main_window import MainWindow
     from .io.export import ExportError, export, run_race
 
-    window = MainWindow(model)
+    window = MainWindow(model, autosave=False)
     try:
         if job.view == "3d" and model.landscape.dim != 2:
             raise ExportArgError("--view 3d: this scene's landscape has one parameter, so "

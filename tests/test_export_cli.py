@@ -240,8 +240,6 @@ def test_a_named_pipe_as_session_is_refused_without_blocking(tmp_path):
     assert done.stderr.count("\n") == 1 and "not a regular file" in done.stderr, done.stderr
 
 
-@pytest.mark.xfail(strict=True, reason="gdstudio/app/application.py (not owned here) must "
-                   "check --session with load_session before Qt starts")
 def test_the_window_refuses_a_bad_session_with_one_line_and_exit_2(tmp_path):
     bad = CORPUS / "max_steps_10_pow_400.gdstudio"
     code = ("import sys; from gdstudio.app import application as a; "
@@ -253,3 +251,16 @@ def test_the_window_refuses_a_bad_session_with_one_line_and_exit_2(tmp_path):
                           env=cli_env(tmp_path, QT_QPA_PLATFORM="offscreen"), timeout=60)
     assert done.returncode == 2, done.stderr
     assert done.stderr.count("\n") == 1 and "model.max_steps" in done.stderr
+
+
+def test_an_export_leaves_a_running_studios_autosave_and_marker_alone(tmp_path, needs_gl):
+    folder = tmp_path / "data" / "gdstudio" / "Gradient Descent Studio"
+    folder.mkdir(parents=True)
+    autosave, marker = folder / "autosave.gdstudio", folder / "running.lock"
+    autosave.write_bytes(b'{"unsaved": "work of the studio the user has open"}')
+    marker.write_text('{"pid": 1}')
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    done = run_cli(tmp_path, "--scene", "race", "--steps", "20", "--view", "3d",
+                   "--out", str(tmp_path / "race.png"), "--size", "320x200")
+    assert done.returncode == 0, done.stderr
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before

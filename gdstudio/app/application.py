@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QIcon, QSurfaceFormat
@@ -26,9 +25,16 @@ def configure_application() -> None:
     QSurfaceFormat.setDefaultFormat(fmt)
 
 
-def run_app(scene: str | None = None, session: str | None = None) -> int:
-    """Open the window (on `scene` if given) and run the event loop; returns the exit code."""
+def run_app(scene: str | None = None, session: str | None = None, *,
+            console: bool = True) -> int:
+    """Open the window (on `scene` if given) and run the event loop; returns the exit code.
+
+    From a console a bad --scene or --session is one line on stderr and exit 2, before any
+    window opens; from a desktop launcher (console False) a bad session file is explained in
+    the window, where the user is looking, and the default lesson stays open.
+    """
     from ..io.scenes import get_scene
+    from ..io.session import SessionError, load_session
 
     if scene is not None:
         try:
@@ -36,9 +42,12 @@ def run_app(scene: str | None = None, session: str | None = None) -> int:
         except ValueError as e:
             sys.stderr.write(f"gdstudio: error: --scene: {e}\n")
             return 2
-    if session is not None and not Path(session).is_file():
-        sys.stderr.write(f"gdstudio: error: --session: no such file: {session}\n")
-        return 2
+    if session is not None and console:
+        try:
+            load_session(session)  # Qt-free: checks the whole file before a window exists
+        except SessionError as e:
+            sys.stderr.write(f"gdstudio: error: --session: {e}\n")
+            return 2
     configure_application()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setWindowIcon(QIcon(str(resource_dir() / "icons" / "gdstudio.svg")))

@@ -63,7 +63,8 @@ class LocalKeys(QObject):
 class MainWindow(QMainWindow):
     """The studio: central landscape view (3D or contour), Controls, Plots and Readouts docks."""
 
-    def __init__(self, model: StudioModel | None = None, parent: QWidget | None = None) -> None:
+    def __init__(self, model: StudioModel | None = None, parent: QWidget | None = None,
+                 *, autosave: bool = True) -> None:
         super().__init__(parent)
         self.setWindowTitle(APP_TITLE)
         self.model = model if model is not None else StudioModel(self)
@@ -89,7 +90,7 @@ class MainWindow(QMainWindow):
             self._on_scene_changed(self.model.scene.id if self.model.scene else "")
         self.restore_layout()
         self._on_data_mode_changed()
-        self.sessions = SessionManager(self)
+        self.sessions = SessionManager(self, autosave=autosave)
 
     # --- construction ----------------------------------------------------------------------
 

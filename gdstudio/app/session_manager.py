@@ -80,9 +80,13 @@ class SessionManager(QObject):
     pathChanged = Signal(str)
     autosaved = Signal()
 
-    def __init__(self, window: MainWindow, autosave_ms: int = AUTOSAVE_MS) -> None:
+    def __init__(self, window: MainWindow, autosave_ms: int = AUTOSAVE_MS,
+                 *, autosave: bool = True) -> None:
         super().__init__(window)
         self.window = window
+        # A window that only renders (gdstudio export, the benchmark) must never write, move or
+        # remove the autosave and marker of a studio the user has open, or had open and lost.
+        self.autosave_enabled = autosave
         self.model = window.model
         self.autosave_ms = autosave_ms
         self.path: str | None = None
@@ -104,8 +108,9 @@ class SessionManager(QObject):
         self.autosave_path = folder / AUTOSAVE_NAME
         self.marker_path = folder / MARKER_NAME
         self._recovery_notice: str | None = None
-        self._recovery = self._find_crashed_autosave()
-        self._write_marker()
+        self._recovery = self._find_crashed_autosave() if autosave else None
+        if autosave:
+            self._write_marker()
         self._build_menu()
         self._connect_model()
         self._update_title()
@@ -309,8 +314,9 @@ class SessionManager(QObject):
         self._ended = True
         self._timer.stop()
         self._pool.waitForDone()
-        self._remove_autosave()
-        _unlink(self.marker_path)
+        if self.autosave_enabled:
+            self._remove_autosave()
+            _unlink(self.marker_path)
 
     def _maybe_save(self, doing: str) -> bool:
         if not self._dirty:
@@ -415,7 +421,7 @@ class SessionManager(QObject):
 
     def autosave_now(self) -> None:
         """Write the unsaved session to the autosave file (off the UI thread)."""
-        if self._ended or not self._dirty:
+        if self._ended or not self._dirty or not self.autosave_enabled:
             return
         if self._pool.activeThreadCount():
             self._timer.start(self.autosave_ms)  # one write at a time; try again shortly
@@ -430,6 +436,8 @@ class SessionManager(QObject):
             self.autosaved.emit()
 
     def _remove_autosave(self) -> None:
+        if not self.autosave_enabled:
+            return
         self._pool.waitForDone()
         _unlink(self.autosave_path)
 
