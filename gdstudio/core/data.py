@@ -36,7 +36,7 @@ class Dataset:
         if xs.shape != ys.shape or xs.ndim != 1:
             raise ValueError("x and y must be 1-D and of equal length")
         if label is None:
-            ls = np.zeros_like(xs)
+            ls: np.ndarray | float = 0.0
             self.has_labels = False
         else:
             ls = np.asarray(
@@ -45,7 +45,8 @@ class Dataset:
             if ls.shape != xs.shape:
                 raise ValueError("label must have one entry per point")
             self.has_labels = True
-        _check_finite(xs, ys, ls)
+            _check_finite(ls)
+        _check_finite(xs, ys)
         cap = max(16, len(xs))
         self._x = np.empty(cap)
         self._y = np.empty(cap)
@@ -205,7 +206,7 @@ class Dataset:
 
 def _check_finite(*arrays: np.ndarray) -> None:
     for a in arrays:
-        if not np.all(np.abs(a) <= MAX_ABS):  # NaN fails too
+        if len(a) and not (np.min(a) >= -MAX_ABS and np.max(a) <= MAX_ABS):  # NaN fails too
             raise DataError("points must be finite numbers within ±1e150 (no NaN or infinity; "
                             "larger squares overflow)")
 

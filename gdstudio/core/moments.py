@@ -4,7 +4,8 @@ The sums are taken about a reference point near the data (shifted sums) and carr
 unevaluated pairs hi + lo of floats, so adding, moving and deleting points costs O(1) and
 cancels exactly: the mean squared error of a line stays accurate to a few ulps even when x
 sits far from zero (years, timestamps) or a far outlier comes and goes. The helpers work on
-floats and, elementwise, on numpy arrays alike.
+floats and, elementwise, on numpy arrays alike. Sets past EXACT_BUILD_MAX points are built
+with numpy's pairwise sums (fast; error O(log n · eps)), then edited in double-double too.
 """
 
 from __future__ import annotations
@@ -21,6 +22,12 @@ _SPLIT = 134217729.0  # 2**27 + 1: Dekker's split of a double into two 26-bit ha
 # then have cancelled away): after the mean drifted far from the reference, or a far outlier
 # came and went. Rare, and never twice in a row.
 REBUILD_FRACTION = 1e-8
+# Up to this many points a build sums in double-double (about 140 ns a point); beyond, it sums
+# the centred values and their products with numpy's pairwise np.sum (about 10 ns a point),
+# whose error is O(log n · eps) of each sum of squares: still far below a digit shown, and
+# every later edit is counted in double-double again.
+EXACT_BUILD_MAX = 1 << 16
+_BLOCK = 1 << 14
 
 
 def two_sum(a: Any, b: Any) -> DD:
@@ -182,6 +189,35 @@ def _centre(v: np.ndarray) -> float:
     return lo if lo == hi else min(max(float(np.mean(v)), lo), hi)
 
 
+def _exact_sums(x: np.ndarray, y: np.ndarray, ref: tuple[float, float]) -> list[DD]:
+    """Σd, Σe, Σd², Σd·e, Σe² of d = x − ref, e = y − ref, to double-double accuracy."""
+    dx, dy = two_sum(x, -ref[0]), two_sum(y, -ref[1])
+    sums = [dd_sum(*t) for t in (dx, dy)]
+    hx, hy = _split(dx[0]), _split(dy[0])
+    for a, b, halves in ((dx, dx, (hx, hx)), (dx, dy, (hx, hy)), (dy, dy, (hy, hy))):
+        p, e = two_prod(a[0], b[0], halves)
+        sums.append(dd_sum(p, e + (a[0] * b[1] + a[1] * b[0])))
+    return sums
+
+
+def _pairwise_sums(x: np.ndarray, y: np.ndarray, ref: tuple[float, float]) -> list[DD]:
+    """The same sums in floats, pairwise (numpy's np.sum): error O(log n · eps) of each.
+
+    Blocks of _BLOCK points keep the temporaries in cache; the block sums are summed pairwise.
+    """
+    parts = np.empty((5, -(-len(x) // _BLOCK)))
+    dx, dy, prod = np.empty(_BLOCK), np.empty(_BLOCK), np.empty(_BLOCK)
+    for k, start in enumerate(range(0, len(x), _BLOCK)):
+        m = min(_BLOCK, len(x) - start)
+        a, b, p = dx[:m], dy[:m], prod[:m]
+        np.subtract(x[start : start + m], ref[0], out=a)
+        np.subtract(y[start : start + m], ref[1], out=b)
+        parts[0, k], parts[1, k] = np.sum(a), np.sum(b)
+        for row, (u, v) in enumerate(((a, a), (a, b), (b, b)), start=2):
+            parts[row, k] = np.sum(np.multiply(u, v, out=p))
+    return [(float(s), 0.0) for s in np.sum(parts, axis=1)]
+
+
 class Moments:
     """Running shifted sums Σd, Σd², Σd·e of d = x − ref, e = y − ref, as double-doubles."""
 
@@ -189,13 +225,9 @@ class Moments:
         n = len(x)
         self.n = n
         self.ref = (_centre(x), _centre(y))
+        build = _exact_sums if n <= EXACT_BUILD_MAX else _pairwise_sums
         with np.errstate(all="ignore"):
-            dx, dy = two_sum(x, -self.ref[0]), two_sum(y, -self.ref[1])
-            self.sums: list[DD] = [dd_sum(*t) for t in (dx, dy)]
-            hx, hy = _split(dx[0]), _split(dy[0])
-            for a, b, halves in ((dx, dx, (hx, hx)), (dx, dy, (hx, hy)), (dy, dy, (hy, hy))):
-                p, e = two_prod(a[0], b[0], halves)
-                self.sums.append(dd_sum(p, e + (a[0] * b[1] + a[1] * b[0])))
+            self.sums: list[DD] = build(x, y, self.ref)
         self.mass = [self.sums[2][0], self.sums[4][0]]  # Σ of every square counted in or out
 
     def copy(self) -> Moments:
