@@ -16,6 +16,8 @@ MUTED_TEXT_COLOR = "#9aa0aa"
 """Notes and hints drawn over a plot."""
 CURVE_COLOR = "#c8ccd4"
 """The loss curve L(w) of a one-parameter landscape."""
+FRAME_COLOR = "#5a5e68"
+"""Legend frames."""
 OUTLINE_COLOR = "#ffffff"
 """Outline of balls and the start marker."""
 ERROR_COLOR = "#D55E00"
@@ -163,13 +165,13 @@ VIRIDIS_LUT.setflags(write=False)
 
 
 def viridis_index(t: np.ndarray | float) -> np.ndarray:
-    """Table index of values t in [0, 1]: floor(256 t), clipped (matplotlib's and pyqtgraph's rule).
+    """Table index of values t in [0, 1]: entry k is the colour at t = k/255, the nearest wins.
 
     Non-finite values map to the ends: NaN and -inf to 0, +inf to 255.
     """
     t = np.nan_to_num(np.asarray(t, dtype=np.float64), nan=0.0, posinf=1.0, neginf=0.0)
-    n = len(VIRIDIS_LUT)
-    return np.clip(np.floor(t * n), 0, n - 1).astype(np.intp)
+    top = len(VIRIDIS_LUT) - 1
+    return np.clip(np.floor(t * top + 0.5), 0, top).astype(np.intp)
 
 
 def viridis(t: np.ndarray | float) -> np.ndarray:

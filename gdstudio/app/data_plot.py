@@ -13,6 +13,7 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QWidget
 
+from .. import theme
 from .commands import AddPoint, MovePoint, RemovePoints, new_drag_id
 from .data_format import format_equation
 from .data_geometry import (
@@ -27,12 +28,10 @@ from .data_selection import DataSelection
 from .data_table import CLASS_COLORS
 from .data_viewbox import DRAG_FINISH, DRAG_START, EditViewBox
 from .model import RunConfig, StudioModel
-from .palette import MINIMUM_COLOR
 from .surface_worker import needs_worker
 
-BACKGROUND = "#16181d"
-LABEL_STYLE = {"color": "#d5d8de", "font-size": "11pt"}
-POINT_COLOR = "#e6e8ec"
+LABEL_STYLE = {"color": theme.LABEL_COLOR, "font-size": "11pt"}
+POINT_COLOR = theme.TEXT_COLOR
 AXIS_WIDTH = 56
 HIT_RADIUS = 8.0  # pixels
 POINT_SIZE = 9
@@ -43,9 +42,9 @@ RESIDUAL_LIMIT = 2_000
 BCE_Y_RANGE = (-0.1, 1.1)
 EMPTY_RANGE = ((0.0, 10.0), (0.0, 10.0))
 _STYLES = {
-    "points": {"symbol": "o", "size": POINT_SIZE, "brush": POINT_COLOR, "pen": "#16181d"},
-    0: {"symbol": "s", "size": POINT_SIZE - 1, "brush": CLASS_COLORS[0], "pen": "#16181d"},
-    1: {"symbol": "o", "size": POINT_SIZE, "brush": CLASS_COLORS[1], "pen": "#16181d"},
+    "points": {"symbol": "o", "size": POINT_SIZE, "brush": POINT_COLOR, "pen": theme.BACKGROUND},
+    0: {"symbol": "s", "size": POINT_SIZE - 1, "brush": CLASS_COLORS[0], "pen": theme.BACKGROUND},
+    1: {"symbol": "o", "size": POINT_SIZE, "brush": CLASS_COLORS[1], "pen": theme.BACKGROUND},
 }
 # Above this many drawn points they are drawn small and translucent, under the lines.
 DENSE_POINTS = 2_000
@@ -96,7 +95,7 @@ class DataPlot(pg.PlotWidget):
     def __init__(self, model: StudioModel, selection: DataSelection,
                  parent: QWidget | None = None) -> None:
         self.vb = EditViewBox()
-        super().__init__(parent, background=BACKGROUND, viewBox=self.vb)
+        super().__init__(parent, background=theme.BACKGROUND, viewBox=self.vb)
         self.model = model
         self.selection = selection
         self.sample = DisplaySample()
@@ -124,10 +123,10 @@ class DataPlot(pg.PlotWidget):
                                           connect="pairs", skipFiniteCheck=True)
         self.residuals.setSegmentedLineMode("on")  # drawLines: far faster than one long path
         self.optimum_curve = pg.PlotCurveItem(
-            pen=pg.mkPen(MINIMUM_COLOR, width=2, style=Qt.PenStyle.DashLine), antialias=True)
+            pen=pg.mkPen(theme.MINIMUM_COLOR, width=2, style=Qt.PenStyle.DashLine), antialias=True)
         self.markers = (_markers(_STYLES[0], 4), _markers(_STYLES["points"], 5))
         self.rings = _Markers(pxMode=True, antialias=True, symbol="o", size=POINT_SIZE + 8,
-                              brush=None, pen=pg.mkPen("#ffffff", width=1.5))
+                              brush=None, pen=pg.mkPen(theme.OUTLINE_COLOR, width=1.5))
         self.rings.setZValue(6)
         self.drag_marker = _markers(_STYLES["points"], 7)
         self.residuals.setZValue(1)
@@ -142,12 +141,12 @@ class DataPlot(pg.PlotWidget):
             item.setCacheMode(cache)
         self.band = QGraphicsRectItem()
         self.band.setParentItem(self.vb)
-        self.band.setPen(pg.mkPen("#ffffff", width=1, style=Qt.PenStyle.DashLine))
+        self.band.setPen(pg.mkPen(theme.OUTLINE_COLOR, width=1, style=Qt.PenStyle.DashLine))
         self.band.setBrush(pg.mkBrush(255, 255, 255, 30))
         self.band.setZValue(1e9)
         self.band.hide()
-        self.note_text = self._overlay((1, 1), color="#9aa0aa")
-        self.hint_text = self._overlay((0.5, 0.5), color="#9aa0aa")
+        self.note_text = self._overlay((1, 1), color=theme.MUTED_TEXT_COLOR)
+        self.hint_text = self._overlay((0.5, 0.5), color=theme.MUTED_TEXT_COLOR)
         self.hint_text.setText("Click to add points")
         self._set_title([])
 
@@ -164,7 +163,7 @@ class DataPlot(pg.PlotWidget):
         model.runsChanged.connect(self._on_runs_stepped)
         model.sceneChanged.connect(self._on_scene_changed)
 
-    def _overlay(self, anchor: tuple[float, float], color: str = "#e6e8ec",
+    def _overlay(self, anchor: tuple[float, float], color: str = theme.TEXT_COLOR,
                  fill: object = None) -> pg.TextItem:
         item = pg.TextItem(color=color, anchor=anchor, fill=fill)
         item.setParentItem(self.vb)  # fixed on screen, not in data coordinates
@@ -432,7 +431,7 @@ class DataPlot(pg.PlotWidget):
                          f"{self.equation}")
         if opt is not None:
             name = "least squares" if self.model.loss == "mse" else "optimum"
-            lines.append(f"<span style='color:{MINIMUM_COLOR}'>╍╍ {name}:</span> "
+            lines.append(f"<span style='color:{theme.MINIMUM_COLOR}'>╍╍ {name}:</span> "
                          f"{format_equation(*opt, self._bce)}")
         self._set_title(lines)
 
@@ -442,7 +441,7 @@ class DataPlot(pg.PlotWidget):
         html = "<br>".join(lines + ["&nbsp;"] * (2 - len(lines)))
         if html != self._equation_html:
             self._equation_html = html
-            self.setTitle(html, color="#e6e8ec", size="10pt")
+            self.setTitle(html, color=theme.TEXT_COLOR, size="10pt")
 
     def _place_overlays(self, *_: object) -> None:
         r = self.vb.rect()

@@ -20,12 +20,12 @@ from PySide6.QtWidgets import (
 from .. import __version__
 from ..render.glprobe import view_format
 from ..render.view3d import LandscapeView3D
+from ..theme import hex_to_rgb
 from .contour import ContourView
 from .controls import ControlsPanel
 from .data_panel import DataPanel
 from .export_dialog import install_export_action
 from .model import DEFAULT_SCENE, StudioModel
-from .palette import hex_to_rgb
 from .plots import PlotsPanel
 from .readouts import ReadoutsPanel
 from .session_manager import SessionManager

@@ -6,10 +6,10 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 
+from .. import theme
 from .model import RunConfig, StudioModel
 
-BACKGROUND = "#16181d"
-LABEL_STYLE = {"color": "#d5d8de", "font-size": "10pt"}
+LABEL_STYLE = {"color": theme.LABEL_COLOR, "font-size": "10pt"}
 CURVE_WIDTH = 1.0
 # (history column, y-axis label) of the stacked plots, top to bottom.
 SERIES: tuple[tuple[str, str], ...] = (("loss", "loss"), ("grad_norm", "|∇L|"))
@@ -41,7 +41,7 @@ class PlotsPanel(QWidget):
         self.log_y_check.toggled.connect(self._on_log_y_changed)
 
         self.graphics = pg.GraphicsLayoutWidget()
-        self.graphics.setBackground(BACKGROUND)
+        self.graphics.setBackground(theme.BACKGROUND)
         self.plots: list[pg.PlotItem] = []
         for row, (_, label) in enumerate(SERIES):
             plot = self.graphics.addPlot(row=row, col=0)
@@ -56,8 +56,8 @@ class PlotsPanel(QWidget):
         self.plots[0].hideAxis("bottom")
         self.plots[1].setXLink(self.plots[0])
         self.legend = self.plots[0].addLegend(
-            offset=(-8, 8), labelTextSize="9pt", labelTextColor="#e6e8ec",
-            brush=pg.mkBrush(22, 24, 29, 210), pen=pg.mkPen(90, 94, 104),
+            offset=(-8, 8), labelTextSize="9pt", labelTextColor=theme.TEXT_COLOR,
+            brush=pg.mkBrush(*theme.BACKGROUND_RGB, 210), pen=pg.mkPen(theme.FRAME_COLOR),
         )
 
         bar = QHBoxLayout()

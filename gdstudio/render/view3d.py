@@ -13,6 +13,7 @@ from PySide6 import QtCore, QtGui
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtOpenGL import QOpenGLFramebufferObject, QOpenGLFramebufferObjectFormat
 
+from gdstudio import theme
 from gdstudio.core.landscapes import Landscape
 from gdstudio.render.camera import (
     DEFAULT_ELEVATION,
@@ -32,8 +33,8 @@ COARSE_GRIDS = (128, 96)
 FRAME_BUDGET_MS = 1000.0 / 30.0
 SLOW_FRAMES_BEFORE_COARSENING = 3
 CLICK_SLOP_PX = 4.0
-BACKGROUND = (28, 31, 38)
-MINIMUM_COLOR = (0.20, 0.85, 0.40, 1.0)
+BACKGROUND = theme.BACKGROUND_RGB
+MINIMUM_COLOR = (*theme.hex_to_rgb(theme.MINIMUM_COLOR), 1.0)
 HEAD_SIZE_PX = 17.0
 MINIMUM_SIZE_PX = 12.0
 
