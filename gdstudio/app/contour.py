@@ -8,70 +8,29 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QGraphicsItem, QVBoxLayout, QWidget
 
+from .. import theme
+from ..render.contours import contour_levels, isoline_segments
 from .model import RunConfig, StudioModel
-from .palette import MINIMUM_COLOR
 
-BACKGROUND = "#16181d"
-LABEL_STYLE = {"color": "#d5d8de", "font-size": "11pt"}
+LABEL_STYLE = {"color": theme.LABEL_COLOR, "font-size": "11pt"}
 GRID_SIZE = 200
 CURVE_SAMPLES = 400
 N_ISOLINES = 12
 
 
-def _crossed_edges() -> np.ndarray:
-    """For each of the 16 corner codes, which cell edges the isoline crosses."""
-    bit = (np.arange(16)[:, None] >> np.arange(4)) & 1  # columns a, b, d, e
-    a, b, d, e = bit.T
-    # Edges in order bottom (a-b), right (b-d), top (e-d), left (a-e).
-    return np.stack([a != b, b != d, e != d, a != e], axis=-1)
+def viridis_colormap() -> pg.ColorMap:
+    """pyqtgraph's ColorMap over the studio's viridis table (entry k at position k/255)."""
+    return pg.ColorMap(np.linspace(0.0, 1.0, len(theme.VIRIDIS_LUT)), theme.VIRIDIS_LUT)
 
 
-_CROSSED = _crossed_edges()
+def image_levels(lo: float, hi: float) -> tuple[float, float]:
+    """ImageItem levels under which value v gets theme.viridis((v - lo) / (hi - lo)).
 
-
-def isoline_segments(z: np.ndarray, levels: np.ndarray, xs: np.ndarray,
-                     ys: np.ndarray) -> np.ndarray:
-    """Marching squares over z (rows at ys, columns at xs): segment endpoints, shape (2k, 2)."""
-    levels = np.asarray(levels, dtype=np.float64)
-    above = (z[None, :, :] > levels[:, None, None]).view(np.uint8)
-    # Corner a = (row i, col j) is bit 1, b = (i, j+1) bit 2, d = (i+1, j+1) bit 4, e = (i+1, j) 8.
-    code = (above[:, :-1, :-1] | (above[:, :-1, 1:] << 1) | (above[:, 1:, 1:] << 2)
-            | (above[:, 1:, :-1] << 3)).ravel()
-    cells = np.flatnonzero((code != 0) & (code != 15))
-    if cells.size == 0:
-        return np.empty((0, 2))
-    flags = _CROSSED[code[cells]]
-    n_cell = (z.shape[0] - 1) * (z.shape[1] - 1)
-    lvl, rest = np.divmod(cells, n_cell)
-    r, c = np.divmod(rest, z.shape[1] - 1)
-    level = levels[lvl]
-    za, zb = z[r, c], z[r, c + 1]
-    zd, ze = z[r + 1, c + 1], z[r + 1, c]
-    rf, cf = r.astype(np.float64), c.astype(np.float64)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        t = np.stack([(level - za) / (zb - za), (level - zb) / (zd - zb),
-                      (level - ze) / (zd - ze), (level - za) / (ze - za)], axis=-1)
-    pts = np.empty((cells.size, 4, 2))
-    pts[:, 0, 0], pts[:, 0, 1] = cf + t[:, 0], rf
-    pts[:, 1, 0], pts[:, 1, 1] = cf + 1.0, rf + t[:, 1]
-    pts[:, 2, 0], pts[:, 2, 1] = cf + t[:, 2], rf + 1.0
-    pts[:, 3, 0], pts[:, 3, 1] = cf, rf + t[:, 3]
-    count = flags.sum(axis=-1)
-    two = np.flatnonzero(count == 2)
-    first = np.argmax(flags[two], axis=-1)
-    second = 3 - np.argmax(flags[two, ::-1], axis=-1)
-    pieces = [np.stack([pts[two, first], pts[two, second]], axis=1)]
-    # Saddle cells: cut off the two corners on the other side of the centre from corner a.
-    four = np.flatnonzero(count == 4)
-    if four.size:
-        centre_above = 0.25 * (za[four] + zb[four] + zd[four] + ze[four]) > level[four]
-        cut_bd = (za[four] > level[four]) == centre_above
-        pairs = np.where(cut_bd[:, None], [[0, 1, 2, 3]], [[0, 3, 1, 2]])
-        pieces.append(pts[four[:, None], pairs].reshape(-1, 2, 2))
-    seg = np.concatenate(pieces).reshape(-1, 2)
-    dx = (xs[-1] - xs[0]) / (len(xs) - 1)
-    dy = (ys[-1] - ys[0]) / (len(ys) - 1)
-    return np.stack([xs[0] + seg[:, 0] * dx, ys[0] + seg[:, 1] * dy], axis=-1)
+    pyqtgraph picks table entry floor(256 s) of s in the levels; theme.viridis picks the
+    nearest entry, round(255 s). Widening the range by half an entry on each side makes them one.
+    """
+    half = 0.5 * (hi - lo) / (len(theme.VIRIDIS_LUT) - 1)
+    return lo - half, hi + half
 
 
 class ContourView(QWidget):
@@ -80,7 +39,7 @@ class ContourView(QWidget):
     def __init__(self, model: StudioModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = model
-        self.plot = pg.PlotWidget(background=BACKGROUND)
+        self.plot = pg.PlotWidget(background=theme.BACKGROUND)
         self.plot.setMenuEnabled(False)
         self.plot.hideButtons()
         self.plot.showGrid(x=False, y=False)
@@ -90,16 +49,17 @@ class ContourView(QWidget):
         layout.addWidget(self.plot)
 
         self.image = pg.ImageItem(axisOrder="row-major")
-        self.image.setColorMap(pg.colormap.get("viridis"))
+        self.image.setColorMap(viridis_colormap())
         self.isolines = pg.PlotCurveItem(
             connect="pairs", pen=pg.mkPen(255, 255, 255, 90, width=1), antialias=True
         )
-        self.curve = pg.PlotCurveItem(pen=pg.mkPen("#c8ccd4", width=2), antialias=True)
+        self.curve = pg.PlotCurveItem(pen=pg.mkPen(theme.CURVE_COLOR, width=2), antialias=True)
         self.minima = pg.ScatterPlotItem(
-            symbol="star", size=20, brush=pg.mkBrush(MINIMUM_COLOR), pen=pg.mkPen("#0b3d14")
+            symbol="star", size=20, brush=pg.mkBrush(theme.MINIMUM_COLOR),
+            pen=pg.mkPen(theme.MINIMUM_OUTLINE_COLOR),
         )
         self.start_marker = pg.ScatterPlotItem(
-            symbol="o", size=11, brush=None, pen=pg.mkPen("#ffffff", width=1.5)
+            symbol="o", size=11, brush=None, pen=pg.mkPen(theme.OUTLINE_COLOR, width=1.5)
         )
         for z, item in enumerate(
             (self.image, self.isolines, self.curve, self.minima, self.start_marker)
@@ -225,10 +185,10 @@ class ContourView(QWidget):
                 z = np.log1p(np.maximum(z - low, 0.0))
         lo, hi = float(z.min()), float(z.max())
         hi = hi if hi > lo else lo + 1.0
-        self.image.setImage(z, levels=(lo, hi), autoLevels=False)
+        self.image.setImage(z, levels=image_levels(lo, hi), autoLevels=False)
         dx, dy = (x1 - x0) / (GRID_SIZE - 1), (y1 - y0) / (GRID_SIZE - 1)
         self.image.setRect(QRectF(x0 - dx / 2, y0 - dy / 2, x1 - x0 + dx, y1 - y0 + dy))
-        seg = isoline_segments(z, np.linspace(lo, hi, N_ISOLINES + 2)[1:-1], xs, ys)
+        seg = isoline_segments(z, contour_levels(lo, hi, N_ISOLINES), xs, ys)
         self.isolines.setData(seg[:, 0], seg[:, 1], connect="pairs")
         self.minima.setData(pos=minima)
         vb = self.plot.getViewBox()
@@ -270,7 +230,8 @@ class ContourView(QWidget):
                 path.setDownsampling(auto=True, method="peak")
             path.setSkipFiniteCheck(True)
             head = pg.ScatterPlotItem(
-                symbol="o", size=14, brush=pg.mkBrush(cfg.color), pen=pg.mkPen("#ffffff", width=1.5)
+                symbol="o", size=14, brush=pg.mkBrush(cfg.color),
+                pen=pg.mkPen(theme.OUTLINE_COLOR, width=1.5),
             )
             path.setZValue(10)
             head.setZValue(20)

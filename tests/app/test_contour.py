@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from gdstudio.app.contour import GRID_SIZE, ContourView, isoline_segments
+from gdstudio.app.contour import GRID_SIZE, ContourView
 
 
 @pytest.fixture
@@ -112,15 +112,3 @@ def test_a_hidden_view_catches_up_when_shown(qtbot, view):
     qtbot.waitExposed(view)
     cfg = view.model.runs[0]
     assert len(view.paths()[cfg.title].getData()[0]) == len(cfg.run.history)
-
-
-def test_isolines_lie_on_their_levels():
-    xs, ys = np.linspace(-2, 2, 81), np.linspace(-1, 1, 41)
-    z = xs[None, :] ** 2 + 2 * ys[:, None] ** 2
-    levels = np.array([0.5, 1.0, 1.5])
-    seg = isoline_segments(z, levels, xs, ys)
-    assert len(seg) > 0 and len(seg) % 2 == 0
-    # Endpoints sit on cell edges where z is linear between grid values: near the ellipses.
-    value = seg[:, 0] ** 2 + 2 * seg[:, 1] ** 2
-    assert np.min(np.abs(value[:, None] - levels[None, :]), axis=1).max() < 0.02
-    assert isoline_segments(z, np.array([100.0]), xs, ys).shape == (0, 2)
