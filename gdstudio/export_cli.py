@@ -230,14 +230,23 @@ def _load_model(job: ExportJob):  # noqa: ANN202 - StudioModel (Qt is imported l
 
 
 def _export_trajectories(job: ExportJob) -> int:
-    from .io.export import ExportError, run_race
+    """Step the race with core.race.Race and write its trajectories: no Qt is imported."""
     from .io.export_data import export_trajectories_csv, export_trajectories_json
+    from .io.trajectories import from_scene, from_session
 
-    model, _ = _load_model(job)
-    run_race(model, job.steps)
+    if job.scene is not None:
+        race = from_scene(job.scene, job.steps)
+    else:
+        assert job.session_doc is not None  # check_args loaded it
+        try:
+            race = from_session(job.session_doc, job.steps)
+        except ValueError as e:
+            name = job.session.name if job.session else "the session"
+            raise ExportArgError(f"--session: {name} cannot be used: {e}") from None
+    race.run_race(job.steps)
     write = export_trajectories_csv if job.fmt == "csv" else export_trajectories_json
     try:
-        write(model, job.out)
+        write(race, job.out)
     except ExportError as e:
         raise ExportArgError(f"--out: {e}") from None
     return 0
@@ -257,8 +266,8 @@ def _export_drawn(job: ExportJob) -> int:
         raise ExportArgError("OpenGL is not available on this display; run under Xvfb, "
                              "e.g. xvfb-run -a gdstudio export ...")
     model, camera = _load_model(job)
+    from .app.export_sources import export, run_race
     from .app.main_window import MainWindow
-    from .io.export import ExportError, export, run_race
 
     window = MainWindow(model, autosave=False)
     try:
@@ -304,7 +313,7 @@ def _lay_out_offscreen(window, size: tuple[int, int] | None) -> None:  # noqa: A
 def _frame_3d(window, width: int | None, height: int | None,  # noqa: ANN001 - MainWindow
               animated: bool) -> None:
     """Give the 3D view the picture's aspect ratio and frame the whole surface in it."""
-    from .io.export import default_size
+    from .app.export_sources import default_size
 
     view = window.view3d
     if width is None or height is None:

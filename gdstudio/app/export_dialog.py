@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..io.export import default_size, export, export_dataset_csv
+from ..io.export import export_dataset_csv
 from ..io.export_formats import (
     ANIMATION_FORMATS,
     DATA_FORMATS,
@@ -39,6 +39,7 @@ from ..io.export_formats import (
     VIEWS,
     ExportError,
 )
+from .export_sources import default_size, export
 from .widgets import blocked
 
 if TYPE_CHECKING:
@@ -326,7 +327,7 @@ class ExportDialog(QDialog):
         window.stepper.pause()
         try:
             if choice.target == "dataset":
-                export_dataset_csv(window.model, path)
+                export_dataset_csv(window.model.dataset, path)
                 done = True
             elif choice.target == "animation":
                 done = self._export_animation(choice, path)

@@ -1,4 +1,4 @@
-"""Race: several runs from one start, stepped together."""
+"""Race: several runs from one start, stepped together (the one stepping engine)."""
 
 from __future__ import annotations
 
@@ -8,6 +8,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from .run import CONVERGED, Run
+
+CHUNK = 1000  # steps per pass while a race runs to its end
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,27 @@ class Race:
     def step(self, n: int = 1) -> int:
         """Advance every running run by up to n steps; returns the most steps any took."""
         return max((r.step(n) for r in self.runs), default=0)
+
+    def advance(self, steps: int | None = None) -> int:
+        """Step `steps` times (None: until every run stops); returns the most steps any took.
+
+        Without `steps` a run must be able to stop (a max steps, or a landscape it converges
+        or diverges on): a run with neither would step for ever.
+        """
+        if steps is not None:
+            return self.step(steps) if steps > 0 else 0
+        taken = 0
+        while self.running:
+            taken += self.step(CHUNK)
+        return taken
+
+    def length(self) -> int:
+        """Steps from the start until every run stops; the race is left reset to its start."""
+        self.reset()
+        self.advance()
+        length = max((r.steps for r in self.runs), default=0)
+        self.reset()
+        return length
 
     def reset(self, start: np.ndarray | tuple[float, ...] | None = None) -> None:
         """Send every run back to the (given, else current) start."""

@@ -1,26 +1,26 @@
-"""Export the studio: pictures of its views, animations of the race, trajectories and data.
+"""Export pictures and animations of what the caller hands over, and trajectories and data.
 
-The extension of the path picks the format (.png .svg .gif .mp4 .csv .json); every file is
-written atomically. Views render offscreen, so the window need not be shown (it must live
-in a GUI application with OpenGL for the 3D view: under Xvfb when there is no display).
+Exporters receive what they draw, never the window: a render callback (the 3D view's
+`render_image(width, height, transparent=...)`), a pyqtgraph QGraphicsView, an image, or for
+an animation a frame callback and the race to step. Which widget that is belongs to the app
+(gdstudio.app.export_sources). The extension of the path picks the format (.png .svg .gif
+.mp4 .csv .json); every file is written atomically.
 """
 
 from __future__ import annotations
 
-import contextlib
 import os
-from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Iterator, Sequence
+from typing import Protocol
 
 import numpy as np
-from PySide6.QtCore import QCoreApplication, QEvent, QPoint, QRect, Qt
-from PySide6.QtGui import QImage, QPainter
-from PySide6.QtWidgets import QGraphicsView, QWidget
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QGraphicsView
 
-from ..app.palette import MINIMUM_COLOR, hex_to_rgb
 from .export_animation import Progress, encoder_size, frame_count, frame_steps, write_animation
 from .export_data import export_dataset_csv, export_trajectories_csv, export_trajectories_json
-from .export_files import check_writable, write_bytes_atomic, write_image_atomic
+from .export_files import check_writable, write_bytes_atomic
 from .export_formats import (
     ANIMATION_FORMATS,
     DATA_FORMATS,
@@ -35,62 +35,52 @@ from .export_formats import (
     check_view_format,
     format_of,
 )
-from .export_graphics import render_graphics_image, render_graphics_svg
-
-if TYPE_CHECKING:
-    from ..app.main_window import MainWindow
-    from ..app.model import StudioModel
-    from ..render.view3d import LandscapeView3D
+from .export_graphics import render_graphics_image, render_graphics_svg, write_image_atomic
 
 __all__ = [
     "ANIMATION_FORMATS", "DATA_FORMATS", "FORMATS", "MAX_SIDE", "PICTURE_FORMATS", "VIEWS",
-    "VIEW_TITLES", "ExportCancelled", "ExportError", "Progress", "check_export", "check_size",
-    "default_size", "export", "export_3d_png", "export_animation", "export_dataset_csv",
-    "export_graphics_png", "export_graphics_svg", "export_trajectories_csv",
-    "export_trajectories_json", "export_window_png", "format_of", "grab_window", "race_length",
-    "qimage_to_rgb", "render_view", "run_race", "view_widget",
+    "VIEW_TITLES", "ExportCancelled", "ExportError", "Progress", "Render3D", "RenderFrame",
+    "Stepper", "check_animation", "check_size", "check_view_format", "export_3d_png",
+    "export_animation", "export_dataset_csv", "export_graphics_png", "export_graphics_svg",
+    "export_image_png", "export_trajectories_csv", "export_trajectories_json", "fit_image",
+    "format_of", "is_black", "qimage_to_rgb",
 ]
 
-RACE_CHUNK = 1000
 BLACK_LEVEL = 8
 
 
-# --- choosing what to write --------------------------------------------------------------------
+class Render3D(Protocol):
+    """Renders the 3D view offscreen at width×height (LandscapeView3D.render_image)."""
+
+    def __call__(self, width: int, height: int, *, transparent: bool = False) -> QImage: ...
 
 
-def check_export(window: MainWindow, view: str | None, fmt: str) -> None:
-    """ExportError with one clear line if `view` cannot be written as `fmt` right now."""
-    check_view_format(view, fmt)
-    if view == "3d" and fmt not in DATA_FORMATS and window.model.landscape.dim != 2:
-        raise ExportError("this landscape has one parameter, so there is no 3D view; "
-                          "use the contour view")
+RenderFrame = Callable[[int, int], QImage]
+"""The picture an animation shows at the race's current step, at width×height."""
 
 
-def view_widget(window: MainWindow, view: str) -> QWidget:
-    """The widget whose picture `view` is."""
-    return {"3d": window.view3d, "contour": window.contour.plot,
-            "plots": window.plots.graphics, "window": window}[view]
+class Stepper(Protocol):
+    """What an animation steps: core.race.Race, or the app's model stepping its race."""
 
+    def reset(self) -> None:
+        """Every run back to the start."""
 
-def default_size(window: MainWindow, view: str, scale: float = 2.0) -> tuple[int, int]:
-    """Picture size for `view`: `scale` × its size on screen (the window: its own size)."""
-    size = view_widget(window, view).size()
-    if view == "contour" and not window.contour.isVisible():
-        size = window.stack.size()  # once shown, the contour view fills the central area
-    if view == "window":
-        scale = 1.0
-    return max(1, round(size.width() * scale)), max(1, round(size.height() * scale))
+    def step(self, n: int = 1) -> int:
+        """Advance every running run by up to n steps; the most taken."""
+
+    def length(self) -> int:
+        """Steps from the start until every run stops; left reset to the start."""
 
 
 # --- pictures ----------------------------------------------------------------------------------
 
 
-def export_3d_png(view3d: LandscapeView3D, path: str | os.PathLike[str], width: int,
+def export_3d_png(render_3d: Render3D, path: str | os.PathLike[str], width: int,
                   height: int, transparent: bool = False) -> None:
     """Render the 3D view offscreen at width×height (same camera) and write it as PNG."""
     check_size(width, height)
     check_writable(path)
-    write_image_atomic(path, view3d.render_image(width, height, transparent=transparent))
+    write_image_atomic(path, render_3d(width, height, transparent=transparent))
 
 
 def export_graphics_png(view: QGraphicsView, path: str | os.PathLike[str], width: int,
@@ -109,93 +99,26 @@ def export_graphics_svg(view: QGraphicsView, path: str | os.PathLike[str], width
     write_bytes_atomic(path, render_graphics_svg(view, width, height, title))
 
 
-def grab_window(window: MainWindow) -> QImage:
-    """The whole window as an image, the 3D view's OpenGL picture included."""
-    image = window.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
-    view = window.view3d
-    if view.isVisible() and view.width() > 0 and view.height() > 0:
-        ratio = image.devicePixelRatio()
-        top_left = view.mapTo(window, QPoint(0, 0))
-        rect = QRect(round(top_left.x() * ratio), round(top_left.y() * ratio),
-                     round(view.width() * ratio), round(view.height() * ratio))
-        if _is_black(image.copy(rect)):
-            # some platforms leave OpenGL widgets out of grabs: paint the 3D view in
-            picture = view.render_image(rect.width(), rect.height())
-            painter = QPainter(image)
-            painter.resetTransform()
-            painter.drawImage(rect.topLeft(), picture)
-            painter.end()
-    return image
-
-
-def export_window_png(window: MainWindow, path: str | os.PathLike[str],
-                      width: int | None = None, height: int | None = None) -> None:
-    """Write the whole window as PNG; with a size, the window is laid out at that size first."""
+def export_image_png(image: QImage, path: str | os.PathLike[str], width: int | None = None,
+                     height: int | None = None) -> None:
+    """Write an image (e.g. a window grab) as PNG, scaled to width×height if given."""
     if width is not None and height is not None:
         check_size(width, height)
+        image = fit_image(image, width, height)
     check_writable(path)
-    with _showing(window, "window"), _window_size(window, width, height):
-        image = grab_window(window)
-    if width is not None and height is not None:
-        image = _fit(image, width, height)
     write_image_atomic(path, image)
 
 
-def render_view(window: MainWindow, view: str, width: int, height: int) -> QImage:
-    """The current picture of `view` at width×height (the window is scaled to fit)."""
-    check_size(width, height)
-    if view == "3d":
-        return window.view3d.render_image(width, height)
-    if view == "window":
-        return _fit(grab_window(window), width, height)
-    return render_graphics_image(view_widget(window, view), width, height)
+# --- animations --------------------------------------------------------------------------------
 
 
-# --- the race ----------------------------------------------------------------------------------
-
-
-def race_length(model: StudioModel) -> int:
-    """Steps until every enabled run stops (converges, diverges or reaches max steps).
-
-    The race is run once without notifying the views, then reset to the start.
-    """
-    blocked = model.blockSignals(True)
-    try:
-        model.reset()
-        while model.can_step:
-            model.step(RACE_CHUNK)
-        length = max((cfg.run.steps for _, cfg in model.active_runs()), default=0)
-    finally:
-        model.blockSignals(blocked)
-    model.reset()
-    return length
-
-
-def run_race(model: StudioModel, steps: int | None = None) -> int:
-    """Reset, then step the race `steps` times (None: until every run stops); the most taken."""
-    model.reset()
-    if steps is not None:
-        return model.step(steps) if steps > 0 else 0
-    taken = 0
-    while model.can_step:
-        taken += model.step(RACE_CHUNK)
-    return taken
-
-
-def export_animation(window: MainWindow, path: str | os.PathLike[str], view: str = "3d",
-                     width: int | None = None, height: int | None = None, fps: float = 20.0,
-                     seconds: float = 5.0, steps: int | None = None,
-                     progress: Progress | None = None) -> bool:
-    """Animate the race from its start as GIF or MP4 (format from the path's extension).
-
-    fps × seconds frames of `view` sample the race evenly over `steps` steps (None: until
-    every run stops). The race is left where the animation ends. Returns False, leaving no
-    file, when `progress(done, total)` returns False.
-    """
+def check_animation(path: str | os.PathLike[str], fps: float, seconds: float,
+                    steps: int | None, width: int | None = None,
+                    height: int | None = None) -> int:
+    """ExportError with one line if the animation cannot be written; else its frame count."""
     fmt = format_of(path)
     if fmt not in ANIMATION_FORMATS:
         raise ExportError(f"an animation is written as .gif or .mp4, not .{fmt}")
-    check_export(window, view, fmt)
     try:
         frames_total = frame_count(fps, seconds)
     except ValueError as e:
@@ -205,67 +128,34 @@ def export_animation(window: MainWindow, path: str | os.PathLike[str], view: str
     if width is not None and height is not None:
         check_size(width, height)
     check_writable(path)
-    window.stepper.pause()
-    model = window.model
-    with _showing(window, view):
-        if width is None or height is None:
-            width, height = default_size(window, view, scale=1.0)
-        width, height = encoder_size(fmt, width, height)
-        plan = frame_steps(race_length(model) if steps is None else steps, frames_total)
-
-        def frames() -> Iterator[np.ndarray]:
-            model.reset()
-            for k in plan:
-                if k:
-                    model.step(k)
-                yield qimage_to_rgb(render_view(window, view, width, height))
-
-        return write_animation(path, fmt, frames(), frames_total, fps, progress,
-                               reserved=_key_colors(model))
+    return frames_total
 
 
-# --- one entry point ---------------------------------------------------------------------------
+def export_animation(path: str | os.PathLike[str], render: RenderFrame, race: Stepper,
+                     width: int, height: int, fps: float = 20.0, seconds: float = 5.0,
+                     steps: int | None = None, progress: Progress | None = None,
+                     reserved: Sequence[tuple[int, int, int]] = ()) -> bool:
+    """Animate the race from its start as GIF or MP4 (format from the path's extension).
 
-
-def export(window: MainWindow, view: str | None, path: str | os.PathLike[str],
-           width: int | None = None, height: int | None = None, *, transparent: bool = False,
-           fps: float = 20.0, seconds: float = 5.0, steps: int | None = None,
-           progress: Progress | None = None) -> bool:
-    """Write `view` of the window to `path`, the format chosen by the extension.
-
-    .png/.svg: a picture of the view as it is now; .gif/.mp4: an animation of the race
-    (see export_animation); .csv/.json: the trajectories of every enabled run (`view` is
-    ignored). Returns False if an animation was cancelled.
+    fps × seconds frames of `render` sample the race evenly over `steps` steps (None: until
+    every run stops). The race is left where the animation ends. `reserved` colours keep
+    their exact value in a GIF's palette. Returns False, leaving no file, when
+    `progress(done, total)` returns False.
     """
+    frames_total = check_animation(path, fps, seconds, steps, width, height)
     fmt = format_of(path)
-    check_export(window, view, fmt)
-    if fmt == "csv":
-        export_trajectories_csv(window.model, path)
-        return True
-    if fmt == "json":
-        export_trajectories_json(window.model, path)
-        return True
-    if fmt in ANIMATION_FORMATS:
-        return export_animation(window, path, view, width, height, fps=fps, seconds=seconds,
-                                steps=steps, progress=progress)
-    if view == "window":
-        export_window_png(window, path, width, height)
-        return True
-    if view == "3d":
-        if width is None or height is None:
-            width, height = default_size(window, view)
-        export_3d_png(window.view3d, path, width, height, transparent=transparent)
-        return True
-    with _showing(window, view):
-        if width is None or height is None:
-            width, height = default_size(window, view)  # as laid out now it is showing
-        target = view_widget(window, view)
-        if fmt == "svg":
-            title = f"{VIEW_TITLES[view]} — {window.windowTitle()}"
-            export_graphics_svg(target, path, width, height, title)
-        else:
-            export_graphics_png(target, path, width, height)
-    return True
+    width, height = encoder_size(fmt, width, height)
+    plan = frame_steps(race.length() if steps is None else steps, frames_total)
+
+    def frames() -> Iterator[np.ndarray]:
+        race.reset()
+        for k in plan:
+            if k:
+                race.step(k)
+            yield qimage_to_rgb(render(width, height))
+
+    return write_animation(path, fmt, frames(), frames_total, fps, progress,
+                           reserved=list(reserved))
 
 
 # --- helpers -----------------------------------------------------------------------------------
@@ -279,60 +169,14 @@ def qimage_to_rgb(image: QImage) -> np.ndarray:
     return data.reshape(h, rgb.bytesPerLine())[:, : 3 * w].reshape(h, w, 3).copy()
 
 
-def _key_colors(model: StudioModel) -> list[tuple[int, int, int]]:
-    """Colours an animation's palette must keep: each run's, the minimum's, white."""
-    hexes = [cfg.color for _, cfg in model.active_runs()] + [MINIMUM_COLOR, "#ffffff"]
-    return [tuple(round(255 * c) for c in hex_to_rgb(h)) for h in hexes]
-
-
-def _is_black(image: QImage) -> bool:
+def is_black(image: QImage) -> bool:
+    """True for a null or (nearly) black image: what a grab without OpenGL content gives."""
     return image.isNull() or int(qimage_to_rgb(image).max()) < BLACK_LEVEL
 
 
-def _fit(image: QImage, width: int, height: int) -> QImage:
+def fit_image(image: QImage, width: int, height: int) -> QImage:
+    """The image scaled smoothly to exactly width×height (itself if it is that size)."""
     if image.width() == width and image.height() == height:
         return image
     return image.scaled(width, height, Qt.AspectRatioMode.IgnoreAspectRatio,
                         Qt.TransformationMode.SmoothTransformation)
-
-
-@contextlib.contextmanager
-def _showing(window: MainWindow, view: str) -> Iterator[None]:
-    """Make `view` live for rendering: the window "shown" off the desktop if it is hidden,
-    and the contour page current while the contour view is exported from 3D mode."""
-    offscreen = not window.isVisible()
-    if offscreen:
-        window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
-        window.show()
-    page = window.stack.currentWidget()
-    if view == "contour" and page is not window.contour:
-        window.stack.setCurrentWidget(window.contour)
-    try:
-        yield
-    finally:
-        if window.stack.currentWidget() is not page:
-            window.stack.setCurrentWidget(page)
-        if offscreen:
-            window.hide()
-            window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, False)
-
-
-@contextlib.contextmanager
-def _window_size(window: MainWindow, width: int | None, height: int | None) -> Iterator[None]:
-    """Lay the window out at width×height (logical pixels) for the duration."""
-    if width is None or height is None:
-        yield
-        return
-    old = window.size()
-    window.resize(width, height)
-    _settle()
-    try:
-        yield
-    finally:
-        window.resize(old)
-        _settle()
-
-
-def _settle() -> None:
-    """Apply the layout requests a resize posted, now rather than at the next event loop pass."""
-    QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)

@@ -1,4 +1,4 @@
-"""Export file writes: checked paths and atomic writes that report ExportError."""
+"""Export file writes: checked paths and atomic writes that report ExportError (no Qt)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,6 @@ import contextlib
 import os
 from collections.abc import Iterator
 from pathlib import Path
-
-from PySide6.QtCore import QBuffer, QByteArray, QIODevice
-from PySide6.QtGui import QImage
 
 from . import atomic
 from .export_formats import ExportError
@@ -39,19 +36,6 @@ def write_bytes_atomic(path: str | os.PathLike[str], data: bytes) -> None:
 def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
     """Write UTF-8 text to `path` atomically."""
     write_bytes_atomic(path, text.encode("utf-8"))
-
-
-def write_image_atomic(path: str | os.PathLike[str], image: QImage, fmt: str = "PNG") -> None:
-    """Encode a QImage in memory, then write it to `path` atomically."""
-    p = check_writable(path)
-    data = QByteArray()
-    buffer = QBuffer(data)
-    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
-    ok = image.save(buffer, fmt)  # type: ignore[call-overload]  # the stub says bytes; str works
-    buffer.close()
-    if not ok:
-        raise ExportError(f"cannot write {p}: the {fmt} encoder failed")
-    write_bytes_atomic(p, bytes(data.data()))
 
 
 @contextlib.contextmanager

@@ -9,6 +9,7 @@ SVG exporter breaks with recent PySide6), so curves come out as real `<path>` el
 from __future__ import annotations
 
 import contextlib
+import os
 from collections.abc import Iterator
 
 import pyqtgraph as pg
@@ -17,7 +18,8 @@ from PySide6.QtGui import QColor, QImage, QPaintDevice, QPainter, QResizeEvent
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsView
 
-from .export_formats import check_size
+from .export_files import check_writable, write_bytes_atomic
+from .export_formats import ExportError, check_size
 
 
 def layout_scale(view_size: QSize, width: int, height: int) -> float:
@@ -141,3 +143,16 @@ def _export_mode(scene: pg.GraphicsScene, painter: QPainter, scale: float) -> It
             item.setCacheMode(mode)
         for legend in legends:
             legend.setFlag(QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations, True)
+
+
+def write_image_atomic(path: str | os.PathLike[str], image: QImage, fmt: str = "PNG") -> None:
+    """Encode a QImage in memory, then write it to `path` atomically."""
+    p = check_writable(path)
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.OpenModeFlag.WriteOnly)
+    ok = image.save(buffer, fmt)  # type: ignore[call-overload]  # the stub says bytes; str works
+    buffer.close()
+    if not ok:
+        raise ExportError(f"cannot write {p}: the {fmt} encoder failed")
+    write_bytes_atomic(p, bytes(data.data()))

@@ -11,16 +11,15 @@ import imageio.v3 as iio
 import numpy as np
 import pytest
 
+from gdstudio.app.export_sources import export, grab_window, trajectories_of
 from gdstudio.app.main_window import MainWindow
 from gdstudio.app.model import StudioModel
 from gdstudio.core.data import parse_csv
 from gdstudio.io.export import (
     ExportError,
-    export,
     export_dataset_csv,
     export_trajectories_csv,
     export_trajectories_json,
-    grab_window,
 )
 from gdstudio.io.export_data import trajectory_rows
 
@@ -222,7 +221,7 @@ def history_lengths(model: StudioModel) -> list[int]:
 
 def test_trajectories_csv_has_one_row_per_recorded_step_per_run(raced, tmp_path):
     path = tmp_path / "paths.csv"
-    export_trajectories_csv(raced, path)
+    export_trajectories_csv(trajectories_of(raced), path)
     rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
     assert rows[0] == ["run", "optimizer", "step", "x", "y", "loss", "grad_norm", "lr",
                        "status"]
@@ -236,7 +235,7 @@ def test_trajectories_csv_has_one_row_per_recorded_step_per_run(raced, tmp_path)
 
 def test_trajectories_json_holds_each_run_with_its_rows(raced, tmp_path):
     path = tmp_path / "paths.json"
-    export_trajectories_json(raced, path)
+    export_trajectories_json(trajectories_of(raced), path)
     doc = json.loads(path.read_text(encoding="utf-8"))
     assert doc["landscape"] == "rosenbrock" and doc["param_names"] == ["x", "y"]
     assert [r["run"] for r in doc["runs"]] == ["SGD", "Momentum", "RMSprop", "Adam"]
@@ -248,12 +247,12 @@ def test_trajectories_json_holds_each_run_with_its_rows(raced, tmp_path):
 
 def test_trajectories_only_hold_enabled_runs(raced):
     raced.set_run_enabled(1, False)
-    assert {row[0] for row in trajectory_rows(raced)} == {"SGD", "RMSprop", "Adam"}
+    assert {row[0] for row in trajectory_rows(trajectories_of(raced))} == {"SGD", "RMSprop", "Adam"}
 
 
 def test_dataset_csv_reads_back_as_the_same_points(qapp, tmp_path):
     model = StudioModel()
     model.load_scene("line-fit")
     path = tmp_path / "points.csv"
-    export_dataset_csv(model, path)
+    export_dataset_csv(model.dataset, path)
     assert parse_csv(path.read_text(encoding="utf-8")) == model.dataset

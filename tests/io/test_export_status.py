@@ -6,6 +6,7 @@ import json
 
 import pytest
 
+from gdstudio.app.export_sources import trajectories_of
 from gdstudio.app.model import StudioModel
 from gdstudio.io.export_data import trajectories_csv, trajectories_document
 
@@ -22,7 +23,7 @@ def raced(qapp):
 
 
 def test_csv_gives_each_runs_final_status_on_its_last_row(raced):
-    rows = list(csv.reader(io.StringIO(trajectories_csv(raced))))
+    rows = list(csv.reader(io.StringIO(trajectories_csv(trajectories_of(raced)))))
     assert rows[0][-1] == "status"
     by_run: dict[str, list[str]] = {}
     for r in rows[1:]:
@@ -36,7 +37,7 @@ def test_csv_gives_each_runs_final_status_on_its_last_row(raced):
 
 
 def test_json_gives_each_runs_status_text(raced):
-    doc = json.loads(json.dumps(trajectories_document(raced), allow_nan=False))
+    doc = json.loads(json.dumps(trajectories_document(trajectories_of(raced)), allow_nan=False))
     texts = [r["status_text"] for r in doc["runs"]]
     assert texts[0] == f"diverged at step {doc['runs'][0]['status_step']}"
     assert texts[1:] == ["stopped at step 40 (max steps)"] * 3
@@ -44,11 +45,11 @@ def test_json_gives_each_runs_status_text(raced):
 
 def test_a_run_with_no_finite_step_still_has_a_row_with_its_status(raced):
     raced.set_start((1e200, 1e200))  # the loss overflows at the start
-    rows = list(csv.reader(io.StringIO(trajectories_csv(raced))))[1:]
+    rows = list(csv.reader(io.StringIO(trajectories_csv(trajectories_of(raced)))))[1:]
     assert [r[0] for r in rows] == ["SGD", "Momentum", "RMSprop", "Adam"]
     for r in rows:
         assert r[2:5] == ["0", "1e+200", "1e+200"] and r[5:7] == ["", ""]
         assert r[-1] == "diverged at step 0"
-    doc = trajectories_document(raced)
+    doc = trajectories_document(trajectories_of(raced))
     assert [(r["rows"], r["status_text"]) for r in doc["runs"]] == [
         ([], "diverged at step 0")] * 4

@@ -1,0 +1,280 @@
+"""What each export of the main window draws: the window's side of io.export.
+
+io.export writes what it is handed (a render callback, a pyqtgraph view, an image, a race);
+this module knows which widget that is, makes the views live for rendering (the window
+"shown" off the desktop, the contour page current) and hands them over.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QCoreApplication, QEvent, QPoint, QRect, Qt
+from PySide6.QtGui import QImage, QPainter
+from PySide6.QtWidgets import QWidget
+
+from ..io.export import (
+    ANIMATION_FORMATS,
+    DATA_FORMATS,
+    VIEW_TITLES,
+    ExportError,
+    Progress,
+    check_animation,
+    check_size,
+    check_view_format,
+    export_3d_png,
+    export_graphics_png,
+    export_graphics_svg,
+    export_image_png,
+    export_trajectories_csv,
+    export_trajectories_json,
+    fit_image,
+    format_of,
+    is_black,
+)
+from ..io.export import export_animation as write_race_animation
+from ..io.export_files import check_writable
+from ..io.export_graphics import render_graphics_image
+from ..io.trajectories import Racer, Trajectories
+from ..theme import MINIMUM_COLOR, hex_to_rgb255
+
+if TYPE_CHECKING:
+    from .main_window import MainWindow
+    from .model import StudioModel
+
+RACE_CHUNK = 1000
+
+
+# --- which widget ------------------------------------------------------------------------------
+
+
+def check_export(window: MainWindow, view: str | None, fmt: str) -> None:
+    """ExportError with one clear line if `view` cannot be written as `fmt` right now."""
+    check_view_format(view, fmt)
+    if view == "3d" and fmt not in DATA_FORMATS and window.model.landscape.dim != 2:
+        raise ExportError("this landscape has one parameter, so there is no 3D view; "
+                          "use the contour view")
+
+
+def view_widget(window: MainWindow, view: str) -> QWidget:
+    """The widget whose picture `view` is."""
+    return {"3d": window.view3d, "contour": window.contour.plot,
+            "plots": window.plots.graphics, "window": window}[view]
+
+
+def default_size(window: MainWindow, view: str, scale: float = 2.0) -> tuple[int, int]:
+    """Picture size for `view`: `scale` × its size on screen (the window: its own size)."""
+    size = view_widget(window, view).size()
+    if view == "contour" and not window.contour.isVisible():
+        size = window.stack.size()  # once shown, the contour view fills the central area
+    if view == "window":
+        scale = 1.0
+    return max(1, round(size.width() * scale)), max(1, round(size.height() * scale))
+
+
+def grab_window(window: MainWindow) -> QImage:
+    """The whole window as an image, the 3D view's OpenGL picture included."""
+    image = window.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+    view = window.view3d
+    if view.isVisible() and view.width() > 0 and view.height() > 0:
+        ratio = image.devicePixelRatio()
+        top_left = view.mapTo(window, QPoint(0, 0))
+        rect = QRect(round(top_left.x() * ratio), round(top_left.y() * ratio),
+                     round(view.width() * ratio), round(view.height() * ratio))
+        if is_black(image.copy(rect)):
+            # some platforms leave OpenGL widgets out of grabs: paint the 3D view in
+            picture = view.render_image(rect.width(), rect.height())
+            painter = QPainter(image)
+            painter.resetTransform()
+            painter.drawImage(rect.topLeft(), picture)
+            painter.end()
+    return image
+
+
+def render_view(window: MainWindow, view: str, width: int, height: int) -> QImage:
+    """The current picture of `view` at width×height (the window is scaled to fit)."""
+    check_size(width, height)
+    if view == "3d":
+        return window.view3d.render_image(width, height)
+    if view == "window":
+        return fit_image(grab_window(window), width, height)
+    return render_graphics_image(view_widget(window, view), width, height)
+
+
+# --- the race ----------------------------------------------------------------------------------
+
+
+def trajectories_of(model: StudioModel) -> Trajectories:
+    """The model's enabled racers as io.export_data writes them (their live runs, no copy)."""
+    racers = tuple(Racer(cfg.run, cfg.optimizer, dict(cfg.hyper), cfg.color, cfg.title)
+                   for _, cfg in model.active_runs() if cfg.run is not None)
+    return Trajectories(model.landscape_name, tuple(model.landscape.param_names),
+                        tuple(float(v) for v in model.start), racers)
+
+
+class ModelStepper:
+    """The model's race as io.export steps it: the views follow each step."""
+
+    def __init__(self, model: StudioModel) -> None:
+        self.model = model
+
+    def reset(self) -> None:
+        """Every run back to the start."""
+        self.model.reset()
+
+    def step(self, n: int = 1) -> int:
+        """Advance every enabled running run by up to n steps; the most taken."""
+        return self.model.step(n)
+
+    def length(self) -> int:
+        """Steps until every enabled run stops, run once without notifying the views."""
+        model = self.model
+        blocked = model.blockSignals(True)
+        try:
+            model.reset()
+            while model.can_step:
+                model.step(RACE_CHUNK)
+            length = max((cfg.run.steps for _, cfg in model.active_runs()), default=0)
+        finally:
+            model.blockSignals(blocked)
+        model.reset()
+        return length
+
+
+def run_race(model: StudioModel, steps: int | None = None) -> int:
+    """Reset, then step the race `steps` times (None: until every run stops); the most taken."""
+    model.reset()
+    if steps is not None:
+        return model.step(steps) if steps > 0 else 0
+    taken = 0
+    while model.can_step:
+        taken += model.step(RACE_CHUNK)
+    return taken
+
+
+def key_colors(model: StudioModel) -> list[tuple[int, int, int]]:
+    """Colours an animation's palette must keep: each run's, the minimum's, white."""
+    return [hex_to_rgb255(cfg.color) for _, cfg in model.active_runs()] + [
+        hex_to_rgb255(MINIMUM_COLOR), (255, 255, 255)]
+
+
+# --- exporting the window ----------------------------------------------------------------------
+
+
+def export_window_png(window: MainWindow, path: str | os.PathLike[str],
+                      width: int | None = None, height: int | None = None) -> None:
+    """Write the whole window as PNG; with a size, the window is laid out at that size first."""
+    if width is not None and height is not None:
+        check_size(width, height)
+    check_writable(path)
+    with _showing(window, "window"), _window_size(window, width, height):
+        image = grab_window(window)
+    export_image_png(image, path, width, height)
+
+
+def export_animation(window: MainWindow, path: str | os.PathLike[str], view: str = "3d",
+                     width: int | None = None, height: int | None = None, fps: float = 20.0,
+                     seconds: float = 5.0, steps: int | None = None,
+                     progress: Progress | None = None) -> bool:
+    """Animate the window's race from its start as GIF or MP4 (see io.export.export_animation).
+
+    The race is left where the animation ends; False, leaving no file, if cancelled.
+    """
+    check_animation(path, fps, seconds, steps, width, height)
+    check_export(window, view, format_of(path))
+    window.stepper.pause()
+    with _showing(window, view):
+        if width is None or height is None:
+            width, height = default_size(window, view, scale=1.0)
+        return write_race_animation(
+            path, lambda w, h: render_view(window, view, w, h), ModelStepper(window.model),
+            width, height, fps=fps, seconds=seconds, steps=steps, progress=progress,
+            reserved=key_colors(window.model))
+
+
+def export(window: MainWindow, view: str | None, path: str | os.PathLike[str],
+           width: int | None = None, height: int | None = None, *, transparent: bool = False,
+           fps: float = 20.0, seconds: float = 5.0, steps: int | None = None,
+           progress: Progress | None = None) -> bool:
+    """Write `view` of the window to `path`, the format chosen by the extension.
+
+    .png/.svg: a picture of the view as it is now; .gif/.mp4: an animation of the race
+    (see export_animation); .csv/.json: the trajectories of every enabled run (`view` is
+    ignored). Returns False if an animation was cancelled.
+    """
+    fmt = format_of(path)
+    check_export(window, view, fmt)
+    if fmt in DATA_FORMATS:
+        write = export_trajectories_csv if fmt == "csv" else export_trajectories_json
+        write(trajectories_of(window.model), path)
+        return True
+    assert view is not None  # check_export refuses a picture without a view
+    if fmt in ANIMATION_FORMATS:
+        return export_animation(window, path, view, width, height, fps=fps, seconds=seconds,
+                                steps=steps, progress=progress)
+    if view == "window":
+        export_window_png(window, path, width, height)
+        return True
+    if view == "3d":
+        if width is None or height is None:
+            width, height = default_size(window, view)
+        export_3d_png(window.view3d.render_image, path, width, height, transparent=transparent)
+        return True
+    with _showing(window, view):
+        if width is None or height is None:
+            width, height = default_size(window, view)  # as laid out now it is showing
+        target = view_widget(window, view)
+        if fmt == "svg":
+            title = f"{VIEW_TITLES[view]} — {window.windowTitle()}"
+            export_graphics_svg(target, path, width, height, title)
+        else:
+            export_graphics_png(target, path, width, height)
+    return True
+
+
+# --- making views live -------------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def _showing(window: MainWindow, view: str) -> Iterator[None]:
+    """Make `view` live for rendering: the window "shown" off the desktop if it is hidden,
+    and the contour page current while the contour view is exported from 3D mode."""
+    offscreen = not window.isVisible()
+    if offscreen:
+        window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
+        window.show()
+    page = window.stack.currentWidget()
+    if view == "contour" and page is not window.contour:
+        window.stack.setCurrentWidget(window.contour)
+    try:
+        yield
+    finally:
+        if window.stack.currentWidget() is not page:
+            window.stack.setCurrentWidget(page)
+        if offscreen:
+            window.hide()
+            window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, False)
+
+
+@contextlib.contextmanager
+def _window_size(window: MainWindow, width: int | None, height: int | None) -> Iterator[None]:
+    """Lay the window out at width×height (logical pixels) for the duration."""
+    if width is None or height is None:
+        yield
+        return
+    old = window.size()
+    window.resize(width, height)
+    _settle()
+    try:
+        yield
+    finally:
+        window.resize(old)
+        _settle()
+
+
+def _settle() -> None:
+    """Apply the layout requests a resize posted, now rather than at the next event loop pass."""
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
