@@ -5,13 +5,14 @@ from __future__ import annotations
 import math
 
 import numpy as np
+from numpy.typing import NDArray
 
 from .checks import as_real, check_point, check_real, shown
 from .data import Dataset, Stats
 from .errors import ConfigError
 from .lad import lad_line
 
-Array = np.ndarray
+Array = NDArray[np.float64]
 
 LOSSES = ("mse", "mae", "huber", "bce")
 LOSS_TITLES = {
@@ -41,7 +42,7 @@ class DataLandscape:
         if shift is None or not math.isfinite(shift):
             raise ConfigError(f"x shift must be a finite number, got {shown(x_shift)}")
         x_scale = check_real("x scale", x_scale, 0.0, strict=True)
-        start = check_point("start", start, ("w", "b"))
+        start_p = check_point("start", start, ("w", "b"))
         self.dataset = dataset
         self.loss = loss
         self.delta = float(delta)
@@ -52,7 +53,7 @@ class DataLandscape:
             if loss == "bce"
             else f"Line y = w·x + b under {LOSS_TITLES[loss].lower()}"
         )
-        self.default_start: tuple[float, float] = (float(start[0]), float(start[1]))
+        self.default_start: tuple[float, float] = (float(start_p[0]), float(start_p[1]))
         # The fit runs on x' = (x − shift) / scale; (0, 1) means the data's own units.
         self.x_shift, self.x_scale = shift, x_scale
         self.normalized = (self.x_shift, self.x_scale) != (0.0, 1.0)
@@ -257,16 +258,17 @@ def _polish(ls: DataLandscape, p: Array) -> tuple[tuple[float, ...], ...]:
             h = s * (1 - s)
             hess = np.array([[h @ (x * x), h @ x], [h @ x, h.sum()]]) / len(x)
             try:
-                new = p - np.linalg.solve(hess + 1e-12 * np.eye(2), g)
+                new: Array = p - np.linalg.solve(hess + 1e-12 * np.eye(2), g)
             except np.linalg.LinAlgError:
                 return ()
         else:
             a = np.abs(z - t)
             floor = 1e-9 * max(1.0, float(np.max(np.abs(t))))
             wt = np.minimum(1.0, ls.delta / np.maximum(a, floor))
-            new = _weighted_ls(x, t, wt)
-            if new is None:
+            weighted = _weighted_ls(x, t, wt)
+            if weighted is None:
                 return ()
+            new = weighted
         if not np.all(np.isfinite(new)) or np.max(np.abs(new)) > 1e6:
             return ()
         done = np.max(np.abs(new - p)) <= 1e-12 * (1.0 + np.max(np.abs(p)))

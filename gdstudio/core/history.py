@@ -74,9 +74,11 @@ class History:
         if self._latest is None:
             return np.empty((0, self._cols))
         kept = self._buf[: self._len]
-        if self._len and kept[-1, 0] == self._latest[0]:
-            return kept.copy()
-        return np.vstack([kept, self._latest[None, :]])
+        rows: np.ndarray = (
+            kept.copy() if self._len and kept[-1, 0] == self._latest[0]
+            else np.vstack([kept, self._latest[None, :]])
+        )
+        return rows
 
     @property
     def latest(self) -> np.ndarray | None:

@@ -6,8 +6,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
+from numpy.typing import NDArray
 
-Array = np.ndarray
+Array = NDArray[np.float64]
 
 
 @dataclass(frozen=True)
@@ -135,7 +136,8 @@ def _tv_terms(p: Array) -> tuple[Array, Array, Array, Array]:
 
 def _tv_v(p: Array) -> Array:
     _, _, ea, ec = _tv_terms(p)
-    return 0.1 * np.sum(p * p, axis=-1) + 4.0 - ea - ec
+    v: Array = 0.1 * np.sum(p * p, axis=-1) + 4.0 - ea - ec
+    return v
 
 
 def _tv_g(p: Array) -> Array:
@@ -172,12 +174,12 @@ def _saddle_g(p: Array) -> Array:
 
 
 def _plateau_v(p: Array) -> Array:
-    r2 = np.sum(p * p, axis=-1)
+    r2: Array = np.sum(p * p, axis=-1)
     return 2.0 - 2.0 * np.exp(-0.5 * r2)
 
 
 def _plateau_g(p: Array) -> Array:
-    r2 = np.sum(p * p, axis=-1)
+    r2: Array = np.sum(p * p, axis=-1)
     return 2.0 * np.exp(-0.5 * r2)[..., None] * p
 
 
@@ -203,7 +205,10 @@ _BEALE_C = (1.5, 2.25, 2.625)
 
 def _beale_v(p: Array) -> Array:
     x, y = p[..., 0], p[..., 1]
-    return sum((c - x + x * y ** (i + 1)) ** 2 for i, c in enumerate(_BEALE_C))
+    v = np.zeros(np.broadcast(x, y).shape)
+    for i, c in enumerate(_BEALE_C):
+        v = v + (c - x + x * y ** (i + 1)) ** 2
+    return v
 
 
 def _beale_g(p: Array) -> Array:
@@ -222,7 +227,8 @@ def _beale_g(p: Array) -> Array:
 
 
 def _rast_v(p: Array) -> Array:
-    return 20.0 + np.sum(p * p - 10.0 * np.cos(2.0 * np.pi * p), axis=-1)
+    v: Array = 20.0 + np.sum(p * p - 10.0 * np.cos(2.0 * np.pi * p), axis=-1)
+    return v
 
 
 def _rast_g(p: Array) -> Array:

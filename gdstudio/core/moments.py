@@ -116,7 +116,7 @@ class Stats:
         if self.n < 2 or not self.cxx[0] > 1e-26 * self.spread:
             return False
         std = (self.cxx[0] / self.n) ** 0.5
-        return std > 1e-13 * abs(self.mean_x[0])
+        return bool(std > 1e-13 * abs(self.mean_x[0]))
 
     def affine_x(self, shift: float, scale: float) -> Stats:
         """The statistics of x' = (x − shift) / scale, computed without the points."""
@@ -152,22 +152,26 @@ class Stats:
             s2, e2 = two_sum(s1, -myh)
             e = s2 + ((pe + e1 + e2) + (w * mxl - myl))
             plain = w * mxh + b - myh  # where the exact products overflow
-        return np.where(np.isfinite(e), e, plain)
+        out: np.ndarray = np.where(np.isfinite(e), e, plain)
+        return out
 
     def _spread_of_slope(self, w: np.ndarray) -> np.ndarray:
         """Σ((w·(x − x̄) − (y − ȳ))², a sum of squares written so it never cancels."""
         if not self.x_varies:
-            return w * w * self.cxx[0] - 2 * w * self.cxy[0] + self.cyy[0]
+            plain: np.ndarray = w * w * self.cxx[0] - 2 * w * self.cxy[0] + self.cyy[0]
+            return plain
         ws = self._slope()
         rest = dd_add(self.cyy, dd_neg(dd_mul(ws, self.cxy)))[0]  # the least squares' Σr²
         d = (w - ws[0]) - ws[1]
-        return self.cxx[0] * d * d + max(rest, 0.0)
+        spread: np.ndarray = self.cxx[0] * d * d + max(rest, 0.0)
+        return spread
 
     def mse(self, w: np.ndarray, b: np.ndarray) -> np.ndarray:
         """Mean squared error of the line y = w·x + b (n > 0)."""
         with np.errstate(all="ignore"):
             e = self.mean_residual(w, b)
-            return np.maximum(self._spread_of_slope(w) / self.n + e * e, 0.0)
+            mse: np.ndarray = np.maximum(self._spread_of_slope(w) / self.n + e * e, 0.0)
+            return mse
 
     def mse_grad(self, w: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(∂MSE/∂w, ∂MSE/∂b) of the line y = w·x + b (n > 0)."""

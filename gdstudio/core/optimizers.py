@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import ClassVar
+from typing import Any, ClassVar
 
 import numpy as np
+from numpy.typing import NDArray
 
 from .checks import as_real, shown
 from .errors import ConfigError
 
-Array = np.ndarray
+Array = NDArray[np.float64]
 
 
 @dataclass(frozen=True)
@@ -104,7 +105,8 @@ class Optimizer:
     defaults: ClassVar[dict[str, object]] = {}
 
     def __init__(self, **hyper: object) -> None:
-        self.hyper: dict[str, object] = dict(self.defaults)
+        # Values are floats, bools or pairs of floats, each checked against _ALLOWED[key].
+        self.hyper: dict[str, Any] = dict(self.defaults)
         for key, value in hyper.items():
             self.hyper[key] = self._validated(key, value)
         self._check_combination(self.hyper)
@@ -112,7 +114,7 @@ class Optimizer:
         self._shape: tuple[int, ...] | None = None
         self._steps = 0
 
-    def _validated(self, key: str, value: object) -> object:
+    def _validated(self, key: str, value: object) -> Any:
         if key not in self.defaults:
             raise ConfigError(
                 f"unknown parameter {shown(key)} for {self.name}; "
@@ -128,7 +130,7 @@ class Optimizer:
             )
         return coerced
 
-    def _check_combination(self, hyper: dict[str, object]) -> None:
+    def _check_combination(self, hyper: dict[str, Any]) -> None:
         """Raise ConfigError if values that are each allowed do not go together."""
 
     def set_hyper(self, name: str, value: object) -> None:
@@ -186,7 +188,7 @@ class SGD(Optimizer):
         "nesterov": False,
     }
 
-    def _check_combination(self, hyper: dict[str, object]) -> None:
+    def _check_combination(self, hyper: dict[str, Any]) -> None:
         if hyper["nesterov"] and (hyper["momentum"] <= 0 or hyper["dampening"] != 0):
             raise ConfigError(
                 f"nesterov for {self.name} requires momentum > 0 and dampening = 0, got "
@@ -249,12 +251,13 @@ class RMSprop(Optimizer):
             grad_avg = _lerp(self._state.get("grad_avg", np.zeros_like(p)), g, 1 - alpha)
             self._state["grad_avg"] = grad_avg
             # Exact arithmetic keeps this >= 0; the clamp stops a rounding error becoming NaN.
-            avg = np.sqrt(np.maximum(square_avg - grad_avg * grad_avg, 0.0)) + h["eps"]
+            spread = np.maximum(square_avg - grad_avg * grad_avg, 0.0)
+            avg: Array = np.sqrt(spread) + float(h["eps"])
         else:
-            avg = np.sqrt(square_avg) + h["eps"]
+            avg = np.sqrt(square_avg) + float(h["eps"])
         if h["momentum"] > 0:
             buf = self._state.get("momentum_buffer", np.zeros_like(p))
-            buf = buf * h["momentum"] + g / avg
+            buf = buf * float(h["momentum"]) + g / avg
             self._state["momentum_buffer"] = buf
             return p - lr * buf
         return p - lr * (g / avg)
@@ -277,13 +280,13 @@ class Adagrad(Optimizer):
         h = self.hyper
         if h["weight_decay"] != 0:
             g = g + h["weight_decay"] * p
-        clr = lr / (1 + (self._steps - 1) * h["lr_decay"])
+        clr: float = lr / (1 + (self._steps - 1) * h["lr_decay"])
         state_sum = self._state.get("sum")
         if state_sum is None:
             state_sum = np.full_like(p, h["initial_accumulator_value"])
         state_sum = state_sum + g * g
         self._state["sum"] = state_sum
-        return p - clr * (g / (np.sqrt(state_sum) + h["eps"]))
+        return p - clr * (g / (np.sqrt(state_sum) + float(h["eps"])))
 
 
 class Adam(Optimizer):
@@ -302,7 +305,8 @@ class Adam(Optimizer):
 
     def _update(self, p: Array, g: Array, lr: float) -> Array:
         h = self.hyper
-        beta1, beta2 = h["betas"]
+        betas: tuple[float, float] = h["betas"]
+        beta1, beta2 = betas
         step = self._steps
         if h["weight_decay"] != 0:
             if self.decoupled:
@@ -319,7 +323,7 @@ class Adam(Optimizer):
         if h["amsgrad"]:
             second = np.maximum(self._state.get("max_exp_avg_sq", np.zeros_like(p)), exp_avg_sq)
             self._state["max_exp_avg_sq"] = second
-        denom = np.sqrt(second) / bias_correction2_sqrt + h["eps"]
+        denom: Array = np.sqrt(second) / bias_correction2_sqrt + float(h["eps"])
         return p - step_size * (exp_avg / denom)
 
 
@@ -348,7 +352,8 @@ class NAdam(Optimizer):
 
     def _update(self, p: Array, g: Array, lr: float) -> Array:
         h = self.hyper
-        beta1, beta2 = h["betas"]
+        betas: tuple[float, float] = h["betas"]
+        beta1, beta2 = betas
         step = self._steps
         if h["weight_decay"] != 0:
             if h["decoupled_weight_decay"]:
@@ -364,9 +369,10 @@ class NAdam(Optimizer):
         self._state["exp_avg"] = exp_avg
         self._state["exp_avg_sq"] = exp_avg_sq
         self._state["mu_product"] = np.array(mu_product)
-        denom = np.sqrt(exp_avg_sq / (1 - beta2**step)) + h["eps"]
+        denom: Array = np.sqrt(exp_avg_sq / (1 - beta2**step)) + float(h["eps"])
         p = p + (-lr * (1.0 - mu) / (1.0 - mu_product)) * (g / denom)
-        return p + ((-lr * mu_next) / (1.0 - mu_product_next)) * (exp_avg / denom)
+        out: Array = p + ((-lr * mu_next) / (1.0 - mu_product_next)) * (exp_avg / denom)
+        return out
 
 
 def _lerp(start: Array, end: Array, weight: float) -> Array:

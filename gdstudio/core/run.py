@@ -330,7 +330,8 @@ class Run:
             self._sampler = BatchSampler(
                 self.landscape.n_samples, self.batch_size, self.seed  # type: ignore[attr-defined]
             )
-        return self.landscape.batch_grad(p, self._sampler.next())  # type: ignore[attr-defined]
+        grad: np.ndarray = self.landscape.batch_grad(p, self._sampler.next())
+        return grad
 
     def _measure_stride(self) -> int:
         """Measure every step, except stochastic steps on costly losses under a budget."""
@@ -338,7 +339,8 @@ class Run:
         if (self.measure_budget is None or self.batch_size is None
                 or getattr(land, "loss", "mse") == "mse"):
             return 1
-        return max(1, -(-land.n_samples // self.measure_budget))  # type: ignore[attr-defined]
+        n: int = land.n_samples  # type: ignore[attr-defined]
+        return max(1, -(-n // self.measure_budget))
 
     def _measure(self, p: np.ndarray) -> tuple[float, float]:
         """Loss and |∇L| at p; remembers ∇L(p), the next full-batch step's gradient."""
@@ -350,7 +352,7 @@ class Run:
         return loss, math.sqrt(gg)
 
     def _lr_for(self, t: int) -> float:
-        base = float(self.optimizer.hyper["lr"])  # type: ignore[arg-type]
+        base = float(self.optimizer.hyper["lr"])
         return base if self._schedule is None else float(self._schedule.lr_at(t, base))
 
     @property

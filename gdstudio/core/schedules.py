@@ -150,7 +150,7 @@ class Cosine(Schedule):
     defaults = {"eta_min": 0.0}
 
     def _lr(self, t: int, base_lr: float) -> float:
-        return _cosine(t, self.params["T_max"], base_lr, self.params["eta_min"])
+        return _cosine(t, int(self.params["T_max"]), base_lr, self.params["eta_min"])
 
 
 class WarmupCosine(Schedule):
@@ -173,11 +173,11 @@ class WarmupCosine(Schedule):
             )
 
     def _lr(self, t: int, base_lr: float) -> float:
-        warmup = self.params["warmup_steps"]
+        warmup = int(self.params["warmup_steps"])
         if t < warmup:
             start = self.params["start_factor"]
             return base_lr * (start + (1 - start) * t / warmup)
-        period = self.params["T_max"] - warmup
+        period = int(self.params["T_max"]) - warmup
         return _cosine(t - warmup, period, base_lr, self.params["eta_min"])
 
 

@@ -7,8 +7,9 @@ views can redraw at any resolution without touching the points again.
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import NDArray
 
-Array = np.ndarray
+Array = NDArray[np.float64]
 
 
 class TabulatedLandscape:
@@ -56,10 +57,11 @@ class TabulatedLandscape:
         fx, fy = f[..., 0:1], f[..., 1:2]
         ix, iy = i[..., 0], i[..., 1]
         tb = self._table
-        return (
+        out: Array = (
             tb[ix, iy] * (1 - fx) * (1 - fy) + tb[ix + 1, iy] * fx * (1 - fy)
             + tb[ix, iy + 1] * (1 - fx) * fy + tb[ix + 1, iy + 1] * fx * fy
         )
+        return out
 
     def value(self, p: Array) -> Array:
         """Interpolated loss at each point (clamped to the table's bounds)."""
