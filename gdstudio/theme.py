@@ -176,4 +176,5 @@ def viridis_index(t: np.ndarray | float) -> np.ndarray:
 
 def viridis(t: np.ndarray | float) -> np.ndarray:
     """RGBA uint8 colours, shape (..., 4), for values t in [0, 1] (see viridis_index)."""
-    return VIRIDIS_LUT[viridis_index(t)]
+    colors: np.ndarray = VIRIDIS_LUT[viridis_index(t)]
+    return colors
