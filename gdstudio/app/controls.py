@@ -29,7 +29,7 @@ from ..core.catalog import landscape_names, make_landscape
 from ..core.optimizers import OPTIMIZERS
 from ..core.schedules import SCHEDULES
 from ..io.scenes import load_scenes
-from ..io.session_schema import INTEGER_SCHEDULE_PARAMS, SCHEDULE_PARAM, SETTINGS
+from ..state import INTEGER_SCHEDULE_PARAMS, SCHEDULE_PARAM, Settings
 from .model import MAX_RUNS, StudioModel
 from .run_editor import RunEditor
 from .widgets import LogSlider, blocked
@@ -153,7 +153,7 @@ class ControlsPanel(QScrollArea):
         self.clip_check.setObjectName("clipCheck")
         self.clip_spin = QDoubleSpinBox()
         self.clip_spin.setObjectName("clipSpin")
-        clip = SETTINGS["clip_norm"][0]
+        clip = Settings.clip_norm.kind
         self.clip_spin.setRange(clip.lo, clip.hi)
         self.clip_spin.setDecimals(4)
         self.clip_spin.setValue(1.0)
@@ -178,7 +178,7 @@ class ControlsPanel(QScrollArea):
             row.addWidget(b)
         row.addStretch(1)
         form.addRow(row)
-        speed = SETTINGS["speed"][0]
+        speed = Settings.speed.kind
         self.speed = LogSlider(speed.lo, speed.hi, self.model.speed, decimals=0, suffix=" /s")
         self.speed.setObjectName("speedSlider")
         self.speed.setToolTip("Steps per second while running.")
@@ -186,7 +186,8 @@ class ControlsPanel(QScrollArea):
         form.addRow("Speed", self.speed)
         self.max_steps = QSpinBox()
         self.max_steps.setObjectName("maxStepsSpin")
-        self.max_steps.setRange(int(SETTINGS["max_steps"][0].lo), int(SETTINGS["max_steps"][0].hi))
+        steps = Settings.max_steps.kind
+        self.max_steps.setRange(int(steps.lo), int(steps.hi))
         self.max_steps.setKeyboardTracking(False)
         self.max_steps.setToolTip("Every run stops after this many steps.")
         self.max_steps.valueChanged.connect(self.model.set_max_steps)

@@ -327,7 +327,7 @@ class DataPanel(QWidget):
         self.model.set_huber_delta(value)
 
     def _on_restart_toggled(self, checked: bool) -> None:
-        self.model.restart_on_edit = checked
+        self.model.set_restart_on_edit(checked)
 
     def _on_class_toggled(self, label: int, checked: bool) -> None:
         if checked:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -21,10 +20,11 @@ from ..core.catalog import (
 from ..core.data import Dataset
 from ..core.fitting import DataLandscape
 from ..core.optimizers import OPTIMIZERS, make_optimizer
+from ..core.race import Race
 from ..core.run import Run
 from ..core.schedules import make_schedule
 from ..io.scenes import Scene, get_scene
-from ..io.session_schema import MAX_RUNS, SETTINGS, check_model
+from ..state import MAX_RUNS, RunSpec, Settings, Studio, View
 from .palette import run_color
 from .surface_worker import SurfaceWorker, needs_worker
 
@@ -33,18 +33,12 @@ MEASURE_BUDGET = 50_000
 DEFAULT_SCENE = "surface"
 
 
-@dataclass
-class RunConfig:
-    """What the user set for one racer; `run` is its live trajectory."""
+class RunConfig(RunSpec):
+    """What the user set for one racer (a declared RunSpec); `run` is its live trajectory."""
 
-    optimizer: str
-    hyper: dict[str, Any]
-    color: str
-    label: str = ""
-    enabled: bool = True
-    batch: int | None = None
-    seed: int = 0
-    run: Run | None = field(default=None, repr=False)
+    def __init__(self, **values: Any) -> None:
+        super().__init__(**values)
+        self.run: Run | None = None
 
     @property
     def title(self) -> str:
@@ -56,7 +50,12 @@ class RunConfig:
 
 
 class StudioModel(QObject):
-    """Landscape, dataset, start, racers and settings; owns the core runs and steps them."""
+    """The studio state (gdstudio.state.Studio) for the views: live runs, landscape, signals.
+
+    What the user set lives in `state`; the attributes below read it (and writing them sets
+    the state's field, checked). The model reacts to the state's field events: a new max
+    steps reaches every run, whoever set it.
+    """
 
     landscapeChanged = Signal()
     surfaceChanged = Signal()
@@ -71,23 +70,11 @@ class StudioModel(QObject):
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
+        self.state = Studio()
         self.scene: Scene | None = None
-        self.landscape_name = "quadratic2d"
-        self.dataset: Dataset = Dataset.default()
+        self._replacing = False
         self.landscape = make_landscape(self.landscape_name)
-        self.start = np.array(self.landscape.default_start, dtype=np.float64)
-        self.runs: list[RunConfig] = []
-        self.schedule_name = "constant"
-        self.schedule_params: dict[str, Any] = {}
-        self.clip_norm: float | None = None
-        self.speed = 60.0
-        self.max_steps = 5000
-        self.tol = 1e-6
-        self.view_mode = "3d"
-        self.log_height: bool | None = None
-        self.restart_on_edit = False
-        self.huber_delta = 1.0
-        self.normalize_x = False
+        self.state.start = np.array(self.landscape.default_start, dtype=np.float64)
         self.x_norm: tuple[float, float] = (0.0, 1.0)
         # One dataset per kind, so switching between regression and classification loses none.
         self._other_dataset: Dataset | None = None
@@ -97,37 +84,139 @@ class StudioModel(QObject):
         self.display_landscape = self.landscape
         self.surface_worker = SurfaceWorker(self)
         self.surface_worker.ready.connect(self._on_surface_ready)
+        self.state.settings.connect("*", self._on_setting)
+        self.state.view.connect("*", self._on_view_field)
+
+    # --- the state's fields, as attributes ---------------------------------------------------
+
+    @property
+    def settings(self) -> Settings:
+        """Speed, limits, schedule, clipping and the data fit's options (declared fields)."""
+        return self.state.settings
+
+    @property
+    def view(self) -> View:
+        """View mode and height scale (declared fields)."""
+        return self.state.view
+
+    @property
+    def runs(self) -> list[RunConfig]:
+        """The racers, in order."""
+        return self.state.runs  # type: ignore[return-value]
+
+    @property
+    def landscape_name(self) -> str:
+        """The landscape's registry name."""
+        return self.state.landscape
+
+    @property
+    def dataset(self) -> Dataset:
+        """The points the data landscapes fit."""
+        return self.state.data
+
+    @dataset.setter
+    def dataset(self, dataset: Dataset) -> None:
+        self.state.data = dataset
+
+    @property
+    def start(self) -> np.ndarray:
+        """Where every run starts."""
+        start = self.state.start
+        assert start is not None
+        return start
+
+    @property
+    def schedule_name(self) -> str:
+        """The learning-rate schedule's name."""
+        return self.settings.schedule[0]
+
+    @property
+    def schedule_params(self) -> dict[str, Any]:
+        """The learning-rate schedule's parameters."""
+        return self.settings.schedule[1]
+
+    def __getattr__(self, name: str) -> Any:
+        """Settings and view fields read as attributes (model.speed, model.view_mode...)."""
+        for part in ("settings", "view"):
+            holder = self.__dict__.get("state") and getattr(self.state, part)
+            if holder is not None and name in holder.fields:
+                return getattr(holder, name)
+        raise AttributeError(f"{type(self).__name__} has no attribute {name!r}")
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        """Writing a settings or view field sets it in the state (checked, evented)."""
+        state = self.__dict__.get("state")
+        if state is not None:
+            for holder in (state.settings, state.view):
+                if name in holder.fields:
+                    setattr(holder, name, value)
+                    return
+        super().__setattr__(name, value)
+
+    def _on_setting(self, name: str) -> None:
+        """A settings field changed (from a widget, a setter or a script): apply it."""
+        if self._replacing:
+            return
+        value = getattr(self.settings, name)
+        if name in ("max_steps", "tol", "clip_norm"):
+            for run in self._runs():
+                setattr(run, name, value)
+        elif name == "schedule":
+            for run in self._runs():
+                run.schedule = make_schedule(value[0], **value[1])
+        elif name == "normalize_x":
+            self._renormalize()
+        elif name == "huber_delta" and self.loss == "huber":
+            self.data_edited()
+        self.settingsChanged.emit()
+
+    def _on_view_field(self, name: str) -> None:
+        if not self._replacing:
+            self.viewChanged.emit()
 
     # --- scenes and landscapes ---------------------------------------------------------------
 
     def load_scene(self, scene_id: str) -> None:
         """Replace everything with a lesson preset (ValueError for an unknown id)."""
         scene = get_scene(scene_id)
-        self.scene = scene
-        self.landscape_name = scene.landscape
         if scene.data is not None:
-            self.dataset = Dataset(scene.data["x"], scene.data["y"], scene.data.get("label"))
+            dataset = Dataset(scene.data["x"], scene.data["y"], scene.data.get("label"))
         elif is_data_landscape(scene.landscape):
-            self.dataset = default_dataset(scene.landscape)
-        self._other_dataset = None
-        self.dataset_kind = "classes" if scene.landscape == "logistic-bce" else "regression"
-        self.normalize_x, self.x_norm = False, (0.0, 1.0)
-        self.undo_stack.clear()
-        self.landscape = self._build_landscape()
-        self.start = np.array(
-            scene.start if scene.start is not None else self.landscape.default_start, float
-        )
-        self.speed, self.max_steps, self.tol = scene.speed, scene.max_steps, scene.tol
-        self.schedule_name, self.schedule_params, self.clip_norm = "constant", {}, None
-        self.view_mode = scene.view if self.landscape.dim == 2 else "contour"
-        self.log_height = scene.log_height
-        self.runs = []
-        for spec in scene.runs:
-            batch = parse_batch(spec.batch)
-            self.runs.append(RunConfig(spec.optimizer, dict(spec.hyper), run_color(len(self.runs)),
-                                       spec.label, spec.enabled, batch, spec.seed))
-        self._rebuild_runs()
-        self.sceneChanged.emit(scene_id)
+            dataset = default_dataset(scene.landscape)
+        else:
+            dataset = self.dataset
+        doc = Studio(scene=scene.id, landscape=scene.landscape, data=dataset)
+        doc.settings.assign(self.settings)
+        doc.settings.set(normalize_x=False, speed=scene.speed, max_steps=scene.max_steps,
+                         tol=scene.tol, schedule=Settings.schedule.default,
+                         clip_norm=Settings.clip_norm.default)
+        doc.view.set(view_mode=scene.view, log_height=scene.log_height)
+        runs = [RunConfig(optimizer=spec.optimizer, hyper=dict(spec.hyper), color=run_color(i),
+                          label=spec.label, enabled=spec.enabled,
+                          batch=parse_batch(spec.batch), seed=spec.seed)
+                for i, spec in enumerate(scene.runs)]
+        self._replace(doc, runs, scene, None if scene.start is None else np.array(scene.start))
+
+    def _replace(self, doc: Studio, runs: list[RunConfig], scene: Scene | None,
+                 start: np.ndarray | None) -> None:
+        """Take a checked document: every field, racer and derived object, then announce."""
+        self._replacing = True
+        try:
+            self.scene = scene
+            self.state.assign_all(doc, runs)  # type: ignore[arg-type]
+            self._other_dataset = None
+            self.dataset_kind = "classes" if doc.landscape == "logistic-bce" else "regression"
+            self.undo_stack.clear()
+            self._update_x_norm()
+            self.landscape = self._build_landscape()
+            self.state.start = np.array(self.landscape.default_start if start is None else start,
+                                        dtype=np.float64)
+            if self.landscape.dim != 2:
+                self.view.view_mode = "contour"
+            self._rebuild_runs()
+        finally:
+            self._replacing = False
+        self.sceneChanged.emit(doc.scene or "")
         self._landscape_replaced()
         self.dataChanged.emit()
         self.runsChanged.emit()
@@ -138,16 +227,18 @@ class StudioModel(QObject):
         """Switch landscape; runs restart from its default start."""
         if name == self.landscape_name:
             return
-        self.landscape_name = name
+        self.state.landscape = name
         if is_data_landscape(name):
             kind = "classes" if name == "logistic-bce" else "regression"
             if kind != self.dataset_kind:
                 self._swap_dataset(kind, name)
             self._update_x_norm()
         self.landscape = self._build_landscape()
-        self.start = np.array(self.landscape.default_start, dtype=np.float64)
+        self.state.start = np.array(self.landscape.default_start, dtype=np.float64)
         if self.landscape.dim == 1:
-            self.view_mode = "contour"
+            self._replacing = True
+            self.view.view_mode = "contour"
+            self._replacing = False
         for cfg in self.runs:
             if not is_data_landscape(name):
                 cfg.batch = None
@@ -215,23 +306,27 @@ class StudioModel(QObject):
         self.set_landscape(LOSS_TO_LANDSCAPE[loss])
 
     def set_huber_delta(self, delta: float) -> None:
-        """Huber's δ: quadratic inside |r| ≤ δ, linear outside."""
-        if not delta > 0:
-            raise ValueError("Huber δ must be > 0")
-        self.huber_delta = float(delta)
-        if self.loss == "huber":
-            self.data_edited()
+        """Huber's δ: quadratic inside |r| ≤ δ, linear outside (SessionError out of bounds)."""
+        self.settings.huber_delta = float(delta)
 
     def set_normalize_x(self, on: bool) -> None:
         """Fit on standardized x; the start and every run carry over in original units."""
-        if on == self.normalize_x:
-            return
-        original = self.to_original(self.start) if self.is_data else None
-        self.normalize_x = on
+        self.settings.normalize_x = on
+
+    def set_restart_on_edit(self, on: bool) -> None:
+        """Restart the runs after every data edit (or let them go on)."""
+        self.settings.restart_on_edit = on
+
+    def _renormalize(self) -> None:
+        """normalize_x changed: rebuild the fit, carrying the start over in original units."""
+        original = None
+        if self.is_data:
+            to = getattr(self.landscape, "to_original", None)
+            original = to(self.start) if to is not None else None
         self._update_x_norm()
         self.landscape = self._build_landscape()
         if original is not None:
-            self.start = self._to_fit_units(original)
+            self.state.start = self._to_fit_units(original)
         self._rebuild_runs()
         self._landscape_replaced()
         self.dataChanged.emit()
@@ -251,6 +346,7 @@ class StudioModel(QObject):
 
     def data_edited(self, restart: bool = False) -> None:
         """The dataset changed in place: rebuild the landscape; runs go on (or restart)."""
+        self.state.touch()
         old = self.landscape
         self.landscape = self._build_landscape()
         if getattr(old, "loss", None) == self.loss and _keeps_view(old.bounds, self.landscape):
@@ -290,15 +386,15 @@ class StudioModel(QObject):
         used = {c.color for c in self.runs}
         color = next((run_color(i) for i in range(MAX_RUNS) if run_color(i) not in used),
                      run_color(len(self.runs)))
-        cfg = RunConfig(optimizer, dict(hyper or {}), color)
+        cfg = RunConfig(optimizer=optimizer, hyper=dict(hyper or {}), color=color)
         cfg.run = self._make_run(cfg)
-        self.runs.append(cfg)
+        self.state.add_run(cfg)
         self.runsChanged.emit()
         return len(self.runs) - 1
 
     def remove_run(self, index: int) -> None:
         """Take racer `index` out."""
-        del self.runs[index]
+        self.state.remove_run(index)
         self.runsChanged.emit()
 
     def set_run_enabled(self, index: int, enabled: bool) -> None:
@@ -313,8 +409,7 @@ class StudioModel(QObject):
         if cfg.optimizer == optimizer:
             return
         lr = cfg.hyper.get("lr")
-        cfg.optimizer, cfg.label = optimizer, ""
-        cfg.hyper = {"lr": lr} if lr is not None else {}
+        cfg.set(optimizer=optimizer, label="", hyper={"lr": lr} if lr is not None else {})
         cfg.run = self._make_run(cfg)
         self.runsChanged.emit()
 
@@ -323,15 +418,13 @@ class StudioModel(QObject):
         cfg = self.runs[index]
         assert cfg.run is not None
         cfg.run.optimizer.set_hyper(name, value)
-        cfg.hyper[name] = cfg.run.optimizer.hyper[name]
+        cfg.hyper = {**cfg.hyper, name: cfg.run.optimizer.hyper[name]}
         self.runChanged.emit(index)
 
     def set_run_batch(self, index: int, batch: int | None, seed: int | None = None) -> None:
         """Change the gradient mode of racer `index` (restarts it)."""
         cfg = self.runs[index]
-        cfg.batch = batch
-        if seed is not None:
-            cfg.seed = seed
+        cfg.set(batch=batch, **({} if seed is None else {"seed": seed}))
         cfg.run = self._make_run(cfg)
         self.runsChanged.emit()
 
@@ -347,54 +440,33 @@ class StudioModel(QObject):
 
     def set_schedule(self, name: str, params: dict[str, Any]) -> None:
         """Set the learning-rate schedule of every run (ValueError if invalid)."""
-        make_schedule(name, **params)  # validate before changing anything
-        self.schedule_name, self.schedule_params = name, dict(params)
-        for run in self._runs():
-            run.schedule = make_schedule(name, **params)
-        self.settingsChanged.emit()
+        self.settings.schedule = (name, dict(params))
 
     def set_clip_norm(self, value: float | None) -> None:
         """Clip gradients to this global norm (None: no clipping)."""
-        if value is not None and not value > 0:
-            raise ValueError("clip norm must be > 0")
-        self.clip_norm = value
-        for run in self._runs():
-            run.clip_norm = value
-        self.settingsChanged.emit()
+        self.settings.clip_norm = value
 
     def set_speed(self, steps_per_second: float) -> None:
         """Steps per second while playing."""
-        self.speed = float(steps_per_second)
-        self.settingsChanged.emit()
+        self.settings.speed = float(steps_per_second)
 
     def set_max_steps(self, n: int) -> None:
         """Stop every run after n steps."""
-        self.max_steps = int(n)
-        for run in self._runs():
-            run.max_steps = self.max_steps
-        self.settingsChanged.emit()
+        self.settings.max_steps = int(n)
 
     def set_tol(self, tol: float) -> None:
         """Convergence tolerance on |∇L|."""
-        self.tol = float(tol)
-        for run in self._runs():
-            run.tol = self.tol
-        self.settingsChanged.emit()
+        self.settings.tol = float(tol)
 
     def set_view_mode(self, mode: str) -> None:
         """'3d' or 'contour' (1-parameter landscapes are always drawn as a curve)."""
         if mode not in ("3d", "contour"):
             raise ValueError("view mode is 3d or contour")
-        if self.landscape.dim == 1:
-            mode = "contour"
-        if mode != self.view_mode:
-            self.view_mode = mode
-            self.viewChanged.emit()
+        self.view.view_mode = "contour" if self.landscape.dim == 1 else mode
 
     def set_log_height(self, value: bool | None) -> None:
         """Log-scale the surface height (None: the landscape's default)."""
-        self.log_height = value
-        self.viewChanged.emit()
+        self.view.log_height = value
 
     # --- whole state (sessions) ---------------------------------------------------------------
 
@@ -404,64 +476,18 @@ class StudioModel(QObject):
         With `copy_arrays` the data columns are numpy copies instead of lists: O(copy) on
         the UI thread, for a worker to encode (io.session.encode_session writes them).
         """
-        ds = self.dataset
+        return self.state.to_dict(copy_arrays)
 
-        def column(values: np.ndarray) -> np.ndarray | list[float]:
-            return values.copy() if copy_arrays else values.tolist()
-
-        return {
-            "scene": self.scene.id if self.scene else None,
-            "landscape": self.landscape_name,
-            "data": {
-                "x": column(ds.x), "y": column(ds.y),
-                "label": column(ds.label) if ds.has_labels else None,
-            },
-            "start": self.start.tolist(),
-            "runs": [
-                {"optimizer": c.optimizer, "hyper": _jsonable(c.hyper), "color": c.color,
-                 "label": c.label, "enabled": c.enabled,
-                 "batch": "full" if c.batch is None else c.batch, "seed": c.seed}
-                for c in self.runs
-            ],
-            "schedule": {"name": self.schedule_name, "params": _jsonable(self.schedule_params)},
-            **{key: getattr(self, key) for key in SETTINGS},
-        }
-
-    def restore(self, state: dict[str, Any]) -> None:
+    def restore(self, snapshot: dict[str, Any]) -> None:
         """Replace everything with a snapshot (SessionError, a ValueError, if anything is bad).
 
-        The snapshot is checked completely by session_schema.check_model before anything is
-        replaced.
+        The snapshot is checked completely (Studio.check) before anything is replaced.
         """
         from ..io.scenes import load_scenes
 
-        checked = check_model(state)
-        self.scene = load_scenes().get(checked.scene) if checked.scene else None
-        self.landscape_name = checked.landscape
-        self.dataset = checked.dataset
-        self._other_dataset = None
-        self.dataset_kind = "classes" if checked.landscape == "logistic-bce" else "regression"
-        for key, value in checked.settings.items():
-            setattr(self, key, value)
-        self._update_x_norm()
-        self.landscape = self._build_landscape()
-        start = checked.start
-        self.start = np.array(self.landscape.default_start if start is None else start,
-                              dtype=np.float64)
-        self.runs = [RunConfig(r.optimizer, dict(r.hyper), r.color, r.label, r.enabled,
-                               r.batch, r.seed) for r in checked.runs]
-        self.schedule_name = checked.schedule_name
-        self.schedule_params = dict(checked.schedule_params)
-        if self.landscape.dim != 2:
-            self.view_mode = "contour"
-        self.undo_stack.clear()
-        self._rebuild_runs()
-        self.sceneChanged.emit(checked.scene or "")
-        self._landscape_replaced()
-        self.dataChanged.emit()
-        self.runsChanged.emit()
-        self.settingsChanged.emit()
-        self.viewChanged.emit()
+        doc, runs = Studio.check(snapshot, run_type=RunConfig)
+        scene = load_scenes().get(doc.scene) if doc.scene else None
+        self._replace(doc, runs, scene, doc.start)
 
     # --- stepping ------------------------------------------------------------------------------
 
@@ -470,13 +496,12 @@ class StudioModel(QObject):
         p = np.asarray(start, dtype=np.float64)
         if p.shape != (self.landscape.dim,) or not np.all(np.isfinite(p)):
             raise ValueError("start must be finite and match the landscape's parameters")
-        self.start = p
+        self.state.start = p
         self.reset()
 
     def reset(self) -> None:
         """Every run back to the start."""
-        for run in self._runs():
-            run.reset(self.start)
+        Race(self._runs()).reset(self.start)
         self.runsReset.emit()
 
     @property
@@ -488,9 +513,7 @@ class StudioModel(QObject):
 
     def step(self, n: int = 1) -> int:
         """Advance every enabled running run by up to n steps; returns the most taken."""
-        taken = 0
-        for _, cfg in self.active_runs():
-            taken = max(taken, cfg.run.step(n))
+        taken = Race(c.run for _, c in self.active_runs()).step(n)
         if taken:
             self.stepped.emit()
         return taken
@@ -507,8 +530,3 @@ def _keeps_view(old: tuple[tuple[float, float], ...], new: object) -> bool:
         if not 0.6 * span <= wspan <= 1.6 * span:
             return False
     return True
-
-
-def _jsonable(d: dict[str, Any]) -> dict[str, Any]:
-    """Tuples (e.g. betas) as lists, so the dict survives a JSON round trip unchanged."""
-    return {k: list(v) if isinstance(v, tuple) else v for k, v in d.items()}

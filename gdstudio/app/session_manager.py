@@ -10,7 +10,6 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 from PySide6.QtCore import (
     QDateTime,
     QElapsedTimer,
@@ -91,10 +90,11 @@ class SessionManager(QObject):
         self.autosave_ms = autosave_ms
         self.path: str | None = None
         self._dirty = False
+        # Dirty = the document's revision differs from the one saved or opened (None: never).
+        self._saved_revision: int | None = self.model.state.revision
         self._quiet = False
         self._ended = False
         self._pending_camera: dict[str, Any] | None = None
-        self._seen_start = np.array(self.model.start, dtype=np.float64)
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.timeout.connect(self.autosave_now)
@@ -148,13 +148,8 @@ class SessionManager(QObject):
         self._rebuild_recent_menu()
 
     def _connect_model(self) -> None:
-        m = self.model
-        for signal in (m.dataChanged, m.landscapeChanged, m.runsChanged, m.runChanged,
-                       m.settingsChanged, m.viewChanged, m.sceneChanged,
-                       m.undo_stack.indexChanged):
-            signal.connect(self._on_model_changed)
-        m.runsReset.connect(self._on_runs_reset)
-        m.surfaceChanged.connect(self._on_surface_changed)
+        self.model.state.on_change(self._on_model_changed)
+        self.model.surfaceChanged.connect(self._on_surface_changed)
 
     # --- state -----------------------------------------------------------------------------
 
@@ -177,11 +172,12 @@ class SessionManager(QObject):
         return new_document(self.model.snapshot(copy_arrays=copy_arrays),
                             self.window.view3d.camera_state())
 
-    def _on_model_changed(self, *_: object) -> None:
+    def _on_model_changed(self) -> None:
         if self._quiet or self._ended:
             return
-        self._set_dirty(True)
-        self._schedule_autosave()
+        self._set_dirty(self.model.state.revision != self._saved_revision)
+        if self._dirty:
+            self._schedule_autosave()
 
     def _schedule_autosave(self) -> None:
         """Autosave after a pause, but no later than AUTOSAVE_MAX_MS after the first change."""
@@ -191,12 +187,6 @@ class SessionManager(QObject):
             return
         left = max(self.autosave_ms, AUTOSAVE_MAX_MS) - self._first_unsaved.elapsed()
         self._timer.start(max(0, min(self.autosave_ms, left)))
-
-    def _on_runs_reset(self) -> None:
-        # Reset also follows a new start (a click on the landscape), which is a change.
-        if not np.array_equal(self.model.start, self._seen_start):
-            self._seen_start = np.array(self.model.start, dtype=np.float64)
-            self._on_model_changed()
 
     def _set_dirty(self, dirty: bool) -> None:
         if dirty != self._dirty:
@@ -216,6 +206,7 @@ class SessionManager(QObject):
 
     def _mark_clean(self, path: str | None) -> None:
         self._timer.stop()
+        self._saved_revision = self.model.state.revision
         self._set_path(path)
         self._set_dirty(False)
         self._remove_autosave()
@@ -228,7 +219,6 @@ class SessionManager(QObject):
             yield
         finally:
             self._quiet = False
-            self._seen_start = np.array(self.model.start, dtype=np.float64)
 
     def _status(self, message: str) -> None:
         self.window.statusBar().showMessage(message, 8000)
@@ -517,6 +507,7 @@ class SessionManager(QObject):
             self._recovery_notice = None
             return False
         self._set_path(None)
+        self._saved_revision = None
         self._set_dirty(True)
         self._status("Recovered unsaved work: save it to keep it")
         return True

@@ -1,7 +1,7 @@
 """Session files (`.gdstudio`): versioned JSON, migrated on load, written atomically.
 
 A document is ``{"schema_version": N, "app": "gdstudio", "saved_with": version,
-"model": <StudioModel.snapshot()>, "camera": {...} | null}``. Older schema versions are
+"model": <gdstudio.state.Studio.to_dict()>, "camera": {...} | null}``. Older schema versions are
 migrated step by step (``MIGRATIONS``) to ``SCHEMA_VERSION`` before anything reads them.
 
 Version 1 (gdstudio 0.0.x) stored the points as ``"points": [[x, y(, label)], ...]``, the
@@ -23,19 +23,18 @@ from typing import Any, BinaryIO
 import numpy as np
 
 from .. import __version__
-from ..app.palette import run_color
-from . import atomic
-from .session_schema import (
+from ..state import Studio, check_camera
+from ..state.kinds import (
     SessionError,
     Unrepresentable,
     as_list,
     as_object,
-    check_camera,
-    check_model,
     describe,
     finite_numbers,
     required,
 )
+from ..state.runs import default_color
+from . import atomic
 
 __all__ = ["SessionError", "load_session", "parse_session", "save_session", "validate"]
 
@@ -248,7 +247,7 @@ def _v1_to_v2(doc: Doc) -> Doc:
         runs.append({
             "optimizer": required(o, "name", where),
             "hyper": o.get("params") or {},
-            "color": o.get("color", run_color(i)),
+            "color": o.get("color", default_color(i)),
             "label": o.get("label", ""),
             "enabled": o.get("enabled", True),
             "batch": o.get("batch", "full"),
@@ -296,7 +295,7 @@ def migrate(doc: Doc) -> Doc:
 def validate(doc: Doc) -> None:
     """Check everything a current-version document holds (SessionError naming the field).
 
-    The rules live once, in session_schema; StudioModel.restore applies the same checks.
+    The rules live once, in the state's declaration; StudioModel.restore applies them too.
     """
-    check_model(required(doc, "model", ""))
+    Studio.check(required(doc, "model", ""))
     check_camera(doc.get("camera"))

@@ -7,9 +7,10 @@ from pathlib import Path
 import numpy as np
 import pytest
 from PySide6.QtCore import Qt, QTimer
-from PySide6.QtGui import QKeySequence, QUndoCommand
+from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDoubleSpinBox, QFileDialog, QMessageBox, QSpinBox
 
+from gdstudio.app.commands import AddPoint
 from gdstudio.app.main_window import MainWindow
 from gdstudio.app.model import StudioModel
 from gdstudio.app.session_manager import AUTOSAVE_MS, MAX_RECENT, SessionManager
@@ -17,7 +18,7 @@ from gdstudio.app.widgets import LogSlider
 from gdstudio.core.data import Dataset
 from gdstudio.io import session as session_io
 from gdstudio.io.session import SessionError, load_session, save_session
-from gdstudio.io.session_schema import LR, MAX_BATCH, MAX_SEED, SCHEDULE_PARAM, SETTINGS
+from gdstudio.state import LR, MAX_BATCH, MAX_SEED, SCHEDULE_PARAM, Settings
 
 Button = QMessageBox.StandardButton
 V1_DATA = Path(__file__).parent.parent / "io" / "data"
@@ -117,13 +118,19 @@ def test_title_names_the_file_and_marks_unsaved_changes(studio, tmp_path):
 def test_every_kind_of_user_change_marks_the_session_dirty(studio, tmp_path):
     w, sessions = studio()
     changes = [
+        lambda m: m.set_loss("huber"),
+        lambda m: m.undo_stack.push(AddPoint(m, 2.0, 3.1)),
+        lambda m: m.undo_stack.undo(),
+        lambda m: m.set_huber_delta(2.0),
+        lambda m: m.set_normalize_x(True),
+        lambda m: m.set_restart_on_edit(True),
         lambda m: m.set_landscape("rosenbrock"),
         lambda m: m.add_run("adam"),
         lambda m: m.set_run_hyper(0, "lr", 0.05),
+        lambda m: m.set_run_enabled(0, False),
         lambda m: m.set_clip_norm(1.0),
         lambda m: m.set_view_mode("contour"),
         lambda m: m.set_start((0.5, 0.5)),
-        lambda m: m.undo_stack.push(QUndoCommand("Add point (2.0, 3.1)")),
     ]
     for change in changes:
         sessions.save_to(tmp_path / "s.gdstudio")
@@ -633,14 +640,14 @@ def test_every_widget_accepts_exactly_what_a_session_may_hold(studio):
     w.model.load_scene("line-fit")
     controls, editor = w.controls, w.controls.editor
     max_steps = w.findChild(QSpinBox, "maxStepsSpin")
-    assert (max_steps.minimum(), max_steps.maximum()) == (SETTINGS["max_steps"][0].lo,
-                                                          SETTINGS["max_steps"][0].hi)
+    assert (max_steps.minimum(), max_steps.maximum()) == (Settings.max_steps.kind.lo,
+                                                          Settings.max_steps.kind.hi)
     clip = w.findChild(QDoubleSpinBox, "clipSpin")
-    assert (clip.minimum(), clip.maximum()) == (SETTINGS["clip_norm"][0].lo,
-                                                SETTINGS["clip_norm"][0].hi)
+    assert (clip.minimum(), clip.maximum()) == (Settings.clip_norm.kind.lo,
+                                                Settings.clip_norm.kind.hi)
     delta = w.findChild(QDoubleSpinBox, "huberDelta")
-    assert (delta.minimum(), delta.maximum()) == (SETTINGS["huber_delta"][0].lo,
-                                                  SETTINGS["huber_delta"][0].hi)
+    assert (delta.minimum(), delta.maximum()) == (Settings.huber_delta.kind.lo,
+                                                  Settings.huber_delta.kind.hi)
     assert controls.findChild(LogSlider, "lrSlider").spin.maximum() == LR.hi
     assert form_field(editor.form, "Seed").maximum() == MAX_SEED
     assert form_field(editor.form, "Batch size").maximum() == MAX_BATCH

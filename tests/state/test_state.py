@@ -1,0 +1,126 @@
+"""The studio state, Qt-free and declared once: checks, events, revision, to_dict/from_dict."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from gdstudio.io.session import load_session
+from gdstudio.state import Field, RunSpec, SessionError, Settings, Studio, View
+from gdstudio.state.kinds import Flag, Number
+
+V1_DATA = Path(__file__).parent.parent / "io" / "data"
+
+
+def test_importing_the_state_loads_no_qt_pyqtgraph_or_opengl():
+    code = ("import sys, gdstudio.state\n"
+            "bad = [m for m in sys.modules if m.split('.')[0] in "
+            "('PySide6', 'pyqtgraph', 'OpenGL') or m.startswith('gdstudio.app')]\n"
+            "print(bad); sys.exit(1 if bad else 0)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_setting_a_field_checks_it_and_names_the_field():
+    s = Settings()
+    with pytest.raises(SessionError, match=r"^speed: must be a number from 1 to 5000, got 0$"):
+        s.speed = 0
+    with pytest.raises(SessionError, match="max_steps: must be an integer"):
+        s.max_steps = 2.5
+    with pytest.raises(SessionError, match="restart_on_edit: must be true or false"):
+        s.restart_on_edit = "yes"
+    assert (s.speed, s.max_steps, s.restart_on_edit) == (60.0, 5000, False)
+
+
+def test_a_change_emits_the_fields_event_and_bumps_the_revision_once():
+    doc = Studio()
+    seen: list[object] = []
+    doc.settings.connect("speed", seen.append)
+    doc.view.connect("*", seen.append)
+    doc.settings.speed = 120
+    doc.settings.speed = 120.0  # no change, no event
+    doc.view.view_mode = "contour"
+    assert seen == [120.0, "view_mode"]
+    assert doc.revision == 2
+
+
+def test_set_checks_every_value_before_changing_any():
+    doc = Studio()
+    with pytest.raises(SessionError, match="tol"):
+        doc.settings.set(speed=10, tol=-1)
+    assert doc.settings.speed == 60.0 and doc.revision == 0
+
+
+def test_racers_count_in_the_revision():
+    doc = Studio()
+    spec = RunSpec(optimizer="sgd", hyper={"lr": 0.1})
+    doc.add_run(spec)
+    spec.enabled = False
+    spec.hyper = {"lr": 0.2}
+    doc.remove_run(0)
+    assert doc.revision == 4
+
+
+def test_hyperparameters_are_checked_against_the_racers_optimizer():
+    spec = RunSpec(optimizer="sgd")
+    with pytest.raises(SessionError, match="hyper.beta1: not a parameter of sgd"):
+        spec.hyper = {"beta1": 0.9}
+    spec.set(optimizer="adam", hyper={"betas": (0.8, 0.9)})
+    assert spec.to_dict()["hyper"] == {"betas": [0.8, 0.9]}
+
+
+def test_the_start_must_match_the_landscape():
+    doc = Studio(landscape="rosenbrock")
+    with pytest.raises(SessionError, match="start: must hold 2 numbers for rosenbrock, got 3"):
+        doc.start = (1.0, 2.0, 3.0)
+    doc.start = (1.0, 2.0)
+    assert np.array_equal(doc.start, [1.0, 2.0])
+
+
+@pytest.mark.parametrize("name", ["race_v1", "linefit_v1", "classify_v1"])
+def test_committed_v1_sessions_round_trip_through_the_declaration(name):
+    model = load_session(V1_DATA / f"{name}.gdstudio")["model"]
+    doc = Studio.from_dict(model)
+    again = Studio.from_dict(json.loads(json.dumps(doc.to_dict())))
+    assert again.to_dict() == doc.to_dict()
+    for key, value in model.items():
+        if key not in ("data", "start"):
+            assert doc.to_dict()[key] == value, key
+
+
+def test_from_dict_names_the_first_bad_field_with_its_path():
+    model = Studio().to_dict()
+    model["runs"] = [{"optimizer": "adam", "seed": -1}]
+    with pytest.raises(SessionError, match=r"^model\.runs\[0\]\.seed: must be an integer"):
+        Studio.from_dict(model)
+    model["runs"], model["view_mode"] = [], "side"
+    with pytest.raises(SessionError, match=r"^model\.view_mode: must be one of 3d, contour"):
+        Studio.from_dict(model)
+
+
+def test_a_new_setting_is_one_declaration():
+    """The exercise of issue 9: declare a field; to_dict, from_dict and checks follow."""
+
+    class MoreSettings(Settings):
+        momentum_arrows: Field[bool] = Field(Flag(), False)
+        arrow_scale: Field[float] = Field(Number(0.1, 10.0), 1.0)
+
+    s = MoreSettings()
+    assert s.to_dict()["arrow_scale"] == 1.0 and s.to_dict()["momentum_arrows"] is False
+    with pytest.raises(SessionError, match=r"^arrow_scale: must be a number from 0.1 to 10"):
+        s.arrow_scale = 50
+    loaded = MoreSettings.from_dict({**Settings().to_dict(), "arrow_scale": 2.5}, "model.")
+    assert loaded.arrow_scale == 2.5 and loaded.momentum_arrows is False
+    with pytest.raises(SessionError, match=r"^model\.momentum_arrows: must be true or false"):
+        MoreSettings.from_dict({"momentum_arrows": 1}, "model.")
+    assert MoreSettings.defaults()["arrow_scale"] == 1.0
+
+
+def test_view_and_settings_defaults_come_from_the_declaration():
+    assert View().to_dict() == {"view_mode": "3d", "log_height": None}
+    assert Settings.defaults()["schedule"] == ("constant", {})
+    assert Settings.speed.kind.lo == 1.0  # widgets read their ranges here
