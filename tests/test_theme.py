@@ -36,8 +36,8 @@ def test_viridis_table_is_matplotlibs():
 def test_viridis_lookup_picks_the_nearest_entry_and_handles_non_finite():
     np.testing.assert_array_equal(theme.viridis(0.0), theme.VIRIDIS_LUT[0])
     np.testing.assert_array_equal(theme.viridis(1.0), theme.VIRIDIS_LUT[255])
-    np.testing.assert_array_equal(theme.viridis_index([0.5, 0.5 / 255 - 1e-9, 0.5 / 255, 127 / 255]),
-                                  [128, 0, 1, 127])
+    t = [0.5, 0.5 / 255 - 1e-9, 0.5 / 255, 127 / 255]
+    np.testing.assert_array_equal(theme.viridis_index(t), [128, 0, 1, 127])
     np.testing.assert_array_equal(theme.viridis_index([np.nan, -np.inf, np.inf, -3.0, 7.0]),
                                   [0, 0, 255, 0, 255])
     assert theme.viridis(np.zeros((3, 5))).shape == (3, 5, 4)
