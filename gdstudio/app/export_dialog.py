@@ -5,7 +5,6 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QStandardPaths, Qt
 from PySide6.QtGui import QAction, QKeySequence, QShowEvent
@@ -39,11 +38,8 @@ from ..io.export_formats import (
     VIEWS,
     ExportError,
 )
-from .export_sources import default_size, export
+from .export_sources import ExportWindow, default_size, export
 from .widgets import blocked
-
-if TYPE_CHECKING:
-    from .main_window import MainWindow
 
 # (key, title, formats) of each thing the dialog exports.
 TARGETS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
@@ -83,8 +79,8 @@ class ExportChoice:
 class ExportDialog(QDialog):
     """Choose what to export, its format, size and options; then a file name."""
 
-    def __init__(self, window: MainWindow) -> None:
-        super().__init__(window)
+    def __init__(self, window: ExportWindow) -> None:
+        super().__init__(window.window())
         self.window_ = window
         self.setWindowTitle("Export")
         self.setObjectName("exportDialog")
@@ -373,22 +369,22 @@ class ExportDialog(QDialog):
             progress.deleteLater()
 
 
-def install_export_action(window: MainWindow) -> QAction:
+def install_export_action(window: ExportWindow) -> QAction:
     """Add File ▸ Export… (Ctrl+E) before Quit; it opens the window's one ExportDialog."""
     existing = window.actions_by_name.get("export")
     if existing is not None:
         return existing
-    action = QAction("&Export…", window)
+    action = QAction("&Export…", window.window())
     action.setObjectName("action_export")
     action.setShortcut(QKeySequence("Ctrl+E"))
     action.setStatusTip("Export a picture, an animation of the race, trajectories or the data")
 
     def open_dialog() -> None:
-        dialog = export_dialog_of(window) or ExportDialog(window)
+        dialog = export_dialog_of(window.window()) or ExportDialog(window)
         dialog.open()
 
     action.triggered.connect(open_dialog)
-    window.addAction(action)
+    window.window().addAction(action)
     menu = window.file_menu
     quit_action = window.actions_by_name.get("quit")
     before = quit_action if quit_action in menu.actions() else None

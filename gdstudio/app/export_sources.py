@@ -10,11 +10,11 @@ from __future__ import annotations
 import contextlib
 import os
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from PySide6.QtCore import QCoreApplication, QEvent, QPoint, QRect, Qt
-from PySide6.QtGui import QImage, QPainter
-from PySide6.QtWidgets import QWidget
+from PySide6.QtGui import QAction, QImage, QPainter
+from PySide6.QtWidgets import QGraphicsView, QMenu, QStackedWidget, QStatusBar, QWidget
 
 from ..io.export import (
     ANIMATION_FORMATS,
@@ -42,16 +42,42 @@ from ..io.trajectories import Racer, Trajectories
 from ..theme import MINIMUM_COLOR, hex_to_rgb255
 
 if TYPE_CHECKING:
-    from .main_window import MainWindow
+    from ..render.view3d import LandscapeView3D
+    from .contour import ContourView
     from .model import StudioModel
+    from .plots import PlotsPanel
+    from .stepper import Stepper
 
 RACE_CHUNK = 1000
+
+
+class ExportWindow(Protocol):
+    """The main window as exports see it: its model, views and menus (a structural type, so
+    the export modules need not import main_window, which imports them)."""
+
+    model: StudioModel
+    view3d: LandscapeView3D
+    contour: ContourView
+    plots: PlotsPanel
+    stack: QStackedWidget
+    stepper: Stepper
+    file_menu: QMenu
+    actions_by_name: dict[str, QAction]
+
+    def window(self) -> QWidget:
+        """The window as a widget (QWidget.window(): itself)."""
+
+    def windowTitle(self) -> str:  # noqa: N802 - Qt's name
+        """The title bar's text."""
+
+    def statusBar(self) -> QStatusBar:  # noqa: N802 - Qt's name
+        """The window's status bar."""
 
 
 # --- which widget ------------------------------------------------------------------------------
 
 
-def check_export(window: MainWindow, view: str | None, fmt: str) -> None:
+def check_export(window: ExportWindow, view: str | None, fmt: str) -> None:
     """ExportError with one clear line if `view` cannot be written as `fmt` right now."""
     check_view_format(view, fmt)
     if view == "3d" and fmt not in DATA_FORMATS and window.model.landscape.dim != 2:
@@ -59,13 +85,22 @@ def check_export(window: MainWindow, view: str | None, fmt: str) -> None:
                           "use the contour view")
 
 
-def view_widget(window: MainWindow, view: str) -> QWidget:
+def view_widget(window: ExportWindow, view: str) -> QWidget:
     """The widget whose picture `view` is."""
-    return {"3d": window.view3d, "contour": window.contour.plot,
-            "plots": window.plots.graphics, "window": window}[view]
+    if view == "3d":
+        return window.view3d
+    if view == "window":
+        return window.window()
+    return graphics_view(window, view)
 
 
-def default_size(window: MainWindow, view: str, scale: float = 2.0) -> tuple[int, int]:
+def graphics_view(window: ExportWindow, view: str) -> QGraphicsView:
+    """The pyqtgraph view of "contour" or "plots", as the graphics exporters take it."""
+    widget: QGraphicsView = window.contour.plot if view == "contour" else window.plots.graphics
+    return widget
+
+
+def default_size(window: ExportWindow, view: str, scale: float = 2.0) -> tuple[int, int]:
     """Picture size for `view`: `scale` × its size on screen (the window: its own size)."""
     size = view_widget(window, view).size()
     if view == "contour" and not window.contour.isVisible():
@@ -75,13 +110,14 @@ def default_size(window: MainWindow, view: str, scale: float = 2.0) -> tuple[int
     return max(1, round(size.width() * scale)), max(1, round(size.height() * scale))
 
 
-def grab_window(window: MainWindow) -> QImage:
+def grab_window(window: ExportWindow) -> QImage:
     """The whole window as an image, the 3D view's OpenGL picture included."""
-    image = window.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
+    widget = window.window()
+    image = widget.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
     view = window.view3d
     if view.isVisible() and view.width() > 0 and view.height() > 0:
         ratio = image.devicePixelRatio()
-        top_left = view.mapTo(window, QPoint(0, 0))
+        top_left = view.mapTo(widget, QPoint(0, 0))
         rect = QRect(round(top_left.x() * ratio), round(top_left.y() * ratio),
                      round(view.width() * ratio), round(view.height() * ratio))
         if is_black(image.copy(rect)):
@@ -94,14 +130,14 @@ def grab_window(window: MainWindow) -> QImage:
     return image
 
 
-def render_view(window: MainWindow, view: str, width: int, height: int) -> QImage:
+def render_view(window: ExportWindow, view: str, width: int, height: int) -> QImage:
     """The current picture of `view` at width×height (the window is scaled to fit)."""
     check_size(width, height)
     if view == "3d":
         return window.view3d.render_image(width, height)
     if view == "window":
         return fit_image(grab_window(window), width, height)
-    return render_graphics_image(view_widget(window, view), width, height)
+    return render_graphics_image(graphics_view(window, view), width, height)
 
 
 # --- the race ----------------------------------------------------------------------------------
@@ -137,7 +173,8 @@ class ModelStepper:
             model.reset()
             while model.can_step:
                 model.step(RACE_CHUNK)
-            length = max((cfg.run.steps for _, cfg in model.active_runs()), default=0)
+            length = max((cfg.run.steps for _, cfg in model.active_runs() if cfg.run),
+                         default=0)
         finally:
             model.blockSignals(blocked)
         model.reset()
@@ -164,7 +201,7 @@ def key_colors(model: StudioModel) -> list[tuple[int, int, int]]:
 # --- exporting the window ----------------------------------------------------------------------
 
 
-def export_window_png(window: MainWindow, path: str | os.PathLike[str],
+def export_window_png(window: ExportWindow, path: str | os.PathLike[str],
                       width: int | None = None, height: int | None = None) -> None:
     """Write the whole window as PNG; with a size, the window is laid out at that size first."""
     if width is not None and height is not None:
@@ -175,7 +212,7 @@ def export_window_png(window: MainWindow, path: str | os.PathLike[str],
     export_image_png(image, path, width, height)
 
 
-def export_animation(window: MainWindow, path: str | os.PathLike[str], view: str = "3d",
+def export_animation(window: ExportWindow, path: str | os.PathLike[str], view: str = "3d",
                      width: int | None = None, height: int | None = None, fps: float = 20.0,
                      seconds: float = 5.0, steps: int | None = None,
                      progress: Progress | None = None) -> bool:
@@ -195,7 +232,7 @@ def export_animation(window: MainWindow, path: str | os.PathLike[str], view: str
             reserved=key_colors(window.model))
 
 
-def export(window: MainWindow, view: str | None, path: str | os.PathLike[str],
+def export(window: ExportWindow, view: str | None, path: str | os.PathLike[str],
            width: int | None = None, height: int | None = None, *, transparent: bool = False,
            fps: float = 20.0, seconds: float = 5.0, steps: int | None = None,
            progress: Progress | None = None) -> bool:
@@ -226,7 +263,7 @@ def export(window: MainWindow, view: str | None, path: str | os.PathLike[str],
     with _showing(window, view):
         if width is None or height is None:
             width, height = default_size(window, view)  # as laid out now it is showing
-        target = view_widget(window, view)
+        target = graphics_view(window, view)
         if fmt == "svg":
             title = f"{VIEW_TITLES[view]} — {window.windowTitle()}"
             export_graphics_svg(target, path, width, height, title)
@@ -239,14 +276,16 @@ def export(window: MainWindow, view: str | None, path: str | os.PathLike[str],
 
 
 @contextlib.contextmanager
-def _showing(window: MainWindow, view: str) -> Iterator[None]:
+def _showing(window: ExportWindow, view: str) -> Iterator[None]:
     """Make `view` live for rendering: the window "shown" off the desktop if it is hidden,
     and the contour page current while the contour view is exported from 3D mode."""
-    offscreen = not window.isVisible()
+    widget = window.window()
+    offscreen = not widget.isVisible()
     if offscreen:
-        window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
-        window.show()
+        widget.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
+        widget.show()
     page = window.stack.currentWidget()
+    assert page is not None  # the stack always holds the 3D and contour pages
     if view == "contour" and page is not window.contour:
         window.stack.setCurrentWidget(window.contour)
     try:
@@ -255,23 +294,24 @@ def _showing(window: MainWindow, view: str) -> Iterator[None]:
         if window.stack.currentWidget() is not page:
             window.stack.setCurrentWidget(page)
         if offscreen:
-            window.hide()
-            window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, False)
+            widget.hide()
+            widget.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, False)
 
 
 @contextlib.contextmanager
-def _window_size(window: MainWindow, width: int | None, height: int | None) -> Iterator[None]:
+def _window_size(window: ExportWindow, width: int | None, height: int | None) -> Iterator[None]:
     """Lay the window out at width×height (logical pixels) for the duration."""
     if width is None or height is None:
         yield
         return
-    old = window.size()
-    window.resize(width, height)
+    widget = window.window()
+    old = widget.size()
+    widget.resize(width, height)
     _settle()
     try:
         yield
     finally:
-        window.resize(old)
+        widget.resize(old)
         _settle()
 
 

@@ -124,11 +124,13 @@ def _session_landscape(state: ModelState) -> Landscape | DataLandscape:
     shift, scale = (state.dataset.stats.x_moments() if settings["normalize_x"]
                     else (0.0, 1.0))
     scene = load_scenes().get(state.scene) if state.scene else None
-    start = scene.start if scene is not None and scene.landscape == name else None
-    if start is not None and settings["normalize_x"]:
-        start = (start[0] * scale, start[1] + start[0] * shift)
+    w, b = 0.0, 0.0
+    if scene is not None and scene.landscape == name and scene.start:
+        w, b = scene.start
+        if settings["normalize_x"]:
+            w, b = w * scale, b + w * shift
     return DataLandscape(state.dataset, DATA_LANDSCAPES[name], delta=settings["huber_delta"],
-                         start=start or (0.0, 0.0), x_shift=shift, x_scale=scale)
+                         start=(w, b), x_shift=shift, x_scale=scale)
 
 
 def _raise_max_steps(trajectories: Trajectories, max_steps: int | None) -> None:

@@ -8,7 +8,7 @@ import imageio.v3 as iio
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
-from PySide6.QtWidgets import QFileDialog, QProgressDialog
+from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QProgressDialog
 
 from gdstudio.app.export_dialog import ExportDialog, export_dialog_of, install_export_action
 from gdstudio.app.main_window import MainWindow
@@ -61,6 +61,13 @@ def open_dialog(qtbot, window: MainWindow) -> ExportDialog:
     return dialog
 
 
+def click_export(qtbot, dialog: ExportDialog) -> None:
+    """Click the dialog's Export… button, as a user does."""
+    button = dialog.buttons.button(QDialogButtonBox.StandardButton.Save)
+    assert button.text() == "Export…" and button.isVisible()
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+
+
 def test_export_sits_in_the_file_menu_before_quit_with_ctrl_e(qtbot, window):
     action = window.actions_by_name["export"]
     assert action.shortcut() == QKeySequence("Ctrl+E")
@@ -95,7 +102,7 @@ def test_exporting_the_3d_view_writes_the_size_chosen(qtbot, window, tmp_path, s
     dialog.set_size(480, 320)
     dialog.transparent_check.setChecked(True)
     asked = save_to(tmp_path / "surface")
-    qtbot.mouseClick(dialog.buttons.buttons()[0], Qt.MouseButton.LeftButton)
+    click_export(qtbot, dialog)
     assert asked[0][0].endswith("race-3d.png")
     pixels = iio.imread(tmp_path / "surface.png")  # the format's extension was added
     assert pixels.shape == (320, 480, 4) and pixels[0, 0, 3] == 0
@@ -107,7 +114,8 @@ def test_exporting_the_contour_view_as_svg(qtbot, window, tmp_path, save_to):
     dialog = open_dialog(qtbot, window)
     dialog.select("contour", "svg")
     save_to(tmp_path / "contour.svg")
-    dialog.buttons.accepted.emit()
+    dialog.target_combo.setFocus()
+    qtbot.keyClick(dialog.target_combo, Qt.Key.Key_Return)
     root = ET.parse(tmp_path / "contour.svg").getroot()
     assert root.tag.endswith("svg")
 
@@ -131,7 +139,7 @@ def test_an_animation_runs_with_a_progress_dialog(qtbot, window, tmp_path, save_
 
     monkeypatch.setattr(QProgressDialog, "setValue", record)
     save_to(tmp_path / "race.gif")
-    dialog.buttons.accepted.emit()
+    click_export(qtbot, dialog)
     assert iio.imread(tmp_path / "race.gif", index=None).shape == (4, 150, 200, 3)
     assert values[-1] == 4
     assert [c.run.steps for c in window.model.runs] == [100] * 4
@@ -146,7 +154,7 @@ def test_cancelling_the_animation_writes_nothing(qtbot, window, tmp_path, save_t
     dialog.seconds_spin.setValue(2.0)
     monkeypatch.setattr(QProgressDialog, "wasCanceled", lambda self: True)
     save_to(tmp_path / "race.mp4")
-    dialog.buttons.accepted.emit()
+    click_export(qtbot, dialog)
     assert list(tmp_path.iterdir()) == []
     assert dialog.isVisible()  # still there to try again
     assert "cancelled" in window.statusBar().currentMessage()
@@ -159,14 +167,14 @@ def test_trajectories_and_the_dataset_of_a_line_fit(qtbot, tmp_path, save_to):
     dialog.select("trajectories", "csv")
     assert dialog.choice().size is None
     save_to(tmp_path / "paths.csv")
-    dialog.buttons.accepted.emit()
+    click_export(qtbot, dialog)
     lines = (tmp_path / "paths.csv").read_text(encoding="utf-8").splitlines()
     assert len(lines) == 1 + sum(len(c.run.history.columns()["step"])
                                  for c in window.model.runs)
     dialog = open_dialog(qtbot, window)
     dialog.select("dataset", "csv")
     save_to(tmp_path / "points.csv")
-    dialog.buttons.accepted.emit()
+    click_export(qtbot, dialog)
     text = (tmp_path / "points.csv").read_text(encoding="utf-8")
     assert parse_csv(text) == window.model.dataset
 
