@@ -40,6 +40,11 @@ MINIMUM_COLOR = "#2BD94A"
 """The known minima (stars in the contour view, points in 3D, the fitted line in the data plot)."""
 MINIMUM_OUTLINE_COLOR = "#0b3d14"
 """Outline of the minimum stars."""
+STATUS_COLORS = {"converged": "#1E9E4A", "stopped": "#C77C02", "diverged": "#D93A3A"}
+"""A run's final status in the readouts, keyed by core.run's status words: green reached the
+tolerance, amber ran out of steps first, red blew up."""
+CLASS_COLORS = ("#F0E442", "#56B4E9")
+"""Classes 0 and 1 of a logistic-regression dataset (Okabe–Ito yellow and sky blue)."""
 
 
 def run_color(index: int) -> str:

@@ -25,7 +25,6 @@ from .data_geometry import (
     sigmoid,
 )
 from .data_selection import DataSelection
-from .data_table import CLASS_COLORS
 from .data_viewbox import DRAG_FINISH, DRAG_START, EditViewBox
 from .model import RunConfig, StudioModel
 from .surface_worker import needs_worker
@@ -43,8 +42,9 @@ BCE_Y_RANGE = (-0.1, 1.1)
 EMPTY_RANGE = ((0.0, 10.0), (0.0, 10.0))
 _STYLES = {
     "points": {"symbol": "o", "size": POINT_SIZE, "brush": POINT_COLOR, "pen": theme.BACKGROUND},
-    0: {"symbol": "s", "size": POINT_SIZE - 1, "brush": CLASS_COLORS[0], "pen": theme.BACKGROUND},
-    1: {"symbol": "o", "size": POINT_SIZE, "brush": CLASS_COLORS[1], "pen": theme.BACKGROUND},
+    0: {"symbol": "s", "size": POINT_SIZE - 1, "brush": theme.CLASS_COLORS[0],
+        "pen": theme.BACKGROUND},
+    1: {"symbol": "o", "size": POINT_SIZE, "brush": theme.CLASS_COLORS[1], "pen": theme.BACKGROUND},
 }
 # Above this many drawn points they are drawn small and translucent, under the lines.
 DENSE_POINTS = 2_000

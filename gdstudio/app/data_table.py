@@ -19,12 +19,12 @@ from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from ..core.data import MAX_ABS
+from ..theme import BACKGROUND, CLASS_COLORS
 from .commands import MovePoint, SetLabel
 from .data_format import MINUS
 from .data_selection import DataSelection
 from .model import StudioModel
 
-CLASS_COLORS = ("#F0E442", "#56B4E9")  # class 0, class 1 (Okabe–Ito yellow and sky blue)
 # Selecting more separate runs of rows than this in the table would make it crawl.
 MAX_SYNCED_RUNS = 5_000
 
@@ -39,7 +39,7 @@ def class_icon(label: int) -> QIcon:
     p = QPainter(pix)
     p.setRenderHint(QPainter.RenderHint.Antialiasing)
     p.setBrush(QColor(CLASS_COLORS[label]))
-    p.setPen(QColor("#16181d"))
+    p.setPen(QColor(BACKGROUND))
     if label:
         p.drawEllipse(1, 1, 12, 12)
     else:

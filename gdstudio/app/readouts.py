@@ -15,11 +15,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.run import CONVERGED, DIVERGED, STOPPED
+from ..theme import STATUS_COLORS
 from .model import RunConfig, StudioModel
 
-# Green: reached the tolerance; amber: ran out of steps first; red: blew up.
-STATUS_COLORS = {CONVERGED: "#1E9E4A", STOPPED: "#C77C02", DIVERGED: "#D93A3A"}
 MISSING = "—"
 _NUMBER_ALIGN = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _WIDEST_NUMBER = "-8.888e-88"

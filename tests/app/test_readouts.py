@@ -5,7 +5,8 @@ import math
 import pytest
 from PySide6.QtWidgets import QTableWidget
 
-from gdstudio.app.readouts import STATUS_COLORS, ReadoutsPanel, format_number
+from gdstudio.app.readouts import ReadoutsPanel, format_number
+from gdstudio.theme import STATUS_COLORS
 
 
 @pytest.fixture
