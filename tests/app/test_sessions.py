@@ -340,11 +340,28 @@ def test_autosave_waits_for_idle_and_restarts_on_each_change(studio, qtbot):
     sessions.autosave_ms = 60_000
     w.model.set_speed(10.0)
     w.model.set_speed(11.0)
+    with qtbot.assertNotEmitted(sessions.autosaved, wait=300):  # the event loop runs
+        pass
     assert not sessions.autosave_path.exists()
     sessions.autosave_ms = 20
     with qtbot.waitSignal(sessions.autosaved, timeout=5000):
         w.model.set_speed(12.0)
     assert load_session(sessions.autosave_path)["model"]["speed"] == 12.0
+
+
+def test_clicking_restart_on_edit_marks_the_session_dirty_and_reaches_the_autosave(
+        studio, qtbot, tmp_path):
+    w, sessions = studio()
+    w.model.load_scene("line-fit")
+    assert sessions.save_to(tmp_path / "fit.gdstudio") and not sessions.dirty
+    check = w.data_panel.restart_check
+    qtbot.waitUntil(check.isVisible)
+    qtbot.mouseClick(check, Qt.MouseButton.LeftButton)
+    assert check.isChecked() and w.model.restart_on_edit
+    assert sessions.dirty and w.isWindowModified()
+    qtbot.waitUntil(lambda: sessions.autosave_path.exists()
+                    and load_session(sessions.autosave_path)["model"]["restart_on_edit"],
+                    timeout=5000)
 
 
 def test_saving_removes_the_autosave(studio, qtbot, tmp_path):
@@ -416,38 +433,48 @@ def test_a_damaged_autosave_is_not_offered(studio, qtbot):
 # --- open recent -------------------------------------------------------------------------------
 
 
-def recent_entries(sessions: SessionManager) -> list[str]:
-    sessions.recent_menu.aboutToShow.emit()
-    return [a.data() for a in sessions.recent_menu.actions() if a.data()]
+def recent_entries(qtbot, w: MainWindow, sessions: SessionManager) -> list[str]:  # noqa: ANN001
+    """Open File ▸ Open Recent as a user does (File menu, arrow to it, Right) and read it."""
+    file_menu, recent = w.file_menu, sessions.recent_menu
+    file_menu.popup(w.mapToGlobal(w.rect().center()))
+    qtbot.waitUntil(file_menu.isVisible)
+    file_menu.setActiveAction(recent.menuAction())
+    qtbot.keyClick(file_menu, Qt.Key.Key_Right)
+    qtbot.waitUntil(recent.isVisible)
+    entries = [a.data() for a in recent.actions() if a.data()]
+    qtbot.keyClick(recent, Qt.Key.Key_Escape)
+    qtbot.keyClick(file_menu, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not file_menu.isVisible())
+    return entries
 
 
-def test_open_recent_lists_saved_and_opened_files_newest_first(studio, tmp_path):
+def test_open_recent_lists_saved_and_opened_files_newest_first(studio, qtbot, tmp_path):
     w, sessions = studio()
     a, b = tmp_path / "a.gdstudio", tmp_path / "b.gdstudio"
     sessions.save_to(a)
     sessions.save_to(b)
-    assert recent_entries(sessions) == [str(b), str(a)]
+    assert recent_entries(qtbot, w, sessions) == [str(b), str(a)]
     sessions.open_path(a)
-    assert recent_entries(sessions) == [str(a), str(b)]
+    assert recent_entries(qtbot, w, sessions) == [str(a), str(b)]
     assert sessions.recent_menu.isEnabled()
 
 
-def test_open_recent_keeps_at_most_eight(studio, tmp_path):
-    _, sessions = studio()
+def test_open_recent_keeps_at_most_eight(studio, qtbot, tmp_path):
+    w, sessions = studio()
     for i in range(MAX_RECENT + 3):
         sessions.save_to(tmp_path / f"s{i}.gdstudio")
-    entries = recent_entries(sessions)
+    entries = recent_entries(qtbot, w, sessions)
     assert len(entries) == MAX_RECENT
     assert entries[0] == str(tmp_path / f"s{MAX_RECENT + 2}.gdstudio")
 
 
-def test_open_recent_prunes_missing_files_with_a_message(studio, tmp_path):
+def test_open_recent_prunes_missing_files_with_a_message(studio, qtbot, tmp_path):
     w, sessions = studio()
     a, b = tmp_path / "a.gdstudio", tmp_path / "b.gdstudio"
     sessions.save_to(a)
     sessions.save_to(b)
     a.unlink()
-    assert recent_entries(sessions) == [str(b)]
+    assert recent_entries(qtbot, w, sessions) == [str(b)]
     assert "a.gdstudio" in w.statusBar().currentMessage()
     assert sessions.recent_files() == [str(b)]
 
