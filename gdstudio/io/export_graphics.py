@@ -18,6 +18,7 @@ from PySide6.QtGui import QColor, QImage, QPaintDevice, QPainter, QResizeEvent
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsView
 
+from ..theme import BACKGROUND
 from .export_files import check_writable, write_bytes_atomic
 from .export_formats import ExportError, check_size
 
@@ -58,9 +59,10 @@ def render_graphics_svg(view: QGraphicsView, width: int, height: int, title: str
 
 
 def _background(view: QGraphicsView) -> QColor:
+    """The view's background colour; the studio's (theme.BACKGROUND) if it sets none."""
     brush = view.backgroundBrush()
     if brush.style() == Qt.BrushStyle.NoBrush:
-        return QColor(Qt.GlobalColor.white)
+        return QColor(BACKGROUND)
     return brush.color()
 
 

@@ -256,3 +256,17 @@ def test_dataset_csv_reads_back_as_the_same_points(qapp, tmp_path):
     path = tmp_path / "points.csv"
     export_dataset_csv(model.dataset, path)
     assert parse_csv(path.read_text(encoding="utf-8")) == model.dataset
+
+
+def test_a_view_without_a_background_is_drawn_on_the_studios(qapp):
+    from PySide6.QtWidgets import QGraphicsScene, QGraphicsView
+
+    from gdstudio.io.export import qimage_to_rgb
+    from gdstudio.io.export_graphics import render_graphics_image
+    from gdstudio.theme import BACKGROUND_RGB
+
+    scene = QGraphicsScene()
+    view = QGraphicsView(scene)
+    view.resize(80, 60)
+    pixels = qimage_to_rgb(render_graphics_image(view, 80, 60))
+    assert tuple(pixels[0, 0]) == tuple(pixels[-1, -1]) == BACKGROUND_RGB
