@@ -16,6 +16,13 @@ from ..core.optimizers import OPTIMIZERS, make_optimizer
 from ..core.run import Run
 from ..core.schedules import make_schedule
 from ..paths import resource_dir
+from ..state import Settings, View
+from ..state.runs import RunSpec as RacerFields
+
+# A scene's settings by their key in the scene file (= Scene attribute): the state's fields,
+# whose declaration gives their defaults and checks.
+SCENE_FIELDS = {"speed": Settings.speed, "max_steps": Settings.max_steps, "tol": Settings.tol,
+                "view": View.view_mode, "log_height": View.log_height}
 
 
 @dataclass(frozen=True)
@@ -24,10 +31,10 @@ class RunSpec:
 
     optimizer: str
     hyper: dict[str, Any] = field(default_factory=dict)
-    label: str = ""
+    label: str = RacerFields.label.default
     batch: str | int = "full"
-    seed: int = 0
-    enabled: bool = True
+    seed: int = RacerFields.seed.default
+    enabled: bool = RacerFields.enabled.default
 
 
 @dataclass(frozen=True)
@@ -40,29 +47,31 @@ class Scene:
     landscape: str
     runs: tuple[RunSpec, ...]
     start: tuple[float, ...] | None = None
-    speed: float = 60.0
-    max_steps: int = 5000
-    tol: float = 1e-6
-    view: str = "3d"
+    speed: float = Settings.speed.default
+    max_steps: int = Settings.max_steps.default
+    tol: float = Settings.tol.default
+    view: str = View.view_mode.default
     camera: dict[str, float] | None = None
     data: dict[str, list[float]] | None = None
     caption: str = ""
-    log_height: bool | None = None
+    log_height: bool | None = View.log_height.default
 
 
 def scene_from_dict(d: dict[str, Any]) -> Scene:
-    """Build a Scene from its JSON object (KeyError/TypeError/ValueError if malformed)."""
+    """Build a Scene from its JSON object (KeyError/TypeError/ValueError if malformed).
+
+    Settings, view and racer fields are checked by their declaration in gdstudio.state.
+    """
+    where = f"scene {d.get('id')!r}"
     runs = tuple(
-        RunSpec(
-            optimizer=r["optimizer"],
-            hyper=dict(r.get("hyper", {})),
-            label=r.get("label", ""),
-            batch=r.get("batch", "full"),
-            seed=int(r.get("seed", 0)),
-            enabled=bool(r.get("enabled", True)),
-        )
-        for r in d["runs"]
+        RunSpec(**{"optimizer": r["optimizer"], "hyper": dict(r.get("hyper", {})),
+                   "batch": r.get("batch", "full"),
+                   **{k: RacerFields.fields[k].kind.check(r[k], f"{where}.runs[{i}].{k}")
+                      for k in ("label", "seed", "enabled") if k in r}})
+        for i, r in enumerate(d["runs"])
     )
+    checked = {key: f.kind.check(d[key], f"{where}.{key}")
+               for key, f in SCENE_FIELDS.items() if key in d}
     start = d.get("start")
     return Scene(
         id=d["id"],
@@ -71,14 +80,10 @@ def scene_from_dict(d: dict[str, Any]) -> Scene:
         landscape=d["landscape"],
         runs=runs,
         start=tuple(float(v) for v in start) if start is not None else None,
-        speed=float(d.get("speed", 60.0)),
-        max_steps=int(d.get("max_steps", 5000)),
-        tol=float(d.get("tol", 1e-6)),
-        view=d.get("view", "3d"),
         camera=d.get("camera"),
         data=d.get("data"),
         caption=d.get("caption", ""),
-        log_height=d.get("log_height"),
+        **checked,
     )
 
 
@@ -135,7 +140,7 @@ def scene_runs(scene: Scene, landscape: str | None = None) -> list[Run]:
             title = f"{title}, {batch_label(batch)}"
         runs.append(Run(
             land, make_optimizer(spec.optimizer, **spec.hyper), start,
-            schedule=make_schedule("constant"), batch_size=batch, seed=spec.seed,
+            schedule=make_schedule(Settings.schedule.default[0]), batch_size=batch, seed=spec.seed,
             tol=scene.tol, max_steps=scene.max_steps, name=title,
         ))
     return runs

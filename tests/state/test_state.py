@@ -124,3 +124,16 @@ def test_view_and_settings_defaults_come_from_the_declaration():
     assert View().to_dict() == {"view_mode": "3d", "log_height": None}
     assert Settings.defaults()["schedule"] == ("constant", {})
     assert Settings.speed.kind.lo == 1.0  # widgets read their ranges here
+
+
+def test_scenes_take_their_defaults_and_checks_from_the_declaration():
+    from gdstudio.io.scenes import scene_from_dict
+
+    base = {"id": "t", "title": "T", "landscape": "rosenbrock", "runs": [{"optimizer": "sgd"}]}
+    scene = scene_from_dict(base)
+    assert (scene.speed, scene.max_steps, scene.view) == (
+        Settings.speed.default, Settings.max_steps.default, View.view_mode.default)
+    with pytest.raises(SessionError, match=r"^scene 't'\.speed: must be a number from 1"):
+        scene_from_dict({**base, "speed": 0})
+    with pytest.raises(SessionError, match=r"runs\[0\]\.seed: must be an integer"):
+        scene_from_dict({**base, "runs": [{"optimizer": "sgd", "seed": -3}]})
