@@ -87,3 +87,91 @@ def show_panel(qtbot):
         return widget
 
     return make
+
+
+@pytest.fixture
+def no_mouse_rate_limit():
+    """pyqtgraph delivers every mouse move (its mouseRateLimit drops moves < 10 ms apart)."""
+    import pyqtgraph as pg
+
+    old = pg.getConfigOption("mouseRateLimit")
+    pg.setConfigOption("mouseRateLimit", 0)
+    yield
+    pg.setConfigOption("mouseRateLimit", old)
+
+
+class User:
+    """What a user does to widgets, in real mouse and key events only."""
+
+    def __init__(self, qtbot) -> None:
+        self.qtbot = qtbot
+
+    def click(self, widget, pos=None) -> None:
+        """A left click (at `pos`, else the middle)."""
+        from PySide6.QtCore import Qt
+
+        if pos is None:
+            self.qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+        else:
+            self.qtbot.mouseClick(widget, Qt.MouseButton.LeftButton, pos=pos)
+
+    def tick(self, check) -> None:
+        """Click a check box on its indicator."""
+        from PySide6.QtCore import QPoint
+
+        self.click(check, QPoint(8, check.height() // 2))
+
+    def type_into(self, spin, text: str) -> None:
+        """Click into a spin box's text, select all, type `text` and press Return."""
+        from PySide6.QtCore import QPoint, Qt
+
+        self.click(spin, QPoint(12, spin.height() // 2))  # the text, not the arrows
+        self.qtbot.keyClick(spin, Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier)
+        self.qtbot.keyClicks(spin, text)
+        self.qtbot.keyClick(spin, Qt.Key.Key_Return)
+
+    def pick(self, combo, text: str) -> None:
+        """Open a combo box with a click and click the entry reading `text` in its list."""
+        from PySide6.QtCore import Qt
+
+        self.click(combo)
+        view = combo.view()
+        self.qtbot.waitUntil(view.isVisible)
+        model = view.model()
+        texts = [model.index(r, 0).data() for r in range(model.rowCount())]
+        assert text in texts, f"{text!r} is not among {texts}"
+        index = model.index(texts.index(text), 0)
+        view.scrollTo(index)
+        centre = view.visualRect(index).center()
+        self.qtbot.mouseMove(view.viewport(), centre)
+        self.qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+        self.qtbot.waitUntil(lambda: not view.isVisible())
+        assert combo.currentText() == text
+
+    def choose_from_menu(self, button, text: str) -> None:
+        """Click a tool button whose menu pops up, then click the menu entry `text`."""
+        from PySide6.QtCore import Qt, QTimer
+        from PySide6.QtWidgets import QApplication
+
+        chosen: list[str] = []
+
+        def choose() -> None:
+            menu = QApplication.activePopupWidget()
+            if menu is None:  # not shown yet
+                QTimer.singleShot(20, choose)
+                return
+            action = next(a for a in menu.actions() if a.text() == text)
+            pos = menu.actionGeometry(action).center()
+            self.qtbot.mouseMove(menu, pos)
+            self.qtbot.mouseClick(menu, Qt.MouseButton.LeftButton, pos=pos)
+            chosen.append(text)
+
+        QTimer.singleShot(0, choose)
+        self.click(button)  # the menu's own event loop runs until the entry is clicked
+        self.qtbot.waitUntil(lambda: chosen == [text])
+
+
+@pytest.fixture
+def user(qtbot) -> User:
+    """Real clicks, key presses, combo and menu picks (see User)."""
+    return User(qtbot)
