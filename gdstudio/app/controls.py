@@ -30,9 +30,13 @@ from ..core.optimizers import OPTIMIZERS
 from ..core.schedules import SCHEDULES
 from ..io.scenes import load_scenes
 from ..state import INTEGER_SCHEDULE_PARAMS, SCHEDULE_PARAM, Settings
+from .bindings import bind_number, connect_field
 from .model import MAX_RUNS, StudioModel
 from .run_editor import RunEditor
 from .widgets import LogSlider, blocked
+
+# A log slider starts above zero: the smallest tolerance it shows (0 may still be typed).
+TOL_FLOOR = 1e-10
 
 
 def color_icon(color: str, size: int = 14) -> QIcon:
@@ -160,6 +164,7 @@ class ControlsPanel(QScrollArea):
         self.clip_spin.setKeyboardTracking(False)
         self.clip_check.toggled.connect(self._on_clip_changed)
         self.clip_spin.valueChanged.connect(self._on_clip_changed)
+        connect_field(self.model.settings, "clip_norm", self.clip_spin, self._show_clip)
         self.clip_check.setToolTip("Rescale ∇L to at most this length (clip_grad_norm_).")
         clip_row.addWidget(self.clip_check)
         clip_row.addWidget(self.clip_spin)
@@ -178,24 +183,24 @@ class ControlsPanel(QScrollArea):
             row.addWidget(b)
         row.addStretch(1)
         form.addRow(row)
+        settings = self.model.settings
         speed = Settings.speed.kind
-        self.speed = LogSlider(speed.lo, speed.hi, self.model.speed, decimals=0, suffix=" /s")
+        self.speed = LogSlider(speed.lo, speed.hi, settings.speed, decimals=0, suffix=" /s")
         self.speed.setObjectName("speedSlider")
         self.speed.setToolTip("Steps per second while running.")
-        self.speed.valueChanged.connect(lambda v: self.model.set_speed(max(1.0, v)))
+        bind_number(settings, "speed", self.speed)
         form.addRow("Speed", self.speed)
         self.max_steps = QSpinBox()
         self.max_steps.setObjectName("maxStepsSpin")
-        steps = Settings.max_steps.kind
-        self.max_steps.setRange(int(steps.lo), int(steps.hi))
         self.max_steps.setKeyboardTracking(False)
         self.max_steps.setToolTip("Every run stops after this many steps.")
-        self.max_steps.valueChanged.connect(self.model.set_max_steps)
+        bind_number(settings, "max_steps", self.max_steps)
         form.addRow("Max steps", self.max_steps)
-        self.tol = LogSlider(1e-10, 1.0, self.model.tol, decimals=10)
+        tol = Settings.tol.kind
+        self.tol = LogSlider(max(tol.lo, TOL_FLOOR), tol.hi, settings.tol, decimals=10)
         self.tol.setObjectName("tolSlider")
         self.tol.setToolTip("A run has converged when |∇L| falls below this.")
-        self.tol.valueChanged.connect(lambda v: self.model.set_tol(max(v, 0.0)))
+        bind_number(settings, "tol", self.tol)
         form.addRow("Tolerance", self.tol)
         return box
 
@@ -203,6 +208,7 @@ class ControlsPanel(QScrollArea):
 
     def sync_all(self) -> None:
         """Show every model value."""
+        self._show_clip(self.model.clip_norm)
         self._on_scene_changed()
         self._on_landscape_changed()
         self._on_runs_changed()
@@ -245,19 +251,18 @@ class ControlsPanel(QScrollArea):
         self.remove_button.setEnabled(count > 0)
 
     def _on_settings_changed(self) -> None:
-        m = self.model
-        with blocked(self.schedule_combo, self.clip_check, self.clip_spin, self.max_steps):
-            self.schedule_combo.setCurrentIndex(self.schedule_combo.findData(m.schedule_name))
-            self.clip_check.setChecked(m.clip_norm is not None)
-            if m.clip_norm is not None:
-                self.clip_spin.setValue(m.clip_norm)
-            self.clip_spin.setEnabled(m.clip_norm is not None)
-            self.max_steps.setValue(m.max_steps)
-        if abs(self.speed.value() - m.speed) > 0.5:
-            self.speed.set_value(m.speed)
-        if abs(self.tol.value() - m.tol) > 1e-12:
-            self.tol.set_value(m.tol)
+        with blocked(self.schedule_combo):
+            self.schedule_combo.setCurrentIndex(
+                self.schedule_combo.findData(self.model.schedule_name))
         self._rebuild_schedule_fields()
+
+    def _show_clip(self, value: float | None) -> None:
+        """Field → widgets: the clip check box and spin box show clip_norm (None: off)."""
+        with blocked(self.clip_check, self.clip_spin):
+            self.clip_check.setChecked(value is not None)
+            if value is not None:
+                self.clip_spin.setValue(value)
+            self.clip_spin.setEnabled(value is not None)
 
     def _rebuild_schedule_fields(self) -> None:
         form = self.schedule_fields_form

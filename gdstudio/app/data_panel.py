@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from ..core.data import Dataset, DataWarning, load_csv
 from ..io.atomic import write_text_atomic
+from .bindings import bind_flag, bind_number
 from .commands import ReplaceDataset
 from .data_dialogs import GenerateDialog, GenerateSpec
 from .data_plot import DataPlot
@@ -164,13 +165,12 @@ class DataPanel(QWidget):
         self.delta_spin = QDoubleSpinBox()
         self.delta_spin.setObjectName("huberDelta")
         self.delta_spin.setPrefix("δ = ")
-        self.delta_spin.setRange(0.01, 1000.0)
         self.delta_spin.setDecimals(2)
         self.delta_spin.setSingleStep(0.1)
         self.delta_spin.setKeyboardTracking(False)
         self.delta_spin.setToolTip("Huber δ: residuals up to δ count squared, larger ones "
                                    "linearly")
-        self.delta_spin.valueChanged.connect(self._on_delta_changed)
+        bind_number(self.model.settings, "huber_delta", self.delta_spin)
         self._delta_item = bar.addWidget(self.delta_spin)
 
         classes = QWidget()
@@ -202,13 +202,13 @@ class DataPanel(QWidget):
         self.normalize_check.setToolTip(
             "Fit on standardized x, (x − mean) / std: the surface becomes a round bowl instead "
             "of a long narrow valley. The equations shown stay in the data's own units.")
-        self.normalize_check.toggled.connect(self.model.set_normalize_x)
+        bind_flag(self.model.settings, "normalize_x", self.normalize_check)
         bar.addWidget(self.normalize_check)
         self.restart_check = QCheckBox("Restart runs on edit")
         self.restart_check.setObjectName("restartCheck")
         self.restart_check.setToolTip("Send every run back to its start whenever the data "
                                       "changes, instead of letting it go on from where it is")
-        self.restart_check.toggled.connect(self._on_restart_toggled)
+        bind_flag(self.model.settings, "restart_on_edit", self.restart_check)
         bar.addWidget(self.restart_check)
         return bar
 
@@ -305,13 +305,9 @@ class DataPanel(QWidget):
     def _sync_controls(self, *_: object) -> None:
         m = self.model
         loss = m.loss
-        with blocked(self.loss_combo, self.delta_spin, self.normalize_check,
-                     self.restart_check):
+        with blocked(self.loss_combo):
             if loss is not None:
                 self.loss_combo.setCurrentIndex(self.loss_combo.findData(loss))
-            self.delta_spin.setValue(m.huber_delta)
-            self.normalize_check.setChecked(m.normalize_x)
-            self.restart_check.setChecked(m.restart_on_edit)
         self._delta_item.setVisible(loss == "huber")
         self._class_item.setVisible(loss == "bce")
 
@@ -322,12 +318,6 @@ class DataPanel(QWidget):
 
     def _on_loss_picked(self, index: int) -> None:
         self.model.set_loss(self.loss_combo.itemData(index))
-
-    def _on_delta_changed(self, value: float) -> None:
-        self.model.set_huber_delta(value)
-
-    def _on_restart_toggled(self, checked: bool) -> None:
-        self.model.set_restart_on_edit(checked)
 
     def _on_class_toggled(self, label: int, checked: bool) -> None:
         if checked:

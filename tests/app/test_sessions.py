@@ -751,3 +751,28 @@ def test_autosave_copies_a_million_points_on_the_ui_thread_and_encodes_in_the_wo
     assert thread != threading.main_thread().ident  # JSON is made in the worker
     assert isinstance(column, np.ndarray) and len(column) == 1_000_000  # the UI copied it
     assert not np.shares_memory(column, w.model.dataset.x)
+
+
+def test_opening_a_session_shows_every_bound_setting_in_its_widget(studio, qtbot, tmp_path):
+    w, sessions = studio()
+    w.model.load_scene("line-fit")
+    m = w.model
+    m.set_speed(321.0)
+    m.set_max_steps(777)
+    m.set_clip_norm(2.5)
+    m.set_huber_delta(3.5)
+    m.set_restart_on_edit(True)
+    assert sessions.save_to(tmp_path / "bound.gdstudio")
+    sessions.new_session()  # a new lesson keeps δ and restart-on-edit: set them back
+    m.set_huber_delta(1.0)
+    m.set_restart_on_edit(False)
+    controls, data = w.controls, w.data_panel
+    assert controls.max_steps.value() != 777 and not data.restart_check.isChecked()
+    assert data.delta_spin.value() == 1.0
+    assert sessions.open_path(tmp_path / "bound.gdstudio")
+    assert controls.speed.value() == 321.0
+    assert controls.max_steps.value() == 777
+    assert controls.clip_check.isChecked() and controls.clip_spin.value() == 2.5
+    assert data.delta_spin.value() == 3.5
+    assert data.restart_check.isChecked()
+    assert not sessions.dirty  # the widgets' updates did not echo back as edits
