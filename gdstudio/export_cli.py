@@ -14,7 +14,7 @@ import socket
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .io.export_formats import (
     ANIMATION_FORMATS,
@@ -25,6 +25,10 @@ from .io.export_formats import (
     check_view_format,
     format_of,
 )
+
+if TYPE_CHECKING:
+    from .app.main_window import MainWindow
+    from .app.model import StudioModel
 
 DEFAULT_FPS = 20.0
 DEFAULT_SECONDS = 5.0
@@ -55,9 +59,11 @@ class ExportJob:
     session_doc: dict[str, Any] | None = field(default=None, repr=False)  # checked, migrated
 
 
-def add_parser(sub: argparse._SubParsersAction) -> argparse.ArgumentParser:
+def add_parser(
+    sub: argparse._SubParsersAction[argparse.ArgumentParser],
+) -> argparse.ArgumentParser:
     """Register the `export` subcommand on the main parser's subparsers."""
-    e = sub.add_parser(
+    e: argparse.ArgumentParser = sub.add_parser(
         "export", help="render a scene or session to PNG/SVG/GIF/MP4, or its paths to CSV/JSON",
         description="Run a scene's race (or a saved session's) and write a picture, an "
         "animation or the trajectories, without showing a window. The extension of --out "
@@ -210,7 +216,8 @@ def cmd_export(args: argparse.Namespace) -> int:
     return _export_drawn(job)
 
 
-def _load_model(job: ExportJob):  # noqa: ANN202 - StudioModel (Qt is imported lazily)
+def _load_model(job: ExportJob) -> tuple[StudioModel, dict[str, Any] | None]:
+    """The window's model of the scene or session (Qt is imported here, not at the top)."""
     from .app.model import StudioModel
 
     model = StudioModel()
@@ -297,7 +304,7 @@ def _export_drawn(job: ExportJob) -> int:
     return 0
 
 
-def _lay_out_offscreen(window, size: tuple[int, int] | None) -> None:  # noqa: ANN001
+def _lay_out_offscreen(window: MainWindow, size: tuple[int, int] | None) -> None:
     """Lay the window out with its default docks at `size` (default: its default size),
     "shown" so every view draws, but not on the desktop."""
     from PySide6.QtCore import QCoreApplication, Qt
@@ -310,7 +317,7 @@ def _lay_out_offscreen(window, size: tuple[int, int] | None) -> None:  # noqa: A
     window.view3d.set_auto_coarsen(False)
 
 
-def _frame_3d(window, width: int | None, height: int | None,  # noqa: ANN001 - MainWindow
+def _frame_3d(window: MainWindow, width: int | None, height: int | None,
               animated: bool) -> None:
     """Give the 3D view the picture's aspect ratio and frame the whole surface in it."""
     from .app.export_sources import default_size

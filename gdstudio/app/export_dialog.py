@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths, Qt
-from PySide6.QtGui import QAction, QKeySequence, QShowEvent
+from PySide6.QtGui import QAction, QKeySequence, QShowEvent, QStandardItemModel
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -208,11 +208,11 @@ class ExportDialog(QDialog):
         model = self.window_.model
         has_3d = model.landscape.dim == 2
         for combo in (self.target_combo, self.view_combo):
-            item = combo.model().item(combo.findData("3d"))
+            item = _items(combo).item(combo.findData("3d"))
             item.setEnabled(has_3d)
             if not has_3d and combo.currentData() == "3d":
                 combo.setCurrentIndex(combo.findData("contour"))
-        data_item = self.target_combo.model().item(self.target_combo.findData("dataset"))
+        data_item = _items(self.target_combo).item(self.target_combo.findData("dataset"))
         data_item.setEnabled(model.is_data)
         if not model.is_data and self.target_combo.currentData() == "dataset":
             self.target_combo.setCurrentIndex(self.target_combo.findData("trajectories"))
@@ -239,16 +239,16 @@ class ExportDialog(QDialog):
 
     def _drawn_view(self) -> str | None:
         target = self.target_combo.currentData()
-        if target == "animation":
-            return self.view_combo.currentData()
-        return target if target in VIEW_TITLES else None
+        view: str | None = self.view_combo.currentData() if target == "animation" else (
+            target if target in VIEW_TITLES else None)
+        return view
 
     def _refresh_sizes(self) -> None:
         """Presets: 2× and 1× the view's size, common screen sizes up to 4K, custom."""
         view = self._drawn_view()
         sized = view is not None and view != "window"
-        for w in (self.size_combo, self.width_spin, self.height_spin):
-            w.setEnabled(sized)
+        for widget in (self.size_combo, self.width_spin, self.height_spin):
+            widget.setEnabled(sized)
         self._form.setRowVisible(self._size_row, view is not None)
         if view is None:
             return
@@ -388,11 +388,20 @@ def install_export_action(window: ExportWindow) -> QAction:
     menu = window.file_menu
     quit_action = window.actions_by_name.get("quit")
     before = quit_action if quit_action in menu.actions() else None
-    menu.insertAction(before, action)
-    if before is not None:
+    if before is None:
+        menu.addAction(action)
+    else:
+        menu.insertAction(before, action)
         menu.insertSeparator(before)
     window.actions_by_name["export"] = action
     return action
+
+
+def _items(combo: QComboBox) -> QStandardItemModel:
+    """A combo box's items (a QComboBox keeps them in a QStandardItemModel)."""
+    model = combo.model()
+    assert isinstance(model, QStandardItemModel)
+    return model
 
 
 def export_dialog_of(window: QWidget) -> ExportDialog | None:

@@ -166,7 +166,8 @@ def qimage_to_rgb(image: QImage) -> np.ndarray:
     rgb = image.convertToFormat(QImage.Format.Format_RGB888)
     w, h = rgb.width(), rgb.height()
     data = np.frombuffer(rgb.constBits(), dtype=np.uint8, count=rgb.sizeInBytes())
-    return data.reshape(h, rgb.bytesPerLine())[:, : 3 * w].reshape(h, w, 3).copy()
+    pixels: np.ndarray = data.reshape(h, rgb.bytesPerLine())[:, : 3 * w].reshape(h, w, 3).copy()
+    return pixels
 
 
 def is_black(image: QImage) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Sequence
+from typing import Protocol
 
 import numpy as np
 
@@ -31,7 +32,7 @@ def frame_steps(total_steps: int, frames: int) -> list[int]:
     if frames == 1:
         return [total_steps]
     marks = np.rint(np.linspace(0, total_steps, frames)).astype(int)
-    return np.diff(marks, prepend=0).tolist()
+    return [int(k) for k in np.diff(marks, prepend=0)]
 
 
 def encoder_size(fmt: str, width: int, height: int) -> tuple[int, int]:
@@ -68,8 +69,18 @@ def write_animation(path: str | os.PathLike[str], fmt: str, frames: Iterable[np.
     return True
 
 
+class FrameWriter(Protocol):
+    """An encoder taking one frame at a time (imageio's writers, _GifWriter)."""
+
+    def append_data(self, frame: np.ndarray) -> None:
+        """Encode one (h, w, 3) uint8 frame."""
+
+    def close(self) -> None:
+        """Finish the file."""
+
+
 def _open_writer(path: os.PathLike[str], fmt: str, fps: float,
-                 reserved: Sequence[tuple[int, int, int]]):  # noqa: ANN202 - a frame writer
+                 reserved: Sequence[tuple[int, int, int]]) -> FrameWriter:
     if fmt == "gif":
         return _GifWriter(path, fps, reserved)
     import imageio.v2 as imageio
@@ -102,8 +113,9 @@ class GifPalette:
         """Palette index of every pixel of an (h, w, 3) uint8 frame (nearest colour)."""
         shift = 8 - self.LUT_BITS
         q = (frame >> shift).astype(np.intp)
-        return self._lut[(q[..., 0] << (2 * self.LUT_BITS)) | (q[..., 1] << self.LUT_BITS)
-                         | q[..., 2]]
+        index: np.ndarray = self._lut[(q[..., 0] << (2 * self.LUT_BITS))
+                                      | (q[..., 1] << self.LUT_BITS) | q[..., 2]]
+        return index
 
     def palette_bytes(self) -> bytes:
         """The palette as RGBRGB... bytes, as GIF encoders take it."""
