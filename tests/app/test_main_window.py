@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QPointF, QSettings, Qt
-from PySide6.QtWidgets import QDockWidget
+from PySide6.QtWidgets import QComboBox, QDockWidget, QListWidget, QPushButton, QToolButton
 
 from gdstudio.app.main_window import APP_TITLE, MainWindow
 from gdstudio.app.model import StudioModel
@@ -110,29 +110,31 @@ def test_invalid_hyperparameter_is_refused_with_a_message(qtbot, window):
     assert editor.error.isVisibleTo(editor) and "momentum" in editor.error.text()
 
 
-def test_landscape_picker_switches_and_resets(qtbot, window):
-    combo = window.controls.landscape_combo
-    combo.setCurrentIndex(combo.findData("himmelblau"))
-    combo.activated.emit(combo.currentIndex())
+def test_landscape_picker_switches_and_resets(qtbot, user, window):
+    window.model.step(3)
+    combo = window.findChild(QComboBox, "landscapeCombo")
+    user.pick(combo, combo.itemText(combo.findData("himmelblau")))
     assert window.model.landscape_name == "himmelblau"
     assert all(c.run.steps == 0 for c in window.model.runs)
 
 
-def test_scene_picker_loads_a_lesson(qtbot, window):
-    combo = window.controls.scene_combo
-    combo.setCurrentIndex(combo.findData("variants"))
-    combo.activated.emit(combo.currentIndex())
+def test_scene_picker_loads_a_lesson(qtbot, user, window):
+    combo = window.findChild(QComboBox, "sceneCombo")
+    user.pick(combo, combo.itemText(combo.findData("variants")))
     assert window.model.scene.id == "variants"
     assert [c.batch for c in window.model.runs] == [None, 1, 4]
 
 
-def test_add_and_remove_an_optimizer(qtbot, window):
-    window.controls._on_add_run("nadam")
+def test_add_and_remove_an_optimizer(qtbot, user, window):
+    user.choose_from_menu(window.findChild(QToolButton, "addRunButton"), "NAdam")
     assert window.model.runs[-1].optimizer == "nadam"
-    assert window.controls.run_list.count() == 5
-    window.controls.run_list.setCurrentRow(4)
-    qtbot.mouseClick(window.controls.remove_button, Qt.MouseButton.LeftButton)
-    assert len(window.model.runs) == 4
+    runs = window.findChild(QListWidget, "runList")
+    assert runs.count() == 5 and runs.currentRow() == 4  # the new run, ready to edit
+    assert runs.item(4).text() == window.model.runs[-1].title
+    user.click(runs.viewport(), runs.visualItemRect(runs.item(1)).center())
+    user.click(window.findChild(QPushButton, "removeRunButton"))
+    assert [c.optimizer for c in window.model.runs] == ["sgd", "rmsprop", "adam", "nadam"]
+    assert runs.count() == 4
 
 
 def test_unticking_a_run_hides_and_freezes_it(qtbot, window):
@@ -186,13 +188,27 @@ def test_docks_and_geometry_restore_after_restart(qtbot, window):
     assert again.dockWidgetArea(again.plots_dock) == Qt.DockWidgetArea.RightDockWidgetArea
 
 
-def _data_click(qtbot, window, x, y):
+def _data_pos(window, x, y):
     plot = window.data_panel.plot
-    pos = plot.mapFromScene(plot.getViewBox().mapViewToScene(QPointF(x, y)))
-    qtbot.mouseClick(plot.viewport(), Qt.MouseButton.LeftButton, pos=pos)
+    return plot.mapFromScene(plot.getViewBox().mapViewToScene(QPointF(x, y)))
 
 
-def test_line_fit_workflow_in_the_window(qtbot, window):
+def _data_click(qtbot, window, x, y):
+    qtbot.mouseClick(window.data_panel.plot.viewport(), Qt.MouseButton.LeftButton,
+                     pos=_data_pos(window, x, y))
+
+
+def _data_drag(qtbot, window, start, end, steps=4):
+    vp = window.data_panel.plot.viewport()
+    path = [_data_pos(window, *np.add(start, t * np.subtract(end, start)))
+            for t in np.linspace(0.0, 1.0, steps + 1)]
+    qtbot.mousePress(vp, Qt.MouseButton.LeftButton, pos=path[0])
+    for pos in path[1:]:
+        qtbot.mouseMove(vp, pos)
+    qtbot.mouseRelease(vp, Qt.MouseButton.LeftButton, pos=path[-1])
+
+
+def test_line_fit_workflow_in_the_window(qtbot, window, no_mouse_rate_limit):
     window.model.load_scene("line-fit")
     assert window.data_dock.isVisible() and not window.data_panel.hint.isVisible()
     qtbot.waitUntil(lambda: window.data_panel.plot.height() > 100)
@@ -209,12 +225,16 @@ def test_line_fit_workflow_in_the_window(qtbot, window):
     w, b = window.model.to_original(window.model.runs[0].run.params)
     assert np.allclose((w, b), np.polyfit(window.model.dataset.x, window.model.dataset.y, 1),
                        atol=0.02)
-    window.model.dataset.move(4, 5.0, 20.0)  # as a drag would, then undo through the menu
-    window.data_panel.plot.setFocus()
-    window.model.undo_stack.undo()  # the clear/adds stay undoable from the Edit menu
-    assert len(window.model.dataset) == 4
-    assert window.actions_by_name["undo"].isEnabled()
+    last = (window.model.dataset.x[4], window.model.dataset.y[4])
+    _data_drag(qtbot, window, last, (5.0, 11.5))  # drag the last point up...
+    assert window.model.dataset.y[4] == pytest.approx(11.5, abs=0.1)
     assert window.model.landscape.minima[0] != before
+    undo = window.actions_by_name["undo"]
+    qtbot.keyClick(window.data_panel.plot, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert (window.model.dataset.x[4], window.model.dataset.y[4]) == last  # ...and back
+    qtbot.keyClick(window.data_panel.plot, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert len(window.model.dataset) == 4  # the clicks stay undoable, one by one
+    assert undo.isEnabled()
 
 
 def test_data_dock_appears_only_for_data_landscapes(qtbot, window):
