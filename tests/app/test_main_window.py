@@ -3,7 +3,16 @@
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QPointF, QSettings, Qt
-from PySide6.QtWidgets import QComboBox, QDockWidget, QListWidget, QPushButton, QToolButton
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDockWidget,
+    QLabel,
+    QListWidget,
+    QPushButton,
+    QStyle,
+    QStyleOptionViewItem,
+    QToolButton,
+)
 
 from gdstudio.app.main_window import APP_TITLE, MainWindow
 from gdstudio.app.model import StudioModel
@@ -89,10 +98,17 @@ def test_diverging_run_ends_cleanly_and_says_where(qtbot, window):
     window.grab()  # draws without error
 
 
-def test_learning_rate_spin_changes_the_model_and_the_model_updates_the_spin(qtbot, window):
-    window.controls.run_list.setCurrentRow(3)
+def _click_run(user, window, row):
+    runs = window.findChild(QListWidget, "runList")
+    user.click(runs.viewport(), runs.visualItemRect(runs.item(row)).center())
+    assert runs.currentRow() == row
+
+
+def test_learning_rate_spin_changes_the_model_and_the_model_updates_the_spin(
+        qtbot, user, window):
+    _click_run(user, window, 3)
     slider = window.controls.editor.findChild(object, "lrSlider")
-    slider.spin.setValue(0.02)
+    user.type_into(slider.spin, "0.02")
     assert window.model.runs[3].run.optimizer.hyper["lr"] == pytest.approx(0.02)
     received = []
     window.model.runChanged.connect(received.append)
@@ -101,11 +117,11 @@ def test_learning_rate_spin_changes_the_model_and_the_model_updates_the_spin(qtb
     assert received == [3]  # no echo from the spin box back into the model
 
 
-def test_invalid_hyperparameter_is_refused_with_a_message(qtbot, window):
-    window.controls.run_list.setCurrentRow(1)
+def test_invalid_hyperparameter_is_refused_with_a_message(qtbot, user, window):
+    _click_run(user, window, 1)
     editor = window.controls.editor
-    momentum = editor._fields["momentum"]
-    momentum.setValue(1.5)
+    label = next(w for w in editor.findChildren(QLabel) if w.text() == "momentum" and w.buddy())
+    user.type_into(label.buddy(), "1.5")
     assert window.model.runs[1].run.optimizer.hyper["momentum"] == 0.9
     assert editor.error.isVisibleTo(editor) and "momentum" in editor.error.text()
 
@@ -137,9 +153,15 @@ def test_add_and_remove_an_optimizer(qtbot, user, window):
     assert runs.count() == 4
 
 
-def test_unticking_a_run_hides_and_freezes_it(qtbot, window):
-    item = window.controls.run_list.item(0)
-    item.setCheckState(Qt.CheckState.Unchecked)
+def test_unticking_a_run_hides_and_freezes_it(qtbot, user, window):
+    runs = window.findChild(QListWidget, "runList")
+    option = QStyleOptionViewItem()
+    option.initFrom(runs)
+    option.rect = runs.visualItemRect(runs.item(0))
+    option.features |= QStyleOptionViewItem.ViewItemFeature.HasCheckIndicator
+    box = runs.style().subElementRect(QStyle.SubElement.SE_ItemViewItemCheckIndicator, option, runs)
+    user.click(runs.viewport(), box.center())  # the tick box of the first run
+    assert runs.item(0).checkState() == Qt.CheckState.Unchecked
     assert not window.model.runs[0].enabled
     window.model.step(5)
     assert window.model.runs[0].run.steps == 0 and window.model.runs[1].run.steps == 5
