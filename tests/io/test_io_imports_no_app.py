@@ -15,13 +15,9 @@ import gdstudio.io
 IO = Path(gdstudio.io.__file__).parent
 MODULES = sorted(IO.rglob("*.py"))
 
-# KNOWN EXCEPTION, to be removed once the lead moves the run colours out of app.palette
-# (they now live in gdstudio.theme): the session files may still import app.palette, and
-# nothing else from app.
-KNOWN_EXCEPTIONS: dict[str, set[str]] = {
-    "session_schema.py": {"gdstudio.app.palette"},
-    "session.py": {"gdstudio.app.palette"},
-}
+# No known exception any more: the session files took their run colours from app.palette
+# until the state moved them to gdstudio.theme.
+KNOWN_EXCEPTIONS: dict[str, set[str]] = {}
 
 
 def imported_modules(source: str, module: str) -> set[str]:
