@@ -29,9 +29,9 @@ from ..core.catalog import landscape_names, make_landscape
 from ..core.optimizers import OPTIMIZERS
 from ..core.schedules import SCHEDULES
 from ..io.scenes import load_scenes
-from ..state import INTEGER_SCHEDULE_PARAMS, SCHEDULE_PARAM, Settings
-from .bindings import bind_number, connect_field
-from .model import MAX_RUNS, StudioModel
+from ..state import INTEGER_SCHEDULE_PARAMS, MAX_RUNS, SCHEDULE_PARAM, Settings
+from .bindings import bind_number, connect_field, field_number
+from .model import StudioModel
 from .run_editor import RunEditor
 from .widgets import LogSlider, blocked
 
@@ -157,7 +157,7 @@ class ControlsPanel(QScrollArea):
         self.clip_check.setObjectName("clipCheck")
         self.clip_spin = QDoubleSpinBox()
         self.clip_spin.setObjectName("clipSpin")
-        clip = Settings.clip_norm.kind
+        clip = field_number(Settings, "clip_norm")
         self.clip_spin.setRange(clip.lo, clip.hi)
         self.clip_spin.setDecimals(4)
         self.clip_spin.setValue(1.0)
@@ -184,7 +184,7 @@ class ControlsPanel(QScrollArea):
         row.addStretch(1)
         form.addRow(row)
         settings = self.model.settings
-        speed = Settings.speed.kind
+        speed = field_number(Settings, "speed")
         self.speed = LogSlider(speed.lo, speed.hi, settings.speed, decimals=0, suffix=" /s")
         self.speed.setObjectName("speedSlider")
         self.speed.setToolTip("Steps per second while running.")
@@ -196,7 +196,7 @@ class ControlsPanel(QScrollArea):
         self.max_steps.setToolTip("Every run stops after this many steps.")
         bind_number(settings, "max_steps", self.max_steps)
         form.addRow("Max steps", self.max_steps)
-        tol = Settings.tol.kind
+        tol = field_number(Settings, "tol")
         self.tol = LogSlider(max(tol.lo, TOL_FLOOR), tol.hi, settings.tol, decimals=10)
         self.tol.setObjectName("tolSlider")
         self.tol.setToolTip("A run has converged when |∇L| falls below this.")

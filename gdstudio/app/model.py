@@ -513,7 +513,7 @@ class StudioModel(QObject):
 
     def step(self, n: int = 1) -> int:
         """Advance every enabled running run by up to n steps; returns the most taken."""
-        taken = Race(c.run for _, c in self.active_runs()).step(n)
+        taken = Race(c.run for _, c in self.active_runs() if c.run is not None).step(n)
         if taken:
             self.stepped.emit()
         return taken

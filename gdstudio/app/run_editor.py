@@ -16,6 +16,8 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.optimizers import OPTIMIZERS
+from ..state import HYPER_NUMBER, HYPER_PAIR_ITEM, LR, MAX_BATCH, RunSpec
+from .bindings import field_number
 from .model import StudioModel
 from .widgets import LogSlider, blocked
 
@@ -100,7 +102,8 @@ class RunEditor(QWidget):
 
     def _make_field(self, name: str, value: Any) -> QWidget:
         if name == "lr":
-            w = LogSlider(1e-5, 10.0, float(value), decimals=6)
+            # The slider spans 1e-5 .. LR.hi / 1000; its spin box reaches LR.hi.
+            w = LogSlider(1e-5, LR.hi / 1000, float(value), decimals=6)
             w.setObjectName("lrSlider")
             w.valueChanged.connect(lambda v: self._apply("lr", v))
             return w
@@ -115,7 +118,7 @@ class RunEditor(QWidget):
             lay.setContentsMargins(0, 0, 0, 0)
             spins = []
             for v in value:
-                s = _spin(float(v), 0.0, 0.999999)
+                s = _spin(float(v), HYPER_PAIR_ITEM.lo, HYPER_PAIR_ITEM.hi)
                 lay.addWidget(s)
                 spins.append(s)
             for s in spins:
@@ -123,7 +126,7 @@ class RunEditor(QWidget):
                     lambda _v, ss=spins, n=name: self._apply(n, tuple(x.value() for x in ss))
                 )
             return holder
-        s = _spin(float(value), 0.0, 1e6)
+        s = _spin(float(value), HYPER_NUMBER.lo, HYPER_NUMBER.hi)
         s.valueChanged.connect(lambda v, n=name: self._apply(n, v))
         return s
 
@@ -134,11 +137,12 @@ class RunEditor(QWidget):
         mode.addItem("SGD (1 sample)", "sgd")
         mode.addItem("Mini-batch", "mini")
         size = QSpinBox()
-        size.setRange(2, 1_000_000)
+        size.setRange(2, MAX_BATCH)  # 1 is SGD
         size.setValue(batch if batch and batch > 1 else 8)
         size.setEnabled(bool(batch and batch > 1))
         seed_box = QSpinBox()
-        seed_box.setRange(0, 2**31 - 1)
+        seed_kind = field_number(RunSpec, "seed")
+        seed_box.setRange(int(seed_kind.lo), int(seed_kind.hi))
         seed_box.setValue(seed)
         seed_box.setToolTip("Seed of the shuffling: the same seed replays the same run.")
         mode.setCurrentIndex(0 if batch is None else (1 if batch == 1 else 2))

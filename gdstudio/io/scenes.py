@@ -16,13 +16,15 @@ from ..core.optimizers import OPTIMIZERS, make_optimizer
 from ..core.run import Run
 from ..core.schedules import make_schedule
 from ..paths import resource_dir
-from ..state import Settings, View
+from ..state import Field, Settings, View
 from ..state.runs import RunSpec as RacerFields
 
 # A scene's settings by their key in the scene file (= Scene attribute): the state's fields,
 # whose declaration gives their defaults and checks.
-SCENE_FIELDS = {"speed": Settings.speed, "max_steps": Settings.max_steps, "tol": Settings.tol,
-                "view": View.view_mode, "log_height": View.log_height}
+SCENE_FIELDS: dict[str, Field[Any]] = {
+    "speed": Settings.speed, "max_steps": Settings.max_steps, "tol": Settings.tol,
+    "view": View.view_mode, "log_height": View.log_height,
+}
 
 
 @dataclass(frozen=True)

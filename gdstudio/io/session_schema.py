@@ -33,7 +33,7 @@ class ModelState:
 
 def check_model(state: Any, where: str = "model") -> ModelState:
     """Check a model snapshot completely (SessionError naming the first bad field)."""
-    doc, runs = Studio.check(state, where)
+    doc, runs = Studio.check(state, where, RunSpec)
     settings = {**doc.settings.to_dict(), **doc.view.to_dict()}
     del settings["schedule"]
     name, params = doc.settings.schedule

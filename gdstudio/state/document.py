@@ -24,6 +24,7 @@ from .settings import Settings, View
 MAX_START = 1e9
 START_ITEM = Number(-MAX_START, MAX_START)
 R = TypeVar("R", bound=RunSpec)
+C = TypeVar("C", bound=Evented)
 
 
 def landscape_dim(name: str) -> int:
@@ -88,7 +89,7 @@ class Data(Kind):
     def dump(self, value: Dataset, copy_arrays: bool = False) -> dict[str, Any]:
         """{"x", "y", "label"}: lists, or numpy copies for a worker to encode."""
         def column(values: np.ndarray) -> np.ndarray | list[float]:
-            return values.copy() if copy_arrays else values.tolist()
+            return values.copy() if copy_arrays else list(values.tolist())
 
         return {"x": column(value.x), "y": column(value.y),
                 "label": column(value.label) if value.has_labels else None}
@@ -114,7 +115,7 @@ class Studio(Evented):
         self.view = self._own(View())
         self.runs: list[RunSpec] = []
 
-    def _own(self, child: Any) -> Any:
+    def _own(self, child: C) -> C:
         child._owner = self
         return child
 
@@ -178,7 +179,7 @@ class Studio(Evented):
         if len(runs_in) > MAX_RUNS:
             raise SessionError(f"{where}.runs: a race holds at most {MAX_RUNS} optimizers, "
                                f"got {len(runs_in)}")
-        runs = []
+        runs: list[R] = []
         for i, r in enumerate(runs_in):
             here = f"{where}.runs[{i}]"
             obj = as_object(r, here)
@@ -188,9 +189,9 @@ class Studio(Evented):
         return doc, runs
 
     @classmethod
-    def from_dict(cls, d: Any, where: str = "model") -> Studio:  # type: ignore[override]
+    def from_dict(cls, d: Any, where: str = "model") -> Studio:
         """A checked document with its racers."""
-        doc, runs = cls.check(d, where)
+        doc, runs = cls.check(d, where, RunSpec)
         doc.runs = [doc._own(r) for r in runs]
         return doc
 
