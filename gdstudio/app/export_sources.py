@@ -16,6 +16,7 @@ from PySide6.QtCore import QCoreApplication, QEvent, QPoint, QRect, Qt
 from PySide6.QtGui import QAction, QImage, QPainter
 from PySide6.QtWidgets import QGraphicsView, QMenu, QStackedWidget, QStatusBar, QWidget
 
+from ..core.race import Race
 from ..io.export import (
     ANIMATION_FORMATS,
     DATA_FORMATS,
@@ -47,9 +48,6 @@ if TYPE_CHECKING:
     from .model import StudioModel
     from .plots import PlotsPanel
     from .stepper import Stepper
-
-RACE_CHUNK = 1000
-
 
 class ExportWindow(Protocol):
     """The main window as exports see it: its model, views and menus (a structural type, so
@@ -166,30 +164,26 @@ class ModelStepper:
         return self.model.step(n)
 
     def length(self) -> int:
-        """Steps until every enabled run stops, run once without notifying the views."""
-        model = self.model
-        blocked = model.blockSignals(True)
-        try:
-            model.reset()
-            while model.can_step:
-                model.step(RACE_CHUNK)
-            length = max((cfg.run.steps for _, cfg in model.active_runs() if cfg.run),
-                         default=0)
-        finally:
-            model.blockSignals(blocked)
-        model.reset()
-        return length
+        """Steps until every enabled run stops (a silent Race over the runs); left at the start."""
+        self.model.reset()
+        return _race(self.model).length()
 
 
 def run_race(model: StudioModel, steps: int | None = None) -> int:
-    """Reset, then step the race `steps` times (None: until every run stops); the most taken."""
+    """Reset, then step the race `steps` times (None: until every run stops); the most taken.
+
+    The views follow: the model takes the steps, in one call, after a silent Race measured
+    how many the whole race takes.
+    """
     model.reset()
-    if steps is not None:
-        return model.step(steps) if steps > 0 else 0
-    taken = 0
-    while model.can_step:
-        taken += model.step(RACE_CHUNK)
-    return taken
+    if steps is None:
+        steps = _race(model).length()
+    return model.step(steps) if steps > 0 else 0
+
+
+def _race(model: StudioModel) -> Race:
+    """The one stepping engine over the model's enabled runs (it notifies no view)."""
+    return Race(cfg.run for _, cfg in model.active_runs() if cfg.run is not None)
 
 
 def key_colors(model: StudioModel) -> list[tuple[int, int, int]]:
