@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
+from numpy.typing import NDArray
 
 from .batching import BatchSampler, check_batch_size, check_seed
 from .checks import INT_LIMIT, check_int, check_point, check_real, shown
@@ -37,12 +38,15 @@ RUNAWAY_FACTOR = 1e4
 class SurfaceLike(Protocol):
     """What a run needs of a landscape (analytic or data)."""
 
-    name: str
-    param_names: tuple[str, ...]
-    bounds: tuple[tuple[float, float], ...]
+    @property
+    def name(self) -> str: ...
+    @property
+    def param_names(self) -> tuple[str, ...]: ...
+    @property
+    def bounds(self) -> tuple[tuple[float, float], ...]: ...
 
-    def value(self, p: np.ndarray) -> np.ndarray: ...
-    def grad(self, p: np.ndarray) -> np.ndarray: ...
+    def value(self, p: NDArray[np.float64]) -> np.ndarray: ...
+    def grad(self, p: NDArray[np.float64]) -> np.ndarray: ...
 
 
 @dataclass(frozen=True)
