@@ -53,3 +53,14 @@ def test_edits_after_a_large_build_are_counted_exactly():
     assert got.cxx[0] == pytest.approx(exact.cxx[0], rel=1e-12)
     assert got.cxy[0] == pytest.approx(exact.cxy[0], rel=1e-12)
     assert got.mean_x[0] == pytest.approx(exact.mean_x[0], rel=1e-15)
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf, 2e150])
+@pytest.mark.parametrize("where", ["x", "y", "label"])
+def test_a_large_set_with_one_bad_value_anywhere_is_refused(bad, where):
+    from gdstudio.core.data import DataError
+
+    cols = {k: np.zeros(N) for k in ("x", "y", "label")}
+    cols[where][N // 2] = bad
+    with pytest.raises(DataError, match="finite numbers within"):
+        Dataset(cols["x"], cols["y"], cols["label"])
