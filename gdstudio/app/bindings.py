@@ -50,6 +50,8 @@ def bind_number(holder: Evented, name: str, widget: QSpinBox | QDoubleSpinBox | 
         widget.setRange(lo, hi)  # type: ignore[arg-type]
 
     def show(value: Any) -> None:
+        if widget.value() == value:
+            return  # the widget that made the change: leave what the user is typing alone
         if isinstance(widget, LogSlider):
             widget.set_value(float(value))
         else:
@@ -58,9 +60,8 @@ def bind_number(holder: Evented, name: str, widget: QSpinBox | QDoubleSpinBox | 
     def edited(value: float) -> None:
         v = clamp(kind, value)
         setattr(holder, name, int(round(v)) if kind.integer else float(v))
-        if widget.value() != getattr(holder, name):  # clamped, or unchanged after a clamp
-            with blocked(widget):
-                show(getattr(holder, name))
+        with blocked(widget):  # clamped, or unchanged after a clamp: show the field's value
+            show(getattr(holder, name))
 
     with blocked(widget):
         show(getattr(holder, name))
