@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from functools import cache
 from importlib import resources
-from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # importlib.resources.abc is new in Python 3.11; we support 3.10
+    from importlib.abc import Traversable
 
 
 @cache
