@@ -25,7 +25,7 @@ _VALUE_OPTIONS = {"--start", "--lr", "--clip-norm", "--param", "--schedule-param
                   "--tol", "--steps", "--every", "--max-steps"}
 _NEGATIVE = re.compile(r"^-(\d|\.\d|inf|nan)", re.IGNORECASE)
 _WHOLE = re.compile(r"^[+-]?\d{1,30}$")
-# The window's limits (app/controls.py, app/run_editor.py), so the CLI accepts the same runs.
+# The window's limits (app/docks/controls.py, run_editor.py), so the CLI accepts the same runs.
 MAX_STEPS = 10_000_000
 MAX_SEED = 2**31 - 1
 MAX_BATCH = 1_000_000

@@ -273,7 +273,7 @@ def _export_drawn(job: ExportJob) -> int:
         raise ExportArgError("OpenGL is not available on this display; run under Xvfb, "
                              "e.g. xvfb-run -a gdstudio export ...")
     model, camera = _load_model(job)
-    from .app.export_sources import export, run_race
+    from .app.export.sources import export, run_race
     from .app.main_window import MainWindow
 
     window = MainWindow(model, autosave=False)
@@ -320,7 +320,7 @@ def _lay_out_offscreen(window: MainWindow, size: tuple[int, int] | None) -> None
 def _frame_3d(window: MainWindow, width: int | None, height: int | None,
               animated: bool) -> None:
     """Give the 3D view the picture's aspect ratio and frame the whole surface in it."""
-    from .app.export_sources import default_size
+    from .app.export.sources import default_size
 
     view = window.view3d
     if width is None or height is None:

@@ -196,7 +196,7 @@ PROBE = "gdstudio.core._probe"
     ("import PySide6.QtCore", "PySide6.QtCore"),
     ("def f():\n    from pyqtgraph import mkPen\n", "pyqtgraph"),
     ("if TYPE_CHECKING:\n    import OpenGL.GL\n", "OpenGL.GL"),
-    ("from ..app import palette", "gdstudio.app.palette"),
+    ("from ..app import bindings", "gdstudio.app.bindings"),
     ("from ..app.model import StudioModel", "gdstudio.app.model"),
     ("from gdstudio.render import view3d", "gdstudio.render.view3d"),
     ("import gdstudio.io.session", "gdstudio.io.session"),

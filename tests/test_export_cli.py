@@ -14,8 +14,8 @@ import imageio.v3 as iio
 import numpy as np
 import pytest
 
-from gdstudio.app.palette import RUN_COLORS
 from gdstudio.cli import main
+from gdstudio.theme import RUN_COLORS
 
 
 def cli_env(tmp_path, **changes: str | None) -> dict[str, str]:

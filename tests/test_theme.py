@@ -44,11 +44,8 @@ def test_viridis_lookup_picks_the_nearest_entry_and_handles_non_finite():
     np.testing.assert_array_equal(theme.VIRIDIS_LUT[:, :3], np.round(theme.VIRIDIS * 255))
 
 
-def test_run_colors_cycle_and_app_palette_is_the_same_table():
-    from gdstudio.app import palette
-
+def test_run_colors_cycle():
     assert theme.run_color(0) == theme.RUN_COLORS[0]
     assert theme.run_color(len(theme.RUN_COLORS) + 2) == theme.RUN_COLORS[2]
-    assert palette.run_color is theme.run_color and palette.RUN_COLORS is theme.RUN_COLORS
     assert theme.BACKGROUND_RGB == (0x16, 0x18, 0x1D)
     assert theme.hex_to_rgb("#ff0080") == (1.0, 0.0, 128 / 255)

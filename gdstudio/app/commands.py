@@ -13,7 +13,7 @@ import numpy as np
 from PySide6.QtGui import QUndoCommand
 
 from ..core.data import Dataset
-from .data_format import format_number, format_point
+from .data.format import format_number, format_point
 from .model import StudioModel
 
 # Removing k points in place costs O(k·n); above this the dataset is rebuilt in one pass.

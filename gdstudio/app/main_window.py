@@ -22,13 +22,13 @@ from ..render.glprobe import view_format
 from ..render.view3d import LandscapeView3D
 from ..theme import hex_to_rgb
 from .contour import ContourView
-from .controls import ControlsPanel
-from .data_panel import DataPanel
-from .export_dialog import install_export_action
+from .data.panel import DataPanel
+from .docks.controls import ControlsPanel
+from .docks.plots import PlotsPanel
+from .docks.readouts import ReadoutsPanel
+from .export.dialog import install_export_action
 from .model import DEFAULT_SCENE, StudioModel
-from .plots import PlotsPanel
-from .readouts import ReadoutsPanel
-from .session_manager import SessionManager
+from .session.manager import SessionManager
 from .stepper import Stepper
 
 APP_TITLE = "Gradient Descent Studio"

@@ -25,7 +25,7 @@ from ..core.run import Run
 from ..core.schedules import make_schedule
 from ..io.scenes import Scene, get_scene
 from ..state import MAX_RUNS, RunSpec, Settings, Studio, View
-from .palette import run_color
+from ..theme import run_color
 from .surface_worker import SurfaceWorker, needs_worker
 
 # Points a stochastic step may spend measuring the full loss (MAE/Huber/BCE on big data).

@@ -3,7 +3,7 @@
 Exporters receive what they draw, never the window: a render callback (the 3D view's
 `render_image(width, height, transparent=...)`), a pyqtgraph QGraphicsView, an image, or for
 an animation a frame callback and the race to step. Which widget that is belongs to the app
-(gdstudio.app.export_sources). The extension of the path picks the format (.png .svg .gif
+(gdstudio.app.export.sources). The extension of the path picks the format (.png .svg .gif
 .mp4 .csv .json); every file is written atomically.
 """
 

@@ -17,10 +17,10 @@ from PySide6.QtWidgets import (
     QToolBar,
 )
 
-from gdstudio.app.data_dialogs import GenerateDialog, GenerateSpec
-from gdstudio.app.data_geometry import DISPLAY_LIMIT
-from gdstudio.app.data_panel import ANALYTIC_HINT, DataPanel
-from gdstudio.app.data_plot import HIT_RADIUS, SELECTION_DRAWN
+from gdstudio.app.data.dialogs import GenerateDialog, GenerateSpec
+from gdstudio.app.data.geometry import DISPLAY_LIMIT
+from gdstudio.app.data.panel import ANALYTIC_HINT, DataPanel
+from gdstudio.app.data.plot import HIT_RADIUS, SELECTION_DRAWN
 from gdstudio.core.data import Dataset
 
 LEFT, RIGHT = Qt.MouseButton.LeftButton, Qt.MouseButton.RightButton

@@ -5,7 +5,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QCheckBox
 
-from gdstudio.app.plots import PlotsPanel
+from gdstudio.app.docks.plots import PlotsPanel
 
 
 def points(curve) -> tuple[np.ndarray, np.ndarray]:

@@ -5,7 +5,7 @@ import math
 import pytest
 from PySide6.QtWidgets import QTableWidget
 
-from gdstudio.app.readouts import ReadoutsPanel, format_number
+from gdstudio.app.docks.readouts import ReadoutsPanel, format_number
 from gdstudio.theme import STATUS_COLORS
 
 

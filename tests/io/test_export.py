@@ -11,7 +11,7 @@ import imageio.v3 as iio
 import numpy as np
 import pytest
 
-from gdstudio.app.export_sources import export, grab_window, trajectories_of
+from gdstudio.app.export.sources import export, grab_window, trajectories_of
 from gdstudio.app.main_window import MainWindow
 from gdstudio.app.model import StudioModel
 from gdstudio.core.data import parse_csv

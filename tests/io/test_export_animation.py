@@ -6,7 +6,7 @@ import imageio.v3 as iio
 import numpy as np
 import pytest
 
-from gdstudio.app.export_sources import export, export_animation
+from gdstudio.app.export.sources import export, export_animation
 from gdstudio.io.export import ExportError
 from gdstudio.io.export_animation import (
     GifPalette,

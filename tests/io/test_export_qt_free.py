@@ -97,7 +97,7 @@ def test_a_bad_session_model_is_one_line_without_qt(tmp_path):
 
 
 def window_csv(model, steps: int | None) -> str:
-    from gdstudio.app.export_sources import run_race, trajectories_of
+    from gdstudio.app.export.sources import run_race, trajectories_of
 
     run_race(model, steps)
     return trajectories_csv(trajectories_of(model))
@@ -112,7 +112,7 @@ def test_every_scene_gives_the_windows_trajectories(qapp, scene_id):
     race = from_scene(scene_id)
     race.run_race(120)
     assert trajectories_csv(race) == window_csv(model, 120)
-    from gdstudio.app.export_sources import trajectories_of
+    from gdstudio.app.export.sources import trajectories_of
 
     assert trajectories_document(race) == trajectories_document(trajectories_of(model))
 

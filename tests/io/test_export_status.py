@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from gdstudio.app.export_sources import trajectories_of
+from gdstudio.app.export.sources import trajectories_of
 from gdstudio.app.model import StudioModel
 from gdstudio.io.export_data import trajectories_csv, trajectories_document
 from gdstudio.io.trajectories import from_scene

@@ -15,7 +15,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.data import Dataset
+from ...core.data import Dataset
 
 MAX_GENERATED = 2_000_000
 

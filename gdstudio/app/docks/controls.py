@@ -25,15 +25,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.catalog import landscape_names, make_landscape
-from ..core.optimizers import OPTIMIZERS
-from ..core.schedules import SCHEDULES
-from ..io.scenes import load_scenes
-from ..state import INTEGER_SCHEDULE_PARAMS, MAX_RUNS, SCHEDULE_PARAM, Settings
-from .bindings import bind_number, connect_field, field_number
-from .model import StudioModel
+from ...core.catalog import landscape_names, make_landscape
+from ...core.optimizers import OPTIMIZERS
+from ...core.schedules import SCHEDULES
+from ...io.scenes import load_scenes
+from ...state import INTEGER_SCHEDULE_PARAMS, MAX_RUNS, SCHEDULE_PARAM, Settings
+from ..bindings import bind_number, connect_field, field_number
+from ..model import StudioModel
+from ..widgets import LogSlider, blocked
 from .run_editor import RunEditor
-from .widgets import LogSlider, blocked
 
 # A log slider starts above zero: the smallest tolerance it shows (0 may still be typed).
 TOL_FLOOR = 1e-10

@@ -13,10 +13,12 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QWidget
 
-from .. import theme
-from .commands import AddPoint, MovePoint, RemovePoints, new_drag_id
-from .data_format import format_equation
-from .data_geometry import (
+from ... import theme
+from ..commands import AddPoint, MovePoint, RemovePoints, new_drag_id
+from ..model import RunConfig, StudioModel
+from ..surface_worker import needs_worker
+from .format import format_equation
+from .geometry import (
     DisplaySample,
     model_curve,
     nearest_point,
@@ -24,10 +26,8 @@ from .data_geometry import (
     residual_segments,
     sigmoid,
 )
-from .data_selection import DataSelection
-from .data_viewbox import DRAG_FINISH, DRAG_START, EditViewBox
-from .model import RunConfig, StudioModel
-from .surface_worker import needs_worker
+from .selection import DataSelection
+from .viewbox import DRAG_FINISH, DRAG_START, EditViewBox
 
 LABEL_STYLE = {"color": theme.LABEL_COLOR, "font-size": "11pt"}
 POINT_COLOR = theme.TEXT_COLOR

@@ -25,7 +25,7 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMenu, QMessageBox
 
-from ..io.session import (
+from ...io.session import (
     APP_NAME,
     FILE_FILTER,
     SUFFIX,
@@ -34,10 +34,10 @@ from ..io.session import (
     new_document,
     save_session,
 )
-from .model import DEFAULT_SCENE
+from ..model import DEFAULT_SCENE
 
 if TYPE_CHECKING:
-    from .main_window import MainWindow
+    from ..main_window import MainWindow
 
 # An edit reaches the autosave within a second: written after this much quiet, or at the
 # latest AUTOSAVE_MAX_MS after the first unsaved change while edits keep coming.

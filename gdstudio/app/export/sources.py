@@ -16,8 +16,8 @@ from PySide6.QtCore import QCoreApplication, QEvent, QPoint, QRect, Qt
 from PySide6.QtGui import QAction, QImage, QPainter
 from PySide6.QtWidgets import QGraphicsView, QMenu, QStackedWidget, QStatusBar, QWidget
 
-from ..core.race import Race
-from ..io.export import (
+from ...core.race import Race
+from ...io.export import (
     ANIMATION_FORMATS,
     DATA_FORMATS,
     VIEW_TITLES,
@@ -36,18 +36,18 @@ from ..io.export import (
     format_of,
     is_black,
 )
-from ..io.export import export_animation as write_race_animation
-from ..io.export_files import check_writable
-from ..io.export_graphics import render_graphics_image
-from ..io.trajectories import Racer, Trajectories
-from ..theme import MINIMUM_COLOR, hex_to_rgb255
+from ...io.export import export_animation as write_race_animation
+from ...io.export_files import check_writable
+from ...io.export_graphics import render_graphics_image
+from ...io.trajectories import Racer, Trajectories
+from ...theme import MINIMUM_COLOR, hex_to_rgb255
 
 if TYPE_CHECKING:
-    from ..render.view3d import LandscapeView3D
-    from .contour import ContourView
-    from .model import StudioModel
-    from .plots import PlotsPanel
-    from .stepper import Stepper
+    from ...render.view3d import LandscapeView3D
+    from ..contour import ContourView
+    from ..docks.plots import PlotsPanel
+    from ..model import StudioModel
+    from ..stepper import Stepper
 
 class ExportWindow(Protocol):
     """The main window as exports see it: its model, views and menus (a structural type, so

@@ -28,8 +28,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..io.export import export_dataset_csv
-from ..io.export_formats import (
+from ...io.export import export_dataset_csv
+from ...io.export_formats import (
     ANIMATION_FORMATS,
     DATA_FORMATS,
     MAX_SIDE,
@@ -38,8 +38,8 @@ from ..io.export_formats import (
     VIEWS,
     ExportError,
 )
-from .export_sources import ExportWindow, default_size, export
-from .widgets import blocked
+from ..widgets import blocked
+from .sources import ExportWindow, default_size, export
 
 # (key, title, formats) of each thing the dialog exports.
 TARGETS: tuple[tuple[str, str, tuple[str, ...]], ...] = (

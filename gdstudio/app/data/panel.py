@@ -25,16 +25,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.data import Dataset, DataWarning, load_csv
-from ..io.atomic import write_text_atomic
-from .bindings import bind_flag, bind_number
-from .commands import ReplaceDataset
-from .data_dialogs import GenerateDialog, GenerateSpec
-from .data_plot import DataPlot
-from .data_selection import DataSelection
-from .data_table import PointsTable, class_icon
-from .model import StudioModel
-from .widgets import blocked
+from ...core.data import Dataset, DataWarning, load_csv
+from ...io.atomic import write_text_atomic
+from ..bindings import bind_flag, bind_number
+from ..commands import ReplaceDataset
+from ..model import StudioModel
+from ..widgets import blocked
+from .dialogs import GenerateDialog, GenerateSpec
+from .plot import DataPlot
+from .selection import DataSelection
+from .table import PointsTable, class_icon
 
 TABLE_WIDTH = 250  # pixels beside the plot: row numbers up to 1,000,000 and two numbers
 CSV_FILTER = "CSV files (*.csv);;All files (*)"

@@ -15,11 +15,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.optimizers import OPTIMIZERS
-from ..state import HYPER_NUMBER, HYPER_PAIR_ITEM, LR, MAX_BATCH, RunSpec
-from .bindings import field_number
-from .model import StudioModel
-from .widgets import LogSlider, blocked
+from ...core.optimizers import OPTIMIZERS
+from ...state import HYPER_NUMBER, HYPER_PAIR_ITEM, LR, MAX_BATCH, RunSpec
+from ..bindings import field_number
+from ..model import StudioModel
+from ..widgets import LogSlider, blocked
 
 _TOOLTIPS = {
     "lr": "Learning rate α: the step is −α × (the optimizer's direction).",

@@ -15,8 +15,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..theme import STATUS_COLORS
-from .model import RunConfig, StudioModel
+from ...theme import STATUS_COLORS
+from ..model import RunConfig, StudioModel
 
 MISSING = "—"
 _NUMBER_ALIGN = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter

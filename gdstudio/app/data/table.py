@@ -18,12 +18,12 @@ from PySide6.QtCore import (
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
-from ..core.data import MAX_ABS
-from ..theme import BACKGROUND, CLASS_COLORS
-from .commands import MovePoint, SetLabel
-from .data_format import MINUS
-from .data_selection import DataSelection
-from .model import StudioModel
+from ...core.data import MAX_ABS
+from ...theme import BACKGROUND, CLASS_COLORS
+from ..commands import MovePoint, SetLabel
+from ..model import StudioModel
+from .format import MINUS
+from .selection import DataSelection
 
 # Selecting more separate runs of rows than this in the table would make it crawl.
 MAX_SYNCED_RUNS = 5_000

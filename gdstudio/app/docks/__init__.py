@@ -1,0 +1,1 @@
+"""The Controls, Plots and Readouts docks."""

@@ -1,0 +1,1 @@
+"""Sessions of the window: File menu, document, autosave and recovery."""
