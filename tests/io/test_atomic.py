@@ -93,14 +93,6 @@ def test_encoders_get_a_temp_name_with_the_extension(tmp_path):
     assert leftovers(tmp_path, "clip.mp4") == []
 
 
-def test_the_helper_and_the_session_reader_load_no_qt():
-    code = ("import sys, gdstudio.io.atomic, gdstudio.io.session; "
-            "print([m for m in sys.modules if m.startswith(('PySide6', 'pyqtgraph'))])")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=60)
-    assert done.stdout.strip() == "[]", done.stderr
-
-
 # --- kill -9 in the middle of a write ---------------------------------------------------------
 
 # The child writes through the real code paths; only the file object is slowed down: it

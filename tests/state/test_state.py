@@ -1,8 +1,6 @@
 """The studio state, Qt-free and declared once: checks, events, revision, to_dict/from_dict."""
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -13,16 +11,6 @@ from gdstudio.state import Field, RunSpec, SessionError, Settings, Studio, View
 from gdstudio.state.kinds import Flag, Number
 
 V1_DATA = Path(__file__).parent.parent / "io" / "data"
-
-
-def test_importing_the_state_loads_no_qt_pyqtgraph_or_opengl():
-    code = ("import sys, gdstudio.state\n"
-            "bad = [m for m in sys.modules if m.split('.')[0] in "
-            "('PySide6', 'pyqtgraph', 'OpenGL') or m.startswith('gdstudio.app')]\n"
-            "print(bad); sys.exit(1 if bad else 0)")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          timeout=60)
-    assert done.returncode == 0, done.stdout + done.stderr
 
 
 def test_setting_a_field_checks_it_and_names_the_field():

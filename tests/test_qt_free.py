@@ -1,0 +1,35 @@
+"""The Qt-free layers load no Qt, pyqtgraph or OpenGL, each checked in a fresh interpreter."""
+
+import subprocess
+import sys
+
+import pytest
+
+GUI = ("PySide6", "pyqtgraph", "OpenGL")
+HEADLESS_CLI = """
+from gdstudio import cli
+cli.main(["run", "--landscape", "rosenbrock", "--optimizer", "adam", "--steps", "3"])
+cli.main(["list"])
+"""
+QT_FREE = {
+    "core": "import gdstudio.core.catalog, gdstudio.core.run, gdstudio.core.race, "
+    "gdstudio.core.optimizers, gdstudio.core.schedules, gdstudio.core.fitting, "
+    "gdstudio.core.batching, gdstudio.core.data, gdstudio.core.lad",
+    "state": "import gdstudio.state",
+    "theme": "import gdstudio.theme",
+    "render numerics": "import gdstudio.render.heightmap, gdstudio.render.picking, "
+    "gdstudio.render.camera, gdstudio.render.path_geometry, gdstudio.render.colormap, "
+    "gdstudio.render.contours",
+    "io without pictures": "import gdstudio.io.atomic, gdstudio.io.session, "
+    "gdstudio.io.scenes, gdstudio.io.trajectories, gdstudio.io.export_data",
+    "gdstudio run and list": HEADLESS_CLI,
+}
+
+
+@pytest.mark.parametrize("code", QT_FREE.values(), ids=QT_FREE.keys())
+def test_loads_no_gui_module(code):
+    probe = (f"{code}\nimport sys\n"
+             f"print(sorted(m for m in sys.modules if m.split('.')[0] in {GUI!r}))")
+    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         check=True, timeout=120).stdout
+    assert out.strip().splitlines()[-1] == "[]"
