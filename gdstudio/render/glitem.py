@@ -16,7 +16,7 @@ _GL_TYPES = {
 }
 
 
-class BufferedItem(GLGraphicsItem):
+class BufferedItem(GLGraphicsItem):  # type: ignore[misc]  # pyqtgraph ships no type information
     """A GLGraphicsItem that stores arrays, marks them dirty and uploads them in paint().
 
     Subclasses give VERTEX / FRAGMENT sources and ATTRIBUTES (bound to locations 0, 1, ...).
@@ -87,7 +87,7 @@ class BufferedItem(GLGraphicsItem):
         GL.glUniform1f(self._uniform("u_lift"), lift)
 
     def _uniform(self, name: str) -> int:
-        return GL.glGetUniformLocation(self._program, name)
+        return int(GL.glGetUniformLocation(self._program, name))
 
     @staticmethod
     def _release(locations: list[int | None]) -> None:

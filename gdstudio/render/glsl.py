@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 from OpenGL import GL
 from OpenGL.GL import shaders
@@ -91,10 +93,12 @@ def upload(buffer: QOpenGLBuffer, array: np.ndarray) -> None:
     if not buffer.isCreated():
         buffer.create()
     buffer.bind()
+    # PySide6 takes any buffer-protocol object here; its stubs say bytes (allocate), int (write).
+    data: Any = array
     if buffer.size() != array.nbytes:
-        buffer.allocate(array, array.nbytes)
+        buffer.allocate(data, array.nbytes)
     else:
-        buffer.write(0, array, array.nbytes)
+        buffer.write(0, data, array.nbytes)
     buffer.release()
 
 

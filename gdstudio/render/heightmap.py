@@ -130,11 +130,13 @@ class HeightMap:
 
     def world_xy(self, params: np.ndarray) -> np.ndarray:
         """World (x, y) of params, shape (..., 2)."""
-        return (np.asarray(params, dtype=np.float64) - self._center) * self._scale
+        xy: np.ndarray = (np.asarray(params, dtype=np.float64) - self._center) * self._scale
+        return xy
 
     def params_from_world(self, xy: np.ndarray) -> np.ndarray:
         """Params at world (x, y), shape (..., 2)."""
-        return np.asarray(xy, dtype=np.float64)[..., :2] / self._scale + self._center
+        params: np.ndarray = np.asarray(xy, dtype=np.float64)[..., :2] / self._scale + self._center
+        return params
 
     def z_from_loss(self, loss: np.ndarray, clip: bool = True) -> np.ndarray:
         """World z of a loss; non-finite -> top; clipped to [0, height] unless clip is False."""
@@ -226,10 +228,10 @@ def _grids(lo: tuple[float, float], hi: tuple[float, float], n: int) -> tuple[np
     """Params (n², 2) on the grid and their world (x, y) as float32 (cached, read-only)."""
     xs = np.linspace(lo[0], hi[0], n)
     ys = np.linspace(lo[1], hi[1], n)
-    params = np.empty((n, n, 2))
-    params[..., 0] = xs[None, :]
-    params[..., 1] = ys[:, None]
-    params = params.reshape(-1, 2)
+    grid = np.empty((n, n, 2))
+    grid[..., 0] = xs[None, :]
+    grid[..., 1] = ys[:, None]
+    params = grid.reshape(-1, 2)
     center = 0.5 * (np.array(lo) + np.array(hi))
     scale = 2.0 / float(np.max(np.array(hi) - np.array(lo)))
     world = ((params - center) * scale).astype(np.float32)

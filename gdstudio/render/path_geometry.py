@@ -46,7 +46,7 @@ def path_fields(path: Any) -> tuple[tuple[float, float, float], np.ndarray, np.n
         color, points, losses = path
     points = np.asarray(points, dtype=np.float64).reshape(-1, 2)
     losses = np.asarray(losses, dtype=np.float64).reshape(-1)
-    return tuple(float(c) for c in color[:3]), points, losses
+    return (float(color[0]), float(color[1]), float(color[2])), points, losses
 
 
 def world_path(
@@ -56,7 +56,7 @@ def world_path(
     if len(losses) != len(points):
         losses = heightmap.loss(points)
     world = heightmap.to_world(points, losses)
-    world = np.nan_to_num(world, nan=0.0, posinf=1e9, neginf=-1e9)
+    world = np.asarray(np.nan_to_num(world, nan=0.0, posinf=1e9, neginf=-1e9))
     ex, ey = heightmap.extent * _OVERSHOOT
     world[:, 0] = np.clip(world[:, 0], -ex, ex)
     world[:, 1] = np.clip(world[:, 1], -ey, ey)

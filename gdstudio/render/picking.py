@@ -76,7 +76,8 @@ def intersect_heightfield(
         return None
     k = int(below[0])
     if k == 0:
-        return pts[0]
+        entry: np.ndarray = pts[0]
+        return entry
     ta, tb = t[k - 1], t[k]
     for _ in range(refine):
         tm = 0.5 * (ta + tb)
@@ -85,4 +86,5 @@ def intersect_heightfield(
             ta = tm
         else:
             tb = tm
-    return origin + 0.5 * (ta + tb) * direction
+    hit: np.ndarray = origin + 0.5 * (ta + tb) * direction
+    return hit

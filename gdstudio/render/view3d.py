@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 import math
 import time
 from typing import Any
@@ -40,13 +41,20 @@ MINIMUM_SIZE_PX = 12.0
 
 
 def _qmatrix_to_numpy(m: QtGui.QMatrix4x4) -> np.ndarray:
-    return np.array(m.data(), dtype=np.float64).reshape(4, 4).T
+    matrix: np.ndarray = np.array(m.data(), dtype=np.float64).reshape(4, 4).T
+    return matrix
 
 
-_KEEP = object()  # set_landscape: leave the height scale as it is
+class _Keep(enum.Enum):
+    """The type of _KEEP."""
+
+    KEEP = enum.auto()
 
 
-class LandscapeView3D(gl.GLViewWidget):
+_KEEP = _Keep.KEEP  # set_landscape: leave the height scale as it is
+
+
+class LandscapeView3D(gl.GLViewWidget):  # type: ignore[misc]  # pyqtgraph ships no type information
     """A 2-parameter landscape as a lit 3D surface with runs drawn on it.
 
     Left-drag rotates, wheel zooms, middle-drag or shift+left-drag pans; a left click on the
@@ -54,6 +62,7 @@ class LandscapeView3D(gl.GLViewWidget):
     """
 
     startPicked = Signal(object)
+    mousePos: QtCore.QPointF  # GLViewWidget's last pointer position (pyqtgraph is untyped)
 
     def __init__(self, parent: QtCore.QObject | None = None) -> None:
         super().__init__(parent)
@@ -99,7 +108,7 @@ class LandscapeView3D(gl.GLViewWidget):
         return self._grid
 
     def set_landscape(self, landscape: Landscape, fit_camera: bool = True,
-                      log_height: bool | None | object = _KEEP) -> None:
+                      log_height: bool | None | _Keep = _KEEP) -> None:
         """Show a 2-parameter landscape: rebuild surface, minima and paths; fit the camera.
 
         Pass fit_camera=False when the same scene only changed (e.g. a data edit), and
@@ -142,7 +151,7 @@ class LandscapeView3D(gl.GLViewWidget):
     def _show(self, heightmap: HeightMap) -> None:
         self._heightmap = heightmap
         self._rebuild_surface()
-        self._rebuild_minima()
+        self._rebuild_minima(heightmap)
         self._rebuild_paths()
 
     def _rebuild_surface(self) -> None:
@@ -151,8 +160,7 @@ class LandscapeView3D(gl.GLViewWidget):
         mesh = self._mesh = self._heightmap.sample(self._grid, out=self._mesh)
         self._surface.set_mesh(mesh.vertices, mesh.normals, mesh.colors, mesh.faces)
 
-    def _rebuild_minima(self) -> None:
-        hm = self._heightmap
+    def _rebuild_minima(self, hm: HeightMap) -> None:
         minima = np.array(hm.landscape.minima, dtype=np.float64).reshape(-1, 2)
         inside = np.all((minima >= hm.param_lo) & (minima <= hm.param_hi), axis=1)
         minima = minima[inside]
@@ -249,7 +257,8 @@ class LandscapeView3D(gl.GLViewWidget):
         hit = intersect_heightfield(origin, direction, hm.surface_z_at_world, lo, hi)
         if hit is None:
             return None
-        return np.clip(hm.params_from_world(hit[:2]), hm.param_lo, hm.param_hi)
+        params: np.ndarray = np.clip(hm.params_from_world(hit[:2]), hm.param_lo, hm.param_hi)
+        return params
 
     # --- Qt overrides ----------------------------------------------------------------------
 
@@ -333,7 +342,7 @@ class LandscapeView3D(gl.GLViewWidget):
         # lines and balls keep their size relative to the picture
         self._set_pixel_scale(min(width / w, height / h))
         coarsened = self._heightmap is not None and self._grid != self._requested_grid
-        if coarsened:
+        if coarsened and self._heightmap is not None:
             full = self._heightmap.sample(self._requested_grid)
             self._surface.set_mesh(full.vertices, full.normals, full.colors, full.faces)
         fbo = self._make_fbo(width, height)
