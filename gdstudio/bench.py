@@ -15,9 +15,12 @@ import subprocess
 import sys
 import time
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from .app.main_window import MainWindow
 
 TARGETS_MS = {
     "surface_rebuild_256": 16.0,
@@ -57,7 +60,7 @@ def bench_surface(reps: int) -> dict[str, Any]:
 # --- one UI tick with 8 racing runs ------------------------------------------------------------
 
 
-def _race_window(history_steps: int):  # noqa: ANN202 - MainWindow
+def _race_window(history_steps: int) -> MainWindow:
     from PySide6.QtTest import QTest
 
     from .app.main_window import MainWindow
@@ -70,7 +73,8 @@ def _race_window(history_steps: int):  # noqa: ANN202 - MainWindow
     model.set_tol(0.0)  # nobody converges: every run steps on every tick
     model.set_max_steps(10**9)
     for _, cfg in model.active_runs():
-        cfg.run.step(history_steps)
+        if cfg.run is not None:
+            cfg.run.step(history_steps)
     model.set_speed(600.0)  # 10 steps per 60 Hz tick
     window = MainWindow(model, autosave=False)
     window.resize(1400, 900)
@@ -91,7 +95,8 @@ def bench_tick(reps: int) -> dict[str, Any]:
     model, stepper = window.model, window.stepper
     stepper._carry = 0.0
     ours = _median_ms(stepper._on_tick, reps, time.thread_time)
-    assert all(c.run.steps > 100_000 for c in model.runs)
+    runs = [c.run for c in model.runs if c.run is not None]
+    assert len(runs) == len(model.runs) and all(r.steps > 100_000 for r in runs)
 
     # Naive: full, undecimated histories (100,000 rows per run) redrawn every tick.
     full = {i: np.cumsum(np.random.default_rng(i).normal(size=(100_000, 4)), axis=0)
@@ -103,8 +108,10 @@ def bench_tick(reps: int) -> dict[str, Any]:
     def naive_tick() -> None:
         model.step(10)
         paths = []
-        for i, cfg in enumerate(model.runs):
-            h = full[i] = np.vstack([full[i], np.tile(cfg.run.history.latest[1:5], (10, 1))])
+        for i, run in enumerate(runs):
+            latest = run.history.latest
+            assert latest is not None  # every run has stepped 100,000 times
+            h = full[i] = np.vstack([full[i], np.tile(latest[1:5], (10, 1))])
             steps = np.arange(len(h))
             curves[i].setData(steps, np.abs(h[:, 2]) + 1e-9)
             grads[i].setData(steps, np.abs(h[:, 3]) + 1e-9)
@@ -259,8 +266,8 @@ def main(argv: list[str] | None = None) -> int:
     from .app.application import configure_application
 
     configure_application()
-    app = QApplication.instance() or QApplication(sys.argv[:1])
-    if app.platformName() in ("offscreen", "minimal"):
+    _app = QApplication.instance() or QApplication(sys.argv[:1])  # held while benchmarks run
+    if QApplication.platformName() in ("offscreen", "minimal"):
         sys.stderr.write("gdstudio.bench: needs a display with OpenGL; run it under "
                          "xvfb-run -a -s \"-screen 0 1600x1000x24\"\n")
         return 2

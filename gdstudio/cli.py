@@ -17,7 +17,7 @@ from . import __version__, export_cli
 
 if TYPE_CHECKING:
     from .core.data import Dataset
-    from .core.run import Run
+    from .core.run import Row, Run
     from .core.schedules import Schedule
 
 # Options whose value may be a negative number or a list starting with one ("-1.5,2").
@@ -253,10 +253,10 @@ def cmd_list(out: TextIO) -> int:
         params = ", ".join(f"{k}={_fmt_default(v)}" for k, v in cls.defaults.items())
         out.write(f"  {name:<14} {params}\n")
     out.write("\nSchedules:\n")
-    for name, cls in SCHEDULES.items():
+    for name, schedule_cls in SCHEDULES.items():
         params = ", ".join(
-            [f"{k} (required)" for k in cls.required]
-            + [f"{k}={_fmt_default(v)}" for k, v in cls.defaults.items()]
+            [f"{k} (required)" for k in schedule_cls.required]
+            + [f"{k}={_fmt_default(v)}" for k, v in schedule_cls.defaults.items()]
         )
         out.write(f"  {name:<14} {params or '(no parameters)'}\n")
     out.write("\nScenes (gdstudio --scene ID):\n")
@@ -320,7 +320,7 @@ def build_run(args: argparse.Namespace) -> Run:
 
     start = _start(args.start, landscape.param_names, name)
     steps = whole(args.steps, "--steps", 1, MAX_STEPS)
-    _check_lr_stays_finite(schedule, float(optimizer.hyper["lr"]), steps)  # type: ignore[arg-type]
+    _check_lr_stays_finite(schedule, float(optimizer.hyper["lr"]), steps)
     clip = None if args.clip_norm is None else real(
         args.clip_norm, "--clip-norm", "a finite number > 0", lambda x: x > 0)
     tol = real(args.tol, "--tol", "a finite number >= 0 (0 never stops)", lambda x: x >= 0)
@@ -434,7 +434,8 @@ def cmd_run(args: argparse.Namespace, out: TextIO) -> int:
     """Run one optimizer and stream one row per step (after the update), then its status."""
     import numpy as np
 
-    from .run_output import RUNNING, final_status, make_writer
+    from .core.run import RUNNING
+    from .run_output import final_status, make_writer
 
     run = build_run(args)
     every = whole(args.every, "--every", 1, MAX_STEPS)
@@ -445,7 +446,7 @@ def cmd_run(args: argparse.Namespace, out: TextIO) -> int:
     held: list[float] | None = None  # the last row kept, written once we know if it is the last
     latest: list[float] | None = None
 
-    def keep(row) -> None:  # noqa: ANN001 - core.run.Row
+    def keep(row: Row) -> None:
         nonlocal held, latest
         latest = [row.step, *row.params.tolist(), row.loss, row.grad_norm, row.lr]
         if row.step % every == 0:

@@ -14,7 +14,7 @@ import socket
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from .io.export_formats import (
     ANIMATION_FORMATS,
@@ -36,6 +36,7 @@ MAX_FPS = 120.0
 MAX_SECONDS = 600.0
 WINDOW_SIZE = (1500, 920)  # the window's default size: renders do not depend on saved layouts
 _SIZE = re.compile(r"^\s*(\d+)\s*[x×X*]\s*(\d+)\s*$")
+_P = TypeVar("_P", bound=argparse.ArgumentParser)  # the main parser's class (cli._Parser)
 
 
 class ExportArgError(Exception):
@@ -59,11 +60,9 @@ class ExportJob:
     session_doc: dict[str, Any] | None = field(default=None, repr=False)  # checked, migrated
 
 
-def add_parser(
-    sub: argparse._SubParsersAction[argparse.ArgumentParser],
-) -> argparse.ArgumentParser:
+def add_parser(sub: argparse._SubParsersAction[_P]) -> _P:
     """Register the `export` subcommand on the main parser's subparsers."""
-    e: argparse.ArgumentParser = sub.add_parser(
+    e = sub.add_parser(
         "export", help="render a scene or session to PNG/SVG/GIF/MP4, or its paths to CSV/JSON",
         description="Run a scene's race (or a saved session's) and write a picture, an "
         "animation or the trajectories, without showing a window. The extension of --out "

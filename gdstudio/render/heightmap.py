@@ -7,6 +7,7 @@ from functools import lru_cache
 
 import numpy as np
 
+from gdstudio.core.fitting import DataLandscape
 from gdstudio.core.landscapes import Landscape
 from gdstudio.render.colormap import VIRIDIS_LUT
 
@@ -75,7 +76,10 @@ class HeightMap:
     """
 
     def __init__(
-        self, landscape: Landscape, log_height: bool | None = None, height: float = WORLD_HEIGHT
+        self,
+        landscape: Landscape | DataLandscape,
+        log_height: bool | None = None,
+        height: float = WORLD_HEIGHT,
     ) -> None:
         if landscape.dim != 2:
             raise ValueError(

@@ -15,6 +15,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtOpenGL import QOpenGLFramebufferObject, QOpenGLFramebufferObjectFormat
 
 from gdstudio import theme
+from gdstudio.core.fitting import DataLandscape
 from gdstudio.core.landscapes import Landscape
 from gdstudio.render.camera import (
     DEFAULT_ELEVATION,
@@ -67,7 +68,7 @@ class LandscapeView3D(gl.GLViewWidget):  # type: ignore[misc]  # pyqtgraph ships
     def __init__(self, parent: QtCore.QObject | None = None) -> None:
         super().__init__(parent)
         self.setBackgroundColor(BACKGROUND)
-        self._landscape: Landscape | None = None
+        self._landscape: Landscape | DataLandscape | None = None
         self._heightmap: HeightMap | None = None
         self._log_height: bool | None = None
         self._requested_grid = DEFAULT_GRID
@@ -107,7 +108,7 @@ class LandscapeView3D(gl.GLViewWidget):  # type: ignore[misc]  # pyqtgraph ships
         """Grid size in use (may be below the requested one after automatic coarsening)."""
         return self._grid
 
-    def set_landscape(self, landscape: Landscape, fit_camera: bool = True,
+    def set_landscape(self, landscape: Landscape | DataLandscape, fit_camera: bool = True,
                       log_height: bool | None | _Keep = _KEEP) -> None:
         """Show a 2-parameter landscape: rebuild surface, minima and paths; fit the camera.
 
