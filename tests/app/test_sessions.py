@@ -13,7 +13,9 @@ from PySide6.QtWidgets import QDoubleSpinBox, QFileDialog, QMessageBox, QSpinBox
 from gdstudio.app.commands import AddPoint
 from gdstudio.app.main_window import MainWindow
 from gdstudio.app.model import StudioModel
-from gdstudio.app.session.manager import AUTOSAVE_MS, MAX_RECENT, SessionManager
+from gdstudio.app.session.autosave import AUTOSAVE_MS
+from gdstudio.app.session.manager import SessionManager
+from gdstudio.app.session.recent import MAX_RECENT
 from gdstudio.app.widgets import LogSlider
 from gdstudio.core.data import Dataset
 from gdstudio.io import session as session_io
