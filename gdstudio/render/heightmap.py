@@ -4,15 +4,31 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Protocol
 
 import numpy as np
 
-from gdstudio.core.fitting import DataLandscape
-from gdstudio.core.landscapes import Landscape
 from gdstudio.render.colormap import VIRIDIS_LUT
 
 WORLD_HEIGHT = 1.0
 _RANGE_SAMPLES = 65
+
+
+class SurfaceLandscape(Protocol):
+    """What the 3D view reads of a landscape: analytic, a fit to data, or a table of either."""
+
+    @property
+    def name(self) -> str: ...
+    @property
+    def dim(self) -> int: ...
+    @property
+    def bounds(self) -> tuple[tuple[float, float], ...]: ...
+    @property
+    def minima(self) -> tuple[tuple[float, ...], ...]: ...
+    @property
+    def log_height(self) -> bool: ...
+    def value(self, p: np.ndarray) -> np.ndarray: ...
+    def grad(self, p: np.ndarray) -> np.ndarray: ...
 
 
 @dataclass(frozen=True)
@@ -77,7 +93,7 @@ class HeightMap:
 
     def __init__(
         self,
-        landscape: Landscape | DataLandscape,
+        landscape: SurfaceLandscape,
         log_height: bool | None = None,
         height: float = WORLD_HEIGHT,
     ) -> None:

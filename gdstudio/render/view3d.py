@@ -15,15 +15,13 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtOpenGL import QOpenGLFramebufferObject, QOpenGLFramebufferObjectFormat
 
 from gdstudio import theme
-from gdstudio.core.fitting import DataLandscape
-from gdstudio.core.landscapes import Landscape
 from gdstudio.render.camera import (
     DEFAULT_ELEVATION,
     best_azimuth,
     fit_distance,
     look_at_height,
 )
-from gdstudio.render.heightmap import HeightMap, SurfaceMesh
+from gdstudio.render.heightmap import HeightMap, SurfaceLandscape, SurfaceMesh
 from gdstudio.render.line_item import LineSegmentsItem
 from gdstudio.render.marker_item import MarkerItem
 from gdstudio.render.path_geometry import build_path_geometry
@@ -68,7 +66,7 @@ class LandscapeView3D(gl.GLViewWidget):  # type: ignore[misc]  # pyqtgraph ships
     def __init__(self, parent: QtCore.QObject | None = None) -> None:
         super().__init__(parent)
         self.setBackgroundColor(BACKGROUND)
-        self._landscape: Landscape | DataLandscape | None = None
+        self._landscape: SurfaceLandscape | None = None
         self._heightmap: HeightMap | None = None
         self._log_height: bool | None = None
         self._requested_grid = DEFAULT_GRID
@@ -108,7 +106,7 @@ class LandscapeView3D(gl.GLViewWidget):  # type: ignore[misc]  # pyqtgraph ships
         """Grid size in use (may be below the requested one after automatic coarsening)."""
         return self._grid
 
-    def set_landscape(self, landscape: Landscape | DataLandscape, fit_camera: bool = True,
+    def set_landscape(self, landscape: SurfaceLandscape, fit_camera: bool = True,
                       log_height: bool | None | _Keep = _KEEP) -> None:
         """Show a 2-parameter landscape: rebuild surface, minima and paths; fit the camera.
 
