@@ -50,7 +50,7 @@ def run_app(scene: str | None = None, session: str | None = None, *,
             return 2
     configure_application()
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    app.setWindowIcon(QIcon(str(resource_dir() / "icons" / "gdstudio.svg")))
+    QApplication.setWindowIcon(QIcon(str(resource_dir() / "icons" / "gdstudio.svg")))
     from .main_window import MainWindow
     from .model import StudioModel
 

@@ -47,7 +47,7 @@ def bind_number(holder: Evented, name: str, widget: QSpinBox | QDoubleSpinBox | 
     kind = field_number(holder, name)
     if isinstance(widget, QAbstractSpinBox) and range_from_field:
         lo, hi = (int(kind.lo), int(kind.hi)) if kind.integer else (kind.lo, kind.hi)
-        widget.setRange(lo, hi)  # type: ignore[arg-type]
+        widget.setRange(lo, hi)  # type: ignore[arg-type]  # ints for a QSpinBox, floats otherwise
 
     def show(value: Any) -> None:
         if widget.value() == value:

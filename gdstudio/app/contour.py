@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
+from pyqtgraph.GraphicsScene.mouseEvents import MouseClickEvent
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QGraphicsItem, QVBoxLayout, QWidget
@@ -97,7 +98,8 @@ class ContourView(QWidget):
             view = QPointF(float(p[0]), float(self.model.landscape.value(p)))
         else:
             view = QPointF(float(p[0]), float(p[1]))
-        return self.plot.getViewBox().mapViewToScene(view)
+        scene: QPointF = self.plot.getViewBox().mapViewToScene(view)
+        return scene
 
     def paths(self) -> dict[str, pg.PlotDataItem]:
         """Each enabled run's path (for one parameter: its visited points), by run title."""
@@ -245,18 +247,19 @@ class ContourView(QWidget):
         start = self.model.start
         self.start_marker.setData(pos=start.reshape(-1, 2) if not one_d else np.empty((0, 2)))
         for cfg, path, head in self._racers:
-            cols = cfg.run.history.columns()
+            run = cfg.live_run
+            cols = run.history.columns()
             params = cols["params"]
             if one_d:
                 path.setData(params[:, 0], cols["loss"])
-                head.setData(x=[cfg.run.params[0]], y=[cfg.run.loss])
+                head.setData(x=[run.params[0]], y=[run.loss])
             else:
                 path.setData(params[:, 0], params[:, 1])
-                head.setData(pos=cfg.run.params.reshape(1, 2))
+                head.setData(pos=run.params.reshape(1, 2))
 
     # --- input ---------------------------------------------------------------------------------
 
-    def _on_mouse_clicked(self, event: object) -> None:
+    def _on_mouse_clicked(self, event: MouseClickEvent) -> None:
         if event.button() != Qt.MouseButton.LeftButton or event.double():
             return
         vb = self.plot.getViewBox()

@@ -19,10 +19,12 @@ from ..core.catalog import (
 )
 from ..core.data import Dataset
 from ..core.fitting import DataLandscape
+from ..core.landscapes import Landscape
 from ..core.optimizers import OPTIMIZERS, make_optimizer
 from ..core.race import Race
 from ..core.run import Run
 from ..core.schedules import make_schedule
+from ..core.tabulated import TabulatedLandscape
 from ..io.scenes import Scene, get_scene
 from ..state import MAX_RUNS, RunSpec, Settings, Studio, View
 from ..theme import run_color
@@ -39,6 +41,13 @@ class RunConfig(RunSpec):
     def __init__(self, **values: Any) -> None:
         super().__init__(**values)
         self.run: Run | None = None
+
+    @property
+    def live_run(self) -> Run:
+        """`run`, for a racer known to have one (every racer of active_runs())."""
+        if self.run is None:
+            raise RuntimeError(f"the racer {self.title!r} has no run yet")
+        return self.run
 
     @property
     def title(self) -> str:
@@ -81,7 +90,7 @@ class StudioModel(QObject):
         self.dataset_kind = "regression"
         self.undo_stack = QUndoStack(self)
         # What views draw: the landscape itself, or a table of it computed off the UI thread.
-        self.display_landscape = self.landscape
+        self.display_landscape: Landscape | DataLandscape | TabulatedLandscape = self.landscape
         self.surface_worker = SurfaceWorker(self)
         self.surface_worker.ready.connect(self._on_surface_ready)
         self.state.settings.connect("*", self._on_setting)
@@ -102,6 +111,7 @@ class StudioModel(QObject):
     @property
     def runs(self) -> list[RunConfig]:
         """The racers, in order."""
+        # The state's racers are the RunConfigs this model made; list[RunSpec] is invariant.
         return self.state.runs  # type: ignore[return-value]
 
     @property
@@ -203,7 +213,7 @@ class StudioModel(QObject):
         self._replacing = True
         try:
             self.scene = scene
-            self.state.assign_all(doc, runs)  # type: ignore[arg-type]
+            self.state.assign_all(doc, runs)  # type: ignore[arg-type]  # RunConfigs: a RunSpec list
             self._other_dataset = None
             self.dataset_kind = "classes" if doc.landscape == "logistic-bce" else "regression"
             self.undo_stack.clear()
@@ -262,15 +272,16 @@ class StudioModel(QObject):
         self.dataset_kind = kind
         self.undo_stack.clear()
 
-    def _build_landscape(self):  # noqa: ANN202 - Landscape | DataLandscape
+    def _build_landscape(self) -> Landscape | DataLandscape:
         if not is_data_landscape(self.landscape_name):
             return make_landscape(self.landscape_name)
         scene = self.scene
         start = scene.start if scene and scene.landscape == self.landscape_name else None
         if start is not None and self.normalize_x:
             start = tuple(self._to_fit_units(np.array(start)))
+        w, b = start or (0.0, 0.0)  # a line fit has two parameters
         return DataLandscape(self.dataset, DATA_LANDSCAPES[self.landscape_name],
-                             delta=self.huber_delta, start=start or (0.0, 0.0),
+                             delta=self.huber_delta, start=(w, b),
                              x_shift=self.x_norm[0], x_scale=self.x_norm[1])
 
     def _landscape_replaced(self) -> None:
@@ -283,7 +294,7 @@ class StudioModel(QObject):
             self.surfaceChanged.emit()
         self.landscapeChanged.emit()
 
-    def _on_surface_ready(self, table: object) -> None:
+    def _on_surface_ready(self, table: TabulatedLandscape) -> None:
         self.display_landscape = table
         self.surfaceChanged.emit()
 
@@ -348,9 +359,10 @@ class StudioModel(QObject):
         """The dataset changed in place: rebuild the landscape; runs go on (or restart)."""
         self.state.touch()
         old = self.landscape
-        self.landscape = self._build_landscape()
-        if getattr(old, "loss", None) == self.loss and _keeps_view(old.bounds, self.landscape):
-            self.landscape.bounds = old.bounds  # small edits must not make the view jump
+        new = self.landscape = self._build_landscape()
+        if (isinstance(old, DataLandscape) and isinstance(new, DataLandscape)
+                and old.loss == self.loss and _keeps_view(old.bounds, new)):
+            new.bounds = old.bounds  # small edits must not make the view jump
         for run in self._runs():
             run.set_landscape(self.landscape)
             if restart or self.restart_on_edit:
@@ -508,7 +520,8 @@ class StudioModel(QObject):
     def can_step(self) -> bool:
         """True while an enabled run can still take a step."""
         return any(
-            c.run.running and c.run.steps < self.max_steps for _, c in self.active_runs()
+            c.run.running and c.run.steps < self.max_steps
+            for _, c in self.active_runs() if c.run is not None
         )
 
     def step(self, n: int = 1) -> int:
@@ -519,10 +532,9 @@ class StudioModel(QObject):
         return taken
 
 
-def _keeps_view(old: tuple[tuple[float, float], ...], new: object) -> bool:
+def _keeps_view(old: tuple[tuple[float, float], ...], new: DataLandscape) -> bool:
     """True while the new fit's optimum and scale still sit well inside the old view bounds."""
-    want = new.bounds  # type: ignore[attr-defined]
-    for (lo, hi), (wlo, whi) in zip(old, want, strict=True):
+    for (lo, hi), (wlo, whi) in zip(old, new.bounds, strict=True):
         span, wspan = hi - lo, whi - wlo
         centre = 0.5 * (wlo + whi)
         if not (lo + 0.15 * span <= centre <= hi - 0.15 * span):

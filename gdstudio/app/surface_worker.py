@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TypeGuard
+
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
+from ..core.fitting import DataLandscape
 from ..core.tabulated import TabulatedLandscape
 
 # (grid size, at most this many points): the coarse pass estimates the mean loss from a
@@ -14,12 +17,11 @@ FULL = PASSES[-1][0]
 INLINE_BUDGET = 2_000_000
 
 
-def needs_worker(landscape: object) -> bool:
+def needs_worker(landscape: object) -> TypeGuard[DataLandscape]:
     """True for landscapes whose surface costs O(points × grid) (MAE, Huber, BCE)."""
-    loss = getattr(landscape, "loss", None)
-    if loss is None or loss == "mse":
+    if not isinstance(landscape, DataLandscape) or landscape.loss == "mse":
         return False
-    return landscape.n_samples * FULL * FULL > INLINE_BUDGET  # type: ignore[attr-defined]
+    return landscape.n_samples * FULL * FULL > INLINE_BUDGET
 
 
 class _Signals(QObject):
@@ -33,18 +35,18 @@ class _Latest:
 
 
 class _Job(QRunnable):
-    def __init__(self, latest: _Latest, signals: _Signals, landscape: object) -> None:
+    def __init__(self, latest: _Latest, signals: _Signals, landscape: DataLandscape) -> None:
         super().__init__()
         self.latest, self.signals, self.landscape = latest, signals, landscape
         self.generation = latest.generation
 
     def run(self) -> None:  # noqa: D102 - QRunnable override
         land = self.landscape
-        _ = land.minima  # type: ignore[attr-defined]  # computed here, off the UI thread
+        _ = land.minima  # computed here, off the UI thread
         for n, points in PASSES:
             if self.latest.generation != self.generation:
                 return  # a newer edit superseded this one (or the worker was shut down)
-            table = TabulatedLandscape(land.subsampled(points), n)  # type: ignore[attr-defined]
+            table = TabulatedLandscape(land.subsampled(points), n)
             table.source = land
             self.signals.ready.emit(self.generation, table)
 
@@ -70,7 +72,7 @@ class SurfaceWorker(QObject):
         """Number of the newest request."""
         return self._latest.generation
 
-    def submit(self, landscape: object) -> None:
+    def submit(self, landscape: DataLandscape) -> None:
         """Tabulate `landscape` (coarse, then full); older requests are dropped."""
         self._latest.generation += 1
         self.pool.start(_Job(self._latest, self.signals, landscape))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QSize, Qt
@@ -104,7 +105,7 @@ class DataPanel(QWidget):
 
     # --- construction ----------------------------------------------------------------------
 
-    def _action(self, text: str, tip: str, slot) -> QAction:  # noqa: ANN001
+    def _action(self, text: str, tip: str, slot: Callable[[], object]) -> QAction:
         a = QAction(text, self)
         a.setToolTip(tip)
         a.setStatusTip(tip)

@@ -6,11 +6,13 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pyqtgraph as pg
+from pyqtgraph.GraphicsScene.mouseEvents import MouseClickEvent
 from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QShowEvent
+from PySide6.QtGui import QShowEvent, QUndoCommand
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsRectItem, QWidget
 
 from ... import theme
@@ -54,22 +56,22 @@ _GESTURES = ("Drag a point: move it · Drag on empty space: select points (Ctrl 
              "Right- or middle-drag: pan · Ctrl+Z: undo")
 
 
-class _Markers(pg.ScatterPlotItem):
+class _Markers(pg.ScatterPlotItem):  # type: ignore[misc]  # pyqtgraph ships no type information
     """A scatter that leaves every click to the editor (which hit-tests all the points)."""
 
-    def mouseClickEvent(self, ev) -> None:  # noqa: ANN001
+    def mouseClickEvent(self, ev: MouseClickEvent) -> None:
         """Not ours to handle."""
         ev.ignore()
 
 
-def _markers(style: dict, z: float) -> _Markers:
+def _markers(style: dict[str, Any], z: float) -> _Markers:
     item = _Markers(pxMode=True, antialias=True)
     _restyle(item, style)
     item.setZValue(z)
     return item
 
 
-def _restyle(item: pg.ScatterPlotItem, style: dict, dense: bool = False) -> None:
+def _restyle(item: pg.ScatterPlotItem, style: dict[str, Any], dense: bool = False) -> None:
     """Marker style; dense clouds get small translucent markers without outlines."""
     brush = pg.mkBrush(style["brush"])
     if dense:
@@ -89,7 +91,7 @@ class _Drag:
     id: int
 
 
-class DataPlot(pg.PlotWidget):
+class DataPlot(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type information
     """Scatter editor: the points, fitted lines, residuals and optimum; edits via the mouse."""
 
     def __init__(self, model: StudioModel, selection: DataSelection,
@@ -179,7 +181,8 @@ class DataPlot(pg.PlotWidget):
 
     def data_to_scene(self, x: float, y: float) -> QPointF:
         """Scene position of the data point (x, y)."""
-        return self.vb.mapViewToScene(QPointF(float(x), float(y)))
+        scene: QPointF = self.vb.mapViewToScene(QPointF(float(x), float(y)))
+        return scene
 
     def scene_to_data(self, pos: QPointF) -> tuple[float, float]:
         """Data coordinates of a scene position."""
@@ -205,7 +208,7 @@ class DataPlot(pg.PlotWidget):
         """Each enabled run's current (w, b) in the data's own units."""
         out = []
         for _, cfg in self.model.active_runs():
-            w, b = self.model.to_original(cfg.run.params)
+            w, b = self.model.to_original(cfg.live_run.params)
             out.append((cfg, float(w), float(b)))
         return out
 
@@ -402,12 +405,12 @@ class DataPlot(pg.PlotWidget):
         if [(cfg, cfg.color) for cfg, _, _ in fits] != self._curve_key:
             self._build_curves()
         for (_, w, b), (_, curve) in zip(fits, self._fit_curves, strict=True):
-            curve.setData(*model_curve(w, b, x_range, y_range, self._bce))
+            curve.setData(*model_curve(w, b, x_range, y_range, bool(self._bce)))
         opt = self.optimum()
         if opt is None:
             self.optimum_curve.setData([], [])
         else:
-            self.optimum_curve.setData(*model_curve(*opt, x_range, y_range, self._bce))
+            self.optimum_curve.setData(*model_curve(*opt, x_range, y_range, bool(self._bce)))
         shown = self._residual_indices()
         if fits and len(shown):
             _, w, b = fits[0]
@@ -426,13 +429,13 @@ class DataPlot(pg.PlotWidget):
         if fits:
             cfg, w, b = fits[0]
             ok = np.isfinite(w) and np.isfinite(b)
-            self.equation = format_equation(w, b, self._bce) if ok else "diverged"
+            self.equation = format_equation(w, b, bool(self._bce)) if ok else "diverged"
             lines.append(f"<span style='color:{cfg.color}'>━━ {cfg.title}:</span> "
                          f"{self.equation}")
         if opt is not None:
             name = "least squares" if self.model.loss == "mse" else "optimum"
             lines.append(f"<span style='color:{theme.MINIMUM_COLOR}'>╍╍ {name}:</span> "
-                         f"{format_equation(*opt, self._bce)}")
+                         f"{format_equation(*opt, bool(self._bce))}")
         self._set_title(lines)
 
     def _set_title(self, lines: list[str]) -> None:
@@ -471,7 +474,7 @@ class DataPlot(pg.PlotWidget):
 
     # --- editing ---------------------------------------------------------------------------------
 
-    def _push(self, command: object) -> None:
+    def _push(self, command: QUndoCommand) -> None:
         self.model.undo_stack.push(command)
 
     def add_point_at(self, pos: QPointF, shift: bool = False) -> None:
@@ -527,15 +530,14 @@ class DataPlot(pg.PlotWidget):
                 self._drag = None
                 return
             with self._batch():
-                self._drag_to(pos)
+                self._drag_to(self._drag, pos)
                 if stage == DRAG_FINISH:
                     self._drag = None
                     self._dirty |= {"points", "include"}
             return
         self._rubber_band(down, pos, stage, modifiers)
 
-    def _drag_to(self, pos: QPointF) -> None:
-        drag = self._drag
+    def _drag_to(self, drag: _Drag, pos: QPointF) -> None:
         ds = self.model.dataset
         x, y = self.scene_to_data(pos)
         x, y = x + drag.offset[0], y + drag.offset[1]

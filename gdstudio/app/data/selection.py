@@ -23,7 +23,7 @@ class DataSelection(QObject):
     def __len__(self) -> int:
         return len(self._indices)
 
-    def __contains__(self, index: object) -> bool:
+    def __contains__(self, index: int) -> bool:
         i = np.searchsorted(self._indices, index)
         return bool(i < len(self._indices) and self._indices[i] == index)
 

@@ -194,7 +194,9 @@ class PointsTable(QTableView):
 
     def selected_rows(self) -> np.ndarray:
         """Rows selected in the table view, ascending."""
-        parts = [np.arange(r.top(), r.bottom() + 1) for r in self.selectionModel().selection()]
+        sel = self.selectionModel().selection()
+        ranges = (sel.at(i) for i in range(sel.count()))
+        parts = [np.arange(r.top(), r.bottom() + 1) for r in ranges]
         return np.unique(np.concatenate(parts)) if parts else np.empty(0, dtype=np.int64)
 
     def _on_table_selection_changed(self, *_: object) -> None:

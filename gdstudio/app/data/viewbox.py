@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import pyqtgraph as pg
+from pyqtgraph.GraphicsScene.mouseEvents import MouseClickEvent, MouseDragEvent
 from PySide6.QtCore import QPointF, Qt, Signal
 
 DRAG_START, DRAG_MOVE, DRAG_FINISH = 0, 1, 2
 
 
-class EditViewBox(pg.ViewBox):
+class EditViewBox(pg.ViewBox):  # type: ignore[misc]  # pyqtgraph ships no type information
     """Turns mouse gestures into editor signals; the wheel zooms and right/middle drags pan."""
 
     # scene position, button, keyboard modifiers
@@ -19,7 +20,7 @@ class EditViewBox(pg.ViewBox):
     def __init__(self) -> None:
         super().__init__(enableMenu=False)
 
-    def mouseClickEvent(self, ev) -> None:  # noqa: ANN001 - pyqtgraph MouseClickEvent
+    def mouseClickEvent(self, ev: MouseClickEvent) -> None:
         """Single left/right clicks inside the plot go to the editor; the rest are ignored.
 
         (Axes forward their clicks here too: those land outside the box.)
@@ -32,7 +33,7 @@ class EditViewBox(pg.ViewBox):
         ev.accept()
         self.clicked.emit(QPointF(ev.scenePos()), ev.button(), ev.modifiers())
 
-    def mouseDragEvent(self, ev, axis=None) -> None:  # noqa: ANN001 - pyqtgraph MouseDragEvent
+    def mouseDragEvent(self, ev: MouseDragEvent, axis: int | None = None) -> None:
         """Left drags go to the editor (move a point or select); the other buttons pan.
 
         A drag on an axis (`axis` set) keeps pyqtgraph's meaning: pan or zoom that axis.
@@ -48,7 +49,7 @@ class EditViewBox(pg.ViewBox):
         self.leftDragged.emit(QPointF(ev.buttonDownScenePos()), QPointF(ev.scenePos()), stage,
                               ev.modifiers())
 
-    def _pan(self, ev) -> None:  # noqa: ANN001
+    def _pan(self, ev: MouseDragEvent) -> None:
         tr = pg.functions.invertQTransform(self.childGroup.transform())
         shift = tr.map(ev.lastPos()) - tr.map(ev.pos())
         self._resetTarget()

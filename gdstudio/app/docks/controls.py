@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import Qt
@@ -119,7 +120,7 @@ class ControlsPanel(QScrollArea):
         self.add_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         menu = QMenu(self.add_button)
         for name, cls in OPTIMIZERS.items():
-            menu.addAction(cls.title, lambda n=name: self._on_add_run(n))
+            menu.addAction(cls.title, self._add_run_slot(name))
         self.add_button.setMenu(menu)
         self.remove_button = QPushButton("Remove")
         self.remove_button.setObjectName("removeRunButton")
@@ -269,8 +270,7 @@ class ControlsPanel(QScrollArea):
         cls = SCHEDULES[self.model.schedule_name]
         params = {**cls.defaults, **self.model.schedule_params}
         if self._shown_schedule == self.model.schedule_name:
-            for r in range(form.rowCount()):
-                spin = form.itemAt(r, QFormLayout.ItemRole.FieldRole).widget()
+            for spin in self._schedule_spins():
                 value = params.get(spin.objectName().removeprefix("schedule_"))
                 with blocked(spin):
                     spin.setValue(float(value) if value is not None else 0.0)
@@ -279,8 +279,9 @@ class ControlsPanel(QScrollArea):
         while form.rowCount():
             row = form.takeRow(0)
             for item in (row.labelItem, row.fieldItem):
-                if item is not None and item.widget() is not None:
-                    item.widget().deleteLater()
+                widget = item.widget() if item is not None else None
+                if widget is not None:
+                    widget.deleteLater()
         for name in (*cls.required, *cls.defaults):
             value = params.get(name)
             spin = QDoubleSpinBox()
@@ -312,6 +313,9 @@ class ControlsPanel(QScrollArea):
     def _on_run_selected(self, row: int) -> None:
         self.editor.set_index(row if row >= 0 else None)
 
+    def _add_run_slot(self, optimizer: str) -> Callable[[], None]:
+        return lambda: self._on_add_run(optimizer)
+
     def _on_add_run(self, optimizer: str) -> None:
         self.model.add_run(optimizer)
         self.run_list.setCurrentRow(len(self.model.runs) - 1)
@@ -332,12 +336,17 @@ class ControlsPanel(QScrollArea):
 
     def _on_schedule_param_changed(self) -> None:
         params: dict[str, Any] = {}
-        form = self.schedule_fields_form
-        for r in range(form.rowCount()):
-            spin = form.itemAt(r, QFormLayout.ItemRole.FieldRole).widget()
+        for spin in self._schedule_spins():
             name = spin.objectName().removeprefix("schedule_")
             params[name] = int(spin.value()) if spin.decimals() == 0 else spin.value()
         self._set_schedule(self.model.schedule_name, params)
+
+    def _schedule_spins(self) -> list[QDoubleSpinBox]:
+        """The schedule parameters' spin boxes, in form order."""
+        form = self.schedule_fields_form
+        items = (form.itemAt(r, QFormLayout.ItemRole.FieldRole) for r in range(form.rowCount()))
+        widgets = (item.widget() for item in items if item is not None)
+        return [w for w in widgets if isinstance(w, QDoubleSpinBox)]
 
     def _set_schedule(self, name: str, params: dict[str, Any]) -> None:
         try:

@@ -17,7 +17,7 @@ SERIES: tuple[tuple[str, str], ...] = (("loss", "loss"), ("grad_norm", "|∇L|")
 
 def curve_data(cfg: RunConfig, column: str, log_y: bool) -> tuple[np.ndarray, np.ndarray]:
     """(step, value) of one history column; non-positive values dropped on a log scale."""
-    cols = cfg.run.history.columns()
+    cols = cfg.live_run.history.columns()
     x, y = cols["step"], cols[column]
     if log_y:
         keep = y > 0.0

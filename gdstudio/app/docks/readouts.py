@@ -82,7 +82,7 @@ class ReadoutsPanel(QWidget):
         return {h: item.text() for h, item in zip(self.columns(), items, strict=True)}
 
     def _values(self, cfg: RunConfig) -> list[str]:
-        run = cfg.run
+        run = cfg.live_run
         epoch = run.epoch
         return [
             cfg.title,
@@ -97,7 +97,9 @@ class ReadoutsPanel(QWidget):
 
     def _on_runs_changed(self) -> None:
         active = [cfg for _, cfg in self.model.active_runs()]
-        layout = [self.model.landscape.param_names, *((c, c.run, c.title, c.color) for c in active)]
+        layout: list[object] = [
+            self.model.landscape.param_names, *((c, c.run, c.title, c.color) for c in active)
+        ]
         if layout != self._layout:
             self._layout = layout
             self._build_rows(active)
@@ -132,7 +134,7 @@ class ReadoutsPanel(QWidget):
         number = self.table.fontMetrics().horizontalAdvance(_WIDEST_NUMBER) + 12
         for col in range(1, self.table.columnCount() - 1):
             self.table.setColumnWidth(col, number)
-        stochastic = any(cfg.run.batch_size is not None for cfg, _ in self._rows)
+        stochastic = any(cfg.live_run.batch_size is not None for cfg, _ in self._rows)
         self.table.setColumnHidden(self.table.columnCount() - 2, not stochastic)
 
     def _on_run_changed(self, _index: int) -> None:
@@ -147,7 +149,7 @@ class ReadoutsPanel(QWidget):
 
     @staticmethod
     def _style_status(cfg: RunConfig, item: QTableWidgetItem) -> None:
-        run = cfg.run
+        run = cfg.live_run
         color = STATUS_COLORS.get(run.status)
         brush = QBrush(QColor(color)) if color else QBrush()
         if item.foreground() != brush:

@@ -152,7 +152,8 @@ class RunEditor(QWidget):
             kind = mode.currentData()
             size.setEnabled(kind == "mini")
             value = None if kind == "full" else (1 if kind == "sgd" else size.value())
-            self.model.set_run_batch(self.index, value, seed_box.value())
+            if self.index is not None:  # as in _apply: the editor shows a racer
+                self.model.set_run_batch(self.index, value, seed_box.value())
 
         mode.currentIndexChanged.connect(apply)
         size.valueChanged.connect(apply)
