@@ -1,5 +1,6 @@
 """Sessions as a user meets them: File menu, save and reopen, bad files, autosave, recovery."""
 
+import ast
 import json
 import threading
 from pathlib import Path
@@ -10,6 +11,7 @@ from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDoubleSpinBox, QFileDialog, QMessageBox, QSpinBox
 
+from gdstudio.app import session as session_package
 from gdstudio.app.commands import AddPoint
 from gdstudio.app.main_window import MainWindow
 from gdstudio.app.model import StudioModel
@@ -423,6 +425,21 @@ def test_clean_close_removes_autosave_and_marker_and_nothing_is_offered(studio, 
     assert len(dialogs.questions) == 1  # only the close prompt
 
 
+def test_a_window_that_only_renders_leaves_the_autosave_and_marker_alone(qtbot, tmp_path):
+    w = MainWindow(autosave=False)  # as gdstudio export and the benchmark make it
+    qtbot.addWidget(w)
+    sessions = w.sessions
+    folder = sessions.autosave_path.parent
+    folder.mkdir(parents=True, exist_ok=True)
+    sessions.autosave_path.write_text("unsaved work of the studio the user has open")
+    assert not sessions.marker_path.exists() and not sessions.recovery_available
+    w.model.set_speed(5.0)
+    assert sessions.save_to(tmp_path / "s.gdstudio")  # a clean state removes no autosave
+    assert sessions.confirm_close()
+    assert sessions.autosave_path.read_text() == "unsaved work of the studio the user has open"
+    assert not sessions.marker_path.exists()
+
+
 def test_a_damaged_autosave_is_not_offered(studio, qtbot):
     _, first = studio()
     first.autosave_path.parent.mkdir(parents=True, exist_ok=True)
@@ -778,3 +795,22 @@ def test_opening_a_session_shows_every_bound_setting_in_its_widget(studio, qtbot
     assert data.delta_spin.value() == 3.5
     assert data.restart_check.isChecked()
     assert not sessions.dirty  # the widgets' updates did not echo back as edits
+
+
+# --- the session package ------------------------------------------------------------------------
+
+
+def test_the_session_modules_never_name_the_main_window_and_stay_small():
+    """They see the window through SessionHost, even for type checking (no import cycle)."""
+    folder = Path(session_package.__file__).parent
+    for path in sorted(folder.glob("*.py")):
+        source = path.read_text("utf-8")
+        named = set()
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.ImportFrom):
+                named.add(node.module or "")
+                named.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.Import):
+                named.update(alias.name for alias in node.names)
+        assert not [n for n in named if "main_window" in n or n == "MainWindow"], path.name
+        assert len(source.splitlines()) <= 250, path.name

@@ -21,7 +21,7 @@ from .recovery import Recovery
 class SessionManager(QObject):
     """Sessions of one window: builds the pieces and answers for them.
 
-    `document` holds the path, dirty flag and title; `file_menu` the File menu entries and
+    `document` holds the path, dirty flag and title; `menu` the File menu entries and
     Open Recent; `autosave` the timed background writes; `recovery` the crash marker and what a
     crashed run left. `autosave=False` (a window that only renders: gdstudio export, the
     benchmark) never writes, moves or removes the autosave and marker of a studio the user has
@@ -35,7 +35,7 @@ class SessionManager(QObject):
         self.document = SessionDocument(window, self.camera)
         self.autosave = Autosave(window, self.document, autosave_ms, enabled=autosave)
         self.recovery = Recovery(window, self.document, self.autosave)
-        self.file_menu = FileMenu(window, self.document)
+        self.menu = FileMenu(window, self.document)
         self.autosaved = self.autosave.autosaved
 
     # --- the document ----------------------------------------------------------------------
@@ -59,34 +59,34 @@ class SessionManager(QObject):
     @property
     def recent_menu(self) -> QMenu:
         """File ▸ Open Recent."""
-        return self.file_menu.recent.menu
+        return self.menu.recent.menu
 
     def recent_files(self) -> list[str]:
         """Recently opened or saved sessions, newest first."""
-        return self.file_menu.recent.files()
+        return self.menu.recent.files()
 
     def new_session(self) -> bool:
         """File ▸ New (asks to save unsaved changes first)."""
-        return self.file_menu.new_session()
+        return self.menu.new_session()
 
     def open_path(self, path: str | os.PathLike[str]) -> bool:
         """Open a session file; on failure warn and keep the open session as it was."""
-        return self.file_menu.open_path(path)
+        return self.menu.open_path(path)
 
     def save(self) -> bool:
         """File ▸ Save: to the current file, or ask for one."""
-        return self.file_menu.save()
+        return self.menu.save()
 
     def save_to(self, path: str | os.PathLike[str]) -> bool:
         """Write the session to `path` atomically; on failure warn and stay dirty."""
-        return self.file_menu.save_to(path)
+        return self.menu.save_to(path)
 
     def confirm_close(self) -> bool:
         """For the window's closeEvent: ask about unsaved changes; False means keep open.
 
         On True the session ends cleanly: autosave stops and its files are removed.
         """
-        if not self.file_menu.maybe_save("closing"):
+        if not self.menu.maybe_save("closing"):
             return False
         self.end_session()
         return True
