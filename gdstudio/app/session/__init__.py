@@ -1,1 +1,2 @@
-"""Sessions of the window: File menu, document, autosave and recovery."""
+"""Sessions of the window: document (path, dirty, open/save), camera, autosave, recovery,
+recent files and the File menu, built together by manager.SessionManager."""
