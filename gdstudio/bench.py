@@ -71,7 +71,7 @@ def _race_window(history_steps: int) -> MainWindow:
     for name in ("nesterov", "adagrad", "adamw", "nadam"):
         model.add_run(name, {"lr": 1e-4})
     model.set_tol(0.0)  # nobody converges: every run steps on every tick
-    model.set_max_steps(10**9)
+    model.set_max_steps(10_000_000)  # the most a session allows; the histories need 100k
     for _, cfg in model.active_runs():
         if cfg.run is not None:
             cfg.run.step(history_steps)
