@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QShowEvent
+from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QDockWidget,
     QLabel,
@@ -31,6 +33,9 @@ from .model import DEFAULT_SCENE, StudioModel
 from .session.manager import SessionManager
 from .stepper import Stepper
 
+# What an action's shortcut may be given as: text, a sequence, a standard key or one key.
+Shortcut = str | QKeySequence | QKeySequence.StandardKey | Qt.Key
+
 APP_TITLE = "Gradient Descent Studio"
 LAYOUT_VERSION = 1
 SHORTCUTS = (
@@ -55,7 +60,8 @@ class LocalKeys(QObject):
                       Qt.Key.Key_Space, Qt.Key.Key_Home, Qt.Key.Key_End})
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        if event.type() == QEvent.Type.ShortcutOverride and event.key() in self.KEYS:
+        if (event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent)
+                and event.key() in self.KEYS):
             event.accept()
         return False
 
@@ -94,7 +100,7 @@ class MainWindow(QMainWindow):
 
     # --- construction ----------------------------------------------------------------------
 
-    def _action(self, key: str, text: str, shortcut: str | QKeySequence | None, slot,  # noqa: ANN001
+    def _action(self, key: str, text: str, shortcut: Shortcut | None, slot: Callable[[], object],
                 tip: str = "", icon: QStyle.StandardPixmap | None = None) -> QAction:
         a = QAction(text, self)
         a.setObjectName(f"action_{key}")
@@ -201,7 +207,8 @@ class MainWindow(QMainWindow):
         undo = self.model.undo_stack.createUndoAction(self, "&Undo")
         undo.setShortcut(QKeySequence.StandardKey.Undo)
         redo = self.model.undo_stack.createRedoAction(self, "&Redo")
-        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence.StandardKey.Redo])
+        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"),
+                           QKeySequence(QKeySequence.StandardKey.Redo)])
         self.edit_menu.addAction(undo)
         self.edit_menu.addAction(redo)
         self.actions_by_name.update(undo=undo, redo=redo)
@@ -288,7 +295,7 @@ class MainWindow(QMainWindow):
             return
         paths = []
         for _i, cfg in self.model.active_runs():
-            cols = cfg.run.history.columns()
+            cols = cfg.live_run.history.columns()
             paths.append((hex_to_rgb(cfg.color), cols["params"], cols["loss"]))
         self.view3d.set_paths(paths)
 
@@ -303,7 +310,8 @@ class MainWindow(QMainWindow):
     def _race_summary(self) -> str:
         parts = []
         for _i, cfg in self.model.active_runs():
-            parts.append(f"{cfg.title}: {cfg.run.status_text()} ({cfg.run.steps} steps)")
+            run = cfg.live_run
+            parts.append(f"{cfg.title}: {run.status_text()} ({run.steps} steps)")
         return " · ".join(parts)
 
     # --- user actions ----------------------------------------------------------------------

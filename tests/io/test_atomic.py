@@ -136,7 +136,7 @@ elif mode in ("save", "autosave"):
         from gdstudio.io.session import save_session
         save_session(target, doc)
     else:
-        from gdstudio.app.session.manager import _AutosaveJob, _AutosaveSignals
+        from gdstudio.app.session.autosave import _AutosaveJob, _AutosaveSignals
         _AutosaveJob(target, doc, _AutosaveSignals()).run()
 elif mode == "export":
     from gdstudio.io.export_files import write_text_atomic

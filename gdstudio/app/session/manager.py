@@ -9,8 +9,7 @@ from typing import Any
 from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QMenu
 
-# tests/io/test_atomic.py kills an autosave write mid-way through these two.
-from .autosave import AUTOSAVE_MS, Autosave, _AutosaveJob, _AutosaveSignals  # noqa: F401
+from .autosave import AUTOSAVE_MS, Autosave
 from .camera import SessionCamera
 from .document import SessionDocument
 from .host import SessionHost
