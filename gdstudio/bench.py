@@ -30,8 +30,12 @@ TARGETS_MS = {
 }
 
 
-def _median_ms(fn: Callable[[], object], reps: int, clock: Callable[[], float] = time.perf_counter,
-               setup: Callable[[], object] | None = None) -> float:
+def _median_ms(
+    fn: Callable[[], object],
+    reps: int,
+    clock: Callable[[], float] = time.perf_counter,
+    setup: Callable[[], object] | None = None,
+) -> float:
     times = []
     for _ in range(reps):
         if setup is not None:
@@ -43,8 +47,13 @@ def _median_ms(fn: Callable[[], object], reps: int, clock: Callable[[], float] =
 
 
 def _entry(name: str, ours: float, baseline: float, **extra: Any) -> dict[str, Any]:
-    return {"name": name, "ours_ms": round(ours, 3), "baseline_ms": round(baseline, 3),
-            "ratio": round(baseline / ours, 2) if ours > 0 else float("inf"), **extra}
+    return {
+        "name": name,
+        "ours_ms": round(ours, 3),
+        "baseline_ms": round(baseline, 3),
+        "ratio": round(baseline / ours, 2) if ours > 0 else float("inf"),
+        **extra,
+    }
 
 
 # --- surface -------------------------------------------------------------------------------
@@ -99,8 +108,10 @@ def bench_tick(reps: int) -> dict[str, Any]:
     assert len(runs) == len(model.runs) and all(r.steps > 100_000 for r in runs)
 
     # Naive: full, undecimated histories (100,000 rows per run) redrawn every tick.
-    full = {i: np.cumsum(np.random.default_rng(i).normal(size=(100_000, 4)), axis=0)
-            for i in range(len(model.runs))}
+    full = {
+        i: np.cumsum(np.random.default_rng(i).normal(size=(100_000, 4)), axis=0)
+        for i in range(len(model.runs))
+    }
     plot = pg.PlotWidget()
     curves = [plot.plot() for _ in full]
     grads = [plot.plot() for _ in full]
@@ -146,8 +157,13 @@ app.exec()
 
 def _process_ms(code: str) -> float:
     t0 = time.time()
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                         check=True, env={**os.environ, "QT_LOGGING_RULES": "*=false"})
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "QT_LOGGING_RULES": "*=false"},
+    )
     lines = out.stdout.strip().splitlines()
     end = float(lines[-1]) if lines else time.time()
     return (end - t0) * 1000.0
@@ -159,8 +175,9 @@ def bench_startup(reps: int) -> dict[str, Any]:
     ours = statistics.median(_process_ms(_FIRST_FRAME) for _ in range(reps))
     base_code = "import time, PySide6.QtWidgets; print(time.time())"
     baseline = statistics.median(_process_ms(base_code) for _ in range(reps))
-    return _entry("startup_first_frame", ours, baseline,
-                  note="baseline is a floor (import only), not a rival")
+    return _entry(
+        "startup_first_frame", ours, baseline, note="baseline is a floor (import only), not a rival"
+    )
 
 
 # --- data edits on 1,000,000 points ----------------------------------------------------------
@@ -205,8 +222,13 @@ def bench_data_edit(reps: int) -> dict[str, Any]:
         Dataset(ds.x, ds.y)  # the sums recomputed from every point, as without statistics
 
     recount_ms = _median_ms(recount, 3)
-    return _entry("data_edit_1m", ours_ms, naive16 * 256, baseline_measured_on="16x16 grid ×256",
-                  recount_all_points_ms=round(recount_ms, 3))
+    return _entry(
+        "data_edit_1m",
+        ours_ms,
+        naive16 * 256,
+        baseline_measured_on="16x16 grid ×256",
+        recount_all_points_ms=round(recount_ms, 3),
+    )
 
 
 def bench_sgd_step(reps: int) -> dict[str, Any]:
@@ -249,8 +271,10 @@ def _table(rows: list[dict[str, Any]]) -> str:
         target = TARGETS_MS.get(r["name"])
         ok = "" if target is None else ("yes" if r["ours_ms"] <= target else "NO")
         tgt = "" if target is None else f"≤{target:g}"
-        lines.append(f"{r['name']:<22}{r['ours_ms']:>10.2f}{r['baseline_ms']:>12.2f}"
-                     f"{r['ratio']:>8.1f}×{tgt:>10}  {ok}")
+        lines.append(
+            f"{r['name']:<22}{r['ours_ms']:>10.2f}{r['baseline_ms']:>12.2f}"
+            f"{r['ratio']:>8.1f}×{tgt:>10}  {ok}"
+        )
     return "\n".join(lines)
 
 
@@ -268,8 +292,10 @@ def main(argv: list[str] | None = None) -> int:
     configure_application()
     _app = QApplication.instance() or QApplication(sys.argv[:1])  # held while benchmarks run
     if QApplication.platformName() in ("offscreen", "minimal"):
-        sys.stderr.write("gdstudio.bench: needs a display with OpenGL; run it under "
-                         "xvfb-run -a -s \"-screen 0 1600x1000x24\"\n")
+        sys.stderr.write(
+            "gdstudio.bench: needs a display with OpenGL; run it under "
+            'xvfb-run -a -s "-screen 0 1600x1000x24"\n'
+        )
         return 2
     rows = [BENCHES[name](args.reps) for name in (args.only or BENCHES)]
     print(json.dumps(rows, indent=1) if args.json else _table(rows))

@@ -21,8 +21,18 @@ if TYPE_CHECKING:
     from .core.schedules import Schedule
 
 # Options whose value may be a negative number or a list starting with one ("-1.5,2").
-_VALUE_OPTIONS = {"--start", "--lr", "--clip-norm", "--param", "--schedule-param", "--seed",
-                  "--tol", "--steps", "--every", "--max-steps"}
+_VALUE_OPTIONS = {
+    "--start",
+    "--lr",
+    "--clip-norm",
+    "--param",
+    "--schedule-param",
+    "--seed",
+    "--tol",
+    "--steps",
+    "--every",
+    "--max-steps",
+}
 _NEGATIVE = re.compile(r"^-(\d|\.\d|inf|nan)", re.IGNORECASE)
 _WHOLE = re.compile(r"^[+-]?\d{1,30}$")
 # The window's limits (app/docks/controls.py, run_editor.py), so the CLI accepts the same runs.
@@ -33,8 +43,15 @@ MAX_BATCH = 1_000_000
 _EXACT_INT = 2**53
 _MESSAGE_MAX = 400
 # A run setting a core message names, and the option that sets it.
-_RUN_FIELDS = {"seed": "--seed", "batch": "--batch", "clip": "--clip-norm", "start": "--start",
-               "tol": "--tol", "max_steps": "--steps", "lr": "--lr"}
+_RUN_FIELDS = {
+    "seed": "--seed",
+    "batch": "--batch",
+    "clip": "--clip-norm",
+    "start": "--start",
+    "tol": "--tol",
+    "max_steps": "--steps",
+    "lr": "--lr",
+}
 
 
 class ArgError(Exception):
@@ -161,7 +178,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", metavar="{list,run,export}", parser_class=_Parser)
     sub.add_parser("list", help="list landscapes, optimizers, schedules and scenes")
     r = sub.add_parser(
-        "run", help="run one optimizer headless and print one row per step",
+        "run",
+        help="run one optimizer headless and print one row per step",
         description="Run one optimizer and print the state after every update.",
     )
     r.add_argument("--landscape", required=True, help="landscape name (see 'gdstudio list')")
@@ -169,22 +187,33 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--optimizer", required=True, help="optimizer name")
     r.add_argument("--lr", help="learning rate (default: PyTorch's for the optimizer)")
     r.add_argument("--steps", required=True, help=f"number of updates, 1 to {MAX_STEPS}")
-    r.add_argument("--param", action="append", metavar="NAME=VALUE",
-                   help="optimizer hyperparameter, PyTorch's name (repeatable)")
+    r.add_argument(
+        "--param",
+        action="append",
+        metavar="NAME=VALUE",
+        help="optimizer hyperparameter, PyTorch's name (repeatable)",
+    )
     r.add_argument("--schedule", default="constant", help="learning-rate schedule")
-    r.add_argument("--schedule-param", action="append", metavar="NAME=VALUE",
-                   help="schedule parameter (repeatable)")
+    r.add_argument(
+        "--schedule-param",
+        action="append",
+        metavar="NAME=VALUE",
+        help="schedule parameter (repeatable)",
+    )
     r.add_argument("--clip-norm", help="clip the gradient to this global norm")
     r.add_argument("--data", help="CSV file with columns x,y[,label]")
     r.add_argument("--loss", choices=("mse", "mae", "huber", "bce"), help="loss on the data")
     r.add_argument("--batch", default="full", help="full, sgd or a mini-batch size K")
     r.add_argument("--seed", default="0", help=f"seed for stochastic batches, 0 to {MAX_SEED}")
-    r.add_argument("--tol", default="1e-6",
-                   help="stop when |∇L| falls below this (0 never stops)")
+    r.add_argument("--tol", default="1e-6", help="stop when |∇L| falls below this (0 never stops)")
     r.add_argument("--every", default="1", help="print every K-th row (and the last)")
-    r.add_argument("--format", choices=("table", "csv", "json"), default="table",
-                   help="table (the final status in a last '# ...' line), csv (a status "
-                   "column: 'running' but on the last row) or json (status fields)")
+    r.add_argument(
+        "--format",
+        choices=("table", "csv", "json"),
+        default="table",
+        help="table (the final status in a last '# ...' line), csv (a status "
+        "column: 'running' but on the last row) or json (status fields)",
+    )
     export_cli.add_parser(sub)
     return p
 
@@ -287,8 +316,9 @@ def build_run(args: argparse.Namespace) -> Run:
 
     name = args.landscape
     if name not in landscape_names():
-        raise ArgError(f"--landscape: unknown {shown(name)}; allowed: "
-                       f"{', '.join(landscape_names())}")
+        raise ArgError(
+            f"--landscape: unknown {shown(name)}; allowed: {', '.join(landscape_names())}"
+        )
     _check_loss_and_data(args)
     dataset = _load_data(args.data, DATA_LANDSCAPES.get(name) == "bce")
     try:
@@ -297,8 +327,9 @@ def build_run(args: argparse.Namespace) -> Run:
         raise ArgError(f"{'--data' if dataset is not None else '--landscape'}: {e}") from None
 
     if args.optimizer not in optimizer_names():
-        raise ArgError(f"--optimizer: unknown {shown(args.optimizer)}; allowed: "
-                       f"{', '.join(optimizer_names())}")
+        raise ArgError(
+            f"--optimizer: unknown {shown(args.optimizer)}; allowed: {', '.join(optimizer_names())}"
+        )
     hyper = _key_values(args.param, "--param")
     if args.lr is not None:
         if "lr" in hyper:
@@ -310,8 +341,9 @@ def build_run(args: argparse.Namespace) -> Run:
         raise ArgError(f"--param: {e}") from None
 
     if args.schedule not in schedule_names():
-        raise ArgError(f"--schedule: unknown {shown(args.schedule)}; allowed: "
-                       f"{', '.join(schedule_names())}")
+        raise ArgError(
+            f"--schedule: unknown {shown(args.schedule)}; allowed: {', '.join(schedule_names())}"
+        )
     sparams = _key_values(args.schedule_param, "--schedule-param")
     try:
         schedule = make_schedule(args.schedule, **sparams)
@@ -321,17 +353,31 @@ def build_run(args: argparse.Namespace) -> Run:
     start = _start(args.start, landscape.param_names, name)
     steps = whole(args.steps, "--steps", 1, MAX_STEPS)
     _check_lr_stays_finite(schedule, float(optimizer.hyper["lr"]), steps)
-    clip = None if args.clip_norm is None else real(
-        args.clip_norm, "--clip-norm", "a finite number > 0", lambda x: x > 0)
+    clip = (
+        None
+        if args.clip_norm is None
+        else real(args.clip_norm, "--clip-norm", "a finite number > 0", lambda x: x > 0)
+    )
     tol = real(args.tol, "--tol", "a finite number >= 0 (0 never stops)", lambda x: x >= 0)
     seed = whole(args.seed, "--seed", 0, MAX_SEED)
     batch = _batch(args.batch)
     if batch is not None and not is_data_landscape(name):
-        raise ArgError(f"--batch {args.batch.strip()} applies to data landscapes "
-                       f"({', '.join(DATA_LANDSCAPES)}); '{name}' has no data")
+        raise ArgError(
+            f"--batch {args.batch.strip()} applies to data landscapes "
+            f"({', '.join(DATA_LANDSCAPES)}); '{name}' has no data"
+        )
     try:
-        return Run(landscape, optimizer, start, schedule=schedule, clip_norm=clip,
-                   batch_size=batch, seed=seed, tol=tol, max_steps=steps)
+        return Run(
+            landscape,
+            optimizer,
+            start,
+            schedule=schedule,
+            clip_norm=clip,
+            batch_size=batch,
+            seed=seed,
+            tol=tol,
+            max_steps=steps,
+        )
     except (ValueError, OverflowError, TypeError) as e:
         raise ArgError(f"{_option_named_in(str(e))}: {e}") from None
 
@@ -345,11 +391,13 @@ def _check_loss_and_data(args: argparse.Namespace) -> None:
         if is_data_landscape(name) and name != wanted:
             raise ArgError(f"--loss {args.loss} contradicts --landscape {name} (use {wanted})")
         if not is_data_landscape(name):
-            raise ArgError(f"--loss applies to data landscapes ({', '.join(DATA_LANDSCAPES)}), "
-                           f"not '{name}'")
+            raise ArgError(
+                f"--loss applies to data landscapes ({', '.join(DATA_LANDSCAPES)}), not '{name}'"
+            )
     if args.data is not None and not is_data_landscape(name):
-        raise ArgError(f"--data applies to data landscapes ({', '.join(DATA_LANDSCAPES)}), "
-                       f"not '{name}'")
+        raise ArgError(
+            f"--data applies to data landscapes ({', '.join(DATA_LANDSCAPES)}), not '{name}'"
+        )
 
 
 def _load_data(path: str | None, require_label: bool) -> Dataset | None:
@@ -366,8 +414,9 @@ def _load_data(path: str | None, require_label: bool) -> Dataset | None:
     if stat.S_ISDIR(mode):
         raise ArgError(f"--data: {shown(path)} is a folder; give a CSV file")
     if not stat.S_ISREG(mode):
-        raise ArgError(f"--data: {shown(path)} is not a regular file (a pipe or a device); "
-                       "give a CSV file")
+        raise ArgError(
+            f"--data: {shown(path)} is not a regular file (a pipe or a device); give a CSV file"
+        )
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", DataWarning)
@@ -387,11 +436,15 @@ def _start(text: str | None, names: Sequence[str], landscape: str) -> tuple[floa
     try:
         start = tuple(float(v) for v in text.split(","))
     except ValueError:
-        raise ArgError(f"--start: expected {len(names)} comma-separated numbers "
-                       f"({','.join(names)}), got {shown(text)}") from None
+        raise ArgError(
+            f"--start: expected {len(names)} comma-separated numbers "
+            f"({','.join(names)}), got {shown(text)}"
+        ) from None
     if len(start) != len(names) or not all(map(math.isfinite, start)):
-        raise ArgError(f"--start: {landscape} takes {len(names)} finite values "
-                       f"({','.join(names)}), got {shown(text)}")
+        raise ArgError(
+            f"--start: {landscape} takes {len(names)} finite values "
+            f"({','.join(names)}), got {shown(text)}"
+        )
     return start
 
 
@@ -401,8 +454,10 @@ def _batch(text: str) -> int | None:
     t = text.strip()
     if _WHOLE.match(t) and 1 <= int(t) <= MAX_BATCH:
         return int(t)
-    raise ArgError(f"--batch: must be full, sgd or a mini-batch size K from 1 to {MAX_BATCH}, "
-                   f"got {shown(text)}")
+    raise ArgError(
+        f"--batch: must be full, sgd or a mini-batch size K from 1 to {MAX_BATCH}, "
+        f"got {shown(text)}"
+    )
 
 
 def _check_lr_stays_finite(schedule: Schedule, base_lr: float, steps: int) -> None:
@@ -418,15 +473,20 @@ def _check_lr_stays_finite(schedule: Schedule, base_lr: float, steps: int) -> No
             lr = math.inf
         if not math.isfinite(lr):
             params = ", ".join(f"{k}={v:g}" for k, v in schedule.params.items())
-            raise ArgError(f"--schedule-param: the {schedule.name} learning rate "
-                           f"({params}, lr {base_lr:g}) exceeds the float range by update "
-                           f"{t + 1}; allowed: values that keep it finite for --steps {steps}")
+            raise ArgError(
+                f"--schedule-param: the {schedule.name} learning rate "
+                f"({params}, lr {base_lr:g}) exceeds the float range by update "
+                f"{t + 1}; allowed: values that keep it finite for --steps {steps}"
+            )
 
 
 def _option_named_in(message: str) -> str:
     """The option setting the run field a core message names first ('--steps' if none)."""
-    found = [(m.start(), option) for field, option in _RUN_FIELDS.items()
-             if (m := re.search(rf"\b{field}", message))]
+    found = [
+        (m.start(), option)
+        for field, option in _RUN_FIELDS.items()
+        if (m := re.search(rf"\b{field}", message))
+    ]
     return min(found)[1] if found else "--steps"
 
 
@@ -440,8 +500,11 @@ def cmd_run(args: argparse.Namespace, out: TextIO) -> int:
     run = build_run(args)
     every = whole(args.every, "--every", 1, MAX_STEPS)
     names = list(run.landscape.param_names)
-    head = {"landscape": run.landscape.name, "optimizer": args.optimizer,
-            "params": dict(run.optimizer.hyper)}
+    head = {
+        "landscape": run.landscape.name,
+        "optimizer": args.optimizer,
+        "params": dict(run.optimizer.hyper),
+    }
     writer = make_writer(args.format, out, ["step", *names, "loss", "grad_norm", "lr"], head)
     held: list[float] | None = None  # the last row kept, written once we know if it is the last
     latest: list[float] | None = None
@@ -460,8 +523,10 @@ def cmd_run(args: argparse.Namespace, out: TextIO) -> int:
         with np.errstate(all="ignore"):
             run.step(run.max_steps or 0, on_row=keep)
     except (ArithmeticError, ValueError) as e:
-        raise ArgError(f"step {run.steps + 1} failed ({type(e).__name__}: {e}); "
-                       "check --lr, --param and --schedule-param") from None
+        raise ArgError(
+            f"step {run.steps + 1} failed ({type(e).__name__}: {e}); "
+            "check --lr, --param and --schedule-param"
+        ) from None
     if latest is not None and latest is not held:
         if held is not None:
             writer.row(held, RUNNING)

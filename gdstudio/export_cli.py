@@ -63,7 +63,8 @@ class ExportJob:
 def add_parser(sub: argparse._SubParsersAction[_P]) -> _P:
     """Register the `export` subcommand on the main parser's subparsers."""
     e = sub.add_parser(
-        "export", help="render a scene or session to PNG/SVG/GIF/MP4, or its paths to CSV/JSON",
+        "export",
+        help="render a scene or session to PNG/SVG/GIF/MP4, or its paths to CSV/JSON",
         description="Run a scene's race (or a saved session's) and write a picture, an "
         "animation or the trajectories, without showing a window. The extension of --out "
         "picks the format: .png .svg .gif .mp4 .csv .json. Pictures and animations need "
@@ -72,22 +73,41 @@ def add_parser(sub: argparse._SubParsersAction[_P]) -> _P:
     source = e.add_mutually_exclusive_group(required=True)
     source.add_argument("--scene", metavar="ID", help="lesson scene id (see 'gdstudio list')")
     source.add_argument("--session", metavar="FILE", help="a saved .gdstudio session")
-    e.add_argument("--steps", type=int, metavar="N",
-                   help="steps of the race (default: until every run stops or reaches the "
-                   "scene's max steps); for .gif/.mp4 the steps the animation spans")
-    e.add_argument("--view", choices=VIEWS,
-                   help="what to draw (required for pictures and animations): 3d (.png), "
-                   "contour or plots (.png, .svg), window (.png); any view as .gif/.mp4")
+    e.add_argument(
+        "--steps",
+        type=int,
+        metavar="N",
+        help="steps of the race (default: until every run stops or reaches the "
+        "scene's max steps); for .gif/.mp4 the steps the animation spans",
+    )
+    e.add_argument(
+        "--view",
+        choices=VIEWS,
+        help="what to draw (required for pictures and animations): 3d (.png), "
+        "contour or plots (.png, .svg), window (.png); any view as .gif/.mp4",
+    )
     e.add_argument("--out", required=True, metavar="PATH", help="file to write")
-    e.add_argument("--size", metavar="WxH",
-                   help="picture size in pixels (default: twice the view's size; for "
-                   "animations and the window, their size)")
-    e.add_argument("--fps", type=float, metavar="F",
-                   help=f"frames per second of .gif/.mp4 (default {DEFAULT_FPS:g})")
-    e.add_argument("--seconds", type=float, metavar="S",
-                   help=f"length of .gif/.mp4 (default {DEFAULT_SECONDS:g})")
-    e.add_argument("--transparent", action="store_true",
-                   help="3D view as .png: transparent background")
+    e.add_argument(
+        "--size",
+        metavar="WxH",
+        help="picture size in pixels (default: twice the view's size; for "
+        "animations and the window, their size)",
+    )
+    e.add_argument(
+        "--fps",
+        type=float,
+        metavar="F",
+        help=f"frames per second of .gif/.mp4 (default {DEFAULT_FPS:g})",
+    )
+    e.add_argument(
+        "--seconds",
+        type=float,
+        metavar="S",
+        help=f"length of .gif/.mp4 (default {DEFAULT_SECONDS:g})",
+    )
+    e.add_argument(
+        "--transparent", action="store_true", help="3D view as .png: transparent background"
+    )
     return e
 
 
@@ -145,8 +165,10 @@ def check_args(args: argparse.Namespace) -> ExportJob:
     if args.steps is not None and args.steps < 0:
         raise ExportArgError(f"--steps: must be a whole number >= 0, got {args.steps}")
     animated = fmt in ANIMATION_FORMATS
-    for name, value, top in (("--fps", args.fps, MAX_FPS), ("--seconds", args.seconds,
-                                                            MAX_SECONDS)):
+    for name, value, top in (
+        ("--fps", args.fps, MAX_FPS),
+        ("--seconds", args.seconds, MAX_SECONDS),
+    ):
         if value is None:
             continue
         if not animated:
@@ -155,9 +177,19 @@ def check_args(args: argparse.Namespace) -> ExportJob:
             raise ExportArgError(f"{name}: must be > 0 and at most {top:g}, got {value:g}")
     if args.transparent and not (view == "3d" and fmt == "png"):
         raise ExportArgError("--transparent applies to --view 3d with a .png file")
-    return ExportJob(args.scene, session, view, out, fmt, size, args.steps,
-                     args.fps or DEFAULT_FPS, args.seconds or DEFAULT_SECONDS, args.transparent,
-                     session_doc)
+    return ExportJob(
+        args.scene,
+        session,
+        view,
+        out,
+        fmt,
+        size,
+        args.steps,
+        args.fps or DEFAULT_FPS,
+        args.seconds or DEFAULT_SECONDS,
+        args.transparent,
+        session_doc,
+    )
 
 
 def display_problem() -> str | None:
@@ -210,8 +242,10 @@ def cmd_export(args: argparse.Namespace) -> int:
         return _export_trajectories(job)
     problem = display_problem()
     if problem is not None:
-        raise ExportArgError(f"{problem}; pictures and animations need OpenGL on a display: "
-                             "run under Xvfb, e.g. xvfb-run -a gdstudio export ...")
+        raise ExportArgError(
+            f"{problem}; pictures and animations need OpenGL on a display: "
+            "run under Xvfb, e.g. xvfb-run -a gdstudio export ..."
+        )
     return _export_drawn(job)
 
 
@@ -269,8 +303,10 @@ def _export_drawn(job: ExportJob) -> int:
         configure_application()
         app = QApplication([sys.argv[0] if sys.argv else "gdstudio"])
     if not _opengl_works():
-        raise ExportArgError("OpenGL is not available on this display; run under Xvfb, "
-                             "e.g. xvfb-run -a gdstudio export ...")
+        raise ExportArgError(
+            "OpenGL is not available on this display; run under Xvfb, "
+            "e.g. xvfb-run -a gdstudio export ..."
+        )
     model, camera = _load_model(job)
     from .app.export.sources import export, run_race
     from .app.main_window import MainWindow
@@ -278,8 +314,10 @@ def _export_drawn(job: ExportJob) -> int:
     window = MainWindow(model, autosave=False)
     try:
         if job.view == "3d" and model.landscape.dim != 2:
-            raise ExportArgError("--view 3d: this scene's landscape has one parameter, so "
-                                 "there is no 3D view; use --view contour")
+            raise ExportArgError(
+                "--view 3d: this scene's landscape has one parameter, so "
+                "there is no 3D view; use --view contour"
+            )
         width, height = job.size if job.size is not None else (None, None)
         _lay_out_offscreen(window, job.size if job.view == "window" else None)
         if model.landscape.dim == 2:
@@ -292,8 +330,17 @@ def _export_drawn(job: ExportJob) -> int:
         if job.fmt not in ANIMATION_FORMATS:
             run_race(model, job.steps)
         try:
-            export(window, job.view, job.out, width, height, transparent=job.transparent,
-                   fps=job.fps, seconds=job.seconds, steps=job.steps)
+            export(
+                window,
+                job.view,
+                job.out,
+                width,
+                height,
+                transparent=job.transparent,
+                fps=job.fps,
+                seconds=job.seconds,
+                steps=job.steps,
+            )
         except ExportError as e:
             raise ExportArgError(f"--out: {e}") from None
     finally:
@@ -316,8 +363,7 @@ def _lay_out_offscreen(window: MainWindow, size: tuple[int, int] | None) -> None
     window.view3d.set_auto_coarsen(False)
 
 
-def _frame_3d(window: MainWindow, width: int | None, height: int | None,
-              animated: bool) -> None:
+def _frame_3d(window: MainWindow, width: int | None, height: int | None, animated: bool) -> None:
     """Give the 3D view the picture's aspect ratio and frame the whole surface in it."""
     from .app.export.sources import default_size
 

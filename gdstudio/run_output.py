@@ -101,8 +101,13 @@ class JsonRows:
 
     def close(self, status: Status, steps: int) -> None:
         """Close the rows and state the status."""
-        tail = {"status": status.word, "status_step": status.step, "status_text": status.text,
-                "status_reason": status.reason, "steps": steps}
+        tail = {
+            "status": status.word,
+            "status_step": status.step,
+            "status_text": status.text,
+            "status_reason": status.reason,
+            "steps": steps,
+        }
         self._out.write("\n ],\n" if self._rows else "],\n")
         self._out.write(",\n".join(f" {json.dumps(k)}: {json.dumps(v)}" for k, v in tail.items()))
         self._out.write("\n}\n")
@@ -137,16 +142,18 @@ class TableRows:
 
     def _flush(self) -> None:
         block = self._block or []
-        self._widths = [max([len(h)] + [len(c[i]) for c in block])
-                        for i, h in enumerate(self._header)]
+        self._widths = [
+            max([len(h)] + [len(c[i]) for c in block]) for i, h in enumerate(self._header)
+        ]
         self._write(self._header)
         for cells in block:
             self._write(cells)
         self._block = None
 
     def _write(self, cells: list[str]) -> None:
-        self._out.write("  ".join(c.rjust(w) for c, w in zip(cells, self._widths, strict=True))
-                        + "\n")
+        self._out.write(
+            "  ".join(c.rjust(w) for c, w in zip(cells, self._widths, strict=True)) + "\n"
+        )
 
 
 def csv_number(v: float) -> str:

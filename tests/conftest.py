@@ -17,8 +17,9 @@ def _isolated_settings(request, tmp_path_factory, monkeypatch):
     # Test mode puts app data under $HOME/.qttest: a fresh HOME keeps every test apart.
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     # A window closing with unsaved changes at teardown must not wait for an answer.
-    monkeypatch.setattr(QMessageBox, "question",
-                        staticmethod(lambda *a, **k: QMessageBox.StandardButton.Discard))
+    monkeypatch.setattr(
+        QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Discard)
+    )
     monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
     QCoreApplication.setOrganizationName("gdstudio-tests")

@@ -54,7 +54,8 @@ def _is_package(module: str) -> bool:
 def _is_type_checking(node: ast.AST) -> bool:
     test = node.test if isinstance(node, ast.If) else None
     return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
-        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING")
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
 
 
 def _nodes(tree: ast.AST, typing: bool) -> list[ast.AST]:
@@ -104,8 +105,9 @@ def _internal(name: str) -> str | None:
 
 IMPORTS = {m: _imports(m) for m in MODULES}  # for the contract
 # What each module imports when it runs (for cycles).
-GRAPH = {m: {t for n in _imports(m, typing=False) if (t := _internal(n)) and t != m}
-         for m in MODULES}
+GRAPH = {
+    m: {t for n in _imports(m, typing=False) if (t := _internal(n)) and t != m} for m in MODULES
+}
 
 
 def _in_layer(module: str, layer: str) -> bool:
@@ -192,15 +194,18 @@ def test_the_checker_resolves_relative_imports():
 PROBE = "gdstudio.core._probe"
 
 
-@pytest.mark.parametrize("source, imported", [
-    ("import PySide6.QtCore", "PySide6.QtCore"),
-    ("def f():\n    from pyqtgraph import mkPen\n", "pyqtgraph"),
-    ("if TYPE_CHECKING:\n    import OpenGL.GL\n", "OpenGL.GL"),
-    ("from ..app import bindings", "gdstudio.app.bindings"),
-    ("from ..app.model import StudioModel", "gdstudio.app.model"),
-    ("from gdstudio.render import view3d", "gdstudio.render.view3d"),
-    ("import gdstudio.io.session", "gdstudio.io.session"),
-])
+@pytest.mark.parametrize(
+    "source, imported",
+    [
+        ("import PySide6.QtCore", "PySide6.QtCore"),
+        ("def f():\n    from pyqtgraph import mkPen\n", "pyqtgraph"),
+        ("if TYPE_CHECKING:\n    import OpenGL.GL\n", "OpenGL.GL"),
+        ("from ..app import bindings", "gdstudio.app.bindings"),
+        ("from ..app.model import StudioModel", "gdstudio.app.model"),
+        ("from gdstudio.render import view3d", "gdstudio.render.view3d"),
+        ("import gdstudio.io.session", "gdstudio.io.session"),
+    ],
+)
 def test_the_checker_sees_a_forbidden_import_in_core(source, imported):
     assert _violations({PROBE: _imports(PROBE, source=source)}) == {(PROBE, imported)}
 
@@ -212,8 +217,10 @@ def test_the_checker_leaves_an_allowed_import_alone():
 
 def test_a_cycle_counts_imports_inside_functions_but_not_type_checking_ones():
     source = "def f():\n    from . import fitting\n"
-    graph = {"gdstudio.core.fitting": {"gdstudio.core.data"},
-             "gdstudio.core.data": _imports("gdstudio.core.data", False, source)}
+    graph = {
+        "gdstudio.core.fitting": {"gdstudio.core.data"},
+        "gdstudio.core.data": _imports("gdstudio.core.data", False, source),
+    }
     assert _cycles(graph) == {("gdstudio.core.data", "gdstudio.core.fitting")}
     source = "if TYPE_CHECKING:\n    from . import fitting\n"
     graph["gdstudio.core.data"] = _imports("gdstudio.core.data", False, source)

@@ -29,8 +29,9 @@ EXAMPLES_PER_LANDSCAPE = 22  # x 14 landscapes: about 300 configurations, each i
 FINAL = re.compile(r"^(converged|diverged|stopped) at step \d+( \(max steps\))?$")
 # Every hyperparameter and schedule parameter name there is, and some there are not.
 HYPER_NAMES = sorted({k for cls in OPTIMIZERS.values() for k in cls.defaults} | {"foo", "LR"})
-SCHEDULE_NAMES = sorted({k for cls in SCHEDULES.values() for k in (*cls.required, *cls.defaults)}
-                        | {"bar"})
+SCHEDULE_NAMES = sorted(
+    {k for cls in SCHEDULES.values() for k in (*cls.required, *cls.defaults)} | {"bar"}
+)
 FLAGS = {"nesterov", "centered", "amsgrad", "decoupled_weight_decay"}
 FRACTIONS = {"momentum", "alpha", "dampening"}
 INTEGERS = {"step_size": (1, 30), "T_max": (2, 100), "warmup_steps": (0, 1)}
@@ -38,17 +39,40 @@ INTEGERS = {"step_size": (1, 30), "T_max": (2, 100), "warmup_steps": (0, 1)}
 digits = st.integers(1, 450).map(lambda n: "9" * n)
 hostile = st.one_of(
     st.floats().map(repr),  # nan, inf, huge, tiny and negative included
-    st.sampled_from(["nan", "inf", "-inf", "NaN", "1e400", "-1e400", "-1", "-1e-300", "true",
-                     "false", "", " ", "abc", "1,2", "1,nan", "0x10", "١٢", "1e3", "1.5", "0"]),
-    st.integers(-10**6, 10**6).map(str),
+    st.sampled_from(
+        [
+            "nan",
+            "inf",
+            "-inf",
+            "NaN",
+            "1e400",
+            "-1e400",
+            "-1",
+            "-1e-300",
+            "true",
+            "false",
+            "",
+            " ",
+            "abc",
+            "1,2",
+            "1,nan",
+            "0x10",
+            "١٢",
+            "1e3",
+            "1.5",
+            "0",
+        ]
+    ),
+    st.integers(-(10**6), 10**6).map(str),
     digits,
     digits.map("-".__add__),
     st.just(str(10**30)),
 )
 
 
-def mostly(valid: st.SearchStrategy[str], one_in: int = 15,
-           bad: st.SearchStrategy[str] = hostile) -> st.SearchStrategy[str]:
+def mostly(
+    valid: st.SearchStrategy[str], one_in: int = 15, bad: st.SearchStrategy[str] = hostile
+) -> st.SearchStrategy[str]:
     """Usually a valid value (hypothesis starts from this branch), one time in `one_in` not."""
     return st.integers(0, one_in - 1).flatmap(lambda k: bad if k == one_in - 1 else valid)
 
@@ -113,8 +137,9 @@ def data_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
 
 
 # Never a valid count above 50, so every case stays fast.
-BAD_STEPS = st.sampled_from(["0", "-1", "1e3", "", "x", "inf", "2.5", str(10**30), "9" * 400,
-                             "10000001"])
+BAD_STEPS = st.sampled_from(
+    ["0", "-1", "1e3", "", "x", "inf", "2.5", str(10**30), "9" * 400, "10000001"]
+)
 GOOD_FILES = ["classes", "offset", "one", "huge", "wide"]
 BAD_FILES = ["bad", "long", "missing", "folder"]
 
@@ -124,8 +149,15 @@ def configurations(draw: st.DrawFn, landscape: str, files: dict[str, str]) -> li
     """The argv of one `gdstudio run`: mostly valid, absurd values included, some hostile."""
     landscape = draw(mostly(st.just(landscape), 40))
     optimizer = draw(mostly(st.sampled_from(list(OPTIMIZERS)), 40))
-    argv = ["run", "--landscape", landscape, "--optimizer", optimizer,
-            "--steps", draw(mostly(st.integers(1, 50).map(str), 20, BAD_STEPS))]
+    argv = [
+        "run",
+        "--landscape",
+        landscape,
+        "--optimizer",
+        optimizer,
+        "--steps",
+        draw(mostly(st.integers(1, 50).map(str), 20, BAD_STEPS)),
+    ]
     own = sorted(OPTIMIZERS[optimizer].defaults) if optimizer in OPTIMIZERS else HYPER_NAMES
     names = draw(st.lists(st.sampled_from(own), max_size=3, unique=True))
     if draw(st.integers(0, 29)) == 29:
@@ -137,8 +169,11 @@ def configurations(draw: st.DrawFn, landscape: str, files: dict[str, str]) -> li
     schedule = draw(mostly(st.sampled_from(list(SCHEDULES)), 40))
     argv += ["--schedule", schedule]
     cls = SCHEDULES.get(schedule)
-    snames = [*cls.required, *draw(st.lists(st.sampled_from(sorted(cls.defaults)), unique=True))
-              ] if cls and cls.defaults else list(cls.required if cls else ())
+    snames = (
+        [*cls.required, *draw(st.lists(st.sampled_from(sorted(cls.defaults)), unique=True))]
+        if cls and cls.defaults
+        else list(cls.required if cls else ())
+    )
     if draw(st.integers(0, 29)) == 29:
         snames.append(draw(st.sampled_from(SCHEDULE_NAMES)))
     for name in dict.fromkeys(snames):
@@ -147,8 +182,7 @@ def configurations(draw: st.DrawFn, landscape: str, files: dict[str, str]) -> li
         argv += ["--clip-norm", draw(mostly(number(1e-6, 100.0), 20))]
     if landscape in DATA_LANDSCAPES:
         if draw(st.integers(0, 3)):
-            name = draw(st.sampled_from(GOOD_FILES if draw(st.integers(0, 14)) < 14
-                                        else BAD_FILES))
+            name = draw(st.sampled_from(GOOD_FILES if draw(st.integers(0, 14)) < 14 else BAD_FILES))
             argv += ["--data", files[name]]
         argv += ["--batch", draw(mostly(st.sampled_from(["full", "sgd", "2", "3", "100"])))]
         argv += ["--seed", draw(mostly(st.integers(0, 2**31 - 1).map(str)))]
@@ -158,8 +192,11 @@ def configurations(draw: st.DrawFn, landscape: str, files: dict[str, str]) -> li
         argv += ["--loss", draw(st.sampled_from(["mse", "mae", "huber", "bce"]))]
     if draw(st.booleans()):
         size = 1 if landscape == "bowl1d" else 2
-        start = st.lists(number(-10.0, 10.0) | st.sampled_from(["1e200", "-1e300", "5e-324"]),
-                         min_size=size, max_size=size).map(",".join)
+        start = st.lists(
+            number(-10.0, 10.0) | st.sampled_from(["1e200", "-1e300", "5e-324"]),
+            min_size=size,
+            max_size=size,
+        ).map(",".join)
         argv += ["--start", draw(mostly(start, 20))]
     if draw(st.booleans()):
         argv += ["--tol", draw(mostly(st.sampled_from(["0", "1e-6", "1e-3", "1e-12", "1e300"])))]
@@ -171,8 +208,11 @@ def configurations(draw: st.DrawFn, landscape: str, files: dict[str, str]) -> li
 def run_in_process(argv: list[str]) -> tuple[int, str, str]:
     """Exit code, stdout and stderr of `gdstudio` with these arguments (warnings on stderr)."""
     out, err = io.StringIO(), io.StringIO()
-    with (contextlib.redirect_stdout(out), contextlib.redirect_stderr(err),
-          warnings.catch_warnings(record=True) as caught):
+    with (
+        contextlib.redirect_stdout(out),
+        contextlib.redirect_stderr(err),
+        warnings.catch_warnings(record=True) as caught,
+    ):
         warnings.simplefilter("always")
         try:
             code = main(argv)
@@ -204,6 +244,7 @@ def check_csv(text: str) -> str:
 
 def check_json(text: str) -> str:
     """The final status; no NaN/Infinity, null only on a diverged run's last row."""
+
     def refuse(constant: str) -> None:
         raise AssertionError(f"non-finite {constant} in the JSON output")
 
@@ -213,13 +254,15 @@ def check_json(text: str) -> str:
     for i, row in enumerate(rows):
         for v in row.values():
             assert isinstance(v, (int, float)) or (
-                v is None and i == len(rows) - 1 and doc["status"] == "diverged"), row
+                v is None and i == len(rows) - 1 and doc["status"] == "diverged"
+            ), row
     assert doc["status_step"] == int(doc["status_text"].split()[3])
     return doc["status_text"]
 
 
 TABLE_STATUS = re.compile(
-    r"^# ((?:converged|diverged) at step \d+|stopped at step \d+ \(max steps\))( \(.+\))?$")
+    r"^# ((?:converged|diverged) at step \d+|stopped at step \d+ \(max steps\))( \(.+\))?$"
+)
 
 
 def check_table(text: str) -> str:
@@ -243,8 +286,12 @@ CHECKS = {"csv": check_csv, "json": check_json, "table": check_table}
 @pytest.mark.parametrize("landscape", landscape_names())
 def test_any_configuration_runs_with_true_figures_or_gets_one_line(data_files, landscape):
     @seed(landscape_names().index(landscape))  # reproducible, a different stream per landscape
-    @settings(max_examples=EXAMPLES_PER_LANDSCAPE, deadline=None, database=None,
-              suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+    @settings(
+        max_examples=EXAMPLES_PER_LANDSCAPE,
+        deadline=None,
+        database=None,
+        suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+    )
     @given(argv=configurations(landscape, data_files))
     def prop(argv: list[str]) -> None:
         statuses = set()

@@ -20,8 +20,9 @@ from gdstudio.theme import RUN_COLORS
 
 def cli_env(tmp_path, **changes: str | None) -> dict[str, str]:
     """The test's environment with settings in tmp_path; None removes a variable."""
-    env = dict(os.environ, XDG_CONFIG_HOME=str(tmp_path / "config"),
-               XDG_DATA_HOME=str(tmp_path / "data"))
+    env = dict(
+        os.environ, XDG_CONFIG_HOME=str(tmp_path / "config"), XDG_DATA_HOME=str(tmp_path / "data")
+    )
     for key, value in changes.items():
         if value is None:
             env.pop(key, None)
@@ -30,11 +31,16 @@ def cli_env(tmp_path, **changes: str | None) -> dict[str, str]:
     return env
 
 
-def run_cli(tmp_path, *args: str, timeout: float = 300,
-            **env: str | None) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "gdstudio", "export", *args],
-                          capture_output=True, text=True, env=cli_env(tmp_path, **env),
-                          timeout=timeout)
+def run_cli(
+    tmp_path, *args: str, timeout: float = 300, **env: str | None
+) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [sys.executable, "-m", "gdstudio", "export", *args],
+        capture_output=True,
+        text=True,
+        env=cli_env(tmp_path, **env),
+        timeout=timeout,
+    )
 
 
 def fails(capsys, *args: str) -> str:
@@ -60,8 +66,19 @@ def needs_gl(qapp):
 
 def test_race_at_1600x900_shows_the_surface_and_four_coloured_paths(tmp_path, needs_gl, count_near):
     out = tmp_path / "race.png"
-    done = run_cli(tmp_path, "--scene", "race", "--steps", "300", "--view", "3d",
-                   "--out", str(out), "--size", "1600x900")
+    done = run_cli(
+        tmp_path,
+        "--scene",
+        "race",
+        "--steps",
+        "300",
+        "--view",
+        "3d",
+        "--out",
+        str(out),
+        "--size",
+        "1600x900",
+    )
     assert done.returncode == 0, done.stderr
     assert done.stdout == ""
     pixels = iio.imread(out)
@@ -79,8 +96,24 @@ def test_race_at_1600x900_shows_the_surface_and_four_coloured_paths(tmp_path, ne
 
 def test_contour_svg_has_the_paths(tmp_path, needs_gl):
     out = tmp_path / "race.svg"
-    assert main(["export", "--scene", "race", "--steps", "200", "--view", "contour",
-                 "--out", str(out), "--size", "640x480"]) == 0
+    assert (
+        main(
+            [
+                "export",
+                "--scene",
+                "race",
+                "--steps",
+                "200",
+                "--view",
+                "contour",
+                "--out",
+                str(out),
+                "--size",
+                "640x480",
+            ]
+        )
+        == 0
+    )
     root = ET.parse(out).getroot()
     assert root.get("viewBox") == "0 0 640 480"
     strokes = {g.get("stroke", "").lower() for g in root.iter("{http://www.w3.org/2000/svg}g")}
@@ -89,25 +122,91 @@ def test_contour_svg_has_the_paths(tmp_path, needs_gl):
 
 def test_plots_png_and_window_png(tmp_path, needs_gl):
     plots, whole = tmp_path / "plots.png", tmp_path / "window.png"
-    assert main(["export", "--scene", "race", "--steps", "200", "--view", "plots",
-                 "--out", str(plots), "--size", "500x400"]) == 0
-    assert main(["export", "--scene", "race", "--steps", "200", "--view", "window",
-                 "--out", str(whole), "--size", "1200x760"]) == 0
+    assert (
+        main(
+            [
+                "export",
+                "--scene",
+                "race",
+                "--steps",
+                "200",
+                "--view",
+                "plots",
+                "--out",
+                str(plots),
+                "--size",
+                "500x400",
+            ]
+        )
+        == 0
+    )
+    assert (
+        main(
+            [
+                "export",
+                "--scene",
+                "race",
+                "--steps",
+                "200",
+                "--view",
+                "window",
+                "--out",
+                str(whole),
+                "--size",
+                "1200x760",
+            ]
+        )
+        == 0
+    )
     assert iio.imread(plots).shape == (400, 500, 3)
     assert iio.imread(whole).shape == (760, 1200, 3)
 
 
 def test_gif_animates_the_race_for_fps_times_seconds_frames(tmp_path, needs_gl):
     out = tmp_path / "race.gif"
-    assert main(["export", "--scene", "race", "--steps", "300", "--view", "3d",
-                 "--out", str(out), "--size", "320x180", "--fps", "4", "--seconds", "1.5"]) == 0
+    assert (
+        main(
+            [
+                "export",
+                "--scene",
+                "race",
+                "--steps",
+                "300",
+                "--view",
+                "3d",
+                "--out",
+                str(out),
+                "--size",
+                "320x180",
+                "--fps",
+                "4",
+                "--seconds",
+                "1.5",
+            ]
+        )
+        == 0
+    )
     assert iio.imread(out, index=None).shape == (6, 180, 320, 3)
 
 
 def test_mp4_defaults_to_20_fps_for_5_seconds(tmp_path, needs_gl):
     out = tmp_path / "valley.mp4"
-    assert main(["export", "--scene", "challenges", "--view", "contour", "--out", str(out),
-                 "--size", "161x121"]) == 0
+    assert (
+        main(
+            [
+                "export",
+                "--scene",
+                "challenges",
+                "--view",
+                "contour",
+                "--out",
+                str(out),
+                "--size",
+                "161x121",
+            ]
+        )
+        == 0
+    )
     frames = iio.imread(out, index=None, plugin="FFMPEG")
     assert frames.shape == (100, 120, 160, 3)
     assert iio.immeta(out, plugin="FFMPEG")["fps"] == 20
@@ -115,8 +214,18 @@ def test_mp4_defaults_to_20_fps_for_5_seconds(tmp_path, needs_gl):
 
 def test_trajectories_need_no_display(tmp_path):
     out = tmp_path / "race.csv"
-    done = run_cli(tmp_path, "--scene", "race", "--steps", "100", "--out", str(out),
-                   DISPLAY=None, WAYLAND_DISPLAY=None, QT_QPA_PLATFORM=None)
+    done = run_cli(
+        tmp_path,
+        "--scene",
+        "race",
+        "--steps",
+        "100",
+        "--out",
+        str(out),
+        DISPLAY=None,
+        WAYLAND_DISPLAY=None,
+        QT_QPA_PLATFORM=None,
+    )
     assert done.returncode == 0, done.stderr
     rows = list(csv.reader(out.open(encoding="utf-8")))
     assert rows[0][:3] == ["run", "optimizer", "step"]
@@ -150,28 +259,35 @@ def test_a_saved_session_exports_its_own_race(qapp, tmp_path):
 # --- bad arguments: one line, exit 2 -----------------------------------------------------------
 
 
-@pytest.mark.parametrize(("args", "message"), [
-    (["--scene", "nope", "--view", "3d", "--out", "x.png"], "--scene: unknown scene 'nope'"),
-    (["--scene", "race", "--view", "3d", "--out", "x.png", "--size", "16x"], "--size"),
-    (["--scene", "race", "--view", "3d", "--out", "x.png", "--size", "0x100"], "--size"),
-    (["--scene", "race", "--view", "3d", "--out", "x.bmp"], "unsupported file type ('.bmp')"),
-    (["--scene", "race", "--view", "3d", "--out", "x.svg"], "--view 3d: the 3D view cannot"),
-    (["--scene", "race", "--view", "window", "--out", "x.svg"], "allowed: .png, .gif, .mp4"),
-    (["--scene", "race", "--out", "x.png"], "--view is required"),
-    (["--scene", "race", "--view", "3d", "--out", "/no/such/folder/x.png"], "does not exist"),
-    (["--scene", "race", "--view", "3d", "--out", "x.png", "--fps", "10"], "--fps applies"),
-    (["--scene", "race", "--view", "3d", "--out", "x.gif", "--seconds", "0"], "--seconds"),
-    (["--scene", "race", "--view", "3d", "--out", "x.png", "--steps", "-1"], "--steps"),
-    (["--scene", "race", "--view", "contour", "--out", "x.png", "--transparent"],
-     "--transparent"),
-    (["--scene", "race", "--out", "x.csv", "--size", "10x10"], "--size applies"),
-    (["--session", "/no/such.gdstudio", "--out", "x.csv"],
-     "--session: Could not open “such.gdstudio”: the file does not exist"),
-    (["--scene", "race", "--view", "cube", "--out", "x.png"], "invalid choice: 'cube'"),
-    (["--scene", "race", "--session", "s.gdstudio", "--out", "x.png"], "not allowed with"),
-    (["--view", "3d", "--out", "x.png"], "one of the arguments --scene --session is required"),
-    (["--scene", "race", "--view", "3d"], "--out"),
-])
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--scene", "nope", "--view", "3d", "--out", "x.png"], "--scene: unknown scene 'nope'"),
+        (["--scene", "race", "--view", "3d", "--out", "x.png", "--size", "16x"], "--size"),
+        (["--scene", "race", "--view", "3d", "--out", "x.png", "--size", "0x100"], "--size"),
+        (["--scene", "race", "--view", "3d", "--out", "x.bmp"], "unsupported file type ('.bmp')"),
+        (["--scene", "race", "--view", "3d", "--out", "x.svg"], "--view 3d: the 3D view cannot"),
+        (["--scene", "race", "--view", "window", "--out", "x.svg"], "allowed: .png, .gif, .mp4"),
+        (["--scene", "race", "--out", "x.png"], "--view is required"),
+        (["--scene", "race", "--view", "3d", "--out", "/no/such/folder/x.png"], "does not exist"),
+        (["--scene", "race", "--view", "3d", "--out", "x.png", "--fps", "10"], "--fps applies"),
+        (["--scene", "race", "--view", "3d", "--out", "x.gif", "--seconds", "0"], "--seconds"),
+        (["--scene", "race", "--view", "3d", "--out", "x.png", "--steps", "-1"], "--steps"),
+        (
+            ["--scene", "race", "--view", "contour", "--out", "x.png", "--transparent"],
+            "--transparent",
+        ),
+        (["--scene", "race", "--out", "x.csv", "--size", "10x10"], "--size applies"),
+        (
+            ["--session", "/no/such.gdstudio", "--out", "x.csv"],
+            "--session: Could not open “such.gdstudio”: the file does not exist",
+        ),
+        (["--scene", "race", "--view", "cube", "--out", "x.png"], "invalid choice: 'cube'"),
+        (["--scene", "race", "--session", "s.gdstudio", "--out", "x.png"], "not allowed with"),
+        (["--view", "3d", "--out", "x.png"], "one of the arguments --scene --session is required"),
+        (["--scene", "race", "--view", "3d"], "--out"),
+    ],
+)
 def test_a_bad_argument_gets_one_line_and_exit_2(capsys, tmp_path, monkeypatch, args, message):
     monkeypatch.chdir(tmp_path)
     assert message in fails(capsys, *args)
@@ -180,8 +296,9 @@ def test_a_bad_argument_gets_one_line_and_exit_2(capsys, tmp_path, monkeypatch, 
 
 def test_a_directory_as_output_is_refused(capsys, tmp_path):
     (tmp_path / "pics.png").mkdir()
-    assert "cannot write" in fails(capsys, "--scene", "race", "--view", "3d",
-                                   "--out", str(tmp_path / "pics.png"))
+    assert "cannot write" in fails(
+        capsys, "--scene", "race", "--view", "3d", "--out", str(tmp_path / "pics.png")
+    )
 
 
 def test_a_corrupt_session_gets_one_line(capsys, qapp, tmp_path):
@@ -191,15 +308,25 @@ def test_a_corrupt_session_gets_one_line(capsys, qapp, tmp_path):
 
 
 def test_no_3d_view_of_a_one_parameter_landscape(capsys, tmp_path, needs_gl):
-    err = fails(capsys, "--scene", "learning-rate", "--view", "3d",
-                "--out", str(tmp_path / "x.png"))
+    err = fails(
+        capsys, "--scene", "learning-rate", "--view", "3d", "--out", str(tmp_path / "x.png")
+    )
     assert "one parameter" in err and "--view contour" in err
 
 
 def test_without_a_display_it_says_to_use_xvfb(tmp_path):
-    done = run_cli(tmp_path, "--scene", "race", "--view", "3d", "--out",
-                   str(tmp_path / "x.png"), DISPLAY=None, WAYLAND_DISPLAY=None,
-                   QT_QPA_PLATFORM=None)
+    done = run_cli(
+        tmp_path,
+        "--scene",
+        "race",
+        "--view",
+        "3d",
+        "--out",
+        str(tmp_path / "x.png"),
+        DISPLAY=None,
+        WAYLAND_DISPLAY=None,
+        QT_QPA_PLATFORM=None,
+    )
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and "xvfb-run" in done.stderr, done.stderr
     assert "Traceback" not in done.stderr
@@ -207,9 +334,18 @@ def test_without_a_display_it_says_to_use_xvfb(tmp_path):
 
 
 def test_an_unreachable_display_is_an_error_not_a_crash(tmp_path):
-    done = run_cli(tmp_path, "--scene", "race", "--view", "3d", "--out",
-                   str(tmp_path / "x.png"), DISPLAY=":4711", WAYLAND_DISPLAY=None,
-                   QT_QPA_PLATFORM=None)
+    done = run_cli(
+        tmp_path,
+        "--scene",
+        "race",
+        "--view",
+        "3d",
+        "--out",
+        str(tmp_path / "x.png"),
+        DISPLAY=":4711",
+        WAYLAND_DISPLAY=None,
+        QT_QPA_PLATFORM=None,
+    )
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and "':4711'" in done.stderr, done.stderr
 
@@ -234,21 +370,27 @@ def test_every_corpus_session_gets_one_line_and_exit_2(capsys, tmp_path, name):
 def test_a_named_pipe_as_session_is_refused_without_blocking(tmp_path):
     fifo = tmp_path / "pipe.gdstudio"
     os.mkfifo(fifo)
-    done = run_cli(tmp_path, "--session", str(fifo), "--out", str(tmp_path / "x.csv"),
-                   timeout=60)
+    done = run_cli(tmp_path, "--session", str(fifo), "--out", str(tmp_path / "x.csv"), timeout=60)
     assert done.returncode == 2
     assert done.stderr.count("\n") == 1 and "not a regular file" in done.stderr, done.stderr
 
 
 def test_the_window_refuses_a_bad_session_with_one_line_and_exit_2(tmp_path):
     bad = CORPUS / "max_steps_10_pow_400.gdstudio"
-    code = ("import sys; from gdstudio.app import application as a; "
-            "from PySide6.QtWidgets import QApplication, QMessageBox; "
-            "QMessageBox.warning = staticmethod(lambda *x, **k: sys.exit(5)); "
-            "QApplication.exec = lambda self: 0; "
-            f"sys.exit(a.run_app(session={str(bad)!r}))")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          env=cli_env(tmp_path, QT_QPA_PLATFORM="offscreen"), timeout=60)
+    code = (
+        "import sys; from gdstudio.app import application as a; "
+        "from PySide6.QtWidgets import QApplication, QMessageBox; "
+        "QMessageBox.warning = staticmethod(lambda *x, **k: sys.exit(5)); "
+        "QApplication.exec = lambda self: 0; "
+        f"sys.exit(a.run_app(session={str(bad)!r}))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=cli_env(tmp_path, QT_QPA_PLATFORM="offscreen"),
+        timeout=60,
+    )
     assert done.returncode == 2, done.stderr
     assert done.stderr.count("\n") == 1 and "model.max_steps" in done.stderr
 
@@ -260,7 +402,18 @@ def test_an_export_leaves_a_running_studios_autosave_and_marker_alone(tmp_path, 
     autosave.write_bytes(b'{"unsaved": "work of the studio the user has open"}')
     marker.write_text('{"pid": 1}')
     before = {p.name: p.read_bytes() for p in folder.iterdir()}
-    done = run_cli(tmp_path, "--scene", "race", "--steps", "20", "--view", "3d",
-                   "--out", str(tmp_path / "race.png"), "--size", "320x200")
+    done = run_cli(
+        tmp_path,
+        "--scene",
+        "race",
+        "--steps",
+        "20",
+        "--view",
+        "3d",
+        "--out",
+        str(tmp_path / "race.png"),
+        "--size",
+        "320x200",
+    )
     assert done.returncode == 0, done.stderr
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before

@@ -28,8 +28,9 @@ class Trace:
         self.steps = np.array([0, *(r.step for r in rows)])
         self.params = np.array([run.start, *(r.params for r in rows)])
         self.loss = np.array([float(run.landscape.value(run.start)), *(r.loss for r in rows)])
-        self.grad = np.array([float(np.linalg.norm(run.landscape.grad(run.start))),
-                              *(r.grad_norm for r in rows)])
+        self.grad = np.array(
+            [float(np.linalg.norm(run.landscape.grad(run.start))), *(r.grad_norm for r in rows)]
+        )
 
 
 def with_lr(scene: Scene, lr: float) -> Scene:
@@ -40,7 +41,8 @@ def with_lr(scene: Scene, lr: float) -> Scene:
 def stopped_at_max_steps(run: Run) -> bool:
     """True if the run used every step it had and says so."""
     return run.steps == run.max_steps and (
-        run.status_text() == f"stopped at step {run.max_steps} (max steps)")
+        run.status_text() == f"stopped at step {run.max_steps} (max steps)"
+    )
 
 
 def converged(run: Run) -> bool:
@@ -66,8 +68,7 @@ def test_surface_caption():
     # "The ball follows −∇L downhill": each step is −α∇L and the loss falls at every step.
     t = Trace(run)
     lr = scene.runs[0].hyper["lr"]
-    assert np.allclose(np.diff(t.params, axis=0)[:50],
-                       [-lr * land.grad(p) for p in t.params[:50]])
+    assert np.allclose(np.diff(t.params, axis=0)[:50], [-lr * land.grad(p) for p in t.params[:50]])
     assert np.all(np.diff(t.loss) < 0)
     # "... to the green minimum at w ≈ 2.03, b ≈ −0.03."
     ((w_min, b_min),) = land.minima
@@ -186,8 +187,10 @@ def test_challenges_caption():
     t = Trace(run)
     assert converged(t.run) and np.allclose(t.run.params, left, atol=1e-4)
     assert low_left > low_right
-    assert f"left valley (loss {low_left:.2f}) although the right one is deeper ({low_right:.2f})" \
+    assert (
+        f"left valley (loss {low_left:.2f}) although the right one is deeper ({low_right:.2f})"
         in caption
+    )
     # "Switch the landscape to saddle: from (2, 0.001) the run heads for the saddle point at the
     # origin, where ∇L = 0, and slows as it passes, then the small y offset grows until it rolls
     # off to the minimum at (0, √2)." (Picking a landscape restarts from its default start.)
@@ -232,8 +235,12 @@ def test_race_caption():
     # target (1, 1)."
     assert scene.landscape == "rosenbrock" and scene.start == (-1.5, 2.0)
     assert all(np.array_equal(t.params[0], scene.start) for t in (sgd, momentum, rmsprop, adam))
-    assert [t.run.name for t in (sgd, momentum, rmsprop, adam)] == \
-        ["SGD", "Momentum", "RMSprop", "Adam"]
+    assert [t.run.name for t in (sgd, momentum, rmsprop, adam)] == [
+        "SGD",
+        "Momentum",
+        "RMSprop",
+        "Adam",
+    ]
     assert sgd.run.landscape.minima == ((1.0, 1.0),)
     # "Adam gets there first, Momentum second."
     assert converged(adam.run) and converged(momentum.run)
@@ -269,8 +276,11 @@ def test_line_fit_caption():
     # "Add, drag or delete points: the MSE surface and its minimum move with them while gradient
     # descent fits y = w·x + b." Each edit rebuilds the fit, and the run goes on from where it is.
     data = land.dataset
-    for edit in (lambda: data.add(6.0, 7.0), lambda: data.move(0, 1.0, 5.0),
-                 lambda: data.remove(2)):
+    for edit in (
+        lambda: data.add(6.0, 7.0),
+        lambda: data.move(0, 1.0, 5.0),
+        lambda: data.remove(2),
+    ):
         before = run.landscape.minima[0]
         edit()
         edited = DataLandscape(data, "mse", start=scene.start)

@@ -28,8 +28,10 @@ QT_FREE = {
 
 @pytest.mark.parametrize("code", QT_FREE.values(), ids=QT_FREE.keys())
 def test_loads_no_gui_module(code):
-    probe = (f"{code}\nimport sys\n"
-             f"print(sorted(m for m in sys.modules if m.split('.')[0] in {GUI!r}))")
-    out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
-                         check=True, timeout=120).stdout
+    probe = (
+        f"{code}\nimport sys\nprint(sorted(m for m in sys.modules if m.split('.')[0] in {GUI!r}))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120
+    ).stdout
     assert out.strip().splitlines()[-1] == "[]"

@@ -25,8 +25,9 @@ def test_viridis_lookup_picks_the_nearest_entry_and_handles_non_finite():
     np.testing.assert_array_equal(theme.viridis(1.0), theme.VIRIDIS_LUT[255])
     t = [0.5, 0.5 / 255 - 1e-9, 0.5 / 255, 127 / 255]
     np.testing.assert_array_equal(theme.viridis_index(t), [128, 0, 1, 127])
-    np.testing.assert_array_equal(theme.viridis_index([np.nan, -np.inf, np.inf, -3.0, 7.0]),
-                                  [0, 0, 255, 0, 255])
+    np.testing.assert_array_equal(
+        theme.viridis_index([np.nan, -np.inf, np.inf, -3.0, 7.0]), [0, 0, 255, 0, 255]
+    )
     assert theme.viridis(np.zeros((3, 5))).shape == (3, 5, 4)
     np.testing.assert_array_equal(theme.VIRIDIS_LUT[:, :3], np.round(theme.VIRIDIS * 255))
 

@@ -19,14 +19,14 @@ def configure_application() -> None:
     QCoreApplication.setOrganizationName(ORGANIZATION)
     QCoreApplication.setApplicationName(APPLICATION)
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
-        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough)
+        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+    )
     fmt = QSurfaceFormat()
     fmt.setDepthBufferSize(24)  # multisampling is chosen per view, once the GL is known
     QSurfaceFormat.setDefaultFormat(fmt)
 
 
-def run_app(scene: str | None = None, session: str | None = None, *,
-            console: bool = True) -> int:
+def run_app(scene: str | None = None, session: str | None = None, *, console: bool = True) -> int:
     """Open the window (on `scene` if given) and run the event loop; returns the exit code.
 
     From a console a bad --scene or --session is one line on stderr and exit 2, before any

@@ -29,8 +29,7 @@ def clamp(kind: Number, value: float) -> float:
     return min(max(value, kind.lo), kind.hi)
 
 
-def connect_field(holder: Evented, name: str, widget: QWidget,
-                  show: Callable[[Any], None]) -> None:
+def connect_field(holder: Evented, name: str, widget: QWidget, show: Callable[[Any], None]) -> None:
     """Field → widget: show every new value of `name` with the widget's signals blocked."""
 
     def listener(value: Any) -> None:
@@ -41,8 +40,12 @@ def connect_field(holder: Evented, name: str, widget: QWidget,
     widget.destroyed.connect(lambda *_: holder.disconnect(name, listener))
 
 
-def bind_number(holder: Evented, name: str, widget: QSpinBox | QDoubleSpinBox | LogSlider,
-                range_from_field: bool = True) -> None:
+def bind_number(
+    holder: Evented,
+    name: str,
+    widget: QSpinBox | QDoubleSpinBox | LogSlider,
+    range_from_field: bool = True,
+) -> None:
     """A spin box or log slider edits a number field; its range is the field's bounds."""
     kind = field_number(holder, name)
     if isinstance(widget, QAbstractSpinBox) and range_from_field:

@@ -61,8 +61,15 @@ class MovePoint(QUndoCommand):
     Moves carrying the same `drag` id merge, so a whole drag is one undo step.
     """
 
-    def __init__(self, model: StudioModel, index: int, x: float, y: float,
-                 label: float | None = None, drag: int | None = None) -> None:
+    def __init__(
+        self,
+        model: StudioModel,
+        index: int,
+        x: float,
+        y: float,
+        label: float | None = None,
+        drag: int | None = None,
+    ) -> None:
         super().__init__()
         ds = model.dataset
         self.model = model
@@ -88,8 +95,9 @@ class MovePoint(QUndoCommand):
 
     def mergeWith(self, other: QUndoCommand) -> bool:
         """Absorb the next move of the same point in the same drag."""
-        if not (isinstance(other, MovePoint) and other.drag == self.drag
-                and other.index == self.index):
+        if not (
+            isinstance(other, MovePoint) and other.drag == self.drag and other.index == self.index
+        ):
             return False
         self.new = other.new
         self._update_text()
@@ -121,8 +129,11 @@ class RemovePoints(QUndoCommand):
         self.indices = np.unique(np.asarray(indices, dtype=np.int64))
         if self.indices.size == 0 or self.indices[0] < 0 or self.indices[-1] >= len(ds):
             raise IndexError("point indices out of range")
-        self.values = (ds.x[self.indices].copy(), ds.y[self.indices].copy(),
-                       ds.label[self.indices].copy())
+        self.values = (
+            ds.x[self.indices].copy(),
+            ds.y[self.indices].copy(),
+            ds.label[self.indices].copy(),
+        )
         k = len(self.indices)
         self._in_place = k == 1 or k * len(ds) <= _IN_PLACE_WORK
         self.setText(f"Delete point {self.indices[0] + 1}" if k == 1 else f"Delete {k} points")
@@ -137,8 +148,9 @@ class RemovePoints(QUndoCommand):
             return
         keep = np.ones(len(ds), dtype=bool)
         keep[self.indices] = False
-        self.model.replace_dataset(Dataset(ds.x[keep], ds.y[keep],
-                                           ds.label[keep] if ds.has_labels else None))
+        self.model.replace_dataset(
+            Dataset(ds.x[keep], ds.y[keep], ds.label[keep] if ds.has_labels else None)
+        )
 
     def undo(self) -> None:
         """Insert the points back where they were."""
@@ -151,10 +163,13 @@ class RemovePoints(QUndoCommand):
             return
         # Positions in the shortened arrays: each earlier removal shifted the rest by one.
         at = self.indices - np.arange(len(self.indices))
-        self.model.replace_dataset(Dataset(
-            np.insert(ds.x, at, xs), np.insert(ds.y, at, ys),
-            np.insert(ds.label, at, ls) if ds.has_labels else None,
-        ))
+        self.model.replace_dataset(
+            Dataset(
+                np.insert(ds.x, at, xs),
+                np.insert(ds.y, at, ys),
+                np.insert(ds.label, at, ls) if ds.has_labels else None,
+            )
+        )
 
 
 class SetLabel(QUndoCommand):

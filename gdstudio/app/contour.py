@@ -56,7 +56,9 @@ class ContourView(QWidget):
         )
         self.curve = pg.PlotCurveItem(pen=pg.mkPen(theme.CURVE_COLOR, width=2), antialias=True)
         self.minima = pg.ScatterPlotItem(
-            symbol="star", size=20, brush=pg.mkBrush(theme.MINIMUM_COLOR),
+            symbol="star",
+            size=20,
+            brush=pg.mkBrush(theme.MINIMUM_COLOR),
             pen=pg.mkPen(theme.MINIMUM_OUTLINE_COLOR),
         )
         self.start_marker = pg.ScatterPlotItem(
@@ -114,8 +116,9 @@ class ContourView(QWidget):
         out = []
         for (lo, hi), s in zip(self.model.landscape.bounds, self.model.start, strict=True):
             margin = 0.08 * (max(hi, s) - min(lo, s))
-            out.append((min(lo, s - margin), max(hi, s + margin)) if not lo <= s <= hi
-                       else (lo, hi))
+            out.append(
+                (min(lo, s - margin), max(hi, s + margin)) if not lo <= s <= hi else (lo, hi)
+            )
         return tuple(out)
 
     # --- model observers -------------------------------------------------------------------------
@@ -199,7 +202,7 @@ class ContourView(QWidget):
 
     def _build_curve(self) -> None:
         land = self.model.display_landscape
-        (x0, x1), = self.extent()
+        ((x0, x1),) = self.extent()
         w = np.linspace(x0, x1, CURVE_SAMPLES)
         with np.errstate(all="ignore"):
             loss = np.asarray(land.value(w[:, None]), dtype=np.float64)
@@ -222,8 +225,12 @@ class ContourView(QWidget):
         for _, cfg in self.model.active_runs():
             if one_d:
                 path = pg.PlotDataItem(
-                    pen=pg.mkPen(cfg.color, width=1), symbol="o", symbolSize=6,
-                    symbolBrush=pg.mkBrush(cfg.color), symbolPen=None, antialias=True,
+                    pen=pg.mkPen(cfg.color, width=1),
+                    symbol="o",
+                    symbolSize=6,
+                    symbolBrush=pg.mkBrush(cfg.color),
+                    symbolPen=None,
+                    antialias=True,
                 )
                 path.setOpacity(0.6)
             else:
@@ -232,7 +239,9 @@ class ContourView(QWidget):
                 path.setDownsampling(auto=True, method="peak")
             path.setSkipFiniteCheck(True)
             head = pg.ScatterPlotItem(
-                symbol="o", size=14, brush=pg.mkBrush(cfg.color),
+                symbol="o",
+                size=14,
+                brush=pg.mkBrush(cfg.color),
                 pen=pg.mkPen(theme.OUTLINE_COLOR, width=1.5),
             )
             path.setZValue(10)

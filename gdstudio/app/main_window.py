@@ -56,12 +56,24 @@ SHORTCUTS = (
 class LocalKeys(QObject):
     """Event filter: navigation keys pressed in a view stay there, not window shortcuts."""
 
-    KEYS = frozenset({Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down,
-                      Qt.Key.Key_Space, Qt.Key.Key_Home, Qt.Key.Key_End})
+    KEYS = frozenset(
+        {
+            Qt.Key.Key_Left,
+            Qt.Key.Key_Right,
+            Qt.Key.Key_Up,
+            Qt.Key.Key_Down,
+            Qt.Key.Key_Space,
+            Qt.Key.Key_Home,
+            Qt.Key.Key_End,
+        }
+    )
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        if (event.type() == QEvent.Type.ShortcutOverride and isinstance(event, QKeyEvent)
-                and event.key() in self.KEYS):
+        if (
+            event.type() == QEvent.Type.ShortcutOverride
+            and isinstance(event, QKeyEvent)
+            and event.key() in self.KEYS
+        ):
             event.accept()
         return False
 
@@ -69,8 +81,13 @@ class LocalKeys(QObject):
 class MainWindow(QMainWindow):
     """The studio: central landscape view (3D or contour), Controls, Plots and Readouts docks."""
 
-    def __init__(self, model: StudioModel | None = None, parent: QWidget | None = None,
-                 *, autosave: bool = True) -> None:
+    def __init__(
+        self,
+        model: StudioModel | None = None,
+        parent: QWidget | None = None,
+        *,
+        autosave: bool = True,
+    ) -> None:
         super().__init__(parent)
         self.setWindowTitle(APP_TITLE)
         self.model = model if model is not None else StudioModel(self)
@@ -85,7 +102,8 @@ class MainWindow(QMainWindow):
         install_export_action(self)
         self._default_state = self.saveState(LAYOUT_VERSION)
         self.statusBar().showMessage(
-            "Ready: press Space to run, click the landscape to drop a start")
+            "Ready: press Space to run, click the landscape to drop a start"
+        )
         self._connect_model()
         if self.model.scene is None and not self.model.runs:
             self.model.load_scene(DEFAULT_SCENE)
@@ -100,8 +118,15 @@ class MainWindow(QMainWindow):
 
     # --- construction ----------------------------------------------------------------------
 
-    def _action(self, key: str, text: str, shortcut: Shortcut | None, slot: Callable[[], object],
-                tip: str = "", icon: QStyle.StandardPixmap | None = None) -> QAction:
+    def _action(
+        self,
+        key: str,
+        text: str,
+        shortcut: Shortcut | None,
+        slot: Callable[[], object],
+        tip: str = "",
+        icon: QStyle.StandardPixmap | None = None,
+    ) -> QAction:
         a = QAction(text, self)
         a.setObjectName(f"action_{key}")
         if shortcut is not None:
@@ -118,23 +143,65 @@ class MainWindow(QMainWindow):
 
     def _build_actions(self) -> None:
         sp = QStyle.StandardPixmap
-        self._action("play", "Run", Qt.Key.Key_Space, self.stepper.toggle,
-                     "Run or pause the race (Space)", sp.SP_MediaPlay)
-        self._action("step", "Step", Qt.Key.Key_Right, self.stepper.step_once,
-                     "Take one step (→)", sp.SP_MediaSkipForward)
-        self._action("reset", "Reset", Qt.Key.Key_R, self._on_reset,
-                     "Send every run back to the start (R)", sp.SP_MediaSkipBackward)
-        self._action("toggle_view", "3D / Contour", Qt.Key.Key_T, self._on_toggle_view,
-                     "Switch between the 3D surface and the top-down contour view (T)")
-        self._action("reset_camera", "Reset Camera", Qt.Key.Key_Home, self._on_reset_camera,
-                     "Frame the whole surface again (Home)")
-        self._action("reset_layout", "Reset Layout", None, self.reset_layout,
-                     "Put every dock back where it started")
-        self._action("quit", "Quit", QKeySequence.StandardKey.Quit, self.close,
-                     "Quit Gradient Descent Studio")
+        self._action(
+            "play",
+            "Run",
+            Qt.Key.Key_Space,
+            self.stepper.toggle,
+            "Run or pause the race (Space)",
+            sp.SP_MediaPlay,
+        )
+        self._action(
+            "step",
+            "Step",
+            Qt.Key.Key_Right,
+            self.stepper.step_once,
+            "Take one step (→)",
+            sp.SP_MediaSkipForward,
+        )
+        self._action(
+            "reset",
+            "Reset",
+            Qt.Key.Key_R,
+            self._on_reset,
+            "Send every run back to the start (R)",
+            sp.SP_MediaSkipBackward,
+        )
+        self._action(
+            "toggle_view",
+            "3D / Contour",
+            Qt.Key.Key_T,
+            self._on_toggle_view,
+            "Switch between the 3D surface and the top-down contour view (T)",
+        )
+        self._action(
+            "reset_camera",
+            "Reset Camera",
+            Qt.Key.Key_Home,
+            self._on_reset_camera,
+            "Frame the whole surface again (Home)",
+        )
+        self._action(
+            "reset_layout",
+            "Reset Layout",
+            None,
+            self.reset_layout,
+            "Put every dock back where it started",
+        )
+        self._action(
+            "quit",
+            "Quit",
+            QKeySequence.StandardKey.Quit,
+            self.close,
+            "Quit Gradient Descent Studio",
+        )
         self._action("about", "About Gradient Descent Studio", None, self._on_about)
-        self._action("shortcuts", "Keyboard Shortcuts", QKeySequence.StandardKey.HelpContents,
-                     self._on_shortcuts)
+        self._action(
+            "shortcuts",
+            "Keyboard Shortcuts",
+            QKeySequence.StandardKey.HelpContents,
+            self._on_shortcuts,
+        )
         for key in ("play", "step", "reset", "toggle_view", "reset_camera"):
             self.actions_by_name[key].setShortcutContext(Qt.ShortcutContext.WindowShortcut)
         self.stepper.playingChanged.connect(self._on_playing_changed)
@@ -169,8 +236,7 @@ class MainWindow(QMainWindow):
         self.addToolBar(bar)
         self.toolbar = bar
 
-    def _dock(self, title: str, name: str, widget: QWidget,
-              area: Qt.DockWidgetArea) -> QDockWidget:
+    def _dock(self, title: str, name: str, widget: QWidget, area: Qt.DockWidgetArea) -> QDockWidget:
         dock = QDockWidget(title, self)
         dock.setObjectName(name)
         dock.setWidget(widget)
@@ -182,15 +248,19 @@ class MainWindow(QMainWindow):
         self.controls = ControlsPanel(self.model, actions)
         self.plots = PlotsPanel(self.model)
         self.readouts = ReadoutsPanel(self.model)
-        self.controls_dock = self._dock("Controls", "ControlsDock", self.controls,
-                                        Qt.DockWidgetArea.LeftDockWidgetArea)
-        self.plots_dock = self._dock("Plots", "PlotsDock", self.plots,
-                                     Qt.DockWidgetArea.RightDockWidgetArea)
-        self.readouts_dock = self._dock("Readouts", "ReadoutsDock", self.readouts,
-                                        Qt.DockWidgetArea.BottomDockWidgetArea)
+        self.controls_dock = self._dock(
+            "Controls", "ControlsDock", self.controls, Qt.DockWidgetArea.LeftDockWidgetArea
+        )
+        self.plots_dock = self._dock(
+            "Plots", "PlotsDock", self.plots, Qt.DockWidgetArea.RightDockWidgetArea
+        )
+        self.readouts_dock = self._dock(
+            "Readouts", "ReadoutsDock", self.readouts, Qt.DockWidgetArea.BottomDockWidgetArea
+        )
         self.data_panel = DataPanel(self.model)
-        self.data_dock = self._dock("Data", "DataDock", self.data_panel,
-                                    Qt.DockWidgetArea.RightDockWidgetArea)
+        self.data_dock = self._dock(
+            "Data", "DataDock", self.data_panel, Qt.DockWidgetArea.RightDockWidgetArea
+        )
         self.splitDockWidget(self.data_dock, self.plots_dock, Qt.Orientation.Vertical)
         # Keys that navigate a table must reach it, not the window's run shortcuts.
         self._local_keys = LocalKeys(self)
@@ -207,8 +277,9 @@ class MainWindow(QMainWindow):
         undo = self.model.undo_stack.createUndoAction(self, "&Undo")
         undo.setShortcut(QKeySequence.StandardKey.Undo)
         redo = self.model.undo_stack.createRedoAction(self, "&Redo")
-        redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"),
-                           QKeySequence(QKeySequence.StandardKey.Redo)])
+        redo.setShortcuts(
+            [QKeySequence("Ctrl+Shift+Z"), QKeySequence(QKeySequence.StandardKey.Redo)]
+        )
         self.edit_menu.addAction(undo)
         self.edit_menu.addAction(redo)
         self.actions_by_name.update(undo=undo, redo=redo)
@@ -247,8 +318,9 @@ class MainWindow(QMainWindow):
         self.actions_by_name["toggle_view"].setEnabled(self.model.landscape.dim == 2)
         scene = self.model.scene
         # A lesson's caption describes its own landscape; elsewhere it would mislead.
-        self.caption.setVisible(bool(scene and scene.caption
-                                     and scene.landscape == self.model.landscape_name))
+        self.caption.setVisible(
+            bool(scene and scene.caption and scene.landscape == self.model.landscape_name)
+        )
         self._on_paths_changed()
 
     def _on_surface_changed(self) -> None:
@@ -257,8 +329,9 @@ class MainWindow(QMainWindow):
             return
         # Re-frame the camera only for a different landscape, not for an edit of the data.
         key = (shown.name, self.model.scene.id if self.model.scene else None)
-        self.view3d.set_landscape(shown, fit_camera=key != self._framed,
-                                  log_height=self.model.log_height)
+        self.view3d.set_landscape(
+            shown, fit_camera=key != self._framed, log_height=self.model.log_height
+        )
         self._framed = key
 
     def _on_data_mode_changed(self) -> None:
@@ -273,8 +346,7 @@ class MainWindow(QMainWindow):
     def _size_data_dock(self) -> None:
         """A dock shown again gets a usable share of its column, not a sliver."""
         if self.data_dock.isVisible() and self.plots_dock.isVisible():
-            self.resizeDocks([self.data_dock, self.plots_dock], [500, 240],
-                             Qt.Orientation.Vertical)
+            self.resizeDocks([self.data_dock, self.plots_dock], [500, 240], Qt.Orientation.Vertical)
 
     def _on_view_changed(self) -> None:
         three_d = self.model.view_mode == "3d" and self.model.landscape.dim == 2
@@ -302,8 +374,13 @@ class MainWindow(QMainWindow):
     def _on_playing_changed(self, playing: bool) -> None:
         a = self.actions_by_name["play"]
         a.setText("Pause" if playing else "Run")
-        a.setIcon(self.style().standardIcon(
-            QStyle.StandardPixmap.SP_MediaPause if playing else QStyle.StandardPixmap.SP_MediaPlay))
+        a.setIcon(
+            self.style().standardIcon(
+                QStyle.StandardPixmap.SP_MediaPause
+                if playing
+                else QStyle.StandardPixmap.SP_MediaPlay
+            )
+        )
         if not playing:
             self.statusBar().showMessage(self._race_summary())
 
@@ -318,8 +395,9 @@ class MainWindow(QMainWindow):
 
     def _on_start_picked(self, params: np.ndarray) -> None:
         self.model.set_start(params)
-        coords = ", ".join(f"{n} = {v:.3g}" for n, v in
-                           zip(self.model.landscape.param_names, params, strict=True))
+        coords = ", ".join(
+            f"{n} = {v:.3g}" for n, v in zip(self.model.landscape.param_names, params, strict=True)
+        )
         self.statusBar().showMessage(f"New start: {coords}")
 
     def _on_reset(self) -> None:
@@ -334,11 +412,13 @@ class MainWindow(QMainWindow):
 
     def _on_about(self) -> None:
         QMessageBox.about(
-            self, "About Gradient Descent Studio",
+            self,
+            "About Gradient Descent Studio",
             f"<h3>Gradient Descent Studio {__version__}</h3>"
             "<p>Watch gradient descent work: loss landscapes in 3D, optimizers racing across "
             "them, loss curves growing live.</p><p>Update rules follow PyTorch's "
-            "<code>torch.optim</code>, computed in float64.</p>")
+            "<code>torch.optim</code>, computed in float64.</p>",
+        )
 
     def _on_shortcuts(self) -> None:
         rows = "".join(f"<tr><td><b>{k}</b></td><td>{v}</td></tr>" for k, v in SHORTCUTS)
@@ -360,8 +440,9 @@ class MainWindow(QMainWindow):
 
     def _default_dock_sizes(self) -> None:
         """Give the landscape most of the window: narrow side docks, a short readouts strip."""
-        self.resizeDocks([self.controls_dock, self.plots_dock], [390, 420],
-                         Qt.Orientation.Horizontal)
+        self.resizeDocks(
+            [self.controls_dock, self.plots_dock], [390, 420], Qt.Orientation.Horizontal
+        )
         self._size_data_dock()
         self.resizeDocks([self.readouts_dock], [172], Qt.Orientation.Vertical)
 

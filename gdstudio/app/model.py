@@ -197,18 +197,32 @@ class StudioModel(QObject):
             dataset = self.dataset
         doc = Studio(scene=scene.id, landscape=scene.landscape, data=dataset)
         doc.settings.assign(self.settings)
-        doc.settings.set(normalize_x=False, speed=scene.speed, max_steps=scene.max_steps,
-                         tol=scene.tol, schedule=Settings.schedule.default,
-                         clip_norm=Settings.clip_norm.default)
+        doc.settings.set(
+            normalize_x=False,
+            speed=scene.speed,
+            max_steps=scene.max_steps,
+            tol=scene.tol,
+            schedule=Settings.schedule.default,
+            clip_norm=Settings.clip_norm.default,
+        )
         doc.view.set(view_mode=scene.view, log_height=scene.log_height)
-        runs = [RunConfig(optimizer=spec.optimizer, hyper=dict(spec.hyper), color=run_color(i),
-                          label=spec.label, enabled=spec.enabled,
-                          batch=parse_batch(spec.batch), seed=spec.seed)
-                for i, spec in enumerate(scene.runs)]
+        runs = [
+            RunConfig(
+                optimizer=spec.optimizer,
+                hyper=dict(spec.hyper),
+                color=run_color(i),
+                label=spec.label,
+                enabled=spec.enabled,
+                batch=parse_batch(spec.batch),
+                seed=spec.seed,
+            )
+            for i, spec in enumerate(scene.runs)
+        ]
         self._replace(doc, runs, scene, None if scene.start is None else np.array(scene.start))
 
-    def _replace(self, doc: Studio, runs: list[RunConfig], scene: Scene | None,
-                 start: np.ndarray | None) -> None:
+    def _replace(
+        self, doc: Studio, runs: list[RunConfig], scene: Scene | None, start: np.ndarray | None
+    ) -> None:
         """Take a checked document: every field, racer and derived object, then announce."""
         self._replacing = True
         try:
@@ -219,8 +233,9 @@ class StudioModel(QObject):
             self.undo_stack.clear()
             self._update_x_norm()
             self.landscape = self._build_landscape()
-            self.state.start = np.array(self.landscape.default_start if start is None else start,
-                                        dtype=np.float64)
+            self.state.start = np.array(
+                self.landscape.default_start if start is None else start, dtype=np.float64
+            )
             if self.landscape.dim != 2:
                 self.view.view_mode = "contour"
             self._rebuild_runs()
@@ -280,9 +295,14 @@ class StudioModel(QObject):
         if start is not None and self.normalize_x:
             start = tuple(self._to_fit_units(np.array(start)))
         w, b = start or (0.0, 0.0)  # a line fit has two parameters
-        return DataLandscape(self.dataset, DATA_LANDSCAPES[self.landscape_name],
-                             delta=self.huber_delta, start=(w, b),
-                             x_shift=self.x_norm[0], x_scale=self.x_norm[1])
+        return DataLandscape(
+            self.dataset,
+            DATA_LANDSCAPES[self.landscape_name],
+            delta=self.huber_delta,
+            start=(w, b),
+            x_shift=self.x_norm[0],
+            x_scale=self.x_norm[1],
+        )
 
     def _landscape_replaced(self) -> None:
         """Announce a new landscape object; its display surface follows now or from the worker."""
@@ -360,8 +380,12 @@ class StudioModel(QObject):
         self.state.touch()
         old = self.landscape
         new = self.landscape = self._build_landscape()
-        if (isinstance(old, DataLandscape) and isinstance(new, DataLandscape)
-                and old.loss == self.loss and _keeps_view(old.bounds, new)):
+        if (
+            isinstance(old, DataLandscape)
+            and isinstance(new, DataLandscape)
+            and old.loss == self.loss
+            and _keeps_view(old.bounds, new)
+        ):
             new.bounds = old.bounds  # small edits must not make the view jump
         for run in self._runs():
             run.set_landscape(self.landscape)
@@ -381,10 +405,17 @@ class StudioModel(QObject):
     def _make_run(self, cfg: RunConfig) -> Run:
         schedule = make_schedule(self.schedule_name, **self.schedule_params)
         return Run(
-            self.landscape, make_optimizer(cfg.optimizer, **cfg.hyper), self.start,
-            schedule=schedule, clip_norm=self.clip_norm,
-            batch_size=cfg.batch if self.is_data else None, seed=cfg.seed, tol=self.tol,
-            max_steps=self.max_steps, name=cfg.title, measure_budget=MEASURE_BUDGET,
+            self.landscape,
+            make_optimizer(cfg.optimizer, **cfg.hyper),
+            self.start,
+            schedule=schedule,
+            clip_norm=self.clip_norm,
+            batch_size=cfg.batch if self.is_data else None,
+            seed=cfg.seed,
+            tol=self.tol,
+            max_steps=self.max_steps,
+            name=cfg.title,
+            measure_budget=MEASURE_BUDGET,
         )
 
     def _rebuild_runs(self) -> None:
@@ -396,8 +427,10 @@ class StudioModel(QObject):
         if len(self.runs) >= MAX_RUNS:
             raise ValueError(f"a race holds at most {MAX_RUNS} optimizers")
         used = {c.color for c in self.runs}
-        color = next((run_color(i) for i in range(MAX_RUNS) if run_color(i) not in used),
-                     run_color(len(self.runs)))
+        color = next(
+            (run_color(i) for i in range(MAX_RUNS) if run_color(i) not in used),
+            run_color(len(self.runs)),
+        )
         cfg = RunConfig(optimizer=optimizer, hyper=dict(hyper or {}), color=color)
         cfg.run = self._make_run(cfg)
         self.state.add_run(cfg)
@@ -521,7 +554,8 @@ class StudioModel(QObject):
         """True while an enabled run can still take a step."""
         return any(
             c.run.running and c.run.steps < self.max_steps
-            for _, c in self.active_runs() if c.run is not None
+            for _, c in self.active_runs()
+            if c.run is not None
         )
 
     def step(self, n: int = 1) -> int:

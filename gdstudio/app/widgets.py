@@ -28,8 +28,15 @@ class LogSlider(QWidget):
 
     valueChanged = Signal(float)
 
-    def __init__(self, lo: float, hi: float, value: float, decimals: int = 6,
-                 suffix: str = "", parent: QWidget | None = None) -> None:
+    def __init__(
+        self,
+        lo: float,
+        hi: float,
+        value: float,
+        decimals: int = 6,
+        suffix: str = "",
+        parent: QWidget | None = None,
+    ) -> None:
         super().__init__(parent)
         self._lo, self._hi = math.log10(lo), math.log10(hi)
         self.slider = QSlider(Qt.Orientation.Horizontal)

@@ -33,7 +33,9 @@ def default_dataset(name: str) -> Dataset:
 
 
 def make_landscape(
-    name: str, dataset: Dataset | None = None, delta: float = 1.0,
+    name: str,
+    dataset: Dataset | None = None,
+    delta: float = 1.0,
     start: tuple[float, ...] | None = None,
 ) -> Landscape | DataLandscape:
     """The landscape called `name`; data landscapes use `dataset` (or the default one).
@@ -46,8 +48,9 @@ def make_landscape(
         name = shown(name)
     if name in ANALYTIC:
         if dataset is not None:
-            raise ConfigError(f"landscape '{name}' takes no data; data landscapes: "
-                              f"{', '.join(DATA_LANDSCAPES)}")
+            raise ConfigError(
+                f"landscape '{name}' takes no data; data landscapes: {', '.join(DATA_LANDSCAPES)}"
+            )
         return ANALYTIC[name]
     if name in DATA_LANDSCAPES:
         loss = DATA_LANDSCAPES[name]

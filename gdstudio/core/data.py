@@ -72,8 +72,14 @@ class Dataset:
 
     @classmethod
     def generate(
-        cls, n: int, slope: float = 2.0, intercept: float = 0.0, noise: float = 1.0,
-        seed: int = 0, x_range: tuple[float, float] = (0.0, 10.0), labels: bool = True,
+        cls,
+        n: int,
+        slope: float = 2.0,
+        intercept: float = 0.0,
+        noise: float = 1.0,
+        seed: int = 0,
+        x_range: tuple[float, float] = (0.0, 10.0),
+        labels: bool = True,
     ) -> Dataset:
         """n points on y = slope·x + intercept with Gaussian noise, seeded (labelled 1 above)."""
         rng = np.random.default_rng(seed)
@@ -207,8 +213,10 @@ class Dataset:
 def _check_finite(*arrays: np.ndarray) -> None:
     for a in arrays:
         if len(a) and not (np.min(a) >= -MAX_ABS and np.max(a) <= MAX_ABS):  # NaN fails too
-            raise DataError("points must be finite numbers within ±1e150 (no NaN or infinity; "
-                            "larger squares overflow)")
+            raise DataError(
+                "points must be finite numbers within ±1e150 (no NaN or infinity; "
+                "larger squares overflow)"
+            )
 
 
 def parse_csv(text: str, require_label: bool = False, source: str = "<data>") -> Dataset:

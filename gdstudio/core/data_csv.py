@@ -50,11 +50,14 @@ def read_file(path: str | Path) -> str:
         if stat.S_ISDIR(mode.st_mode):
             raise DataError(f"{p}: is a folder, not a CSV file")
         if not stat.S_ISREG(mode.st_mode):
-            raise DataError(f"{p}: not a regular file (a pipe, socket or device); "
-                            "choose a CSV file")
+            raise DataError(
+                f"{p}: not a regular file (a pipe, socket or device); choose a CSV file"
+            )
         if mode.st_size > MAX_FILE_BYTES:
-            raise DataError(f"{p}: the file is {_megabytes(mode.st_size)}; at most "
-                            f"{_megabytes(MAX_FILE_BYTES)} of CSV can be read")
+            raise DataError(
+                f"{p}: the file is {_megabytes(mode.st_size)}; at most "
+                f"{_megabytes(MAX_FILE_BYTES)} of CSV can be read"
+            )
         with os.fdopen(fd, "rb") as f:
             fd = -1
             data = f.read(MAX_FILE_BYTES + 1)
@@ -64,8 +67,10 @@ def read_file(path: str | Path) -> str:
         if fd >= 0:
             os.close(fd)
     if len(data) > MAX_FILE_BYTES:
-        raise DataError(f"{p}: the file is larger than {_megabytes(MAX_FILE_BYTES)}; at most "
-                        f"{_megabytes(MAX_FILE_BYTES)} of CSV can be read")
+        raise DataError(
+            f"{p}: the file is larger than {_megabytes(MAX_FILE_BYTES)}; at most "
+            f"{_megabytes(MAX_FILE_BYTES)} of CSV can be read"
+        )
     return decode(data, str(p))
 
 
@@ -87,12 +92,17 @@ def decode(data: bytes, source: str) -> str:
         return data.decode("utf-8")
     except UnicodeDecodeError as e:
         line = len(_LINE_BREAK_BYTES.findall(data, 0, e.start)) + 1
-        raise DataError(f"{source}: line {line}: byte 0x{data[e.start]:02X} is not UTF-8 text; "
-                        "save the file as UTF-8") from None
+        raise DataError(
+            f"{source}: line {line}: byte 0x{data[e.start]:02X} is not UTF-8 text; "
+            "save the file as UTF-8"
+        ) from None
 
 
 def read_columns(
-    text: str, require_label: bool, source: str, warnings: list[str],
+    text: str,
+    require_label: bool,
+    source: str,
+    warnings: list[str],
 ) -> Columns:
     """x, y (and label, when the header has one) from CSV text with a header line.
 
@@ -156,7 +166,7 @@ def _csv_problem(e: csv.Error) -> str:
     if "unexpected end of data" in msg:
         return "a quoted field is never closed"
     if "expected after" in msg:
-        return "text after a closing quote (a quote inside a field must be doubled: \"\")"
+        return 'text after a closing quote (a quote inside a field must be doubled: "")'
     return f"not valid CSV ({msg})"
 
 
@@ -164,28 +174,39 @@ class _Header:
     """Where x, y and label are, read from the header row."""
 
     def __init__(
-        self, row: list[str], line: int, require_label: bool, source: str, warnings: list[str],
+        self,
+        row: list[str],
+        line: int,
+        require_label: bool,
+        source: str,
+        warnings: list[str],
     ) -> None:
         self.line, self.source = line, source
         names = [c.strip().lower() for c in row]
         if all(_is_number(c) for c in row if c.strip()):
-            raise DataError(f"{source}: line {line}: the first line must name the columns "
-                            f"(a header such as x,y); found {_show(','.join(row))}")
+            raise DataError(
+                f"{source}: line {line}: the first line must name the columns "
+                f"(a header such as x,y); found {_show(','.join(row))}"
+            )
         for name in names:
             if name and names.count(name) > 1:
-                raise DataError(f"{source}: line {line}: column '{name}' appears twice in the "
-                                "header")
+                raise DataError(
+                    f"{source}: line {line}: column '{name}' appears twice in the header"
+                )
         wanted = COLUMNS if require_label else COLUMNS[:2]
         for col in wanted:
             if col not in names:
                 raise DataError(
                     f"{source}: line {line}: missing column '{col}' (header is "
-                    f"{_show(','.join(names), quote=False)}; expected {','.join(wanted)})")
+                    f"{_show(','.join(names), quote=False)}; expected {','.join(wanted)})"
+                )
         unused = [n for n in names if n and n not in COLUMNS]
         if unused:
             listed = ", ".join(f"'{_show(n, quote=False)}'" for n in unused[:5])
-            warnings.append(f"{source}: line {line}: column{'s' if len(unused) > 1 else ''} "
-                            f"{listed} not used; the columns read are x, y and label")
+            warnings.append(
+                f"{source}: line {line}: column{'s' if len(unused) > 1 else ''} "
+                f"{listed} not used; the columns read are x, y and label"
+            )
         self.ix, self.iy = names.index("x"), names.index("y")
         self.il = names.index("label") if "label" in names else None
         self.width = max(i for i, n in enumerate(names) if n) + 1
@@ -199,8 +220,9 @@ class _Header:
                 hint = " (a decimal comma? write 1.5, not 1,5)"
             elif row and row[0].lstrip().startswith("#"):
                 hint = " (a comment? CSV has none: delete the line)"
-            raise DataError(f"{self.source}: line {line}: expected {self.width} columns, "
-                            f"found {len(row)}{hint}")
+            raise DataError(
+                f"{self.source}: line {line}: expected {self.width} columns, found {len(row)}{hint}"
+            )
 
 
 def _is_number(cell: str) -> bool:
@@ -234,7 +256,8 @@ def _number(cell: str, source: str, line: int, col: str) -> float:
     if s.lower().lstrip("+-") in _NOT_FINITE:
         raise DataError(f"{where}: {s} is not finite")
     if not abs(v) <= MAX_ABS:
-        raise DataError(f"{where}: {_show(s)} is too large; values must lie within ±1e150 "
-                        "(their squares must stay finite)")
+        raise DataError(
+            f"{where}: {_show(s)} is too large; values must lie within ±1e150 "
+            "(their squares must stay finite)"
+        )
     return v
-

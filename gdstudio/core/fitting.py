@@ -32,8 +32,13 @@ class DataLandscape:
     log_height = False
 
     def __init__(
-        self, dataset: Dataset, loss: str = "mse", delta: float = 1.0,
-        start: tuple[float, float] = (0.0, 0.0), x_shift: float = 0.0, x_scale: float = 1.0,
+        self,
+        dataset: Dataset,
+        loss: str = "mse",
+        delta: float = 1.0,
+        start: tuple[float, float] = (0.0, 0.0),
+        x_shift: float = 0.0,
+        x_scale: float = 1.0,
     ) -> None:
         if not isinstance(loss, str) or loss not in LOSSES:
             raise ConfigError(f"unknown loss {shown(loss)}; allowed: {', '.join(LOSSES)}")
@@ -89,8 +94,7 @@ class DataLandscape:
     def from_original(self, p: Array) -> Array:
         """Parameters of this landscape from (w, b) in the data's own units."""
         p = np.asarray(p, dtype=np.float64)
-        return np.stack([p[..., 0] * self.x_scale, p[..., 1] + p[..., 0] * self.x_shift],
-                        axis=-1)
+        return np.stack([p[..., 0] * self.x_scale, p[..., 1] + p[..., 0] * self.x_shift], axis=-1)
 
     def subsampled(self, k: int, seed: int = 0) -> DataLandscape:
         """The same fit over k random points (for quick estimates of the surface's shape)."""
@@ -99,8 +103,9 @@ class DataLandscape:
         idx = np.sort(np.random.default_rng(seed).choice(self.n_samples, k, replace=False))
         labels = self.dataset.label[idx] if self.dataset.has_labels else None
         sub = Dataset(self.dataset.x[idx], self.dataset.y[idx], labels)
-        out = DataLandscape(sub, self.loss, self.delta, self.default_start,
-                            self.x_shift, self.x_scale)
+        out = DataLandscape(
+            sub, self.loss, self.delta, self.default_start, self.x_shift, self.x_scale
+        )
         out.bounds = self.bounds
         out._minima = self._minima
         return out

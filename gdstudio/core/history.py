@@ -45,8 +45,9 @@ class History:
         self._latest = None
         self._version += 1
 
-    def append(self, step: int, params: np.ndarray, loss: float, grad_norm: float,
-               lr: float) -> None:
+    def append(
+        self, step: int, params: np.ndarray, loss: float, grad_norm: float, lr: float
+    ) -> None:
         """Record the state after `step` updates."""
         row = np.empty(self._cols)
         row[0] = step
@@ -75,7 +76,8 @@ class History:
             return np.empty((0, self._cols))
         kept = self._buf[: self._len]
         rows: np.ndarray = (
-            kept.copy() if self._len and kept[-1, 0] == self._latest[0]
+            kept.copy()
+            if self._len and kept[-1, 0] == self._latest[0]
             else np.vstack([kept, self._latest[None, :]])
         )
         return rows

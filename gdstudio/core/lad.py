@@ -62,7 +62,12 @@ def lad_line(x: np.ndarray, y: np.ndarray) -> tuple[float, float] | None:
 
 
 def _improve(
-    x: np.ndarray, y: np.ndarray, k: int, j: int, w: float, loss: float,
+    x: np.ndarray,
+    y: np.ndarray,
+    k: int,
+    j: int,
+    w: float,
+    loss: float,
 ) -> tuple[int, tuple[float, float, int]] | None:
     """A pivot on the line through k (slope w) and the best line through it, if lower."""
     tol = 1e-15 * max(loss, 1e-300) * 4

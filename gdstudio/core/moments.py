@@ -122,8 +122,15 @@ class Stats:
         """The statistics of x' = (x − shift) / scale, computed without the points."""
         s = (float(scale), 0.0)
         mean = dd_div(dd_add(self.mean_x, (-float(shift), 0.0)), s)
-        return Stats(self.n, mean, self.mean_y, dd_div(dd_div(self.cxx, s), s),
-                     dd_div(self.cxy, s), self.cyy, self.spread / (scale * scale))
+        return Stats(
+            self.n,
+            mean,
+            self.mean_y,
+            dd_div(dd_div(self.cxx, s), s),
+            dd_div(self.cxy, s),
+            self.cyy,
+            self.spread / (scale * scale),
+        )
 
     def x_moments(self) -> tuple[float, float]:
         """Mean and standard deviation of x (scale 1 when x does not vary)."""
@@ -249,8 +256,9 @@ class Moments:
         dx = two_sum(float(x), -self.ref[0])
         dy = two_sum(float(y), -self.ref[1])
         terms = (dx, dy, dd_mul(dx, dx), dd_mul(dx, dy), dd_mul(dy, dy))
-        self.sums = [dd_add(s, (sign * t[0], sign * t[1]))
-                     for s, t in zip(self.sums, terms, strict=True)]
+        self.sums = [
+            dd_add(s, (sign * t[0], sign * t[1])) for s, t in zip(self.sums, terms, strict=True)
+        ]
         self.mass[0] += terms[2][0]
         self.mass[1] += terms[4][0]
 
@@ -275,6 +283,11 @@ class Moments:
         cyy = dd_add(syy, dd_neg(dd_mul(sy, uy)))
         cxy = dd_add(sxy, dd_neg(dd_mul(sx, uy)))
         return Stats(
-            n, dd_add((self.ref[0], 0.0), ux), dd_add((self.ref[1], 0.0), uy),
-            cxx if cxx[0] > 0 else ZERO, cxy, cyy if cyy[0] > 0 else ZERO, float(sxx[0]),
+            n,
+            dd_add((self.ref[0], 0.0), ux),
+            dd_add((self.ref[1], 0.0), uy),
+            cxx if cxx[0] > 0 else ZERO,
+            cxy,
+            cyy if cyy[0] > 0 else ZERO,
+            float(sxx[0]),
         )

@@ -123,8 +123,9 @@ class Run:
 
     @clip_norm.setter
     def clip_norm(self, value: float | None) -> None:
-        self._clip_norm = None if value is None else check_real(
-            "clip_norm", value, 0.0, strict=True)
+        self._clip_norm = (
+            None if value is None else check_real("clip_norm", value, 0.0, strict=True)
+        )
 
     @property
     def batch_size(self) -> int | None:
@@ -332,7 +333,9 @@ class Run:
             return self._grad
         if self._sampler is None:
             self._sampler = BatchSampler(
-                self.landscape.n_samples, self.batch_size, self.seed  # type: ignore[attr-defined]
+                self.landscape.n_samples,  # type: ignore[attr-defined]
+                self.batch_size,
+                self.seed,
             )
         grad: np.ndarray = self.landscape.batch_grad(p, self._sampler.next())
         return grad
@@ -340,8 +343,11 @@ class Run:
     def _measure_stride(self) -> int:
         """Measure every step, except stochastic steps on costly losses under a budget."""
         land = self.landscape
-        if (self.measure_budget is None or self.batch_size is None
-                or getattr(land, "loss", "mse") == "mse"):
+        if (
+            self.measure_budget is None
+            or self.batch_size is None
+            or getattr(land, "loss", "mse") == "mse"
+        ):
             return 1
         n: int = land.n_samples  # type: ignore[attr-defined]
         return max(1, -(-n // self.measure_budget))

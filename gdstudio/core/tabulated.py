@@ -58,8 +58,10 @@ class TabulatedLandscape:
         ix, iy = i[..., 0], i[..., 1]
         tb = self._table
         out: Array = (
-            tb[ix, iy] * (1 - fx) * (1 - fy) + tb[ix + 1, iy] * fx * (1 - fy)
-            + tb[ix, iy + 1] * (1 - fx) * fy + tb[ix + 1, iy + 1] * fx * fy
+            tb[ix, iy] * (1 - fx) * (1 - fy)
+            + tb[ix + 1, iy] * fx * (1 - fy)
+            + tb[ix, iy + 1] * (1 - fx) * fy
+            + tb[ix + 1, iy + 1] * fx * fy
         )
         return out
 

@@ -46,8 +46,9 @@ def atomic_path(path: str | os.PathLike[str], keep_suffix: bool = False) -> Iter
     """
     target = Path(os.path.realpath(os.fspath(path)))  # a symlinked file stays a symlink
     suffix = TEMP_SUFFIX + (target.suffix if keep_suffix else "")
-    fd, tmp = tempfile.mkstemp(prefix=temp_prefix(target, keep_suffix), suffix=suffix,
-                               dir=target.parent)
+    fd, tmp = tempfile.mkstemp(
+        prefix=temp_prefix(target, keep_suffix), suffix=suffix, dir=target.parent
+    )
     os.close(fd)
     tmp_path = Path(tmp)
     try:
@@ -73,6 +74,7 @@ def write_atomic(path: str | os.PathLike[str], write: Callable[[BinaryIO], None]
 
 def write_bytes_atomic(path: str | os.PathLike[str], data: bytes) -> None:
     """Write `data` to `path` atomically (OSError on failure, `path` untouched)."""
+
     def write(f: BinaryIO) -> None:
         f.write(data)
 

@@ -38,12 +38,34 @@ from .export_formats import (
 from .export_graphics import render_graphics_image, render_graphics_svg, write_image_atomic
 
 __all__ = [
-    "ANIMATION_FORMATS", "DATA_FORMATS", "FORMATS", "MAX_SIDE", "PICTURE_FORMATS", "VIEWS",
-    "VIEW_TITLES", "ExportCancelled", "ExportError", "Progress", "Render3D", "RenderFrame",
-    "Stepper", "check_animation", "check_size", "check_view_format", "export_3d_png",
-    "export_animation", "export_dataset_csv", "export_graphics_png", "export_graphics_svg",
-    "export_image_png", "export_trajectories_csv", "export_trajectories_json", "fit_image",
-    "format_of", "is_black", "qimage_to_rgb",
+    "ANIMATION_FORMATS",
+    "DATA_FORMATS",
+    "FORMATS",
+    "MAX_SIDE",
+    "PICTURE_FORMATS",
+    "VIEWS",
+    "VIEW_TITLES",
+    "ExportCancelled",
+    "ExportError",
+    "Progress",
+    "Render3D",
+    "RenderFrame",
+    "Stepper",
+    "check_animation",
+    "check_size",
+    "check_view_format",
+    "export_3d_png",
+    "export_animation",
+    "export_dataset_csv",
+    "export_graphics_png",
+    "export_graphics_svg",
+    "export_image_png",
+    "export_trajectories_csv",
+    "export_trajectories_json",
+    "fit_image",
+    "format_of",
+    "is_black",
+    "qimage_to_rgb",
 ]
 
 BLACK_LEVEL = 8
@@ -75,32 +97,40 @@ class Stepper(Protocol):
 # --- pictures ----------------------------------------------------------------------------------
 
 
-def export_3d_png(render_3d: Render3D, path: str | os.PathLike[str], width: int,
-                  height: int, transparent: bool = False) -> None:
+def export_3d_png(
+    render_3d: Render3D,
+    path: str | os.PathLike[str],
+    width: int,
+    height: int,
+    transparent: bool = False,
+) -> None:
     """Render the 3D view offscreen at width×height (same camera) and write it as PNG."""
     check_size(width, height)
     check_writable(path)
     write_image_atomic(path, render_3d(width, height, transparent=transparent))
 
 
-def export_graphics_png(view: QGraphicsView, path: str | os.PathLike[str], width: int,
-                        height: int) -> None:
+def export_graphics_png(
+    view: QGraphicsView, path: str | os.PathLike[str], width: int, height: int
+) -> None:
     """Write a pyqtgraph view (contour view, plots) as a width×height PNG."""
     check_size(width, height)
     check_writable(path)
     write_image_atomic(path, render_graphics_image(view, width, height))
 
 
-def export_graphics_svg(view: QGraphicsView, path: str | os.PathLike[str], width: int,
-                        height: int, title: str = "") -> None:
+def export_graphics_svg(
+    view: QGraphicsView, path: str | os.PathLike[str], width: int, height: int, title: str = ""
+) -> None:
     """Write a pyqtgraph view as SVG: curves and paths as vector paths, images embedded."""
     check_size(width, height)
     check_writable(path)
     write_bytes_atomic(path, render_graphics_svg(view, width, height, title))
 
 
-def export_image_png(image: QImage, path: str | os.PathLike[str], width: int | None = None,
-                     height: int | None = None) -> None:
+def export_image_png(
+    image: QImage, path: str | os.PathLike[str], width: int | None = None, height: int | None = None
+) -> None:
     """Write an image (e.g. a window grab) as PNG, scaled to width×height if given."""
     if width is not None and height is not None:
         check_size(width, height)
@@ -112,9 +142,14 @@ def export_image_png(image: QImage, path: str | os.PathLike[str], width: int | N
 # --- animations --------------------------------------------------------------------------------
 
 
-def check_animation(path: str | os.PathLike[str], fps: float, seconds: float,
-                    steps: int | None, width: int | None = None,
-                    height: int | None = None) -> int:
+def check_animation(
+    path: str | os.PathLike[str],
+    fps: float,
+    seconds: float,
+    steps: int | None,
+    width: int | None = None,
+    height: int | None = None,
+) -> int:
     """ExportError with one line if the animation cannot be written; else its frame count."""
     fmt = format_of(path)
     if fmt not in ANIMATION_FORMATS:
@@ -131,10 +166,18 @@ def check_animation(path: str | os.PathLike[str], fps: float, seconds: float,
     return frames_total
 
 
-def export_animation(path: str | os.PathLike[str], render: RenderFrame, race: Stepper,
-                     width: int, height: int, fps: float = 20.0, seconds: float = 5.0,
-                     steps: int | None = None, progress: Progress | None = None,
-                     reserved: Sequence[tuple[int, int, int]] = ()) -> bool:
+def export_animation(
+    path: str | os.PathLike[str],
+    render: RenderFrame,
+    race: Stepper,
+    width: int,
+    height: int,
+    fps: float = 20.0,
+    seconds: float = 5.0,
+    steps: int | None = None,
+    progress: Progress | None = None,
+    reserved: Sequence[tuple[int, int, int]] = (),
+) -> bool:
     """Animate the race from its start as GIF or MP4 (format from the path's extension).
 
     fps × seconds frames of `render` sample the race evenly over `steps` steps (None: until
@@ -154,8 +197,9 @@ def export_animation(path: str | os.PathLike[str], render: RenderFrame, race: St
                 race.step(k)
             yield qimage_to_rgb(render(width, height))
 
-    return write_animation(path, fmt, frames(), frames_total, fps, progress,
-                           reserved=list(reserved))
+    return write_animation(
+        path, fmt, frames(), frames_total, fps, progress, reserved=list(reserved)
+    )
 
 
 # --- helpers -----------------------------------------------------------------------------------
@@ -179,5 +223,9 @@ def fit_image(image: QImage, width: int, height: int) -> QImage:
     """The image scaled smoothly to exactly width×height (itself if it is that size)."""
     if image.width() == width and image.height() == height:
         return image
-    return image.scaled(width, height, Qt.AspectRatioMode.IgnoreAspectRatio,
-                        Qt.TransformationMode.SmoothTransformation)
+    return image.scaled(
+        width,
+        height,
+        Qt.AspectRatioMode.IgnoreAspectRatio,
+        Qt.TransformationMode.SmoothTransformation,
+    )

@@ -42,9 +42,15 @@ def encoder_size(fmt: str, width: int, height: int) -> tuple[int, int]:
     return max(1, width), max(1, height)
 
 
-def write_animation(path: str | os.PathLike[str], fmt: str, frames: Iterable[np.ndarray],
-                    total: int, fps: float, progress: Progress | None = None,
-                    reserved: Sequence[tuple[int, int, int]] = ()) -> bool:
+def write_animation(
+    path: str | os.PathLike[str],
+    fmt: str,
+    frames: Iterable[np.ndarray],
+    total: int,
+    fps: float,
+    progress: Progress | None = None,
+    reserved: Sequence[tuple[int, int, int]] = (),
+) -> bool:
     """Encode (h, w, 3) uint8 frames to `path`; False (and no file) if progress cancels.
 
     `reserved` colours (e.g. the runs') keep an exact place in a GIF's palette. A GIF stores
@@ -79,15 +85,23 @@ class FrameWriter(Protocol):
         """Finish the file."""
 
 
-def _open_writer(path: os.PathLike[str], fmt: str, fps: float,
-                 reserved: Sequence[tuple[int, int, int]]) -> FrameWriter:
+def _open_writer(
+    path: os.PathLike[str], fmt: str, fps: float, reserved: Sequence[tuple[int, int, int]]
+) -> FrameWriter:
     if fmt == "gif":
         return _GifWriter(path, fps, reserved)
     import imageio.v2 as imageio
 
     return imageio.get_writer(
-        os.fspath(path), format="FFMPEG", mode="I", fps=fps, codec="libx264",
-        pixelformat="yuv420p", quality=8, macro_block_size=2, ffmpeg_log_level="error",
+        os.fspath(path),
+        format="FFMPEG",
+        mode="I",
+        fps=fps,
+        codec="libx264",
+        pixelformat="yuv420p",
+        quality=8,
+        macro_block_size=2,
+        ffmpeg_log_level="error",
     )
 
 
@@ -97,8 +111,9 @@ class GifPalette:
 
     LUT_BITS = 6
 
-    def __init__(self, first_frame: np.ndarray,
-                 reserved: Sequence[tuple[int, int, int]] = ()) -> None:
+    def __init__(
+        self, first_frame: np.ndarray, reserved: Sequence[tuple[int, int, int]] = ()
+    ) -> None:
         keep = _shades(reserved)[: PALETTE_SIZE // 4]
         pixels = first_frame.reshape(-1, 3)
         if len(pixels) > MAX_PALETTE_SAMPLES:
@@ -113,8 +128,9 @@ class GifPalette:
         """Palette index of every pixel of an (h, w, 3) uint8 frame (nearest colour)."""
         shift = 8 - self.LUT_BITS
         q = (frame >> shift).astype(np.intp)
-        index: np.ndarray = self._lut[(q[..., 0] << (2 * self.LUT_BITS))
-                                      | (q[..., 1] << self.LUT_BITS) | q[..., 2]]
+        index: np.ndarray = self._lut[
+            (q[..., 0] << (2 * self.LUT_BITS)) | (q[..., 1] << self.LUT_BITS) | q[..., 2]
+        ]
         return index
 
     def palette_bytes(self) -> bytes:
@@ -124,6 +140,7 @@ class GifPalette:
 
 def median_cut(pixels: np.ndarray, count: int) -> np.ndarray:
     """Up to `count` representative colours of (n, 3) uint8 pixels (median cut)."""
+
     def entry(box: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
         span = box.max(axis=0) - box.min(axis=0)
         return float(span.max()) * np.sqrt(len(box)), span, box
@@ -181,8 +198,9 @@ def _nearest_lut(colors: np.ndarray, bits: int) -> np.ndarray:
 class _GifWriter:
     """Frames reduced to one shared palette, encoded by imageio's pillow plugin on close."""
 
-    def __init__(self, path: os.PathLike[str], fps: float,
-                 reserved: Sequence[tuple[int, int, int]]) -> None:
+    def __init__(
+        self, path: os.PathLike[str], fps: float, reserved: Sequence[tuple[int, int, int]]
+    ) -> None:
         import imageio.v3 as iio
 
         self._file = iio.imopen(os.fspath(path), "w", extension=".gif", plugin="pillow")
@@ -194,9 +212,14 @@ class _GifWriter:
         """Add one (h, w, 3) uint8 frame."""
         if self._palette is None:
             self._palette = GifPalette(frame, self._reserved)
-        self._file.write(self._palette.indices(frame), mode="P", is_batch=False,
-                         palette=self._palette.palette_bytes(), duration=self._duration,
-                         loop=0)
+        self._file.write(
+            self._palette.indices(frame),
+            mode="P",
+            is_batch=False,
+            palette=self._palette.palette_bytes(),
+            duration=self._duration,
+            loop=0,
+        )
 
     def close(self) -> None:
         """Write the file."""

@@ -50,19 +50,24 @@ def trajectories_document(race: Trajectories) -> dict[str, Any]:
     runs = []
     for racer in race.racers:
         run = racer.run
-        rows = [dict(zip(keys, [r[2], *map(_finite, r[3:])], strict=True))
-                for r in _history_rows(racer)]
-        runs.append({
-            "run": racer.title,
-            "optimizer": racer.optimizer,
-            "hyper": {k: list(v) if isinstance(v, tuple) else v for k, v in racer.hyper.items()},
-            "color": racer.color,
-            "status": run.status,
-            "status_step": run.status_step,
-            "status_text": run.status_text(),
-            "steps": run.steps,
-            "rows": rows,
-        })
+        rows = [
+            dict(zip(keys, [r[2], *map(_finite, r[3:])], strict=True)) for r in _history_rows(racer)
+        ]
+        runs.append(
+            {
+                "run": racer.title,
+                "optimizer": racer.optimizer,
+                "hyper": {
+                    k: list(v) if isinstance(v, tuple) else v for k, v in racer.hyper.items()
+                },
+                "color": racer.color,
+                "status": run.status,
+                "status_step": run.status_step,
+                "status_text": run.status_text(),
+                "steps": run.steps,
+                "rows": rows,
+            }
+        )
     return {
         "landscape": race.landscape,
         "param_names": names,
@@ -73,17 +78,34 @@ def trajectories_document(race: Trajectories) -> dict[str, Any]:
 
 def _history_rows(racer: Racer) -> list[list[Any]]:
     cols = racer.run.history.columns()
-    return [[racer.title, racer.optimizer, int(step), *map(float, cols["params"][i]),
-             float(cols["loss"][i]), float(cols["grad_norm"][i]), float(cols["lr"][i])]
-            for i, step in enumerate(cols["step"])]
+    return [
+        [
+            racer.title,
+            racer.optimizer,
+            int(step),
+            *map(float, cols["params"][i]),
+            float(cols["loss"][i]),
+            float(cols["grad_norm"][i]),
+            float(cols["lr"][i]),
+        ]
+        for i, step in enumerate(cols["step"])
+    ]
 
 
 def _run_rows(racer: Racer) -> list[list[Any]]:
     """The run's history rows, each with its status (see trajectory_rows)."""
     run = racer.run
-    rows = _history_rows(racer) or [[racer.title, racer.optimizer, run.steps,
-                                     *map(float, run.params), float(run.loss),
-                                     float(run.grad_norm), float(run.lr)]]
+    rows = _history_rows(racer) or [
+        [
+            racer.title,
+            racer.optimizer,
+            run.steps,
+            *map(float, run.params),
+            float(run.loss),
+            float(run.grad_norm),
+            float(run.lr),
+        ]
+    ]
     statuses = ["running"] * (len(rows) - 1) + [run.status_text()]
     return [[*row, status] for row, status in zip(rows, statuses, strict=True)]
 

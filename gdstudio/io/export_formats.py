@@ -7,10 +7,18 @@ import os
 from pathlib import Path
 
 VIEWS = ("3d", "contour", "plots", "window")
-VIEW_TITLES = {"3d": "3D view", "contour": "Contour view", "plots": "Plots",
-               "window": "Whole window"}
-PICTURE_FORMATS = {"3d": ("png",), "contour": ("png", "svg"), "plots": ("png", "svg"),
-                   "window": ("png",)}
+VIEW_TITLES = {
+    "3d": "3D view",
+    "contour": "Contour view",
+    "plots": "Plots",
+    "window": "Whole window",
+}
+PICTURE_FORMATS = {
+    "3d": ("png",),
+    "contour": ("png", "svg"),
+    "plots": ("png", "svg"),
+    "window": ("png",),
+}
 ANIMATION_FORMATS = ("gif", "mp4")
 DATA_FORMATS = ("csv", "json")
 FORMATS = ("png", "svg", *ANIMATION_FORMATS, *DATA_FORMATS)
@@ -47,15 +55,17 @@ def check_view_format(view: str | None, fmt: str) -> None:
         raise ExportError(f"unknown view '{view}'; allowed: {', '.join(VIEWS)}")
     allowed = view_formats(view)
     if fmt not in allowed:
-        raise ExportError(f"the {VIEW_TITLES[view]} cannot be written as .{fmt}; "
-                          f"allowed: {_dotted(allowed)}")
+        raise ExportError(
+            f"the {VIEW_TITLES[view]} cannot be written as .{fmt}; allowed: {_dotted(allowed)}"
+        )
 
 
 def check_size(width: int, height: int) -> None:
     """ExportError unless 1 ≤ width, height ≤ MAX_SIDE."""
     if not (1 <= width <= MAX_SIDE and 1 <= height <= MAX_SIDE):
-        raise ExportError(f"size {width}×{height} is out of range; each side must be "
-                          f"1..{MAX_SIDE} pixels")
+        raise ExportError(
+            f"size {width}×{height} is out of range; each side must be 1..{MAX_SIDE} pixels"
+        )
 
 
 def _dotted(formats: tuple[str, ...]) -> str:

@@ -66,8 +66,9 @@ def _background(view: QGraphicsView) -> QColor:
     return brush.color()
 
 
-def _paint_view(view: QGraphicsView, device: QPaintDevice, width: int, height: int,
-                fill: QColor | None = None) -> None:
+def _paint_view(
+    view: QGraphicsView, device: QPaintDevice, width: int, height: int, fill: QColor | None = None
+) -> None:
     scale = layout_scale(view.size(), width, height)
     logical = QSize(max(1, round(width / scale)), max(1, round(height / scale)))
     with _laid_out(view, logical):
@@ -81,8 +82,12 @@ def _paint_view(view: QGraphicsView, device: QPaintDevice, width: int, height: i
             if fill is not None:
                 painter.fillRect(QRectF(0, 0, width, height), fill)
             with _export_mode(scene, painter, scale):
-                scene.render(painter, QRectF(0, 0, width, height), source,
-                             Qt.AspectRatioMode.IgnoreAspectRatio)
+                scene.render(
+                    painter,
+                    QRectF(0, 0, width, height),
+                    source,
+                    Qt.AspectRatioMode.IgnoreAspectRatio,
+                )
         finally:
             painter.end()
 
@@ -119,8 +124,12 @@ def _export_mode(scene: pg.GraphicsScene, painter: QPainter, scale: float) -> It
     curves = [i for i in items if isinstance(i, pg.PlotCurveItem)]
     pens = [c.opts["pen"] for c in curves]
     # legends keep a constant on-screen size; in a picture they scale with everything else
-    legends = [i for i in items if isinstance(i, pg.LegendItem)
-               and i.flags() & QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations]
+    legends = [
+        i
+        for i in items
+        if isinstance(i, pg.LegendItem)
+        and i.flags() & QGraphicsItem.GraphicsItemFlag.ItemIgnoresTransformations
+    ]
     for item, _ in cached:
         item.setCacheMode(QGraphicsItem.CacheMode.NoCache)
     for legend in legends:

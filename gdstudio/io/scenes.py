@@ -22,8 +22,11 @@ from ..state.runs import RunSpec as RacerFields
 # A scene's settings by their key in the scene file (= Scene attribute): the state's fields,
 # whose declaration gives their defaults and checks.
 SCENE_FIELDS: dict[str, Field[Any]] = {
-    "speed": Settings.speed, "max_steps": Settings.max_steps, "tol": Settings.tol,
-    "view": View.view_mode, "log_height": View.log_height,
+    "speed": Settings.speed,
+    "max_steps": Settings.max_steps,
+    "tol": Settings.tol,
+    "view": View.view_mode,
+    "log_height": View.log_height,
 }
 
 
@@ -66,14 +69,23 @@ def scene_from_dict(d: dict[str, Any]) -> Scene:
     """
     where = f"scene {d.get('id')!r}"
     runs = tuple(
-        RunSpec(**{"optimizer": r["optimizer"], "hyper": dict(r.get("hyper", {})),
-                   "batch": r.get("batch", "full"),
-                   **{k: RacerFields.fields[k].kind.check(r[k], f"{where}.runs[{i}].{k}")
-                      for k in ("label", "seed", "enabled") if k in r}})
+        RunSpec(
+            **{
+                "optimizer": r["optimizer"],
+                "hyper": dict(r.get("hyper", {})),
+                "batch": r.get("batch", "full"),
+                **{
+                    k: RacerFields.fields[k].kind.check(r[k], f"{where}.runs[{i}].{k}")
+                    for k in ("label", "seed", "enabled")
+                    if k in r
+                },
+            }
+        )
         for i, r in enumerate(d["runs"])
     )
-    checked = {key: f.kind.check(d[key], f"{where}.{key}")
-               for key, f in SCENE_FIELDS.items() if key in d}
+    checked = {
+        key: f.kind.check(d[key], f"{where}.{key}") for key, f in SCENE_FIELDS.items() if key in d
+    }
     start = d.get("start")
     return Scene(
         id=d["id"],
@@ -140,9 +152,17 @@ def scene_runs(scene: Scene, landscape: str | None = None) -> list[Run]:
         title = spec.label or OPTIMIZERS[spec.optimizer].title
         if not spec.label and batch is not None:
             title = f"{title}, {batch_label(batch)}"
-        runs.append(Run(
-            land, make_optimizer(spec.optimizer, **spec.hyper), start,
-            schedule=make_schedule(Settings.schedule.default[0]), batch_size=batch, seed=spec.seed,
-            tol=scene.tol, max_steps=scene.max_steps, name=title,
-        ))
+        runs.append(
+            Run(
+                land,
+                make_optimizer(spec.optimizer, **spec.hyper),
+                start,
+                schedule=make_schedule(Settings.schedule.default[0]),
+                batch_size=batch,
+                seed=spec.seed,
+                tol=scene.tol,
+                max_steps=scene.max_steps,
+                name=title,
+            )
+        )
     return runs

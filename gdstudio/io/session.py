@@ -78,8 +78,7 @@ def encode_session(doc: Doc) -> Iterator[bytes]:
         arrays.append(obj)
         return f"@array{len(arrays) - 1}-{token}@"
 
-    encoder = json.JSONEncoder(indent=1, ensure_ascii=False, allow_nan=False,
-                               default=placeholder)
+    encoder = json.JSONEncoder(indent=1, ensure_ascii=False, allow_nan=False, default=placeholder)
     text = encoder.encode(doc) + "\n"
     parts = re.split(f'"@array(\\d+)-{token}@"', text)
     for i, part in enumerate(parts):
@@ -94,7 +93,7 @@ def _encode_array(values: np.ndarray) -> Iterator[bytes]:
         raise ValueError("a data column holds NaN or infinity")
     yield b"["
     for start in range(0, len(values), _CHUNK):
-        chunk = ", ".join(map(repr, values[start:start + _CHUNK].tolist()))
+        chunk = ", ".join(map(repr, values[start : start + _CHUNK].tolist()))
         yield (", " + chunk if start else chunk).encode("ascii")
     yield b"]"
 
@@ -110,11 +109,13 @@ def save_session(path: str | os.PathLike[str], doc: Doc) -> None:
     try:
         atomic.write_atomic(path, write)
     except (TypeError, ValueError) as e:
-        raise SessionError(f"Could not save “{name}”: the session holds a value that "
-                           f"cannot be written ({e}).") from None
+        raise SessionError(
+            f"Could not save “{name}”: the session holds a value that cannot be written ({e})."
+        ) from None
     except OSError as e:
-        raise SessionError(f"Could not save “{name}”: {e.strerror or e}. "
-                           "The previous file, if any, is unchanged.") from None
+        raise SessionError(
+            f"Could not save “{name}”: {e.strerror or e}. The previous file, if any, is unchanged."
+        ) from None
 
 
 # --- reading ---------------------------------------------------------------------------------
@@ -133,8 +134,9 @@ def read_session_bytes(path: str | os.PathLike[str]) -> bytes:
     except FileNotFoundError:
         raise SessionError(f"Could not open “{name}”: the file does not exist.") from None
     except (OSError, ValueError) as e:
-        raise SessionError(f"Could not open “{name}”: {getattr(e, 'strerror', None) or e}.") \
-            from None
+        raise SessionError(
+            f"Could not open “{name}”: {getattr(e, 'strerror', None) or e}."
+        ) from None
     _check_regular(info, name)
     flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0)
     try:
@@ -153,15 +155,19 @@ def _check_regular(info: os.stat_result, name: str) -> None:
     if stat.S_ISDIR(info.st_mode):
         raise SessionError(f"Could not open “{name}”: it is a folder, not a file.")
     if not stat.S_ISREG(info.st_mode):
-        raise SessionError(f"Could not open “{name}”: it is not a regular file "
-                           "(a named pipe, device or socket), so it is not a session.")
+        raise SessionError(
+            f"Could not open “{name}”: it is not a regular file "
+            "(a named pipe, device or socket), so it is not a session."
+        )
     if info.st_size > MAX_BYTES:
         raise _too_large(name, info.st_size)
 
 
 def _too_large(name: str, size: int) -> SessionError:
-    return SessionError(f"Could not open “{name}”: it is too large to be a session "
-                        f"({size / 2**20:.0f} MB; at most {MAX_BYTES // 2**20} MB).")
+    return SessionError(
+        f"Could not open “{name}”: it is too large to be a session "
+        f"({size / 2**20:.0f} MB; at most {MAX_BYTES // 2**20} MB)."
+    )
 
 
 def _parse_int(text: str) -> int | float | Unrepresentable:
@@ -195,23 +201,28 @@ def parse_session(raw: bytes, name: str = "the session") -> Doc:
     try:
         doc = decode_json(raw.decode("utf-8"))
     except UnicodeDecodeError:
-        raise SessionError(f"“{name}” is not a Gradient Descent Studio session "
-                           "(it is not a text file).") from None
+        raise SessionError(
+            f"“{name}” is not a Gradient Descent Studio session (it is not a text file)."
+        ) from None
     except json.JSONDecodeError as e:
-        raise SessionError(f"“{name}” is damaged or incomplete and cannot be opened "
-                           f"(invalid JSON at line {e.lineno}, column {e.colno}).") from None
+        raise SessionError(
+            f"“{name}” is damaged or incomplete and cannot be opened "
+            f"(invalid JSON at line {e.lineno}, column {e.colno})."
+        ) from None
     except RecursionError:
         raise SessionError(f"“{name}” is damaged: its JSON is nested too deeply.") from None
     if not isinstance(doc, dict) or doc.get("app") != APP_ID:
         raise SessionError(f"“{name}” is not a Gradient Descent Studio session file.")
     version = doc.get("schema_version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        raise SessionError(f"“{name}” is damaged: its schema_version is {describe(version)}, "
-                           "not a version number.")
+        raise SessionError(
+            f"“{name}” is damaged: its schema_version is {describe(version)}, not a version number."
+        )
     if version > SCHEMA_VERSION:
         raise SessionError(
             f"“{name}” was saved by a newer version of {APP_NAME} (schema {version}); "
-            f"this version reads up to {SCHEMA_VERSION}. Update {APP_NAME} to open it.")
+            f"this version reads up to {SCHEMA_VERSION}. Update {APP_NAME} to open it."
+        )
     try:
         doc = migrate(doc)
         validate(doc)
@@ -244,15 +255,17 @@ def _v1_to_v2(doc: Doc) -> Doc:
     for i, o in enumerate(as_list(required(old, "optimizers", "model"), "model.optimizers")):
         where = f"model.optimizers[{i}]"
         o = as_object(o, where)
-        runs.append({
-            "optimizer": required(o, "name", where),
-            "hyper": o.get("params") or {},
-            "color": o.get("color", default_color(i)),
-            "label": o.get("label", ""),
-            "enabled": o.get("enabled", True),
-            "batch": o.get("batch", "full"),
-            "seed": o.get("seed", 0),
-        })
+        runs.append(
+            {
+                "optimizer": required(o, "name", where),
+                "hyper": o.get("params") or {},
+                "color": o.get("color", default_color(i)),
+                "label": o.get("label", ""),
+                "enabled": o.get("enabled", True),
+                "batch": o.get("batch", "full"),
+                "seed": o.get("seed", 0),
+            }
+        )
     model = {
         "scene": old.get("scene"),
         "landscape": required(old, "landscape", "model"),
@@ -265,8 +278,10 @@ def _v1_to_v2(doc: Doc) -> Doc:
         "normalize_x": False,
         "start": old.get("start"),
         "runs": runs,
-        "schedule": {"name": old.get("schedule") or "constant",
-                     "params": old.get("schedule_params") or {}},
+        "schedule": {
+            "name": old.get("schedule") or "constant",
+            "params": old.get("schedule_params") or {},
+        },
         "restart_on_edit": False,
     }
     for key in ("clip_norm", "speed", "max_steps", "tol", "view_mode", "log_height"):

@@ -37,5 +37,6 @@ def check_model(state: Any, where: str = "model") -> ModelState:
     settings = {**doc.settings.to_dict(), **doc.view.to_dict()}
     del settings["schedule"]
     name, params = doc.settings.schedule
-    return ModelState(doc.scene, doc.landscape, doc.data, doc.start, tuple(runs), name,
-                      dict(params), settings)
+    return ModelState(
+        doc.scene, doc.landscape, doc.data, doc.start, tuple(runs), name, dict(params), settings
+    )

@@ -75,8 +75,9 @@ def from_scene(scene_id: str, max_steps: int | None = None) -> Trajectories:
     )
     landscape = scene_landscape(scene)
     start = landscape.default_start if scene.start is None else scene.start
-    result = Trajectories(scene.landscape, tuple(landscape.param_names),
-                          tuple(float(v) for v in start), racers)
+    result = Trajectories(
+        scene.landscape, tuple(landscape.param_names), tuple(float(v) for v in start), racers
+    )
     _raise_max_steps(result, max_steps)
     return result
 
@@ -89,8 +90,9 @@ def from_session(doc: Mapping[str, Any], max_steps: int | None = None) -> Trajec
     """
     state = check_model(doc["model"])
     landscape = _session_landscape(state)
-    start = np.array(landscape.default_start if state.start is None else state.start,
-                     dtype=np.float64)
+    start = np.array(
+        landscape.default_start if state.start is None else state.start, dtype=np.float64
+    )
     settings = state.settings
     data = is_data_landscape(state.landscape)
     racers = []
@@ -102,15 +104,22 @@ def from_session(doc: Mapping[str, Any], max_steps: int | None = None) -> Trajec
         if not r.label and batch is not None:
             title = f"{title}, {batch_label(batch)}"
         run = Run(
-            landscape, make_optimizer(r.optimizer, **r.hyper), start,
+            landscape,
+            make_optimizer(r.optimizer, **r.hyper),
+            start,
             schedule=make_schedule(state.schedule_name, **state.schedule_params),
-            clip_norm=settings["clip_norm"], batch_size=batch, seed=r.seed,
-            tol=settings["tol"], max_steps=settings["max_steps"], name=title,
+            clip_norm=settings["clip_norm"],
+            batch_size=batch,
+            seed=r.seed,
+            tol=settings["tol"],
+            max_steps=settings["max_steps"],
+            name=title,
             measure_budget=MEASURE_BUDGET,
         )
         racers.append(Racer(run, r.optimizer, dict(r.hyper), r.color, title))
-    result = Trajectories(state.landscape, tuple(landscape.param_names),
-                          tuple(float(v) for v in start), tuple(racers))
+    result = Trajectories(
+        state.landscape, tuple(landscape.param_names), tuple(float(v) for v in start), tuple(racers)
+    )
     _raise_max_steps(result, max_steps)
     return result
 
@@ -121,16 +130,21 @@ def _session_landscape(state: ModelState) -> Landscape | DataLandscape:
     if not is_data_landscape(name):
         return make_landscape(name)
     settings = state.settings
-    shift, scale = (state.dataset.stats.x_moments() if settings["normalize_x"]
-                    else (0.0, 1.0))
+    shift, scale = state.dataset.stats.x_moments() if settings["normalize_x"] else (0.0, 1.0)
     scene = load_scenes().get(state.scene) if state.scene else None
     w, b = 0.0, 0.0
     if scene is not None and scene.landscape == name and scene.start:
         w, b = scene.start
         if settings["normalize_x"]:
             w, b = w * scale, b + w * shift
-    return DataLandscape(state.dataset, DATA_LANDSCAPES[name], delta=settings["huber_delta"],
-                         start=(w, b), x_shift=shift, x_scale=scale)
+    return DataLandscape(
+        state.dataset,
+        DATA_LANDSCAPES[name],
+        delta=settings["huber_delta"],
+        start=(w, b),
+        x_shift=shift,
+        x_scale=scale,
+    )
 
 
 def _raise_max_steps(trajectories: Trajectories, max_steps: int | None) -> None:

@@ -28,8 +28,9 @@ def fit_distance(heightmap: HeightMap, fov_deg: float, width: float, height: flo
     return radius / math.sin(min(half_h, half_v))
 
 
-def best_azimuth(heightmap: HeightMap, candidates: tuple[float, ...] = THREE_QUARTER_AZIMUTHS,
-                 samples: int = 65) -> float:
+def best_azimuth(
+    heightmap: HeightMap, candidates: tuple[float, ...] = THREE_QUARTER_AZIMUTHS, samples: int = 65
+) -> float:
     """The candidate azimuth whose camera-facing box sides are lowest (hide the least)."""
     n = samples
     grid = heightmap.param_grid(n).reshape(-1, 2)

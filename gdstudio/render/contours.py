@@ -23,8 +23,9 @@ def contour_levels(lo: float, hi: float, count: int) -> np.ndarray:
     return np.linspace(lo, hi, count + 2)[1:-1]
 
 
-def isoline_segments(z: np.ndarray, levels: np.ndarray, xs: np.ndarray,
-                     ys: np.ndarray) -> np.ndarray:
+def isoline_segments(
+    z: np.ndarray, levels: np.ndarray, xs: np.ndarray, ys: np.ndarray
+) -> np.ndarray:
     """Marching squares over z (rows at ys, columns at xs): segment endpoints, shape (2k, 2).
 
     Consecutive rows are the two ends of one segment. A cell with a non-finite corner is
@@ -40,8 +41,12 @@ def isoline_segments(z: np.ndarray, levels: np.ndarray, xs: np.ndarray,
     with np.errstate(invalid="ignore"):
         above = (z[None, :, :] > levels[:, None, None]).view(np.uint8)
     # Corner a = (row i, col j) is bit 1, b = (i, j+1) bit 2, d = (i+1, j+1) bit 4, e = (i+1, j) 8.
-    code = (above[:, :-1, :-1] | (above[:, :-1, 1:] << 1) | (above[:, 1:, 1:] << 2)
-            | (above[:, 1:, :-1] << 3))
+    code = (
+        above[:, :-1, :-1]
+        | (above[:, :-1, 1:] << 1)
+        | (above[:, 1:, 1:] << 2)
+        | (above[:, 1:, :-1] << 3)
+    )
     code[:, ~cell_ok] = 0
     code = code.ravel()
     cells = np.flatnonzero((code != 0) & (code != 15))
@@ -56,8 +61,15 @@ def isoline_segments(z: np.ndarray, levels: np.ndarray, xs: np.ndarray,
     zd, ze = z[r + 1, c + 1], z[r + 1, c]
     rf, cf = r.astype(np.float64), c.astype(np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):
-        t = np.stack([(level - za) / (zb - za), (level - zb) / (zd - zb),
-                      (level - ze) / (zd - ze), (level - za) / (ze - za)], axis=-1)
+        t = np.stack(
+            [
+                (level - za) / (zb - za),
+                (level - zb) / (zd - zb),
+                (level - ze) / (zd - ze),
+                (level - za) / (ze - za),
+            ],
+            axis=-1,
+        )
     # Endpoints in (column, row) grid units, one per edge.
     pts = np.empty((cells.size, 4, 2))
     pts[:, 0, 0], pts[:, 0, 1] = cf + t[:, 0], rf
@@ -79,5 +91,10 @@ def isoline_segments(z: np.ndarray, levels: np.ndarray, xs: np.ndarray,
         pieces.append(pts[four[:, None], pairs].reshape(-1, 2, 2))
     seg = np.concatenate(pieces).reshape(-1, 2)
     xs, ys = np.asarray(xs, dtype=np.float64), np.asarray(ys, dtype=np.float64)
-    return np.stack([np.interp(seg[:, 0], np.arange(len(xs)), xs),
-                     np.interp(seg[:, 1], np.arange(len(ys)), ys)], axis=-1)
+    return np.stack(
+        [
+            np.interp(seg[:, 0], np.arange(len(xs)), xs),
+            np.interp(seg[:, 1], np.arange(len(ys)), ys),
+        ],
+        axis=-1,
+    )

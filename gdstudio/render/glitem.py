@@ -58,8 +58,11 @@ class BufferedItem(GLGraphicsItem):  # type: ignore[misc]  # pyqtgraph ships no 
             if array is None:
                 continue
             if name not in self._buffers:
-                kind = QOpenGLBuffer.Type.IndexBuffer if name == "faces" else (
-                    QOpenGLBuffer.Type.VertexBuffer)
+                kind = (
+                    QOpenGLBuffer.Type.IndexBuffer
+                    if name == "faces"
+                    else (QOpenGLBuffer.Type.VertexBuffer)
+                )
                 self._buffers[name] = QOpenGLBuffer(kind)
             glsl.upload(self._buffers[name], array)
         self._dirty.clear()

@@ -102,8 +102,9 @@ def upload(buffer: QOpenGLBuffer, array: np.ndarray) -> None:
     buffer.release()
 
 
-def bind_attribute(location: int, buffer: QOpenGLBuffer, size: int, gl_type: int,
-                   normalized: bool = False) -> None:
+def bind_attribute(
+    location: int, buffer: QOpenGLBuffer, size: int, gl_type: int, normalized: bool = False
+) -> None:
     """Point generic attribute `location` at `buffer` and enable it."""
     buffer.bind()
     GL.glVertexAttribPointer(location, size, gl_type, normalized, 0, None)

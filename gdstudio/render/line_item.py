@@ -8,7 +8,9 @@ from OpenGL import GL
 from gdstudio.render import glsl
 from gdstudio.render.glitem import BufferedItem
 
-_VERTEX = glsl.LIFTED_POSITION + """
+_VERTEX = (
+    glsl.LIFTED_POSITION
+    + """
 attribute vec3 a_position;
 attribute vec4 a_color;
 varying vec4 v_color;
@@ -17,6 +19,7 @@ void main() {
     gl_Position = lifted_position(a_position);
 }
 """
+)
 
 _FRAGMENT = """
 uniform float u_alpha;

@@ -8,7 +8,9 @@ from OpenGL import GL
 from gdstudio.render import glsl
 from gdstudio.render.glitem import BufferedItem
 
-_VERTEX = glsl.LIFTED_POSITION + """
+_VERTEX = (
+    glsl.LIFTED_POSITION
+    + """
 uniform float u_pixel_scale;
 attribute vec3 a_position;
 attribute vec4 a_color;
@@ -22,6 +24,7 @@ void main() {
     v_feather = 2.0 / max(gl_PointSize, 2.0);
 }
 """
+)
 
 # A sphere shaded from the sprite coordinate: diffuse + specular highlight and a dark rim
 # that keeps the ball readable on any surface colour.

@@ -40,10 +40,16 @@ def clip_ray_to_box(
     with np.errstate(divide="ignore", invalid="ignore"):
         ta = (lo - origin) / direction
         tb = (hi - origin) / direction
-    tmin = np.where(direction == 0.0, np.where((origin >= lo) & (origin <= hi), -np.inf, np.inf),
-                    np.minimum(ta, tb))
-    tmax = np.where(direction == 0.0, np.where((origin >= lo) & (origin <= hi), np.inf, -np.inf),
-                    np.maximum(ta, tb))
+    tmin = np.where(
+        direction == 0.0,
+        np.where((origin >= lo) & (origin <= hi), -np.inf, np.inf),
+        np.minimum(ta, tb),
+    )
+    tmax = np.where(
+        direction == 0.0,
+        np.where((origin >= lo) & (origin <= hi), np.inf, -np.inf),
+        np.maximum(ta, tb),
+    )
     t0, t1 = max(float(np.max(tmin)), 0.0), float(np.min(tmax))
     return (t0, t1) if t0 <= t1 else None
 

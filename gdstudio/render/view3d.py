@@ -106,8 +106,12 @@ class LandscapeView3D(gl.GLViewWidget):  # type: ignore[misc]  # pyqtgraph ships
         """Grid size in use (may be below the requested one after automatic coarsening)."""
         return self._grid
 
-    def set_landscape(self, landscape: SurfaceLandscape, fit_camera: bool = True,
-                      log_height: bool | None | _Keep = _KEEP) -> None:
+    def set_landscape(
+        self,
+        landscape: SurfaceLandscape,
+        fit_camera: bool = True,
+        log_height: bool | None | _Keep = _KEEP,
+    ) -> None:
         """Show a 2-parameter landscape: rebuild surface, minima and paths; fit the camera.
 
         Pass fit_camera=False when the same scene only changed (e.g. a data edit), and
@@ -176,7 +180,8 @@ class LandscapeView3D(gl.GLViewWidget):  # type: ignore[misc]  # pyqtgraph ships
         geometry = build_path_geometry(self._heightmap, self._paths)
         self._paths_item.set_segments(geometry.segment_positions, geometry.segment_colors)
         self._heads.set_markers(
-            geometry.head_positions, geometry.head_colors,
+            geometry.head_positions,
+            geometry.head_colors,
             np.full(len(geometry.head_positions), HEAD_SIZE_PX),
         )
 
@@ -370,4 +375,3 @@ class LandscapeView3D(gl.GLViewWidget):  # type: ignore[misc]  # pyqtgraph ships
             fmt.setSamples(0)
             fbo = QOpenGLFramebufferObject(width, height, fmt)
         return fbo
-

@@ -21,8 +21,24 @@ from .settings import (
 )
 
 __all__ = [
-    "HYPER_NUMBER", "HYPER_PAIR_ITEM", "INTEGER_SCHEDULE_PARAMS", "LR", "MAX_BATCH", "MAX_RUNS",
-    "MAX_SEED", "SCHEDULE_PARAM", "START_ITEM", "Evented", "Field", "RunSpec", "SessionError",
-    "Settings", "Studio", "Unrepresentable", "View", "check_camera", "landscape_dim",
+    "HYPER_NUMBER",
+    "HYPER_PAIR_ITEM",
+    "INTEGER_SCHEDULE_PARAMS",
+    "LR",
+    "MAX_BATCH",
+    "MAX_RUNS",
+    "MAX_SEED",
+    "SCHEDULE_PARAM",
+    "START_ITEM",
+    "Evented",
+    "Field",
+    "RunSpec",
+    "SessionError",
+    "Settings",
+    "Studio",
+    "Unrepresentable",
+    "View",
+    "check_camera",
+    "landscape_dim",
     "schedule_param_kind",
 ]

@@ -43,10 +43,16 @@ class Start(Kind):
         landscape = context["landscape"]
         dim = landscape_dim(landscape)
         if len(values) != dim:
-            raise SessionError(f"{where}: must hold {dim} number{'s' * (dim > 1)} for "
-                               f"{landscape}, got {len(values)}")
-        return np.array([START_ITEM.check(float(v) if isinstance(v, np.floating) else v,
-                                          f"{where}[{i}]") for i, v in enumerate(values)])
+            raise SessionError(
+                f"{where}: must hold {dim} number{'s' * (dim > 1)} for "
+                f"{landscape}, got {len(values)}"
+            )
+        return np.array(
+            [
+                START_ITEM.check(float(v) if isinstance(v, np.floating) else v, f"{where}[{i}]")
+                for i, v in enumerate(values)
+            ]
+        )
 
     def dump(self, value: np.ndarray | None, copy_arrays: bool = False) -> list[float] | None:
         """The start as a list of floats."""
@@ -73,12 +79,14 @@ class Data(Kind):
             raise SessionError(f"{where}: {len(x)} x values but {len(y)} y values")
         label = None if d.get("label") is None else finite_numbers(d["label"], f"{where}.label")
         if label is not None and len(label) != len(x):
-            raise SessionError(f"{where}.label: must have one entry per point "
-                               f"({len(x)}), got {len(label)}")
+            raise SessionError(
+                f"{where}.label: must have one entry per point ({len(x)}), got {len(label)}"
+            )
         if context.get("landscape") == "logistic-bce":
             if label is None:
-                raise SessionError(f"{where}.label: logistic-bce needs a class label (0 or 1) "
-                                   "for every point")
+                raise SessionError(
+                    f"{where}.label: logistic-bce needs a class label (0 or 1) for every point"
+                )
             if not np.all(np.isin(label, (0.0, 1.0))):
                 raise SessionError(f"{where}.label: class labels must be 0 or 1")
         try:
@@ -88,11 +96,15 @@ class Data(Kind):
 
     def dump(self, value: Dataset, copy_arrays: bool = False) -> dict[str, Any]:
         """{"x", "y", "label"}: lists, or numpy copies for a worker to encode."""
+
         def column(values: np.ndarray) -> np.ndarray | list[float]:
             return values.copy() if copy_arrays else list(values.tolist())
 
-        return {"x": column(value.x), "y": column(value.y),
-                "label": column(value.label) if value.has_labels else None}
+        return {
+            "x": column(value.x),
+            "y": column(value.y),
+            "label": column(value.label) if value.has_labels else None,
+        }
 
     def same(self, a: Any, b: Any) -> bool:
         """The same dataset object (edits in place are announced with `touch`)."""
@@ -165,8 +177,12 @@ class Studio(Evented):
         }
 
     @classmethod
-    def check(cls, d: Any, where: str = "model",
-              run_type: type[R] = RunSpec) -> tuple[Studio, list[R]]:  # type: ignore[assignment]
+    def check(
+        cls,
+        d: Any,
+        where: str = "model",
+        run_type: type[R] = RunSpec,  # type: ignore[assignment]
+    ) -> tuple[Studio, list[R]]:
         """A checked document and its racers, or SessionError naming the first bad field."""
         m = as_object(d, where)
         for key in ("landscape", "data", "runs"):
@@ -177,8 +193,9 @@ class Studio(Evented):
         doc.view = doc._own(View.from_dict(m, at))
         runs_in = as_list(m["runs"], f"{where}.runs")
         if len(runs_in) > MAX_RUNS:
-            raise SessionError(f"{where}.runs: a race holds at most {MAX_RUNS} optimizers, "
-                               f"got {len(runs_in)}")
+            raise SessionError(
+                f"{where}.runs: a race holds at most {MAX_RUNS} optimizers, got {len(runs_in)}"
+            )
         runs: list[R] = []
         for i, r in enumerate(runs_in):
             here = f"{where}.runs[{i}]"

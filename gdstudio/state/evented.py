@@ -101,8 +101,9 @@ class Evented:
     def set(self, **values: Any) -> None:
         """Check every value first (SessionError naming the field), then assign and emit."""
         checked = self._checked(values, "")
-        changed = [n for n, v in checked.items()
-                   if not self.fields[n].kind.same(self._values[n], v)]
+        changed = [
+            n for n, v in checked.items() if not self.fields[n].kind.same(self._values[n], v)
+        ]
         for name in changed:
             self._values[name] = checked[name]
         for name in changed:
@@ -117,14 +118,16 @@ class Evented:
                 out[name] = context[name] = f.kind.load(values[name], f"{where}{name}", context)
         unknown = set(values) - set(self.fields)
         if unknown:
-            raise SessionError(f"{where}{sorted(unknown)[0]}: not a setting of "
-                               f"{type(self).__name__}")
+            raise SessionError(
+                f"{where}{sorted(unknown)[0]}: not a setting of {type(self).__name__}"
+            )
         return out
 
     def assign(self: E, other: E) -> None:
         """Take every value of `other` (already checked), emitting what changed."""
-        changed = [n for n, f in self.fields.items()
-                   if not f.kind.same(self._values[n], other._values[n])]
+        changed = [
+            n for n, f in self.fields.items() if not f.kind.same(self._values[n], other._values[n])
+        ]
         for name in changed:
             self._values[name] = other._values[name]
         for name in changed:
@@ -137,8 +140,9 @@ class Evented:
 
     def to_dict(self, copy_arrays: bool = False) -> dict[str, Any]:
         """The fields as plain JSON, under their keys."""
-        return {f.key or n: f.kind.dump(self._values[n], copy_arrays)
-                for n, f in self.fields.items()}
+        return {
+            f.key or n: f.kind.dump(self._values[n], copy_arrays) for n, f in self.fields.items()
+        }
 
     @classmethod
     def from_dict(cls: type[E], d: Any, where: str = "") -> E:

@@ -30,8 +30,9 @@ class Hyper(Kind):
         for key, v in h.items():
             at = f"{where}.{key}"
             if key not in defaults:
-                raise SessionError(f"{at}: not a parameter of {optimizer}; allowed: "
-                                   f"{', '.join(defaults)}")
+                raise SessionError(
+                    f"{at}: not a parameter of {optimizer}; allowed: {', '.join(defaults)}"
+                )
             default = defaults[key]
             if isinstance(default, bool):
                 out[key] = Flag().check(v, at)
@@ -39,8 +40,7 @@ class Hyper(Kind):
                 pair = list(v) if isinstance(v, tuple) else as_list(v, at)
                 if len(pair) != 2:
                     raise fail(at, "two numbers", v)
-                out[key] = tuple(HYPER_PAIR_ITEM.check(x, f"{at}[{i}]")
-                                 for i, x in enumerate(pair))
+                out[key] = tuple(HYPER_PAIR_ITEM.check(x, f"{at}[{i}]") for i, x in enumerate(pair))
             else:
                 out[key] = (LR if key == "lr" else HYPER_NUMBER).check(v, at)
         try:
@@ -68,7 +68,7 @@ class Batch(Kind):
         return value
 
     def dump(self, value: int | None, copy_arrays: bool = False) -> str | int:
-        """"full" or the batch size."""
+        """ "full" or the batch size."""
         return "full" if value is None else value
 
 

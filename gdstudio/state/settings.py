@@ -40,8 +40,10 @@ class Schedule(Kind):
         for key, v in as_object(s.get("params") or {}, f"{where}.params").items():
             at = f"{where}.params.{key}"
             if key not in allowed:
-                raise SessionError(f"{at}: not a parameter of the {name} schedule; allowed: "
-                                   f"{', '.join(allowed) or 'none'}")
+                raise SessionError(
+                    f"{at}: not a parameter of the {name} schedule; allowed: "
+                    f"{', '.join(allowed) or 'none'}"
+                )
             params[key] = schedule_param_kind(key).check(v, at)
         try:
             make_schedule(name, **params)
@@ -101,5 +103,6 @@ def check_camera(camera: Any, where: str = "camera") -> dict[str, Any] | None:
     if camera is None:
         return None
     c = as_object(camera, where)
-    return {key: kind.check(c[key], f"{where}.{key}")
-            for key, kind in CAMERA_FIELDS.items() if key in c}
+    return {
+        key: kind.check(c[key], f"{where}.{key}") for key, kind in CAMERA_FIELDS.items() if key in c
+    }

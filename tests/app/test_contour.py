@@ -93,8 +93,9 @@ def test_one_parameter_shows_the_curve_with_balls_and_trails(qtbot, make_view):
     trail_w, trail_loss = view.paths()[cfg.title].getData()
     assert len(trail_w) == 6
     np.testing.assert_allclose(trail_loss, land.value(trail_w[:, None]))
-    np.testing.assert_allclose(np.column_stack(view.heads()[cfg.title].getData())[0],
-                               (cfg.run.params[0], cfg.run.loss))
+    np.testing.assert_allclose(
+        np.column_stack(view.heads()[cfg.title].getData())[0], (cfg.run.params[0], cfg.run.loss)
+    )
 
 
 def test_one_parameter_click_sets_only_w(qtbot, make_view):

@@ -96,8 +96,9 @@ def test_max_steps_typed_with_return_stops_the_runs_there(qtbot, user, open_wind
     window = open_window("learning-rate")
     user.type_into(widget(window, "maxStepsSpin"), "7")
     user.click(widget(window, "playButton"))
-    qtbot.waitUntil(lambda: readout(window, "status") == "stopped at step 7 (max steps)",
-                    timeout=5000)
+    qtbot.waitUntil(
+        lambda: readout(window, "status") == "stopped at step 7 (max steps)", timeout=5000
+    )
     assert readout(window, "steps") == "7"
     step(user, window)  # a stopped run takes no more steps
     assert readout(window, "steps") == "7"
@@ -124,7 +125,8 @@ def test_the_batch_setting_of_a_run_on_a_data_lesson(qtbot, user, open_window):
 
 
 def test_a_typed_tolerance_ends_the_run_as_soon_as_the_gradient_is_below_it(
-        qtbot, user, open_window):
+    qtbot, user, open_window
+):
     window = open_window("learning-rate")  # |∇L| = 12 · 0.8^t
     tol = spin_of(widget(window, "tolSlider"))
     user.type_into(tol, "0.5")

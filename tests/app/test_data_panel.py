@@ -33,7 +33,7 @@ MOVE_INTERVAL_MS = 15
 @pytest.fixture
 def make_panel(show_panel):
     """A DataPanel on a scene, shown."""
-    return lambda scene = "line-fit": show_panel(DataPanel, scene, (900, 560))
+    return lambda scene="line-fit": show_panel(DataPanel, scene, (900, 560))
 
 
 @pytest.fixture
@@ -53,12 +53,15 @@ def click(qtbot, panel, x, y, button=LEFT, modifiers=NONE) -> None:
     qtbot.mouseClick(panel.plot.viewport(), button, modifiers, at(panel, x, y))
 
 
-def drag(qtbot, panel, start, end, modifiers=NONE, steps=4, before_release=None,
-         button=LEFT) -> None:
+def drag(
+    qtbot, panel, start, end, modifiers=NONE, steps=4, before_release=None, button=LEFT
+) -> None:
     """Press at `start`, move in steps, release at `end` (screen positions fixed up front)."""
     vp = panel.plot.viewport()
-    path = [at(panel, *np.add(start, t * np.subtract(end, start)))
-            for t in np.linspace(0.0, 1.0, steps + 1)]
+    path = [
+        at(panel, *np.add(start, t * np.subtract(end, start)))
+        for t in np.linspace(0.0, 1.0, steps + 1)
+    ]
     qtbot.mousePress(vp, button, modifiers, path[0])
     for pos in path[1:]:
         qtbot.wait(MOVE_INTERVAL_MS)
@@ -204,7 +207,7 @@ def test_each_run_is_drawn_as_its_line_with_residuals_and_the_dashed_optimum(pan
     model.step(300)
     cfg = model.runs[0]
     w, b = model.to_original(cfg.run.params)
-    (curve_cfg, curve), = panel.plot._fit_curves
+    ((curve_cfg, curve),) = panel.plot._fit_curves
     assert curve_cfg is cfg and curve.opts["pen"].color().name() == cfg.color.lower()
     x, y = curve.getData()
     np.testing.assert_allclose(y, w * x + b)
@@ -233,7 +236,7 @@ def test_normalization_keeps_the_reported_coefficients_in_original_units(qtbot, 
     assert not cfg.run.running  # converged
     slope, intercept = np.polyfit(model.dataset.x, model.dataset.y, 1)
     assert abs(cfg.run.params[0] - slope) > 0.5  # the fit itself runs in other units
-    (_, w, b), = panel.plot.fit_coefficients()
+    ((_, w, b),) = panel.plot.fit_coefficients()
     assert w == pytest.approx(slope, abs=1e-3)
     assert b == pytest.approx(intercept, abs=1e-3)
     assert panel.plot.equation == "y = 2.03 × x \u2212 0.03"
@@ -241,8 +244,9 @@ def test_normalization_keeps_the_reported_coefficients_in_original_units(qtbot, 
 
 def test_empty_dataset_shows_a_hint_and_clicking_adds_the_first_point(qtbot, panel):
     model = panel.model
-    qtbot.mouseClick(panel.findChild(object, "dataToolBar").widgetForAction(
-        panel.clear_action), LEFT)
+    qtbot.mouseClick(
+        panel.findChild(object, "dataToolBar").widgetForAction(panel.clear_action), LEFT
+    )
     assert len(model.dataset) == 0
     assert model.undo_stack.undoText() == "Clear data"
     assert panel.plot.hint_text.isVisible()
@@ -383,7 +387,8 @@ def click_import(qtbot, panel, path, monkeypatch) -> None:
 
 
 def test_every_malformed_csv_in_the_corpus_is_refused_and_the_data_kept(
-        qtbot, studio_window, monkeypatch):
+    qtbot, studio_window, monkeypatch
+):
     window = studio_window("line-fit")
     panel, model = window.data_panel, window.model
     qtbot.waitUntil(panel.isVisible)
@@ -405,7 +410,8 @@ def test_every_malformed_csv_in_the_corpus_is_refused_and_the_data_kept(
 
 
 def test_an_import_that_read_past_a_column_says_so_with_the_line(
-        qtbot, panel, tmp_path, monkeypatch):
+    qtbot, panel, tmp_path, monkeypatch
+):
     path = tmp_path / "weights.csv"
     path.write_text("x,y,weight\n1,2,0.5\n3,5,1\n")
     boxes = MessageBoxes(qtbot)
@@ -414,7 +420,7 @@ def test_an_import_that_read_past_a_column_says_so_with_the_line(
     finally:
         boxes.stop()
     assert panel.model.dataset == Dataset([1.0, 3.0], [2.0, 5.0])
-    (_, icon, text), = boxes.seen
+    ((_, icon, text),) = boxes.seen
     assert icon == QMessageBox.Icon.Information
     assert "Imported 2 points" in text and "line 1: column 'weight' not used" in text
 
@@ -428,7 +434,7 @@ def test_a_failed_export_says_why_and_writes_nothing(qtbot, panel, tmp_path, mon
         qtbot.mouseClick(bar.widgetForAction(panel.export_action), LEFT)
     finally:
         boxes.stop()
-    (_, icon, text), = boxes.seen
+    ((_, icon, text),) = boxes.seen
     assert icon == QMessageBox.Icon.Warning and f"Could not write {target}" in text
     assert list(tmp_path.iterdir()) == []
 
@@ -548,11 +554,24 @@ def test_a_costly_optimum_appears_once_the_surface_worker_has_it(qtbot, panel):
 
 
 def test_every_control_explains_itself(panel):
-    for action in (panel.generate_action, panel.clear_action, panel.import_action,
-                   panel.export_action, panel.fit_view_action, panel.delete_action):
+    for action in (
+        panel.generate_action,
+        panel.clear_action,
+        panel.import_action,
+        panel.export_action,
+        panel.fit_view_action,
+        panel.delete_action,
+    ):
         assert action.toolTip()
-    for widget in (panel.plot, panel.table, panel.loss_combo, panel.delta_spin,
-                   panel.normalize_check, panel.restart_check, *panel.class_buttons.values()):
+    for widget in (
+        panel.plot,
+        panel.table,
+        panel.loss_combo,
+        panel.delta_spin,
+        panel.normalize_check,
+        panel.restart_check,
+        *panel.class_buttons.values(),
+    ):
         assert widget.toolTip(), widget.objectName()
 
 

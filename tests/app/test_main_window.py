@@ -90,8 +90,12 @@ def test_diverging_run_ends_cleanly_and_says_where(qtbot, window):
     run = window.model.runs[0].run
     assert run.status == "diverged"
     table = window.readouts.findChild(object, "readoutsTable")
-    texts = [table.item(r, c).text() for r in range(table.rowCount())
-             for c in range(table.columnCount()) if table.item(r, c)]
+    texts = [
+        table.item(r, c).text()
+        for r in range(table.rowCount())
+        for c in range(table.columnCount())
+        if table.item(r, c)
+    ]
     assert f"diverged at step {run.status_step}" in texts
     cols = run.history.columns()
     assert all(np.isfinite(v).all() for v in cols.values())
@@ -104,8 +108,7 @@ def _click_run(user, window, row):
     assert runs.currentRow() == row
 
 
-def test_learning_rate_spin_changes_the_model_and_the_model_updates_the_spin(
-        qtbot, user, window):
+def test_learning_rate_spin_changes_the_model_and_the_model_updates_the_spin(qtbot, user, window):
     _click_run(user, window, 3)
     slider = window.controls.editor.findChild(object, "lrSlider")
     user.type_into(slider.spin, "0.02")
@@ -186,8 +189,9 @@ def test_clicking_the_3d_surface_drops_a_new_start(qtbot, window):
     qtbot.waitUntil(lambda: window.view3d.heightmap is not None)
     target = np.array([1.0, 2.0])
     pos = window.view3d.screen_position(target)
-    qtbot.mouseClick(window.view3d, Qt.MouseButton.LeftButton, pos=QPoint(round(pos.x()),
-                                                                           round(pos.y())))
+    qtbot.mouseClick(
+        window.view3d, Qt.MouseButton.LeftButton, pos=QPoint(round(pos.x()), round(pos.y()))
+    )
     assert np.allclose(window.model.start, target, atol=0.15)
     assert all(np.allclose(c.run.params, window.model.start) for c in window.model.runs)
 
@@ -216,14 +220,17 @@ def _data_pos(window, x, y):
 
 
 def _data_click(qtbot, window, x, y):
-    qtbot.mouseClick(window.data_panel.plot.viewport(), Qt.MouseButton.LeftButton,
-                     pos=_data_pos(window, x, y))
+    qtbot.mouseClick(
+        window.data_panel.plot.viewport(), Qt.MouseButton.LeftButton, pos=_data_pos(window, x, y)
+    )
 
 
 def _data_drag(qtbot, window, start, end, steps=4):
     vp = window.data_panel.plot.viewport()
-    path = [_data_pos(window, *np.add(start, t * np.subtract(end, start)))
-            for t in np.linspace(0.0, 1.0, steps + 1)]
+    path = [
+        _data_pos(window, *np.add(start, t * np.subtract(end, start)))
+        for t in np.linspace(0.0, 1.0, steps + 1)
+    ]
     qtbot.mousePress(vp, Qt.MouseButton.LeftButton, pos=path[0])
     for pos in path[1:]:
         qtbot.mouseMove(vp, pos)
@@ -245,8 +252,9 @@ def test_line_fit_workflow_in_the_window(qtbot, window, no_mouse_rate_limit):
     window.model.set_run_hyper(0, "lr", 0.03)
     window.model.step(3000)
     w, b = window.model.to_original(window.model.runs[0].run.params)
-    assert np.allclose((w, b), np.polyfit(window.model.dataset.x, window.model.dataset.y, 1),
-                       atol=0.02)
+    assert np.allclose(
+        (w, b), np.polyfit(window.model.dataset.x, window.model.dataset.y, 1), atol=0.02
+    )
     last = (window.model.dataset.x[4], window.model.dataset.y[4])
     _data_drag(qtbot, window, last, (5.0, 11.5))  # drag the last point up...
     assert window.model.dataset.y[4] == pytest.approx(11.5, abs=0.1)

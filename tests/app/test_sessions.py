@@ -28,8 +28,13 @@ Button = QMessageBox.StandardButton
 V1_DATA = Path(__file__).parent.parent / "io" / "data"
 CORPUS = Path(__file__).parent.parent / "io" / "corpus" / "sessions"
 MANIFEST: dict[str, str | list[str]] = json.loads((CORPUS / "manifest.json").read_text("utf-8"))
-CAMERA = {"distance": 7.25, "elevation": 22.0, "azimuth": 131.0, "center": [0.5, -0.25, 0.75],
-          "fov": 60.0}
+CAMERA = {
+    "distance": 7.25,
+    "elevation": 22.0,
+    "azimuth": 131.0,
+    "center": [0.5, -0.25, 0.75],
+    "fov": 60.0,
+}
 
 
 class Dialogs:
@@ -103,8 +108,12 @@ def test_file_menu_starts_with_new_open_recent_save_save_as_and_ends_with_quit(s
     assert items[:6] == ["&New", "&Open…", "Open &Recent", "&Save", "Save &As…", ""]
     assert items[-1] == "Quit"
     shortcuts = {k: w.actions_by_name[k].shortcut() for k in ("new", "open", "save", "save_as")}
-    assert shortcuts == {"new": QKeySequence("Ctrl+N"), "open": QKeySequence("Ctrl+O"),
-                         "save": QKeySequence("Ctrl+S"), "save_as": QKeySequence("Ctrl+Shift+S")}
+    assert shortcuts == {
+        "new": QKeySequence("Ctrl+N"),
+        "open": QKeySequence("Ctrl+O"),
+        "save": QKeySequence("Ctrl+S"),
+        "save_as": QKeySequence("Ctrl+Shift+S"),
+    }
     assert not sessions.recent_menu.isEnabled()  # nothing recent yet
 
 
@@ -193,18 +202,25 @@ def test_opening_a_version_1_file_shows_its_race_and_camera(studio, dialogs):
 BAD = {
     "truncated": (lambda text: text[: len(text) // 3], "damaged or incomplete"),
     "corrupt": (lambda text: "\x00\x01garbage" + text, "damaged or incomplete"),
-    "foreign": (lambda _: '{"name": "my-package", "version": "1.0.0"}',
-                "not a Gradient Descent Studio session"),
-    "newer": (lambda text: text.replace('"schema_version": 2', '"schema_version": 3'),
-              "saved by a newer version of Gradient Descent Studio (schema 3)"),
-    "refused by the model": (lambda text: text.replace('"rosenbrock"', '"moon"'),
-                             "“bad.gdstudio” is damaged: model.landscape: must be one of bowl1d"),
+    "foreign": (
+        lambda _: '{"name": "my-package", "version": "1.0.0"}',
+        "not a Gradient Descent Studio session",
+    ),
+    "newer": (
+        lambda text: text.replace('"schema_version": 2', '"schema_version": 3'),
+        "saved by a newer version of Gradient Descent Studio (schema 3)",
+    ),
+    "refused by the model": (
+        lambda text: text.replace('"rosenbrock"', '"moon"'),
+        "“bad.gdstudio” is damaged: model.landscape: must be one of bowl1d",
+    ),
 }
 
 
 @pytest.mark.parametrize("spoil, message", BAD.values(), ids=BAD.keys())
 def test_opening_a_bad_file_warns_and_leaves_the_open_session_untouched(
-        studio, tmp_path, dialogs, spoil, message):
+    studio, tmp_path, dialogs, spoil, message
+):
     w1, s1 = studio()
     edit_race(w1)
     good = tmp_path / "good.gdstudio"
@@ -225,13 +241,14 @@ def test_opening_a_bad_file_warns_and_leaves_the_open_session_untouched(
     assert s1.recent_files() == [str(good)]
 
 
-def test_a_model_that_refuses_late_is_put_back_as_it_was(studio, tmp_path, dialogs,
-                                                         monkeypatch):
+def test_a_model_that_refuses_late_is_put_back_as_it_was(studio, tmp_path, dialogs, monkeypatch):
     w, sessions = studio()
     edit_race(w)
     other = tmp_path / "other.gdstudio"
-    save_session(other, {**sessions.current_document(),
-                         "model": {**w.model.snapshot(), "landscape": "himmelblau"}})
+    save_session(
+        other,
+        {**sessions.current_document(), "model": {**w.model.snapshot(), "landscape": "himmelblau"}},
+    )
     before = w.model.snapshot()
     real_restore = StudioModel.restore
 
@@ -259,8 +276,9 @@ def test_a_failed_save_warns_and_keeps_the_changes_unsaved(studio, tmp_path, dia
 def test_save_as_adds_the_suffix_and_save_reuses_the_path(studio, tmp_path, monkeypatch):
     w, sessions = studio()
     target = tmp_path / "lecture"
-    monkeypatch.setattr(QFileDialog, "getSaveFileName",
-                        staticmethod(lambda *a, **k: (str(target), "")))
+    monkeypatch.setattr(
+        QFileDialog, "getSaveFileName", staticmethod(lambda *a, **k: (str(target), ""))
+    )
     w.model.set_speed(33.0)
     assert sessions.save()  # no path yet: asks for one
     assert sessions.path == str(target) + ".gdstudio"
@@ -354,7 +372,8 @@ def test_autosave_waits_for_idle_and_restarts_on_each_change(studio, qtbot):
 
 
 def test_clicking_restart_on_edit_marks_the_session_dirty_and_reaches_the_autosave(
-        studio, qtbot, tmp_path):
+    studio, qtbot, tmp_path
+):
     w, sessions = studio()
     w.model.load_scene("line-fit")
     assert sessions.save_to(tmp_path / "fit.gdstudio") and not sessions.dirty
@@ -363,9 +382,13 @@ def test_clicking_restart_on_edit_marks_the_session_dirty_and_reaches_the_autosa
     qtbot.mouseClick(check, Qt.MouseButton.LeftButton)
     assert check.isChecked() and w.model.restart_on_edit
     assert sessions.dirty and w.isWindowModified()
-    qtbot.waitUntil(lambda: sessions.autosave_path.exists()
-                    and load_session(sessions.autosave_path)["model"]["restart_on_edit"],
-                    timeout=5000)
+    qtbot.waitUntil(
+        lambda: (
+            sessions.autosave_path.exists()
+            and load_session(sessions.autosave_path)["model"]["restart_on_edit"]
+        ),
+        timeout=5000,
+    )
 
 
 def test_saving_removes_the_autosave(studio, qtbot, tmp_path):
@@ -381,8 +404,9 @@ def crash_after_edit(studio, qtbot) -> MainWindow:  # noqa: ANN001
     w, sessions = studio()
     edit_race(w)
     qtbot.waitUntil(sessions.autosave_path.exists, timeout=5000)
-    qtbot.waitUntil(lambda: load_session(sessions.autosave_path)["model"]["speed"] == 42.0,
-                    timeout=5000)
+    qtbot.waitUntil(
+        lambda: load_session(sessions.autosave_path)["model"]["speed"] == 42.0, timeout=5000
+    )
     sessions.autosave_ms = 3_600_000  # the crashed process does nothing more
     assert sessions.marker_path.exists()
     return w
@@ -410,8 +434,7 @@ def test_declining_recovery_discards_the_autosave(studio, qtbot, dialogs):
     assert w.model.scene.id == "surface" and not sessions.dirty
 
 
-def test_clean_close_removes_autosave_and_marker_and_nothing_is_offered(studio, qtbot,
-                                                                        dialogs):
+def test_clean_close_removes_autosave_and_marker_and_nothing_is_offered(studio, qtbot, dialogs):
     w, sessions = studio()
     w.model.set_speed(77.0)
     qtbot.waitUntil(sessions.autosave_path.exists, timeout=5000)
@@ -523,8 +546,9 @@ def test_camera_survives_a_surface_computed_off_the_ui_thread(studio, qtbot, tmp
     w2.model.surfaceChanged.connect(lambda: sizes.append(w2.model.display_landscape.n))
     assert s2.open_path(tmp_path / "huber.gdstudio")
     qtbot.waitUntil(lambda: len(sizes) == 2, timeout=10_000)  # coarse, then full
-    qtbot.waitUntil(lambda: w2.view3d.camera_state()["distance"] == pytest.approx(7.25),
-                    timeout=5000)
+    qtbot.waitUntil(
+        lambda: w2.view3d.camera_state()["distance"] == pytest.approx(7.25), timeout=5000
+    )
     assert_camera(w2, CAMERA)
     assert w2.model.snapshot() == m.snapshot()
 
@@ -574,7 +598,8 @@ def assert_refused(message: str, name: str) -> None:
 
 
 def test_file_open_refuses_every_corpus_file_and_keeps_the_open_session(
-        studio, tmp_path, dialogs, monkeypatch):
+    studio, tmp_path, dialogs, monkeypatch
+):
     w, sessions = studio()
     edit_race(w)
     good = tmp_path / "good.gdstudio"
@@ -582,8 +607,9 @@ def test_file_open_refuses_every_corpus_file_and_keeps_the_open_session(
     w.model.set_speed(99.0)  # unsaved work that must survive every bad file
     before, camera = w.model.snapshot(), w.view3d.camera_state()
     chosen: list[str] = []
-    monkeypatch.setattr(QFileDialog, "getOpenFileName",
-                        staticmethod(lambda *a, **k: (chosen[-1], "")))
+    monkeypatch.setattr(
+        QFileDialog, "getOpenFileName", staticmethod(lambda *a, **k: (chosen[-1], ""))
+    )
     for i, name in enumerate(sorted(MANIFEST)):
         chosen.append(str(CORPUS / name))
         w.actions_by_name["open"].trigger()  # File ▸ Open…, the dialog answering `name`
@@ -595,7 +621,8 @@ def test_file_open_refuses_every_corpus_file_and_keeps_the_open_session(
 
 
 def test_open_recent_refuses_every_corpus_file_and_keeps_the_open_session(
-        studio, tmp_path, dialogs):
+    studio, tmp_path, dialogs
+):
     w, sessions = studio()
     edit_race(w)
     good = tmp_path / "good.gdstudio"
@@ -634,8 +661,7 @@ def test_every_corpus_file_as_an_autosave_is_kept_aside_and_the_app_starts(studi
     assert dialogs.warnings == [] and dialogs.questions == []
 
 
-def test_an_autosave_with_a_huge_integer_is_kept_and_reported_once_at_start(
-        studio, qtbot, dialogs):
+def test_an_autosave_with_a_huge_integer_is_kept_and_reported_once_at_start(studio, qtbot, dialogs):
     _, first = studio()
     bad = (CORPUS / "max_steps_10_pow_400.gdstudio").read_bytes()
     first.autosave_path.write_bytes(bad)
@@ -686,14 +712,20 @@ def test_every_widget_accepts_exactly_what_a_session_may_hold(studio):
     w.model.load_scene("line-fit")
     controls, editor = w.controls, w.controls.editor
     max_steps = w.findChild(QSpinBox, "maxStepsSpin")
-    assert (max_steps.minimum(), max_steps.maximum()) == (Settings.max_steps.kind.lo,
-                                                          Settings.max_steps.kind.hi)
+    assert (max_steps.minimum(), max_steps.maximum()) == (
+        Settings.max_steps.kind.lo,
+        Settings.max_steps.kind.hi,
+    )
     clip = w.findChild(QDoubleSpinBox, "clipSpin")
-    assert (clip.minimum(), clip.maximum()) == (Settings.clip_norm.kind.lo,
-                                                Settings.clip_norm.kind.hi)
+    assert (clip.minimum(), clip.maximum()) == (
+        Settings.clip_norm.kind.lo,
+        Settings.clip_norm.kind.hi,
+    )
     delta = w.findChild(QDoubleSpinBox, "huberDelta")
-    assert (delta.minimum(), delta.maximum()) == (Settings.huber_delta.kind.lo,
-                                                  Settings.huber_delta.kind.hi)
+    assert (delta.minimum(), delta.maximum()) == (
+        Settings.huber_delta.kind.lo,
+        Settings.huber_delta.kind.hi,
+    )
     assert controls.findChild(LogSlider, "lrSlider").spin.maximum() == LR.hi
     assert form_field(editor.form, "Seed").maximum() == MAX_SEED
     assert form_field(editor.form, "Batch size").maximum() == MAX_BATCH
@@ -751,7 +783,8 @@ def test_edits_that_keep_coming_still_reach_the_autosave_within_a_second(studio,
 
 
 def test_autosave_copies_a_million_points_on_the_ui_thread_and_encodes_in_the_worker(
-        studio, qtbot, monkeypatch):
+    studio, qtbot, monkeypatch
+):
     w, sessions = studio()
     w.model.load_scene("line-fit")
     x = np.linspace(0.0, 10.0, 1_000_000)
@@ -766,7 +799,7 @@ def test_autosave_copies_a_million_points_on_the_ui_thread_and_encodes_in_the_wo
     monkeypatch.setattr(session_io, "encode_session", spy)
     with qtbot.waitSignal(sessions.autosaved, timeout=30_000):
         w.model.set_speed(61.0)
-    (thread, column), = seen
+    ((thread, column),) = seen
     assert thread != threading.main_thread().ident  # JSON is made in the worker
     assert isinstance(column, np.ndarray) and len(column) == 1_000_000  # the UI copied it
     assert not np.shares_memory(column, w.model.dataset.x)

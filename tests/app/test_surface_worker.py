@@ -39,8 +39,10 @@ def test_a_newer_edit_supersedes_the_older_computation(qtbot):
         m.dataset.add(float(i), 100.0)
         m.data_edited()
     final = m.landscape
-    qtbot.waitUntil(lambda: getattr(m.display_landscape, "n", 0) == 128
-                    and m.display_landscape.source is final, timeout=30000)
+    qtbot.waitUntil(
+        lambda: getattr(m.display_landscape, "n", 0) == 128 and m.display_landscape.source is final,
+        timeout=30000,
+    )
     m.surface_worker.wait()
     assert m.display_landscape.source is final
 

@@ -13,8 +13,7 @@ from gdstudio.core.run import Run
 
 def test_epochs_count_a_partial_last_batch_as_the_end_of_the_epoch():
     ds = Dataset([1.0, 2.0, 3.0, 4.0, 5.0], [2.0, 4.1, 5.9, 8.2, 9.9])
-    run = Run(make_landscape("linear-mse", ds), make_optimizer("sgd", lr=1e-3), batch_size=2,
-              tol=0)
+    run = Run(make_landscape("linear-mse", ds), make_optimizer("sgd", lr=1e-3), batch_size=2, tol=0)
     epochs = []
     for _ in range(6):
         run.step(1)

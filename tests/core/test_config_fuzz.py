@@ -34,8 +34,22 @@ STATUS_TEXT = re.compile(
 
 HUGE_INTS = st.sampled_from([10**30, 2**63, 2**64, 10**400, -(10**400), 10**5000 - 1])
 ABSURD_FLOATS = st.sampled_from(
-    [math.nan, math.inf, -math.inf, 1e300, 1.7976931348623157e308, -1e300, 5e-324, -5e-324,
-     0.0, -0.0, 1e-300, 1.0 - 1e-16, 1.0, 1.0 + 1e-15]
+    [
+        math.nan,
+        math.inf,
+        -math.inf,
+        1e300,
+        1.7976931348623157e308,
+        -1e300,
+        5e-324,
+        -5e-324,
+        0.0,
+        -0.0,
+        1e-300,
+        1.0 - 1e-16,
+        1.0,
+        1.0 + 1e-15,
+    ]
 )
 ABSURD = st.one_of(
     ABSURD_FLOATS,
@@ -53,8 +67,9 @@ ABSURD = st.one_of(
 )
 
 
-def mostly(odds: int, sensible: st.SearchStrategy,
-           absurd: st.SearchStrategy = ABSURD) -> st.SearchStrategy:
+def mostly(
+    odds: int, sensible: st.SearchStrategy, absurd: st.SearchStrategy = ABSURD
+) -> st.SearchStrategy:
     """A sensible value, except once in `odds` draws anything at all (never when odds is 0)."""
     if not odds:
         return sensible
@@ -131,8 +146,9 @@ def landscapes(draw: st.DrawFn, odds: int) -> object:
     if draw(st.integers(0, 3)) == 0:  # the fit in normalized units, as the app offers it
         shift, scale = draw(st.floats(-1e3, 1e3)), draw(st.floats(1e-3, 1e3))
         note(f"normalized: x_shift={shift}, x_scale={scale}")
-        landscape = DataLandscape(ds, landscape.loss, landscape.delta,
-                                  landscape.default_start, shift, scale)
+        landscape = DataLandscape(
+            ds, landscape.loss, landscape.delta, landscape.default_start, shift, scale
+        )
     return landscape
 
 
@@ -141,8 +157,9 @@ def hyper_dicts(draw: st.DrawFn, odds: int, optimizer: str) -> dict:
     """Some of the optimizer's hyperparameters (now and then an unknown one), any values."""
     known = OPTIMIZERS.get(optimizer) if isinstance(optimizer, str) else None
     keys = list((known or OPTIMIZERS["sgd"]).defaults)
-    chosen = draw(st.lists(mostly(odds, st.sampled_from(keys), st.just("bogus")), max_size=4,
-                           unique=True))
+    chosen = draw(
+        st.lists(mostly(odds, st.sampled_from(keys), st.just("bogus")), max_size=4, unique=True)
+    )
     return {k: draw(mostly(odds, HYPER_VALUES.get(k, ABSURD))) for k in chosen}
 
 
@@ -170,8 +187,12 @@ def finite(*values: object) -> bool:
     return all(np.isfinite(np.asarray(v, dtype=np.float64)).all() for v in values)
 
 
-@settings(max_examples=EXAMPLES, deadline=None, database=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
+@settings(
+    max_examples=EXAMPLES,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much],
+)
 @given(st.data())
 def test_any_configuration_builds_or_is_refused_and_steps_cleanly(data: st.DataObject) -> None:
     draw = data.draw

@@ -41,8 +41,19 @@ def test_core_refuses_classes_with_the_line(entry):
 def test_cli_run_exits_2_with_one_line(entry, capsys):
     path = CORPUS / entry["file"]
     try:
-        code = cli.main(["run", "--landscape", "linear-mse", "--optimizer", "sgd",
-                        "--data", str(path), "--steps", "3"])
+        code = cli.main(
+            [
+                "run",
+                "--landscape",
+                "linear-mse",
+                "--optimizer",
+                "sgd",
+                "--data",
+                str(path),
+                "--steps",
+                "3",
+            ]
+        )
     except SystemExit as e:  # the CLI may exit or return its status
         code = e.code
     out, err = capsys.readouterr()

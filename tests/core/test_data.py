@@ -162,8 +162,11 @@ def test_a_pipe_or_device_is_refused_at_once(tmp_path, kind):
         os.mkfifo(path)  # nobody ever writes: a blocking open would wait forever
     else:
         path = Path("/dev/zero")  # endless: reading it would never finish
-    code = ("import sys\nfrom gdstudio.core.data import DataError, load_csv\n"
-            "try:\n    load_csv(sys.argv[1])\nexcept DataError as e:\n    print(e)\n")
-    done = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True,
-                          text=True, timeout=60)
+    code = (
+        "import sys\nfrom gdstudio.core.data import DataError, load_csv\n"
+        "try:\n    load_csv(sys.argv[1])\nexcept DataError as e:\n    print(e)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(path)], capture_output=True, text=True, timeout=60
+    )
     assert "not a regular file" in done.stdout, done.stderr

@@ -102,7 +102,7 @@ def test_landscape_is_a_snapshot_of_the_data():
 
 def test_view_bounds_contain_the_optimum_and_the_start():
     ls = make_landscape("logistic-bce")
-    (w, b), = ls.minima
+    ((w, b),) = ls.minima
     (wl, wh), (bl, bh) = ls.bounds
     assert wl < w < wh and bl < b < bh and wl < 0 < wh and bl < 0 < bh
 
@@ -114,8 +114,9 @@ def test_bce_needs_labels():
 
 @pytest.mark.parametrize("loss", ["mse", "huber"])
 def test_normalized_fit_reports_the_same_line_in_original_units(loss):
-    ds = Dataset.generate(200, slope=3.0, intercept=-40.0, noise=2.0, seed=9,
-                          x_range=(100.0, 120.0))
+    ds = Dataset.generate(
+        200, slope=3.0, intercept=-40.0, noise=2.0, seed=9, x_range=(100.0, 120.0)
+    )
     mean, std = ds.stats.x_moments()
     raw = DataLandscape(ds, loss)
     norm = DataLandscape(ds, loss, x_shift=mean, x_scale=std)

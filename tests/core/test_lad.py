@@ -30,7 +30,7 @@ def _loss(x, y, line):
 def test_the_issues_three_points_give_the_line_through_two_of_them():
     ds = Dataset([2.2, 5.1, 2.1], [1.1, 6.4, 2.8])
     ls = DataLandscape(ds, "mae")
-    (w, b), = ls.minima
+    ((w, b),) = ls.minima
     assert (w, b) == pytest.approx((1.2, 0.28), abs=1e-12)  # was (1.20067, 0.27661)
     assert ls.minimum_value == pytest.approx(0.6066666666666667, rel=1e-14)  # was 0.606689
 

@@ -24,8 +24,13 @@ def test_a_large_build_agrees_with_the_double_double_one(offset):
     x = offset + rng.uniform(-5, 5, N)
     ds = Dataset(x, 3 * (x - offset) + 1e3 + rng.normal(0, 0.1, N))
     got, exact = ds.stats, _exact_stats(ds)
-    for a, b in [(got.mean_x, exact.mean_x), (got.mean_y, exact.mean_y), (got.cxx, exact.cxx),
-                 (got.cxy, exact.cxy), (got.cyy, exact.cyy)]:
+    for a, b in [
+        (got.mean_x, exact.mean_x),
+        (got.mean_y, exact.mean_y),
+        (got.cxx, exact.cxx),
+        (got.cxy, exact.cxy),
+        (got.cyy, exact.cyy),
+    ]:
         assert a[0] == pytest.approx(b[0], rel=1e-13, abs=1e-13 * abs(offset))
     ls = DataLandscape(ds)
     w, b = ls.minima[0]

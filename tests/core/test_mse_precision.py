@@ -35,8 +35,13 @@ def _exact_grad(xs, ys, w, b):
     # Its condition: the residuals' sizes, plus (× 1e-2, so at 1e-16 once times GRAD_RTOL: the
     # rounding of a direct sum over the points) the terms' sizes, for a gradient near zero.
     size = [abs(w * Fraction(x)) + abs(b) + abs(Fraction(y)) for x, y in zip(xs, ys, strict=True)]
-    scale_w = sum(abs(2 * ri * Fraction(x)) + 1e-2 * 2 * s * abs(Fraction(x))
-                  for ri, x, s in zip(r, xs, size, strict=True)) / n
+    scale_w = (
+        sum(
+            abs(2 * ri * Fraction(x)) + 1e-2 * 2 * s * abs(Fraction(x))
+            for ri, x, s in zip(r, xs, size, strict=True)
+        )
+        / n
+    )
     scale_b = sum(abs(2 * ri) + 1e-2 * 2 * s for ri, s in zip(r, size, strict=True)) / n
     return (gw, gb), (scale_w, scale_b)
 
@@ -61,8 +66,9 @@ def _loss_error_ok(got, xs, ys, w, b):
     exact = _exact_mse(xs, ys, w, b)
     fx, fy = [Fraction(v) for v in xs], [Fraction(v) for v in ys]
     mx, my = sum(fx) / len(fx), sum(fy) / len(fy)
-    spread = sum((Fraction(w) * (x - mx)) ** 2 + (y - my) ** 2
-                 for x, y in zip(fx, fy, strict=True)) / len(xs)
+    spread = sum(
+        (Fraction(w) * (x - mx)) ** 2 + (y - my) ** 2 for x, y in zip(fx, fy, strict=True)
+    ) / len(xs)
     return abs(Fraction(float(got)) - exact) <= LOSS_RTOL * exact + 1e-24 * spread
 
 
@@ -117,8 +123,9 @@ def edited_datasets(draw):
 
 
 def test_the_articles_data_moved_to_the_years_keeps_its_minimum_loss():
-    ls = DataLandscape(Dataset([2001.0, 2002.0, 2003.0, 2004.0, 2005.0],
-                               [2.1, 3.9, 6.1, 8.0, 10.2]))
+    ls = DataLandscape(
+        Dataset([2001.0, 2002.0, 2003.0, 2004.0, 2005.0], [2.1, 3.9, 6.1, 8.0, 10.2])
+    )
     w, b = ls.minima[0]
     assert w == pytest.approx(2.03, rel=1e-15)
     assert ls.minimum_value == pytest.approx(0.0086, rel=1e-14)  # was 0.0086000014
@@ -155,7 +162,7 @@ def test_the_optimum_and_its_loss_match_exact_arithmetic_after_any_edits(data):
     x_span = max(xs) - min(xs)
     if x_span <= 1e-9 * max(abs(v) for v in xs):
         return  # x equal to 9 digits: whether a line is unique is a judgement, not exact
-    (w, b), = ls.minima
+    ((w, b),) = ls.minima
     ew, eb = opt
     assert float(_rel(w, ew)) < SLOPE_RTOL or abs(w - float(ew)) < 1e-300
     # b = ȳ − w·x̄: the rounding of w moves b by |x̄|·ulp(w), however b is computed.
@@ -168,4 +175,3 @@ def test_the_optimum_and_its_loss_match_exact_arithmetic_after_any_edits(data):
     # what that rounding costs (far below a digit the readout shows).
     rounding = (eb * eb + ew * ew * sum(Fraction(v) ** 2 for v in xs) / len(xs)) * 2.0**-100
     assert 0 <= at_reported - exact_min <= 1e-15 * exact_min + rounding
-

@@ -560,8 +560,11 @@ def test_zero_gradient_at_the_minimum_stays_put(name: str) -> None:
 @pytest.mark.parametrize(
     ("name", "hyper", "message"),
     [
-        ("sgd", {"lr": 10**400}, "Invalid learning rate: lr for sgd must be a number >= 0, got "
-                                 "an integer of 401 digits"),
+        (
+            "sgd",
+            {"lr": 10**400},
+            "Invalid learning rate: lr for sgd must be a number >= 0, got an integer of 401 digits",
+        ),
         ("adam", {"lr": 10**5000 - 1}, "got an integer of 5000 digits"),
         ("adam", {"betas": (0.9, 10**400)}, "Invalid beta parameter: betas for adam"),
         ("rmsprop", {"eps": 10**400}, "Invalid epsilon value: eps for rmsprop"),
@@ -577,9 +580,13 @@ def test_huge_or_odd_values_are_refused_in_one_short_line(name, hyper, message) 
 
 
 def test_every_refusal_is_a_config_error() -> None:
-    for call in (lambda: make_optimizer(["sgd"]), lambda: make_optimizer("lion"),
-                 lambda: make_optimizer("sgd", foo=1), lambda: make_optimizer("sgd", nesterov=True),
-                 lambda: make_optimizer("adam").set_hyper("eps", 0)):
+    for call in (
+        lambda: make_optimizer(["sgd"]),
+        lambda: make_optimizer("lion"),
+        lambda: make_optimizer("sgd", foo=1),
+        lambda: make_optimizer("sgd", nesterov=True),
+        lambda: make_optimizer("adam").set_hyper("eps", 0),
+    ):
         with pytest.raises(ConfigError):
             call()
 

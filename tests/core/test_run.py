@@ -61,16 +61,16 @@ def test_non_finite_parameters_end_the_run_at_that_step():
 
 def test_schedule_sets_each_steps_learning_rate():
     sched = make_schedule("step", step_size=2, gamma=0.5)
-    run = Run(make_landscape("quadratic2d"), make_optimizer("sgd", lr=0.1), schedule=sched,
-              tol=0)
+    run = Run(make_landscape("quadratic2d"), make_optimizer("sgd", lr=0.1), schedule=sched, tol=0)
     rows = []
     run.step(5, on_row=rows.append)
     assert [r.lr for r in rows] == pytest.approx([0.1, 0.1, 0.05, 0.05, 0.025])
 
 
 def test_gradient_clipping_limits_the_first_step():
-    run = Run(make_landscape("quadratic2d"), make_optimizer("sgd", lr=1.0), (8.0, 6.0),
-              clip_norm=1.0)
+    run = Run(
+        make_landscape("quadratic2d"), make_optimizer("sgd", lr=1.0), (8.0, 6.0), clip_norm=1.0
+    )
     run.step(1)
     assert np.linalg.norm(run.params - np.array([8.0, 6.0])) == pytest.approx(1.0, rel=1e-5)
 
@@ -93,8 +93,9 @@ def test_reset_returns_to_a_new_start_and_clears_history():
 
 
 def test_wrong_start_dimension_is_refused():
-    with pytest.raises(ConfigError,
-                       match=r"start must be 2 finite numbers \(x, y\), got \(1.0, 2.0, 3.0\)"):
+    with pytest.raises(
+        ConfigError, match=r"start must be 2 finite numbers \(x, y\), got \(1.0, 2.0, 3.0\)"
+    ):
         Run(make_landscape("rosenbrock"), make_optimizer("sgd"), (1.0, 2.0, 3.0))
 
 
@@ -102,8 +103,13 @@ def test_wrong_start_dimension_is_refused():
 def test_same_seed_gives_identical_stochastic_trajectories(batch):
     ds = Dataset.generate(100, seed=1)
     runs = [
-        Run(make_landscape("linear-mse", ds), make_optimizer("sgd", lr=0.001),
-            batch_size=batch, seed=42, tol=0)
+        Run(
+            make_landscape("linear-mse", ds),
+            make_optimizer("sgd", lr=0.001),
+            batch_size=batch,
+            seed=42,
+            tol=0,
+        )
         for _ in range(3)
     ]
     runs[2].seed = 43
@@ -137,8 +143,9 @@ def test_stochastic_mode_counts_epochs_and_is_noisier_than_full_batch():
 def test_memory_stays_bounded_however_long_a_run_goes():
     # A capacity of 8 rows is full after 8 steps; 50,000 steps force a dozen decimations
     # (stride 8192), the same property a million steps at capacity 1024 shows, 20x faster.
-    run = Run(make_landscape("elongated"), make_optimizer("sgd", lr=1e-4), tol=0,
-              history_capacity=8)
+    run = Run(
+        make_landscape("elongated"), make_optimizer("sgd", lr=1e-4), tol=0, history_capacity=8
+    )
     start_bytes = run.history.nbytes
     for _ in range(5):
         run.step(10_000)
@@ -215,8 +222,15 @@ def test_next_lr_follows_the_schedule_and_live_changes():
 def test_stochastic_steps_on_costly_losses_measure_within_a_budget():
     ds = Dataset.generate(10_000, seed=3)
     ls = make_landscape("linear-huber", ds)
-    run = Run(ls, make_optimizer("sgd", lr=1e-3), batch_size=32, seed=0, tol=0,
-              max_steps=95, measure_budget=2_500)
+    run = Run(
+        ls,
+        make_optimizer("sgd", lr=1e-3),
+        batch_size=32,
+        seed=0,
+        tol=0,
+        max_steps=95,
+        measure_budget=2_500,
+    )
     rows = []
     run.step(95, on_row=rows.append)
     assert [r.step for r in rows] == [*range(4, 95, 4), 95]  # every 4th step, and the last
@@ -260,8 +274,12 @@ def test_a_converged_run_is_not_called_stopped_by_max_steps():
 
 def test_race_is_over_once_every_run_stopped_and_says_so():
     ls = make_landscape("rosenbrock")
-    race = Race([Run(ls, make_optimizer("sgd", lr=1e-4), max_steps=40),
-                 Run(ls, make_optimizer("adam", lr=1e-3), max_steps=40)])
+    race = Race(
+        [
+            Run(ls, make_optimizer("sgd", lr=1e-4), max_steps=40),
+            Run(ls, make_optimizer("adam", lr=1e-3), max_steps=40),
+        ]
+    )
     while race.running:
         race.step(7)
     assert [r.status for r in race.results()] == ["stopped at step 40 (max steps)"] * 2
@@ -339,8 +357,13 @@ def test_bad_settings_are_refused_at_construction_with_a_message(setting, messag
 
 def test_a_bad_setting_made_later_is_refused_and_changes_nothing():
     run = Run(make_landscape("rosenbrock"), make_optimizer("sgd"), clip_norm=1.0, max_steps=9)
-    for name, value in [("clip_norm", 0.0), ("tol", -1.0), ("seed", -1), ("max_steps", 0),
-                        ("batch_size", 0)]:
+    for name, value in [
+        ("clip_norm", 0.0),
+        ("tol", -1.0),
+        ("seed", -1),
+        ("max_steps", 0),
+        ("batch_size", 0),
+    ]:
         before = getattr(run, name)
         with pytest.raises(ConfigError, match=name):
             setattr(run, name, value)
@@ -355,8 +378,13 @@ def test_an_lr_too_large_for_a_float_ends_the_run_as_diverged():
     # gamma**t overflows a float at t = 2 (1e600): the run stops there, no OverflowError.
     # At the minimum with tol 0 the run stays put, so only the lr can end it.
     sched = make_schedule("exponential", gamma=1e300)
-    run = Run(make_landscape("quadratic2d"), make_optimizer("sgd", lr=1e-3), (3.0, -1.0),
-              schedule=sched, tol=0)
+    run = Run(
+        make_landscape("quadratic2d"),
+        make_optimizer("sgd", lr=1e-3),
+        (3.0, -1.0),
+        schedule=sched,
+        tol=0,
+    )
     run.step(50)
     assert run.status_text() == "diverged at step 3"
     assert run.status_reason == "the learning rate became non-finite"

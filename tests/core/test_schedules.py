@@ -129,16 +129,22 @@ def test_missing_required_parameters_are_named(name: str, message: str) -> None:
 @pytest.mark.parametrize(
     ("name", "params", "message"),
     [
-        ("step", {"step_size": 0},
-         r"step_size for step must be an integer >= 1 and < 2\*\*63, got 0"),
+        (
+            "step",
+            {"step_size": 0},
+            r"step_size for step must be an integer >= 1 and < 2\*\*63, got 0",
+        ),
         ("step", {"step_size": 2.5}, "step_size for step must be an integer >= 1"),
         ("step", {"step_size": True}, "step_size for step must be an integer >= 1"),
         ("step", {"step_size": 2, "gamma": 0}, "gamma for step must be a number > 0"),
         ("exponential", {"gamma": -0.5}, "gamma for exponential must be a number > 0"),
         ("exponential", {"gamma": math.nan}, "gamma for exponential must be a number > 0"),
         ("cosine", {"T_max": 0}, "T_max for cosine must be an integer >= 1"),
-        ("cosine", {"T_max": "10"},
-         r"T_max for cosine must be an integer >= 1 and < 2\*\*63, got '10'"),
+        (
+            "cosine",
+            {"T_max": "10"},
+            r"T_max for cosine must be an integer >= 1 and < 2\*\*63, got '10'",
+        ),
         ("cosine", {"T_max": 10, "eta_min": -0.1}, "eta_min for cosine must be a number >= 0"),
         (
             "warmup-cosine",
@@ -248,8 +254,12 @@ def test_clip_rejects_bad_arguments(max_norm: float, norm_type: float, message: 
 @pytest.mark.parametrize(
     ("name", "params", "message"),
     [
-        ("step", {"step_size": 10**400}, "step_size for step must be an integer >= 1 and < "
-                                         r"2\*\*63, got an integer of 401 digits"),
+        (
+            "step",
+            {"step_size": 10**400},
+            "step_size for step must be an integer >= 1 and < "
+            r"2\*\*63, got an integer of 401 digits",
+        ),
         ("step", {"step_size": 2**63}, "step_size for step must be an integer >= 1"),
         ("step", {"step_size": 1e300}, "step_size for step must be an integer >= 1"),
         ("exponential", {"gamma": 10**400}, "gamma for exponential must be a number > 0"),
@@ -271,8 +281,10 @@ def test_unknown_schedules_of_any_type_are_a_config_error() -> None:
             make_schedule(name)
 
 
-@pytest.mark.parametrize(("name", "params"), [("exponential", {"gamma": 1e300}),
-                                             ("step", {"step_size": 1, "gamma": 1e300})])
+@pytest.mark.parametrize(
+    ("name", "params"),
+    [("exponential", {"gamma": 1e300}), ("step", {"step_size": 1, "gamma": 1e300})],
+)
 def test_an_lr_beyond_a_float_comes_back_as_inf_not_an_overflow_error(name, params) -> None:
     sched = make_schedule(name, **params)
     assert sched.lr_at(1, 1e-3) == pytest.approx(1e297)

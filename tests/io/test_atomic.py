@@ -158,8 +158,12 @@ def good_session(tmp_path, qapp) -> Path:
 
 def kill_mid_write(mode: str, target: Path) -> None:
     """Run the child on `target`, SIGKILL it once it has written its first chunk."""
-    child = subprocess.Popen([sys.executable, "-c", CHILD, mode, str(target)],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    child = subprocess.Popen(
+        [sys.executable, "-c", CHILD, mode, str(target)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     watchdog = threading.Timer(60, child.kill)  # a child that never starts cannot hang us
     watchdog.start()
     try:
@@ -179,7 +183,8 @@ def assert_only_temp_files_besides(target: Path) -> None:
     for name in leftovers(target.parent, target.name):
         assert name.startswith(atomic.temp_prefix(target)) and name.endswith(".tmp"), name
     assert [p.name for p in target.parent.glob("*" + SUFFIX)] == (
-        [target.name] if target.suffix == SUFFIX else [])
+        [target.name] if target.suffix == SUFFIX else []
+    )
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="POSIX signals")

@@ -41,7 +41,9 @@ def run_colors(window: MainWindow) -> list[str]:
 
 
 def test_3d_png_has_the_size_asked_for_with_the_surface_and_every_run_colour(
-    window, tmp_path, count_near,
+    window,
+    tmp_path,
+    count_near,
 ):
     window.view3d.set_camera_state({"elevation": 80.0})  # from above: no path behind a ridge
     path = tmp_path / "race.png"
@@ -103,7 +105,10 @@ def test_2d_views_as_svg_parse_and_draw_the_runs_as_vector_paths(window, tmp_pat
 
 
 def test_plots_export_fills_the_picture_even_with_the_plots_dock_closed(
-    window, tmp_path, qtbot, count_near,
+    window,
+    tmp_path,
+    qtbot,
+    count_near,
 ):
     window.plots_dock.close()
     qtbot.waitUntil(lambda: not window.plots.isVisible())
@@ -153,7 +158,9 @@ def hidden_window(studio_window):
 
 
 def test_a_window_never_shown_exports_its_views_and_stays_hidden(
-    hidden_window, tmp_path, count_near,
+    hidden_window,
+    tmp_path,
+    count_near,
 ):
     w = hidden_window
     export(w, "contour", tmp_path / "contour.png", 400, 300)
@@ -172,12 +179,15 @@ def test_a_window_never_shown_exports_its_views_and_stays_hidden(
 # --- what the extension decides ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("view", "name", "message"), [
-    ("3d", "x.svg", "cannot be written as .svg"),
-    ("window", "x.svg", "cannot be written as .svg"),
-    ("contour", "x.bmp", "unsupported file type"),
-    ("plots", "x", "no extension"),
-])
+@pytest.mark.parametrize(
+    ("view", "name", "message"),
+    [
+        ("3d", "x.svg", "cannot be written as .svg"),
+        ("window", "x.svg", "cannot be written as .svg"),
+        ("contour", "x.bmp", "unsupported file type"),
+        ("plots", "x", "no extension"),
+    ],
+)
 def test_a_format_the_view_cannot_take_is_refused(window, tmp_path, view, name, message):
     with pytest.raises(ExportError, match=message):
         export(window, view, tmp_path / name, 100, 100)
@@ -223,8 +233,7 @@ def test_trajectories_csv_has_one_row_per_recorded_step_per_run(raced, tmp_path)
     path = tmp_path / "paths.csv"
     export_trajectories_csv(trajectories_of(raced), path)
     rows = list(csv.reader(io.StringIO(path.read_text(encoding="utf-8"))))
-    assert rows[0] == ["run", "optimizer", "step", "x", "y", "loss", "grad_norm", "lr",
-                       "status"]
+    assert rows[0] == ["run", "optimizer", "step", "x", "y", "loss", "grad_norm", "lr", "status"]
     assert len(rows) - 1 == sum(history_lengths(raced)) == 4 * 301
     sgd = [r for r in rows[1:] if r[0] == "SGD"]
     assert [int(r[2]) for r in sgd] == list(range(301))

@@ -81,14 +81,32 @@ def test_a_cancelled_animation_leaves_no_file_and_keeps_an_old_one(window, tmp_p
         return done < 3
 
     for name in ("new.gif", "new.mp4"):
-        assert not export(window, "3d", tmp_path / name, 160, 120, fps=10, seconds=1,
-                          steps=STEPS, progress=cancel_at_third)
+        assert not export(
+            window,
+            "3d",
+            tmp_path / name,
+            160,
+            120,
+            fps=10,
+            seconds=1,
+            steps=STEPS,
+            progress=cancel_at_third,
+        )
         assert not (tmp_path / name).exists()
     assert seen[:3] == [(1, 10), (2, 10), (3, 10)]
     old = tmp_path / "old.gif"
     old.write_bytes(b"yesterday's animation")
-    assert not export_animation(window, old, "3d", 160, 120, fps=10, seconds=1, steps=STEPS,
-                                progress=lambda done, total: False)
+    assert not export_animation(
+        window,
+        old,
+        "3d",
+        160,
+        120,
+        fps=10,
+        seconds=1,
+        steps=STEPS,
+        progress=lambda done, total: False,
+    )
     assert old.read_bytes() == b"yesterday's animation"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["old.gif"]  # no temporary left
 
@@ -143,4 +161,3 @@ def test_median_cut_gives_the_colours_of_a_few_flat_patches():
     pixels = np.repeat(np.array([[0, 0, 0], [255, 0, 0], [0, 0, 255]], np.uint8), 50, axis=0)
     colors = {tuple(c) for c in median_cut(pixels, 8)}
     assert colors == {(0, 0, 0), (255, 0, 0), (0, 0, 255)}
-

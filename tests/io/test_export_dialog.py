@@ -46,8 +46,10 @@ def save_to(monkeypatch):
         def fake(parent, caption, suggested, pattern):
             asked.append((suggested, pattern))
             return str(path), pattern
+
         monkeypatch.setattr(QFileDialog, "getSaveFileName", staticmethod(fake))
         return asked
+
     return answer
 
 
@@ -120,8 +122,7 @@ def test_exporting_the_contour_view_as_svg(qtbot, window, tmp_path, save_to):
     assert root.tag.endswith("svg")
 
 
-def test_an_animation_runs_with_a_progress_dialog(qtbot, window, tmp_path, save_to,
-                                                  monkeypatch):
+def test_an_animation_runs_with_a_progress_dialog(qtbot, window, tmp_path, save_to, monkeypatch):
     dialog = open_dialog(qtbot, window)
     dialog.select("animation", "gif")
     dialog.view_combo.setCurrentIndex(dialog.view_combo.findData("contour"))
@@ -145,8 +146,7 @@ def test_an_animation_runs_with_a_progress_dialog(qtbot, window, tmp_path, save_
     assert [c.run.steps for c in window.model.runs] == [100] * 4
 
 
-def test_cancelling_the_animation_writes_nothing(qtbot, window, tmp_path, save_to,
-                                                monkeypatch):
+def test_cancelling_the_animation_writes_nothing(qtbot, window, tmp_path, save_to, monkeypatch):
     dialog = open_dialog(qtbot, window)
     dialog.select("animation", "mp4")
     dialog.set_size(160, 120)
@@ -169,8 +169,7 @@ def test_trajectories_and_the_dataset_of_a_line_fit(qtbot, tmp_path, save_to):
     save_to(tmp_path / "paths.csv")
     click_export(qtbot, dialog)
     lines = (tmp_path / "paths.csv").read_text(encoding="utf-8").splitlines()
-    assert len(lines) == 1 + sum(len(c.run.history.columns()["step"])
-                                 for c in window.model.runs)
+    assert len(lines) == 1 + sum(len(c.run.history.columns()["step"]) for c in window.model.runs)
     dialog = open_dialog(qtbot, window)
     dialog.select("dataset", "csv")
     save_to(tmp_path / "points.csv")

@@ -44,21 +44,37 @@ def run_without_qt(tmp_path: Path, *args: str) -> subprocess.CompletedProcess:
     site.mkdir(exist_ok=True)
     (site / "sitecustomize.py").write_text(BLOCKER, encoding="utf-8")
     path = os.pathsep.join(p for p in (str(site), os.environ.get("PYTHONPATH", "")) if p)
-    env = dict(os.environ, PYTHONPATH=path, XDG_CONFIG_HOME=str(tmp_path / "config"),
-               XDG_DATA_HOME=str(tmp_path / "data"))
-    return subprocess.run([sys.executable, "-m", "gdstudio", "export", *args],
-                          capture_output=True, text=True, env=env, timeout=120)
+    env = dict(
+        os.environ,
+        PYTHONPATH=path,
+        XDG_CONFIG_HOME=str(tmp_path / "config"),
+        XDG_DATA_HOME=str(tmp_path / "data"),
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "gdstudio", "export", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
 
 
 def test_the_blocker_blocks(tmp_path):
     site = tmp_path / "blocker"
     site.mkdir()
     (site / "sitecustomize.py").write_text(BLOCKER, encoding="utf-8")
-    env = dict(os.environ, PYTHONPATH=os.pathsep.join(
-        p for p in (str(site), os.environ.get("PYTHONPATH", "")) if p))
+    env = dict(
+        os.environ,
+        PYTHONPATH=os.pathsep.join(p for p in (str(site), os.environ.get("PYTHONPATH", "")) if p),
+    )
     for name in ("PySide6.QtCore", "pyqtgraph", "OpenGL.GL", "gdstudio.app.model"):
-        done = subprocess.run([sys.executable, "-c", f"import {name}"], capture_output=True,
-                              text=True, env=env, timeout=60)
+        done = subprocess.run(
+            [sys.executable, "-c", f"import {name}"],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+        )
         assert done.returncode != 0 and "is blocked" in done.stderr, name
 
 
@@ -68,8 +84,7 @@ def test_scene_trajectories_are_written_without_qt(tmp_path):
     assert done.returncode == 0, done.stderr
     assert done.stderr == ""
     rows = list(csv.reader(out.open(encoding="utf-8")))
-    assert rows[0] == ["run", "optimizer", "step", "x", "y", "loss", "grad_norm", "lr",
-                       "status"]
+    assert rows[0] == ["run", "optimizer", "step", "x", "y", "loss", "grad_norm", "lr", "status"]
     assert len(rows) == 1 + 4 * 201
     assert {r[0] for r in rows[1:]} == {"SGD", "Momentum", "RMSprop", "Adam"}
 
@@ -77,8 +92,7 @@ def test_scene_trajectories_are_written_without_qt(tmp_path):
 @pytest.mark.parametrize("session", SESSIONS, ids=lambda p: p.name)
 def test_session_trajectories_are_written_without_qt(tmp_path, session):
     out = tmp_path / "paths.json"
-    done = run_without_qt(tmp_path, "--session", str(session), "--steps", "50",
-                          "--out", str(out))
+    done = run_without_qt(tmp_path, "--session", str(session), "--steps", "50", "--out", str(out))
     assert done.returncode == 0, done.stderr
     assert out.read_text(encoding="utf-8").startswith("{")
 
@@ -174,8 +188,12 @@ def test_race_advances_to_the_end_and_knows_its_length():
     from gdstudio.core.run import Run
 
     ls = make_landscape("rosenbrock")
-    race = Race([Run(ls, make_optimizer("sgd", lr=1e-4), max_steps=2500),
-                 Run(ls, make_optimizer("adam", lr=1e-3), max_steps=1200)])
+    race = Race(
+        [
+            Run(ls, make_optimizer("sgd", lr=1e-4), max_steps=2500),
+            Run(ls, make_optimizer("adam", lr=1e-3), max_steps=1200),
+        ]
+    )
     assert race.advance(0) == 0 and race.advance(10) == 10
     assert race.length() == 2500
     assert [r.steps for r in race.runs] == [0, 0]  # left at the start

@@ -33,8 +33,7 @@ def test_csv_gives_each_runs_final_status_on_its_last_row(raced):
     for name in ("Momentum", "RMSprop", "Adam"):
         assert by_run[name][-1] == "stopped at step 40 (max steps)"
     assert all(set(s[:-1]) <= {"running"} for s in by_run.values())
-    assert [r.run.status_text() for _, r in raced.active_runs()] == [
-        s[-1] for s in by_run.values()]
+    assert [r.run.status_text() for _, r in raced.active_runs()] == [s[-1] for s in by_run.values()]
 
 
 def test_json_gives_each_runs_status_text(raced):
@@ -54,5 +53,4 @@ def test_a_run_with_no_finite_step_still_has_a_row_with_its_status():
         assert r[2:5] == ["0", "1e+200", "1e+200"] and r[5:7] == ["", ""]
         assert r[-1] == "diverged at step 0"
     doc = trajectories_document(race)
-    assert [(r["rows"], r["status_text"]) for r in doc["runs"]] == [
-        ([], "diverged at step 0")] * 4
+    assert [(r["rows"], r["status_text"]) for r in doc["runs"]] == [([], "diverged at step 0")] * 4

@@ -25,8 +25,13 @@ from gdstudio.io.session import (
 )
 
 DATA = Path(__file__).parent / "data"
-CAMERA = {"distance": 7.5, "elevation": 22.0, "azimuth": 131.0, "center": [0.1, 0.2, 0.3],
-          "fov": 60.0}
+CAMERA = {
+    "distance": 7.5,
+    "elevation": 22.0,
+    "azimuth": 131.0,
+    "center": [0.1, 0.2, 0.3],
+    "fov": 60.0,
+}
 
 
 @pytest.fixture
@@ -112,7 +117,9 @@ def test_race_v1_keeps_landscape_optimizers_schedule_and_camera(qapp):
     assert model.runs[3].run.optimizer.hyper["betas"] == (0.8, 0.99)
     assert model.start.tolist() == [-1.5, 2.0]
     assert (model.schedule_name, model.schedule_params) == (
-        "cosine", {"T_max": 1000, "eta_min": 0.0001})
+        "cosine",
+        {"T_max": 1000, "eta_min": 0.0001},
+    )
     assert model.clip_norm == 5.0
     assert (model.speed, model.max_steps, model.tol) == (120.0, 20000, 0.0001)
     assert model.log_height is True
@@ -141,8 +148,10 @@ def test_classify_v1_keeps_labels_and_gives_distinct_default_colours(qapp):
     assert model.landscape_name == "logistic-bce"
     assert model.dataset.has_labels
     assert model.dataset.label.tolist() == [0, 0, 1, 1, 1]
-    assert (model.schedule_name, model.schedule_params) == ("step", {"step_size": 100,
-                                                                     "gamma": 0.5})
+    assert (model.schedule_name, model.schedule_params) == (
+        "step",
+        {"step_size": 100, "gamma": 0.5},
+    )
 
 
 def test_version_1_with_mixed_point_widths_is_refused(tmp_path):
@@ -160,16 +169,21 @@ BAD_FILES = {
     "truncated": (RACE_V1[: len(RACE_V1) // 2], "damaged or incomplete"),
     "binary": (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\xff\xfe", "not a text file"),
     "empty": ("", "is empty"),
-    "foreign object": ('{"type": "FeatureCollection", "features": []}',
-                       "is not a Gradient Descent Studio session file"),
+    "foreign object": (
+        '{"type": "FeatureCollection", "features": []}',
+        "is not a Gradient Descent Studio session file",
+    ),
     "foreign list": ("[1, 2, 3]", "is not a Gradient Descent Studio session file"),
-    "other app": ('{"app": "tensorboard", "schema_version": 1}',
-                  "is not a Gradient Descent Studio session file"),
-    "newer": ('{"app": "gdstudio", "schema_version": 3, "saved_with": "9.0", "model": {}}',
-              "saved by a newer version of Gradient Descent Studio (schema 3); "
-              "this version reads up to 2"),
-    "bad version": ('{"app": "gdstudio", "schema_version": "two", "model": {}}',
-                    "schema_version"),
+    "other app": (
+        '{"app": "tensorboard", "schema_version": 1}',
+        "is not a Gradient Descent Studio session file",
+    ),
+    "newer": (
+        '{"app": "gdstudio", "schema_version": 3, "saved_with": "9.0", "model": {}}',
+        "saved by a newer version of Gradient Descent Studio (schema 3); "
+        "this version reads up to 2",
+    ),
+    "bad version": ('{"app": "gdstudio", "schema_version": "two", "model": {}}', "schema_version"),
     "no model": ('{"app": "gdstudio", "schema_version": 2}', "model: missing"),
 }
 
@@ -199,15 +213,23 @@ def _v2(race_doc: dict, **changes: object) -> dict:
 
 INVALID = {
     "runs not a list": ({"model__runs": "adam"}, "model.runs: must be a list"),
-    "run without optimizer": ({"model__runs__0__optimizer": KeyError},
-                              "model.runs[0].optimizer: missing"),
+    "run without optimizer": (
+        {"model__runs__0__optimizer": KeyError},
+        "model.runs[0].optimizer: missing",
+    ),
     "x and y differ": ({"model__data__y": [1.0]}, "5 x values but 1 y values"),
-    "text in the data": ({"model__data__x": [1, 2, "three", 4, 5]},
-                         "model.data.x[2]: must be a finite number"),
-    "start not numbers": ({"model__start": ["a", "b"]},
-                          "model.start[0]: must be a number from -1000000000 to 1000000000"),
-    "speed as text": ({"model__speed": "fast"},
-                      'model.speed: must be a number from 1 to 5000, got "fast"'),
+    "text in the data": (
+        {"model__data__x": [1, 2, "three", 4, 5]},
+        "model.data.x[2]: must be a finite number",
+    ),
+    "start not numbers": (
+        {"model__start": ["a", "b"]},
+        "model.start[0]: must be a number from -1000000000 to 1000000000",
+    ),
+    "speed as text": (
+        {"model__speed": "fast"},
+        'model.speed: must be a number from 1 to 5000, got "fast"',
+    ),
     "camera not an object": ({"camera": [1, 2]}, "camera: must be an object"),
     "camera centre short": ({"camera__center": [1, 2]}, "camera.center: must be three numbers"),
 }
@@ -328,8 +350,10 @@ def test_every_corpus_file_is_refused_by_restore_too(qapp, name):
 
 def test_a_100000_digit_integer_is_refused_without_being_converted(tmp_path):
     """Python's int-string limit (4300 digits) is never reached: such numbers are refused."""
-    path = write(tmp_path / "big.gdstudio", RACE_V1.replace('"max_steps": 20000',
-                                                             '"max_steps": ' + "7" * 100_000))
+    path = write(
+        tmp_path / "big.gdstudio",
+        RACE_V1.replace('"max_steps": 20000', '"max_steps": ' + "7" * 100_000),
+    )
     with pytest.raises(SessionError, match="got 7.77e99999"):
         load_session(path)
 

@@ -74,8 +74,7 @@ def test_a_saddle_cell_gives_two_segments_cut_by_its_centre(corners, isolated):
         mid = piece.mean(axis=0)
         nearest = min(corner, key=lambda k: np.hypot(*(mid - corner[k])))
         assert nearest in isolated
-    nearest_set = {min(corner, key=lambda k: np.hypot(*(p.mean(axis=0) - corner[k])))
-                   for p in seg}
+    nearest_set = {min(corner, key=lambda k: np.hypot(*(p.mean(axis=0) - corner[k]))) for p in seg}
     assert nearest_set == set(isolated)
     # Crossings are interpolated: on edge a-b the level 0 sits where the line a→b crosses it.
     a, b = z[0]

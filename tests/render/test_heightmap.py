@@ -23,8 +23,9 @@ def test_world_and_params_round_trip():
     np.testing.assert_allclose(hm.params_from_world(hm.world_xy(params)), params)
     world = hm.to_world(params)
     np.testing.assert_allclose(hm.params_from_world(world), params)
-    np.testing.assert_allclose(hm.loss_from_z(world[:, 2]), ANALYTIC["rosenbrock"].value(params),
-                               rtol=1e-9)
+    np.testing.assert_allclose(
+        hm.loss_from_z(world[:, 2]), ANALYTIC["rosenbrock"].value(params), rtol=1e-9
+    )
 
 
 @pytest.mark.parametrize("log_height", [False, True])
@@ -84,8 +85,14 @@ def _broken(p: np.ndarray) -> np.ndarray:
 
 def test_non_finite_losses_and_gradients_give_a_clean_mesh():
     broken = Landscape(
-        "broken", "Broken", ("x", "y"), (0.5, 0.5), ((-1.0, 1.0), (-1.0, 1.0)), ((0.0, 0.0),),
-        _broken, lambda p: np.full(p.shape, np.nan),
+        "broken",
+        "Broken",
+        ("x", "y"),
+        (0.5, 0.5),
+        ((-1.0, 1.0), (-1.0, 1.0)),
+        ((0.0, 0.0),),
+        _broken,
+        lambda p: np.full(p.shape, np.nan),
     )
     mesh = HeightMap(broken).sample(32)
     assert np.all(np.isfinite(mesh.vertices))
@@ -117,8 +124,9 @@ def test_sampling_into_a_previous_mesh_reuses_its_arrays():
     first = hm.sample(16)
     again = HeightMap(ANALYTIC["himmelblau"]).sample(16, out=first)
     assert again.vertices is first.vertices
-    np.testing.assert_array_equal(again.vertices, HeightMap(ANALYTIC["himmelblau"]).sample(16)
-                                  .vertices)
+    np.testing.assert_array_equal(
+        again.vertices, HeightMap(ANALYTIC["himmelblau"]).sample(16).vertices
+    )
 
 
 def test_one_parameter_landscapes_are_refused():

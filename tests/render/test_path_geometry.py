@@ -44,11 +44,14 @@ def test_paths_from_objects_and_tuples_give_segments_and_heads():
     hm = HeightMap(ls)
     a = np.array([[-1.5, 2.0], [-1.0, 1.0], [0.0, 0.5]])
     b = np.array([[1.5, 2.0], [1.2, 1.4]])
-    geometry = build_path_geometry(hm, [
-        Path((1.0, 0.0, 0.0), a, ls.value(a)),
-        ((0.0, 0.0, 1.0), b, ls.value(b)),
-        Path((0.0, 1.0, 0.0), np.empty((0, 2)), np.empty(0)),
-    ])
+    geometry = build_path_geometry(
+        hm,
+        [
+            Path((1.0, 0.0, 0.0), a, ls.value(a)),
+            ((0.0, 0.0, 1.0), b, ls.value(b)),
+            Path((0.0, 1.0, 0.0), np.empty((0, 2)), np.empty(0)),
+        ],
+    )
     assert geometry.segment_positions.shape == (4 + 2, 3)
     np.testing.assert_array_equal(geometry.segment_colors[:4, :3], [[1, 0, 0]] * 4)
     np.testing.assert_array_equal(geometry.segment_colors[4:, :3], [[0, 0, 1]] * 2)

@@ -97,15 +97,18 @@ def test_a_ray_that_misses_the_box_hits_nothing(camera):
 def test_a_ray_entering_through_a_side_wall_hits_the_wall():
     hm = HeightMap(ANALYTIC["quadratic2d"])
     origin = np.array([-3.0, 0.0, 0.05])
-    hit = intersect_heightfield(origin, np.array([1.0, 0.0, 0.0]), hm.surface_z_at_world,
-                                *hm.world_box())
+    hit = intersect_heightfield(
+        origin, np.array([1.0, 0.0, 0.0]), hm.surface_z_at_world, *hm.world_box()
+    )
     np.testing.assert_allclose(hit, [-1.0, 0.0, 0.05])
 
 
 def test_clip_ray_to_box():
     lo, hi = np.zeros(3), np.ones(3)
     assert clip_ray_to_box(np.array([-1.0, 0.5, 0.5]), np.array([1.0, 0.0, 0.0]), lo, hi) == (
-        pytest.approx(1.0), pytest.approx(2.0))
+        pytest.approx(1.0),
+        pytest.approx(2.0),
+    )
     assert clip_ray_to_box(np.array([-1.0, 2.0, 0.5]), np.array([1.0, 0.0, 0.0]), lo, hi) is None
     start_inside = clip_ray_to_box(np.array([0.5, 0.5, 0.5]), np.array([0.0, 0.0, 1.0]), lo, hi)
     assert start_inside == (0.0, pytest.approx(0.5))

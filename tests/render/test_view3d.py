@@ -70,8 +70,9 @@ def test_dragging_rotates_instead_of_picking(view, qtbot):
 
 
 def test_camera_state_survives_json_and_a_new_view(view, qtbot):
-    view.set_camera_state({"distance": 5.5, "elevation": 62.0, "azimuth": -20.0,
-                           "center": [0.1, -0.2, 0.3]})
+    view.set_camera_state(
+        {"distance": 5.5, "elevation": 62.0, "azimuth": -20.0, "center": [0.1, -0.2, 0.3]}
+    )
     state = json.loads(json.dumps(view.camera_state()))
     other = LandscapeView3D()
     qtbot.addWidget(other)

@@ -28,10 +28,13 @@ def values_of(kind: Kind) -> st.SearchStrategy:
 
 def documents(cls: type[Evented]) -> st.SearchStrategy:
     """Dicts of every declared field that has a strategy (the schedule has its own tests)."""
-    return st.fixed_dictionaries({
-        name: values_of(f.kind) for name, f in cls.fields.items()
-        if isinstance(f.kind, (Number, Flag, Choice))
-    })
+    return st.fixed_dictionaries(
+        {
+            name: values_of(f.kind)
+            for name, f in cls.fields.items()
+            if isinstance(f.kind, (Number, Flag, Choice))
+        }
+    )
 
 
 @pytest.mark.parametrize("cls", [Settings, View])
@@ -48,13 +51,18 @@ def test_declared_values_round_trip_through_json(cls):
 
 
 @settings(max_examples=60, deadline=None, database=None)
-@given(st.sampled_from([n for n, f in Settings.fields.items() if isinstance(f.kind, Number)]),
-       st.floats(allow_nan=True, allow_infinity=True))
+@given(
+    st.sampled_from([n for n, f in Settings.fields.items() if isinstance(f.kind, Number)]),
+    st.floats(allow_nan=True, allow_infinity=True),
+)
 def test_out_of_bounds_numbers_are_refused_naming_the_field(name, value):
     kind = Settings.fields[name].kind
-    inside = (value == value and kind.lo <= value <= kind.hi
-              and (not kind.lo_open or value > kind.lo)
-              and (not kind.integer or float(value).is_integer()))
+    inside = (
+        value == value
+        and kind.lo <= value <= kind.hi
+        and (not kind.lo_open or value > kind.lo)
+        and (not kind.integer or float(value).is_integer())
+    )
     s = Settings()
     if inside:
         setattr(s, name, value)

@@ -120,7 +120,10 @@ def test_scenes_take_their_defaults_and_checks_from_the_declaration():
     base = {"id": "t", "title": "T", "landscape": "rosenbrock", "runs": [{"optimizer": "sgd"}]}
     scene = scene_from_dict(base)
     assert (scene.speed, scene.max_steps, scene.view) == (
-        Settings.speed.default, Settings.max_steps.default, View.view_mode.default)
+        Settings.speed.default,
+        Settings.max_steps.default,
+        View.view_mode.default,
+    )
     with pytest.raises(SessionError, match=r"^scene 't'\.speed: must be a number from 1"):
         scene_from_dict({**base, "speed": 0})
     with pytest.raises(SessionError, match=r"runs\[0\]\.seed: must be an integer"):

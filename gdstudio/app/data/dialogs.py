@@ -32,8 +32,9 @@ class GenerateSpec:
 
     def dataset(self, classes: bool = False) -> Dataset:
         """The points; with `classes`, class 1 wherever the noisy line is above zero."""
-        ds = Dataset.generate(self.n, self.slope, self.intercept, self.noise, self.seed,
-                              labels=False)
+        ds = Dataset.generate(
+            self.n, self.slope, self.intercept, self.noise, self.seed, labels=False
+        )
         if not classes:
             return ds
         label = (ds.y > 0).astype(np.float64)
@@ -64,8 +65,9 @@ class GenerateDialog(QDialog):
         self.seed_spin = QSpinBox()
         self.seed_spin.setRange(0, 2**31 - 1)
         self.seed_spin.setToolTip("Random seed: the same seed gives the same points")
-        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok
-                                   | QDialogButtonBox.StandardButton.Cancel)
+        buttons = QDialogButtonBox(
+            QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel
+        )
         buttons.button(QDialogButtonBox.StandardButton.Ok).setText("Generate")
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -99,7 +101,9 @@ class GenerateDialog(QDialog):
         classes = self._classes
         self.intro.setText(
             "x uniform in [0, 10]; class 1 where slope·x + intercept + noise > 0, else class 0."
-            if classes else "x uniform in [0, 10]; y = slope·x + intercept + Gaussian noise.")
+            if classes
+            else "x uniform in [0, 10]; y = slope·x + intercept + Gaussian noise."
+        )
         spec = self._last[classes]
         self.n_spin.setValue(spec.n)
         self.slope_spin.setValue(spec.slope)
@@ -109,6 +113,10 @@ class GenerateDialog(QDialog):
 
     def spec(self) -> GenerateSpec:
         """The values entered."""
-        return GenerateSpec(self.n_spin.value(), self.slope_spin.value(),
-                            self.intercept_spin.value(), self.noise_spin.value(),
-                            self.seed_spin.value())
+        return GenerateSpec(
+            self.n_spin.value(),
+            self.slope_spin.value(),
+            self.intercept_spin.value(),
+            self.noise_spin.value(),
+            self.seed_spin.value(),
+        )

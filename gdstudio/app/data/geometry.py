@@ -9,7 +9,13 @@ CURVE_SAMPLES = 256
 
 
 def nearest_point(
-    x: np.ndarray, y: np.ndarray, cx: float, cy: float, sx: float, sy: float, radius: float,
+    x: np.ndarray,
+    y: np.ndarray,
+    cx: float,
+    cy: float,
+    sx: float,
+    sy: float,
+    radius: float,
 ) -> int | None:
     """Index of the point nearest (cx, cy) within `radius` pixels, or None.
 
@@ -27,7 +33,12 @@ def nearest_point(
 
 
 def points_in_rect(
-    x: np.ndarray, y: np.ndarray, x0: float, x1: float, y0: float, y1: float,
+    x: np.ndarray,
+    y: np.ndarray,
+    x0: float,
+    x1: float,
+    y0: float,
+    y1: float,
 ) -> np.ndarray:
     """Indices of the points inside the rectangle (corners in any order)."""
     xa, xb = min(x0, x1), max(x0, x1)
@@ -74,7 +85,10 @@ def sigmoid(z: np.ndarray) -> np.ndarray:
 
 
 def model_curve(
-    w: float, b: float, x_range: tuple[float, float], y_range: tuple[float, float],
+    w: float,
+    b: float,
+    x_range: tuple[float, float],
+    y_range: tuple[float, float],
     logistic: bool = False,
 ) -> tuple[np.ndarray, np.ndarray]:
     """Points of y = w·x + b (or σ(w·x + b)) across x_range, kept within a margin of y_range."""
@@ -100,7 +114,10 @@ def model_curve(
 
 
 def residual_segments(
-    x: np.ndarray, y: np.ndarray, fitted: np.ndarray, y_range: tuple[float, float],
+    x: np.ndarray,
+    y: np.ndarray,
+    fitted: np.ndarray,
+    y_range: tuple[float, float],
 ) -> tuple[np.ndarray, np.ndarray]:
     """Vertical segments from each point to the fitted value, as (xs, ys) in 'pairs' order."""
     span = y_range[1] - y_range[0]

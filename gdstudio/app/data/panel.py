@@ -44,8 +44,11 @@ LOSSES = (
     ("MSE", "mse", "Mean squared error: the classic least-squares line"),
     ("MAE", "mae", "Mean absolute error: robust to outliers, with a kinked surface"),
     ("Huber", "huber", "Huber: squared for small residuals (|r| ≤ δ), absolute beyond"),
-    ("Logistic (BCE)", "bce",
-     "Logistic regression σ(w·x + b) on classes 0/1 under binary cross-entropy"),
+    (
+        "Logistic (BCE)",
+        "bce",
+        "Logistic regression σ(w·x + b) on classes 0/1 under binary cross-entropy",
+    ),
 )
 
 
@@ -114,22 +117,30 @@ class DataPanel(QWidget):
 
     def _build_actions(self) -> None:
         self.generate_action = self._action(
-            "Generate…", "Replace the points with n new ones on a noisy line (seeded)",
-            self.generate_with_dialog)
-        self.clear_action = self._action("Clear", "Remove every point (Ctrl+Z brings them back)",
-                                         self.clear_data)
+            "Generate…",
+            "Replace the points with n new ones on a noisy line (seeded)",
+            self.generate_with_dialog,
+        )
+        self.clear_action = self._action(
+            "Clear", "Remove every point (Ctrl+Z brings them back)", self.clear_data
+        )
         self.import_action = self._action(
-            "Import CSV…", "Load points from a CSV file with columns x,y (and label for "
-            "logistic regression)", self.import_csv)
-        self.export_action = self._action("Export CSV…", "Save the points as a CSV file",
-                                          self.export_csv)
-        self.fit_view_action = self._action("Fit view", "Frame all the points",
-                                            self.plot.fit_view)
+            "Import CSV…",
+            "Load points from a CSV file with columns x,y (and label for logistic regression)",
+            self.import_csv,
+        )
+        self.export_action = self._action(
+            "Export CSV…", "Save the points as a CSV file", self.export_csv
+        )
+        self.fit_view_action = self._action("Fit view", "Frame all the points", self.plot.fit_view)
         self.delete_action = self._action(
-            "Delete Points", "Remove the selected points (Delete or Backspace)",
-            self.delete_selected)
-        self.delete_action.setShortcuts([QKeySequence(Qt.Key.Key_Delete),
-                                         QKeySequence(Qt.Key.Key_Backspace)])
+            "Delete Points",
+            "Remove the selected points (Delete or Backspace)",
+            self.delete_selected,
+        )
+        self.delete_action.setShortcuts(
+            [QKeySequence(Qt.Key.Key_Delete), QKeySequence(Qt.Key.Key_Backspace)]
+        )
         # Active while the focus is anywhere in the panel; text fields keep their own keys.
         self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.addAction(self.delete_action)
@@ -139,8 +150,7 @@ class DataPanel(QWidget):
         bar.setObjectName("dataToolBar")
         bar.setIconSize(QSize(14, 14))
         bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        for a in (self.generate_action, self.clear_action, self.import_action,
-                  self.export_action):
+        for a in (self.generate_action, self.clear_action, self.import_action, self.export_action):
             bar.addAction(a)
         bar.addSeparator()
         bar.addAction(self.fit_view_action)
@@ -169,8 +179,7 @@ class DataPanel(QWidget):
         self.delta_spin.setDecimals(2)
         self.delta_spin.setSingleStep(0.1)
         self.delta_spin.setKeyboardTracking(False)
-        self.delta_spin.setToolTip("Huber δ: residuals up to δ count squared, larger ones "
-                                   "linearly")
+        self.delta_spin.setToolTip("Huber δ: residuals up to δ count squared, larger ones linearly")
         bind_number(self.model.settings, "huber_delta", self.delta_spin)
         self._delta_item = bar.addWidget(self.delta_spin)
 
@@ -202,13 +211,16 @@ class DataPanel(QWidget):
         self.normalize_check.setObjectName("normalizeCheck")
         self.normalize_check.setToolTip(
             "Fit on standardized x, (x − mean) / std: the surface becomes a round bowl instead "
-            "of a long narrow valley. The equations shown stay in the data's own units.")
+            "of a long narrow valley. The equations shown stay in the data's own units."
+        )
         bind_flag(self.model.settings, "normalize_x", self.normalize_check)
         bar.addWidget(self.normalize_check)
         self.restart_check = QCheckBox("Restart runs on edit")
         self.restart_check.setObjectName("restartCheck")
-        self.restart_check.setToolTip("Send every run back to its start whenever the data "
-                                      "changes, instead of letting it go on from where it is")
+        self.restart_check.setToolTip(
+            "Send every run back to its start whenever the data "
+            "changes, instead of letting it go on from where it is"
+        )
         bind_flag(self.model.settings, "restart_on_edit", self.restart_check)
         bar.addWidget(self.restart_check)
         return bar
@@ -228,8 +240,11 @@ class DataPanel(QWidget):
 
     def generate(self, spec: GenerateSpec) -> None:
         """Replace the points with generated ones (one undo step)."""
-        self.model.undo_stack.push(ReplaceDataset(
-            self.model, spec.dataset(classes=self.classes), f"Generate {spec.n:,} points"))
+        self.model.undo_stack.push(
+            ReplaceDataset(
+                self.model, spec.dataset(classes=self.classes), f"Generate {spec.n:,} points"
+            )
+        )
         self.plot.fit_view()
 
     def clear_data(self) -> None:
@@ -249,8 +264,7 @@ class DataPanel(QWidget):
         after the points are in.
         """
         if path is None:
-            path, _ = QFileDialog.getOpenFileName(self, "Import points", self._last_dir,
-                                                  CSV_FILTER)
+            path, _ = QFileDialog.getOpenFileName(self, "Import points", self._last_dir, CSV_FILTER)
             if not path:
                 return False
         self._last_dir = str(Path(path).parent)
@@ -259,17 +273,22 @@ class DataPanel(QWidget):
                 warnings.simplefilter("always", DataWarning)
                 ds = load_csv(path, require_label=self.classes)
         except ValueError as e:  # DataError names the line and column
-            QMessageBox.warning(self, "Import CSV",
-                                f"The points were not imported:\n\n{e}\n\nThe data is unchanged.")
+            QMessageBox.warning(
+                self,
+                "Import CSV",
+                f"The points were not imported:\n\n{e}\n\nThe data is unchanged.",
+            )
             return False
         name = Path(path).name
         self.model.undo_stack.push(ReplaceDataset(self.model, ds, f"Import {name}"))
         self.plot.fit_view()
         notes = [str(w.message) for w in caught if issubclass(w.category, DataWarning)]
         if notes:
-            QMessageBox.information(self, "Import CSV",
-                                    f"Imported {len(ds):,} points from {name}.\n\n"
-                                    + "\n".join(notes))
+            QMessageBox.information(
+                self,
+                "Import CSV",
+                f"Imported {len(ds):,} points from {name}.\n\n" + "\n".join(notes),
+            )
         return True
 
     def export_csv(self, path: str | None = None) -> bool:
@@ -285,8 +304,7 @@ class DataPanel(QWidget):
         try:
             write_text_atomic(path, self.model.dataset.to_csv())
         except OSError as e:
-            QMessageBox.warning(self, "Export CSV",
-                                f"Could not write {path}:\n{e.strerror or e}")
+            QMessageBox.warning(self, "Export CSV", f"Could not write {path}:\n{e.strerror or e}")
             return False
         return True
 
@@ -328,8 +346,11 @@ class DataPanel(QWidget):
         """Table beside the plot in a wide dock, below it in a tall one."""
         super().resizeEvent(event)
         size = event.size()
-        orientation = (Qt.Orientation.Horizontal if size.width() > 1.2 * size.height()
-                       else Qt.Orientation.Vertical)
+        orientation = (
+            Qt.Orientation.Horizontal
+            if size.width() > 1.2 * size.height()
+            else Qt.Orientation.Vertical
+        )
         if orientation != self.splitter.orientation() or not self._laid_out:
             self._laid_out = True
             self.splitter.setOrientation(orientation)

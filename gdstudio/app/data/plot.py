@@ -44,16 +44,22 @@ BCE_Y_RANGE = (-0.1, 1.1)
 EMPTY_RANGE = ((0.0, 10.0), (0.0, 10.0))
 _STYLES = {
     "points": {"symbol": "o", "size": POINT_SIZE, "brush": POINT_COLOR, "pen": theme.BACKGROUND},
-    0: {"symbol": "s", "size": POINT_SIZE - 1, "brush": theme.CLASS_COLORS[0],
-        "pen": theme.BACKGROUND},
+    0: {
+        "symbol": "s",
+        "size": POINT_SIZE - 1,
+        "brush": theme.CLASS_COLORS[0],
+        "pen": theme.BACKGROUND,
+    },
     1: {"symbol": "o", "size": POINT_SIZE, "brush": theme.CLASS_COLORS[1], "pen": theme.BACKGROUND},
 }
 # Above this many drawn points they are drawn small and translucent, under the lines.
 DENSE_POINTS = 2_000
 DENSE_SIZE = 4
-_GESTURES = ("Drag a point: move it · Drag on empty space: select points (Ctrl adds) · "
-             "Right-click a point or press Delete: remove · Wheel: zoom · "
-             "Right- or middle-drag: pan · Ctrl+Z: undo")
+_GESTURES = (
+    "Drag a point: move it · Drag on empty space: select points (Ctrl adds) · "
+    "Right-click a point or press Delete: remove · Wheel: zoom · "
+    "Right- or middle-drag: pan · Ctrl+Z: undo"
+)
 
 
 class _Markers(pg.ScatterPlotItem):  # type: ignore[misc]  # pyqtgraph ships no type information
@@ -94,8 +100,9 @@ class _Drag:
 class DataPlot(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type information
     """Scatter editor: the points, fitted lines, residuals and optimum; edits via the mouse."""
 
-    def __init__(self, model: StudioModel, selection: DataSelection,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, model: StudioModel, selection: DataSelection, parent: QWidget | None = None
+    ) -> None:
         self.vb = EditViewBox()
         super().__init__(parent, background=theme.BACKGROUND, viewBox=self.vb)
         self.model = model
@@ -121,20 +128,33 @@ class DataPlot(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
         # A fixed axis width: tick labels of another width must not shift the plot mid-drag.
         self.getAxis("left").setWidth(AXIS_WIDTH)
         self.vb.disableAutoRange()
-        self.residuals = pg.PlotCurveItem(pen=pg.mkPen(255, 255, 255, 70, width=1),
-                                          connect="pairs", skipFiniteCheck=True)
+        self.residuals = pg.PlotCurveItem(
+            pen=pg.mkPen(255, 255, 255, 70, width=1), connect="pairs", skipFiniteCheck=True
+        )
         self.residuals.setSegmentedLineMode("on")  # drawLines: far faster than one long path
         self.optimum_curve = pg.PlotCurveItem(
-            pen=pg.mkPen(theme.MINIMUM_COLOR, width=2, style=Qt.PenStyle.DashLine), antialias=True)
+            pen=pg.mkPen(theme.MINIMUM_COLOR, width=2, style=Qt.PenStyle.DashLine), antialias=True
+        )
         self.markers = (_markers(_STYLES[0], 4), _markers(_STYLES["points"], 5))
-        self.rings = _Markers(pxMode=True, antialias=True, symbol="o", size=POINT_SIZE + 8,
-                              brush=None, pen=pg.mkPen(theme.OUTLINE_COLOR, width=1.5))
+        self.rings = _Markers(
+            pxMode=True,
+            antialias=True,
+            symbol="o",
+            size=POINT_SIZE + 8,
+            brush=None,
+            pen=pg.mkPen(theme.OUTLINE_COLOR, width=1.5),
+        )
         self.rings.setZValue(6)
         self.drag_marker = _markers(_STYLES["points"], 7)
         self.residuals.setZValue(1)
         self.optimum_curve.setZValue(2)
-        for item in (self.residuals, self.optimum_curve, *self.markers, self.rings,
-                     self.drag_marker):
+        for item in (
+            self.residuals,
+            self.optimum_curve,
+            *self.markers,
+            self.rings,
+            self.drag_marker,
+        ):
             self.vb.addItem(item, ignoreBounds=True)
         # The lines move on every step; points, axes and grid only on edits or zooms, so
         # they repaint from a cache meanwhile.
@@ -165,8 +185,9 @@ class DataPlot(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
         model.runsChanged.connect(self._on_runs_stepped)
         model.sceneChanged.connect(self._on_scene_changed)
 
-    def _overlay(self, anchor: tuple[float, float], color: str = theme.TEXT_COLOR,
-                 fill: object = None) -> pg.TextItem:
+    def _overlay(
+        self, anchor: tuple[float, float], color: str = theme.TEXT_COLOR, fill: object = None
+    ) -> pg.TextItem:
         item = pg.TextItem(color=color, anchor=anchor, fill=fill)
         item.setParentItem(self.vb)  # fixed on screen, not in data coordinates
         item.setZValue(1e9)
@@ -324,8 +345,11 @@ class DataPlot(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
             return set()
         self._bce = bce
         self.setLabel("left", "class" if bce else "y", **LABEL_STYLE)
-        first = ("Click: add a class 1 point · Shift+click: class 0 (the toolbar sets the "
-                 "default) · " if bce else "Click: add a point · ")
+        first = (
+            "Click: add a class 1 point · Shift+click: class 0 (the toolbar sets the default) · "
+            if bce
+            else "Click: add a point · "
+        )
         self.setToolTip(first + _GESTURES)
         return {"points", "fit"}
 
@@ -391,8 +415,13 @@ class DataPlot(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
         i = self._drag.index
         ds = self.model.dataset
         style = _STYLES[int(ds.label[i])] if self._bce else _STYLES["points"]
-        self.drag_marker.setData(x=[ds.x[i]], y=[self.targets()[i]], symbol=style["symbol"],
-                                 size=style["size"], brush=pg.mkBrush(style["brush"]))
+        self.drag_marker.setData(
+            x=[ds.x[i]],
+            y=[self.targets()[i]],
+            symbol=style["symbol"],
+            size=style["size"],
+            brush=pg.mkBrush(style["brush"]),
+        )
 
     def _draw_rings(self) -> None:
         sel = self.selection.indices
@@ -422,20 +451,22 @@ class DataPlot(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
             self.residuals.setData([], [])
         self._show_equations(fits, opt)
 
-    def _show_equations(self, fits: list[tuple[RunConfig, float, float]],
-                        opt: tuple[float, float] | None) -> None:
+    def _show_equations(
+        self, fits: list[tuple[RunConfig, float, float]], opt: tuple[float, float] | None
+    ) -> None:
         lines = []
         self.equation = ""
         if fits:
             cfg, w, b = fits[0]
             ok = np.isfinite(w) and np.isfinite(b)
             self.equation = format_equation(w, b, bool(self._bce)) if ok else "diverged"
-            lines.append(f"<span style='color:{cfg.color}'>━━ {cfg.title}:</span> "
-                         f"{self.equation}")
+            lines.append(f"<span style='color:{cfg.color}'>━━ {cfg.title}:</span> {self.equation}")
         if opt is not None:
             name = "least squares" if self.model.loss == "mse" else "optimum"
-            lines.append(f"<span style='color:{theme.MINIMUM_COLOR}'>╍╍ {name}:</span> "
-                         f"{format_equation(*opt, bool(self._bce))}")
+            lines.append(
+                f"<span style='color:{theme.MINIMUM_COLOR}'>╍╍ {name}:</span> "
+                f"{format_equation(*opt, bool(self._bce))}"
+            )
         self._set_title(lines)
 
     def _set_title(self, lines: list[str]) -> None:
@@ -469,8 +500,9 @@ class DataPlot(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
         (a0, a1), (b0, b1) = self._data_range(0), self._data_range(1)
         if len(self.model.dataset) == 0 or (x0 <= a0 and a1 <= x1 and y0 <= b0 and b1 <= y1):
             return
-        self.vb.setRange(xRange=(min(x0, a0), max(x1, a1)), yRange=(min(y0, b0), max(y1, b1)),
-                         padding=0.0)
+        self.vb.setRange(
+            xRange=(min(x0, a0), max(x1, a1)), yRange=(min(y0, b0), max(y1, b1)), padding=0.0
+        )
 
     # --- editing ---------------------------------------------------------------------------------
 
@@ -496,8 +528,9 @@ class DataPlot(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
                 self.selection.clear(source=self)
                 self._push(RemovePoints(self.model, np.array(indices)))
 
-    def _on_clicked(self, pos: QPointF, button: Qt.MouseButton,
-                    modifiers: Qt.KeyboardModifier) -> None:
+    def _on_clicked(
+        self, pos: QPointF, button: Qt.MouseButton, modifiers: Qt.KeyboardModifier
+    ) -> None:
         if not self.model.is_data:
             return
         i = self.point_at(pos)
@@ -511,8 +544,9 @@ class DataPlot(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
         else:
             self.selection.set([i], source=self)
 
-    def _on_left_dragged(self, down: QPointF, pos: QPointF, stage: int,
-                         modifiers: Qt.KeyboardModifier) -> None:
+    def _on_left_dragged(
+        self, down: QPointF, pos: QPointF, stage: int, modifiers: Qt.KeyboardModifier
+    ) -> None:
         if not self.model.is_data:
             return
         if stage == DRAG_START:
@@ -549,8 +583,9 @@ class DataPlot(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
         if new != (ds.x[drag.index], ds.y[drag.index], ds.label[drag.index]):
             self._push(MovePoint(self.model, drag.index, *new, drag=drag.id))
 
-    def _rubber_band(self, down: QPointF, pos: QPointF, stage: int,
-                     modifiers: Qt.KeyboardModifier) -> None:
+    def _rubber_band(
+        self, down: QPointF, pos: QPointF, stage: int, modifiers: Qt.KeyboardModifier
+    ) -> None:
         rect = QRectF(self.vb.mapFromScene(down), self.vb.mapFromScene(pos)).normalized()
         if stage != DRAG_FINISH:
             self.band.setRect(rect)

@@ -100,12 +100,16 @@ class PointsTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DecorationRole and is_class:
             return class_icon(int(self._value(row, col)))
         if role == Qt.ItemDataRole.ToolTipRole:
-            return ("Class 0 or 1: double-click to change" if is_class
-                    else "Double-click to type a new value (Ctrl+Z undoes it)")
+            return (
+                "Class 0 or 1: double-click to change"
+                if is_class
+                else "Double-click to type a new value (Ctrl+Z undoes it)"
+            )
         return None
 
-    def headerData(self, section: int, orientation: Qt.Orientation,
-                   role: int = Qt.ItemDataRole.DisplayRole) -> object:
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
         """Column titles; rows numbered from 1."""
         if role != Qt.ItemDataRole.DisplayRole:
             return None
@@ -117,8 +121,7 @@ class PointsTableModel(QAbstractTableModel):
         """Every cell is editable."""
         if not index.isValid():
             return Qt.ItemFlag.NoItemFlags
-        return (Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-                | Qt.ItemFlag.ItemIsEditable)
+        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable | Qt.ItemFlag.ItemIsEditable
 
     def setData(self, index: Index, value: object, role: int = Qt.ItemDataRole.EditRole) -> bool:
         """Push the edit as an undoable command; refuse a non-number, |v| > MAX_ABS, a bad class."""
@@ -157,17 +160,20 @@ class PointsTableModel(QAbstractTableModel):
 class PointsTable(QTableView):
     """A table of the points whose row selection mirrors the shared DataSelection."""
 
-    def __init__(self, model: StudioModel, selection: DataSelection,
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, model: StudioModel, selection: DataSelection, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.points = PointsTableModel(model, self)
         self.selection = selection
         self.setModel(self.points)
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        self.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked
-                             | QAbstractItemView.EditTrigger.EditKeyPressed
-                             | QAbstractItemView.EditTrigger.AnyKeyPressed)
+        self.setEditTriggers(
+            QAbstractItemView.EditTrigger.DoubleClicked
+            | QAbstractItemView.EditTrigger.EditKeyPressed
+            | QAbstractItemView.EditTrigger.AnyKeyPressed
+        )
         self.setAlternatingRowColors(True)
         self.setWordWrap(False)
         header = self.horizontalHeader()
@@ -176,8 +182,10 @@ class PointsTable(QTableView):
         rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
         rows.setDefaultSectionSize(self.fontMetrics().height() + 6)
         rows.setDefaultAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-        self.setToolTip("The points: select rows to select points in the plot, double-click a "
-                        "cell to edit it; Delete removes the selected points")
+        self.setToolTip(
+            "The points: select rows to select points in the plot, double-click a "
+            "cell to edit it; Delete removes the selected points"
+        )
         self._syncing = False
         self.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
         selection.changed.connect(self._on_selection_changed)
@@ -222,8 +230,10 @@ class PointsTable(QTableView):
         self._syncing = True
         try:
             self.selectionModel().select(
-                sel, QItemSelectionModel.SelectionFlag.ClearAndSelect
-                | QItemSelectionModel.SelectionFlag.Rows)
+                sel,
+                QItemSelectionModel.SelectionFlag.ClearAndSelect
+                | QItemSelectionModel.SelectionFlag.Rows,
+            )
         finally:
             self._syncing = False
         if scroll and len(idx):

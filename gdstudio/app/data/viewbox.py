@@ -25,9 +25,11 @@ class EditViewBox(pg.ViewBox):  # type: ignore[misc]  # pyqtgraph ships no type 
 
         (Axes forward their clicks here too: those land outside the box.)
         """
-        if (ev.double() or ev.button() not in (Qt.MouseButton.LeftButton,
-                                               Qt.MouseButton.RightButton)
-                or not self.sceneBoundingRect().contains(ev.scenePos())):
+        if (
+            ev.double()
+            or ev.button() not in (Qt.MouseButton.LeftButton, Qt.MouseButton.RightButton)
+            or not self.sceneBoundingRect().contains(ev.scenePos())
+        ):
             ev.ignore()
             return
         ev.accept()
@@ -46,8 +48,9 @@ class EditViewBox(pg.ViewBox):  # type: ignore[misc]  # pyqtgraph ships no type 
             self._pan(ev)
             return
         stage = DRAG_START if ev.isStart() else DRAG_FINISH if ev.isFinish() else DRAG_MOVE
-        self.leftDragged.emit(QPointF(ev.buttonDownScenePos()), QPointF(ev.scenePos()), stage,
-                              ev.modifiers())
+        self.leftDragged.emit(
+            QPointF(ev.buttonDownScenePos()), QPointF(ev.scenePos()), stage, ev.modifiers()
+        )
 
     def _pan(self, ev: MouseDragEvent) -> None:
         tr = pg.functions.invertQTransform(self.childGroup.transform())

@@ -50,8 +50,9 @@ def color_icon(color: str, size: int = 14) -> QIcon:
 class ControlsPanel(QScrollArea):
     """Every setting of the model, edited in place; the model stays the source of truth."""
 
-    def __init__(self, model: StudioModel, actions: dict[str, QAction],
-                 parent: QWidget | None = None) -> None:
+    def __init__(
+        self, model: StudioModel, actions: dict[str, QAction], parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.model = model
         self.setWidgetResizable(True)
@@ -224,15 +225,15 @@ class ControlsPanel(QScrollArea):
     def _on_landscape_changed(self) -> None:
         with blocked(self.landscape_combo):
             self.landscape_combo.setCurrentIndex(
-                self.landscape_combo.findData(self.model.landscape_name))
+                self.landscape_combo.findData(self.model.landscape_name)
+            )
         self.landscape_info.setText(self.model.landscape.description)
         self.log_check.setEnabled(self.model.landscape.dim == 2)
 
     def _on_view_changed(self) -> None:
         log = self.model.log_height
         with blocked(self.log_check):
-            self.log_check.setChecked(
-                self.model.landscape.log_height if log is None else bool(log))
+            self.log_check.setChecked(self.model.landscape.log_height if log is None else bool(log))
 
     def _on_runs_changed(self) -> None:
         current = self.run_list.currentRow()
@@ -241,8 +242,9 @@ class ControlsPanel(QScrollArea):
             for cfg in self.model.runs:
                 item = QListWidgetItem(color_icon(cfg.color), cfg.title)
                 item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-                item.setCheckState(Qt.CheckState.Checked if cfg.enabled
-                                   else Qt.CheckState.Unchecked)
+                item.setCheckState(
+                    Qt.CheckState.Checked if cfg.enabled else Qt.CheckState.Unchecked
+                )
                 self.run_list.addItem(item)
             count = len(self.model.runs)
             row = min(max(current, 0), count - 1) if count else -1
@@ -254,7 +256,8 @@ class ControlsPanel(QScrollArea):
     def _on_settings_changed(self) -> None:
         with blocked(self.schedule_combo):
             self.schedule_combo.setCurrentIndex(
-                self.schedule_combo.findData(self.model.schedule_name))
+                self.schedule_combo.findData(self.model.schedule_name)
+            )
         self._rebuild_schedule_fields()
 
     def _show_clip(self, value: float | None) -> None:
@@ -330,8 +333,9 @@ class ControlsPanel(QScrollArea):
         cls = SCHEDULES[name]
         params: dict[str, Any] = dict(cls.defaults)
         for req in cls.required:  # sensible starting values for required parameters
-            params[req] = {"step_size": 100, "gamma": 0.99, "T_max": 1000,
-                           "warmup_steps": 100}.get(req, 1.0)
+            params[req] = {"step_size": 100, "gamma": 0.99, "T_max": 1000, "warmup_steps": 100}.get(
+                req, 1.0
+            )
         self._set_schedule(name, params)
 
     def _on_schedule_param_changed(self) -> None:

@@ -56,8 +56,11 @@ class PlotsPanel(QWidget):
         self.plots[0].hideAxis("bottom")
         self.plots[1].setXLink(self.plots[0])
         self.legend = self.plots[0].addLegend(
-            offset=(-8, 8), labelTextSize="9pt", labelTextColor=theme.TEXT_COLOR,
-            brush=pg.mkBrush(*theme.BACKGROUND_RGB, 210), pen=pg.mkPen(theme.FRAME_COLOR),
+            offset=(-8, 8),
+            labelTextSize="9pt",
+            labelTextColor=theme.TEXT_COLOR,
+            brush=pg.mkBrush(*theme.BACKGROUND_RGB, 210),
+            pen=pg.mkPen(theme.FRAME_COLOR),
         )
 
         bar = QHBoxLayout()

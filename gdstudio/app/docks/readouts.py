@@ -98,7 +98,8 @@ class ReadoutsPanel(QWidget):
     def _on_runs_changed(self) -> None:
         active = [cfg for _, cfg in self.model.active_runs()]
         layout: list[object] = [
-            self.model.landscape.param_names, *((c, c.run, c.title, c.color) for c in active)
+            self.model.landscape.param_names,
+            *((c, c.run, c.title, c.color) for c in active),
         ]
         if layout != self._layout:
             self._layout = layout

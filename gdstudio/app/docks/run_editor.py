@@ -25,7 +25,7 @@ _TOOLTIPS = {
     "lr": "Learning rate α: the step is −α × (the optimizer's direction).",
     "momentum": "Momentum factor μ: v ← μ·v + (1 − dampening)·g.",
     "dampening": "Dampening of the new gradient in the momentum buffer "
-                 "(dampening = μ gives the articles' v = βv + (1−β)∇L).",
+    "(dampening = μ gives the articles' v = βv + (1−β)∇L).",
     "nesterov": "Nesterov momentum: step along g + μ·v instead of v.",
     "weight_decay": "L2 penalty added to the gradient (decoupled in AdamW).",
     "alpha": "Smoothing constant of the squared-gradient average.",

@@ -48,8 +48,14 @@ TARGETS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
     ("trajectories", "Trajectories", DATA_FORMATS),
     ("dataset", "Dataset", ("csv",)),
 )
-FORMAT_TITLES = {"png": "PNG picture", "svg": "SVG vector drawing", "gif": "GIF animation",
-                 "mp4": "MP4 video (H.264)", "csv": "CSV table", "json": "JSON"}
+FORMAT_TITLES = {
+    "png": "PNG picture",
+    "svg": "SVG vector drawing",
+    "gif": "GIF animation",
+    "mp4": "MP4 video (H.264)",
+    "csv": "CSV table",
+    "json": "JSON",
+}
 SIZE_PRESETS = ((1280, 720), (1920, 1080), (2560, 1440), (3840, 2160))
 VIEW_SCALES = (2.0, 1.0)
 CUSTOM = "custom"
@@ -137,8 +143,10 @@ class ExportDialog(QDialog):
         self.steps_spin.setObjectName("exportSteps")
         self.steps_spin.setRange(0, 10_000_000)
         self.steps_spin.setSpecialValueText("the whole race")
-        self.steps_spin.setToolTip("Steps the animation spans, from the start; the whole race "
-                                   "runs until every optimizer stops")
+        self.steps_spin.setToolTip(
+            "Steps the animation spans, from the start; the whole race "
+            "runs until every optimizer stops"
+        )
         anim = QFormLayout(self.animation_box)
         anim.addRow("View", self.view_combo)
         anim.addRow("Frame rate", self.fps_spin)
@@ -149,7 +157,8 @@ class ExportDialog(QDialog):
         anim.addRow("", self.frames_label)
 
         self.buttons = QDialogButtonBox(
-            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel)
+            QDialogButtonBox.StandardButton.Save | QDialogButtonBox.StandardButton.Cancel
+        )
         self.buttons.button(QDialogButtonBox.StandardButton.Save).setText("Export…")
         self.buttons.accepted.connect(self._on_export_clicked)
         self.buttons.rejected.connect(self.reject)
@@ -177,11 +186,14 @@ class ExportDialog(QDialog):
         sized = self.size_combo.isEnabled()
         steps = self.steps_spin.value()
         return ExportChoice(
-            target, fmt,
+            target,
+            fmt,
             (self.width_spin.value(), self.height_spin.value()) if sized else None,
             transparent=self.transparent_check.isEnabled() and self.transparent_check.isChecked(),
-            view=self.view_combo.currentData(), fps=float(self.fps_spin.value()),
-            seconds=self.seconds_spin.value(), steps=steps if steps > 0 else None,
+            view=self.view_combo.currentData(),
+            fps=float(self.fps_spin.value()),
+            seconds=self.seconds_spin.value(),
+            steps=steps if steps > 0 else None,
         )
 
     def select(self, target: str, fmt: str | None = None) -> None:
@@ -239,8 +251,11 @@ class ExportDialog(QDialog):
 
     def _drawn_view(self) -> str | None:
         target = self.target_combo.currentData()
-        view: str | None = self.view_combo.currentData() if target == "animation" else (
-            target if target in VIEW_TITLES else None)
+        view: str | None = (
+            self.view_combo.currentData()
+            if target == "animation"
+            else (target if target in VIEW_TITLES else None)
+        )
         return view
 
     def _refresh_sizes(self) -> None:
@@ -298,9 +313,14 @@ class ExportDialog(QDialog):
 
     def ask_path(self, choice: ExportChoice) -> Path | None:
         """Ask where to write (None if the user cancels); the extension follows the format."""
-        folder = self.last_path.parent if self.last_path else Path(
-            QStandardPaths.writableLocation(QStandardPaths.StandardLocation.PicturesLocation)
-            or Path.home())
+        folder = (
+            self.last_path.parent
+            if self.last_path
+            else Path(
+                QStandardPaths.writableLocation(QStandardPaths.StandardLocation.PicturesLocation)
+                or Path.home()
+            )
+        )
         suggested = folder / f"{self._base_name(choice)}.{choice.fmt}"
         pattern = f"{FORMAT_TITLES[choice.fmt]} (*.{choice.fmt})"
         name, _ = QFileDialog.getSaveFileName(self, "Export", os.fspath(suggested), pattern)
@@ -331,8 +351,9 @@ class ExportDialog(QDialog):
                 width, height = choice.size if choice.size is not None else (None, None)
                 QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
                 try:
-                    done = export(window, choice.view_key, path, width, height,
-                                  transparent=choice.transparent)
+                    done = export(
+                        window, choice.view_key, path, width, height, transparent=choice.transparent
+                    )
                 finally:
                     QApplication.restoreOverrideCursor()
         except (ExportError, OSError, ValueError) as e:
@@ -362,8 +383,17 @@ class ExportDialog(QDialog):
 
         width, height = choice.size if choice.size is not None else (None, None)
         try:
-            return export(self.window_, choice.view, path, width, height, fps=choice.fps,
-                          seconds=choice.seconds, steps=choice.steps, progress=on_progress)
+            return export(
+                self.window_,
+                choice.view,
+                path,
+                width,
+                height,
+                fps=choice.fps,
+                seconds=choice.seconds,
+                steps=choice.steps,
+                progress=on_progress,
+            )
         finally:
             progress.close()
             progress.deleteLater()

@@ -49,6 +49,7 @@ if TYPE_CHECKING:
     from ..model import StudioModel
     from ..stepper import Stepper
 
+
 class ExportWindow(Protocol):
     """The main window as exports see it: its model, views and menus (a structural type, so
     the export modules need not import main_window, which imports them)."""
@@ -79,8 +80,9 @@ def check_export(window: ExportWindow, view: str | None, fmt: str) -> None:
     """ExportError with one clear line if `view` cannot be written as `fmt` right now."""
     check_view_format(view, fmt)
     if view == "3d" and fmt not in DATA_FORMATS and window.model.landscape.dim != 2:
-        raise ExportError("this landscape has one parameter, so there is no 3D view; "
-                          "use the contour view")
+        raise ExportError(
+            "this landscape has one parameter, so there is no 3D view; use the contour view"
+        )
 
 
 def view_widget(window: ExportWindow, view: str) -> QWidget:
@@ -116,8 +118,12 @@ def grab_window(window: ExportWindow) -> QImage:
     if view.isVisible() and view.width() > 0 and view.height() > 0:
         ratio = image.devicePixelRatio()
         top_left = view.mapTo(widget, QPoint(0, 0))
-        rect = QRect(round(top_left.x() * ratio), round(top_left.y() * ratio),
-                     round(view.width() * ratio), round(view.height() * ratio))
+        rect = QRect(
+            round(top_left.x() * ratio),
+            round(top_left.y() * ratio),
+            round(view.width() * ratio),
+            round(view.height() * ratio),
+        )
         if is_black(image.copy(rect)):
             # some platforms leave OpenGL widgets out of grabs: paint the 3D view in
             picture = view.render_image(rect.width(), rect.height())
@@ -143,10 +149,17 @@ def render_view(window: ExportWindow, view: str, width: int, height: int) -> QIm
 
 def trajectories_of(model: StudioModel) -> Trajectories:
     """The model's enabled racers as io.export_data writes them (their live runs, no copy)."""
-    racers = tuple(Racer(cfg.run, cfg.optimizer, dict(cfg.hyper), cfg.color, cfg.title)
-                   for _, cfg in model.active_runs() if cfg.run is not None)
-    return Trajectories(model.landscape_name, tuple(model.landscape.param_names),
-                        tuple(float(v) for v in model.start), racers)
+    racers = tuple(
+        Racer(cfg.run, cfg.optimizer, dict(cfg.hyper), cfg.color, cfg.title)
+        for _, cfg in model.active_runs()
+        if cfg.run is not None
+    )
+    return Trajectories(
+        model.landscape_name,
+        tuple(model.landscape.param_names),
+        tuple(float(v) for v in model.start),
+        racers,
+    )
 
 
 class ModelStepper:
@@ -189,14 +202,20 @@ def _race(model: StudioModel) -> Race:
 def key_colors(model: StudioModel) -> list[tuple[int, int, int]]:
     """Colours an animation's palette must keep: each run's, the minimum's, white."""
     return [hex_to_rgb255(cfg.color) for _, cfg in model.active_runs()] + [
-        hex_to_rgb255(MINIMUM_COLOR), (255, 255, 255)]
+        hex_to_rgb255(MINIMUM_COLOR),
+        (255, 255, 255),
+    ]
 
 
 # --- exporting the window ----------------------------------------------------------------------
 
 
-def export_window_png(window: ExportWindow, path: str | os.PathLike[str],
-                      width: int | None = None, height: int | None = None) -> None:
+def export_window_png(
+    window: ExportWindow,
+    path: str | os.PathLike[str],
+    width: int | None = None,
+    height: int | None = None,
+) -> None:
     """Write the whole window as PNG; with a size, the window is laid out at that size first."""
     if width is not None and height is not None:
         check_size(width, height)
@@ -206,10 +225,17 @@ def export_window_png(window: ExportWindow, path: str | os.PathLike[str],
     export_image_png(image, path, width, height)
 
 
-def export_animation(window: ExportWindow, path: str | os.PathLike[str], view: str = "3d",
-                     width: int | None = None, height: int | None = None, fps: float = 20.0,
-                     seconds: float = 5.0, steps: int | None = None,
-                     progress: Progress | None = None) -> bool:
+def export_animation(
+    window: ExportWindow,
+    path: str | os.PathLike[str],
+    view: str = "3d",
+    width: int | None = None,
+    height: int | None = None,
+    fps: float = 20.0,
+    seconds: float = 5.0,
+    steps: int | None = None,
+    progress: Progress | None = None,
+) -> bool:
     """Animate the window's race from its start as GIF or MP4 (see io.export.export_animation).
 
     The race is left where the animation ends; False, leaving no file, if cancelled.
@@ -221,15 +247,32 @@ def export_animation(window: ExportWindow, path: str | os.PathLike[str], view: s
         if width is None or height is None:
             width, height = default_size(window, view, scale=1.0)
         return write_race_animation(
-            path, lambda w, h: render_view(window, view, w, h), ModelStepper(window.model),
-            width, height, fps=fps, seconds=seconds, steps=steps, progress=progress,
-            reserved=key_colors(window.model))
+            path,
+            lambda w, h: render_view(window, view, w, h),
+            ModelStepper(window.model),
+            width,
+            height,
+            fps=fps,
+            seconds=seconds,
+            steps=steps,
+            progress=progress,
+            reserved=key_colors(window.model),
+        )
 
 
-def export(window: ExportWindow, view: str | None, path: str | os.PathLike[str],
-           width: int | None = None, height: int | None = None, *, transparent: bool = False,
-           fps: float = 20.0, seconds: float = 5.0, steps: int | None = None,
-           progress: Progress | None = None) -> bool:
+def export(
+    window: ExportWindow,
+    view: str | None,
+    path: str | os.PathLike[str],
+    width: int | None = None,
+    height: int | None = None,
+    *,
+    transparent: bool = False,
+    fps: float = 20.0,
+    seconds: float = 5.0,
+    steps: int | None = None,
+    progress: Progress | None = None,
+) -> bool:
     """Write `view` of the window to `path`, the format chosen by the extension.
 
     .png/.svg: a picture of the view as it is now; .gif/.mp4: an animation of the race
@@ -244,8 +287,17 @@ def export(window: ExportWindow, view: str | None, path: str | os.PathLike[str],
         return True
     assert view is not None  # check_export refuses a picture without a view
     if fmt in ANIMATION_FORMATS:
-        return export_animation(window, path, view, width, height, fps=fps, seconds=seconds,
-                                steps=steps, progress=progress)
+        return export_animation(
+            window,
+            path,
+            view,
+            width,
+            height,
+            fps=fps,
+            seconds=seconds,
+            steps=steps,
+            progress=progress,
+        )
     if view == "window":
         export_window_png(window, path, width, height)
         return True

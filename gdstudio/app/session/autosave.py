@@ -68,8 +68,14 @@ class Autosave(QObject):
 
     autosaved = Signal()
 
-    def __init__(self, host: SessionHost, document: SessionDocument,
-                 interval_ms: int = AUTOSAVE_MS, *, enabled: bool = True) -> None:
+    def __init__(
+        self,
+        host: SessionHost,
+        document: SessionDocument,
+        interval_ms: int = AUTOSAVE_MS,
+        *,
+        enabled: bool = True,
+    ) -> None:
         super().__init__(host.window())
         self.host, self.document = host, document
         self.interval_ms = interval_ms

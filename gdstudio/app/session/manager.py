@@ -27,8 +27,9 @@ class SessionManager(QObject):
     open, or had open and lost.
     """
 
-    def __init__(self, window: SessionHost, autosave_ms: int = AUTOSAVE_MS,
-                 *, autosave: bool = True) -> None:
+    def __init__(
+        self, window: SessionHost, autosave_ms: int = AUTOSAVE_MS, *, autosave: bool = True
+    ) -> None:
         super().__init__(window.window())
         self.camera = SessionCamera(window)
         self.document = SessionDocument(window, self.camera)

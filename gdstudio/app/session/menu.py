@@ -39,8 +39,13 @@ class FileMenu(QObject):
             ("new", "&New", "Ctrl+N", self.new_session, "Start again from the default lesson"),
             ("open", "&Open…", "Ctrl+O", self.open_dialog, "Open a saved session"),
             ("save", "&Save", "Ctrl+S", self.save, "Save the session"),
-            ("save_as", "Save &As…", "Ctrl+Shift+S", self.save_as,
-             "Save the session to a new file"),
+            (
+                "save_as",
+                "Save &As…",
+                "Ctrl+Shift+S",
+                self.save_as,
+                "Save the session to a new file",
+            ),
         )
         for key, text, shortcut, slot, tip in specs:
             action = QAction(text, host.window())
@@ -75,8 +80,9 @@ class FileMenu(QObject):
 
     def open_dialog(self) -> bool:
         """Ask for a session file and open it."""
-        path, _ = QFileDialog.getOpenFileName(self.host.window(), "Open Session",
-                                              self._dialog_dir(), FILE_FILTER)
+        path, _ = QFileDialog.getOpenFileName(
+            self.host.window(), "Open Session", self._dialog_dir(), FILE_FILTER
+        )
         if not path or not self.maybe_save("opening another session"):
             return False
         return self.open_path(path)
@@ -103,8 +109,9 @@ class FileMenu(QObject):
     def save_as(self) -> bool:
         """Ask for a file name and save there."""
         start = self.document.path or os.path.join(self._dialog_dir(), UNTITLED + SUFFIX)
-        path, _ = QFileDialog.getSaveFileName(self.host.window(), "Save Session As", start,
-                                              FILE_FILTER)
+        path, _ = QFileDialog.getSaveFileName(
+            self.host.window(), "Save Session As", start, FILE_FILTER
+        )
         if not path:
             return False
         if not Path(path).suffix:
@@ -127,9 +134,12 @@ class FileMenu(QObject):
         if not self.document.dirty:
             return True
         answer = QMessageBox.question(
-            self.host.window(), "Unsaved Changes",
+            self.host.window(),
+            "Unsaved Changes",
             f"Save changes to “{self.document.display_name}” before {doing}?",
-            _Button.Save | _Button.Discard | _Button.Cancel, _Button.Save)
+            _Button.Save | _Button.Discard | _Button.Cancel,
+            _Button.Save,
+        )
         if answer == _Button.Save:
             return self.save()
         return answer == _Button.Discard

@@ -54,8 +54,9 @@ class RecentFiles(QObject):
         if len(present) != len(paths):
             missing = [Path(p).name for p in paths if p not in present]
             QSettings().setValue(RECENT_KEY, present)
-            show_status(self.host,
-                        f"Removed from Open Recent (no longer found): {', '.join(missing)}")
+            show_status(
+                self.host, f"Removed from Open Recent (no longer found): {', '.join(missing)}"
+            )
         menu = self.menu
         menu.clear()
         for i, p in enumerate(present):

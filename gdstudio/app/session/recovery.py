@@ -58,10 +58,12 @@ class Recovery(QObject):
         self._crashed = None
         when = QLocale().toString(mtime, QLocale.FormatType.ShortFormat)
         answer = QMessageBox.question(
-            self.host.window(), "Recover Unsaved Work",
-            f"{APP_NAME} did not quit properly last time.\n\n"
-            f"Recover unsaved work from {when}?",
-            _Button.Yes | _Button.No, _Button.Yes)
+            self.host.window(),
+            "Recover Unsaved Work",
+            f"{APP_NAME} did not quit properly last time.\n\nRecover unsaved work from {when}?",
+            _Button.Yes | _Button.No,
+            _Button.Yes,
+        )
         if answer != _Button.Yes:
             unlink_quietly(self.autosave.path)
             return False
@@ -83,11 +85,15 @@ class Recovery(QObject):
     def _write_marker(self) -> None:
         try:
             self.marker_path.parent.mkdir(parents=True, exist_ok=True)
-            self.marker_path.write_text(json.dumps(
-                {"pid": os.getpid(), "started": datetime.now().isoformat(timespec="seconds")}))
+            self.marker_path.write_text(
+                json.dumps(
+                    {"pid": os.getpid(), "started": datetime.now().isoformat(timespec="seconds")}
+                )
+            )
         except OSError as e:
-            show_status(self.host,
-                        f"Autosave is off: cannot write to {self.marker_path.parent} ({e})")
+            show_status(
+                self.host, f"Autosave is off: cannot write to {self.marker_path.parent} ({e})"
+            )
 
     def _find_crashed_autosave(self) -> tuple[dict[str, Any], QDateTime] | None:
         """The autosave of an earlier run that did not quit cleanly, if it can be read."""
@@ -113,8 +119,12 @@ class Recovery(QObject):
             os.replace(path, kept)
         except OSError as e:
             unlink_quietly(path)  # cannot keep it: it must not block every start
-            self._notice = (f"Unsaved work from last time could not be recovered "
-                            f"and could not be kept ({e.strerror or e}): {reason}")
+            self._notice = (
+                f"Unsaved work from last time could not be recovered "
+                f"and could not be kept ({e.strerror or e}): {reason}"
+            )
             return
-        self._notice = (f"Unsaved work from last time could not be recovered: "
-                        f"{reason} The file is kept as {kept}")
+        self._notice = (
+            f"Unsaved work from last time could not be recovered: "
+            f"{reason} The file is kept as {kept}"
+        )
