@@ -1,0 +1,317 @@
+"""`gdstudio run`: check the arguments, build the core Run they describe, stream its rows."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import math
+import os
+import re
+import stat
+import sys
+import warnings
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, TextIO, TypeVar
+
+from .cli_args import (
+    MAX_BATCH,
+    MAX_SEED,
+    MAX_STEPS,
+    WHOLE,
+    ArgError,
+    key_values,
+    real,
+    shown,
+    whole,
+)
+
+if TYPE_CHECKING:
+    from .core.data import Dataset
+    from .core.run import Row, Run
+    from .core.schedules import Schedule
+
+_P = TypeVar("_P", bound=argparse.ArgumentParser)  # the main parser's class (cli._Parser)
+# A run setting a core message names, and the option that sets it.
+_RUN_FIELDS = {
+    "seed": "--seed",
+    "batch": "--batch",
+    "clip": "--clip-norm",
+    "start": "--start",
+    "tol": "--tol",
+    "max_steps": "--steps",
+    "lr": "--lr",
+}
+
+
+def add_parser(sub: argparse._SubParsersAction[_P]) -> _P:
+    """Register the `run` subcommand and its options on the main parser's subparsers."""
+    r = sub.add_parser(
+        "run",
+        help="run one optimizer headless and print one row per step",
+        description="Run one optimizer and print the state after every update.",
+    )
+    r.add_argument("--landscape", required=True, help="landscape name (see 'gdstudio list')")
+    r.add_argument("--start", help="start point, comma separated (default: the landscape's)")
+    r.add_argument("--optimizer", required=True, help="optimizer name")
+    r.add_argument("--lr", help="learning rate (default: PyTorch's for the optimizer)")
+    r.add_argument("--steps", required=True, help=f"number of updates, 1 to {MAX_STEPS}")
+    r.add_argument(
+        "--param",
+        action="append",
+        metavar="NAME=VALUE",
+        help="optimizer hyperparameter, PyTorch's name (repeatable)",
+    )
+    r.add_argument("--schedule", default="constant", help="learning-rate schedule")
+    r.add_argument(
+        "--schedule-param",
+        action="append",
+        metavar="NAME=VALUE",
+        help="schedule parameter (repeatable)",
+    )
+    r.add_argument("--clip-norm", help="clip the gradient to this global norm")
+    r.add_argument("--data", help="CSV file with columns x,y[,label]")
+    r.add_argument("--loss", choices=("mse", "mae", "huber", "bce"), help="loss on the data")
+    r.add_argument("--batch", default="full", help="full, sgd or a mini-batch size K")
+    r.add_argument("--seed", default="0", help=f"seed for stochastic batches, 0 to {MAX_SEED}")
+    r.add_argument("--tol", default="1e-6", help="stop when |∇L| falls below this (0 never stops)")
+    r.add_argument("--every", default="1", help="print every K-th row (and the last)")
+    r.add_argument(
+        "--format",
+        choices=("table", "csv", "json"),
+        default="table",
+        help="table (the final status in a last '# ...' line), csv (a status "
+        "column: 'running' but on the last row) or json (status fields)",
+    )
+    return r
+
+
+def build_run(args: argparse.Namespace) -> Run:
+    """Validate `run` arguments and build the Run they describe (ArgError on bad input)."""
+    from .core.catalog import DATA_LANDSCAPES, is_data_landscape, landscape_names, make_landscape
+    from .core.optimizers import make_optimizer, optimizer_names
+    from .core.run import Run
+    from .core.schedules import make_schedule, schedule_names
+
+    name = args.landscape
+    if name not in landscape_names():
+        raise ArgError(
+            f"--landscape: unknown {shown(name)}; allowed: {', '.join(landscape_names())}"
+        )
+    _check_loss_and_data(args)
+    dataset = _load_data(args.data, DATA_LANDSCAPES.get(name) == "bce")
+    try:
+        landscape = make_landscape(name, dataset)
+    except ValueError as e:
+        raise ArgError(f"{'--data' if dataset is not None else '--landscape'}: {e}") from None
+
+    if args.optimizer not in optimizer_names():
+        raise ArgError(
+            f"--optimizer: unknown {shown(args.optimizer)}; allowed: {', '.join(optimizer_names())}"
+        )
+    hyper = key_values(args.param, "--param")
+    if args.lr is not None:
+        if "lr" in hyper:
+            raise ArgError("give the learning rate once: --lr or --param lr=..., not both")
+        hyper["lr"] = real(args.lr, "--lr", "a finite number >= 0", lambda x: x >= 0)
+    try:
+        optimizer = make_optimizer(args.optimizer, **hyper)
+    except (ValueError, OverflowError, TypeError) as e:
+        raise ArgError(f"--param: {e}") from None
+
+    if args.schedule not in schedule_names():
+        raise ArgError(
+            f"--schedule: unknown {shown(args.schedule)}; allowed: {', '.join(schedule_names())}"
+        )
+    sparams = key_values(args.schedule_param, "--schedule-param")
+    try:
+        schedule = make_schedule(args.schedule, **sparams)
+    except (ValueError, OverflowError, TypeError) as e:
+        raise ArgError(f"--schedule-param: {e}") from None
+
+    start = _start(args.start, landscape.param_names, name)
+    steps = whole(args.steps, "--steps", 1, MAX_STEPS)
+    _check_lr_stays_finite(schedule, float(optimizer.hyper["lr"]), steps)
+    clip = (
+        None
+        if args.clip_norm is None
+        else real(args.clip_norm, "--clip-norm", "a finite number > 0", lambda x: x > 0)
+    )
+    tol = real(args.tol, "--tol", "a finite number >= 0 (0 never stops)", lambda x: x >= 0)
+    seed = whole(args.seed, "--seed", 0, MAX_SEED)
+    batch = _batch(args.batch)
+    if batch is not None and not is_data_landscape(name):
+        raise ArgError(
+            f"--batch {args.batch.strip()} applies to data landscapes "
+            f"({', '.join(DATA_LANDSCAPES)}); '{name}' has no data"
+        )
+    try:
+        return Run(
+            landscape,
+            optimizer,
+            start,
+            schedule=schedule,
+            clip_norm=clip,
+            batch_size=batch,
+            seed=seed,
+            tol=tol,
+            max_steps=steps,
+        )
+    except (ValueError, OverflowError, TypeError) as e:
+        raise ArgError(f"{_option_named_in(str(e))}: {e}") from None
+
+
+def _check_loss_and_data(args: argparse.Namespace) -> None:
+    from .core.catalog import DATA_LANDSCAPES, LOSS_TO_LANDSCAPE, is_data_landscape
+
+    name = args.landscape
+    if args.loss is not None:
+        wanted = LOSS_TO_LANDSCAPE[args.loss]
+        if is_data_landscape(name) and name != wanted:
+            raise ArgError(f"--loss {args.loss} contradicts --landscape {name} (use {wanted})")
+        if not is_data_landscape(name):
+            raise ArgError(
+                f"--loss applies to data landscapes ({', '.join(DATA_LANDSCAPES)}), not '{name}'"
+            )
+    if args.data is not None and not is_data_landscape(name):
+        raise ArgError(
+            f"--data applies to data landscapes ({', '.join(DATA_LANDSCAPES)}), not '{name}'"
+        )
+
+
+def _load_data(path: str | None, require_label: bool) -> Dataset | None:
+    """The dataset in the CSV file at path (None for none); only a regular file is opened."""
+    if path is None:
+        return None
+    from .core.data import DataWarning, load_csv
+
+    try:
+        mode = os.stat(path).st_mode
+    except (OSError, ValueError) as e:
+        reason = getattr(e, "strerror", None) or str(e)
+        raise ArgError(f"--data: cannot read {shown(path)}: {reason}") from None
+    if stat.S_ISDIR(mode):
+        raise ArgError(f"--data: {shown(path)} is a folder; give a CSV file")
+    if not stat.S_ISREG(mode):
+        raise ArgError(
+            f"--data: {shown(path)} is not a regular file (a pipe or a device); give a CSV file"
+        )
+    try:
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", DataWarning)
+            dataset = load_csv(path, require_label=require_label)
+        for w in caught:  # one line each, not Python's two-line warning format
+            sys.stderr.write(f"gdstudio: warning: --data: {w.message}\n")
+        return dataset
+    except (ValueError, OverflowError) as e:  # DataError is a ValueError and names the file
+        raise ArgError(f"--data: {e}") from None
+    except csv.Error as e:
+        raise ArgError(f"--data: {shown(path)}: {e}") from None
+
+
+def _start(text: str | None, names: Sequence[str], landscape: str) -> tuple[float, ...] | None:
+    if text is None:
+        return None
+    try:
+        start = tuple(float(v) for v in text.split(","))
+    except ValueError:
+        raise ArgError(
+            f"--start: expected {len(names)} comma-separated numbers "
+            f"({','.join(names)}), got {shown(text)}"
+        ) from None
+    if len(start) != len(names) or not all(map(math.isfinite, start)):
+        raise ArgError(
+            f"--start: {landscape} takes {len(names)} finite values "
+            f"({','.join(names)}), got {shown(text)}"
+        )
+    return start
+
+
+def _batch(text: str) -> int | None:
+    if text in ("full", "sgd"):
+        return None if text == "full" else 1
+    t = text.strip()
+    if WHOLE.match(t) and 1 <= int(t) <= MAX_BATCH:
+        return int(t)
+    raise ArgError(
+        f"--batch: must be full, sgd or a mini-batch size K from 1 to {MAX_BATCH}, "
+        f"got {shown(text)}"
+    )
+
+
+def _check_lr_stays_finite(schedule: Schedule, base_lr: float, steps: int) -> None:
+    """Refuse a schedule whose learning rate overflows within the run.
+
+    Every schedule is monotone (step, exponential) or bounded (cosine, warm-up), so the first
+    and the last update are the ones to check.
+    """
+    for t in sorted({0, steps - 1}):
+        try:
+            lr = float(schedule.lr_at(t, base_lr))
+        except (ArithmeticError, ValueError):
+            lr = math.inf
+        if not math.isfinite(lr):
+            params = ", ".join(f"{k}={v:g}" for k, v in schedule.params.items())
+            raise ArgError(
+                f"--schedule-param: the {schedule.name} learning rate "
+                f"({params}, lr {base_lr:g}) exceeds the float range by update "
+                f"{t + 1}; allowed: values that keep it finite for --steps {steps}"
+            )
+
+
+def _option_named_in(message: str) -> str:
+    """The option setting the run field a core message names first ('--steps' if none)."""
+    found = [
+        (m.start(), option)
+        for field, option in _RUN_FIELDS.items()
+        if (m := re.search(rf"\b{field}", message))
+    ]
+    return min(found)[1] if found else "--steps"
+
+
+def cmd_run(args: argparse.Namespace, out: TextIO) -> int:
+    """Run one optimizer and stream one row per step (after the update), then its status."""
+    import numpy as np
+
+    from .core.run import RUNNING
+    from .run_output import final_status, make_writer
+
+    run = build_run(args)
+    every = whole(args.every, "--every", 1, MAX_STEPS)
+    names = list(run.landscape.param_names)
+    head = {
+        "landscape": run.landscape.name,
+        "optimizer": args.optimizer,
+        "params": dict(run.optimizer.hyper),
+    }
+    writer = make_writer(args.format, out, ["step", *names, "loss", "grad_norm", "lr"], head)
+    held: list[float] | None = None  # the last row kept, written once we know if it is the last
+    latest: list[float] | None = None
+
+    def keep(row: Row) -> None:
+        nonlocal held, latest
+        latest = [row.step, *row.params.tolist(), row.loss, row.grad_norm, row.lr]
+        if row.step % every == 0:
+            if held is not None:
+                writer.row(held, RUNNING)
+            held = latest
+
+    try:
+        # Overflow on the way to divergence is expected: the status reports it, stderr stays
+        # for argument errors (the core's runaway check can warn outside its errstate).
+        with np.errstate(all="ignore"):
+            run.step(run.max_steps or 0, on_row=keep)
+    except (ArithmeticError, ValueError) as e:
+        raise ArgError(
+            f"step {run.steps + 1} failed ({type(e).__name__}: {e}); "
+            "check --lr, --param and --schedule-param"
+        ) from None
+    if latest is not None and latest is not held:
+        if held is not None:
+            writer.row(held, RUNNING)
+        held = latest
+    if held is None:  # no update made a row: state the start
+        held = [0, *run.start.tolist(), run.loss, run.grad_norm, run.lr]
+    status = final_status(run)
+    writer.row(held, status.text)
+    writer.close(status, run.steps)
+    return 0
