@@ -27,6 +27,8 @@ from gdstudio.render.marker_item import MarkerItem
 from gdstudio.render.path_geometry import build_path_geometry
 from gdstudio.render.picking import intersect_heightfield, project_to_screen, ray_from_screen
 from gdstudio.render.surface_item import SurfaceItem
+from gdstudio.state.camera import Camera
+from gdstudio.state.kinds import SessionError
 
 DEFAULT_GRID = 256
 COARSE_GRIDS = (128, 96)
@@ -57,11 +59,16 @@ class LandscapeView3D(gl.GLViewWidget):  # type: ignore[misc]  # pyqtgraph ships
     """A 2-parameter landscape as a lit 3D surface with runs drawn on it.
 
     Left-drag rotates, wheel zooms, middle-drag or shift+left-drag pans; a left click on the
-    surface emits startPicked with the params under the cursor.
+    surface emits startPicked with the params under the cursor. Bound to a state Camera
+    (`bind_camera`), the view reports its moves there, once per drag, and follows its events.
     """
 
     startPicked = Signal(object)
     mousePos: QtCore.QPointF  # GLViewWidget's last pointer position (pyqtgraph is untyped)
+    # Class defaults: pyqtgraph calls update() before __init__ below has run.
+    _camera: Camera | None = None
+    _camera_blocked = False
+    _dragging = False
 
     def __init__(self, parent: QtCore.QObject | None = None) -> None:
         super().__init__(parent)
@@ -122,7 +129,9 @@ class LandscapeView3D(gl.GLViewWidget):  # type: ignore[misc]  # pyqtgraph ships
         heightmap = HeightMap(landscape, self._log_height)  # refuses a bad landscape first
         self._landscape = landscape
         self._show(heightmap)
-        if fit_camera:
+        if self._camera is not None and self._camera.take_hold():
+            self._apply_camera()  # a session's camera was waiting for this surface
+        elif fit_camera:
             self.reset_camera()
 
     def set_log_height(self, log_height: bool | None) -> None:
@@ -199,6 +208,44 @@ class LandscapeView3D(gl.GLViewWidget):  # type: ignore[misc]  # pyqtgraph ships
             elevation=DEFAULT_ELEVATION,
             azimuth=best_azimuth(hm),
         )
+
+    def bind_camera(self, camera: Camera) -> None:
+        """Report this view's camera into `camera` from now on, and follow its events."""
+        self._camera = camera
+        camera.connect("*", self._on_camera_field)
+        self._report_camera()
+
+    def _on_camera_field(self, _name: str) -> None:
+        if not self._camera_blocked:
+            self._apply_camera()
+
+    def _apply_camera(self) -> None:
+        """Show the bound state's camera (not reported back: it is the state's already)."""
+        if self._camera is None:
+            return
+        self._camera_blocked = True
+        try:
+            self.set_camera_state(self._camera.to_dict())
+        finally:
+            self._camera_blocked = False
+
+    def _report_camera(self) -> None:
+        """Tell the bound state where the camera is (its events do not move the view back)."""
+        if self._camera is None or self._camera_blocked:
+            return
+        self._camera_blocked = True
+        try:
+            self._camera.set(**self.camera_state())
+        except SessionError:
+            pass  # beyond what a session may hold (zoomed out past 1e6): keep the last valid one
+        finally:
+            self._camera_blocked = False
+
+    def update(self) -> None:
+        """Repaint; a camera moved by anything but a drag still going on is reported."""
+        super().update()
+        if not self._dragging:
+            self._report_camera()
 
     def camera_state(self) -> dict[str, Any]:
         """The camera as plain JSON-able values."""
@@ -296,8 +343,11 @@ class LandscapeView3D(gl.GLViewWidget):  # type: ignore[misc]  # pyqtgraph ships
             and self._press_pos is not None
             and not self._dragging
         )
+        dragged = self._dragging
         self._press_pos = None
         self._dragging = False
+        if dragged:
+            self._report_camera()  # once per gesture
         if clicked:
             params = self.pick(ev.position())
             if params is not None:

@@ -2,8 +2,10 @@
 
 Every change to a field of the document or of what it holds (settings, view, racers) bumps
 `revision` once and tells the `on_change` listeners: a session is dirty while its revision
-differs from the one saved. `to_dict` is the session's "model" object; `from_dict` checks one
-completely (SessionError naming the first bad field) before anything is replaced.
+differs from the one saved. The document also holds the 3D `camera` (gdstudio.state.camera),
+which sessions save beside the model and whose moves are not edits (no revision). `to_dict`
+is the session's "model" object; `from_dict` checks one completely (SessionError naming the
+first bad field) before anything is replaced.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import numpy as np
 
 from ..core.catalog import is_data_landscape, landscape_names, make_landscape
 from ..core.data import Dataset
+from .camera import Camera
 from .evented import Evented, Field
 from .kinds import Choice, Kind, Number, SessionError, Text, as_list, as_object, finite_numbers
 from .kinds import required as required_key
@@ -125,6 +128,7 @@ class Studio(Evented):
         self._changed: list[Callable[[], None]] = []
         self.settings = self._own(Settings())
         self.view = self._own(View())
+        self.camera = Camera()  # not owned: looking around does not make the session dirty
         self.runs: list[RunSpec] = []
 
     def _own(self, child: C) -> C:

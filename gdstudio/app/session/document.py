@@ -12,7 +12,6 @@ from PySide6.QtCore import QObject, Signal
 
 from ...io.session import APP_NAME, SessionError, load_session, new_document, save_session
 from ..model import DEFAULT_SCENE
-from .camera import SessionCamera
 from .host import SessionHost
 
 UNTITLED = "Untitled"
@@ -30,9 +29,10 @@ class SessionDocument(QObject):
     edited = Signal()  # a user edit left the document unsaved
     cleaned = Signal()  # the document now equals its file (or a fresh start)
 
-    def __init__(self, host: SessionHost, camera: SessionCamera) -> None:
+    def __init__(self, host: SessionHost) -> None:
         super().__init__(host.window())
-        self.host, self.model, self.camera = host, host.model, camera
+        self.host, self.model = host, host.model
+        self.camera = host.model.state.camera  # the 3D view reports into it and follows it
         self.path: str | None = None
         self._dirty = False
         self._saved_revision: int | None = self.model.state.revision
@@ -52,22 +52,23 @@ class SessionDocument(QObject):
         return Path(self.path).name if self.path else UNTITLED
 
     def current(self, copy_arrays: bool = False) -> dict[str, Any]:
-        """The session as it stands: model snapshot and camera.
+        """The session as it stands: model snapshot and the state's camera.
 
         `copy_arrays` keeps the data columns as numpy copies (cheap on the UI thread); the
         autosave worker turns them into JSON.
         """
-        return new_document(self.model.snapshot(copy_arrays=copy_arrays), self.camera.state())
+        return new_document(self.model.snapshot(copy_arrays=copy_arrays), self.camera.to_dict())
 
     # --- changing the document -------------------------------------------------------------
 
     def start_new(self) -> None:
         """The default lesson, clean and untitled."""
+        self.camera.take_hold()  # a camera waiting for an earlier session's surface
         with self._replacing():
             self.model.load_scene(DEFAULT_SCENE)
             scene = self.model.scene
             if scene is None or not scene.camera:
-                self.camera.reset()
+                self.host.view3d.reset_camera()
         self._mark_clean(None)
 
     def open(self, path: str | os.PathLike[str]) -> str:
@@ -93,19 +94,23 @@ class SessionDocument(QObject):
 
     def apply(self, doc: dict[str, Any], name: str) -> None:
         """Restore a (migrated) document; SessionError and no change if the model refuses it."""
-        before = self.model.snapshot()
-        camera = self.camera.state()
-        self.camera.forget()
+        before, camera = self.model.snapshot(), self.camera.to_dict()
+        self.camera.take_hold()  # a camera waiting for an earlier session's surface
         with self._replacing():
             try:
                 self.model.restore(doc["model"])  # checks everything before replacing
             except Exception as e:  # noqa: BLE001 - a bug must not cost the open session
                 if self.model.snapshot() != before:  # refused late: put everything back
                     self.model.restore(before)
-                    self.camera.restore(camera)
+                    self.camera.place(camera, hold=self._surface_pending())
                 raise SessionError(f"{name} could not be loaded: {e}") from None
             if doc.get("camera"):
-                self.camera.restore(doc["camera"])
+                # The view shows it now, and again on a surface still computed off the UI thread.
+                self.camera.place(doc["camera"], hold=self._surface_pending())
+
+    def _surface_pending(self) -> bool:
+        """The landscape's surface is still being computed (the window will frame it)."""
+        return self.model.display_landscape is not self.model.landscape
 
     def close(self) -> None:
         """The session ended: later changes are no longer edits of it."""

@@ -10,7 +10,6 @@ from PySide6.QtCore import QObject
 from PySide6.QtWidgets import QMenu
 
 from .autosave import AUTOSAVE_MS, Autosave
-from .camera import SessionCamera
 from .document import SessionDocument
 from .host import SessionHost
 from .menu import FileMenu
@@ -31,8 +30,8 @@ class SessionManager(QObject):
         self, window: SessionHost, autosave_ms: int = AUTOSAVE_MS, *, autosave: bool = True
     ) -> None:
         super().__init__(window.window())
-        self.camera = SessionCamera(window)
-        self.document = SessionDocument(window, self.camera)
+        window.view3d.bind_camera(window.model.state.camera)
+        self.document = SessionDocument(window)
         self.autosave = Autosave(window, self.document, autosave_ms, enabled=autosave)
         self.recovery = Recovery(window, self.document, self.autosave)
         self.menu = FileMenu(window, self.document)
