@@ -18,6 +18,13 @@ HYPER_NUMBER = Number(0.0, 1e6)
 HYPER_PAIR_ITEM = Number(0.0, 0.999999)
 
 
+def hyper_number(key: str, default: Any) -> Number:
+    """The bounds of a numeric hyperparameter (of each item, for a pair such as betas)."""
+    if isinstance(default, tuple):
+        return HYPER_PAIR_ITEM
+    return LR if key == "lr" else HYPER_NUMBER
+
+
 class Hyper(Kind):
     """The hyperparameters of the run's optimizer (checked against that optimizer)."""
 
@@ -40,9 +47,10 @@ class Hyper(Kind):
                 pair = list(v) if isinstance(v, tuple) else as_list(v, at)
                 if len(pair) != 2:
                     raise fail(at, "two numbers", v)
-                out[key] = tuple(HYPER_PAIR_ITEM.check(x, f"{at}[{i}]") for i, x in enumerate(pair))
+                item = hyper_number(key, default)
+                out[key] = tuple(item.check(x, f"{at}[{i}]") for i, x in enumerate(pair))
             else:
-                out[key] = (LR if key == "lr" else HYPER_NUMBER).check(v, at)
+                out[key] = hyper_number(key, default).check(v, at)
         try:
             make_optimizer(optimizer, **out)
         except ValueError as e:

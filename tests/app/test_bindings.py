@@ -1,10 +1,11 @@
 """Widgets bound to declared fields: a new setting is one declaration plus its widget."""
 
+import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QDoubleSpinBox
+from PySide6.QtWidgets import QCheckBox, QDoubleSpinBox, QLabel, QListWidget, QWidget
 
 from gdstudio.app.bindings import bind_flag, bind_number
-from gdstudio.state import Field, Settings, Studio
+from gdstudio.state import HYPER_NUMBER, LR, Field, Settings, Studio, schedule_param_kind
 from gdstudio.state.kinds import Flag, Number
 
 
@@ -41,3 +42,151 @@ def test_a_new_setting_is_one_declaration_plus_its_widget(qtbot):
     assert doc.revision == 4  # shown under a blocker: no echo back as a second edit
     loaded = ArrowSettings.from_dict(saved, "model.")
     assert (loaded.arrow_scale, loaded.show_arrows) == (2.5, True)
+
+
+# --- the window's widgets, bound to the studio's fields ----------------------------------------
+
+
+@pytest.fixture
+def race(studio_window):
+    """The race lesson (Rosenbrock, four racers), shown and active; revision as loaded."""
+    window = studio_window("race")
+    window.activateWindow()
+    assert not window.sessions.dirty
+    return window
+
+
+def named(window, name: str) -> QWidget:
+    """The window's widget with this objectName."""
+    found = window.findChild(QWidget, name)
+    assert found is not None, f"no widget named {name!r}"
+    return found
+
+
+def beside(container: QWidget, label: str) -> QWidget:
+    """The field a form shows beside `label`."""
+    labels = [w for w in container.findChildren(QLabel) if w.text() == label and w.buddy()]
+    assert labels, f"no field labelled {label!r}"
+    return labels[0].buddy()
+
+
+def select_run(user, window, row: int) -> None:
+    """Click racer `row` in the list of optimizers."""
+    runs = window.findChild(QListWidget, "runList")
+    user.click(runs.viewport(), runs.visualItemRect(runs.item(row)).center())
+    assert runs.currentRow() == row
+
+
+def test_the_schedule_widgets_edit_the_schedule_field(race, user):
+    state = race.model.state
+    before = state.revision
+    user.pick(named(race, "scheduleCombo"), "Step decay")
+    assert state.settings.schedule == ("step", {"step_size": 100, "gamma": 0.1})
+    assert state.revision == before + 1 and race.sessions.dirty
+    step_size, gamma = named(race, "schedule_step_size"), named(race, "schedule_gamma")
+    for spin, key in ((step_size, "step_size"), (gamma, "gamma")):  # ranges: the declaration
+        kind = schedule_param_kind(key)
+        assert (spin.minimum(), spin.maximum()) == (kind.lo, kind.hi)
+    assert step_size.decimals() == 0 and gamma.decimals() == 6
+    user.type_into(step_size, "25")
+    assert state.settings.schedule == ("step", {"step_size": 25, "gamma": 0.1})
+    assert isinstance(state.settings.schedule[1]["step_size"], int)
+    user.type_into(gamma, "0.5")
+    assert state.settings.schedule == ("step", {"step_size": 25, "gamma": 0.5})
+    assert state.revision == before + 3  # one per edit: nothing echoes back
+
+
+def test_a_schedule_set_in_the_state_shows_without_echo(race, user):
+    state = race.model.state
+    before = state.revision
+    state.settings.schedule = ("cosine", {"T_max": 400, "eta_min": 0.01})  # as a session restore
+    assert named(race, "scheduleCombo").currentText() == "Cosine annealing"
+    assert named(race, "schedule_T_max").value() == 400
+    assert named(race, "schedule_eta_min").value() == 0.01
+    assert state.revision == before + 1
+    state.settings.schedule = ("cosine", {"T_max": 50})  # same schedule: the spins follow
+    assert named(race, "schedule_T_max").value() == 50
+    assert named(race, "schedule_eta_min").value() == 0.0  # the schedule's default
+    assert state.revision == before + 2
+    race.model.set_schedule("constant", {})  # the model's setter: the same field
+    assert named(race, "scheduleCombo").currentText() == "Constant"
+    assert state.revision == before + 3
+
+
+def test_the_log_height_check_box_edits_the_view_field(race, user):
+    state = race.model.state
+    check = named(race, "logHeightCheck")
+    assert state.view.log_height is True and check.isChecked()  # as the lesson sets it
+    before = state.revision
+    user.tick(check)
+    assert state.view.log_height is False and not check.isChecked()
+    assert state.revision == before + 1 and race.sessions.dirty
+    user.tick(check)
+    assert state.view.log_height is True
+    assert state.revision == before + 2
+
+
+def test_a_log_height_set_in_the_state_shows_without_echo(race):
+    state = race.model.state
+    check = named(race, "logHeightCheck")
+    before = state.revision
+    state.view.log_height = False
+    assert not check.isChecked() and state.revision == before + 1
+    state.view.log_height = None  # the landscape's own default again (log, for Rosenbrock)
+    assert check.isChecked() and state.revision == before + 2
+    assert state.view.log_height is None  # shown, not written back
+
+
+def test_the_run_editor_edits_the_racers_hyper_field(race, user):
+    state = race.model.state
+    select_run(user, race, 1)  # momentum: lr 0.001, momentum 0.9
+    editor = named(race, "optimizerCombo").parentWidget()
+    lr = named(editor, "lrSlider").findChild(QDoubleSpinBox)
+    momentum, nesterov = beside(editor, "momentum"), beside(editor, "nesterov")
+    assert lr.maximum() == LR.hi and (momentum.minimum(), momentum.maximum()) == (
+        HYPER_NUMBER.lo,
+        HYPER_NUMBER.hi,
+    )
+    before = state.revision
+    user.type_into(lr, "0.02")
+    assert state.runs[1].hyper["lr"] == 0.02 and state.revision == before + 1
+    assert race.sessions.dirty
+    user.type_into(momentum, "0.5")
+    user.tick(nesterov)
+    assert state.runs[1].hyper == {"lr": 0.02, "momentum": 0.5, "nesterov": True}
+    assert state.revision == before + 3
+    optimizer = race.model.runs[1].live_run.optimizer
+    assert (optimizer.hyper["momentum"], optimizer.hyper["nesterov"]) == (0.5, True)
+
+
+def test_a_hyper_set_in_the_state_shows_without_echo(race, user):
+    state = race.model.state
+    select_run(user, race, 3)  # adam: lr 0.05, betas (0.9, 0.999)
+    editor = named(race, "optimizerCombo").parentWidget()
+    before = state.revision
+    state.runs[3].hyper = {"lr": 0.3, "betas": (0.8, 0.99), "amsgrad": True}  # a session, undo
+    assert named(editor, "lrSlider").value() == 0.3
+    betas = beside(editor, "betas").findChildren(QDoubleSpinBox)
+    assert [b.value() for b in betas] == [0.8, 0.99]
+    assert beside(editor, "amsgrad").isChecked()
+    assert state.revision == before + 1
+    assert state.runs[3].hyper == {"lr": 0.3, "betas": (0.8, 0.99), "amsgrad": True}
+
+
+def test_opening_a_session_shows_its_schedule_log_height_and_hyper(race, user, tmp_path):
+    state = race.model.state
+    state.settings.schedule = ("exponential", {"gamma": 0.9})
+    state.view.log_height = False
+    race.model.set_run_hyper(0, "lr", 0.004)
+    assert race.sessions.save_to(tmp_path / "s.gdstudio")
+    user.pick(named(race, "scheduleCombo"), "Constant")
+    user.tick(named(race, "logHeightCheck"))
+    select_run(user, race, 0)
+    user.type_into(named(race, "lrSlider").findChild(QDoubleSpinBox), "0.2")
+    assert race.sessions.open_path(tmp_path / "s.gdstudio")
+    assert named(race, "scheduleCombo").currentText() == "Exponential decay"
+    assert named(race, "schedule_gamma").value() == 0.9
+    assert not named(race, "logHeightCheck").isChecked()
+    select_run(user, race, 0)
+    assert named(race, "lrSlider").value() == 0.004
+    assert not race.sessions.dirty  # showing what was opened writes nothing back

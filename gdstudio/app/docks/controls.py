@@ -30,7 +30,7 @@ from ...core.catalog import landscape_names, make_landscape
 from ...core.optimizers import OPTIMIZERS
 from ...core.schedules import SCHEDULES
 from ...io.scenes import load_scenes
-from ...state import INTEGER_SCHEDULE_PARAMS, MAX_RUNS, SCHEDULE_PARAM, Settings
+from ...state import MAX_RUNS, Settings, schedule_param_kind
 from ..bindings import bind_number, connect_field, field_number
 from ..model import StudioModel
 from ..widgets import LogSlider, blocked
@@ -69,8 +69,6 @@ class ControlsPanel(QScrollArea):
         model.sceneChanged.connect(self._on_scene_changed)
         model.landscapeChanged.connect(self._on_landscape_changed)
         model.runsChanged.connect(self._on_runs_changed)
-        model.settingsChanged.connect(self._on_settings_changed)
-        model.viewChanged.connect(self._on_view_changed)
         self.sync_all()
 
     # --- building --------------------------------------------------------------------------
@@ -100,6 +98,7 @@ class ControlsPanel(QScrollArea):
         self.log_check.setObjectName("logHeightCheck")
         self.log_check.setToolTip("Draw log(1 + L − Lmin): makes steep landscapes readable.")
         self.log_check.toggled.connect(self._on_log_toggled)
+        connect_field(self.model.view, "log_height", self.log_check, self._show_log_height)
         form.addRow(self.log_check)
         return box
 
@@ -149,6 +148,7 @@ class ControlsPanel(QScrollArea):
         self.schedule_fields_form.setContentsMargins(0, 0, 0, 0)
         self.schedule_form.addRow(self.schedule_fields)
         self._shown_schedule: str | None = None
+        connect_field(self.model.settings, "schedule", self.schedule_combo, self._show_schedule)
         self.schedule_error = QLabel()
         self.schedule_error.setStyleSheet("color: #D55E00;")
         self.schedule_error.setWordWrap(True)
@@ -214,8 +214,7 @@ class ControlsPanel(QScrollArea):
         self._on_scene_changed()
         self._on_landscape_changed()
         self._on_runs_changed()
-        self._on_settings_changed()
-        self._on_view_changed()
+        self._show_schedule(self.model.settings.schedule)
 
     def _on_scene_changed(self, *_: object) -> None:
         sid = self.model.scene.id if self.model.scene else None
@@ -229,11 +228,14 @@ class ControlsPanel(QScrollArea):
             )
         self.landscape_info.setText(self.model.landscape.description)
         self.log_check.setEnabled(self.model.landscape.dim == 2)
+        self._show_log_height(self.model.view.log_height)
 
-    def _on_view_changed(self) -> None:
-        log = self.model.log_height
+    def _show_log_height(self, value: bool | None) -> None:
+        """Field → widget: View.log_height (None: the landscape's own default)."""
         with blocked(self.log_check):
-            self.log_check.setChecked(self.model.landscape.log_height if log is None else bool(log))
+            self.log_check.setChecked(
+                self.model.landscape.log_height if value is None else bool(value)
+            )
 
     def _on_runs_changed(self) -> None:
         current = self.run_list.currentRow()
@@ -253,12 +255,13 @@ class ControlsPanel(QScrollArea):
         self.add_button.setEnabled(count < MAX_RUNS)
         self.remove_button.setEnabled(count > 0)
 
-    def _on_settings_changed(self) -> None:
+    def _show_schedule(self, value: tuple[str, dict[str, Any]]) -> None:
+        """Field → widgets: Settings.schedule in the combo and its parameters' spin boxes."""
+        name, params = value
         with blocked(self.schedule_combo):
-            self.schedule_combo.setCurrentIndex(
-                self.schedule_combo.findData(self.model.schedule_name)
-            )
-        self._rebuild_schedule_fields()
+            self.schedule_combo.setCurrentIndex(self.schedule_combo.findData(name))
+        self.schedule_error.hide()
+        self._rebuild_schedule_fields(name, params)
 
     def _show_clip(self, value: float | None) -> None:
         """Field → widgets: the clip check box and spin box show clip_norm (None: off)."""
@@ -268,17 +271,17 @@ class ControlsPanel(QScrollArea):
                 self.clip_spin.setValue(value)
             self.clip_spin.setEnabled(value is not None)
 
-    def _rebuild_schedule_fields(self) -> None:
+    def _rebuild_schedule_fields(self, schedule: str, given: dict[str, Any]) -> None:
         form = self.schedule_fields_form
-        cls = SCHEDULES[self.model.schedule_name]
-        params = {**cls.defaults, **self.model.schedule_params}
-        if self._shown_schedule == self.model.schedule_name:
+        cls = SCHEDULES[schedule]
+        params = {**cls.defaults, **given}
+        if self._shown_schedule == schedule:
             for spin in self._schedule_spins():
                 value = params.get(spin.objectName().removeprefix("schedule_"))
                 with blocked(spin):
                     spin.setValue(float(value) if value is not None else 0.0)
             return
-        self._shown_schedule = self.model.schedule_name
+        self._shown_schedule = schedule
         while form.rowCount():
             row = form.takeRow(0)
             for item in (row.labelItem, row.fieldItem):
@@ -289,8 +292,9 @@ class ControlsPanel(QScrollArea):
             value = params.get(name)
             spin = QDoubleSpinBox()
             spin.setObjectName(f"schedule_{name}")
-            spin.setDecimals(0 if name in INTEGER_SCHEDULE_PARAMS else 6)
-            spin.setRange(SCHEDULE_PARAM.lo, SCHEDULE_PARAM.hi)
+            kind = schedule_param_kind(name)
+            spin.setDecimals(0 if kind.integer else 6)
+            spin.setRange(kind.lo, kind.hi)
             spin.setKeyboardTracking(False)
             spin.setValue(float(value) if value is not None else 0.0)
             spin.valueChanged.connect(self._on_schedule_param_changed)
@@ -307,7 +311,7 @@ class ControlsPanel(QScrollArea):
         self.model.set_landscape(self.landscape_combo.currentData())
 
     def _on_log_toggled(self, checked: bool) -> None:
-        self.model.set_log_height(checked)
+        self.model.view.log_height = checked
 
     def _on_run_item_changed(self, item: QListWidgetItem) -> None:
         row = self.run_list.row(item)
@@ -343,7 +347,7 @@ class ControlsPanel(QScrollArea):
         for spin in self._schedule_spins():
             name = spin.objectName().removeprefix("schedule_")
             params[name] = int(spin.value()) if spin.decimals() == 0 else spin.value()
-        self._set_schedule(self.model.schedule_name, params)
+        self._set_schedule(self.model.settings.schedule[0], params)
 
     def _schedule_spins(self) -> list[QDoubleSpinBox]:
         """The schedule parameters' spin boxes, in form order."""
@@ -354,7 +358,7 @@ class ControlsPanel(QScrollArea):
 
     def _set_schedule(self, name: str, params: dict[str, Any]) -> None:
         try:
-            self.model.set_schedule(name, params)
+            self.model.settings.schedule = (name, params)
         except ValueError as e:
             self.schedule_error.setText(str(e))
             self.schedule_error.show()

@@ -16,7 +16,9 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.optimizers import OPTIMIZERS
-from ...state import HYPER_NUMBER, HYPER_PAIR_ITEM, LR, MAX_BATCH, RunSpec
+from ...state import MAX_BATCH, RunSpec
+from ...state.kinds import Number
+from ...state.runs import hyper_number
 from ..bindings import field_number
 from ..model import StudioModel
 from ..widgets import LogSlider, blocked
@@ -48,6 +50,7 @@ class RunEditor(QWidget):
         self.model = model
         self.index: int | None = None
         self._fields: dict[str, Any] = {}
+        self._bound: RunSpec | None = None  # the racer whose hyper field the fields show
         self.form = QFormLayout(self)
         self.form.setContentsMargins(0, 4, 0, 0)
         self.optimizer_combo = QComboBox()
@@ -60,7 +63,6 @@ class RunEditor(QWidget):
         self.error.setStyleSheet("color: #D55E00;")
         self.error.setWordWrap(True)
         self.error.hide()
-        model.runChanged.connect(self._on_run_changed)
         model.landscapeChanged.connect(self.refresh)
 
     def set_index(self, index: int | None) -> None:
@@ -80,6 +82,7 @@ class RunEditor(QWidget):
                     w.setParent(None)
                     w.deleteLater()
         self._fields = {}
+        self._unbind()
         self.error.hide()
         self.form.addRow("Optimizer", self.optimizer_combo)
         if self.index is None or self.index >= len(self.model.runs):
@@ -91,19 +94,28 @@ class RunEditor(QWidget):
         assert run is not None
         with blocked(self.optimizer_combo):
             self.optimizer_combo.setCurrentIndex(self.optimizer_combo.findData(cfg.optimizer))
+        defaults = OPTIMIZERS[cfg.optimizer].defaults
         for name, value in run.optimizer.hyper.items():
-            field = self._make_field(name, value)
+            field = self._make_field(name, value, hyper_number(name, defaults[name]))
             field.setToolTip(_TOOLTIPS.get(name, name))
             self._fields[name] = field
             self.form.addRow("Learning rate" if name == "lr" else name, field)
         if self.model.is_data:
             self._add_batch_fields(cfg.batch, cfg.seed)
         self.form.addRow(self.error)
+        cfg.connect("hyper", self._show_hyper)
+        self._bound = cfg
 
-    def _make_field(self, name: str, value: Any) -> QWidget:
+    def _unbind(self) -> None:
+        """Stop showing the previous racer's hyper field."""
+        if self._bound is not None:
+            self._bound.disconnect("hyper", self._show_hyper)
+            self._bound = None
+
+    def _make_field(self, name: str, value: Any, kind: Number) -> QWidget:
         if name == "lr":
-            # The slider spans 1e-5 .. LR.hi / 1000; its spin box reaches LR.hi.
-            w = LogSlider(1e-5, LR.hi / 1000, float(value), decimals=6)
+            # The slider spans 1e-5 .. kind.hi / 1000; its spin box reaches kind.hi.
+            w = LogSlider(1e-5, kind.hi / 1000, float(value), decimals=6)
             w.setObjectName("lrSlider")
             w.valueChanged.connect(lambda v: self._apply("lr", v))
             return w
@@ -118,7 +130,7 @@ class RunEditor(QWidget):
             lay.setContentsMargins(0, 0, 0, 0)
             spins = []
             for v in value:
-                s = _spin(float(v), HYPER_PAIR_ITEM.lo, HYPER_PAIR_ITEM.hi)
+                s = _spin(float(v), kind.lo, kind.hi)
                 lay.addWidget(s)
                 spins.append(s)
             for s in spins:
@@ -126,7 +138,7 @@ class RunEditor(QWidget):
                     lambda _v, ss=spins, n=name: self._apply(n, tuple(x.value() for x in ss))
                 )
             return holder
-        s = _spin(float(value), HYPER_NUMBER.lo, HYPER_NUMBER.hi)
+        s = _spin(float(value), kind.lo, kind.hi)
         s.valueChanged.connect(lambda v, n=name: self._apply(n, v))
         return s
 
@@ -179,22 +191,28 @@ class RunEditor(QWidget):
             self.model.set_run_optimizer(self.index, self.optimizer_combo.currentData())
             self.refresh()
 
-    def _on_run_changed(self, index: int) -> None:
-        if index != self.index:
+    def _show_hyper(self, hyper: dict[str, Any]) -> None:
+        """Field → widgets: the racer's RunSpec.hyper (unset ones: the optimizer's defaults)."""
+        if self._bound is None:
             return
-        run = self.model.runs[index].run
-        assert run is not None
-        for name, value in run.optimizer.hyper.items():
+        shown = {**OPTIMIZERS[self._bound.optimizer].defaults, **hyper}
+        for name, value in shown.items():
             w = self._fields.get(name)
             if isinstance(w, LogSlider):
-                if abs(w.value() - value) > 1e-12:
-                    w.set_value(value)
+                if abs(w.value() - float(value)) > 1e-12:
+                    w.set_value(float(value))  # set_value emits nothing
             elif isinstance(w, QCheckBox):
                 with blocked(w):
                     w.setChecked(bool(value))
             elif isinstance(w, QDoubleSpinBox):
-                with blocked(w):
-                    w.setValue(float(value))
+                if w.value() != float(value):
+                    with blocked(w):
+                        w.setValue(float(value))
+            elif isinstance(w, QWidget) and isinstance(value, tuple):
+                for spin, item in zip(w.findChildren(QDoubleSpinBox), value, strict=False):
+                    if spin.value() != float(item):
+                        with blocked(spin):
+                            spin.setValue(float(item))
 
 
 def _spin(value: float, lo: float, hi: float) -> QDoubleSpinBox:
