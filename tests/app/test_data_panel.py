@@ -207,7 +207,7 @@ def test_each_run_is_drawn_as_its_line_with_residuals_and_the_dashed_optimum(pan
     model.step(300)
     cfg = model.runs[0]
     w, b = model.to_original(cfg.run.params)
-    ((curve_cfg, curve),) = panel.plot._fit_curves
+    ((curve_cfg, curve),) = panel.plot.fit.curves
     assert curve_cfg is cfg and curve.opts["pen"].color().name() == cfg.color.lower()
     x, y = curve.getData()
     np.testing.assert_allclose(y, w * x + b)

@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QGraphicsItem, QWidget
 
 from ... import theme
 from ..commands import AddPoint, RemovePoints
-from ..model import RunConfig, StudioModel
+from ..model import StudioModel
 from .fit_overlay import RESIDUAL_LIMIT, Fit, FitOverlay, equation_lines
 from .geometry import DisplaySample, nearest_point
 from .interaction import PlotGestures
@@ -131,11 +131,6 @@ class DataPlot(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
     def logistic(self) -> bool:
         """Whether the points are drawn as classes (logistic regression)."""
         return bool(self._bce)
-
-    @property
-    def _fit_curves(self) -> list[tuple[RunConfig, pg.PlotCurveItem]]:
-        """Each enabled run with its fitted line."""
-        return self.fit.curves
 
     def fit_coefficients(self) -> list[Fit]:
         """Each enabled run's current (w, b) in the data's own units."""
