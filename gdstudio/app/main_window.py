@@ -1,17 +1,14 @@
-"""MainWindow: the landscape view in the middle, docks around it, menus and shortcuts."""
+"""MainWindow: the landscape view in the middle, docks around it; menus in actions.py."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 import numpy as np
-from PySide6.QtCore import QByteArray, QEvent, QObject, QSettings, Qt, QTimer
-from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence, QShowEvent
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QAction, QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QDockWidget,
     QLabel,
     QMainWindow,
-    QMessageBox,
     QStackedWidget,
     QStyle,
     QToolBar,
@@ -19,63 +16,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .. import __version__
 from ..render.glprobe import view_format
 from ..render.view3d import LandscapeView3D
 from ..theme import hex_to_rgb
+from .actions import LocalKeys, build_actions, build_menus
 from .contour import ContourView
 from .data.panel import DataPanel
 from .docks.controls import ControlsPanel
 from .docks.plots import PlotsPanel
 from .docks.readouts import ReadoutsPanel
 from .export.dialog import install_export_action
+from .layout import LAYOUT_VERSION, restore_layout, save_layout
 from .model import DEFAULT_SCENE, StudioModel
 from .session.manager import SessionManager
 from .stepper import Stepper
 
-# What an action's shortcut may be given as: text, a sequence, a standard key or one key.
-Shortcut = str | QKeySequence | QKeySequence.StandardKey | Qt.Key
-
 APP_TITLE = "Gradient Descent Studio"
-LAYOUT_VERSION = 1
-SHORTCUTS = (
-    ("Space", "Run / pause"),
-    ("→", "One step"),
-    ("R", "Reset to the start"),
-    ("T", "Toggle 3D / contour view"),
-    ("Home", "Reset the camera"),
-    ("Ctrl+Z / Ctrl+Shift+Z", "Undo / redo a data edit"),
-    ("Delete", "Remove the selected data points"),
-    ("Ctrl+E", "Export a picture, animation or data"),
-    ("Ctrl+N / Ctrl+O / Ctrl+S", "New, open, save a session"),
-    ("Ctrl+Q", "Quit"),
-    ("Mouse", "3D: drag rotates, wheel zooms, middle- or Shift-drag pans, click drops a start"),
-)
-
-
-class LocalKeys(QObject):
-    """Event filter: navigation keys pressed in a view stay there, not window shortcuts."""
-
-    KEYS = frozenset(
-        {
-            Qt.Key.Key_Left,
-            Qt.Key.Key_Right,
-            Qt.Key.Key_Up,
-            Qt.Key.Key_Down,
-            Qt.Key.Key_Space,
-            Qt.Key.Key_Home,
-            Qt.Key.Key_End,
-        }
-    )
-
-    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
-        if (
-            event.type() == QEvent.Type.ShortcutOverride
-            and isinstance(event, QKeyEvent)
-            and event.key() in self.KEYS
-        ):
-            event.accept()
-        return False
 
 
 class MainWindow(QMainWindow):
@@ -95,10 +51,11 @@ class MainWindow(QMainWindow):
         self.actions_by_name: dict[str, QAction] = {}
         self._framed: tuple[str, str | None] | None = None
         self._was_data = True  # the dock starts shown
-        self._build_actions()
+        build_actions(self)
+        self.stepper.playingChanged.connect(self._on_playing_changed)
         self._build_central()
         self._build_docks()
-        self._build_menus()
+        self.file_menu, self.edit_menu = build_menus(self)
         install_export_action(self)
         self._default_state = self.saveState(LAYOUT_VERSION)
         self.statusBar().showMessage(
@@ -117,94 +74,6 @@ class MainWindow(QMainWindow):
         self.sessions = SessionManager(self, autosave=autosave)
 
     # --- construction ----------------------------------------------------------------------
-
-    def _action(
-        self,
-        key: str,
-        text: str,
-        shortcut: Shortcut | None,
-        slot: Callable[[], object],
-        tip: str = "",
-        icon: QStyle.StandardPixmap | None = None,
-    ) -> QAction:
-        a = QAction(text, self)
-        a.setObjectName(f"action_{key}")
-        if shortcut is not None:
-            a.setShortcut(QKeySequence(shortcut))
-        if tip:
-            a.setToolTip(tip)
-            a.setStatusTip(tip)
-        if icon is not None:
-            a.setIcon(self.style().standardIcon(icon))
-        a.triggered.connect(slot)
-        self.addAction(a)
-        self.actions_by_name[key] = a
-        return a
-
-    def _build_actions(self) -> None:
-        sp = QStyle.StandardPixmap
-        self._action(
-            "play",
-            "Run",
-            Qt.Key.Key_Space,
-            self.stepper.toggle,
-            "Run or pause the race (Space)",
-            sp.SP_MediaPlay,
-        )
-        self._action(
-            "step",
-            "Step",
-            Qt.Key.Key_Right,
-            self.stepper.step_once,
-            "Take one step (→)",
-            sp.SP_MediaSkipForward,
-        )
-        self._action(
-            "reset",
-            "Reset",
-            Qt.Key.Key_R,
-            self._on_reset,
-            "Send every run back to the start (R)",
-            sp.SP_MediaSkipBackward,
-        )
-        self._action(
-            "toggle_view",
-            "3D / Contour",
-            Qt.Key.Key_T,
-            self._on_toggle_view,
-            "Switch between the 3D surface and the top-down contour view (T)",
-        )
-        self._action(
-            "reset_camera",
-            "Reset Camera",
-            Qt.Key.Key_Home,
-            self._on_reset_camera,
-            "Frame the whole surface again (Home)",
-        )
-        self._action(
-            "reset_layout",
-            "Reset Layout",
-            None,
-            self.reset_layout,
-            "Put every dock back where it started",
-        )
-        self._action(
-            "quit",
-            "Quit",
-            QKeySequence.StandardKey.Quit,
-            self.close,
-            "Quit Gradient Descent Studio",
-        )
-        self._action("about", "About Gradient Descent Studio", None, self._on_about)
-        self._action(
-            "shortcuts",
-            "Keyboard Shortcuts",
-            QKeySequence.StandardKey.HelpContents,
-            self._on_shortcuts,
-        )
-        for key in ("play", "step", "reset", "toggle_view", "reset_camera"):
-            self.actions_by_name[key].setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        self.stepper.playingChanged.connect(self._on_playing_changed)
 
     def _build_central(self) -> None:
         central = QWidget()
@@ -267,35 +136,6 @@ class MainWindow(QMainWindow):
         self.data_panel.table.installEventFilter(self._local_keys)
         self.resize(1500, 920)
         self._sized_docks = False
-
-    def _build_menus(self) -> None:
-        a = self.actions_by_name
-        bar = self.menuBar()
-        self.file_menu = bar.addMenu("&File")
-        self.file_menu.addAction(a["quit"])
-        self.edit_menu = bar.addMenu("&Edit")
-        undo = self.model.undo_stack.createUndoAction(self, "&Undo")
-        undo.setShortcut(QKeySequence.StandardKey.Undo)
-        redo = self.model.undo_stack.createRedoAction(self, "&Redo")
-        redo.setShortcuts(
-            [QKeySequence("Ctrl+Shift+Z"), QKeySequence(QKeySequence.StandardKey.Redo)]
-        )
-        self.edit_menu.addAction(undo)
-        self.edit_menu.addAction(redo)
-        self.actions_by_name.update(undo=undo, redo=redo)
-        view = bar.addMenu("&View")
-        for dock in self.docks():
-            view.addAction(dock.toggleViewAction())
-        view.addSeparator()
-        view.addAction(a["toggle_view"])
-        view.addAction(a["reset_camera"])
-        view.addAction(a["reset_layout"])
-        run = bar.addMenu("&Run")
-        for key in ("play", "step", "reset"):
-            run.addAction(a[key])
-        help_menu = bar.addMenu("&Help")
-        help_menu.addAction(a["shortcuts"])
-        help_menu.addAction(a["about"])
 
     def docks(self) -> tuple[QDockWidget, ...]:
         """Every dock of the window."""
@@ -400,42 +240,11 @@ class MainWindow(QMainWindow):
         )
         self.statusBar().showMessage(f"New start: {coords}")
 
-    def _on_reset(self) -> None:
-        self.stepper.pause()
-        self.model.reset()
-
-    def _on_toggle_view(self) -> None:
-        self.model.set_view_mode("contour" if self.model.view_mode == "3d" else "3d")
-
-    def _on_reset_camera(self) -> None:
-        self.view3d.reset_camera()
-
-    def _on_about(self) -> None:
-        QMessageBox.about(
-            self,
-            "About Gradient Descent Studio",
-            f"<h3>Gradient Descent Studio {__version__}</h3>"
-            "<p>Watch gradient descent work: loss landscapes in 3D, optimizers racing across "
-            "them, loss curves growing live.</p><p>Update rules follow PyTorch's "
-            "<code>torch.optim</code>, computed in float64.</p>",
-        )
-
-    def _on_shortcuts(self) -> None:
-        rows = "".join(f"<tr><td><b>{k}</b></td><td>{v}</td></tr>" for k, v in SHORTCUTS)
-        QMessageBox.information(self, "Keyboard Shortcuts", f"<table>{rows}</table>")
-
     # --- layout persistence -----------------------------------------------------------------
 
     def restore_layout(self) -> None:
         """Restore geometry and dock layout saved by an earlier session (same version only)."""
-        s = QSettings()
-        if s.value("window/version", 0, int) != LAYOUT_VERSION:
-            return
-        geometry = s.value("window/geometry")
-        state = s.value("window/state")
-        if isinstance(geometry, QByteArray):
-            self.restoreGeometry(geometry)
-        if isinstance(state, QByteArray) and self.restoreState(state, LAYOUT_VERSION):
+        if restore_layout(self):
             self._sized_docks = True  # the user's own sizes
 
     def _default_dock_sizes(self) -> None:
@@ -454,10 +263,7 @@ class MainWindow(QMainWindow):
 
     def save_layout(self) -> None:
         """Remember geometry and dock layout."""
-        s = QSettings()
-        s.setValue("window/version", LAYOUT_VERSION)
-        s.setValue("window/geometry", self.saveGeometry())
-        s.setValue("window/state", self.saveState(LAYOUT_VERSION))
+        save_layout(self)
 
     def reset_layout(self) -> None:
         """Every dock back to its default place, all shown."""
