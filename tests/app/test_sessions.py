@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QPoint, Qt, QTimer
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDoubleSpinBox, QFileDialog, QMessageBox, QSpinBox
 
@@ -847,3 +847,42 @@ def test_the_session_modules_never_name_the_main_window_and_stay_small():
                 named.update(alias.name for alias in node.names)
         assert not [n for n in named if "main_window" in n or n == "MainWindow"], path.name
         assert len(source.splitlines()) <= 250, path.name
+
+
+# --- the camera in the state ------------------------------------------------------------------
+
+
+def drag_view(qtbot, w: MainWindow) -> None:
+    """Orbit the 3D view with a left drag, as a user looks around."""
+    start = w.view3d.rect().center()
+    qtbot.mousePress(w.view3d, Qt.MouseButton.LeftButton, pos=start)
+    for dx in range(10, 90, 10):
+        qtbot.mouseMove(w.view3d, start + QPoint(dx, dx // 3))
+    qtbot.mouseRelease(w.view3d, Qt.MouseButton.LeftButton, pos=start + QPoint(80, 26))
+
+
+def test_looking_around_is_saved_but_does_not_make_the_session_dirty(studio, qtbot, tmp_path):
+    w1, s1 = studio()
+    assert s1.save_to(tmp_path / "look.gdstudio")
+    revision = w1.model.state.revision
+    drag_view(qtbot, w1)
+    camera = w1.view3d.camera_state()
+    assert w1.model.state.revision == revision and not s1.dirty
+    saved = s1.current_document()["camera"]
+    assert saved.keys() == camera.keys()
+    for key, value in camera.items():
+        assert saved[key] == pytest.approx(value), key
+    assert s1.save_to(tmp_path / "look.gdstudio")
+    w2, s2 = studio()
+    assert s2.open_path(tmp_path / "look.gdstudio")
+    assert_camera(w2, camera)
+
+
+def test_a_sessions_camera_is_the_states_and_moves_the_view(studio, dialogs):
+    w, sessions = studio()
+    assert sessions.open_path(V1_DATA / "race_v1.gdstudio"), dialogs.warnings
+    saved = json.loads((V1_DATA / "race_v1.gdstudio").read_text())["camera"]
+    state = w.model.state.camera.to_dict()
+    for key, value in saved.items():
+        assert state[key] == pytest.approx(value), key
+    assert_camera(w, state)

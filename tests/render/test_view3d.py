@@ -6,12 +6,13 @@ import json
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QSurfaceFormat
-from PySide6.QtWidgets import QVBoxLayout, QWidget
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QSurfaceFormat, QWheelEvent
+from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
 from gdstudio.core.landscapes import ANALYTIC
 from gdstudio.render.view3d import BACKGROUND, DEFAULT_GRID, LandscapeView3D
+from gdstudio.state.camera import Camera
 
 MAGENTA = (1.0, 0.0, 1.0)
 
@@ -227,3 +228,73 @@ def _assert_same_camera(got: dict, want: dict) -> None:
     assert got.keys() == want.keys()
     for key, value in want.items():
         assert got[key] == pytest.approx(value, abs=1e-6), key
+
+
+# --- the camera in the state ------------------------------------------------------------------
+
+
+@pytest.fixture
+def bound(view):
+    """The view bound to a state Camera, with the fields each event moved."""
+    camera = Camera()
+    view.bind_camera(camera)
+    moved: list[str] = []
+    camera.connect("*", moved.append)
+    return camera, moved
+
+
+def test_binding_reports_the_framed_camera_to_the_state(view, bound):
+    camera, _ = bound
+    _assert_same_camera(camera.to_dict(), view.camera_state())
+
+
+def test_a_drag_reports_the_camera_to_the_state_once_when_it_ends(view, bound, qtbot):
+    camera, moved = bound
+    before = camera.to_dict()
+    start = view.screen_position(np.array([-1.5, 2.0])).toPoint()
+    qtbot.mousePress(view, Qt.MouseButton.LeftButton, pos=start)
+    for dx in range(10, 80, 10):
+        qtbot.mouseMove(view, start + QPoint(dx, dx // 4))
+    assert view.camera_state()["azimuth"] != before["azimuth"]
+    assert camera.to_dict() == before and not moved  # nothing while the drag goes on
+    qtbot.mouseRelease(view, Qt.MouseButton.LeftButton, pos=start + QPoint(70, 17))
+    assert sorted(moved) == ["azimuth", "elevation"]  # one report for the gesture
+    _assert_same_camera(camera.to_dict(), view.camera_state())
+
+
+def test_a_wheel_zoom_reports_the_new_distance(view, bound, qtbot):
+    camera, _ = bound
+    before = camera.distance
+    centre = QPointF(view.width() / 2, view.height() / 2)
+    wheel = QWheelEvent(
+        centre,
+        view.mapToGlobal(centre),
+        QPoint(),
+        QPoint(0, 240),
+        Qt.MouseButton.NoButton,
+        Qt.KeyboardModifier.NoModifier,
+        Qt.ScrollPhase.NoScrollPhase,
+        False,
+    )
+    QApplication.sendEvent(view, wheel)
+    assert camera.distance < before
+    assert camera.distance == pytest.approx(view.camera_state()["distance"])
+
+
+def test_the_state_camera_moves_the_view_without_echo(view, bound):
+    camera, moved = bound
+    camera.place({"distance": 6.5, "elevation": 55.0, "azimuth": -30.0, "center": [0.1, 0, 0.2]})
+    assert sorted(moved) == ["azimuth", "center", "distance", "elevation"]
+    _assert_same_camera(view.camera_state(), camera.to_dict())
+
+
+def test_a_held_camera_waits_for_the_next_surface_instead_of_framing(view, bound):
+    camera, _ = bound
+    placed = {"distance": 6.5, "elevation": 12.0, "azimuth": 77.0, "center": [0.0, 0.0, 0.3]}
+    camera.place(placed, hold=True)
+    view.set_landscape(ANALYTIC["himmelblau"])  # would frame the new surface
+    for key, value in placed.items():
+        assert view.camera_state()[key] == pytest.approx(value), key
+    view.set_landscape(ANALYTIC["rosenbrock"])  # the hold is spent: this one is framed
+    assert view.camera_state()["elevation"] == pytest.approx(40.0)
+    _assert_same_camera(camera.to_dict(), view.camera_state())
