@@ -190,3 +190,24 @@ def test_opening_a_session_shows_its_schedule_log_height_and_hyper(race, user, t
     select_run(user, race, 0)
     assert named(race, "lrSlider").value() == 0.004
     assert not race.sessions.dirty  # showing what was opened writes nothing back
+
+
+def test_the_gradient_mode_widgets_show_and_edit_batch_and_seed(studio_window, user):
+    window = studio_window("variants")  # a data lesson: runs batch, SGD, mini-batch of 4
+    window.activateWindow()
+    state = window.model.state
+    select_run(user, window, 0)
+    mode = named(window, "batchCombo")
+    editor = mode.parentWidget()
+    before = state.revision
+    state.runs[0].batch = 5  # a session, a script: the widgets follow, nothing echoes
+    assert mode.currentText() == "Mini-batch" and beside(editor, "Batch size").value() == 5
+    assert beside(editor, "Batch size").isEnabled()
+    state.runs[0].seed = 3
+    assert beside(named(window, "batchCombo").parentWidget(), "Seed").value() == 3
+    assert state.revision == before + 2
+    user.type_into(beside(named(window, "batchCombo").parentWidget(), "Seed"), "11")
+    assert (state.runs[0].batch, state.runs[0].seed) == (5, 11)
+    assert state.revision == before + 3 and window.sessions.dirty
+    user.pick(named(window, "batchCombo"), "SGD (1 sample)")
+    assert state.runs[0].batch == 1 and state.revision == before + 4

@@ -23,6 +23,7 @@ from ..bindings import field_number
 from ..model import StudioModel
 from ..widgets import LogSlider, blocked
 
+BOUND_FIELDS = ("hyper", "batch", "seed")  # the RunSpec fields the editor shows in place
 _TOOLTIPS = {
     "lr": "Learning rate α: the step is −α × (the optimizer's direction).",
     "momentum": "Momentum factor μ: v ← μ·v + (1 − dampening)·g.",
@@ -103,14 +104,24 @@ class RunEditor(QWidget):
         if self.model.is_data:
             self._add_batch_fields(cfg.batch, cfg.seed)
         self.form.addRow(self.error)
-        cfg.connect("hyper", self._show_hyper)
+        for name in BOUND_FIELDS:
+            cfg.connect(name, self._show_field)
         self._bound = cfg
 
     def _unbind(self) -> None:
-        """Stop showing the previous racer's hyper field."""
+        """Stop showing the previous racer's fields."""
         if self._bound is not None:
-            self._bound.disconnect("hyper", self._show_hyper)
+            for name in BOUND_FIELDS:
+                self._bound.disconnect(name, self._show_field)
             self._bound = None
+
+    def _show_field(self, _value: Any) -> None:
+        """Field → widgets: the bound racer's hyper, batch or seed changed (anyone set it)."""
+        if self._bound is None:
+            return
+        self._show_hyper(self._bound.hyper)
+        if "batch" in self._fields:
+            self._show_batch(self._bound.batch, self._bound.seed)
 
     def _make_field(self, name: str, value: Any, kind: Number) -> QWidget:
         if name == "lr":
@@ -150,15 +161,14 @@ class RunEditor(QWidget):
         mode.addItem("Mini-batch", "mini")
         size = QSpinBox()
         size.setRange(2, MAX_BATCH)  # 1 is SGD
-        size.setValue(batch if batch and batch > 1 else 8)
-        size.setEnabled(bool(batch and batch > 1))
+        size.setValue(8)
         seed_box = QSpinBox()
         seed_kind = field_number(RunSpec, "seed")
         seed_box.setRange(int(seed_kind.lo), int(seed_kind.hi))
-        seed_box.setValue(seed)
         seed_box.setToolTip("Seed of the shuffling: the same seed replays the same run.")
-        mode.setCurrentIndex(0 if batch is None else (1 if batch == 1 else 2))
         mode.setToolTip("How many data points each gradient step uses.")
+        for box in (size, seed_box):  # a value on Return: one edit (one restart), not per key
+            box.setKeyboardTracking(False)
 
         def apply() -> None:
             kind = mode.currentData()
@@ -174,6 +184,17 @@ class RunEditor(QWidget):
         self.form.addRow("Gradient", mode)
         self.form.addRow("Batch size", size)
         self.form.addRow("Seed", seed_box)
+        self._show_batch(batch, seed)
+
+    def _show_batch(self, batch: int | None, seed: int) -> None:
+        """The gradient mode, batch size and seed of RunSpec.batch and .seed (no echo)."""
+        mode, size, seed_box = (self._fields[k] for k in ("batch", "batch_size", "seed"))
+        with blocked(mode, size, seed_box):
+            mode.setCurrentIndex(0 if batch is None else (1 if batch == 1 else 2))
+            if batch is not None and batch > 1:
+                size.setValue(batch)
+            size.setEnabled(batch is not None and batch > 1)
+            seed_box.setValue(seed)
 
     def _apply(self, name: str, value: Any) -> None:
         if self.index is None:
