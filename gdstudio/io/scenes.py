@@ -7,16 +7,15 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from ..core.batching import batch_label, parse_batch
-from ..core.catalog import DATA_LANDSCAPES, default_dataset, is_data_landscape, make_landscape
+from ..core.batching import parse_batch
+from ..core.catalog import default_dataset, is_data_landscape, make_landscape
 from ..core.data import Dataset
 from ..core.fitting import DataLandscape
 from ..core.landscapes import Landscape
-from ..core.optimizers import OPTIMIZERS, make_optimizer
 from ..core.run import Run
-from ..core.schedules import make_schedule
 from ..paths import resource_dir
 from ..state import Field, Settings, View
+from ..state.build import build_landscape, build_run, run_title
 from ..state.runs import RunSpec as RacerFields
 
 # A scene's settings by their key in the scene file (= Scene attribute): the state's fields,
@@ -121,17 +120,22 @@ def get_scene(scene_id: str) -> Scene:
     return scenes[scene_id]
 
 
+def scene_dataset(scene: Scene, name: str | None = None) -> Dataset | None:
+    """The points a scene's data landscape (or `name`) fits; None on analytic landscapes."""
+    name = scene.landscape if name is None else name
+    if scene.data is not None:
+        return Dataset(scene.data["x"], scene.data["y"], scene.data.get("label"))
+    return default_dataset(name) if is_data_landscape(name) else None
+
+
 def scene_landscape(scene: Scene, name: str | None = None) -> Landscape | DataLandscape:
     """The landscape a scene opens on, or landscape `name` picked while the scene is open."""
     name = scene.landscape if name is None else name
-    if not is_data_landscape(name):
+    dataset = scene_dataset(scene, name)
+    if dataset is None:
         return make_landscape(name)
-    if scene.data is not None:
-        dataset = Dataset(scene.data["x"], scene.data["y"], scene.data.get("label"))
-    else:
-        dataset = default_dataset(name)
-    w, b = scene.start if name == scene.landscape and scene.start else (0.0, 0.0)
-    return DataLandscape(dataset, DATA_LANDSCAPES[name], start=(w, b))
+    start = scene.start if name == scene.landscape else None
+    return build_landscape(name, dataset, start=start)
 
 
 def scene_runs(scene: Scene, landscape: str | None = None) -> list[Run]:
@@ -149,20 +153,17 @@ def scene_runs(scene: Scene, landscape: str | None = None) -> list[Run]:
         if not spec.enabled:
             continue
         batch = parse_batch(spec.batch) if data else None
-        title = spec.label or OPTIMIZERS[spec.optimizer].title
-        if not spec.label and batch is not None:
-            title = f"{title}, {batch_label(batch)}"
         runs.append(
-            Run(
+            build_run(
                 land,
-                make_optimizer(spec.optimizer, **spec.hyper),
+                spec.optimizer,
+                spec.hyper,
                 start,
-                schedule=make_schedule(Settings.schedule.default[0]),
-                batch_size=batch,
+                batch=batch,
                 seed=spec.seed,
                 tol=scene.tol,
                 max_steps=scene.max_steps,
-                name=title,
+                name=run_title(spec.optimizer, spec.label, batch),
             )
         )
     return runs

@@ -13,20 +13,15 @@ from typing import Any
 
 import numpy as np
 
-from ..core.batching import batch_label
-from ..core.catalog import DATA_LANDSCAPES, is_data_landscape, make_landscape
+from ..core.catalog import is_data_landscape
 from ..core.fitting import DataLandscape
 from ..core.landscapes import Landscape
-from ..core.optimizers import OPTIMIZERS, make_optimizer
 from ..core.race import Race
 from ..core.run import Run
-from ..core.schedules import make_schedule
+from ..state.build import build_landscape, build_run, run_title
 from ..theme import run_color
 from .scenes import get_scene, load_scenes, scene_landscape, scene_runs
 from .session_schema import ModelState, check_model
-
-# Points a stochastic step may spend measuring the full loss (as the window's runs).
-MEASURE_BUDGET = 50_000
 
 
 @dataclass(frozen=True)
@@ -100,21 +95,19 @@ def from_session(doc: Mapping[str, Any], max_steps: int | None = None) -> Trajec
         if not r.enabled:
             continue
         batch = r.batch if data else None
-        title = r.label or OPTIMIZERS[r.optimizer].title
-        if not r.label and batch is not None:
-            title = f"{title}, {batch_label(batch)}"
-        run = Run(
+        title = run_title(r.optimizer, r.label, batch)
+        run = build_run(
             landscape,
-            make_optimizer(r.optimizer, **r.hyper),
+            r.optimizer,
+            r.hyper,
             start,
-            schedule=make_schedule(state.schedule_name, **state.schedule_params),
-            clip_norm=settings["clip_norm"],
-            batch_size=batch,
+            batch=batch,
             seed=r.seed,
+            schedule=(state.schedule_name, state.schedule_params),
+            clip_norm=settings["clip_norm"],
             tol=settings["tol"],
             max_steps=settings["max_steps"],
             name=title,
-            measure_budget=MEASURE_BUDGET,
         )
         racers.append(Racer(run, r.optimizer, dict(r.hyper), r.color, title))
     result = Trajectories(
@@ -127,23 +120,14 @@ def from_session(doc: Mapping[str, Any], max_steps: int | None = None) -> Trajec
 def _session_landscape(state: ModelState) -> Landscape | DataLandscape:
     """The landscape a restored session fits (as the window's model builds it)."""
     name = state.landscape
-    if not is_data_landscape(name):
-        return make_landscape(name)
-    settings = state.settings
-    shift, scale = state.dataset.stats.x_moments() if settings["normalize_x"] else (0.0, 1.0)
     scene = load_scenes().get(state.scene) if state.scene else None
-    w, b = 0.0, 0.0
-    if scene is not None and scene.landscape == name and scene.start:
-        w, b = scene.start
-        if settings["normalize_x"]:
-            w, b = w * scale, b + w * shift
-    return DataLandscape(
+    normalize = state.settings["normalize_x"]
+    return build_landscape(
+        name,
         state.dataset,
-        DATA_LANDSCAPES[name],
-        delta=settings["huber_delta"],
-        start=(w, b),
-        x_shift=shift,
-        x_scale=scale,
+        huber_delta=state.settings["huber_delta"],
+        x_norm=state.dataset.stats.x_moments() if normalize else None,
+        start=scene.start if scene is not None and scene.landscape == name else None,
     )
 
 
