@@ -95,6 +95,7 @@ def test_typing_a_speed_makes_each_tick_take_that_many_steps(qtbot, user, open_w
 def test_max_steps_typed_with_return_stops_the_runs_there(qtbot, user, open_window):
     window = open_window("learning-rate")
     user.type_into(widget(window, "maxStepsSpin"), "7")
+    user.type_into(spin_of(widget(window, "speedSlider")), "5000")
     user.click(widget(window, "playButton"))
     qtbot.waitUntil(
         lambda: readout(window, "status") == "stopped at step 7 (max steps)", timeout=5000
@@ -131,6 +132,7 @@ def test_a_typed_tolerance_ends_the_run_as_soon_as_the_gradient_is_below_it(
     tol = spin_of(widget(window, "tolSlider"))
     user.type_into(tol, "0.5")
     assert tol.value() == 0.5
+    user.type_into(spin_of(widget(window, "speedSlider")), "5000")  # no wait on a loaded machine
     user.click(widget(window, "playButton"))
     qtbot.waitUntil(lambda: readout(window, "status").startswith("converged"), timeout=5000)
     assert readout(window, "status") == "converged at step 15"  # 12 · 0.8^15 = 0.42 < 0.5
