@@ -38,6 +38,8 @@ class StudioModel(DataModel):
         super().__init__(parent)
         self.state.settings.connect("*", self._on_setting)
         self.state.view.connect("*", self._on_view_field)
+        for cfg in self.runs:
+            self._follow(cfg)
 
     def _on_setting(self, name: str) -> None:
         """A settings field changed (from a widget, a setter or a script): apply it."""
@@ -134,6 +136,7 @@ class StudioModel(DataModel):
         )
         cfg = RunConfig(optimizer=optimizer, hyper=dict(hyper or {}), color=color)
         cfg.run = self._make_run(cfg)
+        self._follow(cfg)
         self.state.add_run(cfg)
         self.runsChanged.emit()
         return len(self.runs) - 1
@@ -145,9 +148,7 @@ class StudioModel(DataModel):
 
     def set_run_enabled(self, index: int, enabled: bool) -> None:
         """Show and step racer `index`, or hide and freeze it."""
-        if self.runs[index].enabled != enabled:
-            self.runs[index].enabled = enabled
-            self.runsChanged.emit()
+        self.runs[index].enabled = enabled  # _on_racer_field announces it
 
     def set_run_optimizer(self, index: int, optimizer: str) -> None:
         """Change racer `index` to another optimizer (with that optimizer's defaults)."""
@@ -156,23 +157,46 @@ class StudioModel(DataModel):
             return
         lr = cfg.hyper.get("lr")
         cfg.set(optimizer=optimizer, label="", hyper={"lr": lr} if lr is not None else {})
-        cfg.run = self._make_run(cfg)
-        self.runsChanged.emit()
 
     def set_run_hyper(self, index: int, name: str, value: Any) -> None:
         """Change one hyperparameter; applies from the next step (ValueError if invalid)."""
         cfg = self.runs[index]
-        assert cfg.run is not None
-        cfg.run.optimizer.set_hyper(name, value)
-        cfg.hyper = {**cfg.hyper, name: cfg.run.optimizer.hyper[name]}
-        self.runChanged.emit(index)
+        optimizer = cfg.live_run.optimizer
+        optimizer.set_hyper(name, value)  # checks it (ValueError); the field then records it
+        cfg.hyper = {**cfg.hyper, name: optimizer.hyper[name]}
 
     def set_run_batch(self, index: int, batch: int | None, seed: int | None = None) -> None:
         """Change the gradient mode of racer `index` (restarts it)."""
         cfg = self.runs[index]
         cfg.set(batch=batch, **({} if seed is None else {"seed": seed}))
-        cfg.run = self._make_run(cfg)
-        self.runsChanged.emit()
+
+    def _rebuild_runs(self) -> None:
+        super()._rebuild_runs()
+        for cfg in self.runs:
+            self._follow(cfg)
+
+    def _follow(self, cfg: RunConfig) -> None:
+        """Listen to a racer's fields (once), so a change from anywhere reaches its run."""
+        if getattr(cfg, "followed_by", None) is not self:
+            cfg.followed_by = self
+            cfg.connect("*", lambda name: self._on_racer_field(cfg, name))
+
+    def _on_racer_field(self, cfg: RunConfig, name: str) -> None:
+        """A racer's field changed (editor, script, undo): its live run follows."""
+        index = next((i for i, c in enumerate(self.runs) if c is cfg), None)
+        if self._replacing or index is None or cfg.run is None:
+            return
+        if name == "hyper":
+            optimizer = cfg.run.optimizer
+            for key, value in cfg.hyper.items():
+                if optimizer.hyper.get(key) != value:
+                    optimizer.set_hyper(key, value)  # the state checked it already
+            self.runChanged.emit(index)
+        elif name in ("optimizer", "batch", "seed"):
+            cfg.run = self._make_run(cfg)  # a new optimizer or gradient mode restarts it
+            self.runsChanged.emit()
+        else:  # enabled, label, colour
+            self.runsChanged.emit()
 
     # --- settings ------------------------------------------------------------------------------
 

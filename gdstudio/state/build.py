@@ -32,6 +32,7 @@ class RunConfig(RunSpec):
     def __init__(self, **values: Any) -> None:
         super().__init__(**values)
         self.run: Run | None = None
+        self.followed_by: object = None  # the model listening to this racer's fields
 
     @property
     def live_run(self) -> Run:

@@ -211,3 +211,20 @@ def test_the_gradient_mode_widgets_show_and_edit_batch_and_seed(studio_window, u
     assert state.revision == before + 3 and window.sessions.dirty
     user.pick(named(window, "batchCombo"), "SGD (1 sample)")
     assert state.runs[0].batch == 1 and state.revision == before + 4
+
+
+def test_a_racers_field_set_in_the_state_reaches_its_live_run(race):
+    model = race.model
+    sgd = model.runs[0]
+    assert sgd.optimizer == "sgd"
+    sgd.hyper = {**sgd.hyper, "lr": 0.002}  # as a script, an undo or a restore would
+    assert sgd.live_run.optimizer.hyper["lr"] == 0.002
+    model.step(1)
+    assert sgd.live_run.lr == 0.002
+    before = sgd.live_run
+    sgd.optimizer = "adam"
+    assert sgd.live_run is not before and sgd.live_run.optimizer.name == "adam"
+    assert sgd.live_run.steps == 0
+    model.remove_run(0)
+    sgd.hyper = {"lr": 0.5}  # a racer taken out no longer drives anything
+    assert all(cfg.live_run.optimizer.hyper["lr"] != 0.5 for cfg in model.runs)
