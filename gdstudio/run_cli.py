@@ -272,6 +272,7 @@ def cmd_run(args: argparse.Namespace, out: TextIO) -> int:
     """Run one optimizer and stream one row per step (after the update), then its status."""
     import numpy as np
 
+    from .core.race import Race
     from .core.run import RUNNING
     from .run_output import final_status, make_writer
 
@@ -299,7 +300,7 @@ def cmd_run(args: argparse.Namespace, out: TextIO) -> int:
         # Overflow on the way to divergence is expected: the status reports it, stderr stays
         # for argument errors (the core's runaway check can warn outside its errstate).
         with np.errstate(all="ignore"):
-            run.step(run.max_steps or 0, on_row=keep)
+            Race([run]).step(run.max_steps or 0, on_row=lambda _run, row: keep(row))
     except (ArithmeticError, ValueError) as e:
         raise ArgError(
             f"step {run.steps + 1} failed ({type(e).__name__}: {e}); "

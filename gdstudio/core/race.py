@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import partial
 
 import numpy as np
 
-from .run import CONVERGED, Run
+from .run import CONVERGED, Row, Run
 
 CHUNK = 1000  # steps per pass while a race runs to its end
 
@@ -44,9 +45,14 @@ class Race:
         """True while any run can still step."""
         return any(r.running for r in self.runs)
 
-    def step(self, n: int = 1) -> int:
-        """Advance every running run by up to n steps; returns the most steps any took."""
-        return max((r.step(n) for r in self.runs), default=0)
+    def step(self, n: int = 1, on_row: Callable[[Run, Row], None] | None = None) -> int:
+        """Advance every running run by up to n steps; returns the most steps any took.
+
+        `on_row(run, row)` hears each measured row as it is made (gdstudio run streams them).
+        """
+        if on_row is None:
+            return max((r.step(n) for r in self.runs), default=0)
+        return max((r.step(n, partial(on_row, r)) for r in self.runs), default=0)
 
     def advance(self, steps: int | None = None) -> int:
         """Step `steps` times (None: until every run stops); returns the most steps any took.

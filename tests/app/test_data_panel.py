@@ -26,8 +26,11 @@ from gdstudio.core.data import Dataset
 LEFT, RIGHT = Qt.MouseButton.LeftButton, Qt.MouseButton.RightButton
 SHIFT, CTRL = Qt.KeyboardModifier.ShiftModifier, Qt.KeyboardModifier.ControlModifier
 NONE = Qt.KeyboardModifier.NoModifier
-# pyqtgraph drops mouse moves closer together than 10 ms (mouseRateLimit); a hand is slower.
-MOVE_INTERVAL_MS = 15
+
+
+@pytest.fixture(autouse=True)
+def _every_move_counts(no_mouse_rate_limit):
+    """pyqtgraph keeps every mouse move of a drag, however fast the test moves."""
 
 
 @pytest.fixture
@@ -64,7 +67,6 @@ def drag(
     ]
     qtbot.mousePress(vp, button, modifiers, path[0])
     for pos in path[1:]:
-        qtbot.wait(MOVE_INTERVAL_MS)
         qtbot.mouseMove(vp, pos)
     if before_release is not None:
         before_release()

@@ -402,3 +402,11 @@ def test_an_absurd_learning_rate_diverges_cleanly():
 def test_a_huge_finite_start_is_diverged_at_step_zero():
     run = Run(make_landscape("quadratic2d"), make_optimizer("sgd"), (1e300, 0.0))
     assert run.status_text() == "diverged at step 0" and run.step(3) == 0
+
+
+def test_a_race_streams_each_runs_rows_as_they_are_made():
+    ls = make_landscape("quadratic2d")
+    runs = [Run(ls, make_optimizer("sgd", lr=0.1)), Run(ls, make_optimizer("adam", lr=0.1))]
+    heard: list[tuple[str, int]] = []
+    assert Race(runs).step(3, on_row=lambda run, row: heard.append((run.name, row.step))) == 3
+    assert heard == [("SGD", 1), ("SGD", 2), ("SGD", 3), ("Adam", 1), ("Adam", 2), ("Adam", 3)]
