@@ -166,7 +166,7 @@ def build_menus(window: MainWindow) -> tuple[QMenu, QMenu]:
     undo = window.model.undo_stack.createUndoAction(window, "&Undo")
     undo.setShortcut(QKeySequence.StandardKey.Undo)
     redo = window.model.undo_stack.createRedoAction(window, "&Redo")
-    redo.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence(QKeySequence.StandardKey.Redo)])
+    redo.setShortcuts(redo_shortcuts())
     edit_menu.addAction(undo)
     edit_menu.addAction(redo)
     a.update(undo=undo, redo=redo)
@@ -212,3 +212,16 @@ def show_shortcuts(parent: QWidget) -> None:
     """Help ▸ Keyboard Shortcuts: every key and what it does."""
     rows = "".join(f"<tr><td><b>{k}</b></td><td>{v}</td></tr>" for k, v in SHORTCUTS)
     QMessageBox.information(parent, "Keyboard Shortcuts", f"<table>{rows}</table>")
+
+
+def redo_shortcuts() -> list[QKeySequence]:
+    """Ctrl+Shift+Z, plus the platform's own redo keys (Ctrl+Y on Windows), each once.
+
+    On Linux the platform's redo is Ctrl+Shift+Z itself: binding it twice made Qt call the
+    shortcut ambiguous and do nothing.
+    """
+    keys = [QKeySequence("Ctrl+Shift+Z"), *QKeySequence.keyBindings(QKeySequence.StandardKey.Redo)]
+    unique: dict[str, QKeySequence] = {}
+    for key in keys:
+        unique.setdefault(key.toString(), key)
+    return list(unique.values())

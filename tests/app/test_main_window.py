@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, QPointF, QSettings, Qt
+from PySide6.QtGui import QAction
 from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
@@ -281,3 +282,30 @@ def test_caption_hides_when_the_landscape_leaves_the_lesson(qtbot, window):
     assert not window.caption.isVisible()
     window.model.load_scene("race")
     assert window.caption.isVisible()
+
+
+def test_no_shortcut_is_bound_twice(studio_window):
+    window = studio_window("line-fit")
+    seen: dict[str, str] = {}
+    for action in window.findChildren(QAction):
+        for key in action.shortcuts():
+            text = key.toString()
+            assert text not in seen, f"{text} is bound to {seen[text]!r} and {action.text()!r}"
+            seen[text] = action.text()
+    assert "Ctrl+Shift+Z" in seen and "Ctrl+Z" in seen
+
+
+def test_ctrl_shift_z_redoes_what_ctrl_z_undid(qtbot, studio_window):
+    window = studio_window("line-fit")
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)  # shortcuts reach the active window only
+    model, plot = window.model, window.data_panel.plot
+    before = (model.dataset.x[4], model.dataset.y[4])
+    _data_drag(qtbot, window, before, (5.0, 11.5))
+    moved = (model.dataset.x[4], model.dataset.y[4])
+    assert moved != before
+    qtbot.keyClick(plot, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert (model.dataset.x[4], model.dataset.y[4]) == before
+    shift_ctrl = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(plot, Qt.Key.Key_Z, shift_ctrl)
+    assert (model.dataset.x[4], model.dataset.y[4]) == moved
