@@ -107,6 +107,22 @@ class User:
     def __init__(self, qtbot) -> None:
         self.qtbot = qtbot
 
+    def find(self, window, name: str):
+        """The window's widget with this objectName (what the user sees, found by name)."""
+        from PySide6.QtWidgets import QWidget
+
+        found = window.findChild(QWidget, name)
+        assert found is not None, f"no widget named {name!r}"
+        return found
+
+    def field(self, container, label: str):
+        """The field a form shows beside `label`."""
+        from PySide6.QtWidgets import QLabel
+
+        labels = [w for w in container.findChildren(QLabel) if w.text() == label and w.buddy()]
+        assert labels, f"no field labelled {label!r}"
+        return labels[0].buddy()
+
     def click(self, widget, pos=None) -> None:
         """A left click (at `pos`, else the middle)."""
         from PySide6.QtCore import Qt

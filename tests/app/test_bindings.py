@@ -2,7 +2,7 @@
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QCheckBox, QDoubleSpinBox, QLabel, QListWidget, QWidget
+from PySide6.QtWidgets import QCheckBox, QDoubleSpinBox, QListWidget
 
 from gdstudio.app.bindings import bind_flag, bind_number
 from gdstudio.state import HYPER_NUMBER, LR, Field, Settings, Studio, schedule_param_kind
@@ -56,20 +56,6 @@ def race(studio_window):
     return window
 
 
-def named(window, name: str) -> QWidget:
-    """The window's widget with this objectName."""
-    found = window.findChild(QWidget, name)
-    assert found is not None, f"no widget named {name!r}"
-    return found
-
-
-def beside(container: QWidget, label: str) -> QWidget:
-    """The field a form shows beside `label`."""
-    labels = [w for w in container.findChildren(QLabel) if w.text() == label and w.buddy()]
-    assert labels, f"no field labelled {label!r}"
-    return labels[0].buddy()
-
-
 def select_run(user, window, row: int) -> None:
     """Click racer `row` in the list of optimizers."""
     runs = window.findChild(QListWidget, "runList")
@@ -80,10 +66,10 @@ def select_run(user, window, row: int) -> None:
 def test_the_schedule_widgets_edit_the_schedule_field(race, user):
     state = race.model.state
     before = state.revision
-    user.pick(named(race, "scheduleCombo"), "Step decay")
+    user.pick(user.find(race, "scheduleCombo"), "Step decay")
     assert state.settings.schedule == ("step", {"step_size": 100, "gamma": 0.1})
     assert state.revision == before + 1 and race.sessions.dirty
-    step_size, gamma = named(race, "schedule_step_size"), named(race, "schedule_gamma")
+    step_size, gamma = user.find(race, "schedule_step_size"), user.find(race, "schedule_gamma")
     for spin, key in ((step_size, "step_size"), (gamma, "gamma")):  # ranges: the declaration
         kind = schedule_param_kind(key)
         assert (spin.minimum(), spin.maximum()) == (kind.lo, kind.hi)
@@ -100,22 +86,22 @@ def test_a_schedule_set_in_the_state_shows_without_echo(race, user):
     state = race.model.state
     before = state.revision
     state.settings.schedule = ("cosine", {"T_max": 400, "eta_min": 0.01})  # as a session restore
-    assert named(race, "scheduleCombo").currentText() == "Cosine annealing"
-    assert named(race, "schedule_T_max").value() == 400
-    assert named(race, "schedule_eta_min").value() == 0.01
+    assert user.find(race, "scheduleCombo").currentText() == "Cosine annealing"
+    assert user.find(race, "schedule_T_max").value() == 400
+    assert user.find(race, "schedule_eta_min").value() == 0.01
     assert state.revision == before + 1
     state.settings.schedule = ("cosine", {"T_max": 50})  # same schedule: the spins follow
-    assert named(race, "schedule_T_max").value() == 50
-    assert named(race, "schedule_eta_min").value() == 0.0  # the schedule's default
+    assert user.find(race, "schedule_T_max").value() == 50
+    assert user.find(race, "schedule_eta_min").value() == 0.0  # the schedule's default
     assert state.revision == before + 2
     race.model.set_schedule("constant", {})  # the model's setter: the same field
-    assert named(race, "scheduleCombo").currentText() == "Constant"
+    assert user.find(race, "scheduleCombo").currentText() == "Constant"
     assert state.revision == before + 3
 
 
 def test_the_log_height_check_box_edits_the_view_field(race, user):
     state = race.model.state
-    check = named(race, "logHeightCheck")
+    check = user.find(race, "logHeightCheck")
     assert state.view.log_height is True and check.isChecked()  # as the lesson sets it
     before = state.revision
     user.tick(check)
@@ -126,9 +112,9 @@ def test_the_log_height_check_box_edits_the_view_field(race, user):
     assert state.revision == before + 2
 
 
-def test_a_log_height_set_in_the_state_shows_without_echo(race):
+def test_a_log_height_set_in_the_state_shows_without_echo(race, user):
     state = race.model.state
-    check = named(race, "logHeightCheck")
+    check = user.find(race, "logHeightCheck")
     before = state.revision
     state.view.log_height = False
     assert not check.isChecked() and state.revision == before + 1
@@ -140,9 +126,9 @@ def test_a_log_height_set_in_the_state_shows_without_echo(race):
 def test_the_run_editor_edits_the_racers_hyper_field(race, user):
     state = race.model.state
     select_run(user, race, 1)  # momentum: lr 0.001, momentum 0.9
-    editor = named(race, "optimizerCombo").parentWidget()
-    lr = named(editor, "lrSlider").findChild(QDoubleSpinBox)
-    momentum, nesterov = beside(editor, "momentum"), beside(editor, "nesterov")
+    editor = user.find(race, "optimizerCombo").parentWidget()
+    lr = user.find(editor, "lrSlider").findChild(QDoubleSpinBox)
+    momentum, nesterov = user.field(editor, "momentum"), user.field(editor, "nesterov")
     assert lr.maximum() == LR.hi and (momentum.minimum(), momentum.maximum()) == (
         HYPER_NUMBER.lo,
         HYPER_NUMBER.hi,
@@ -162,13 +148,13 @@ def test_the_run_editor_edits_the_racers_hyper_field(race, user):
 def test_a_hyper_set_in_the_state_shows_without_echo(race, user):
     state = race.model.state
     select_run(user, race, 3)  # adam: lr 0.05, betas (0.9, 0.999)
-    editor = named(race, "optimizerCombo").parentWidget()
+    editor = user.find(race, "optimizerCombo").parentWidget()
     before = state.revision
     state.runs[3].hyper = {"lr": 0.3, "betas": (0.8, 0.99), "amsgrad": True}  # a session, undo
-    assert named(editor, "lrSlider").value() == 0.3
-    betas = beside(editor, "betas").findChildren(QDoubleSpinBox)
+    assert user.find(editor, "lrSlider").value() == 0.3
+    betas = user.field(editor, "betas").findChildren(QDoubleSpinBox)
     assert [b.value() for b in betas] == [0.8, 0.99]
-    assert beside(editor, "amsgrad").isChecked()
+    assert user.field(editor, "amsgrad").isChecked()
     assert state.revision == before + 1
     assert state.runs[3].hyper == {"lr": 0.3, "betas": (0.8, 0.99), "amsgrad": True}
 
@@ -179,16 +165,16 @@ def test_opening_a_session_shows_its_schedule_log_height_and_hyper(race, user, t
     state.view.log_height = False
     race.model.set_run_hyper(0, "lr", 0.004)
     assert race.sessions.save_to(tmp_path / "s.gdstudio")
-    user.pick(named(race, "scheduleCombo"), "Constant")
-    user.tick(named(race, "logHeightCheck"))
+    user.pick(user.find(race, "scheduleCombo"), "Constant")
+    user.tick(user.find(race, "logHeightCheck"))
     select_run(user, race, 0)
-    user.type_into(named(race, "lrSlider").findChild(QDoubleSpinBox), "0.2")
+    user.type_into(user.find(race, "lrSlider").findChild(QDoubleSpinBox), "0.2")
     assert race.sessions.open_path(tmp_path / "s.gdstudio")
-    assert named(race, "scheduleCombo").currentText() == "Exponential decay"
-    assert named(race, "schedule_gamma").value() == 0.9
-    assert not named(race, "logHeightCheck").isChecked()
+    assert user.find(race, "scheduleCombo").currentText() == "Exponential decay"
+    assert user.find(race, "schedule_gamma").value() == 0.9
+    assert not user.find(race, "logHeightCheck").isChecked()
     select_run(user, race, 0)
-    assert named(race, "lrSlider").value() == 0.004
+    assert user.find(race, "lrSlider").value() == 0.004
     assert not race.sessions.dirty  # showing what was opened writes nothing back
 
 
@@ -197,19 +183,19 @@ def test_the_gradient_mode_widgets_show_and_edit_batch_and_seed(studio_window, u
     window.activateWindow()
     state = window.model.state
     select_run(user, window, 0)
-    mode = named(window, "batchCombo")
+    mode = user.find(window, "batchCombo")
     editor = mode.parentWidget()
     before = state.revision
     state.runs[0].batch = 5  # a session, a script: the widgets follow, nothing echoes
-    assert mode.currentText() == "Mini-batch" and beside(editor, "Batch size").value() == 5
-    assert beside(editor, "Batch size").isEnabled()
+    assert mode.currentText() == "Mini-batch" and user.field(editor, "Batch size").value() == 5
+    assert user.field(editor, "Batch size").isEnabled()
     state.runs[0].seed = 3
-    assert beside(named(window, "batchCombo").parentWidget(), "Seed").value() == 3
+    assert user.field(user.find(window, "batchCombo").parentWidget(), "Seed").value() == 3
     assert state.revision == before + 2
-    user.type_into(beside(named(window, "batchCombo").parentWidget(), "Seed"), "11")
+    user.type_into(user.field(user.find(window, "batchCombo").parentWidget(), "Seed"), "11")
     assert (state.runs[0].batch, state.runs[0].seed) == (5, 11)
     assert state.revision == before + 3 and window.sessions.dirty
-    user.pick(named(window, "batchCombo"), "SGD (1 sample)")
+    user.pick(user.find(window, "batchCombo"), "SGD (1 sample)")
     assert state.runs[0].batch == 1 and state.revision == before + 4
 
 

@@ -3,7 +3,7 @@ setting of a run and the tolerance, each through real clicks and key presses, ea
 by what the window then shows (the readouts table)."""
 
 import pytest
-from PySide6.QtWidgets import QLabel, QListWidget, QTableWidget, QWidget
+from PySide6.QtWidgets import QListWidget, QTableWidget, QWidget
 
 
 @pytest.fixture
@@ -16,20 +16,6 @@ def open_window(studio_window):
         return window
 
     return make
-
-
-def widget(window, name: str) -> QWidget:
-    """The window's widget with this objectName."""
-    found = window.findChild(QWidget, name)
-    assert found is not None, f"no widget named {name!r}"
-    return found
-
-
-def field(container: QWidget, label: str) -> QWidget:
-    """The field a form shows beside `label`."""
-    labels = [w for w in container.findChildren(QLabel) if w.text() == label and w.buddy()]
-    assert labels, f"no field labelled {label!r}"
-    return labels[0].buddy()
 
 
 def spin_of(slider: QWidget) -> QWidget:
@@ -49,31 +35,31 @@ def readout(window, column: str, row: int = 0) -> str:
 
 def step(user, window, times: int = 1) -> None:
     for _ in range(times):
-        user.click(widget(window, "stepButton"))
+        user.click(user.find(window, "stepButton"))
 
 
 def test_picking_a_schedule_changes_the_lr_of_the_next_steps(qtbot, user, open_window):
     window = open_window("learning-rate")  # one SGD run, lr 0.1
     assert readout(window, "lr") == "0.1"
-    user.pick(widget(window, "scheduleCombo"), "Exponential decay")
-    user.type_into(widget(window, "schedule_gamma"), "0.5")
+    user.pick(user.find(window, "scheduleCombo"), "Exponential decay")
+    user.type_into(user.find(window, "schedule_gamma"), "0.5")
     shown = []
     for _ in range(3):
         step(user, window)
         shown.append(readout(window, "lr"))
     assert shown == ["0.05", "0.025", "0.0125"]  # the lr of each next step, halving
-    user.pick(widget(window, "scheduleCombo"), "Constant")
+    user.pick(user.find(window, "scheduleCombo"), "Constant")
     step(user, window)
     assert readout(window, "lr") == "0.1"
 
 
 def test_ticking_clipping_and_typing_a_norm_shortens_the_next_step(qtbot, user, open_window):
     window = open_window("learning-rate")  # w = -2 on (w - 4)² + 2: ∇L = -12, lr 0.1
-    clip = widget(window, "clipCheck")
-    assert not clip.isChecked() and not widget(window, "clipSpin").isEnabled()
+    clip = user.find(window, "clipCheck")
+    assert not clip.isChecked() and not user.find(window, "clipSpin").isEnabled()
     user.tick(clip)
-    assert clip.isChecked() and widget(window, "clipSpin").isEnabled()
-    user.type_into(widget(window, "clipSpin"), "0.01")
+    assert clip.isChecked() and user.find(window, "clipSpin").isEnabled()
+    user.type_into(user.find(window, "clipSpin"), "0.01")
     step(user, window)
     assert float(readout(window, "w")) == pytest.approx(-2 + 0.1 * 0.01)  # not -2 + 1.2
     user.tick(clip)  # off again: the full gradient
@@ -83,20 +69,20 @@ def test_ticking_clipping_and_typing_a_norm_shortens_the_next_step(qtbot, user, 
 
 def test_typing_a_speed_makes_each_tick_take_that_many_steps(qtbot, user, open_window):
     window = open_window("race")  # 120 steps/s: 1 or 2 a tick of 16 ms
-    speed = spin_of(widget(window, "speedSlider"))
+    speed = spin_of(user.find(window, "speedSlider"))
     user.type_into(speed, "5000")  # the fastest it takes
     assert speed.value() == 5000
-    user.click(widget(window, "playButton"))
+    user.click(user.find(window, "playButton"))
     qtbot.waitUntil(lambda: readout(window, "steps") != "0")
-    user.click(widget(window, "playButton"))  # pause
+    user.click(user.find(window, "playButton"))  # pause
     assert int(readout(window, "steps")) >= 80  # 5000/s × 16 ms on the very first tick
 
 
 def test_max_steps_typed_with_return_stops_the_runs_there(qtbot, user, open_window):
     window = open_window("learning-rate")
-    user.type_into(widget(window, "maxStepsSpin"), "7")
-    user.type_into(spin_of(widget(window, "speedSlider")), "5000")
-    user.click(widget(window, "playButton"))
+    user.type_into(user.find(window, "maxStepsSpin"), "7")
+    user.type_into(spin_of(user.find(window, "speedSlider")), "5000")
+    user.click(user.find(window, "playButton"))
     qtbot.waitUntil(
         lambda: readout(window, "status") == "stopped at step 7 (max steps)", timeout=5000
     )
@@ -110,17 +96,17 @@ def test_the_batch_setting_of_a_run_on_a_data_lesson(qtbot, user, open_window):
     runs = window.findChild(QListWidget, "runList")
     user.click(runs.viewport(), runs.visualItemRect(runs.item(0)).center())
     assert runs.currentRow() == 0
-    editor = widget(window, "batchCombo").parentWidget()
-    assert widget(window, "batchCombo").currentText() == "Batch (all points)"
-    assert not field(editor, "Batch size").isEnabled()
-    user.pick(widget(window, "batchCombo"), "Mini-batch")
-    size = field(widget(window, "batchCombo").parentWidget(), "Batch size")
+    editor = user.find(window, "batchCombo").parentWidget()
+    assert user.find(window, "batchCombo").currentText() == "Batch (all points)"
+    assert not user.field(editor, "Batch size").isEnabled()
+    user.pick(user.find(window, "batchCombo"), "Mini-batch")
+    size = user.field(user.find(window, "batchCombo").parentWidget(), "Batch size")
     assert size.isEnabled()
     user.type_into(size, "3")
     step(user, window)
     assert readout(window, "epoch", row=0) == "0.25"  # 3 of 12 points seen
     assert readout(window, "epoch", row=1) == "0.08"  # SGD: 1 of 12
-    user.pick(widget(window, "batchCombo"), "SGD (1 sample)")
+    user.pick(user.find(window, "batchCombo"), "SGD (1 sample)")
     step(user, window)
     assert readout(window, "epoch", row=0) == "0.08"  # restarted: one step of one sample
 
@@ -129,11 +115,11 @@ def test_a_typed_tolerance_ends_the_run_as_soon_as_the_gradient_is_below_it(
     qtbot, user, open_window
 ):
     window = open_window("learning-rate")  # |∇L| = 12 · 0.8^t
-    tol = spin_of(widget(window, "tolSlider"))
+    tol = spin_of(user.find(window, "tolSlider"))
     user.type_into(tol, "0.5")
     assert tol.value() == 0.5
-    user.type_into(spin_of(widget(window, "speedSlider")), "5000")  # no wait on a loaded machine
-    user.click(widget(window, "playButton"))
+    user.type_into(spin_of(user.find(window, "speedSlider")), "5000")  # no wait on a loaded machine
+    user.click(user.find(window, "playButton"))
     qtbot.waitUntil(lambda: readout(window, "status").startswith("converged"), timeout=5000)
     assert readout(window, "status") == "converged at step 15"  # 12 · 0.8^15 = 0.42 < 0.5
     assert 0.1 < float(readout(window, "|∇L|")) < 0.5  # the default 1e-4 needs 53 steps
