@@ -69,6 +69,7 @@ class LandscapeView3D(gl.GLViewWidget):  # type: ignore[misc]  # pyqtgraph ships
     _camera: Camera | None = None
     _camera_blocked = False
     _dragging = False
+    _reported: tuple[float, ...] | None = None  # the camera the state last heard of
 
     def __init__(self, parent: QtCore.QObject | None = None) -> None:
         super().__init__(parent)
@@ -229,10 +230,22 @@ class LandscapeView3D(gl.GLViewWidget):  # type: ignore[misc]  # pyqtgraph ships
         finally:
             self._camera_blocked = False
 
+    def _camera_key(self) -> tuple[float, ...]:
+        o, c = self.opts, self.opts["center"]
+        return (o["distance"], o["elevation"], o["azimuth"], o["fov"], c.x(), c.y(), c.z())
+
     def _report_camera(self) -> None:
-        """Tell the bound state where the camera is (its events do not move the view back)."""
+        """Tell the bound state where the camera is (its events do not move the view back).
+
+        update() runs on every frame of a race: only a camera that moved since the last
+        report is checked and sent.
+        """
         if self._camera is None or self._camera_blocked:
             return
+        key = self._camera_key()
+        if key == self._reported:
+            return
+        self._reported = key
         self._camera_blocked = True
         try:
             self._camera.set(**self.camera_state())
