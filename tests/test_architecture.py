@@ -29,8 +29,7 @@ RULES: dict[str, tuple[tuple[str, ...], tuple[str, ...]]] = {
 }
 
 # Known violations, (importer, imported module), each with why, until it is fixed. None left:
-# io.session and io.session_schema took run colours from app.palette until the state moved
-# them to gdstudio.theme.
+# io.session took run colours from app.palette until the state moved them to gdstudio.theme.
 ALLOWED_VIOLATIONS: set[tuple[str, str]] = set()
 
 # Known import cycles (the modules of each strongly connected component, sorted). None left:

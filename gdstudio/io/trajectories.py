@@ -18,10 +18,10 @@ from ..core.fitting import DataLandscape
 from ..core.landscapes import Landscape
 from ..core.race import Race
 from ..core.run import Run
+from ..state import RunSpec, Studio
 from ..state.build import build_landscape, build_run, run_title
 from ..theme import run_color
 from .scenes import get_scene, load_scenes, scene_landscape, scene_runs
-from .session_schema import ModelState, check_model
 
 
 @dataclass(frozen=True)
@@ -83,7 +83,7 @@ def from_session(doc: Mapping[str, Any], max_steps: int | None = None) -> Trajec
     Built as the window's restore builds them (SessionError, a ValueError, if the model is
     bad); `max_steps` raises the session's limit, never lowers it.
     """
-    state = check_model(doc["model"])
+    state, runs = Studio.check(doc["model"], "model", RunSpec)
     landscape = _session_landscape(state)
     start = np.array(
         landscape.default_start if state.start is None else state.start, dtype=np.float64
@@ -91,7 +91,7 @@ def from_session(doc: Mapping[str, Any], max_steps: int | None = None) -> Trajec
     settings = state.settings
     data = is_data_landscape(state.landscape)
     racers = []
-    for r in state.runs:
+    for r in runs:
         if not r.enabled:
             continue
         batch = r.batch if data else None
@@ -103,10 +103,10 @@ def from_session(doc: Mapping[str, Any], max_steps: int | None = None) -> Trajec
             start,
             batch=batch,
             seed=r.seed,
-            schedule=(state.schedule_name, state.schedule_params),
-            clip_norm=settings["clip_norm"],
-            tol=settings["tol"],
-            max_steps=settings["max_steps"],
+            schedule=settings.schedule,
+            clip_norm=settings.clip_norm,
+            tol=settings.tol,
+            max_steps=settings.max_steps,
             name=title,
         )
         racers.append(Racer(run, r.optimizer, dict(r.hyper), r.color, title))
@@ -117,16 +117,15 @@ def from_session(doc: Mapping[str, Any], max_steps: int | None = None) -> Trajec
     return result
 
 
-def _session_landscape(state: ModelState) -> Landscape | DataLandscape:
+def _session_landscape(state: Studio) -> Landscape | DataLandscape:
     """The landscape a restored session fits (as the window's model builds it)."""
     name = state.landscape
     scene = load_scenes().get(state.scene) if state.scene else None
-    normalize = state.settings["normalize_x"]
     return build_landscape(
         name,
-        state.dataset,
-        huber_delta=state.settings["huber_delta"],
-        x_norm=state.dataset.stats.x_moments() if normalize else None,
+        state.data,
+        huber_delta=state.settings.huber_delta,
+        x_norm=state.data.stats.x_moments() if state.settings.normalize_x else None,
         start=scene.start if scene is not None and scene.landscape == name else None,
     )
 
