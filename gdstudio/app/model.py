@@ -269,11 +269,7 @@ class StudioModel(DataModel):
     @property
     def can_step(self) -> bool:
         """True while an enabled run can still take a step."""
-        return any(
-            c.run.running and c.run.steps < self.max_steps
-            for _, c in self.active_runs()
-            if c.run is not None
-        )
+        return any(c.live_run.running for _, c in self.active_runs())  # max steps: "stopped"
 
     def step(self, n: int = 1) -> int:
         """Advance every enabled running run by up to n steps; returns the most taken."""
