@@ -1,0 +1,96 @@
+"""`python -m gdstudio.bench`: our way against the naive way (or a floor), side by side in one run.
+
+Needs a display with OpenGL (run under `xvfb-run -a -s "-screen 0 1600x1000x24"` on a
+headless machine). Prints a table, or with --json a list of
+{"name", "ours_ms", "baseline_ms", "ratio", ...}; a figure that is not milliseconds has
+"unit" and its value in "ours" (and the figure it is compared with in "baseline").
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+from typing import Any
+
+from .common import Row
+
+# name → (module of gdstudio.bench, function(reps) returning one row or a list of rows)
+BENCHES: dict[str, tuple[str, str]] = {
+    "surface_rebuild_256": ("paint", "bench_surface"),
+    "tick_8_runs": ("live", "bench_tick"),
+    "startup_first_frame": ("startup", "bench_startup"),
+    "data_edit_1m": ("data", "bench_data_edit"),
+    "sgd_step_1m": ("data", "bench_sgd_step"),
+}
+
+# name → ("<=" or ">=", target) on "ours_ms" (or "ours" for a row with a unit)
+TARGETS: dict[str, tuple[str, float]] = {
+    "surface_rebuild_256": ("<=", 16.0),
+    "tick_8_runs": ("<=", 4.0),
+    "startup_first_frame": ("<=", 800.0),
+    "data_edit_1m": ("<=", 16.0),
+}
+
+
+def run_bench(name: str, reps: int) -> list[Row]:
+    """Run one registered benchmark; its rows."""
+    module, function = BENCHES[name]
+    fn = getattr(importlib.import_module(f"{__package__}.{module}"), function)
+    result = fn(reps)
+    return result if isinstance(result, list) else [result]
+
+
+def _verdict(row: Row) -> tuple[str, str]:
+    target = TARGETS.get(row["name"])
+    if target is None:
+        return "", ""
+    op, value = target
+    ours = row["ours"] if "unit" in row else row["ours_ms"]
+    ok = ours <= value if op == "<=" else ours >= value
+    return f"{'≤' if op == '<=' else '≥'}{value:g}", "yes" if ok else "NO"
+
+
+def table(rows: list[Row]) -> str:
+    """The rows as a fixed-width text table."""
+    head = f"{'benchmark':<22}{'ours':>11}{'baseline':>12}{'ratio':>10}{'target':>10}  ok"
+    lines = [head, "-" * len(head)]
+    for r in rows:
+        tgt, ok = _verdict(r)
+        if "unit" in r:
+            ours, base, unit = r["ours"], r["baseline"], r["unit"]
+        else:
+            ours, base, unit = r["ours_ms"], r["baseline_ms"], "ms"
+        lines.append(
+            f"{r['name']:<22}{ours:>8.2f} {unit:<2}{base:>12.2f}{r['ratio']:>9.2f}×{tgt:>10}  {ok}"
+        )
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmarks and print the table (or JSON)."""
+    p = argparse.ArgumentParser(prog="python -m gdstudio.bench", description=__doc__)
+    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    p.add_argument("--reps", type=int, default=7, help="repetitions per measurement (median)")
+    p.add_argument("--only", action="append", choices=list(BENCHES), help="run only these")
+    args = p.parse_args(argv)
+    from PySide6.QtWidgets import QApplication
+
+    from ..app.application import configure_application
+
+    configure_application()
+    _app: Any = QApplication.instance() or QApplication(sys.argv[:1])  # held while running
+    if QApplication.platformName() in ("offscreen", "minimal"):
+        sys.stderr.write(
+            "gdstudio.bench: needs a display with OpenGL; run it under "
+            'xvfb-run -a -s "-screen 0 1600x1000x24"\n'
+        )
+        return 2
+    rows = [row for name in (args.only or BENCHES) for row in run_bench(name, args.reps)]
+    print(json.dumps(rows, indent=1) if args.json else table(rows))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
