@@ -7,6 +7,8 @@ edits, settings, stepping). The Qt-free builders are gdstudio.state.build's.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any
 
 import numpy as np
@@ -273,7 +275,27 @@ class StudioModel(DataModel):
 
     def step(self, n: int = 1) -> int:
         """Advance every enabled running run by up to n steps; returns the most taken."""
-        taken = Race(c.run for _, c in self.active_runs() if c.run is not None).step(n)
-        if taken:
-            self.stepped.emit()
-        return taken
+        with self.stepping() as step:
+            return step(n)
+
+    @contextmanager
+    def stepping(self) -> Iterator[Callable[[int], int]]:
+        """Several steps announced as one: yields step(n) (returns the most taken).
+
+        `stepped` is emitted once when the block ends, if any step was taken, so a tick
+        that steps in chunks repaints the views once.
+        """
+        race = Race(c.run for _, c in self.active_runs() if c.run is not None)
+        taken = 0
+
+        def step(n: int) -> int:
+            nonlocal taken
+            k = race.step(n)
+            taken += k
+            return k
+
+        try:
+            yield step
+        finally:
+            if taken:
+                self.stepped.emit()
