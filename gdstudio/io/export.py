@@ -65,10 +65,12 @@ __all__ = [
     "fit_image",
     "format_of",
     "is_black",
+    "qimage_pixels",
     "qimage_to_rgb",
 ]
 
 BLACK_LEVEL = 8
+_PACKED_FORMATS = (QImage.Format.Format_RGB32, QImage.Format.Format_ARGB32)
 
 
 class Render3D(Protocol):
@@ -195,7 +197,8 @@ def export_animation(
         for k in plan:
             if k:
                 race.step(k)
-            yield qimage_to_rgb(render(width, height))
+            image = fit_image(render(width, height), width, height)
+            yield qimage_pixels(image)  # a view: `image` lives until the encoder is done
 
     return write_animation(
         path, fmt, frames(), frames_total, fps, progress, reserved=list(reserved)
@@ -203,6 +206,20 @@ def export_animation(
 
 
 # --- helpers -----------------------------------------------------------------------------------
+
+
+def qimage_pixels(image: QImage) -> np.ndarray:
+    """The pixels of a QImage as an (h, w) uint32 0xAARRGGBB array.
+
+    An RGB32 or ARGB32 image is seen without a copy (the array is valid while `image` is
+    alive and unchanged); another format is converted to RGB32 first.
+    """
+    if image.format() not in _PACKED_FORMATS:
+        image = image.convertToFormat(QImage.Format.Format_RGB32)
+    w, h = image.width(), image.height()
+    data = np.frombuffer(image.constBits(), dtype=np.uint32, count=h * image.bytesPerLine() // 4)
+    pixels: np.ndarray = data.reshape(h, image.bytesPerLine() // 4)[:, :w]
+    return pixels
 
 
 def qimage_to_rgb(image: QImage) -> np.ndarray:

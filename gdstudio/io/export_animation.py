@@ -1,4 +1,5 @@
-"""Encode rendered frames as an animated GIF or an MP4 (imageio / imageio-ffmpeg)."""
+"""Plan an animation's frames and encode them as an animated GIF (gif_palette, gif_writer)
+or an MP4 (imageio-ffmpeg, imported on first use), each frame written as it is made."""
 
 from __future__ import annotations
 
@@ -10,9 +11,9 @@ import numpy as np
 
 from .export_files import atomic_path
 from .export_formats import ANIMATION_FORMATS, ExportCancelled
+from .gif_palette import GifPalette, unpacked
+from .gif_writer import GifStream
 
-PALETTE_SIZE = 256
-MAX_PALETTE_SAMPLES = 200_000
 Progress = Callable[[int, int], bool]
 """Called as progress(frames_done, frames_total); returning False cancels the export."""
 
@@ -51,7 +52,10 @@ def write_animation(
     progress: Progress | None = None,
     reserved: Sequence[tuple[int, int, int]] = (),
 ) -> bool:
-    """Encode (h, w, 3) uint8 frames to `path`; False (and no file) if progress cancels.
+    """Encode frames to `path`; False (and no file) if progress cancels.
+
+    A frame is an (h, w, 3) uint8 RGB array or an (h, w) uint32 array of 0xAARRGGBB pixels
+    (a Qt RGB32 image seen without a copy); each is encoded before the next is asked for.
 
     `reserved` colours (e.g. the runs') keep an exact place in a GIF's palette. A GIF stores
     identical consecutive frames once, with their durations added.
@@ -76,158 +80,84 @@ def write_animation(
 
 
 class FrameWriter(Protocol):
-    """An encoder taking one frame at a time (imageio's writers, _GifWriter)."""
+    """An encoder taking one frame at a time (imageio's MP4 writer, _GifWriter)."""
 
     def append_data(self, frame: np.ndarray) -> None:
-        """Encode one (h, w, 3) uint8 frame."""
+        """Encode one frame: (h, w, 3) uint8 RGB or (h, w) uint32 0xAARRGGBB pixels."""
 
     def close(self) -> None:
         """Finish the file."""
 
 
 def _open_writer(
-    path: os.PathLike[str], fmt: str, fps: float, reserved: Sequence[tuple[int, int, int]]
+    path: os.PathLike[str],
+    fmt: str,
+    fps: float,
+    reserved: Sequence[tuple[int, int, int]],
 ) -> FrameWriter:
     if fmt == "gif":
         return _GifWriter(path, fps, reserved)
-    import imageio.v2 as imageio
-
-    return imageio.get_writer(
-        os.fspath(path),
-        format="FFMPEG",
-        mode="I",
-        fps=fps,
-        codec="libx264",
-        pixelformat="yuv420p",
-        quality=8,
-        macro_block_size=2,
-        ffmpeg_log_level="error",
-    )
+    return _Mp4Writer(path, fps)
 
 
-class GifPalette:
-    """One 256-colour palette for every frame: the first frame's colours by median cut, plus
-    reserved colours (the runs' and their shades) that must survive even as a few pixels."""
+class _Mp4Writer:
+    """H.264 in yuv420p through imageio-ffmpeg (imported on the first MP4 export)."""
 
-    LUT_BITS = 6
+    def __init__(self, path: os.PathLike[str], fps: float) -> None:
+        import imageio.v2 as imageio
 
-    def __init__(
-        self, first_frame: np.ndarray, reserved: Sequence[tuple[int, int, int]] = ()
-    ) -> None:
-        keep = _shades(reserved)[: PALETTE_SIZE // 4]
-        pixels = first_frame.reshape(-1, 3)
-        if len(pixels) > MAX_PALETTE_SAMPLES:
-            pixels = pixels[:: len(pixels) // MAX_PALETTE_SAMPLES + 1]
-        adaptive = median_cut(pixels, PALETTE_SIZE - len(keep))
-        colors = np.concatenate([keep.reshape(-1, 3), adaptive]).astype(np.uint8)
-        self.colors = np.zeros((PALETTE_SIZE, 3), dtype=np.uint8)
-        self.colors[: len(colors)] = colors
-        self._lut = _nearest_lut(self.colors[: len(colors)], self.LUT_BITS)
+        self._writer = imageio.get_writer(
+            os.fspath(path),
+            format="FFMPEG",
+            mode="I",
+            fps=fps,
+            codec="libx264",
+            pixelformat="yuv420p",
+            quality=8,
+            macro_block_size=2,
+            ffmpeg_log_level="error",
+        )
 
-    def indices(self, frame: np.ndarray) -> np.ndarray:
-        """Palette index of every pixel of an (h, w, 3) uint8 frame (nearest colour)."""
-        shift = 8 - self.LUT_BITS
-        q = (frame >> shift).astype(np.intp)
-        index: np.ndarray = self._lut[
-            (q[..., 0] << (2 * self.LUT_BITS)) | (q[..., 1] << self.LUT_BITS) | q[..., 2]
-        ]
-        return index
+    def append_data(self, frame: np.ndarray) -> None:
+        """Encode one frame."""
+        self._writer.append_data(unpacked(frame) if frame.dtype == np.uint32 else frame)
 
-    def palette_bytes(self) -> bytes:
-        """The palette as RGBRGB... bytes, as GIF encoders take it."""
-        return self.colors.tobytes()
-
-
-def median_cut(pixels: np.ndarray, count: int) -> np.ndarray:
-    """Up to `count` representative colours of (n, 3) uint8 pixels (median cut)."""
-
-    def entry(box: np.ndarray) -> tuple[float, np.ndarray, np.ndarray]:
-        span = box.max(axis=0) - box.min(axis=0)
-        return float(span.max()) * np.sqrt(len(box)), span, box
-
-    boxes = [entry(pixels.astype(np.int16))] if len(pixels) else []
-    while 0 < len(boxes) < count:
-        i = max(range(len(boxes)), key=lambda j: boxes[j][0])
-        score, span, box = boxes[i]
-        if score == 0:
-            break
-        del boxes[i]
-        channel = int(np.argmax(span))
-        box = box[np.argsort(box[:, channel], kind="stable")]
-        cut = _cut_between_values(box[:, channel])
-        boxes += [entry(box[:cut]), entry(box[cut:])]
-    return np.array([np.rint(b.mean(axis=0)) for _, _, b in boxes], dtype=np.uint8).reshape(-1, 3)
-
-
-def _cut_between_values(values: np.ndarray) -> int:
-    """Index near the median of sorted values that does not split equal values apart."""
-    half = len(values) // 2
-    lo = int(np.searchsorted(values, values[half], side="left"))
-    hi = int(np.searchsorted(values, values[half], side="right"))
-    if lo == 0 or (hi < len(values) and hi - half < half - lo):
-        return hi
-    return lo
-
-
-def _shades(colors: Sequence[tuple[int, int, int]]) -> np.ndarray:
-    """Each colour with darker and lighter shades (lit balls and paths on the surface)."""
-    if not colors:
-        return np.empty((0, 3), dtype=np.uint8)
-    base = np.array(colors, dtype=np.float64).reshape(-1, 1, 3)
-    dark = base * np.array([1.0, 0.8, 0.6, 0.4]).reshape(1, -1, 1)
-    light = base + (255.0 - base) * np.array([0.35, 0.7]).reshape(1, -1, 1)
-    shades = np.concatenate([dark, light], axis=1).reshape(-1, 3)
-    return np.unique(np.rint(shades).clip(0, 255).astype(np.uint8), axis=0)
-
-
-def _nearest_lut(colors: np.ndarray, bits: int) -> np.ndarray:
-    """For every colour quantized to `bits` per channel, the index of the nearest palette colour."""
-    n = 1 << bits
-    levels = (np.arange(n) << (8 - bits)) + (1 << (7 - bits))
-    grid = np.stack(np.meshgrid(levels, levels, levels, indexing="ij"), axis=-1).reshape(-1, 3)
-    pal = colors.astype(np.float32)
-    lut = np.empty(len(grid), dtype=np.uint8)
-    chunk = 16384
-    for start in range(0, len(grid), chunk):
-        g = grid[start : start + chunk].astype(np.float32)
-        d = (g * g).sum(1)[:, None] - 2.0 * g @ pal.T + (pal * pal).sum(1)[None, :]
-        lut[start : start + chunk] = np.argmin(d, axis=1)
-    return lut
+    def close(self) -> None:
+        """Finish the file."""
+        self._writer.close()
 
 
 class _GifWriter:
-    """Frames reduced to one shared palette, encoded by imageio's pillow plugin on close."""
+    """Frames reduced to one palette (made from the first frame and the reserved colours),
+    written to the file as they arrive."""
 
     def __init__(
         self, path: os.PathLike[str], fps: float, reserved: Sequence[tuple[int, int, int]]
     ) -> None:
-        import imageio.v3 as iio
-
-        self._file = iio.imopen(os.fspath(path), "w", extension=".gif", plugin="pillow")
-        self._duration = 1000.0 / fps
+        self._file = open(path, "wb")  # noqa: SIM115 - closed by close()
+        self._fps = fps
         self._reserved = reserved
         self._palette: GifPalette | None = None
+        self._stream: GifStream | None = None
 
     def append_data(self, frame: np.ndarray) -> None:
-        """Add one (h, w, 3) uint8 frame."""
-        if self._palette is None:
+        """Add one frame."""
+        if self._palette is None or self._stream is None:
             self._palette = GifPalette(frame, self._reserved)
-        self._file.write(
-            self._palette.indices(frame),
-            mode="P",
-            is_batch=False,
-            palette=self._palette.palette_bytes(),
-            duration=self._duration,
-            loop=0,
-        )
+            height, width = frame.shape[:2]
+            self._stream = GifStream(
+                self._file, width, height, self._palette.palette_bytes(), self._fps
+            )
+        self._stream.add(self._palette.indices(frame))
 
     def close(self) -> None:
-        """Write the file."""
-        self._file.close()
+        """Finish the file."""
+        try:
+            if self._stream is not None:
+                self._stream.close()
+        finally:
+            self._file.close()
 
     def abort(self) -> None:
-        """Close without encoding the frames collected so far."""
-        pending = getattr(self._file, "images_to_write", None)
-        if pending is not None:
-            pending.clear()
+        """Close the file unfinished (it is a temporary that is removed)."""
         self._file.close()

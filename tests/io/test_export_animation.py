@@ -8,13 +8,8 @@ import pytest
 
 from gdstudio.app.export.sources import export, export_animation
 from gdstudio.io.export import ExportError
-from gdstudio.io.export_animation import (
-    GifPalette,
-    encoder_size,
-    frame_count,
-    frame_steps,
-    median_cut,
-)
+from gdstudio.io.export_animation import encoder_size, frame_count, frame_steps
+from gdstudio.io.gif_palette import GifPalette, median_cut
 
 STEPS = 300
 
