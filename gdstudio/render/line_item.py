@@ -7,6 +7,7 @@ from OpenGL import GL
 
 from gdstudio.render import glsl
 from gdstudio.render.glitem import BufferedItem
+from gdstudio.render.glview import Frame
 
 _VERTEX = (
     glsl.LIFTED_POSITION
@@ -44,7 +45,7 @@ class LineSegmentsItem(BufferedItem):
         self._ghost_alpha = float(ghost_alpha)
         self._lift = float(lift)
         self._count = 0
-        self.setGLOptions("translucent")
+        self.translucent = True
 
     def set_segments(self, positions: np.ndarray, colors: np.ndarray) -> None:
         """Vertex pairs (2m, 3) and their RGBA colours (2m, 4), floats 0..1."""
@@ -52,26 +53,23 @@ class LineSegmentsItem(BufferedItem):
         self._set_array("a_position", np.asarray(positions, dtype=np.float32).reshape(-1, 3))
         self._set_array("a_color", np.asarray(colors, dtype=np.float32).reshape(-1, 4))
 
-    def paint(self) -> None:
+    def paint(self, frame: Frame) -> None:
         """Draw all segments (ghost pass first, without depth test)."""
         if self._count == 0:
             return
-        self.setupGLState()
-        program = self._prepare()
-        locations = [self._bind(name) for name in self.ATTRIBUTES]
+        self._gl_state()
+        self._prepare()
         wide = glsl.wide_lines_supported()
         GL.glEnable(GL.GL_LINE_SMOOTH)
-        GL.glUseProgram(program)
         try:
-            self._set_lifted_view(self._lift)
+            self._set_lifted_view(frame, self._lift)
             if self._ghost_alpha > 0.0:
                 GL.glDisable(GL.GL_DEPTH_TEST)
                 self._draw(self._ghost_alpha, 0.5 * self.width, wide)
                 GL.glEnable(GL.GL_DEPTH_TEST)
             self._draw(1.0, self.width, wide)
         finally:
-            GL.glUseProgram(0)
-            self._release(locations)
+            self._finish()
             if wide:
                 GL.glLineWidth(1.0)
             GL.glDisable(GL.GL_LINE_SMOOTH)
@@ -79,5 +77,5 @@ class LineSegmentsItem(BufferedItem):
     def _draw(self, alpha: float, width: float, wide: bool) -> None:
         if wide:
             GL.glLineWidth(max(width * self.pixel_scale, 1.0))
-        GL.glUniform1f(self._uniform("u_alpha"), alpha)
+        self._uniform_float("u_alpha", alpha)
         GL.glDrawArrays(GL.GL_LINES, 0, self._count)

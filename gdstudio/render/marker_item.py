@@ -7,6 +7,7 @@ from OpenGL import GL
 
 from gdstudio.render import glsl
 from gdstudio.render.glitem import BufferedItem
+from gdstudio.render.glview import Frame
 
 _VERTEX = (
     glsl.LIFTED_POSITION
@@ -62,7 +63,7 @@ class MarkerItem(BufferedItem):
         self._lift = float(lift)
         self._ghost_alpha = float(ghost_alpha)
         self._count = 0
-        self.setGLOptions("translucent")
+        self.translucent = True
 
     def set_markers(self, positions: np.ndarray, colors: np.ndarray, sizes: np.ndarray) -> None:
         """World positions (m, 3), RGBA colours (m, 4) in 0..1, diameters in pixels (m,)."""
@@ -72,25 +73,22 @@ class MarkerItem(BufferedItem):
         self._set_array("a_color", np.asarray(colors, dtype=np.float32).reshape(-1, 4))
         self._set_array("a_size", np.asarray(sizes, dtype=np.float32).reshape(-1))
 
-    def paint(self) -> None:
+    def paint(self, frame: Frame) -> None:
         """Draw all balls as point sprites (ghost pass first, without depth test)."""
         if self._count == 0:
             return
-        self.setupGLState()
-        program = self._prepare()
+        self._gl_state()
+        self._prepare()
         glsl.enable_point_sprites()
-        locations = [self._bind(name) for name in self.ATTRIBUTES]
-        GL.glUseProgram(program)
         try:
-            self._set_lifted_view(self._lift)
-            GL.glUniform1f(self._uniform("u_pixel_scale"), self.pixel_scale)
+            self._set_lifted_view(frame, self._lift)
+            self._uniform_float("u_pixel_scale", self.pixel_scale)
             if self._ghost_alpha > 0.0:
                 GL.glDisable(GL.GL_DEPTH_TEST)
-                GL.glUniform1f(self._uniform("u_alpha"), self._ghost_alpha)
+                self._uniform_float("u_alpha", self._ghost_alpha)
                 GL.glDrawArrays(GL.GL_POINTS, 0, self._count)
                 GL.glEnable(GL.GL_DEPTH_TEST)
-            GL.glUniform1f(self._uniform("u_alpha"), 1.0)
+            self._uniform_float("u_alpha", 1.0)
             GL.glDrawArrays(GL.GL_POINTS, 0, self._count)
         finally:
-            GL.glUseProgram(0)
-            self._release(locations)
+            self._finish()

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 from OpenGL import GL
 
-from gdstudio.render import glsl
 from gdstudio.render.glitem import BufferedItem
+from gdstudio.render.glview import Frame
 
 # Lighting per vertex (the grid is fine enough that Gouraud matches per-pixel Lambert) so a
 # single varying reaches the rasterizer: software GL pays per triangle per varying. Lambert
@@ -64,13 +64,12 @@ class SurfaceItem(BufferedItem):
     FRAGMENT = _FRAGMENT
     ATTRIBUTES = ("a_position", "a_normal", "a_color")
 
-    def __init__(self, parentItem: BufferedItem | None = None) -> None:
-        super().__init__(parentItem=parentItem)
+    def __init__(self) -> None:
+        super().__init__()
         self._opacity = 1.0
         self._contour_step = DEFAULT_CONTOUR_STEP
         self._light = (_KEY_LIGHT / np.linalg.norm(_KEY_LIGHT)).astype(np.float32)
         self._faces: np.ndarray | None = None
-        self.setGLOptions("opaque")
 
     def set_mesh(
         self, vertices: np.ndarray, normals: np.ndarray, colors: np.ndarray, faces: np.ndarray
@@ -94,38 +93,31 @@ class SurfaceItem(BufferedItem):
     def set_opacity(self, opacity: float) -> None:
         """Overall alpha; below 1 the surface is drawn translucent (off by default)."""
         self._opacity = float(np.clip(opacity, 0.0, 1.0))
-        self.setGLOptions("opaque" if self._opacity >= 1.0 else "translucent")
+        self.translucent = self._opacity < 1.0
+        self.update()
 
     def set_contour_step(self, step: float) -> None:
         """World-height spacing of iso lines on the surface; 0 hides them."""
         self._contour_step = max(float(step), 0.0)
         self.update()
 
-    def paint(self) -> None:
+    def paint(self, frame: Frame) -> None:
         """Upload dirty buffers and draw the triangles."""
         faces = self._array("faces")
         if faces is None or self._array("a_position") is None:
             return
-        self.setupGLState()
-        program = self._prepare()
+        self._gl_state()
+        self._prepare()
         GL.glEnable(GL.GL_POLYGON_OFFSET_FILL)
         GL.glPolygonOffset(1.0, 1.0)
-        locations = [self._bind(name) for name in self.ATTRIBUTES]
-        GL.glUseProgram(program)
         try:
-            GL.glUniformMatrix4fv(self._uniform("u_mvp"), 1, False, glsl.matrix(self.mvpMatrix()))
-            modelview = self.modelViewMatrix()
-            GL.glUniformMatrix4fv(self._uniform("u_modelview"), 1, False, glsl.matrix(modelview))
-            GL.glUniformMatrix3fv(
-                self._uniform("u_normal"), 1, False, glsl.matrix(modelview.normalMatrix())
-            )
-            GL.glUniform3fv(self._uniform("u_light"), 1, self._light)
-            GL.glUniform1f(self._uniform("u_opacity"), self._opacity)
-            GL.glUniform1f(self._uniform("u_contour_step"), self._contour_step)
-            self._buffers["faces"].bind()
+            self._uniform_matrix("u_mvp", frame.mvp)
+            self._uniform_matrix("u_modelview", frame.modelview)
+            self._uniform_matrix("u_normal", frame.normal)
+            self._uniform_vec3("u_light", self._light)
+            self._uniform_float("u_opacity", self._opacity)
+            self._uniform_float("u_contour_step", self._contour_step)
             GL.glDrawElements(GL.GL_TRIANGLES, faces.size, GL.GL_UNSIGNED_INT, None)
-            self._buffers["faces"].release()
         finally:
-            GL.glUseProgram(0)
-            self._release(locations)
+            self._finish()
             GL.glDisable(GL.GL_POLYGON_OFFSET_FILL)

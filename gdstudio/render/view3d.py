@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import enum
 import math
-import time
 from typing import Any
 
 import numpy as np
-import pyqtgraph.opengl as gl
 from OpenGL import GL
 from PySide6 import QtCore, QtGui
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtOpenGL import QOpenGLFramebufferObject, QOpenGLFramebufferObjectFormat
+from PySide6.QtWidgets import QWidget
 
 from gdstudio import theme
 from gdstudio.render.camera import (
@@ -21,7 +20,10 @@ from gdstudio.render.camera import (
     fit_distance,
     look_at_height,
 )
+from gdstudio.render.frame_timer import FrameTimer
+from gdstudio.render.glview import Frame, OrbitView
 from gdstudio.render.heightmap import HeightMap, SurfaceLandscape, SurfaceMesh
+from gdstudio.render.layer_cache import LayerCache
 from gdstudio.render.line_item import LineSegmentsItem
 from gdstudio.render.marker_item import MarkerItem
 from gdstudio.render.path_geometry import build_path_geometry
@@ -55,7 +57,7 @@ class _Keep(enum.Enum):
 _KEEP = _Keep.KEEP  # set_landscape: leave the height scale as it is
 
 
-class LandscapeView3D(gl.GLViewWidget):  # type: ignore[misc]  # pyqtgraph ships no type information
+class LandscapeView3D(OrbitView):
     """A 2-parameter landscape as a lit 3D surface with runs drawn on it.
 
     Left-drag rotates, wheel zooms, middle-drag or shift+left-drag pans; a left click on the
@@ -64,14 +66,13 @@ class LandscapeView3D(gl.GLViewWidget):  # type: ignore[misc]  # pyqtgraph ships
     """
 
     startPicked = Signal(object)
-    mousePos: QtCore.QPointF  # GLViewWidget's last pointer position (pyqtgraph is untyped)
-    # Class defaults: pyqtgraph calls update() before __init__ below has run.
+    # Class defaults: OrbitView calls update() before __init__ below has run.
     _camera: Camera | None = None
     _camera_blocked = False
     _dragging = False
     _reported: tuple[float, ...] | None = None  # the camera the state last heard of
 
-    def __init__(self, parent: QtCore.QObject | None = None) -> None:
+    def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setBackgroundColor(BACKGROUND)
         self._landscape: SurfaceLandscape | None = None
@@ -96,6 +97,10 @@ class LandscapeView3D(gl.GLViewWidget):  # type: ignore[misc]  # pyqtgraph ships
         for depth, item in enumerate((self._surface, self._minima, self._paths_item, self._heads)):
             item.setDepthValue(depth)
             self.addItem(item)
+        self._static = [self._surface, self._minima]  # what a race leaves unchanged
+        self._moving = [self._paths_item, self._heads]
+        self._cache = LayerCache()
+        self._timer = FrameTimer()
 
     # --- model -> view -------------------------------------------------------------------
 
@@ -254,7 +259,7 @@ class LandscapeView3D(gl.GLViewWidget):  # type: ignore[misc]  # pyqtgraph ships
         finally:
             self._camera_blocked = False
 
-    def update(self) -> None:
+    def update(self) -> None:  # type: ignore[override]  # the no-argument form only
         """Repaint; a camera moved by anything but a drag still going on is reported."""
         super().update()
         if not self._dragging:
@@ -367,13 +372,43 @@ class LandscapeView3D(gl.GLViewWidget):  # type: ignore[misc]  # pyqtgraph ships
                 self.startPicked.emit(params)
 
     def paintGL(self) -> None:
-        """Paint, timing the frame to coarsen the grid when software GL cannot keep up."""
+        """Paint the frame; time it (without waiting for it) to coarsen the grid when
+        software GL cannot keep up."""
         self._set_pixel_scale(self.devicePixelRatioF())
-        start = time.perf_counter()
-        super().paintGL()
         if self._auto_coarsen:
-            GL.glFinish()
-            self._on_frame_timed((time.perf_counter() - start) * 1000.0)
+            self._timer.begin()
+        region = self.getViewport()
+        frame = self.frame(region, region)
+        if not self._paint_static_cached(frame):
+            GL.glClearColor(*self.opts["bgcolor"])
+            GL.glClear(GL.GL_DEPTH_BUFFER_BIT | GL.GL_COLOR_BUFFER_BIT)
+            self.draw_items(self._static, frame)
+        self.draw_items(self._moving, frame)
+        if self._auto_coarsen:
+            ms = self._timer.end()
+            if ms is not None:
+                self._on_frame_timed(ms)
+
+    def _paint_static_cached(self, frame: Frame) -> bool:
+        """Surface and minima from the layer cache (redrawn when camera or content changed);
+        False where it cannot be used (multisampled views: their surface costs little)."""
+        if self.format().samples() > 0:
+            return False
+        key = (
+            frame.mvp.tobytes(),
+            self.opts["bgcolor"],
+            self._minima.pixel_scale,
+            *(item.version for item in self._static),
+            *(item.visible() for item in self._static),
+        )
+
+        def paint() -> None:
+            GL.glClearColor(*self.opts["bgcolor"])
+            GL.glClear(GL.GL_DEPTH_BUFFER_BIT | GL.GL_COLOR_BUFFER_BIT)
+            self.draw_items(self._static, frame)
+
+        target = self.defaultFramebufferObject()
+        return self._cache.draw(target, self.deviceWidth(), self.deviceHeight(), key, paint)
 
     def _set_pixel_scale(self, scale: float) -> None:
         for item in (self._paths_item, self._minima, self._heads):

@@ -11,7 +11,12 @@ from PySide6.QtGui import QSurfaceFormat, QWheelEvent
 from PySide6.QtWidgets import QApplication, QVBoxLayout, QWidget
 
 from gdstudio.core.landscapes import ANALYTIC
-from gdstudio.render.view3d import BACKGROUND, DEFAULT_GRID, LandscapeView3D
+from gdstudio.render.view3d import (
+    BACKGROUND,
+    DEFAULT_GRID,
+    SLOW_FRAMES_BEFORE_COARSENING,
+    LandscapeView3D,
+)
 from gdstudio.state.camera import Camera
 
 MAGENTA = (1.0, 0.0, 1.0)
@@ -133,7 +138,7 @@ def test_grid_size_sets_the_mesh_resolution(view):
 def test_slow_frames_coarsen_the_grid(view, qtbot):
     view.set_auto_coarsen(True)
     view.frame_budget_ms = 0.0  # every frame counts as too slow
-    for _ in range(3):
+    for _ in range(SLOW_FRAMES_BEFORE_COARSENING + 2):  # a frame's time is read a frame later
         view.grabFramebuffer()
     qtbot.waitUntil(lambda: view.grid_size == 128, timeout=2000)
     assert view.last_frame_ms > 0.0
@@ -142,7 +147,7 @@ def test_slow_frames_coarsen_the_grid(view, qtbot):
 def test_exports_use_the_full_grid_even_when_the_view_coarsened(view, qtbot):
     view.set_auto_coarsen(True)
     view.frame_budget_ms = 0.0
-    for _ in range(3):
+    for _ in range(SLOW_FRAMES_BEFORE_COARSENING + 2):
         view.grabFramebuffer()
     qtbot.waitUntil(lambda: view.grid_size == 128, timeout=2000)
     uploads = []

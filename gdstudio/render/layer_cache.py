@@ -1,0 +1,63 @@
+"""A picture of the items that did not change (surface, minima), kept in an offscreen buffer.
+
+While a race plays only the paths and balls move: each frame copies the kept colour and depth
+into the frame (one blit) instead of drawing 30,000 triangles again.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+
+from OpenGL import GL
+from OpenGL.error import GLError
+from PySide6 import QtGui
+from PySide6.QtOpenGL import QOpenGLFramebufferObject, QOpenGLFramebufferObjectFormat
+
+
+class LayerCache:
+    """Colour and depth of a drawing, redrawn only when its key changes."""
+
+    def __init__(self) -> None:
+        self.enabled = True
+        self._fbo: QOpenGLFramebufferObject | None = None
+        self._context: QtGui.QOpenGLContext | None = None
+        self._key: Hashable = None
+
+    def invalidate(self) -> None:
+        """Draw again at the next use."""
+        self._key = None
+
+    def draw(
+        self, target: int, width: int, height: int, key: Hashable, paint: Callable[[], None]
+    ) -> bool:
+        """Copy the kept picture into framebuffer `target` (width×height device pixels),
+        running paint() into it first when `key` changed; False if this GL cannot (the
+        caller draws directly, and the cache stays off)."""
+        if not self.enabled:
+            return False
+        ctx = QtGui.QOpenGLContext.currentContext()
+        fbo = self._fbo
+        if ctx is not self._context or fbo is None or fbo.size().toTuple() != (width, height):
+            self._context = ctx
+            fmt = QOpenGLFramebufferObjectFormat()
+            fmt.setAttachment(QOpenGLFramebufferObject.Attachment.CombinedDepthStencil)
+            fbo = self._fbo = QOpenGLFramebufferObject(width, height, fmt)
+            self._key = None
+            if not fbo.isValid():
+                self.enabled, self._fbo = False, None
+                return False
+        try:
+            if key != self._key:
+                GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, fbo.handle())
+                paint()
+                self._key = key
+            GL.glBindFramebuffer(GL.GL_READ_FRAMEBUFFER, fbo.handle())
+            GL.glBindFramebuffer(GL.GL_DRAW_FRAMEBUFFER, target)
+            mask = GL.GL_COLOR_BUFFER_BIT | GL.GL_DEPTH_BUFFER_BIT
+            GL.glBlitFramebuffer(0, 0, width, height, 0, 0, width, height, mask, GL.GL_NEAREST)
+        except GLError:
+            self.enabled, self._fbo = False, None  # e.g. depth formats that do not match
+            return False
+        finally:
+            GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, target)
+        return True

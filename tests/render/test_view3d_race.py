@@ -1,0 +1,103 @@
+"""The race picture: eight paths and their balls in their colours, drawn from the kept surface."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint, Qt
+
+from gdstudio.core.landscapes import ANALYTIC
+
+COLOURS = [
+    (1.0, 0.0, 0.0),
+    (0.0, 0.3, 1.0),
+    (1.0, 0.0, 1.0),
+    (1.0, 0.55, 0.0),
+    (0.0, 1.0, 1.0),
+    (1.0, 1.0, 1.0),
+    (0.55, 0.0, 1.0),
+    (1.0, 0.0, 0.5),
+]
+
+
+def _eight_paths() -> list:
+    ls = ANALYTIC["rosenbrock"]
+    paths = []
+    for i, colour in enumerate(COLOURS):
+        x = np.linspace(-1.6, 1.2, 300)
+        points = np.column_stack([x, np.full_like(x, 2.4 - 0.3 * i)])
+        paths.append((colour, points, ls.value(points)))
+    return paths
+
+
+def _near(pixels: np.ndarray, rgb: tuple[float, ...], tol: int = 60) -> np.ndarray:
+    return np.abs(pixels.astype(int) - np.array(rgb) * 255.0).max(axis=-1) <= tol
+
+
+@pytest.fixture
+def race(view):
+    """The view from above with eight straight paths across the valley."""
+    view.set_camera_state({"elevation": 80.0})
+    paths = _eight_paths()
+    view.set_paths(paths)
+    return view, paths
+
+
+def test_eight_paths_are_drawn_each_in_its_colour(race, frame_rgb):
+    view, _ = race
+    pixels = frame_rgb(view)
+    view.set_paths([])
+    bare = frame_rgb(view)
+    for colour in COLOURS:
+        assert _near(pixels, colour).sum() - _near(bare, colour).sum() > 40, colour
+
+
+def test_each_path_has_a_ball_in_its_colour_at_its_head(race, frame_rgb):
+    view, paths = race
+    pixels = frame_rgb(view).astype(float)
+    ratio = view.devicePixelRatioF()
+    palette = np.array(COLOURS) * 255.0
+    for i, (_, points, _) in enumerate(paths):
+        head = view.screen_position(points[-1])
+        x, y = round(head.x() * ratio), round(head.y() * ratio)
+        ball = pixels[y - 3 : y + 4, x - 3 : x + 4].reshape(-1, 3).mean(axis=0)
+        # lit and shaded, the ball is still nearer its own colour than any other racer's
+        scale = ball.max() / 255.0
+        assert int(np.argmin(np.abs(palette * scale - ball).sum(axis=1))) == i
+
+
+def _assert_same_picture(got: np.ndarray, want: np.ndarray) -> None:
+    """Identical but for a few pixels where a path meets the surface: depth copied by a blit
+    may round one step (of 2^24) away from the depth the surface wrote."""
+    diff = np.abs(got.astype(int) - want).max(axis=-1)
+    assert diff.max() <= 12 and (diff > 0).sum() <= 20, (diff.max(), (diff > 0).sum())
+
+
+def _full_redraw(view, frame_rgb) -> np.ndarray:
+    view._cache.enabled = False  # the same frame drawn from scratch
+    try:
+        return frame_rgb(view)
+    finally:
+        view._cache.enabled = True
+
+
+def test_a_race_frame_from_the_kept_surface_is_the_full_redraw(race, frame_rgb):
+    view, paths = race
+    frame_rgb(view)  # keeps the surface
+    view.set_paths([(c, p[:150], loss[:150]) for c, p, loss in paths])  # a tick later
+    _assert_same_picture(frame_rgb(view), _full_redraw(view, frame_rgb))
+
+
+def test_moving_the_camera_or_changing_the_surface_redraws_the_kept_surface(race, qtbot, frame_rgb):
+    view, _ = race
+    before = frame_rgb(view)
+    start = QPoint(view.width() // 2, view.height() // 2)
+    qtbot.mousePress(view, Qt.MouseButton.LeftButton, pos=start)
+    qtbot.mouseMove(view, start + QPoint(20, 0))
+    qtbot.mouseMove(view, start + QPoint(40, 5))
+    qtbot.mouseRelease(view, Qt.MouseButton.LeftButton, pos=start + QPoint(40, 5))
+    moved = frame_rgb(view)
+    assert np.abs(moved.astype(int) - before).max() > 50
+    _assert_same_picture(moved, _full_redraw(view, frame_rgb))
+    view.set_landscape(ANALYTIC["himmelblau"], fit_camera=False)
+    _assert_same_picture(frame_rgb(view), _full_redraw(view, frame_rgb))
