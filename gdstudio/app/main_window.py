@@ -1,9 +1,16 @@
-"""MainWindow: the landscape view in the middle, docks around it; menus in actions.py."""
+"""MainWindow: the landscape view in the middle, docks around it; menus in actions.py.
+
+Start-up shows the 3D view, the Controls and Readouts docks and light placeholders first;
+the pyqtgraph views (plots, contour, data panel) are built once the first frame is on
+screen, or the moment one is first shown or asked for (see lazy.py).
+"""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
-from PySide6.QtCore import Qt, QTimer
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -16,26 +23,39 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .. import theme
 from ..render.glprobe import view_format
 from ..render.view3d import LandscapeView3D
-from ..theme import hex_to_rgb
 from .actions import LocalKeys, build_actions, build_menus
-from .contour import ContourView
-from .data.panel import DataPanel
 from .docks.controls import ControlsPanel
-from .docks.plots import PlotsPanel
 from .docks.readouts import ReadoutsPanel
-from .export.dialog import install_export_action
+from .export.action import install_export_action
 from .layout import LAYOUT_VERSION, restore_layout, save_layout
+from .lazy import LazyWidget, Placeholder
+from .memory import release_startup_memory
 from .model import DEFAULT_SCENE, StudioModel
 from .session.manager import SessionManager
 from .stepper import Stepper
 
+if TYPE_CHECKING:
+    from .contour import ContourView
+    from .data.panel import DataPanel
+    from .docks.plots import PlotsPanel
+
 APP_TITLE = "Gradient Descent Studio"
+# (minimum size, size hint) of the pyqtgraph docks, given to their placeholders so that the
+# layout is the same before and after the real widget replaces one.
+PLOTS_SIZES = (QSize(69, 91), QSize(640, 503))
+DATA_SIZES = (QSize(222, 130), QSize(896, 130))
+# If the 3D view never reports a frame (no OpenGL), the rest is built after this long anyway.
+STARTUP_FALLBACK_MS = 1500
 
 
 class MainWindow(QMainWindow):
     """The studio: central landscape view (3D or contour), Controls, Plots and Readouts docks."""
+
+    started = Signal()
+    """Start-up is over: the first frame is on screen and every visible dock is built."""
 
     def __init__(
         self,
@@ -51,6 +71,8 @@ class MainWindow(QMainWindow):
         self.actions_by_name: dict[str, QAction] = {}
         self._framed: tuple[str, str | None] | None = None
         self._was_data = True  # the dock starts shown
+        self._contour: ContourView | None = None
+        self._started = False  # True once the first frame is on screen and the rest armed
         build_actions(self)
         self.stepper.playingChanged.connect(self._on_playing_changed)
         self._build_central()
@@ -92,10 +114,7 @@ class MainWindow(QMainWindow):
         self.view3d.setObjectName("view3d")
         self.view3d.set_auto_coarsen(True)
         self.view3d.setToolTip("Drag to rotate, wheel to zoom, click to drop a new start")
-        self.contour = ContourView(self.model)
-        self.contour.setObjectName("contourView")
-        self.stack.addWidget(self.view3d)
-        self.stack.addWidget(self.contour)
+        self.stack.addWidget(self.view3d)  # the contour page joins when first needed
         lay.addWidget(self.stack, 1)
         self.setCentralWidget(central)
         bar = QToolBar("Run")
@@ -113,29 +132,96 @@ class MainWindow(QMainWindow):
         return dock
 
     def _build_docks(self) -> None:
-        actions = self.actions_by_name
-        self.controls = ControlsPanel(self.model, actions)
-        self.plots = PlotsPanel(self.model)
+        self.controls = ControlsPanel(self.model, self.actions_by_name)
         self.readouts = ReadoutsPanel(self.model)
         self.controls_dock = self._dock(
             "Controls", "ControlsDock", self.controls, Qt.DockWidgetArea.LeftDockWidgetArea
         )
+        self._plots = LazyWidget(
+            Placeholder("plotsPlaceholder", PLOTS_SIZES, theme.BACKGROUND),
+            self._make_plots,
+            self._install_in_dock,
+            self,
+        )
         self.plots_dock = self._dock(
-            "Plots", "PlotsDock", self.plots, Qt.DockWidgetArea.RightDockWidgetArea
+            "Plots", "PlotsDock", self._plots.placeholder, Qt.DockWidgetArea.RightDockWidgetArea
         )
         self.readouts_dock = self._dock(
             "Readouts", "ReadoutsDock", self.readouts, Qt.DockWidgetArea.BottomDockWidgetArea
         )
-        self.data_panel = DataPanel(self.model)
+        self._data = LazyWidget(
+            Placeholder("dataPlaceholder", DATA_SIZES), self._make_data_panel, self._install_in_dock
+        )
         self.data_dock = self._dock(
-            "Data", "DataDock", self.data_panel, Qt.DockWidgetArea.RightDockWidgetArea
+            "Data", "DataDock", self._data.placeholder, Qt.DockWidgetArea.RightDockWidgetArea
         )
         self.splitDockWidget(self.data_dock, self.plots_dock, Qt.Orientation.Vertical)
         # Keys that navigate a table must reach it, not the window's run shortcuts.
         self._local_keys = LocalKeys(self)
-        self.data_panel.table.installEventFilter(self._local_keys)
         self.resize(1500, 920)
         self._sized_docks = False
+
+    # --- the parts built after the first frame --------------------------------------------------
+
+    @property
+    def plots(self) -> PlotsPanel:
+        """The Plots dock's loss and |∇L| plots (built now if not yet)."""
+        return self._plots.get()
+
+    @property
+    def data_panel(self) -> DataPanel:
+        """The Data dock's editor (built now if not yet)."""
+        return self._data.get()
+
+    @property
+    def contour(self) -> ContourView:
+        """The contour page of the central view (built now if not yet)."""
+        if self._contour is None:
+            from .contour import ContourView
+
+            self._contour = ContourView(self.model)
+            self._contour.setObjectName("contourView")
+            self.stack.addWidget(self._contour)
+        return self._contour
+
+    def _make_plots(self) -> PlotsPanel:
+        from .docks.plots import PlotsPanel
+
+        return PlotsPanel(self.model)
+
+    def _make_data_panel(self) -> DataPanel:
+        from .data.panel import DataPanel
+
+        panel = DataPanel(self.model)
+        panel.table.installEventFilter(self._local_keys)
+        return panel
+
+    def _install_in_dock(self, placeholder: QWidget, widget: QWidget) -> None:
+        dock = placeholder.parentWidget()
+        assert isinstance(dock, QDockWidget)
+        dock.setWidget(widget)
+        placeholder.hide()
+        if dock.isVisible():
+            widget.show()
+
+    @property
+    def is_started(self) -> bool:
+        """True once start-up is over (see `started`)."""
+        return self._started
+
+    def _start_rest(self) -> None:
+        """The first frame is on screen: build what is visible, the rest when it is first shown."""
+        if self._started:
+            return
+        self._started = True
+        self.view3d.frameSwapped.disconnect(self._on_first_frame)
+        self._plots.arm()
+        self._data.arm()
+        QTimer.singleShot(0, release_startup_memory)
+        self.started.emit()
+
+    def _on_first_frame(self) -> None:
+        QTimer.singleShot(0, self._start_rest)  # after this frame's events, not inside them
 
     def docks(self) -> tuple[QDockWidget, ...]:
         """Every dock of the window."""
@@ -151,6 +237,7 @@ class MainWindow(QMainWindow):
         for signal in (m.stepped, m.runsReset, m.runsChanged, m.runChanged):
             signal.connect(self._on_paths_changed)
         self.view3d.startPicked.connect(self._on_start_picked)
+        self.view3d.frameSwapped.connect(self._on_first_frame)
 
     # --- model → views ---------------------------------------------------------------------
 
@@ -178,6 +265,8 @@ class MainWindow(QMainWindow):
         """Show the Data dock when the landscape becomes a fit to data, hide it when not."""
         is_data = self.model.is_data
         if is_data != self._was_data:
+            if is_data and self.isVisible():
+                self._data.get()  # the user asked for data: show the editor, not a placeholder
             self.data_dock.setVisible(is_data)
             if is_data and not self.data_dock.isFloating():
                 QTimer.singleShot(0, self._size_data_dock)
@@ -190,7 +279,10 @@ class MainWindow(QMainWindow):
 
     def _on_view_changed(self) -> None:
         three_d = self.model.view_mode == "3d" and self.model.landscape.dim == 2
-        self.stack.setCurrentWidget(self.view3d if three_d else self.contour)
+        if three_d:
+            self.stack.setCurrentWidget(self.view3d)
+        else:
+            self.stack.setCurrentWidget(self.contour)
         if self.model.landscape.dim == 2:
             self.view3d.set_log_height(self.model.log_height)
         self.actions_by_name["reset_camera"].setEnabled(three_d)
@@ -208,7 +300,7 @@ class MainWindow(QMainWindow):
         paths = []
         for _i, cfg in self.model.active_runs():
             cols = cfg.live_run.history.columns()
-            paths.append((hex_to_rgb(cfg.color), cols["params"], cols["loss"]))
+            paths.append((theme.hex_to_rgb(cfg.color), cols["params"], cols["loss"]))
         self.view3d.set_paths(paths)
 
     def _on_playing_changed(self, playing: bool) -> None:
@@ -260,6 +352,10 @@ class MainWindow(QMainWindow):
         if not self._sized_docks:
             self._sized_docks = True
             QTimer.singleShot(0, self._default_dock_sizes)  # once the layout has settled
+        if not self._started:
+            # The 3D view reports its first frame; the contour page paints no GL frame.
+            wait = 0 if self.stack.currentWidget() is not self.view3d else STARTUP_FALLBACK_MS
+            QTimer.singleShot(wait, self._start_rest)
 
     def save_layout(self) -> None:
         """Remember geometry and dock layout."""

@@ -1,10 +1,20 @@
-"""Start-up: process start to the main window's first frame."""
+"""Start-up and memory: process start to the main window's first frame, and the race's RSS.
+
+Both are measured in fresh child processes against a floor measured in the same run, reps
+interleaved (a loaded machine slows ours and the floor alike): the floor of start-up is a
+process that only imports numpy, PySide6's widgets, pyqtgraph and PyOpenGL; the floor of
+memory is such a process showing an empty QOpenGLWidget of the race window's size.
+"""
 
 from __future__ import annotations
 
+import json
+import os
 import statistics
+import subprocess
+import sys
 
-from .common import Row, entry, process_ms
+from .common import Row, entry, process_ms, unit_entry
 
 _FIRST_FRAME = """
 import os, sys, time
@@ -22,13 +32,115 @@ w.show()
 app.exec()
 """
 
+_IMPORT_FLOOR = "import time, numpy, PySide6.QtWidgets, pyqtgraph, OpenGL.GL; print(time.time())"
+_INTERPRETER = "import time; print(time.time())"
 
-def bench_startup(reps: int) -> Row:
-    """Process start → first frame of the main window, vs importing PySide6.QtWidgets."""
-    reps = max(3, min(reps, 5))
-    ours = statistics.median(process_ms(_FIRST_FRAME) for _ in range(reps))
-    base_code = "import time, PySide6.QtWidgets; print(time.time())"
-    baseline = statistics.median(process_ms(base_code) for _ in range(reps))
-    return entry(
-        "startup_first_frame", ours, baseline, note="baseline is a floor (import only), not a rival"
+# Both memory scripts print {"rss": MiB, "hwm": MiB} from /proc/self/status at the end.
+_STATUS = """
+import json
+def report():
+    kb = {}
+    for line in open("/proc/self/status"):
+        key, _, value = line.partition(":")
+        if key in ("VmRSS", "VmHWM"):
+            kb[key] = int(value.split()[0])
+    print(json.dumps({"rss": kb["VmRSS"] / 1024, "hwm": kb["VmHWM"] / 1024}), flush=True)
+"""
+
+_RSS_RACE = (
+    _STATUS
+    + """
+import sys
+from gdstudio.app.application import configure_application
+configure_application()
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+app = QApplication(sys.argv[:1])
+from gdstudio.bench.common import race_window
+window = race_window(0)
+window.stepper.play()
+def done():
+    report()
+    app.quit()
+QTimer.singleShot(PLAY_MS, done)
+app.exec()
+"""
+)
+
+_RSS_FLOOR = (
+    _STATUS
+    + """
+import sys
+import numpy, PySide6.QtWidgets, pyqtgraph, OpenGL.GL
+from PySide6.QtCore import QTimer
+from PySide6.QtOpenGLWidgets import QOpenGLWidget
+from PySide6.QtWidgets import QApplication
+app = QApplication(sys.argv[:1])
+view = QOpenGLWidget()
+view.resize(1400, 900)
+view.show()
+def done():
+    report()
+    app.quit()
+QTimer.singleShot(PLAY_MS, done)
+app.exec()
+"""
+)
+
+PLAY_MS = 2000
+
+
+def bench_startup(reps: int) -> list[Row]:
+    """Process start → first frame of the main window, against the import floor."""
+    reps = max(3, min(reps, 7))
+    ours, floor, bare = [], [], []
+    for _ in range(reps):  # interleaved: a burst of load hits all three alike
+        ours.append(process_ms(_FIRST_FRAME))
+        floor.append(process_ms(_IMPORT_FLOOR))
+        bare.append(process_ms(_INTERPRETER))
+    floor_ms = statistics.median(floor)
+    return [
+        entry(
+            "startup_first_frame",
+            statistics.median(ours),
+            floor_ms,
+            note="baseline: import_floor (numpy, PySide6.QtWidgets, pyqtgraph, OpenGL.GL)",
+        ),
+        entry(
+            "import_floor",
+            floor_ms,
+            statistics.median(bare),
+            note="baseline: the bare interpreter's start",
+        ),
+    ]
+
+
+def _child_memory(code: str) -> dict[str, float]:
+    """{"rss", "hwm"} in MiB that a child process running `code` reports."""
+    out = subprocess.run(
+        [sys.executable, "-c", code.replace("PLAY_MS", str(PLAY_MS))],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "QT_LOGGING_RULES": "*=false"},
+    )
+    reported: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
+    return reported
+
+
+def bench_rss(reps: int) -> Row:
+    """Resident memory of the race scene after ~2 s of play, against an empty GL window."""
+    reps = max(1, min(reps, 3))
+    ours, floor = [], []
+    for _ in range(reps):
+        ours.append(_child_memory(_RSS_RACE))
+        floor.append(_child_memory(_RSS_FLOOR))
+    return unit_entry(
+        "rss_race_mb",
+        statistics.median(r["rss"] for r in ours),
+        "MiB",
+        statistics.median(r["rss"] for r in floor),
+        peak=round(statistics.median(r["hwm"] for r in ours), 1),
+        baseline_peak=round(statistics.median(r["hwm"] for r in floor), 1),
+        note="8 racers playing; baseline: floor imports and an empty 1400×900 QOpenGLWidget",
     )

@@ -72,7 +72,7 @@ def studio(qtbot):
         w = MainWindow(model)
         qtbot.addWidget(w)
         w.show()
-        qtbot.waitExposed(w)
+        qtbot.waitUntil(lambda: w.is_started)  # the docks are built once the window is up
         sessions = getattr(w, "sessions", None) or SessionManager(w)
         sessions.autosave_ms = 20
         return w, sessions

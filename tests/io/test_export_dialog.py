@@ -10,7 +10,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QProgressDialog
 
-from gdstudio.app.export.dialog import ExportDialog, export_dialog_of, install_export_action
+from gdstudio.app.export.action import install_export_action
+from gdstudio.app.export.dialog import ExportDialog, export_dialog_of
 from gdstudio.app.main_window import MainWindow
 from gdstudio.app.model import StudioModel
 from gdstudio.core.data import parse_csv

@@ -56,12 +56,18 @@ class ExportWindow(Protocol):
 
     model: StudioModel
     view3d: LandscapeView3D
-    contour: ContourView
-    plots: PlotsPanel
     stack: QStackedWidget
     stepper: Stepper
     file_menu: QMenu
     actions_by_name: dict[str, QAction]
+
+    @property
+    def contour(self) -> ContourView:
+        """The contour view (the window builds it on first use)."""
+
+    @property
+    def plots(self) -> PlotsPanel:
+        """The loss plots (the window builds them on first use)."""
 
     def window(self) -> QWidget:
         """The window as a widget (QWidget.window(): itself)."""
