@@ -1,28 +1,71 @@
-"""PlotsPanel: live loss and |∇L| against step, one curve per enabled racer."""
+"""PlotsPanel: live loss and |∇L| against step, one curve per enabled racer.
+
+A step only marks the plots dirty; they redraw once per frame, on a zero-delay timer (or just
+before a paint or an export, if that comes first). A redraw folds each history's new rows into
+per-pixel-column points (plot_data.Series), sets the ranges from the curves' cached min/max
+(plot_ranges), and repaints only the newest stretch of each curve: the settled rest is a
+cached pixmap, and so are the axes and the legend.
+"""
 
 from __future__ import annotations
 
+import math
+from dataclasses import dataclass, field
+
 import numpy as np
 import pyqtgraph as pg
+from pyqtgraph import functions as fn
+from PySide6.QtCore import QPointF, QRectF, QTimer
+from PySide6.QtGui import QPen, QPolygonF, QShowEvent
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 
 from ... import theme
+from ...core.run import Run
 from ..model import RunConfig, StudioModel
+from .plot_data import Frame, Series
+from .plot_items import CACHED, CurveLayer, LegendBar, TickAxis, marker
+from .plot_ranges import EMPTY_STEPS, Extent, steady_range, step_range, value_range
 
 LABEL_STYLE = {"color": theme.LABEL_COLOR, "font-size": "10pt"}
 CURVE_WIDTH = 1.0
+AXIS_WIDTH = 56
 # (history column, y-axis label) of the stacked plots, top to bottom.
 SERIES: tuple[tuple[str, str], ...] = (("loss", "loss"), ("grad_norm", "|∇L|"))
 
 
-def curve_data(cfg: RunConfig, column: str, log_y: bool) -> tuple[np.ndarray, np.ndarray]:
-    """(step, value) of one history column; non-positive values dropped on a log scale."""
-    cols = cfg.live_run.history.columns()
-    x, y = cols["step"], cols[column]
-    if log_y:
-        keep = y > 0.0
-        x, y = x[keep], y[keep]
-    return x, y
+@dataclass
+class Curve:
+    """One racer's curve in one plot: its points, pen and the polylines drawn of them."""
+
+    cfg: RunConfig
+    pen: QPen
+    series: Series = field(default_factory=Series)
+    settled: QPolygonF | None = None
+    settled_revision: int = -1
+    tail: QPolygonF = field(default_factory=QPolygonF)  # the newest column, joined on
+
+
+@dataclass
+class Plot:
+    """One of the stacked plots: its pyqtgraph item, layers, curves and what it shows."""
+
+    item: pg.PlotItem
+    column: str
+    settled: CurveLayer
+    tail: CurveLayer
+    curves: list[Curve] = field(default_factory=list)
+    shown: tuple[tuple[float, float], tuple[float, float]] | None = None
+    markers: dict[str, tuple[pg.TextItem, tuple[object, ...]]] = field(default_factory=dict)
+
+
+def polyline(x: np.ndarray, y: np.ndarray) -> QPolygonF:
+    """A QPolygonF of these points, filled from numpy without a Python loop."""
+    poly = fn.create_qpolygonf(len(x))
+    coords = fn.ndarray_from_qpolygonf(poly)
+    coords[:, 0] = x
+    coords[:, 1] = y
+    out: QPolygonF = poly
+    return out
 
 
 class PlotsPanel(QWidget):
@@ -31,8 +74,12 @@ class PlotsPanel(QWidget):
     def __init__(self, model: StudioModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = model
-        self._curves: list[tuple[RunConfig, list[pg.PlotDataItem]]] = []
-        self._layout: list[tuple[object, ...]] = []
+        self._layout: list[tuple[RunConfig, Run | None, str, str]] = []
+        self._dirty = False
+        self._timer = QTimer(self)  # a single-shot 0 ms timer: one redraw per frame
+        self._timer.setSingleShot(True)
+        self._timer.setInterval(0)
+        self._timer.timeout.connect(self._on_frame)
 
         self.log_y_check = QCheckBox("Log y")
         self.log_y_check.setObjectName("logYCheck")
@@ -42,26 +89,13 @@ class PlotsPanel(QWidget):
 
         self.graphics = pg.GraphicsLayoutWidget()
         self.graphics.setBackground(theme.BACKGROUND)
-        self.plots: list[pg.PlotItem] = []
-        for row, (_, label) in enumerate(SERIES):
-            plot = self.graphics.addPlot(row=row, col=0)
-            plot.setLabel("left", label, **LABEL_STYLE)
-            plot.showGrid(x=False, y=False)
-            plot.setMenuEnabled(False)
-            plot.setLogMode(x=False, y=True)
-            plot.getAxis("left").setWidth(56)
-            plot.getAxis("left").enableAutoSIPrefix(False)  # no "(x0.001)" beside the label
-            self.plots.append(plot)
-        self.plots[-1].setLabel("bottom", "step", **LABEL_STYLE)
-        self.plots[0].hideAxis("bottom")
-        self.plots[1].setXLink(self.plots[0])
-        self.legend = self.plots[0].addLegend(
-            offset=(-8, 8),
-            labelTextSize="9pt",
-            labelTextColor=theme.TEXT_COLOR,
-            brush=pg.mkBrush(*theme.BACKGROUND_RGB, 210),
-            pen=pg.mkPen(theme.FRAME_COLOR),
-        )
+        self.graphics.ci.setSpacing(2)
+        self.graphics.ci.setContentsMargins(4, 4, 16, 4)  # room for the last step label
+        self.legend = LegendBar(indent=AXIS_WIDTH)
+        self.graphics.addItem(self.legend, row=0, col=0)
+        self.plots: list[Plot] = [self._add_plot(row, *s) for row, s in enumerate(SERIES, 1)]
+        self.plots[0].item.hideAxis("bottom")
+        self.plots[-1].item.setLabel("bottom", "step", **LABEL_STYLE)
 
         bar = QHBoxLayout()
         bar.setContentsMargins(6, 4, 6, 0)
@@ -73,59 +107,246 @@ class PlotsPanel(QWidget):
         layout.addLayout(bar)
         layout.addWidget(self.graphics, 1)
 
+        self.graphics.scene().sigPrepareForPaint.connect(self._on_prepare_for_paint)
+
         model.runsChanged.connect(self._on_runs_changed)
         model.runsReset.connect(self._on_runs_changed)
         model.landscapeChanged.connect(self._on_runs_changed)
+        model.runChanged.connect(self._on_stepped)
+        model.dataChanged.connect(self._on_stepped)
         model.stepped.connect(self._on_stepped)
         self._on_runs_changed()
+        self.refresh()
+
+    def _add_plot(self, row: int, column: str, label: str) -> Plot:
+        axes = {"left": TickAxis("left"), "bottom": TickAxis("bottom", steps=True)}
+        item = self.graphics.addPlot(row=row, col=0, axisItems=axes)
+        item.setLabel("left", label, **LABEL_STYLE)
+        item.setMenuEnabled(False)
+        item.hideButtons()
+        item.setMouseEnabled(x=False, y=False)
+        item.vb.disableAutoRange()
+        item.getAxis("left").setWidth(AXIS_WIDTH)
+        item.getAxis("left").set_log(True)
+        for name in ("left", "bottom"):  # the axis titles: drawn once, then blitted
+            item.getAxis(name).label.setCacheMode(CACHED)
+        settled, tail = CurveLayer(cached=True), CurveLayer(cached=False)
+        item.vb.addItem(settled, ignoreBounds=True)
+        item.vb.addItem(tail, ignoreBounds=True)
+        item.vb.sigResized.connect(self._on_stepped)
+        return Plot(item, column, settled, tail)
 
     @property
     def log_y(self) -> bool:
         """True while both y axes are logarithmic."""
         return self.log_y_check.isChecked()
 
-    def curves(self) -> dict[str, pg.PlotDataItem]:
-        """Loss curve of each enabled run, by run title."""
-        return {cfg.title: items[0] for cfg, items in self._curves}
+    # --- what a user sees, for tests and exports --------------------------------------------
 
-    def grad_curves(self) -> dict[str, pg.PlotDataItem]:
-        """|∇L| curve of each enabled run, by run title."""
-        return {cfg.title: items[1] for cfg, items in self._curves}
+    def plotted(self, title: str, column: str = "loss") -> tuple[np.ndarray, np.ndarray]:
+        """The (step, value) points drawn of a racer's curve (values not log-mapped)."""
+        plot = next(p for p in self.plots if p.column == column)
+        curve = next(c for c in plot.curves if c.cfg.title == title)
+        return curve.series.points()
+
+    def curve_colors(self, column: str = "loss") -> dict[str, str]:
+        """Colour of each drawn curve (#rrggbb), by racer title."""
+        plot = next(p for p in self.plots if p.column == column)
+        return {c.cfg.title: c.pen.color().name() for c in plot.curves}
+
+    def markers(self, column: str = "loss") -> dict[str, pg.TextItem]:
+        """The labels marking curves that diverged or left the plot, by racer title."""
+        plot = next(p for p in self.plots if p.column == column)
+        return {title: item for title, (item, _) in plot.markers.items()}
+
+    # --- model → plots ------------------------------------------------------------------------
 
     def _on_runs_changed(self) -> None:
         active = [cfg for _, cfg in self.model.active_runs()]
-        if [(c, c.run, c.title, c.color) for c in active] != self._layout:
-            self._build_curves(active)
-        self._on_stepped()
-        for plot in self.plots:
-            plot.enableAutoRange()
-
-    def _build_curves(self, active: list[RunConfig]) -> None:
-        for plot in self.plots:
-            plot.clear()
-        self._curves = []
-        self._layout = [(c, c.run, c.title, c.color) for c in active]
-        for cfg in active:
-            pen = pg.mkPen(cfg.color, width=CURVE_WIDTH)
-            items = []
+        layout = [(c, c.run, c.title, c.color) for c in active]
+        if layout != self._layout:
+            self._layout = layout
             for plot in self.plots:
-                item = pg.PlotDataItem(pen=pen, name=cfg.title if plot is self.plots[0] else None)
-                item.setClipToView(True)
-                item.setDownsampling(auto=True, method="peak")
-                item.setSkipFiniteCheck(True)
-                plot.addItem(item)
-                items.append(item)
-            self._curves.append((cfg, items))
+                plot.curves = [Curve(c, pg.mkPen(c.color, width=CURVE_WIDTH)) for c in active]
+            self.legend.set_entries([(c.title, c.color) for c in active])
+        else:
+            for plot in self.plots:
+                for curve in plot.curves:
+                    curve.series.clear()
+        self._on_stepped()
 
-    def _on_stepped(self) -> None:
-        log_y = self.log_y
-        for cfg, items in self._curves:
-            for item, (column, _) in zip(items, SERIES, strict=True):
-                item.setData(*curve_data(cfg, column, log_y))
+    def _on_stepped(self, *_: object) -> None:
+        """Something to draw changed: redraw once, at the next frame."""
+        self._dirty = True
+        if not self._timer.isActive():
+            self._timer.start()
+
+    def _on_frame(self) -> None:
+        if self._dirty and self.graphics.isVisible():
+            self.refresh()
+
+    def _on_prepare_for_paint(self) -> None:
+        if self.legend.relayout:  # the legend changed height while the layout laid it out
+            self.legend.relayout = False
+            self.graphics.ci.layout.invalidate()
+            self.graphics.ci.layout.activate()
+        if self._dirty:
+            self.refresh()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        """Catch up with what happened while hidden."""
+        super().showEvent(event)
+        if self._dirty:
+            self._timer.start()
 
     def _on_log_y_changed(self, checked: bool) -> None:
         for plot in self.plots:
-            plot.setLogMode(x=False, y=checked)
-        self._on_stepped()
-        for plot in self.plots:
-            plot.enableAutoRange()
+            plot.item.getAxis("left").set_log(checked)
+            plot.shown = None  # other units: the range starts afresh
+        self.refresh()
+
+    # --- drawing ------------------------------------------------------------------------------
+
+    def refresh(self) -> None:
+        """Bring both plots up to date with the histories now (what a frame does)."""
+        self._dirty = False
+        log = self.log_y
+        runs = [curve.cfg.live_run for curve in self.plots[0].curves]
+        latests = [r.history.latest for r in runs]
+        last = max((row[0] for row in latests if row is not None), default=None)
+        x_range = EMPTY_STEPS if last is None else step_range(float(last))
+        frames = [
+            Frame(x_range[0], x_range[1], max(1, int(p.item.vb.width())), log) for p in self.plots
+        ]
+        changed = [[False] * len(runs) for _ in self.plots]
+        for i, (run, latest) in enumerate(zip(runs, latests, strict=True)):
+            history = run.history
+            curves = [(k, plot.curves[i].series, frames[k]) for k, plot in enumerate(self.plots)]
+            stride = history.stride
+            step = -1 if latest is None else int(latest[0])
+            if latest is not None and all(s.can_advance(step, stride, f) for _, s, f in curves):
+                for k, series, _ in curves:  # only the latest row moved: no arrays needed
+                    index = latest_index(history.dim, self.plots[k].column)
+                    changed[k][i] = series.advance(step, float(latest[index]))
+                continue
+            cols = history.columns()
+            for k, series, frame in curves:
+                values = cols[self.plots[k].column]
+                changed[k][i] = series.update(cols["step"], values, stride, frame)
+        for plot, fresh in zip(self.plots, changed, strict=True):
+            self._draw(plot, x_range, log, fresh)
+
+    def _draw(
+        self, plot: Plot, x_range: tuple[float, float], log: bool, changed: list[bool]
+    ) -> None:
+        extents = [Extent(c.series.lo, c.series.hi, c.series.first) for c in plot.curves]
+        ideal, away = value_range(extents, log)
+        y_range = steady_range(plot.shown[1] if plot.shown else None, ideal, log)
+        moved = (x_range, y_range) != plot.shown
+        if moved:
+            plot.shown = (x_range, y_range)
+            plot.item.vb.setRange(xRange=x_range, yRange=y_range, padding=0.0)
+            rect = QRectF(x_range[0], y_range[0], x_range[1] - x_range[0], y_range[1] - y_range[0])
+            plot.settled.set_rect(rect)
+            plot.tail.set_rect(rect)
+        clamp = None if log else _clamp_range(y_range)
+        settled = False
+        for curve, fresh in zip(plot.curves, changed, strict=True):
+            s = curve.series
+            if s.revision != curve.settled_revision or (moved and not log):
+                curve.settled_revision = s.revision
+                curve.settled = polyline(s.settled_x, _mapped(s.settled_y, log, clamp))
+                settled = True
+            if fresh or moved:
+                joined = s.tail
+                if len(s.settled_x):  # the tail starts where the settled points end
+                    joined = [(float(s.settled_x[-1]), float(s.settled_y[-1])), *joined]
+                curve.tail = QPolygonF([QPointF(x, _mapped_one(y, log, clamp)) for x, y in joined])
+        if settled:
+            plot.settled.set_lines([(c.pen, c.settled) for c in plot.curves if c.settled])
+        if settled or moved or any(changed):
+            plot.tail.set_lines([(c.pen, c.tail) for c in plot.curves])
+        self._mark(plot, y_range, log, away)
+
+    def _mark(self, plot: Plot, y_range: tuple[float, float], log: bool, away: set[int]) -> None:
+        """Label each curve that left the plot ("↑ diverged") or ended diverged."""
+        wanted: dict[str, tuple[object, ...]] = {}
+        for i, curve in enumerate(plot.curves):
+            diverged = curve.cfg.live_run.status == "diverged"
+            if i in away or diverged:
+                spot = _exit(curve.series, y_range, log) if i in away else None
+                wanted[curve.cfg.title] = _marker_spec(curve, spot, diverged, plot.shown, log)
+        for title in [t for t in plot.markers if t not in wanted]:
+            plot.item.vb.removeItem(plot.markers.pop(title)[0])
+        for title, spec in wanted.items():
+            old = plot.markers.get(title)
+            if old is not None and old[1] == spec:
+                continue
+            if old is not None:
+                plot.item.vb.removeItem(old[0])
+            text, color, x, y, anchor = spec
+            item = marker(str(text), str(color))
+            item.setAnchor(anchor)
+            item.setPos(float(x), float(y))  # type: ignore[arg-type]
+            plot.item.vb.addItem(item, ignoreBounds=True)
+            plot.markers[title] = (item, spec)
+
+
+def _clamp_range(y_range: tuple[float, float]) -> tuple[float, float]:
+    """Values beyond this are drawn at it: far enough off the plot to leave its edge right."""
+    span = y_range[1] - y_range[0]
+    return (y_range[0] - 10.0 * span, y_range[1] + 10.0 * span)
+
+
+def latest_index(dim: int, column: str) -> int:
+    """Where a history column sits in a row: (step, params..., loss, grad_norm, lr)."""
+    return 1 + dim + ("loss", "grad_norm", "lr").index(column)
+
+
+def _mapped_one(y: float, log: bool, clamp: tuple[float, float] | None) -> float:
+    if log or clamp is None:
+        return math.log10(y)
+    return min(max(y, clamp[0]), clamp[1])
+
+
+def _mapped(y: np.ndarray, log: bool, clamp: tuple[float, float] | None) -> np.ndarray:
+    out: np.ndarray = np.log10(y) if log or clamp is None else np.clip(y, *clamp)
+    return out
+
+
+def _exit(series: Series, y_range: tuple[float, float], log: bool) -> tuple[float, float] | None:
+    """Where a curve first leaves the y range (step, edge), None if it never does."""
+    x, y = series.points()
+    v = np.log10(y) if log else y
+    out = (v > y_range[1]) | (v < y_range[0])
+    if not out.any():
+        return None
+    i = int(np.argmax(out))
+    return float(x[i]), y_range[1] if v[i] > y_range[1] else y_range[0]
+
+
+def _marker_spec(
+    curve: Curve,
+    spot: tuple[float, float] | None,
+    diverged: bool,
+    shown: tuple[tuple[float, float], tuple[float, float]] | None,
+    log: bool,
+) -> tuple[object, ...]:
+    """(text, colour, x, y, anchor) of a curve's label: at the edge where it leaves, else at
+    its last point; kept inside the plot."""
+    word = "diverged" if diverged else "off scale"
+    (x0, x1), (y0, y1) = shown or (EMPTY_STEPS, (0.0, 1.0))
+    if spot is not None:
+        x, y = spot
+        up = y >= y1
+        text = ("↑ " if up else "↓ ") + word
+        ay = 0.0 if up else 1.0
+    else:
+        xs, ys = curve.series.points()
+        if not len(xs):
+            return (word, curve.cfg.color, x0, y1, (0.0, 0.0))
+        x, y = float(xs[-1]), float(np.log10(ys[-1]) if log else ys[-1])
+        text = "✕ " + word
+        ay = 0.0 if y > (y0 + y1) / 2.0 else 1.0
+    ax = 1.0 if x > x0 + 0.6 * (x1 - x0) else 0.0
+    return (text, curve.cfg.color, x, y, (ax, ay))

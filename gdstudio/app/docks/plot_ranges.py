@@ -1,0 +1,133 @@
+"""The ranges the loss plots show, from each curve's cached min and max (numpy-free arithmetic).
+
+Ranges snap outwards to round values (a fifth of a decade of steps, a quarter of a decade on a
+log axis), so a growing race moves them, and re-lays the axes, only now and then. A curve that
+runs away (a diverged racer at 1e50) is left out of the y range when others stay sane, so it
+does not flatten them; the plot marks where it leaves.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+EMPTY_STEPS = (0.0, 100.0)
+"""Steps shown before anything has run."""
+EMPTY_LOG = (-1.0, 1.0)
+"""log10 range shown with nothing to plot (0.1 to 10)."""
+EMPTY_LINEAR = (0.0, 1.0)
+"""Linear range shown with nothing to plot."""
+RUNAWAY = 1e3
+"""A curve that climbs this many times above the highest start has run away."""
+LOG_SNAP = 4  # log ranges snap to 1/LOG_SNAP decade
+MIN_DECADES = 0.5
+
+
+@dataclass(frozen=True)
+class Extent:
+    """What a range needs of one curve: its plotted min, max and first value (in data units)."""
+
+    lo: float
+    hi: float
+    first: float
+
+    @property
+    def empty(self) -> bool:
+        """True for a curve with nothing plotted."""
+        return not self.lo <= self.hi
+
+
+def step_range(last_step: float) -> tuple[float, float]:
+    """0 to a round step count at or above `last_step` (at most ~20% past it)."""
+    if last_step <= 10:
+        return (0.0, 10.0)
+    unit = 2.0 * 10.0 ** (math.floor(math.log10(last_step)) - 1)
+    return (0.0, math.ceil(last_step / unit) * unit)
+
+
+def runaway_limit(extents: list[Extent]) -> float:
+    """|value| above which a curve has run away: RUNAWAY × the largest start (inf: no start)."""
+    firsts = [abs(e.first) for e in extents if not e.empty and math.isfinite(e.first)]
+    ref = max(firsts, default=0.0)
+    return RUNAWAY * ref if ref > 0.0 else math.inf
+
+
+def runaways(extents: list[Extent], log: bool) -> set[int]:
+    """Indices of curves that ran away from the others (none if every curve did)."""
+    limit = runaway_limit(extents)
+    out = {
+        i
+        for i, e in enumerate(extents)
+        if not e.empty and (e.hi > limit or (not log and e.lo < -limit))
+    }
+    tame = sum(1 for e in extents if not e.empty) - len(out)
+    return out if tame > 0 else set()
+
+
+def value_range(extents: list[Extent], log: bool) -> tuple[tuple[float, float], set[int]]:
+    """(lo, hi) of the y axis (log10 units on a log axis) and the curves left out of it.
+
+    A curve left out still counts up to where it started, so it is seen leaving the range.
+    """
+    out = runaways(extents, log)
+    limit = runaway_limit(extents)
+    lows, highs = [], []
+    for i, e in enumerate(extents):
+        if e.empty:
+            continue
+        away = i in out
+        lows.append(e.first if away and e.lo < -limit else e.lo)
+        highs.append(e.first if away and e.hi > limit else e.hi)
+    if not lows:
+        return (EMPTY_LOG if log else EMPTY_LINEAR), out
+    lo, hi = min(lows), max(highs)
+    return (_log_range(lo, hi) if log else _linear_range(lo, hi)), out
+
+
+def _log_range(lo: float, hi: float) -> tuple[float, float]:
+    a, b = math.log10(lo), math.log10(hi)
+    pad = max(0.03 * (b - a), 0.02)
+    a = math.floor((a - pad) * LOG_SNAP) / LOG_SNAP
+    b = math.ceil((b + pad) * LOG_SNAP) / LOG_SNAP
+    if b - a < MIN_DECADES:
+        mid = (a + b) / 2.0
+        a = math.floor((mid - MIN_DECADES / 2.0) * LOG_SNAP) / LOG_SNAP
+        b = a + MIN_DECADES
+    return (a, b)
+
+
+def nice_step(span: float) -> float:
+    """1, 2 or 5 × a power of ten, about span / 5."""
+    raw = span / 5.0
+    unit = 10.0 ** math.floor(math.log10(raw))
+    return next((m * unit for m in (1.0, 2.0, 5.0) if m * unit >= raw), 10.0 * unit)
+
+
+def _linear_range(lo: float, hi: float) -> tuple[float, float]:
+    span = hi - lo
+    if span <= 0.0:
+        span = abs(hi) or 1.0
+    pad = 0.03 * span
+    q = nice_step(span)
+    a = math.floor((lo - pad) / q) * q
+    b = math.ceil((hi + pad) / q) * q
+    if lo >= 0.0:
+        a = max(a, 0.0)  # a loss never shows below zero
+    return (a, b)
+
+
+def steady_range(
+    shown: tuple[float, float] | None, ideal: tuple[float, float], log: bool
+) -> tuple[float, float]:
+    """The range to show: `ideal` if the data left `shown` or `shown` is more than one snap
+    unit too loose on a side, else `shown` (a value hopping across a snap boundary every step
+    does not make the axis hop with it)."""
+    if shown is None:
+        return ideal
+    if ideal[0] < shown[0] or ideal[1] > shown[1]:
+        return ideal
+    unit = 1.0 / LOG_SNAP if log else nice_step(ideal[1] - ideal[0])
+    loose = 1.5 * unit  # snapped ends differ by whole units: this allows one
+    if shown[0] < ideal[0] - loose or shown[1] > ideal[1] + loose:
+        return ideal
+    return shown

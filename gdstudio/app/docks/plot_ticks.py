@@ -1,0 +1,172 @@
+"""Tick values and labels for the loss plots: round values spaced for their text, never piled up.
+
+Pure arithmetic: an axis asks for ticks over (lo, hi) on `length` pixels with labels at least
+`gap` pixels apart (its text height, or a label's width), and gets labelled major ticks and
+unlabelled minor ones. On a log axis the values are log10 units; labels are 1, 2 and 5 × a
+power of ten at most, never the 2…9 minor ticks.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+_EPS = 1e-9
+# Labelled mantissas per decade, densest first, then every k-th decade.
+_LOG_MANTISSAS: tuple[tuple[int, ...], ...] = ((1, 2, 5), (1,))
+_DECADE_STEPS = (2, 5, 10, 20, 50, 100)
+_MINOR_GAP = 3.0  # pixels between minor ticks at least
+
+
+Ticks = tuple[list[float], list[float]]
+"""(labelled values, unlabelled minor values)."""
+
+
+def power_label(mantissa: int, exponent: int, plain: bool) -> str:
+    """m × 10^e as text: plain decimals ("0.002", "500") or "2×10⁻⁵" / "10⁶"."""
+    if plain:
+        if exponent >= 0:
+            return str(mantissa * 10**exponent)
+        return "0." + "0" * (-exponent - 1) + str(mantissa)
+    if exponent == 0:
+        return str(mantissa)
+    power = "10" + str(exponent).translate(_SUPERSCRIPT)
+    return power if mantissa == 1 else f"{mantissa}×{power}"
+
+
+def _decompose(v: float) -> tuple[int, int]:
+    """(m, e) with 10**v == m × 10**e and m a whole number 1..9."""
+    e = math.floor(v + _EPS)
+    m = round(10.0 ** (v - e))
+    return (1, e + 1) if m >= 10 else (m, e)
+
+
+def _in_range(values: list[float], lo: float, hi: float) -> list[float]:
+    span = (hi - lo) * _EPS
+    return [v for v in values if lo - span <= v <= hi + span]
+
+
+def _min_gap_px(values: list[float], px_per_unit: float) -> float:
+    if len(values) < 2:
+        return math.inf
+    return min(b - a for a, b in zip(values, values[1:], strict=False)) * px_per_unit
+
+
+def _log_level(lo: float, hi: float, mantissas: tuple[int, ...]) -> list[float]:
+    out: list[float] = []
+    for e in range(math.floor(lo) - 1, math.ceil(hi) + 1):
+        out.extend(e + math.log10(m) for m in mantissas)
+    return _in_range(out, lo, hi)
+
+
+def _decade_level(lo: float, hi: float, k: int) -> list[float]:
+    return [float(e) for e in range(math.ceil(lo - _EPS), math.floor(hi + _EPS) + 1) if e % k == 0]
+
+
+def log_ticks(lo: float, hi: float, length: float, gap: float) -> Ticks:
+    """Ticks of a log10 axis: labels at 1-2-5, decades or every k-th decade, whichever is
+    densest with labels `gap` pixels apart; minor ticks one level finer."""
+    if not (hi > lo and length > 0):
+        return [], []
+    px = length / (hi - lo)
+    levels = [_log_level(lo, hi, m) for m in _LOG_MANTISSAS]
+    levels += [_decade_level(lo, hi, k) for k in _DECADE_STEPS]
+    finer = [_log_level(lo, hi, tuple(range(1, 10)))]
+    for i, level in enumerate(levels):
+        if level and _min_gap_px(level, px) >= gap:
+            candidates = finer + levels[1:2] if i >= 2 else finer  # 2…9, else decades
+            minor = next((m for m in candidates if _min_gap_px(m, px) >= _MINOR_GAP), [])
+            return level, [v for v in minor if not _close_to_any(v, level)]
+    sparse = next((lv for lv in reversed(levels) if lv), [])
+    return sparse[:1], []
+
+
+def _close_to_any(v: float, values: list[float]) -> bool:
+    return any(abs(v - w) < 1e-6 for w in values)
+
+
+def log_labels(values: list[float]) -> list[str]:
+    """Labels of log10 tick values: plain decimals from 0.001 to 10000, else powers of ten."""
+    parts = [_decompose(v) for v in values]
+    plain = all(-3 <= e <= 4 for _, e in parts)
+    return [power_label(m, e, plain) for m, e in parts]
+
+
+def nice_spacings(span: float) -> list[float]:
+    """Candidate spacings 1, 2, 5 × powers of ten from about span/100 up to span."""
+    e = math.floor(math.log10(span)) - 2
+    return [m * 10.0**k for k in range(e, e + 4) for m in (1.0, 2.0, 5.0)]
+
+
+def _minor_spacing(spacing: float) -> float:
+    m, e = _decompose(math.log10(spacing))
+    return (0.5 if m == 2 else m / 5.0) * 10.0**e
+
+
+def _multiples(lo: float, hi: float, spacing: float) -> list[float]:
+    first = math.ceil(lo / spacing - _EPS)
+    last = math.floor(hi / spacing + _EPS)
+    return [k * spacing for k in range(first, last + 1)]
+
+
+def linear_ticks(
+    lo: float,
+    hi: float,
+    length: float,
+    gap: float | Callable[[list[float]], float],
+) -> Ticks:
+    """Ticks of a linear axis at the smallest round spacing whose labels are `gap` pixels
+    apart (`gap` may be a function of the candidate values, for labels as wide as their text)."""
+    if not (hi > lo and length > 0):
+        return [], []
+    px = length / (hi - lo)
+    for spacing in nice_spacings(hi - lo):
+        values = _multiples(lo, hi, spacing)
+        need = gap(values) if callable(gap) else gap
+        if spacing * px >= need:
+            minor_spacing = _minor_spacing(spacing)
+            minor = []
+            if minor_spacing * px >= _MINOR_GAP:
+                minor = [
+                    v for v in _multiples(lo, hi, minor_spacing) if not _close_to_any(v, values)
+                ]
+            return values, minor
+    return [lo], []
+
+
+def step_labels(values: list[float]) -> list[str]:
+    """Step counts as text: 0, 250, 1500, 20k, 2.5M."""
+    big = max((abs(v) for v in values), default=0.0) >= 1e4
+    return [_step_label(v, big) for v in values]
+
+
+def _step_label(v: float, big: bool) -> str:
+    if abs(v) >= 1e6:
+        return f"{v / 1e6:.6g}M"
+    if big and abs(v) >= 1e3:
+        return f"{v / 1e3:.6g}k"
+    return f"{v:.6g}"
+
+
+def value_labels(values: list[float]) -> list[str]:
+    """Values of a linear axis as text, with as many decimals as their spacing needs."""
+    if not values:
+        return []
+    spacing = min((b - a for a, b in zip(values, values[1:], strict=False)), default=0.0)
+    top = max(abs(v) for v in values)
+    if top >= 1e6 or 0 < spacing < 1e-6:
+        exponent = math.floor(math.log10(top) + _EPS) if top > 0 else 0
+        return [_scaled(v, exponent, spacing) for v in values]
+    decimals = max(0, -math.floor(math.log10(spacing) + _EPS)) if spacing > 0 else 0
+    return [f"{v:.{decimals}f}" if v else "0" for v in values]
+
+
+def _scaled(v: float, exponent: int, spacing: float) -> str:
+    """v as m×10^exponent, m with the decimals the spacing needs."""
+    if v == 0:
+        return "0"
+    unit = 10.0**exponent
+    decimals = max(0, -math.floor(math.log10(spacing / unit) + _EPS)) if spacing > 0 else 0
+    power = "10" + str(exponent).translate(_SUPERSCRIPT)
+    return f"{v / unit:.{decimals}f}×{power}"
