@@ -1,27 +1,28 @@
-"""SurfaceWorker: tabulates costly landscapes off the UI thread, coarse first, newest wins."""
+"""SurfaceWorker: computes costly data surfaces off the UI thread, coarse first, newest wins."""
 
 from __future__ import annotations
 
+import time
 from typing import TypeGuard
 
+import numpy as np
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from ..core.fitting import DataLandscape
-from ..core.tabulated import TabulatedLandscape
+from ..core.surface_grid import Grid, GridSurface
+from .surface_plan import DISPLAY_GRID, RANGE_GRID, CostModel, Pass, inline_ok, plan
 
-# (grid size, at most this many points): the coarse pass estimates the mean loss from a
-# sample of the points, the full pass from more (the surface of a mean converges fast).
-PASSES = ((48, 5_000), (128, 20_000))
-FULL = PASSES[-1][0]
-# Data losses cheaper than this many (points × grid samples) are computed in place.
-INLINE_BUDGET = 2_000_000
+# One model of what grids cost, shared by every worker: each pass computed teaches it.
+COSTS = CostModel()
+# Columns of w per call to the kernel: a newer edit stops an older pass within one block.
+_BLOCKS = 8
 
 
-def needs_worker(landscape: object) -> TypeGuard[DataLandscape]:
-    """True for landscapes whose surface costs O(points × grid) (MAE, Huber, BCE)."""
-    if not isinstance(landscape, DataLandscape) or landscape.loss == "mse":
+def needs_worker(landscape: object, grid: int = DISPLAY_GRID) -> TypeGuard[DataLandscape]:
+    """True for data fits whose surface at `grid` would cost the UI thread too long."""
+    if not isinstance(landscape, DataLandscape):
         return False
-    return landscape.n_samples * FULL * FULL > INLINE_BUDGET
+    return not inline_ok(COSTS, landscape.loss, landscape.n_samples, grid)
 
 
 class _Signals(QObject):
@@ -35,20 +36,59 @@ class _Latest:
 
 
 class _Job(QRunnable):
-    def __init__(self, latest: _Latest, signals: _Signals, landscape: DataLandscape) -> None:
+    def __init__(
+        self, latest: _Latest, signals: _Signals, landscape: DataLandscape, grid: int
+    ) -> None:
         super().__init__()
         self.latest, self.signals, self.landscape = latest, signals, landscape
+        self.passes = plan(COSTS, landscape.loss, landscape.n_samples, grid)
+        self.grid = grid
         self.generation = latest.generation
+
+    def _stale(self) -> bool:
+        # A newer edit superseded this one (or the worker was shut down).
+        return self.latest.generation != self.generation
 
     def run(self) -> None:  # noqa: D102 - QRunnable override
         land = self.landscape
         _ = land.minima  # computed here, off the UI thread
-        for n, points in PASSES:
-            if self.latest.generation != self.generation:
-                return  # a newer edit superseded this one (or the worker was shut down)
-            table = TabulatedLandscape(land.subsampled(points), n)
-            table.source = land
+        exact_range: Grid | None = None
+        for step in self.passes:
+            sub = land.subsampled(step.points)
+            grid = self._compute(sub, step.n)
+            if grid is None:
+                return
+            grids = {step.n: grid}
+            if step.points >= land.n_samples and step.n == RANGE_GRID:
+                exact_range = grid
+            elif step.points >= land.n_samples and step.n == self.grid:
+                # The height map's range from every point too: the surface is the exact one.
+                if exact_range is None:
+                    exact_range = self._compute(land, RANGE_GRID)
+                    if exact_range is None:
+                        return
+                grids[RANGE_GRID] = exact_range
+            table = GridSurface(land, grids, sub.n_samples)
+            if self._stale():
+                return
             self.signals.ready.emit(self.generation, table)
+
+    def _compute(self, land: DataLandscape, n: int) -> Grid | None:
+        """Loss and gradient on the n×n grid over the bounds, in blocks of columns (None if
+        superseded meanwhile); the time it took teaches the cost model."""
+        (w0, w1), (b0, b1) = land.bounds
+        ws, bs = np.linspace(w0, w1, n), np.linspace(b0, b1, n)
+        values, grads = np.empty((n, n)), np.empty((n, n, 2))
+        block = max(1, -(-n // _BLOCKS))
+        t0 = time.perf_counter()
+        for lo in range(0, n, block):
+            if self._stale():
+                return None
+            v, g = land.grid_value_and_grad(ws[lo : lo + block], bs)
+            values[:, lo : lo + block], grads[:, lo : lo + block] = v, g
+        ms = (time.perf_counter() - t0) * 1000.0
+        COSTS.record(land.loss, land.n_samples, n * n, n, ms)
+        return values, grads
 
 
 class SurfaceWorker(QObject):
@@ -56,8 +96,9 @@ class SurfaceWorker(QObject):
 
     ready = Signal(object)
 
-    def __init__(self, parent: QObject | None = None) -> None:
+    def __init__(self, parent: QObject | None = None, grid: int = DISPLAY_GRID) -> None:
         super().__init__(parent)
+        self.grid = grid
         self._latest = _Latest()
         self.signals = _Signals()
         self.signals.ready.connect(self._on_ready)
@@ -72,10 +113,14 @@ class SurfaceWorker(QObject):
         """Number of the newest request."""
         return self._latest.generation
 
+    def passes(self, landscape: DataLandscape) -> tuple[Pass, ...]:
+        """The passes a request for `landscape` would run now."""
+        return plan(COSTS, landscape.loss, landscape.n_samples, self.grid)
+
     def submit(self, landscape: DataLandscape) -> None:
-        """Tabulate `landscape` (coarse, then full); older requests are dropped."""
+        """Compute `landscape`'s surface (coarse, then full); older requests are dropped."""
         self._latest.generation += 1
-        self.pool.start(_Job(self._latest, self.signals, landscape))
+        self.pool.start(_Job(self._latest, self.signals, landscape, self.grid))
 
     def cancel(self) -> None:
         """Forget every pending request."""
@@ -85,6 +130,6 @@ class SurfaceWorker(QObject):
         """Block until queued jobs are done (tests and shutdown)."""
         return self.pool.waitForDone(msecs)
 
-    def _on_ready(self, generation: int, table: TabulatedLandscape) -> None:
+    def _on_ready(self, generation: int, table: GridSurface) -> None:
         if generation == self._latest.generation:
             self.ready.emit(table)

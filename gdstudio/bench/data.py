@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
-from typing import Any
+import math
+import statistics
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .common import Row, entry, median_ms
+
+if TYPE_CHECKING:
+    from ..app.main_window import MainWindow
+    from ..core.fitting import DataLandscape
 
 
 def bench_data_edit(reps: int) -> Row:
@@ -79,3 +88,178 @@ def bench_sgd_step(reps: int) -> Row:
 
     baseline = median_ms(full_step, reps)
     return entry("sgd_step_1m", ours, baseline)
+
+
+EDIT_POINTS = 1_000
+EDIT_WINDOW = (1600, 1000)
+_EDIT_TIMEOUT_S = 20.0
+
+
+def bench_edit_block(reps: int) -> Row:
+    """Longest UI-thread block after adding one point (MAE, 1,000 points, the real window).
+
+    A 1 ms timer stamps every turn of the event loop from just before the click until the
+    full surface is painted; the longest gap is the block. Baseline: the same click with the
+    surface computed in place the old way (value() then grad(), each over every point).
+    """
+    window = _edit_window()
+    ours = [_measure_edit(window, i) for i in range(reps)]
+    with _old_inline_surfaces():
+        base = [_measure_edit(window, reps + i) for i in range(max(1, reps // 2))]
+    window.close()
+    block = statistics.median(r[0] for r in ours)
+    return entry(
+        "edit_block_mae_1e3",
+        block,
+        statistics.median(r[0] for r in base),
+        coarse_shown_ms=round(statistics.median(r[1] for r in ours), 1),
+        full_shown_ms=round(statistics.median(r[2] for r in ours), 1),
+        worst_block_ms=round(max(r[0] for r in ours), 1),
+        baseline_full_shown_ms=round(statistics.median(r[2] for r in base), 1),
+    )
+
+
+def _edit_window() -> MainWindow:
+    """The line-fit scene under MAE with 1,000 points, shown in 3D, its surface settled."""
+    from PySide6.QtTest import QTest
+
+    from ..app.main_window import MainWindow
+    from ..app.model import StudioModel
+    from ..core.data import Dataset
+
+    model = StudioModel()
+    model.load_scene("line-fit")
+    model.replace_dataset(Dataset.generate(EDIT_POINTS, slope=2.0, intercept=1.0, noise=3.0))
+    model.set_loss("mae")
+    window = MainWindow(model, autosave=False)
+    window.resize(*EDIT_WINDOW)
+    window.show()
+    QTest.qWaitForWindowExposed(window)
+    _spin_until(lambda: _surface_kind(window) == "full")
+    return window
+
+
+def _surface_kind(window: MainWindow) -> str:
+    """'full' once the surface drawn is the exact one of the current data, else 'coarse'."""
+    model = window.model
+    shown = model.display_landscape
+    if shown is model.landscape:
+        return "full"
+    exact = getattr(shown, "exact", False) and getattr(shown, "n", 0) >= window.view3d.grid_size
+    return "full" if exact and getattr(shown, "source", None) is model.landscape else "coarse"
+
+
+def _spin_until(done: Callable[[], bool], timeout_s: float = _EDIT_TIMEOUT_S) -> None:
+    from PySide6.QtWidgets import QApplication
+
+    end = time.perf_counter() + timeout_s
+    while not done() and time.perf_counter() < end:
+        QApplication.processEvents()
+        time.sleep(0.001)
+
+
+def _measure_edit(window: MainWindow, k: int) -> tuple[float, float, float]:
+    """(longest event-loop gap, ms to the first surface painted, ms to the full one painted)
+    for one click that adds a point in the data plot."""
+    from PySide6.QtCore import QEventLoop, Qt, QTimer
+    from PySide6.QtTest import QTest
+
+    model, plot = window.model, window.data_panel.plot
+    pos = _free_spot(window, k)
+    ticks: list[float] = []
+    painted: dict[str, float] = {}
+    pending: list[str] = []
+    loop = QEventLoop()
+    timer = QTimer()
+    timer.setTimerType(Qt.TimerType.PreciseTimer)
+    timer.setInterval(1)
+    timer.timeout.connect(lambda: ticks.append(time.perf_counter()))
+    clicked = [0.0]
+
+    def on_surface() -> None:
+        pending.append(_surface_kind(window))
+
+    def on_frame() -> None:
+        for kind in pending:
+            painted.setdefault(kind, time.perf_counter())
+        pending.clear()
+        if "full" in painted:
+            QTimer.singleShot(30, loop.quit)  # a few more turns of the loop after it
+
+    def click() -> None:
+        clicked[0] = time.perf_counter()
+        QTest.mouseClick(plot.viewport(), Qt.MouseButton.LeftButton, Qt.KeyboardModifier(0), pos)
+
+    model.surfaceChanged.connect(on_surface)
+    window.view3d.frameSwapped.connect(on_frame)
+    timer.start()
+    QTimer.singleShot(40, click)
+    QTimer.singleShot(int(_EDIT_TIMEOUT_S * 1000), loop.quit)
+    loop.exec()
+    timer.stop()
+    model.surfaceChanged.disconnect(on_surface)
+    window.view3d.frameSwapped.disconnect(on_frame)
+    gaps = np.diff([t for t in ticks if t >= clicked[0] - 0.01])
+    t0 = clicked[0]
+    full = painted.get("full", float("nan"))
+    first = min(painted.values(), default=float("nan"))
+    return float(gaps.max()) * 1000.0, (first - t0) * 1000.0, (full - t0) * 1000.0
+
+
+def _free_spot(window: MainWindow, k: int) -> Any:
+    """A viewport position in the data plot with no point under it (a click there adds one)."""
+    from PySide6.QtCore import QPointF
+
+    plot = window.data_panel.plot
+    vb = plot.getViewBox()
+    (x0, x1), (y0, y1) = vb.viewRange()
+    rng = np.random.default_rng(k)
+    for _ in range(200):
+        x, y = x0 + (x1 - x0) * rng.uniform(0.1, 0.9), y0 + (y1 - y0) * rng.uniform(0.1, 0.9)
+        scene = vb.mapViewToScene(QPointF(x, y))
+        if plot.point_at(scene) is None:
+            return plot.mapFromScene(scene)
+    raise RuntimeError("no free spot in the data plot")
+
+
+@contextmanager
+def _old_inline_surfaces() -> Iterator[None]:
+    """Surfaces computed where they are drawn, as before: value() then grad(), each a pass
+    over every point for every grid point."""
+    from ..app import surface_plan
+    from ..core import fitting
+
+    saved = surface_plan.INLINE_MS
+    saved_grid = fitting.DataLandscape.grid_value_and_grad
+    saved_reduce = fitting.DataLandscape._reduce
+    surface_plan.INLINE_MS = math.inf
+    del fitting.DataLandscape.grid_value_and_grad
+    fitting.DataLandscape._reduce = _old_reduce  # type: ignore[method-assign]
+    try:
+        yield
+    finally:
+        surface_plan.INLINE_MS = saved
+        fitting.DataLandscape.grid_value_and_grad = saved_grid  # type: ignore[method-assign]
+        fitting.DataLandscape._reduce = saved_reduce  # type: ignore[method-assign]
+
+
+def _old_reduce(self: DataLandscape, p: np.ndarray, want_grad: bool) -> tuple[Any, Any]:
+    """The loss and gradient as computed before the fused kernel (2,000,000-element chunks)."""
+    from ..core.fitting import _pointwise
+
+    flat = p.reshape(-1, 2)
+    chunk = max(1, 2_000_000 // max(1, flat.shape[0]))
+    n = self.n_samples
+    val, gw, gb = np.zeros(len(flat)), np.zeros(len(flat)), np.zeros(len(flat))
+    w, b = flat[:, :1], flat[:, 1:]
+    with np.errstate(over="ignore", invalid="ignore"):
+        for lo in range(0, n, chunk):
+            x = self._scaled(self._x_raw[lo : lo + chunk])[None, :]
+            t = self._y[lo : lo + chunk][None, :]
+            v, d = _pointwise(self.loss, self.delta, w * x + b, t)
+            val += v.sum(axis=1)
+            if want_grad:
+                gw += d @ x[0]
+                gb += d.sum(axis=1)
+    grad = np.stack([gw / n, gb / n], axis=-1).reshape(p.shape)
+    return (val / n).reshape(p.shape[:-1]), grad

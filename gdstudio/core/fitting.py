@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import math
+from typing import Any
 
 import numpy as np
 from numpy.typing import NDArray
 
 from .checks import as_real, check_point, check_real, shown
 from .data import Dataset, Stats
+from .data_kernels import SORTED_MAX_POINTS, fused_sums, mae_grid
 from .errors import ConfigError
 from .lad import lad_line
 
@@ -21,8 +23,6 @@ LOSS_TITLES = {
     "huber": "Huber",
     "bce": "Logistic (binary cross-entropy)",
 }
-# Elements of (grid points × data points) evaluated at once by the O(N·G) losses.
-_CHUNK_ELEMENTS = 2_000_000
 
 
 class DataLandscape:
@@ -72,12 +72,15 @@ class DataLandscape:
         else:
             # Snapshots: these are evaluated off the UI thread while the user edits on.
             self._x_raw, self._y = dataset.x.copy(), targets.copy()
+            self._x_fit = self._scaled(self._x_raw)
         self._minima: tuple[tuple[float, ...], ...] | None = None
         self.bounds = self._bounds()
 
     @property
     def _x(self) -> Array:
         """x of every point in the fit's units."""
+        if self.loss != "mse":
+            return self._x_fit
         return self._scaled(self._x_raw)
 
     def _scaled(self, x: Array) -> Array:
@@ -156,11 +159,31 @@ class DataLandscape:
             return np.stack(np.broadcast_arrays(gw, gb), axis=-1)
         return self._reduce(p, want_grad=True)[1]
 
-    def value_and_grad(self, p: Array) -> tuple[Array, Array]:
-        """Loss and gradient together."""
+    def value_and_grad(self, p: Array) -> tuple[Any, Array]:
+        """Loss and gradient in one pass: (float, (2,)) at one point, arrays at (..., 2) points."""
+        q = self._check(p)
         if self.loss == "mse" or self.n_samples == 0:
-            return self.value(p), self.grad(p)
-        return self._reduce(self._check(p), want_grad=True)
+            value, grad = self.value(q), self.grad(q)
+        else:
+            value, grad = self._reduce(q, want_grad=True)
+        return (float(value), grad) if q.ndim == 1 else (value, grad)
+
+    def grid_value_and_grad(self, ws: Array, bs: Array) -> tuple[Array, Array]:
+        """Loss (len(bs), len(ws)) and gradient (len(bs), len(ws), 2) on the grid ws × bs.
+
+        Row j holds b = bs[j], column i w = ws[i] (the layout of a height map). MAE reads the
+        whole grid from sorted points; the other losses run the fused kernel over it.
+        """
+        ws = np.asarray(ws, dtype=np.float64)
+        bs = np.asarray(bs, dtype=np.float64)
+        if self.loss != "mae" or not 0 < self.n_samples <= SORTED_MAX_POINTS:
+            grid = np.empty((len(bs), len(ws), 2))
+            grid[..., 0], grid[..., 1] = ws[None, :], bs[:, None]
+            value, grad = self.value_and_grad(grid)
+            return np.asarray(value), grad
+        val, gw, gb = mae_grid(ws, bs, self._x_fit, self._y)
+        n = self.n_samples
+        return val / n, np.stack([gw / n, gb / n], axis=-1)
 
     def batch_grad(self, p: Array, idx: Array) -> Array:
         """Gradient at one point p (2,) over the samples `idx` only (O(len(idx)))."""
@@ -171,26 +194,13 @@ class DataLandscape:
             return np.array([np.mean(g * x), np.mean(g)])
 
     def _reduce(self, p: Array, want_grad: bool) -> tuple[Array, Array]:
+        """The fused kernel at every point of p (..., 2): loss (...,) and gradient (..., 2)."""
         flat = p.reshape(-1, 2)
-        g_count = max(1, flat.shape[0])
-        chunk = max(1, _CHUNK_ELEMENTS // g_count)
         n = self.n_samples
-        val = np.zeros(flat.shape[0])
-        gw = np.zeros(flat.shape[0])
-        gb = np.zeros(flat.shape[0])
-        w = flat[:, :1]
-        b = flat[:, 1:]
-        with np.errstate(over="ignore", invalid="ignore"):
-            for lo in range(0, n, chunk):
-                x = self._scaled(self._x_raw[lo : lo + chunk])[None, :]
-                t = self._y[lo : lo + chunk][None, :]
-                v, d = _pointwise(self.loss, self.delta, w * x + b, t)
-                val += v.sum(axis=1)
-                if want_grad:
-                    gw += d @ x[0]
-                    gb += d.sum(axis=1)
-        shape = p.shape[:-1]
-        value = (val / n).reshape(shape)
+        val, gw, gb = fused_sums(
+            self.loss, self.delta, flat[:, 0], flat[:, 1], self._x_fit, self._y, want_grad
+        )
+        value = (val / n).reshape(p.shape[:-1])
         grad = np.stack([gw / n, gb / n], axis=-1).reshape(p.shape)
         return value, grad
 

@@ -122,11 +122,37 @@ class HeightMap:
         with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
             return self.landscape.grad(params)
 
+    def _grid_loss_and_grad(self, n: int) -> tuple[np.ndarray, np.ndarray]:
+        """Loss (n²,) and gradient (n², 2) on the n×n grid.
+
+        A landscape with `grid_value_and_grad(ws, bs)` (a data fit, a table of one) gives both
+        from one fused pass over the grid's axes; any other is asked for value() and grad().
+        """
+        fused = getattr(self.landscape, "grid_value_and_grad", None)
+        if fused is None:
+            params = _grids(tuple(self.param_lo), tuple(self.param_hi), n)[0]
+            return self.loss(params), self._gradient(params)
+        xs = np.linspace(self.param_lo[0], self.param_hi[0], n)
+        ys = np.linspace(self.param_lo[1], self.param_hi[1], n)
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore", under="ignore"):
+            loss, grad = fused(xs, ys)
+        return np.asarray(loss, dtype=np.float64).reshape(-1), np.reshape(grad, (-1, 2))
+
+    def _grid_loss(self, n: int) -> np.ndarray:
+        """Loss (n²,) on the n×n grid (from the fused pass when the landscape has one)."""
+        if getattr(self.landscape, "grid_value_and_grad", None) is None:
+            return self.loss(self.param_grid(n)).ravel()
+        return self._grid_loss_and_grad(n)[0]
+
     def _loss_range(self) -> tuple[float, float]:
         """Loss range over the bounds, from a coarse grid plus the known minima."""
-        values = self.loss(self.param_grid(_RANGE_SAMPLES)).ravel()
-        if self.landscape.minima:
-            values = np.concatenate([values, self.loss(np.array(self.landscape.minima))])
+        values = self._grid_loss(_RANGE_SAMPLES)
+        minima = self.landscape.minima
+        if minima:
+            # A data fit's one optimum: its exact loss, even when a table of it is drawn.
+            known = getattr(self.landscape, "minimum_value", None) if len(minima) == 1 else None
+            at_minima = self.loss(np.array(minima)) if known is None else np.array([known])
+            values = np.concatenate([values, at_minima])
         values = values[np.isfinite(values)]
         if values.size == 0:
             return 0.0, 1.0
@@ -197,7 +223,7 @@ class HeightMap:
         """
         if n < 2:
             raise ValueError(f"grid size must be at least 2, got {n}")
-        params, world_xy = _grids(tuple(self.param_lo), tuple(self.param_hi), n)
+        world_xy = _grids(tuple(self.param_lo), tuple(self.param_hi), n)[1]
         m = n * n
         count = m + (8 * n if walls else 0)
         if out is not None and out.n == n and len(out.vertices) == count:
@@ -207,8 +233,7 @@ class HeightMap:
             normals = np.empty((count, 3), dtype=np.float32)
             colors = np.empty((count, 4), dtype=np.uint8)
 
-        loss = self.loss(params)
-        grad = self._gradient(params)
+        loss, grad = self._grid_loss_and_grad(n)
         z = self.z_from_loss(loss)
         vertices[:m, :2] = world_xy
         vertices[:m, 2] = z

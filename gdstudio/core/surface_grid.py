@@ -1,0 +1,84 @@
+"""GridSurface: a data fit's surface computed on whole grids off the UI thread, read as a table."""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from .tabulated import TabulatedLandscape
+
+Array = NDArray[np.float64]
+# (values (n, n), gradients (n, n, 2)) on linspace(bounds, n) nodes, row j = b_j, column i = w_i.
+Grid = tuple[Array, Array]
+
+
+class _Precomputed:
+    """Hands TabulatedLandscape a grid already computed instead of computing it again."""
+
+    def __init__(self, source: object, values: Array, grads: Array) -> None:
+        self._source, self._values, self._grads = source, values, grads
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self._source, name)
+
+    def value_and_grad(self, _grid: Array) -> tuple[Array, Array]:
+        # TabulatedLandscape tabulates at [i, j] = (w_i, b_j): the transpose of a height map.
+        return self._values.T, self._grads.transpose(1, 0, 2)
+
+
+class GridSurface(TabulatedLandscape):
+    """A table of `source` from grids computed in one pass each, exact at their nodes.
+
+    `grids` maps a size n to the loss and gradient at the n×n nodes over the source's bounds
+    (the height map's layout); the finest one is the table read at other points. `points` is
+    how many of the source's points the grids summed (fewer: an estimate from a sample).
+    """
+
+    def __init__(self, source: object, grids: dict[int, Grid], points: int) -> None:
+        n = max(grids)
+        super().__init__(_Precomputed(source, *grids[n]), n)
+        self.source = source
+        self.grids = grids
+        self.points = points
+        # Read once here (off the UI thread): from the source it costs a pass over the points.
+        self._minimum_value = float(getattr(source, "minimum_value", float("nan")))
+
+    @property
+    def minimum_value(self) -> float:
+        """Loss at the source's optimum (exact)."""
+        return self._minimum_value
+
+    @property
+    def exact(self) -> bool:
+        """True when every point of the source went into the grids."""
+        return self.points >= int(getattr(self.source, "n_samples", self.points))
+
+    def grid_value_and_grad(self, ws: Array, bs: Array) -> Grid:
+        """Loss (len(bs), len(ws)) and gradient on the grid ws × bs: a computed grid when it is
+        one, else bilinear in the finest (separable: two small matrix products)."""
+        ws = np.asarray(ws, dtype=np.float64)
+        bs = np.asarray(bs, dtype=np.float64)
+        (w0, w1), (b0, b1) = self.bounds
+        if len(ws) == len(bs) and len(ws) in self.grids:
+            nodes = np.linspace(w0, w1, len(ws)), np.linspace(b0, b1, len(bs))
+            if np.array_equal(ws, nodes[0]) and np.array_equal(bs, nodes[1]):
+                return self.grids[len(ws)]
+        values, grads = self.grids[self.n]
+        ax = _weights(ws, w0, w1, self.n)
+        ay = _weights(bs, b0, b1, self.n)
+        out_v = ay @ values @ ax.T
+        out_g = np.stack([ay @ grads[..., k] @ ax.T for k in range(2)], axis=-1)
+        return out_v, out_g
+
+
+def _weights(q: Array, lo: float, hi: float, n: int) -> Array:
+    """(len(q), n) bilinear weights of n nodes over [lo, hi] at q (clamped to the ends)."""
+    step = (hi - lo) / (n - 1)
+    t = np.clip((q - lo) / step, 0.0, n - 1.0)
+    i = np.minimum(t.astype(np.intp), n - 2)
+    f = t - i
+    out = np.zeros((len(q), n))
+    rows = np.arange(len(q))
+    out[rows, i] = 1.0 - f
+    out[rows, i + 1] = f
+    return out
