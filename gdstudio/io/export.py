@@ -211,14 +211,21 @@ def export_animation(
 def qimage_pixels(image: QImage) -> np.ndarray:
     """The pixels of a QImage as an (h, w) uint32 0xAARRGGBB array.
 
-    An RGB32 or ARGB32 image is seen without a copy (the array is valid while `image` is
-    alive and unchanged); another format is converted to RGB32 first.
+    An RGB32 or ARGB32 image is seen without a copy: the array is valid only while `image`
+    is alive and unchanged. Another format is converted, and the array is a copy.
     """
     if image.format() not in _PACKED_FORMATS:
-        image = image.convertToFormat(QImage.Format.Format_RGB32)
-    w, h = image.width(), image.height()
-    data = np.frombuffer(image.constBits(), dtype=np.uint32, count=h * image.bytesPerLine() // 4)
-    pixels: np.ndarray = data.reshape(h, image.bytesPerLine() // 4)[:, :w]
+        converted = image.convertToFormat(QImage.Format.Format_RGB32)
+        copied: np.ndarray = _packed_view(converted).copy()  # made while `converted` lives
+        return copied
+    return _packed_view(image)
+
+
+def _packed_view(image: QImage) -> np.ndarray:
+    """An RGB32/ARGB32 image's pixels, (h, w) uint32, sharing the image's memory."""
+    w, h, line = image.width(), image.height(), image.bytesPerLine() // 4
+    data = np.frombuffer(image.constBits(), dtype=np.uint32, count=h * line)
+    pixels: np.ndarray = data.reshape(h, line)[:, :w]
     return pixels
 
 

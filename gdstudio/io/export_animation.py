@@ -11,8 +11,8 @@ import numpy as np
 
 from .export_files import atomic_path
 from .export_formats import ANIMATION_FORMATS, ExportCancelled
-from .gif_palette import GifPalette, unpacked
-from .gif_writer import GifStream
+from .gif_palette import TRANSPARENT, GifPalette, packed, unpacked
+from .gif_writer import GifStream, changed_box
 
 Progress = Callable[[int, int], bool]
 """Called as progress(frames_done, frames_total); returning False cancels the export."""
@@ -129,7 +129,7 @@ class _Mp4Writer:
 
 class _GifWriter:
     """Frames reduced to one palette (made from the first frame and the reserved colours),
-    written to the file as they arrive."""
+    written to the file as they arrive; only the pixels that changed are mapped and coded."""
 
     def __init__(
         self, path: os.PathLike[str], fps: float, reserved: Sequence[tuple[int, int, int]]
@@ -139,16 +139,31 @@ class _GifWriter:
         self._reserved = reserved
         self._palette: GifPalette | None = None
         self._stream: GifStream | None = None
+        self._last: np.ndarray | None = None  # the last frame's pixels (uint32)
 
     def append_data(self, frame: np.ndarray) -> None:
         """Add one frame."""
-        if self._palette is None or self._stream is None:
-            self._palette = GifPalette(frame, self._reserved)
-            height, width = frame.shape[:2]
-            self._stream = GifStream(
-                self._file, width, height, self._palette.palette_bytes(), self._fps
-            )
-        self._stream.add(self._palette.indices(frame))
+        pixels = packed(frame)
+        if self._palette is None or self._stream is None or self._last is None:
+            self._palette = GifPalette(pixels, self._reserved)
+            height, width = pixels.shape
+            palette = self._palette.palette_bytes()
+            self._stream = GifStream(self._file, width, height, palette, self._fps)
+            self._stream.add(*self._palette.local_indices(pixels))
+            self._last = pixels.copy()
+            return
+        if pixels.shape != self._last.shape:
+            raise ValueError(f"frame size changed from {self._last.shape} to {pixels.shape}")
+        box = changed_box(self._last, pixels)
+        if box is None:
+            self._stream.repeat()
+            return
+        y0, y1, x0, x1 = box
+        patch = pixels[y0:y1, x0:x1]
+        changed = self._last[y0:y1, x0:x1] != patch
+        self._last[y0:y1, x0:x1] = patch
+        index, table = self._palette.local_indices(patch, changed)
+        self._stream.add_patch(index, x0, y0, table, TRANSPARENT)
 
     def close(self) -> None:
         """Finish the file."""

@@ -8,6 +8,8 @@ a frame shows that colour, so a frame costs a few vectorized integer operations.
 
 from __future__ import annotations
 
+import heapq
+import itertools
 from collections.abc import Sequence
 
 import numpy as np
@@ -15,14 +17,17 @@ import numpy as np
 PALETTE_SIZE = 256
 MAX_PALETTE_SAMPLES = 200_000
 LUT_BITS = 6
+TRANSPARENT = PALETTE_SIZE - 1  # the entry a frame's unchanged pixels show (see through)
+LOCAL_ERROR = 16  # a pixel off its palette colour by more, on a channel, gets a local one
+MAX_LOCAL_COLORS = 64
 _UNKNOWN = -1
 
 
 def packed(frame: np.ndarray) -> np.ndarray:
-    """A frame as (h, w) uint32 0xAARRGGBB pixels (the same array if it is already)."""
-    if frame.ndim == 2 and frame.dtype == np.uint32:
+    """(…, 3) uint8 RGB pixels as (…) uint32 0xAARRGGBB (uint32 pixels are returned as is)."""
+    if frame.dtype == np.uint32:
         return frame
-    if frame.ndim != 3 or frame.shape[2] != 3 or frame.dtype != np.uint8:
+    if frame.ndim < 2 or frame.shape[-1] != 3 or frame.dtype != np.uint8:
         raise ValueError(f"expected (h, w, 3) uint8 or (h, w) uint32 pixels, got {frame.shape}")
     rgb = frame.astype(np.uint32)
     out: np.ndarray = (rgb[..., 0] << 16) | (rgb[..., 1] << 8) | rgb[..., 2] | 0xFF000000
@@ -38,7 +43,8 @@ def unpacked(pixels: np.ndarray) -> np.ndarray:
 
 class GifPalette:
     """One palette for every frame: the first frame's colours by median cut, plus reserved
-    colours (the runs' and their shades) that keep an exact entry even as a few pixels."""
+    colours (the runs' and their shades) that keep an exact entry even as a few pixels; the
+    entries a first frame of few colours leaves over spread evenly over the colour cube."""
 
     def __init__(
         self, first_frame: np.ndarray, reserved: Sequence[tuple[int, int, int]] = ()
@@ -48,8 +54,9 @@ class GifPalette:
         if len(pixels) > MAX_PALETTE_SAMPLES:
             pixels = pixels[:: len(pixels) // MAX_PALETTE_SAMPLES + 1]
         colors, counts = np.unique(pixels | np.uint32(0xFF000000), return_counts=True)
-        adaptive = median_cut(unpacked(colors), PALETTE_SIZE - len(keep), counts)
+        adaptive = median_cut(unpacked(colors), TRANSPARENT - len(keep), counts)
         used = np.concatenate([keep.reshape(-1, 3), adaptive]).astype(np.uint8)
+        used = np.concatenate([used, spare_cube(TRANSPARENT - len(used))])
         self.colors = np.zeros((PALETTE_SIZE, 3), dtype=np.uint8)
         self.colors[: len(used)] = used
         self._used = used.astype(np.float32)
@@ -69,19 +76,71 @@ class GifPalette:
         """The palette as RGBRGB... bytes, as GIF encoders take it."""
         return self.colors.tobytes()
 
+    def local_indices(
+        self, frame: np.ndarray, changed: np.ndarray | None = None
+    ) -> tuple[np.ndarray, bytes | None]:
+        """Indices of a frame (or a patch of one) and the colour table they index.
+
+        With a `changed` mask, pixels outside it get TRANSPARENT: they keep what is shown.
+
+        Pixels the palette renders within LOCAL_ERROR keep their palette entry, so they look
+        as everywhere else. The others (a ball lit or blended in a way the first frame did
+        not show) get colours of their own, in the entries the well-rendered pixels do not
+        use: the table is the palette with those replaced (None: the palette itself).
+        """
+        index = self.indices(frame)
+        rgb = unpacked(packed(frame)).astype(np.int32)
+        error = np.abs(self.colors[index].astype(np.int32) - rgb).max(axis=-1)
+        bad = error > LOCAL_ERROR
+        if changed is not None:
+            bad &= changed
+            index[~changed] = TRANSPARENT
+        if not bad.any():
+            return index, None
+        kept = np.zeros(PALETTE_SIZE, dtype=bool)
+        kept[index] = True  # every entry the patch shows keeps its colour
+        free = np.flatnonzero(~kept)[:MAX_LOCAL_COLORS]
+        if not len(free):
+            return index, None
+        wrong = rgb[bad]
+        extra = common_colors(wrong, len(free))
+        distance = ((wrong[:, None, :] - extra[None, :, :]) ** 2).sum(axis=-1)
+        nearest = distance.argmin(axis=1)
+        better = distance[np.arange(len(wrong)), nearest] < (
+            (self.colors[index[bad]].astype(np.int32) - wrong) ** 2
+        ).sum(axis=-1)
+        index[bad] = np.where(better, free[nearest], index[bad])
+        table = self.colors.copy()
+        table[free[: len(extra)]] = extra
+        return index, table.tobytes()
+
     def _learn(self, codes: np.ndarray) -> None:
         """Fill the table for colour codes not seen before: the nearest used palette colour."""
-        new = np.unique(codes)
+        seen = np.zeros(len(self._lut), dtype=bool)
+        seen[codes] = True
+        new = np.flatnonzero(seen)
         mask = (1 << LUT_BITS) - 1
         shift = 8 - LUT_BITS
         cells = np.stack([new >> (2 * LUT_BITS), new >> LUT_BITS, new], axis=-1) & mask
         centres = ((cells << shift) + (1 << (shift - 1))).astype(np.float32)
         pal = self._used
+        norms = (pal * pal).sum(1)[None, :]
         chunk = 8192
         for start in range(0, len(new), chunk):
             g = centres[start : start + chunk]
-            d = (g * g).sum(1)[:, None] - 2.0 * g @ pal.T + (pal * pal).sum(1)[None, :]
-            self._lut[new[start : start + chunk]] = np.argmin(d, axis=1)
+            self._lut[new[start : start + chunk]] = np.argmin(norms - 2.0 * g @ pal.T, axis=1)
+
+
+def common_colors(rgb: np.ndarray, count: int) -> np.ndarray:
+    """Up to `count` colours standing for (n, 3) int pixels: the mean colour of each of the
+    most crowded cells of the colour cube at 5 bits per channel."""
+    cells = rgb >> 3
+    codes = (cells[:, 0] << 10) | (cells[:, 1] << 5) | cells[:, 2]
+    _, inverse, counts = np.unique(codes, return_inverse=True, return_counts=True)
+    top = np.argsort(-counts, kind="stable")[:count]
+    sums = np.stack([np.bincount(inverse, rgb[:, c], len(counts)) for c in range(3)], -1)
+    means: np.ndarray = np.rint(sums[top] / counts[top, None]).astype(np.int32)
+    return means
 
 
 def lut_codes(pixels: np.ndarray) -> np.ndarray:
@@ -103,23 +162,30 @@ def median_cut(colors: np.ndarray, count: int, weights: np.ndarray | None = None
     """
     w = np.ones(len(colors)) if weights is None else np.asarray(weights, dtype=np.float64)
 
-    def entry(box: np.ndarray, bw: np.ndarray) -> tuple[float, np.ndarray, np.ndarray, np.ndarray]:
-        span = box.max(axis=0) - box.min(axis=0)
-        return float(span.max()) * np.sqrt(bw.sum()), span, box, bw
+    boxes: list[tuple[float, int, np.ndarray, np.ndarray]] = []  # (-score, order, box, weights)
+    made = itertools.count()  # ties go to the box made first
 
-    boxes = [entry(colors.astype(np.int16), w)] if len(colors) else []
-    while 0 < len(boxes) < count:
-        i = max(range(len(boxes)), key=lambda j: boxes[j][0])
-        score, span, box, bw = boxes[i]
-        if score == 0:
+    def push(box: np.ndarray, bw: np.ndarray) -> None:
+        score = float((box.max(axis=0) - box.min(axis=0)).max()) * np.sqrt(bw.sum())
+        heapq.heappush(boxes, (-score, next(made), box, bw))
+
+    done: list[tuple[float, int, np.ndarray, np.ndarray]] = []  # boxes split no further
+    if len(colors):
+        push(colors.astype(np.int16), w)
+    while boxes and len(boxes) + len(done) < count:
+        top = heapq.heappop(boxes)
+        if top[0] == 0:
+            done.append(top)
             break
-        del boxes[i]
-        channel = int(np.argmax(span))
+        box, bw = top[2], top[3]
+        channel = int(np.argmax(box.max(axis=0) - box.min(axis=0)))
         order = np.argsort(box[:, channel], kind="stable")
         box, bw = box[order], bw[order]
         cut = _cut_between_values(box[:, channel], np.cumsum(bw))
-        boxes += [entry(box[:cut], bw[:cut]), entry(box[cut:], bw[cut:])]
-    means = [np.rint((b * bw[:, None]).sum(axis=0) / bw.sum()) for _, _, b, bw in boxes]
+        push(box[:cut], bw[:cut])
+        push(box[cut:], bw[cut:])
+    final = sorted(done + boxes, key=lambda b: b[1])
+    means = [np.rint((b * bw[:, None]).sum(axis=0) / bw.sum()) for _, _, b, bw in final]
     return np.array(means, dtype=np.uint8).reshape(-1, 3)
 
 
@@ -132,6 +198,18 @@ def _cut_between_values(values: np.ndarray, cumulative: np.ndarray) -> int:
     if lo == 0 or (hi < len(values) and cumulative[hi - 1] - middle < middle - cumulative[lo - 1]):
         return hi
     return lo
+
+
+def spare_cube(count: int) -> np.ndarray:
+    """Up to `count` colours evenly spread over the RGB cube, for entries the first frame
+    leaves unused (a later frame's new colours then land near one)."""
+    side = int(round(count ** (1.0 / 3.0)))
+    while side**3 > count:
+        side -= 1
+    if side < 2:
+        return np.empty((0, 3), dtype=np.uint8)
+    levels = np.rint(np.linspace(0, 255, side)).astype(np.uint8)
+    return np.stack(np.meshgrid(levels, levels, levels, indexing="ij"), axis=-1).reshape(-1, 3)
 
 
 def shades(colors: Sequence[tuple[int, int, int]]) -> np.ndarray:

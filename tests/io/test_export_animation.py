@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from gdstudio.app.export.sources import export, export_animation
-from gdstudio.io.export import ExportError
+from gdstudio.io.export import ExportError, qimage_to_rgb
 from gdstudio.io.export_animation import encoder_size, frame_count, frame_steps
 from gdstudio.io.gif_palette import GifPalette, median_cut
 
@@ -29,6 +29,28 @@ def test_gif_has_fps_times_seconds_frames_of_the_race(window, tmp_path, count_ne
     assert not np.array_equal(frames[0], frames[-1])  # the balls moved
     for _, cfg in window.model.active_runs():
         assert count_near(frames[-1], cfg.color, tol=12) > 0, cfg.color  # kept by the palette
+
+
+def test_gif_shows_each_racer_in_its_colour_where_its_ball_is(window, tmp_path, count_near):
+    path = tmp_path / "race.gif"
+    view = window.view3d
+    width, height = view.width(), view.height()  # the picture frames what the view shows
+    assert export(window, "3d", path, width, height, fps=4, seconds=2, steps=STEPS)
+    frames = iio.imread(path, index=None)
+    assert frames.shape == (8, height, width, 3)
+    assert all(not np.array_equal(frames[i], frames[i + 1]) for i in range(7))  # it moves
+    shown = qimage_to_rgb(view.render_image(width, height)).astype(int)  # the race's end
+    balls = []
+    for _, cfg in window.model.active_runs():
+        at = view.screen_position(cfg.run.params)
+        balls.append((round(at.x()), round(at.y()), cfg.color))
+        assert count_near(frames[-1], cfg.color, tol=12) > 0, cfg.color  # its path
+    for x, y, color in balls:
+        ball = (slice(y - 4, y + 5), slice(x - 4, x + 5))
+        error = np.abs(frames[-1][ball].astype(int) - shown[ball])
+        assert error.mean() < 16, (color, x, y)  # its ball, in the colours it is drawn in
+    assert np.abs(frames[-1].astype(int) - shown).mean() < 2
+    assert count_near(frames[-1], "#16181d", tol=2) > width * height // 4  # the background
 
 
 def test_gif_frames_last_one_over_fps(window, tmp_path):
