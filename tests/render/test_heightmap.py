@@ -132,3 +132,54 @@ def test_sampling_into_a_previous_mesh_reuses_its_arrays():
 def test_one_parameter_landscapes_are_refused():
     with pytest.raises(ValueError, match="2 parameters"):
         HeightMap(ANALYTIC["bowl1d"])
+
+
+class _PointByPoint:
+    """A data fit seen through value() and grad() only (no fused grid pass)."""
+
+    def __init__(self, fit) -> None:
+        self._fit = fit
+
+    def __getattr__(self, name):
+        if name == "grid_value_and_grad":
+            raise AttributeError(name)
+        return getattr(self._fit, name)
+
+
+def _fits():
+    from gdstudio.core.data import Dataset
+    from gdstudio.core.fitting import DataLandscape
+
+    ds = Dataset.generate(150, slope=2.0, intercept=1.0, noise=3.0, seed=4)
+    labels = (ds.y > np.median(ds.y)).astype(float)
+    classes = Dataset(ds.x, labels, labels)
+    return [DataLandscape(classes if loss == "bce" else ds, loss) for loss in LOSSES_DRAWN]
+
+
+LOSSES_DRAWN = ("mse", "mae", "huber", "bce")
+
+
+@pytest.mark.parametrize("index", range(len(LOSSES_DRAWN)), ids=LOSSES_DRAWN)
+def test_a_data_fit_samples_in_one_pass_what_value_and_grad_give(index):
+    fit = _fits()[index]
+    fused = HeightMap(fit)
+    plain = HeightMap(_PointByPoint(fit))
+    assert (fused.loss_min, fused.loss_max) == pytest.approx((plain.loss_min, plain.loss_max))
+    a, b = fused.sample(48), plain.sample(48)
+    np.testing.assert_allclose(a.vertices, b.vertices, rtol=0, atol=1e-6)
+    np.testing.assert_allclose(a.normals, b.normals, rtol=0, atol=1e-6)
+    assert np.abs(a.colors.astype(int) - b.colors.astype(int)).max() <= 1
+
+
+def test_a_table_of_the_exact_grids_draws_the_very_same_mesh():
+    from gdstudio.core.surface_grid import GridSurface
+
+    fit = _fits()[1]
+    (w0, w1), (b0, b1) = fit.bounds
+    grids = {
+        n: fit.grid_value_and_grad(np.linspace(w0, w1, n), np.linspace(b0, b1, n)) for n in (65, 80)
+    }
+    table = HeightMap(GridSurface(fit, grids, fit.n_samples)).sample(80)
+    direct = HeightMap(fit).sample(80)
+    for part in ("vertices", "normals", "colors"):
+        assert np.array_equal(getattr(table, part), getattr(direct, part)), part
