@@ -1,23 +1,20 @@
-"""The loss and |∇L| plots as a user sees them: one curve per racer, growing, log-y toggle."""
+"""The loss plots as a user sees them: a curve per racer, growing, readable axes and legend."""
+
+import math
+import re
 
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QRectF, Qt
 from PySide6.QtWidgets import QCheckBox
 
 from gdstudio.app.docks.plots import PlotsPanel
 
 
-def points(curve) -> tuple[np.ndarray, np.ndarray]:
-    """A curve's (x, y) data as given (not log-mapped); empty arrays when it has none."""
-    x, y = curve.getOriginalDataset()
-    return (np.array([]), np.array([])) if x is None else (x, y)
-
-
 @pytest.fixture
 def make_panel(show_panel):
-    """A PlotsPanel on a scene, shown."""
-    return lambda scene: show_panel(PlotsPanel, scene, (520, 420))
+    """A PlotsPanel on a scene, shown at a size (the default dock's by default)."""
+    return lambda scene, size=(420, 700): show_panel(PlotsPanel, scene, size)
 
 
 @pytest.fixture
@@ -25,50 +22,154 @@ def panel(qtbot, make_panel) -> PlotsPanel:
     return make_panel("race")
 
 
+def shown_up_to(qtbot, panel: PlotsPanel, step: int) -> None:
+    """Wait until every curve reaches `step` (the plots redraw once a frame)."""
+    qtbot.waitUntil(
+        lambda: all(
+            len(x) and x[-1] >= step for x, _ in (panel.plotted(t) for t in panel.curve_colors())
+        )
+    )
+
+
+def caught_up(qtbot, panel: PlotsPanel) -> None:
+    """Wait until every curve ends at its run's latest row, then paint the plots."""
+    runs = [cfg for _, cfg in panel.model.active_runs()]
+    qtbot.waitUntil(
+        lambda: all(
+            len(x) and x[-1] == cfg.run.history.latest[0]
+            for cfg in runs
+            for x in [panel.plotted(cfg.title)[0]]
+        )
+    )
+    panel.graphics.grab()
+
+
+def labels(axis) -> list[str]:
+    """The tick labels an axis drew last."""
+    return [text for text, _ in axis.shown]
+
+
+def on_screen(panel: PlotsPanel, item, rect: QRectF) -> QRectF:
+    """An item's rectangle in the plots view's pixels."""
+    return panel.graphics.mapFromScene(item.mapRectToScene(rect)).boundingRect().toRectF()
+
+
+def assert_readable(panel: PlotsPanel) -> None:
+    """Every visible tick label inside the view, none overlapping another; log labels 1, 2
+    or 5 × a power of ten (no labelled minor ticks)."""
+    view = QRectF(panel.graphics.viewport().rect())
+    for plot in panel.plots:
+        for name in ("left", "bottom"):
+            axis = plot.item.getAxis(name)
+            if not axis.isVisible():
+                continue
+            rects = [on_screen(panel, axis, r) for _, r in axis.shown]
+            assert rects, f"{name} axis has no labels"
+            for i, r in enumerate(rects):
+                assert view.contains(r), (labels(axis)[i], r, view)
+                assert not any(r.intersects(o) for o in rects[i + 1 :]), labels(axis)
+            if name == "left" and axis.log:
+                for text in labels(axis):
+                    assert re.fullmatch(r"0\.0*[125]|[125]0*|([25]×)?10[⁻⁰¹²³⁴⁵⁶⁷⁸⁹]+", text), text
+
+
 def test_one_curve_per_enabled_run_in_its_colour(panel):
     runs = panel.model.runs
-    assert set(panel.curves()) == {cfg.title for cfg in runs}
-    for cfg in runs:
-        assert panel.curves()[cfg.title].opts["pen"].color().name() == cfg.color.lower()
-        assert panel.grad_curves()[cfg.title].opts["pen"].color().name() == cfg.color.lower()
-    legend = {label.text for _, label in panel.legend.items}
-    assert legend == {cfg.title for cfg in runs}
+    expected = {cfg.title: cfg.color.lower() for cfg in runs}
+    assert panel.curve_colors("loss") == expected
+    assert panel.curve_colors("grad_norm") == expected
+    assert {title: color.lower() for title, color in panel.legend.entries()} == expected
 
 
-def test_a_disabled_run_loses_its_curve(panel):
+def test_a_disabled_run_loses_its_curve(qtbot, panel):
     title = panel.model.runs[1].title
     panel.model.set_run_enabled(1, False)
-    assert title not in panel.curves()
-    assert len(panel.curves()) == len(panel.model.runs) - 1
+    assert title not in panel.curve_colors()
+    assert [t for t, _ in panel.legend.entries()] == [c.title for c in panel.model.runs[:1]] + [
+        c.title for c in panel.model.runs[2:]
+    ]
 
 
-def test_curves_grow_as_the_model_steps(panel):
+def test_curves_grow_as_the_model_steps(qtbot, panel):
     model = panel.model
-    assert all(len(points(c)[0]) == 1 for c in panel.curves().values())
+    assert all(len(panel.plotted(cfg.title)[0]) == 1 for cfg in model.runs)
     model.step(25)
+    shown_up_to(qtbot, panel, 25)
     for cfg in model.runs:
-        steps, loss = points(panel.curves()[cfg.title])
+        steps, loss = panel.plotted(cfg.title)
         assert steps[-1] == 25
         np.testing.assert_allclose(loss[-1], cfg.run.loss)
-        _, grad = points(panel.grad_curves()[cfg.title])
+        _, grad = panel.plotted(cfg.title, "grad_norm")
         np.testing.assert_allclose(grad[-1], cfg.run.grad_norm)
 
 
-def test_curves_start_over_when_the_runs_restart(panel):
+def test_many_steps_in_one_frame_redraw_once(qtbot, panel, monkeypatch):
+    redraws = []
+    original = panel.refresh
+    monkeypatch.setattr(panel, "refresh", lambda: (redraws.append(1), original()))
+    for _ in range(5):
+        panel.model.step(3)
+    assert redraws == []  # marked dirty only
+    shown_up_to(qtbot, panel, 15)
+    assert redraws == [1]
+
+
+def test_the_plotted_points_keep_every_pixel_columns_min_and_max(qtbot, make_panel):
+    """More rows than pixel columns: the curve drawn has, in each column, the history's own
+    lowest and highest value there (no peak lost)."""
+    panel = make_panel("race", (260, 420))
+    model = panel.model
+    model.set_max_steps(5000)
+    model.set_tol(0.0)  # nobody converges: every run takes every step
+    for _ in range(6):
+        model.step(300)
+        qtbot.wait(1)  # a frame between bursts: the curves grow a bit at a time
+    assert all(cfg.run.steps == 1800 for cfg in model.runs)
+    caught_up(qtbot, panel)
+    for plot in panel.plots:
+        vb = plot.item.vb
+        (x0, x1), width = vb.viewRange()[0], int(vb.width())
+        for cfg in model.runs:
+            cols = cfg.run.history.columns()
+            steps, values = cols["step"], cols[plot.column]
+            keep = values > 0
+            px, py = panel.plotted(cfg.title, plot.column)
+            assert len(px) < keep.sum()  # it was thinned
+            ours = _extremes(px, py, x0, x1, width)
+            theirs = _extremes(steps[keep], values[keep], x0, x1, width)
+            assert ours == theirs
+
+
+def _extremes(x, y, x0, x1, width) -> dict[int, tuple[float, float]]:
+    cols = np.clip(((np.asarray(x) - x0) * (width / (x1 - x0))).astype(int), 0, width - 1)
+    out: dict[int, tuple[float, float]] = {}
+    for c, v in zip(cols.tolist(), np.asarray(y).tolist(), strict=True):
+        lo, hi = out.get(c, (math.inf, -math.inf))
+        out[c] = (min(lo, v), max(hi, v))
+    return out
+
+
+def test_curves_start_over_when_the_runs_restart(qtbot, panel):
     panel.model.step(40)
+    shown_up_to(qtbot, panel, 40)
     panel.model.set_start((0.5, 0.5))
-    assert all(len(points(c)[0]) == 1 for c in panel.curves().values())
+    qtbot.waitUntil(lambda: all(len(panel.plotted(c.title)[0]) == 1 for c in panel.model.runs))
 
 
 def test_log_y_checkbox_switches_both_plots(qtbot, panel):
     check = panel.findChild(QCheckBox, "logYCheck")
+    panel.model.step(50)
+    shown_up_to(qtbot, panel, 50)
     assert check.isChecked()
-    assert all(plot.getAxis("left").logMode for plot in panel.plots)
+    assert all(plot.item.getAxis("left").log for plot in panel.plots)
     qtbot.mouseClick(check, Qt.MouseButton.LeftButton)
     assert not check.isChecked()
-    assert not any(plot.getAxis("left").logMode for plot in panel.plots)
+    assert not any(plot.item.getAxis("left").log for plot in panel.plots)
+    top = max(cfg.run.history.columns()["loss"].max() for cfg in panel.model.runs)
+    assert panel.plots[0].item.vb.viewRange()[1][1] >= top  # linear units now
     qtbot.mouseClick(check, Qt.MouseButton.LeftButton)
-    assert all(plot.getAxis("left").logMode for plot in panel.plots)
+    assert all(plot.item.getAxis("left").log for plot in panel.plots)
+    assert panel.plots[0].item.vb.viewRange()[1][1] < top  # log10 units again
 
 
 def test_a_diverging_run_ends_its_curve_with_finite_data(qtbot, make_panel):
@@ -78,10 +179,13 @@ def test_a_diverging_run_ends_its_curve_with_finite_data(qtbot, make_panel):
     model.step(2000)
     run = model.runs[0].run
     assert run.status == "diverged"
-    for curve in (*panel.curves().values(), *panel.grad_curves().values()):
-        x, y = points(curve)
-        assert len(x) > 1 and np.all(np.isfinite(x)) and np.all(np.isfinite(y))
-        assert x[-1] <= run.status_step
+    caught_up(qtbot, panel)
+    for cfg in model.runs:
+        for column in ("loss", "grad_norm"):
+            x, y = panel.plotted(cfg.title, column)
+            assert len(x) > 1 and np.all(np.isfinite(x)) and np.all(np.isfinite(y))
+    x, _ = panel.plotted(model.runs[0].title)
+    assert x[-1] <= run.status_step
 
 
 def test_log_scale_leaves_out_a_zero_loss(qtbot, make_panel):
@@ -89,7 +193,94 @@ def test_log_scale_leaves_out_a_zero_loss(qtbot, make_panel):
     model = panel.model
     model.set_start((1.0, 1.0))  # Rosenbrock's minimum: loss and |∇L| are exactly 0
     title = model.runs[0].title
-    assert len(points(panel.curves()[title])[0]) == 0
+    qtbot.waitUntil(lambda: len(panel.plotted(title)[0]) == 0)
     qtbot.mouseClick(panel.findChild(QCheckBox, "logYCheck"), Qt.MouseButton.LeftButton)
-    steps, loss = points(panel.curves()[title])
+    steps, loss = panel.plotted(title)
     assert list(steps) == [0] and list(loss) == [0.0]
+
+
+@pytest.mark.parametrize("size", [(420, 700), (300, 330)])
+@pytest.mark.parametrize("steps", [0, 800])
+def test_tick_labels_never_pile_up(qtbot, make_panel, size, steps):
+    panel = make_panel("race", size)
+    panel.model.step(steps)
+    caught_up(qtbot, panel)
+    assert_readable(panel)
+
+
+def test_a_curve_within_one_decade_gets_no_labelled_minor_ticks(qtbot, make_panel):
+    panel = make_panel("race")
+    for i in range(len(panel.model.runs)):
+        panel.model.set_run_hyper(i, "lr", 1e-7)  # the loss hardly moves: 12.5 or so
+    panel.model.step(100)
+    caught_up(qtbot, panel)
+    assert_readable(panel)
+    texts = labels(panel.plots[0].item.getAxis("left"))
+    assert "10" in texts and not {"9", "8", "7", "6", "4", "3"} & set(texts)
+
+
+def test_linear_axes_read_as_plain_numbers(qtbot, panel):
+    panel.model.step(300)
+    qtbot.mouseClick(panel.findChild(QCheckBox, "logYCheck"), Qt.MouseButton.LeftButton)
+    caught_up(qtbot, panel)
+    assert_readable(panel)
+    texts = labels(panel.plots[0].item.getAxis("left"))
+    assert texts[0] == "0" and all(re.fullmatch(r"\d+(\.\d+)?", t) for t in texts), texts
+
+
+def test_an_empty_plot_shows_a_plain_axis(qtbot, panel):
+    for i in range(len(panel.model.runs)):
+        panel.model.set_run_enabled(i, False)
+    qtbot.waitUntil(lambda: not panel.curve_colors())
+    caught_up(qtbot, panel)
+    assert_readable(panel)
+    steps = labels(panel.plots[1].item.getAxis("bottom"))
+    assert steps[0] == "0" and steps[-1] == "100"
+    for plot in panel.plots:
+        texts = labels(plot.item.getAxis("left"))
+        assert {"0.1", "1", "10"} <= set(texts), texts
+    assert panel.legend.entries() == [] and panel.legend.size().height() == 0
+
+
+@pytest.mark.parametrize("size", [(420, 700), (300, 500)])
+def test_eight_racers_legend_sits_above_the_curves_inside_the_view(qtbot, make_panel, size):
+    panel = make_panel("race", size)
+    for name in ("nesterov", "adagrad", "adamw", "nadam"):
+        panel.model.add_run(name)
+    panel.model.step(200)
+    caught_up(qtbot, panel)
+    assert [t for t, _ in panel.legend.entries()] == [c.title for c in panel.model.runs]
+    assert len(panel.legend.entries()) == 8
+    view = QRectF(panel.graphics.viewport().rect())
+    plots = [on_screen(panel, p.item.vb, p.item.vb.boundingRect()) for p in panel.plots]
+    entries = [on_screen(panel, panel.legend, r) for r in panel.legend.entry_rects()]
+    for r in entries:
+        assert view.contains(r), (r, view)
+        assert not any(r.intersects(p) for p in plots), (r, plots)
+    inner = [r.adjusted(1, 1, -1, -1) for r in entries]  # on whole pixels, neighbours touch
+    assert all(not a.intersects(b) for i, a in enumerate(inner) for b in inner[i + 1 :])
+
+
+def test_a_diverged_racer_is_marked_and_does_not_flatten_the_others(qtbot, panel):
+    model = panel.model
+    model.set_run_hyper(0, "lr", 0.01)  # SGD on Rosenbrock: blows up to 1e38 within 5 steps
+    model.step(400)
+    sgd = model.runs[0]
+    assert sgd.run.status == "diverged"
+    assert sgd.run.history.columns()["loss"].max() > 1e30
+    caught_up(qtbot, panel)
+    (x0, x1), (y0, y1) = panel.plots[0].item.vb.viewRange()
+    others = [c.run.history.columns()["loss"] for c in model.runs[1:]]
+    tame_lo = math.log10(min(v[v > 0].min() for v in others))
+    tame_hi = math.log10(max(v.max() for v in others))
+    assert y1 < tame_hi + 1.0  # the plot's top stays near the other curves
+    assert (tame_hi - tame_lo) / (y1 - y0) > 0.7  # which fill most of its height
+    for column in ("loss", "grad_norm"):
+        marker = panel.markers(column)[sgd.title]
+        assert "diverged" in marker.textItem.toPlainText()
+        assert marker.color.name() == sgd.color.lower()
+        plot = next(p for p in panel.plots if p.column == column)
+        box = on_screen(panel, marker, marker.boundingRect())
+        area = on_screen(panel, plot.item.vb, plot.item.vb.boundingRect())
+        assert area.contains(box), (box, area)
+    assert set(panel.markers()) == {sgd.title}

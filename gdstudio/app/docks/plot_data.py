@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from ...core.history import History
+
 _NO_STEPS = np.empty(0, dtype=np.int64)
 _NO_VALUES = np.empty(0)
 
@@ -232,3 +234,25 @@ class Series:
 
 def _shows(value: float, log: bool) -> bool:
     return math.isfinite(value) and (value > 0.0 or not log)
+
+
+def latest_index(dim: int, column: str) -> int:
+    """Where a history column sits in a row: (step, params..., loss, grad_norm, lr)."""
+    return 1 + dim + ("loss", "grad_norm", "lr").index(column)
+
+
+def follow(history: History, plotted: list[tuple[Series, str, Frame]]) -> list[bool]:
+    """Bring each (series, column, frame) up to date with the history; which changed.
+
+    When the history moved only its latest row, the series take that row's values (no
+    arrays); otherwise they read the history's columns, from the rows they have not settled.
+    """
+    latest, stride = history.latest, history.stride
+    if latest is not None:
+        step = int(latest[0])
+        if all(s.can_advance(step, stride, f) for s, _, f in plotted):
+            return [
+                s.advance(step, float(latest[latest_index(history.dim, c)])) for s, c, _ in plotted
+            ]
+    cols = history.columns()
+    return [s.update(cols["step"], cols[c], stride, f) for s, c, f in plotted]

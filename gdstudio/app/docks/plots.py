@@ -22,7 +22,7 @@ from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 from ... import theme
 from ...core.run import Run
 from ..model import RunConfig, StudioModel
-from .plot_data import Frame, Series
+from .plot_data import Frame, Series, follow
 from .plot_items import CACHED, CurveLayer, LegendBar, TickAxis, marker
 from .plot_ranges import EMPTY_STEPS, Extent, steady_range, step_range, value_range
 
@@ -60,6 +60,8 @@ class Plot:
 
 def polyline(x: np.ndarray, y: np.ndarray) -> QPolygonF:
     """A QPolygonF of these points, filled from numpy without a Python loop."""
+    if not len(x):
+        return QPolygonF()
     poly = fn.create_qpolygonf(len(x))
     coords = fn.ndarray_from_qpolygonf(poly)
     coords[:, 0] = x
@@ -218,23 +220,13 @@ class PlotsPanel(QWidget):
         frames = [
             Frame(x_range[0], x_range[1], max(1, int(p.item.vb.width())), log) for p in self.plots
         ]
-        changed = [[False] * len(runs) for _ in self.plots]
-        for i, (run, latest) in enumerate(zip(runs, latests, strict=True)):
-            history = run.history
-            curves = [(k, plot.curves[i].series, frames[k]) for k, plot in enumerate(self.plots)]
-            stride = history.stride
-            step = -1 if latest is None else int(latest[0])
-            if latest is not None and all(s.can_advance(step, stride, f) for _, s, f in curves):
-                for k, series, _ in curves:  # only the latest row moved: no arrays needed
-                    index = latest_index(history.dim, self.plots[k].column)
-                    changed[k][i] = series.advance(step, float(latest[index]))
-                continue
-            cols = history.columns()
-            for k, series, frame in curves:
-                values = cols[self.plots[k].column]
-                changed[k][i] = series.update(cols["step"], values, stride, frame)
-        for plot, fresh in zip(self.plots, changed, strict=True):
-            self._draw(plot, x_range, log, fresh)
+        pairs = list(zip(self.plots, frames, strict=True))
+        per_run = [
+            follow(run.history, [(p.curves[i].series, p.column, f) for p, f in pairs])
+            for i, run in enumerate(runs)
+        ]
+        for k, plot in enumerate(self.plots):
+            self._draw(plot, x_range, log, [fresh[k] for fresh in per_run])
 
     def _draw(
         self, plot: Plot, x_range: tuple[float, float], log: bool, changed: list[bool]
@@ -296,11 +288,6 @@ def _clamp_range(y_range: tuple[float, float]) -> tuple[float, float]:
     """Values beyond this are drawn at it: far enough off the plot to leave its edge right."""
     span = y_range[1] - y_range[0]
     return (y_range[0] - 10.0 * span, y_range[1] + 10.0 * span)
-
-
-def latest_index(dim: int, column: str) -> int:
-    """Where a history column sits in a row: (step, params..., loss, grad_norm, lr)."""
-    return 1 + dim + ("loss", "grad_norm", "lr").index(column)
 
 
 def _mapped_one(y: float, log: bool, clamp: tuple[float, float] | None) -> float:

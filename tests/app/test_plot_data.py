@@ -1,0 +1,135 @@
+"""What the loss plots compute, without a display: per-column points, ranges, tick labels."""
+
+import math
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from gdstudio.app.docks.plot_data import Frame, Series, follow, m4
+from gdstudio.app.docks.plot_ranges import Extent, step_range, value_range
+from gdstudio.app.docks.plot_ticks import linear_ticks, log_labels, log_ticks, step_labels
+from gdstudio.core.history import History
+
+
+def column_extremes(x, y, frame: Frame) -> dict[int, tuple[float, float]]:
+    """{pixel column: (min, max)} of the points a plot can show in that column."""
+    ok = np.isfinite(y) & ((y > 0) if frame.log else True)
+    cols = frame.column_of(np.asarray(x)[ok])
+    out: dict[int, tuple[float, float]] = {}
+    for c, v in zip(cols.tolist(), np.asarray(y)[ok].tolist(), strict=True):
+        lo, hi = out.get(c, (math.inf, -math.inf))
+        out[c] = (min(lo, v), max(hi, v))
+    return out
+
+
+def test_m4_keeps_first_lowest_highest_and_last_of_each_column():
+    values = np.array([3.0, 1.0, 7.0, 2.0, 5.0, 5.0, 9.0, 4.0, 6.0, 0.5])
+    cols = np.array([0, 0, 0, 0, 0, 1, 1, 1, 1, 1])
+    assert m4(values, cols).tolist() == [0, 1, 2, 4, 5, 6, 9]
+
+
+@settings(max_examples=25, deadline=None)
+@given(
+    values=st.lists(
+        st.one_of(
+            st.floats(1e-6, 1e6),
+            st.sampled_from([0.0, -1.0, math.nan]),  # not shown on a log axis
+        ),
+        min_size=1,
+        max_size=400,
+    ),
+    chunks=st.lists(st.integers(1, 40), min_size=1, max_size=60),
+    columns=st.integers(2, 30),
+    capacity=st.sampled_from([8, 64]),
+    log=st.booleans(),
+)
+def test_a_growing_history_plots_the_same_column_extremes_as_the_whole(
+    values, chunks, columns, capacity, log
+):
+    """Folded in a few steps at a time (decimations and all), the plotted points have, after
+    every fold, in every pixel column, the min and max of the history's own rows; and the
+    same points as a fresh start."""
+    history = History(dim=1, capacity=capacity)  # decimates, or keeps many rows per column
+    frame = Frame(0.0, float(len(values)), columns, log)
+    series = Series()
+    step = 0
+    sizes = iter(chunks * (1 + len(values) // sum(chunks)))
+    while step < len(values):
+        for v in values[step : step + next(sizes)]:
+            history.append(step, np.array([0.0]), v, abs(v), 0.1)
+            step += 1
+        follow(history, [(series, "loss", frame)])
+        cols = history.columns()
+        expected = column_extremes(cols["step"], cols["loss"], frame)
+        assert column_extremes(*series.points(), frame) == expected
+    fresh = Series()
+    follow(history, [(fresh, "loss", frame)])
+    np.testing.assert_array_equal(fresh.points(), series.points())
+    if expected:
+        assert series.lo == min(lo for lo, _ in expected.values())
+        assert series.hi == max(hi for _, hi in expected.values())
+
+
+@pytest.mark.parametrize("columns", [1, 2, 3])
+def test_the_newest_column_keeps_its_extremes_between_kept_rows(columns):
+    """Many kept rows and a latest one in the newest column, the peak in the middle."""
+    values = [5.0, 3.0, 9.0, 1.0, 8.0, 2.0, 7.0, 4.0] * 8
+    history = History(dim=1, capacity=16)
+    frame = Frame(0.0, float(len(values)), columns, log=True)
+    series = Series()
+    for step, v in enumerate(values):
+        history.append(step, np.array([0.0]), v, v, 0.1)
+        follow(history, [(series, "loss", frame)])
+        cols = history.columns()
+        expected = column_extremes(cols["step"], cols["loss"], frame)
+        assert column_extremes(*series.points(), frame) == expected, step
+
+
+def test_step_range_is_round_and_at_most_a_fifth_past_the_last_step():
+    assert step_range(0) == (0.0, 10.0)
+    assert step_range(800) == (0.0, 800.0)
+    assert step_range(801) == (0.0, 820.0)
+    assert step_range(1_000_010) == (0.0, 1_200_000.0)
+
+
+def test_a_runaway_curve_is_left_out_of_the_range():
+    tame = [Extent(1e-3, 12.0, 12.0), Extent(0.5, 12.0, 12.0)]
+    (lo, hi), away = value_range([*tame, Extent(3.0, 1e50, 12.0)], log=True)
+    assert away == {2}
+    assert lo <= -3 and 1.0 < hi <= 1.5  # 10^-3 … 10^1.5: the others fill the plot
+    (_, hi_alone), away_alone = value_range([Extent(3.0, 1e50, 12.0)], log=True)
+    assert away_alone == set() and hi_alone >= 50  # alone, it is the story
+
+
+def test_an_empty_plot_has_a_plain_range():
+    assert value_range([], log=True)[0] == (-1.0, 1.0)
+    assert value_range([Extent(math.inf, -math.inf, math.nan)], log=False)[0] == (0.0, 1.0)
+
+
+@pytest.mark.parametrize(
+    "lo, hi, length",
+    [(-4.0, 1.25, 300), (-1.0, 1.0, 300), (-0.5, 0.0, 300), (-0.25, 0.25, 120), (-300, 50, 250)],
+)
+def test_log_tick_labels_are_1_2_or_5_times_a_power_of_ten_and_spaced(lo, hi, length):
+    gap = 30.0
+    labelled, minor = log_ticks(lo, hi, length, gap)
+    assert labelled and all(lo - 1e-9 <= v <= hi + 1e-9 for v in labelled)
+    px = length / (hi - lo)
+    assert all((b - a) * px >= gap for a, b in zip(labelled, labelled[1:], strict=False))
+    mantissas = {round(10 ** (v - math.floor(v + 1e-9))) for v in labelled}
+    assert mantissas <= {1, 2, 5, 10}
+    assert not set(minor) & set(labelled)
+    for text in log_labels(labelled):
+        assert text.lstrip("0.").rstrip("0")[:1] in {"1", "2", "5"}
+
+
+def test_log_labels_are_decimals_near_one_and_powers_beyond():
+    assert log_labels([-2.0, -1.0, 0.0, 1.0]) == ["0.01", "0.1", "1", "10"]
+    assert log_labels([-6.0, 0.0, 6.0]) == ["10⁻⁶", "1", "10⁶"]
+
+
+def test_step_labels_shorten_big_counts():
+    values, _ = linear_ticks(0.0, 1.2e6, 350, 40.0)
+    assert step_labels(values) == ["0", "200k", "400k", "600k", "800k", "1M", "1.2M"]
