@@ -195,6 +195,12 @@ class BufferedItem:
         if self._changed(name, np.float32(value)):
             GL.glUniform1f(self._location(name), float(value))
 
+    def _uniform_vec2(self, name: str, value: np.ndarray) -> None:
+        """Set a vec2 uniform if it changed."""
+        value = np.asarray(value, dtype=np.float32)
+        if self._changed(name, value):
+            GL.glUniform2fv(self._location(name), 1, value)
+
     def _uniform_vec3(self, name: str, value: np.ndarray) -> None:
         """Set a vec3 uniform if it changed."""
         value = np.asarray(value, dtype=np.float32)

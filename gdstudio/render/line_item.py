@@ -1,6 +1,8 @@
-"""LineSegmentsItem: many coloured line segments in one draw call."""
+"""PathLinesItem: polylines of many runs as antialiased ribbons, in one draw call."""
 
 from __future__ import annotations
+
+import ctypes
 
 import numpy as np
 from OpenGL import GL
@@ -9,34 +11,66 @@ from gdstudio.render import glsl
 from gdstudio.render.glitem import BufferedItem
 from gdstudio.render.glview import Frame
 
+# One quad per segment: a quad around it in screen space, `u_half_width` + 1 pixel to
+# each side and past each end; coverage falls off over the outer pixel (what GL_LINE_SMOOTH
+# looks like, without the software rasterizer's per-line cost).
 _VERTEX = (
     glsl.LIFTED_POSITION
     + """
-attribute vec3 a_position;
+uniform vec2 u_viewport;
+uniform float u_half_width;
+attribute vec2 a_corner;
+attribute vec3 a_start;
+attribute vec3 a_end;
 attribute vec4 a_color;
 varying vec4 v_color;
+varying float v_across;
 void main() {
+    vec4 p0 = lifted_position(a_start);
+    vec4 p1 = lifted_position(a_end);
+    vec2 half_viewport = 0.5 * u_viewport;
+    vec2 d = (p1.xy / max(p1.w, 1e-6) - p0.xy / max(p0.w, 1e-6)) * half_viewport;
+    float len = length(d);
+    vec2 along = len > 1e-6 ? d / len : vec2(1.0, 0.0);
+    vec2 across = vec2(-along.y, along.x);
+    float reach = u_half_width + 1.0;
+    vec4 p = a_corner.x < 0.5 ? p0 : p1;
+    vec2 offset = (across * a_corner.y + along * (2.0 * a_corner.x - 1.0)) * reach;
+    gl_Position = vec4(p.xy + offset / half_viewport * p.w, p.zw);
     v_color = a_color;
-    gl_Position = lifted_position(a_position);
+    v_across = a_corner.y * reach;
 }
 """
 )
 
 _FRAGMENT = """
 uniform float u_alpha;
+uniform float u_half_width;
 varying vec4 v_color;
+varying float v_across;
 void main() {
-    gl_FragColor = vec4(v_color.rgb, v_color.a * u_alpha);
+    float coverage = clamp(u_half_width + 0.5 - abs(v_across), 0.0, 1.0);
+    gl_FragColor = vec4(v_color.rgb, v_color.a * u_alpha * coverage);
 }
 """
 
+_CORNER = np.array([[0.0, -1.0], [0.0, 1.0], [1.0, -1.0], [1.0, 1.0]], dtype=np.float32)
+_QUAD = np.array([0, 1, 2, 2, 1, 3], dtype=np.uint32)
+_FLOAT = ctypes.sizeof(ctypes.c_float)
 
-class LineSegmentsItem(BufferedItem):
-    """Coloured GL_LINES segments, antialiased; a faint ghost pass shows them through hills."""
+
+class PathLinesItem(BufferedItem):
+    """Polylines (segment i from point i to i + 1 in colour i), `width` pixels wide and
+    antialiased; a faint ghost pass at half width shows them through hills.
+
+    Each point is stored four times (the corners of the quad of the segment it starts): the
+    segment's end is the same buffer four vertices on, so one indexed draw covers every
+    segment of every run, with no instancing (software GL pays per instance).
+    """
 
     VERTEX = _VERTEX
     FRAGMENT = _FRAGMENT
-    ATTRIBUTES = ("a_position", "a_color")
+    ATTRIBUTES = ("a_corner", "a_start", "a_end", "a_color")
 
     def __init__(self, width: float = 2.0, ghost_alpha: float = 0.0, lift: float = 0.0) -> None:
         super().__init__()
@@ -44,38 +78,63 @@ class LineSegmentsItem(BufferedItem):
         self.pixel_scale = 1.0
         self._ghost_alpha = float(ghost_alpha)
         self._lift = float(lift)
-        self._count = 0
+        self._segments = 0
+        self._capacity = 0  # segments the corner and index buffers hold
         self.translucent = True
 
-    def set_segments(self, positions: np.ndarray, colors: np.ndarray) -> None:
-        """Vertex pairs (2m, 3) and their RGBA colours (2m, 4), floats 0..1."""
-        self._count = len(positions)
-        self._set_array("a_position", np.asarray(positions, dtype=np.float32).reshape(-1, 3))
-        self._set_array("a_color", np.asarray(colors, dtype=np.float32).reshape(-1, 4))
+    def set_polylines(self, points: np.ndarray, colors: np.ndarray) -> None:
+        """Points (n, 3) and RGBA colours (n, 4) in 0..1: segment i is drawn in colors[i]."""
+        points = np.asarray(points, dtype=np.float32).reshape(-1, 3)
+        self._segments = max(len(points) - 1, 0)
+        if self._segments > self._capacity:
+            self._grow(max(self._segments, 2 * self._capacity, 1024))
+        self._set_array("a_start", np.repeat(points, 4, axis=0))
+        colors = np.asarray(colors, dtype=np.float32).reshape(-1, 4)
+        self._set_array("a_color", np.repeat(colors, 4, axis=0))
+
+    def _grow(self, segments: int) -> None:
+        """Corner and index buffers for `segments` quads (made rarely, kept)."""
+        self._capacity = segments
+        self._set_array("a_corner", np.tile(_CORNER, (segments + 1, 1)))
+        quads = _QUAD[None, :] + 4 * np.arange(segments, dtype=np.uint32)[:, None]
+        self._set_array("faces", quads.reshape(-1))
+
+    def _bind_attributes(self) -> None:
+        """Corner, start, end (the start buffer four vertices on) and colour."""
+        if "a_start" not in self._buffers:
+            return
+        corner, start, end, color = range(4)
+        glsl.bind_attribute(corner, self._buffers["a_corner"], 2, GL.GL_FLOAT)
+        points = self._buffers["a_start"]
+        points.bind()
+        stride = 3 * _FLOAT
+        GL.glVertexAttribPointer(start, 3, GL.GL_FLOAT, False, stride, None)
+        GL.glVertexAttribPointer(end, 3, GL.GL_FLOAT, False, stride, ctypes.c_void_p(4 * stride))
+        points.release()
+        GL.glEnableVertexAttribArray(start)
+        GL.glEnableVertexAttribArray(end)
+        glsl.bind_attribute(color, self._buffers["a_color"], 4, GL.GL_FLOAT)
+        self._buffers["faces"].bind()
 
     def paint(self, frame: Frame) -> None:
         """Draw all segments (ghost pass first, without depth test)."""
-        if self._count == 0:
+        if self._segments == 0:
             return
         self._gl_state()
         self._prepare()
-        wide = glsl.wide_lines_supported()
-        GL.glEnable(GL.GL_LINE_SMOOTH)
         try:
             self._set_lifted_view(frame, self._lift)
+            viewport = GL.glGetIntegerv(GL.GL_VIEWPORT)
+            self._uniform_vec2("u_viewport", viewport[2:4])
             if self._ghost_alpha > 0.0:
                 GL.glDisable(GL.GL_DEPTH_TEST)
-                self._draw(self._ghost_alpha, 0.5 * self.width, wide)
+                self._draw(self._ghost_alpha, 0.5 * self.width)
                 GL.glEnable(GL.GL_DEPTH_TEST)
-            self._draw(1.0, self.width, wide)
+            self._draw(1.0, self.width)
         finally:
             self._finish()
-            if wide:
-                GL.glLineWidth(1.0)
-            GL.glDisable(GL.GL_LINE_SMOOTH)
 
-    def _draw(self, alpha: float, width: float, wide: bool) -> None:
-        if wide:
-            GL.glLineWidth(max(width * self.pixel_scale, 1.0))
+    def _draw(self, alpha: float, width: float) -> None:
         self._uniform_float("u_alpha", alpha)
-        GL.glDrawArrays(GL.GL_LINES, 0, self._count)
+        self._uniform_float("u_half_width", 0.5 * max(width * self.pixel_scale, 1.0))
+        GL.glDrawElements(GL.GL_TRIANGLES, 6 * self._segments, GL.GL_UNSIGNED_INT, None)

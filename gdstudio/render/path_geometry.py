@@ -13,29 +13,45 @@ PATH_LIFT = 0.01
 """World units a path floats above the surface."""
 PATH_STACKING = 0.002
 """Extra lift per path so overlapping runs do not z-fight (later paths on top)."""
+PATH_TOLERANCE = 0.001
+"""World units (the box is 2 wide) a drawn path may differ from its points: under half a
+pixel in a 1600-pixel picture, while a crawl of 4,000 tiny steps becomes a few segments."""
 _OVERSHOOT = 1.25
 """Paths that leave the box are drawn at most this far out (relative to the box)."""
 
 
 @dataclass(frozen=True)
 class PathGeometry:
-    """Everything the view draws for a set of paths."""
+    """Everything the view draws for a set of paths.
 
-    segment_positions: np.ndarray
-    segment_colors: np.ndarray
+    `points` are all paths one after another; the segment from point i to i + 1 is drawn in
+    `point_colors[i]`, whose alpha is 0 where a path ends (no segment joins two paths).
+    """
+
+    points: np.ndarray
+    point_colors: np.ndarray
     head_positions: np.ndarray
     head_colors: np.ndarray
 
 
-def polyline_segments(points: np.ndarray) -> np.ndarray:
-    """Vertex pairs (2·(n−1), k) for GL_LINES drawing the polyline through n points."""
+def simplify(points: np.ndarray, tolerance: float) -> np.ndarray:
+    """The points of a polyline thinned to about one per `tolerance` of its length: the first
+    point in each stretch of that length is kept (and the last point).
+
+    A dropped point is within `tolerance` of path length after a kept one, so the drawn line
+    stays within `tolerance` of it; what is kept depends only on the path up to it, so a
+    growing path keeps the picture of its start.
+    """
     points = np.asarray(points)
-    if len(points) < 2:
-        return np.empty((0,) + points.shape[1:], dtype=points.dtype)
-    out = np.empty((2 * (len(points) - 1),) + points.shape[1:], dtype=points.dtype)
-    out[0::2] = points[:-1]
-    out[1::2] = points[1:]
-    return out
+    if len(points) < 3 or tolerance <= 0.0:
+        return points
+    length = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(points, axis=0), axis=1))])
+    cell = np.floor(length / tolerance)
+    keep = np.empty(len(points), dtype=bool)
+    keep[0] = keep[-1] = True
+    keep[1:-1] = cell[1:-1] != cell[:-2]
+    kept: np.ndarray = points[keep]
+    return kept
 
 
 def path_fields(path: Any) -> tuple[tuple[float, float, float], np.ndarray, np.ndarray]:
@@ -64,26 +80,32 @@ def world_path(
     return world
 
 
-def build_path_geometry(heightmap: HeightMap, paths: list[Any]) -> PathGeometry:
-    """Line segments (one draw for all runs) and one head ball per non-empty path."""
-    segments, seg_colors, heads, head_colors = [], [], [], []
+def build_path_geometry(
+    heightmap: HeightMap, paths: list[Any], tolerance: float = PATH_TOLERANCE
+) -> PathGeometry:
+    """All paths as one point list (one draw for all runs) and one head ball per non-empty
+    path; each path simplified to `tolerance` world units."""
+    chunks, colors, heads, head_colors = [], [], [], []
     for i, path in enumerate(paths):
         color, points, losses = path_fields(path)
         if len(points) == 0:
             continue
         world = world_path(heightmap, points, losses, PATH_LIFT + PATH_STACKING * i)
         rgba = np.array([*color, 1.0], dtype=np.float32)
-        seg = polyline_segments(world)
-        segments.append(seg)
-        seg_colors.append(np.broadcast_to(rgba, (len(seg), 4)))
         heads.append(world[-1])
         head_colors.append(rgba)
+        world = simplify(world, tolerance)
+        chunk_colors = np.empty((len(world), 4), dtype=np.float32)
+        chunk_colors[:] = rgba
+        chunk_colors[-1, 3] = 0.0  # no segment from this path's end to the next one
+        chunks.append(world)
+        colors.append(chunk_colors)
     if not heads:
         empty3, empty4 = np.empty((0, 3), np.float32), np.empty((0, 4), np.float32)
         return PathGeometry(empty3, empty4, empty3, empty4)
     return PathGeometry(
-        np.concatenate(segments).astype(np.float32),
-        np.concatenate(seg_colors).astype(np.float32),
+        np.concatenate(chunks).astype(np.float32),
+        np.concatenate(colors),
         np.array(heads, dtype=np.float32),
         np.array(head_colors, dtype=np.float32),
     )

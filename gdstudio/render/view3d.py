@@ -24,7 +24,7 @@ from gdstudio.render.frame_timer import FrameTimer
 from gdstudio.render.glview import Frame, OrbitView
 from gdstudio.render.heightmap import HeightMap, SurfaceLandscape, SurfaceMesh
 from gdstudio.render.layer_cache import LayerCache
-from gdstudio.render.line_item import LineSegmentsItem
+from gdstudio.render.line_item import PathLinesItem
 from gdstudio.render.marker_item import MarkerItem
 from gdstudio.render.path_geometry import build_path_geometry
 from gdstudio.render.picking import intersect_heightfield, project_to_screen, ray_from_screen
@@ -92,7 +92,7 @@ class LandscapeView3D(OrbitView):
 
         self._surface = SurfaceItem()
         self._minima = MarkerItem(ghost_alpha=0.45)
-        self._paths_item = LineSegmentsItem(width=3.0, ghost_alpha=0.3, lift=0.03)
+        self._paths_item = PathLinesItem(width=3.0, ghost_alpha=0.3, lift=0.03)
         self._heads = MarkerItem(ghost_alpha=0.45)
         for depth, item in enumerate((self._surface, self._minima, self._paths_item, self._heads)):
             item.setDepthValue(depth)
@@ -193,7 +193,7 @@ class LandscapeView3D(OrbitView):
         if self._heightmap is None:
             return
         geometry = build_path_geometry(self._heightmap, self._paths)
-        self._paths_item.set_segments(geometry.segment_positions, geometry.segment_colors)
+        self._paths_item.set_polylines(geometry.points, geometry.point_colors)
         self._heads.set_markers(
             geometry.head_positions,
             geometry.head_colors,

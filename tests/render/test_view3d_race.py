@@ -101,3 +101,18 @@ def test_moving_the_camera_or_changing_the_surface_redraws_the_kept_surface(race
     _assert_same_picture(moved, _full_redraw(view, frame_rgb))
     view.set_landscape(ANALYTIC["himmelblau"], fit_camera=False)
     _assert_same_picture(frame_rgb(view), _full_redraw(view, frame_rgb))
+
+
+def test_a_crawl_of_tiny_steps_is_drawn_as_a_solid_line(view, frame_rgb):
+    # 3,000 steps of a few hundredths of a pixel each, like SGD crawling along a valley floor
+    view.set_camera_state({"elevation": 80.0})
+    ls = ANALYTIC["rosenbrock"]
+    x = np.linspace(-1.0, 0.2, 3000)
+    points = np.column_stack([x, np.full_like(x, 2.5)])
+    colour = COLOURS[2]
+    bare = _near(frame_rgb(view), colour).sum()
+    view.set_paths([(colour, points, ls.value(points))])
+    start, end = (view.screen_position(points[i]) for i in (0, -1))
+    length_px = np.hypot(end.x() - start.x(), end.y() - start.y()) * view.devicePixelRatioF()
+    drawn = _near(frame_rgb(view), colour).sum() - bare
+    assert drawn > 2.0 * length_px  # about the width (3 px) all along, not a dotted trace
