@@ -26,7 +26,7 @@ from gdstudio.render.heightmap import HeightMap, SurfaceLandscape, SurfaceMesh
 from gdstudio.render.layer_cache import LayerCache
 from gdstudio.render.line_item import PathLinesItem
 from gdstudio.render.marker_item import MarkerItem
-from gdstudio.render.path_geometry import build_path_geometry
+from gdstudio.render.path_geometry import PathCache, build_path_geometry
 from gdstudio.render.picking import intersect_heightfield, project_to_screen, ray_from_screen
 from gdstudio.render.surface_item import SurfaceItem
 from gdstudio.state.camera import Camera
@@ -81,6 +81,7 @@ class LandscapeView3D(OrbitView):
         self._requested_grid = DEFAULT_GRID
         self._grid = DEFAULT_GRID
         self._paths: list[Any] = []
+        self._path_cache = PathCache()
         self._mesh: SurfaceMesh | None = None
         self._auto_coarsen = True
         self.frame_budget_ms = FRAME_BUDGET_MS
@@ -192,7 +193,7 @@ class LandscapeView3D(OrbitView):
     def _rebuild_paths(self) -> None:
         if self._heightmap is None:
             return
-        geometry = build_path_geometry(self._heightmap, self._paths)
+        geometry = build_path_geometry(self._heightmap, self._paths, cache=self._path_cache)
         self._paths_item.set_polylines(geometry.points, geometry.point_colors)
         self._heads.set_markers(
             geometry.head_positions,

@@ -10,6 +10,7 @@ from gdstudio.core.landscapes import ANALYTIC
 from gdstudio.render.heightmap import HeightMap
 from gdstudio.render.path_geometry import (
     PATH_LIFT,
+    PathCache,
     build_path_geometry,
     simplify,
     world_path,
@@ -87,3 +88,35 @@ def test_no_paths_give_empty_arrays():
     geometry = build_path_geometry(HeightMap(ANALYTIC["saddle"]), [])
     assert geometry.points.shape == (0, 3)
     assert geometry.head_positions.shape == (0, 3)
+
+
+def test_a_growing_path_thinned_a_tick_at_a_time_is_thinned_as_a_whole():
+    ls = ANALYTIC["rosenbrock"]
+    hm = HeightMap(ls)
+    rng = np.random.default_rng(3)
+    params = np.array([-1.5, 2.0]) + np.cumsum(rng.normal(scale=0.0005, size=(900, 2)), axis=0)
+    losses = ls.value(params)
+    cache = PathCache()
+    for n in (2, 3, 10, 11, 250, 251, 600, 900):
+        paths = [
+            ((1, 0, 0), params[:n], losses[:n]),
+            ((0, 0, 1), params[: n // 2], losses[: n // 2]),
+        ]
+        ticked = build_path_geometry(hm, paths, cache=cache)
+        whole = build_path_geometry(hm, paths)
+        np.testing.assert_array_equal(ticked.points, whole.points)
+        np.testing.assert_array_equal(ticked.point_colors, whole.point_colors)
+        np.testing.assert_array_equal(ticked.head_positions, whole.head_positions)
+    assert len(whole.points) < 0.8 * (900 + 450)  # and it was thinned
+
+
+def test_a_history_that_dropped_rows_is_thinned_again_in_full():
+    ls = ANALYTIC["rosenbrock"]
+    hm = HeightMap(ls)
+    params = np.column_stack([np.linspace(-1.5, 1.0, 800), np.linspace(2.0, 1.0, 800)])
+    cache = PathCache()
+    build_path_geometry(hm, [((1, 0, 0), params, ls.value(params))], cache=cache)
+    halved = params[::2]  # a full history keeps every other row
+    ticked = build_path_geometry(hm, [((1, 0, 0), halved, ls.value(halved))], cache=cache)
+    whole = build_path_geometry(hm, [((1, 0, 0), halved, ls.value(halved))])
+    np.testing.assert_array_equal(ticked.points, whole.points)
