@@ -149,7 +149,7 @@ class _GifWriter:
             height, width = pixels.shape
             palette = self._palette.palette_bytes()
             self._stream = GifStream(self._file, width, height, palette, self._fps)
-            self._stream.add(*self._palette.local_indices(pixels))
+            self._stream.add(self._palette.indices(pixels))  # the palette is made from it
             self._last = pixels.copy()
             return
         if pixels.shape != self._last.shape:
