@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 
 from .checks import as_int, shown
@@ -9,6 +11,7 @@ from .errors import ConfigError
 
 # Rows a history may hold: 2**20 rows of a 2-parameter run take 48 MB.
 MAX_CAPACITY = 2**20
+_FEW_ROWS = 8  # extend() stores up to this many rows one by one
 
 
 class History:
@@ -55,17 +58,59 @@ class History:
         row[1 + self.dim :] = (loss, grad_norm, lr)
         self._latest = row
         self._version += 1
+        self._keep(step, row)
+
+    def extend(self, rows: Sequence[Sequence[float]]) -> None:
+        """Record several states at once, in step order: the same as append() for each row.
+
+        Each row is (step, params..., loss, grad_norm, lr).
+        """
+        if not rows:
+            return
+        if len(rows) <= _FEW_ROWS:  # a few rows: cheaper one by one than as one block
+            for row in rows:
+                if len(row) != self._cols:
+                    raise ValueError(f"history rows have {self._cols} numbers, got {len(row)}")
+                self._keep(int(row[0]), row)
+            self._latest = np.array(rows[-1], dtype=np.float64)
+            self._version += 1
+            return
+        block = np.array(rows, dtype=np.float64)
+        if block.shape[1:] != (self._cols,):
+            raise ValueError(f"history rows have {self._cols} numbers, got shape {block.shape}")
+        self._latest = block[-1].copy()
+        self._version += 1
+        steps = block[:, 0].astype(np.int64)
+        start = 0
+        while start < len(block):
+            keep = np.flatnonzero(steps[start:] % self.stride == 0) + start
+            room = self.capacity - self._len
+            if len(keep) <= room:
+                self._buf[self._len : self._len + len(keep)] = block[keep]
+                self._len += len(keep)
+                return
+            self._buf[self._len :] = block[keep[:room]]
+            self._len = self.capacity
+            start = int(keep[room])  # meets a full buffer: thin it, then go on from this row
+            self._decimate()
+
+    def _keep(self, step: int, row: Sequence[float] | np.ndarray) -> None:
+        """Store the row if its step is on the stride, thinning a full buffer first."""
         if step % self.stride:
             return
         if self._len == self.capacity:
-            kept = self._buf[: self._len : 2].copy()
-            self._len = len(kept)
-            self._buf[: self._len] = kept
-            self.stride *= 2
+            self._decimate()
             if step % self.stride:
                 return
         self._buf[self._len] = row
         self._len += 1
+
+    def _decimate(self) -> None:
+        """Keep every other row and double the stride (the buffer is full)."""
+        kept = self._buf[: self._len : 2].copy()
+        self._len = len(kept)
+        self._buf[: self._len] = kept
+        self.stride *= 2
 
     def __len__(self) -> int:
         return len(self.rows())

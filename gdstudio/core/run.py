@@ -11,53 +11,45 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass
-from typing import Protocol
 
 import numpy as np
-from numpy.typing import NDArray
 
 from .batching import BatchSampler, check_batch_size, check_seed
 from .checks import INT_LIMIT, check_int, check_point, check_real, shown
 from .errors import ConfigError
+from .fast_step import fast_step
 from .history import History
 from .optimizers import Optimizer
+from .run_base import (
+    AT_MAX_STEPS,
+    CONVERGED,
+    DIVERGED,
+    LOSS_NOT_FINITE,
+    LR_NOT_FINITE,
+    NO_DATA,
+    PARAMS_NOT_FINITE,
+    RAN_AWAY,
+    RUNAWAY_FACTOR,
+    RUNAWAY_MIN,
+    RUNNING,
+    STATUSES,
+    STOPPED,
+    Row,
+    SurfaceLike,
+)
 from .schedules import Schedule, clip_grad_norm
 
-RUNNING = "running"
-CONVERGED = "converged"
-DIVERGED = "diverged"
-STOPPED = "stopped"  # reached max_steps; raising max_steps lets it go on
-NO_DATA = "no data"  # a data landscape with zero points: nothing to fit, no step taken
-STATUSES = (RUNNING, CONVERGED, DIVERGED, STOPPED, NO_DATA)
-# |params| beyond max(RUNAWAY_MIN, RUNAWAY_FACTOR × view span) counts as diverged.
-RUNAWAY_MIN = 1e6
-RUNAWAY_FACTOR = 1e4
-
-
-class SurfaceLike(Protocol):
-    """What a run needs of a landscape (analytic or data)."""
-
-    @property
-    def name(self) -> str: ...
-    @property
-    def param_names(self) -> tuple[str, ...]: ...
-    @property
-    def bounds(self) -> tuple[tuple[float, float], ...]: ...
-
-    def value(self, p: NDArray[np.float64]) -> np.ndarray: ...
-    def grad(self, p: NDArray[np.float64]) -> np.ndarray: ...
-
-
-@dataclass(frozen=True)
-class Row:
-    """State after `step` updates: parameters, loss, |∇L| and the lr of that update."""
-
-    step: int
-    params: np.ndarray
-    loss: float
-    grad_norm: float
-    lr: float
+__all__ = [
+    "CONVERGED",
+    "DIVERGED",
+    "NO_DATA",
+    "RUNNING",
+    "STATUSES",
+    "STOPPED",
+    "Row",
+    "Run",
+    "SurfaceLike",
+]
 
 
 class Run:
@@ -78,6 +70,7 @@ class Run:
         history_capacity: int = 4096,
         measure_budget: int | None = None,
         name: str = "",
+        fast: bool = True,
     ) -> None:
         if not isinstance(optimizer, Optimizer):
             raise ConfigError(f"optimizer must be an Optimizer, got {shown(optimizer)}")
@@ -97,6 +90,9 @@ class Run:
             None if measure_budget is None else check_int("measure_budget", measure_budget, 1)
         )
         self.name = name or optimizer.title
+        # Step 1- and 2-parameter runs on Python floats (core/fast_step.py; the same bits as
+        # the array path, which False forces).
+        self.fast = bool(fast)
         self.history = History(len(landscape.param_names), history_capacity)
         self._runaway_cache: tuple[object, float] = (None, 0.0)
         default = getattr(landscape, "default_start", None)
@@ -168,7 +164,7 @@ class Run:
         if self.status == STOPPED and not self._at_limit():
             self._finish(RUNNING, None, "")
         elif self.status == RUNNING and self._at_limit():
-            self._finish(STOPPED, self.steps, "raise max steps to go on")
+            self._finish(STOPPED, self.steps, AT_MAX_STEPS)
 
     def _checked_start(self, start: object) -> np.ndarray:
         return check_point("start", start, tuple(self.landscape.param_names))
@@ -210,7 +206,7 @@ class Run:
         if gnorm < self.tol:
             self._finish(CONVERGED, self.steps, f"|∇L| < {self.tol:g}")
         elif self._at_limit():
-            self._finish(STOPPED, self.steps, "raise max steps to go on")
+            self._finish(STOPPED, self.steps, AT_MAX_STEPS)
 
     def _no_data(self) -> bool:
         return getattr(self.landscape, "n_samples", None) == 0
@@ -240,7 +236,7 @@ class Run:
             self._finish(DIVERGED, self.steps, "the loss is not finite on the changed data")
         elif self.status == CONVERGED and gnorm >= self.tol:
             if self._at_limit():
-                self._finish(STOPPED, self.steps, "raise max steps to go on")
+                self._finish(STOPPED, self.steps, AT_MAX_STEPS)
             else:
                 self._finish(RUNNING, None, "")
 
@@ -274,12 +270,16 @@ class Run:
 
     def step(self, n: int = 1, on_row: Callable[[Row], None] | None = None) -> int:
         """Take up to n updates; returns how many were taken (fewer once the run stops)."""
+        if self.fast and n > 0 and self.status == RUNNING:
+            fast = fast_step(self, n, on_row)
+            if fast is not None:
+                return fast
         taken = 0
         while taken < n and self.status == RUNNING:
             ok = self._one_step()
             taken += 1
             if self.status == RUNNING and self._at_limit():
-                self._finish(STOPPED, self.steps, "raise max steps to go on")
+                self._finish(STOPPED, self.steps, AT_MAX_STEPS)
             if ok and on_row is not None:
                 on_row(Row(self.steps, self.params, self.loss, self.grad_norm, self.lr))
         return taken
@@ -294,7 +294,7 @@ class Run:
         step = t + 1
         if not (math.isfinite(lr) and lr >= 0):  # e.g. gamma**t beyond a float's range
             self.steps = step
-            self._finish(DIVERGED, step, "the learning rate became non-finite")
+            self._finish(DIVERGED, step, LR_NOT_FINITE)
             return False
         with np.errstate(all="ignore"):
             grad = self._step_grad(self.params)
@@ -303,28 +303,28 @@ class Run:
             new = self.optimizer.step(self.params, grad, lr)
             self.steps = step
             if not np.isfinite(new).all():
-                self._finish(DIVERGED, step, "parameters became non-finite")
+                self._finish(DIVERGED, step, PARAMS_NOT_FINITE)
                 return False
             if step % self._measure_stride() and step != self._max_steps:
                 self.params, self.lr = new, lr
                 if self._ran_away(new):
-                    self._finish(DIVERGED, step, "parameters ran away")
+                    self._finish(DIVERGED, step, RAN_AWAY)
                 return False  # not measured: no row for this step
             loss, gnorm = self._measure(new)
         if not (math.isfinite(loss) and math.isfinite(gnorm)):
-            self._finish(DIVERGED, step, "the loss became non-finite")
+            self._finish(DIVERGED, step, LOSS_NOT_FINITE)
             return False
         self.params, self.loss, self.grad_norm, self.lr = new, loss, gnorm, lr
         self.history.append(step, new, loss, gnorm, lr)
         if self._ran_away(new):
-            self._finish(DIVERGED, step, "parameters ran away")
+            self._finish(DIVERGED, step, RAN_AWAY)
         elif gnorm < self.tol:
             self._finish(CONVERGED, step, f"|∇L| < {self.tol:g}")
         return True
 
     def _ran_away(self, p: np.ndarray) -> bool:
         with np.errstate(over="ignore"):
-            return float(p @ p) > self._runaway_sq
+            return float(np.sum(p * p)) > self._runaway_sq
 
     def _step_grad(self, p: np.ndarray) -> np.ndarray:
         if self.batch_size is None or not hasattr(self.landscape, "batch_grad"):
@@ -354,12 +354,16 @@ class Run:
 
     def _measure(self, p: np.ndarray) -> tuple[float, float]:
         """Loss and |∇L| at p; remembers ∇L(p), the next full-batch step's gradient."""
+        both = getattr(self.landscape, "value_and_grad", None)
         with np.errstate(all="ignore"):
-            loss = float(self.landscape.value(p))
-            g = self.landscape.grad(p)
-            gg = float(g @ g)
+            if both is not None:
+                value, g = both(p)
+            else:
+                value, g = self.landscape.value(p), self.landscape.grad(p)
+            g = np.asarray(g, dtype=np.float64)
+            gg = float(np.sum(g * g))  # summed in order, as the fast path does
         self._grad = g
-        return loss, math.sqrt(gg)
+        return float(value), math.sqrt(gg)
 
     def _lr_for(self, t: int) -> float:
         base = float(self.optimizer.hyper["lr"])
