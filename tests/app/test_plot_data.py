@@ -28,6 +28,7 @@ def test_m4_keeps_first_lowest_highest_and_last_of_each_column():
     values = np.array([3.0, 1.0, 7.0, 2.0, 5.0, 5.0, 9.0, 4.0, 6.0, 0.5])
     cols = np.array([0, 0, 0, 0, 0, 1, 1, 1, 1, 1])
     assert m4(values, cols).tolist() == [0, 1, 2, 4, 5, 6, 9]
+    assert m4(np.ones(5), np.zeros(5, dtype=int)).tolist() == [0, 4]  # ties: the earliest
 
 
 @settings(max_examples=25, deadline=None)
@@ -41,12 +42,13 @@ def test_m4_keeps_first_lowest_highest_and_last_of_each_column():
         max_size=400,
     ),
     chunks=st.lists(st.integers(1, 40), min_size=1, max_size=60),
+    settles=st.lists(st.booleans(), min_size=1, max_size=10),
     columns=st.integers(2, 30),
     capacity=st.sampled_from([8, 64]),
     log=st.booleans(),
 )
 def test_a_growing_history_plots_the_same_column_extremes_as_the_whole(
-    values, chunks, columns, capacity, log
+    values, chunks, settles, columns, capacity, log
 ):
     """Folded in a few steps at a time (decimations and all), the plotted points have, after
     every fold, in every pixel column, the min and max of the history's own rows; and the
@@ -56,11 +58,13 @@ def test_a_growing_history_plots_the_same_column_extremes_as_the_whole(
     series = Series()
     step = 0
     sizes = iter(chunks * (1 + len(values) // sum(chunks)))
+    frames = 0
     while step < len(values):
         for v in values[step : step + next(sizes)]:
             history.append(step, np.array([0.0]), v, abs(v), 0.1)
             step += 1
-        follow(history, [(series, "loss", frame)])
+        follow(history, [(series, "loss", frame)], settles[frames % len(settles)])
+        frames += 1
         cols = history.columns()
         expected = column_extremes(cols["step"], cols["loss"], frame)
         assert column_extremes(*series.points(), frame) == expected
@@ -81,17 +85,21 @@ def test_the_newest_column_keeps_its_extremes_between_kept_rows(columns):
     series = Series()
     for step, v in enumerate(values):
         history.append(step, np.array([0.0]), v, v, 0.1)
-        follow(history, [(series, "loss", frame)])
+        follow(history, [(series, "loss", frame)], settle=step % 5 == 0)
         cols = history.columns()
         expected = column_extremes(cols["step"], cols["loss"], frame)
         assert column_extremes(*series.points(), frame) == expected, step
 
 
-def test_step_range_is_round_and_at_most_a_fifth_past_the_last_step():
+def test_step_range_is_round_and_at_most_a_quarter_past_the_last_step():
     assert step_range(0) == (0.0, 10.0)
     assert step_range(800) == (0.0, 800.0)
-    assert step_range(801) == (0.0, 820.0)
+    assert step_range(801) == (0.0, 1000.0)
+    assert step_range(1001) == (0.0, 1200.0)
     assert step_range(1_000_010) == (0.0, 1_200_000.0)
+    tops = {step_range(s)[1] for s in range(1000, 10_000)}
+    assert len(tops) == 14  # 1000, 1200, … 10000: about a dozen moves a decade
+    assert all(step_range(s)[1] <= 1.25 * s for s in range(11, 100_000, 7))
 
 
 def test_a_runaway_curve_is_left_out_of_the_range():

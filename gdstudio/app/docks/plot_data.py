@@ -19,6 +19,8 @@ _NO_STEPS = np.empty(0, dtype=np.int64)
 _NO_VALUES = np.empty(0)
 
 Point = tuple[float, float]
+MAX_TAIL_COLUMNS = 64
+"""Pixel columns the tail may span before its complete columns settle regardless."""
 
 
 @dataclass(frozen=True)
@@ -53,12 +55,10 @@ def m4(values: np.ndarray, cols: np.ndarray) -> np.ndarray:
     rows share a column.
     """
     n = len(cols)
-    if n <= 4:
+    if n < 2:
         return np.arange(n)
     starts = np.flatnonzero(cols[1:] != cols[:-1]) + 1
     starts = np.concatenate(([0], starts))
-    if 4 * len(starts) >= n:  # as many points as columns × 4: keep them all
-        return np.arange(n)
     ends = np.concatenate((starts[1:], [n]))
     lows = np.minimum.reduceat(values, starts)
     highs = np.maximum.reduceat(values, starts)
@@ -78,22 +78,51 @@ def plottable(values: np.ndarray, log: bool) -> np.ndarray:
     return ok & (values > 0.0) if log else ok
 
 
-def _m4_points(points: list[tuple[float, float]]) -> list[tuple[float, float]]:
-    """First, lowest, highest and last of a few points of one column, in order."""
-    if len(points) <= 4:
-        return points
-    ys = [y for _, y in points]
-    picked = {0, ys.index(min(ys)), ys.index(max(ys)), len(points) - 1}
-    return [points[i] for i in sorted(picked)]
+class Column:
+    """The first, lowest, highest and last point of one pixel column's rows (M4), folded in
+    one row at a time (ties keep the earliest row, as m4 does)."""
+
+    __slots__ = ("index", "first", "low", "high", "last")
+
+    def __init__(self, index: int, point: Point) -> None:
+        self.index = index
+        self.first = self.low = self.high = self.last = point
+
+    def fold(self, point: Point) -> None:
+        """Take the next row of this column."""
+        self.last = point
+        if point[1] < self.low[1]:
+            self.low = point
+        if point[1] > self.high[1]:
+            self.high = point
+
+    def points(self) -> list[Point]:
+        """The M4 points, in step order, each once."""
+        out = [self.first]
+        for p in sorted((self.low, self.high)) + [self.last]:
+            if p[0] != out[-1][0]:
+                out.append(p)
+        return out
+
+    def with_latest(self, point: Point) -> list[Point]:
+        """The points this column would have with one more row."""
+        c = Column(self.index, self.first)
+        c.low, c.high, c.last = self.low, self.high, self.last
+        c.fold(point)
+        return c.points()
 
 
 class Series:
-    """One history column as plotted: settled M4 points of every pixel column left of the
-    newest, and the newest column's points, with the min and max of what is plotted.
+    """One history column as plotted: settled M4 points, drawn once into a cached picture,
+    and the tail, the newest pixel columns, redrawn every frame; with the min and max of
+    what is plotted.
 
-    The newest column holds the M4 points of its kept rows plus the history's latest row,
-    which is replaced on every step; while a step adds no kept row and stays in that column,
-    `advance` takes just the latest value, in plain Python.
+    The tail is a list of Column aggregates of the history's kept rows (History keeps the
+    steps that are multiples of its stride; old rows change only when it decimates, which
+    doubles the stride), plus the history's latest row, replaced on every step. New kept rows
+    are folded in one by one; the whole history is read only when the frame, the stride or
+    the history itself starts over. Complete columns settle when the caller says (`settle`, a
+    few times a second, so the cached picture is redrawn rarely) or the tail grows long.
     """
 
     def __init__(self) -> None:
@@ -103,132 +132,159 @@ class Series:
         """Forget everything (the next update reads the whole history)."""
         self.frame: Frame | None = None
         self.stride = 0
-        self.rows_settled = 0  # history rows folded into settled columns
-        self.anchor = -1  # step of the last settled row: a restarted history no longer has it
+        self.rows = 0  # kept history rows folded in (settled or in the tail)
+        self.anchor = -1  # step of the last of them: a restarted history no longer has it
         self.settled_x, self.settled_y = _NO_STEPS, _NO_VALUES
         self.settled_lo, self.settled_hi = math.inf, -math.inf
-        self.kept: list[Point] = []  # M4 points of the newest column's kept rows
-        self.kept_lo, self.kept_hi = math.inf, -math.inf
+        self.columns: list[Column] = []  # the tail's columns (kept rows)
+        self.tail_lo, self.tail_hi = math.inf, -math.inf
         self.latest: Point | None = None  # the history's latest row, when it is not kept
-        self.tail: list[Point] = []  # what the newest column draws: kept and latest
-        self.tail_column = -1
         self.last_step = -1
-        self._seen: tuple[int, int, float] | None = None  # (rows, last step, last value)
         self.revision = 0  # bumped when the settled points change
 
     @property
     def lo(self) -> float:
         """Smallest plotted value (inf if none)."""
         latest = self.latest[1] if self.latest is not None else math.inf
-        return min(self.settled_lo, self.kept_lo, latest)
+        return min(self.settled_lo, self.tail_lo, latest)
 
     @property
     def hi(self) -> float:
         """Largest plotted value (-inf if none)."""
         latest = self.latest[1] if self.latest is not None else -math.inf
-        return max(self.settled_hi, self.kept_hi, latest)
+        return max(self.settled_hi, self.tail_hi, latest)
 
     @property
     def first(self) -> float:
         """The first plotted value (nan if none)."""
         if len(self.settled_y):
             return float(self.settled_y[0])
-        return self.tail[0][1] if self.tail else math.nan
+        if self.columns:
+            return self.columns[0].first[1]
+        return self.latest[1] if self.latest is not None else math.nan
 
-    @property
-    def empty(self) -> bool:
-        """True while nothing is plotted."""
-        return not (len(self.settled_x) or self.tail)
+    def tail(self) -> tuple[np.ndarray, np.ndarray]:
+        """The tail's (step, value) points, in step order."""
+        points: list[Point] = []
+        for c in self.columns[:-1]:
+            points.extend(c.points())
+        if self.columns:
+            last = self.columns[-1]
+            latest = self.latest
+            if latest is not None and self.frame is not None:
+                if self.frame.column(latest[0]) == last.index:
+                    points.extend(last.with_latest(latest))
+                else:
+                    points.extend([*last.points(), latest])
+            else:
+                points.extend(last.points())
+        elif self.latest is not None:
+            points.append(self.latest)
+        if not points:
+            return _NO_VALUES, _NO_VALUES
+        xy = np.array(points, dtype=np.float64)
+        return xy[:, 0], xy[:, 1]
 
     def points(self) -> tuple[np.ndarray, np.ndarray]:
         """Every plotted (step, value), in step order."""
-        tx = np.array([x for x, _ in self.tail], dtype=np.float64)
-        ty = np.array([y for _, y in self.tail], dtype=np.float64)
+        tx, ty = self.tail()
         return np.concatenate((self.settled_x, tx)), np.concatenate((self.settled_y, ty))
 
-    def can_advance(self, step: int, stride: int, frame: Frame) -> bool:
-        """True if the history moved only its latest row, within the newest column: no row
-        kept since (History keeps the steps that are multiples of its stride)."""
+    def current(self, step: int, stride: int, frame: Frame) -> bool:
+        """True if the history kept no row since (only its latest row moved)."""
         return (
             frame == self.frame
             and stride == self.stride
-            and self.last_step >= 0
-            and step >= self.last_step
+            and 0 <= self.last_step <= step
             and step // stride == self.last_step // stride
-            and frame.column(step) == self.tail_column
         )
 
     def advance(self, step: int, value: float) -> bool:
-        """Take the history's new latest row (see can_advance); True if anything changed."""
+        """Take the history's new latest row (see `current`); True if anything changed."""
         assert self.frame is not None
         latest = (float(step), value) if _shows(value, self.frame.log) else None
         if step == self.last_step and latest == self.latest:
             return False
-        self.last_step = step
-        self.latest = latest
-        self._join_tail()
+        self.last_step, self.latest = step, latest
         return True
 
-    def update(self, steps: np.ndarray, values: np.ndarray, stride: int, frame: Frame) -> bool:
-        """Fold in the history's rows (all of them: kept rows, then the latest if not kept);
-        True if anything plotted changed."""
+    def update(
+        self, steps: np.ndarray, values: np.ndarray, stride: int, frame: Frame, settle: bool
+    ) -> bool:
+        """Fold in the history's rows (its kept rows, then the latest if not kept); settle
+        the complete columns if `settle`. True if anything plotted changed."""
         n = len(steps)
-        seen = (n, int(steps[-1]), float(values[-1])) if n else (0, -1, math.nan)
         restart = (
             frame != self.frame
             or stride != self.stride
-            or n < self.rows_settled
-            or (self.rows_settled > 0 and steps[self.rows_settled - 1] != self.anchor)
+            or n < self.rows
+            or (self.rows > 0 and steps[self.rows - 1] != self.anchor)
         )
-        if not restart and seen == self._seen:
-            return False
         if restart:
             self.clear()
             self.frame, self.stride = frame, stride
-        self._seen = seen
-        start = self.rows_settled
-        x, y = steps[start:], values[start:]
-        self.kept, self.kept_lo, self.kept_hi, self.latest = [], math.inf, -math.inf, None
-        if not len(x):
-            self.last_step, self.tail_column = -1, -1
-            self._join_tail()
-            return True
-        cols = frame.column_of(x)
-        done = int(np.searchsorted(cols, cols[-1]))  # rows of complete columns
-        if done:
-            self._settle(x[:done], y[:done], cols[:done], frame.log)
-            self.rows_settled = start + done
-            self.anchor = int(x[done - 1])
-        tx, ty = x[done:], y[done:]
-        self.last_step, self.tail_column = int(tx[-1]), int(cols[-1])
-        if tx[-1] % stride:  # the latest row, not kept: replaced by the next step
-            if _shows(float(ty[-1]), frame.log):
-                self.latest = (float(tx[-1]), float(ty[-1]))
-            tx, ty = tx[:-1], ty[:-1]
-        ok = plottable(ty, frame.log)
-        tx, ty = tx[ok], ty[ok]
-        if len(ty):
-            pick = m4(ty, frame.column_of(tx))
-            self.kept = list(zip(tx[pick].tolist(), ty[pick].tolist(), strict=True))
-            self.kept_lo, self.kept_hi = float(ty.min()), float(ty.max())
-        self._join_tail()
-        return True
+        if not n:
+            return restart
+        newest = (float(steps[-1]), float(values[-1]))
+        kept = n - 1 if newest[0] % stride else n
+        changed = restart or kept > self.rows or int(newest[0]) != self.last_step
+        if kept > self.rows:
+            if restart:
+                self._rebuild(steps[:kept], values[:kept])
+            else:
+                self._fold(steps[self.rows : kept].tolist(), values[self.rows : kept].tolist())
+            self.rows, self.anchor = kept, int(steps[kept - 1])
+        latest = newest if kept < n and _shows(newest[1], frame.log) else None
+        changed = changed or latest != self.latest
+        self.latest, self.last_step = latest, int(newest[0])
+        if settle or restart or len(self.columns) > MAX_TAIL_COLUMNS:
+            self._settle()
+        return changed
 
-    def _join_tail(self) -> None:
-        points = self.kept if self.latest is None else [*self.kept, self.latest]
-        self.tail = _m4_points(points)
-
-    def _settle(self, x: np.ndarray, y: np.ndarray, cols: np.ndarray, log: bool) -> None:
-        ok = plottable(y, log)
-        if not ok.all():
-            x, y, cols = x[ok], y[ok], cols[ok]
+    def _rebuild(self, steps: np.ndarray, values: np.ndarray) -> None:
+        """Read a whole history: every column but the newest settles at once."""
+        assert self.frame is not None
+        ok = plottable(values, self.frame.log)
+        x, y = steps[ok], values[ok]
         if not len(y):
             return
-        pick = m4(y, cols)
-        self.settled_x = np.concatenate((self.settled_x, x[pick]))
-        self.settled_y = np.concatenate((self.settled_y, y[pick]))
-        self.settled_lo = min(self.settled_lo, float(y.min()))
-        self.settled_hi = max(self.settled_hi, float(y.max()))
+        cols = self.frame.column_of(x)
+        split = int(np.searchsorted(cols, cols[-1]))
+        if split:
+            pick = m4(y[:split], cols[:split])
+            self.settled_x, self.settled_y = x[:split][pick], y[:split][pick]
+            self.settled_lo, self.settled_hi = float(y[:split].min()), float(y[:split].max())
+            self.revision += 1
+        self._fold(x[split:].tolist(), y[split:].tolist())
+
+    def _fold(self, steps: list[float], values: list[float]) -> None:
+        """Fold kept rows into the tail's columns."""
+        assert self.frame is not None
+        log, column = self.frame.log, self.frame.column
+        cols = self.columns
+        for x, y in zip(steps, values, strict=True):
+            if not _shows(y, log):
+                continue
+            c = column(x)
+            if cols and cols[-1].index == c:
+                cols[-1].fold((float(x), y))
+            else:
+                cols.append(Column(c, (float(x), y)))
+            self.tail_lo = min(self.tail_lo, y)
+            self.tail_hi = max(self.tail_hi, y)
+
+    def _settle(self) -> None:
+        """Move the tail's complete columns (all but the newest) to the settled points."""
+        if len(self.columns) < 2:
+            return
+        done, self.columns = self.columns[:-1], self.columns[-1:]
+        xy = np.array([p for c in done for p in c.points()], dtype=np.float64)
+        self.settled_x = np.concatenate((self.settled_x, xy[:, 0]))
+        self.settled_y = np.concatenate((self.settled_y, xy[:, 1]))
+        self.settled_lo = min(self.settled_lo, float(xy[:, 1].min()))
+        self.settled_hi = max(self.settled_hi, float(xy[:, 1].max()))
+        last = self.columns[0]
+        self.tail_lo, self.tail_hi = last.low[1], last.high[1]
         self.revision += 1
 
 
@@ -241,18 +297,21 @@ def latest_index(dim: int, column: str) -> int:
     return 1 + dim + ("loss", "grad_norm", "lr").index(column)
 
 
-def follow(history: History, plotted: list[tuple[Series, str, Frame]]) -> list[bool]:
+def follow(
+    history: History, plotted: list[tuple[Series, str, Frame]], settle: bool = True
+) -> list[bool]:
     """Bring each (series, column, frame) up to date with the history; which changed.
 
     When the history moved only its latest row, the series take that row's values (no
-    arrays); otherwise they read the history's columns, from the rows they have not settled.
+    arrays); otherwise they read the history's columns, from the rows they have not settled
+    (settling the complete columns if `settle`).
     """
     latest, stride = history.latest, history.stride
     if latest is not None:
         step = int(latest[0])
-        if all(s.can_advance(step, stride, f) for s, _, f in plotted):
+        if all(s.current(step, stride, f) for s, _, f in plotted):
             return [
                 s.advance(step, float(latest[latest_index(history.dim, c)])) for s, c, _ in plotted
             ]
     cols = history.columns()
-    return [s.update(cols["step"], cols[c], stride, f) for s, c, f in plotted]
+    return [s.update(cols["step"], cols[c], stride, f, settle) for s, c, f in plotted]

@@ -41,6 +41,8 @@ class TickAxis(pg.AxisItem):  # type: ignore[misc]  # pyqtgraph ships no type in
         self.log = False
         self._labels: dict[float, str] = {}
         self.shown: list[tuple[str, QRectF]] = []
+        self._bounds_key: tuple[object, ...] | None = None
+        self._bounds = QRectF()
         self.enableAutoSIPrefix(False)
         self.setCacheMode(CACHED)
 
@@ -79,6 +81,14 @@ class TickAxis(pg.AxisItem):  # type: ignore[misc]  # pyqtgraph ships no type in
     def tickStrings(self, values: list[float], scale: float, spacing: float) -> list[str]:  # noqa: N802
         """The label of each labelled tick; minor ticks have none."""
         return [self._labels.get(v, "") for v in values]
+
+    def boundingRect(self) -> QRectF:  # noqa: N802 - Qt override
+        """pyqtgraph's rectangle, computed once per geometry (Qt asks on every paint)."""
+        key = (self.geometry(), self.style["tickLength"], self.grid)
+        if key != self._bounds_key:
+            self._bounds_key = key
+            self._bounds = super().boundingRect()
+        return QRectF(self._bounds)
 
     def drawPicture(self, p: QPainter, axisSpec: Any, tickSpecs: Any, textSpecs: Any) -> None:  # noqa: N802
         """Draw, and remember the labels shown (text, rectangle in the axis's coordinates)."""

@@ -1,7 +1,7 @@
 """The ranges the loss plots show, from each curve's cached min and max (numpy-free arithmetic).
 
-Ranges snap outwards to round values (a fifth of a decade of steps, a quarter of a decade on a
-log axis), so a growing race moves them, and re-lays the axes, only now and then. A curve that
+Ranges snap outwards to round values (1, 1.2, 1.5, 2 … × 10ⁿ steps, a quarter of a decade
+on a log axis), so a growing race moves them, and re-lays the axes, only now and then. A curve that
 runs away (a diverged racer at 1e50) is left out of the y range when others stay sane, so it
 does not flatten them; the plot marks where it leaves.
 """
@@ -17,6 +17,8 @@ EMPTY_LOG = (-1.0, 1.0)
 """log10 range shown with nothing to plot (0.1 to 10)."""
 EMPTY_LINEAR = (0.0, 1.0)
 """Linear range shown with nothing to plot."""
+STEP_MANTISSAS = (1.0, 1.2, 1.5, 1.8, 2.0, 2.5, 3.0, 3.5, 4.0, 5.0, 6.0, 7.0, 8.0, 10.0)
+"""Round step counts the x range ends at (× a power of ten)."""
 RUNAWAY = 1e3
 """A curve that climbs this many times above the highest start has run away."""
 LOG_SNAP = 4  # log ranges snap to 1/LOG_SNAP decade
@@ -38,11 +40,13 @@ class Extent:
 
 
 def step_range(last_step: float) -> tuple[float, float]:
-    """0 to a round step count at or above `last_step` (at most ~20% past it)."""
+    """0 to a round step count at or above `last_step`, at most 25% past it: the range
+    grows in about ten steps per decade, however fast the race goes."""
     if last_step <= 10:
         return (0.0, 10.0)
-    unit = 2.0 * 10.0 ** (math.floor(math.log10(last_step)) - 1)
-    return (0.0, math.ceil(last_step / unit) * unit)
+    unit = 10.0 ** math.floor(math.log10(last_step))
+    top = next(m * unit for m in STEP_MANTISSAS if m * unit >= last_step)
+    return (0.0, top)
 
 
 def runaway_limit(extents: list[Extent]) -> float:
@@ -119,15 +123,33 @@ def _linear_range(lo: float, hi: float) -> tuple[float, float]:
 def steady_range(
     shown: tuple[float, float] | None, ideal: tuple[float, float], log: bool
 ) -> tuple[float, float]:
-    """The range to show: `ideal` if the data left `shown` or `shown` is more than one snap
-    unit too loose on a side, else `shown` (a value hopping across a snap boundary every step
-    does not make the axis hop with it)."""
+    """The range to show, given what is shown and what the data ask for.
+
+    An end the data have passed moves past them by a margin (a fifth of the range, at least
+    one snap unit), so a run converging by a decade a second moves the axis a few times, not
+    every frame; an end more than that margin (plus one unit) too loose comes back to the
+    data; otherwise the end stays, so a value hopping across a snap boundary does not make the
+    axis hop with it.
+    """
     if shown is None:
         return ideal
-    if ideal[0] < shown[0] or ideal[1] > shown[1]:
-        return ideal
     unit = 1.0 / LOG_SNAP if log else nice_step(ideal[1] - ideal[0])
-    loose = 1.5 * unit  # snapped ends differ by whole units: this allows one
-    if shown[0] < ideal[0] - loose or shown[1] > ideal[1] + loose:
-        return ideal
-    return shown
+    margin = max(unit, math.ceil(0.2 * (ideal[1] - ideal[0]) / unit) * unit)
+    loose = margin + 1.5 * unit
+    lo = (
+        ideal[0] - margin
+        if ideal[0] < shown[0]
+        else shown[0]
+        if shown[0] >= ideal[0] - loose
+        else ideal[0]
+    )
+    hi = (
+        ideal[1] + margin
+        if ideal[1] > shown[1]
+        else shown[1]
+        if shown[1] <= ideal[1] + loose
+        else ideal[1]
+    )
+    if not log and ideal[0] >= 0.0:
+        lo = max(lo, 0.0)
+    return (lo, hi)

@@ -9,13 +9,12 @@ cached pixmap, and so are the axes and the legend.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 
 import numpy as np
 import pyqtgraph as pg
 from pyqtgraph import functions as fn
-from PySide6.QtCore import QPointF, QRectF, QTimer
+from PySide6.QtCore import QRectF, QTimer
 from PySide6.QtGui import QPen, QPolygonF, QShowEvent
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 
@@ -29,6 +28,7 @@ from .plot_ranges import EMPTY_STEPS, Extent, steady_range, step_range, value_ra
 LABEL_STYLE = {"color": theme.LABEL_COLOR, "font-size": "10pt"}
 CURVE_WIDTH = 1.0
 AXIS_WIDTH = 56
+SETTLE_FRAMES = 10  # complete pixel columns join the cached curves every this many frames
 # (history column, y-axis label) of the stacked plots, top to bottom.
 SERIES: tuple[tuple[str, str], ...] = (("loss", "loss"), ("grad_norm", "|∇L|"))
 
@@ -78,6 +78,7 @@ class PlotsPanel(QWidget):
         self.model = model
         self._layout: list[tuple[RunConfig, Run | None, str, str]] = []
         self._dirty = False
+        self._frames = 0
         self._timer = QTimer(self)  # a single-shot 0 ms timer: one redraw per frame
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
@@ -221,8 +222,10 @@ class PlotsPanel(QWidget):
             Frame(x_range[0], x_range[1], max(1, int(p.item.vb.width())), log) for p in self.plots
         ]
         pairs = list(zip(self.plots, frames, strict=True))
+        settle = self._frames % SETTLE_FRAMES == 0  # the cached pictures redrawn now and then
+        self._frames += 1
         per_run = [
-            follow(run.history, [(p.curves[i].series, p.column, f) for p, f in pairs])
+            follow(run.history, [(p.curves[i].series, p.column, f) for p, f in pairs], settle)
             for i, run in enumerate(runs)
         ]
         for k, plot in enumerate(self.plots):
@@ -250,10 +253,11 @@ class PlotsPanel(QWidget):
                 curve.settled = polyline(s.settled_x, _mapped(s.settled_y, log, clamp))
                 settled = True
             if fresh or moved:
-                joined = s.tail
+                tx, ty = s.tail()
                 if len(s.settled_x):  # the tail starts where the settled points end
-                    joined = [(float(s.settled_x[-1]), float(s.settled_y[-1])), *joined]
-                curve.tail = QPolygonF([QPointF(x, _mapped_one(y, log, clamp)) for x, y in joined])
+                    tx = np.concatenate((s.settled_x[-1:], tx))
+                    ty = np.concatenate((s.settled_y[-1:], ty))
+                curve.tail = polyline(tx, _mapped(ty, log, clamp))
         if settled:
             plot.settled.set_lines([(c.pen, c.settled) for c in plot.curves if c.settled])
         if settled or moved or any(changed):
@@ -288,12 +292,6 @@ def _clamp_range(y_range: tuple[float, float]) -> tuple[float, float]:
     """Values beyond this are drawn at it: far enough off the plot to leave its edge right."""
     span = y_range[1] - y_range[0]
     return (y_range[0] - 10.0 * span, y_range[1] + 10.0 * span)
-
-
-def _mapped_one(y: float, log: bool, clamp: tuple[float, float] | None) -> float:
-    if log or clamp is None:
-        return math.log10(y)
-    return min(max(y, clamp[0]), clamp[1])
 
 
 def _mapped(y: np.ndarray, log: bool, clamp: tuple[float, float] | None) -> np.ndarray:
