@@ -11,9 +11,9 @@ from gdstudio.render import glsl
 from gdstudio.render.glitem import BufferedItem
 from gdstudio.render.glview import Frame
 
-# One quad per segment: a quad around it in screen space, `u_half_width` + 1 pixel to
-# each side and past each end; coverage falls off over the outer pixel (what GL_LINE_SMOOTH
-# looks like, without the software rasterizer's per-line cost).
+# One quad per segment, around it in screen space, `u_half_width` + 1 pixel to each side and
+# past each end; coverage falls off over a pixel at the edges, set so a line looks as wide
+# as GL_LINE_SMOOTH drew it (without the software rasterizer's per-line cost).
 _VERTEX = (
     glsl.LIFTED_POSITION
     + """
@@ -49,7 +49,8 @@ uniform float u_half_width;
 varying vec4 v_color;
 varying float v_across;
 void main() {
-    float coverage = clamp(u_half_width + 0.5 - abs(v_across), 0.0, 1.0);
+    float coverage = clamp(u_half_width + 0.125 - abs(v_across), 0.0, 1.0);
+    if (coverage <= 0.0) discard;  // the margin must not hide the balls drawn later
     gl_FragColor = vec4(v_color.rgb, v_color.a * u_alpha * coverage);
 }
 """
