@@ -42,7 +42,7 @@ def unpacked(pixels: np.ndarray) -> np.ndarray:
 
 
 class GifPalette:
-    """One palette for every frame: the first frame's colours by median cut, plus reserved
+    """One palette for every frame: the first frame's colours (variance_cut), plus reserved
     colours (the runs' and their shades) that keep an exact entry even as a few pixels; the
     entries a first frame of few colours leaves over spread evenly over the colour cube."""
 
@@ -54,7 +54,7 @@ class GifPalette:
         if len(pixels) > MAX_PALETTE_SAMPLES:
             pixels = pixels[:: len(pixels) // MAX_PALETTE_SAMPLES + 1]
         colors, counts = np.unique(pixels | np.uint32(0xFF000000), return_counts=True)
-        adaptive = median_cut(unpacked(colors), TRANSPARENT - len(keep), counts)
+        adaptive = variance_cut(unpacked(colors), TRANSPARENT - len(keep), counts)
         used = np.concatenate([keep.reshape(-1, 3), adaptive]).astype(np.uint8)
         used = np.concatenate([used, spare_cube(TRANSPARENT - len(used))])
         self.colors = np.zeros((PALETTE_SIZE, 3), dtype=np.uint8)
@@ -155,49 +155,49 @@ def lut_codes(pixels: np.ndarray) -> np.ndarray:
     return codes
 
 
-def median_cut(colors: np.ndarray, count: int, weights: np.ndarray | None = None) -> np.ndarray:
-    """Up to `count` representative colours of (n, 3) uint8 colours (median cut).
+def variance_cut(colors: np.ndarray, count: int, weights: np.ndarray | None = None) -> np.ndarray:
+    """Up to `count` representative colours of (n, 3) uint8 colours: the box of colours with
+    the largest squared error is split, along its channel of largest variance, where the two
+    halves' squared error is least; each box gives its weighted mean.
 
     `weights` (n,) counts how many pixels each colour stands for (default: one each).
     """
     w = np.ones(len(colors)) if weights is None else np.asarray(weights, dtype=np.float64)
-
-    boxes: list[tuple[float, int, np.ndarray, np.ndarray]] = []  # (-score, order, box, weights)
+    boxes: list[tuple[float, int, np.ndarray, np.ndarray]] = []  # (-error, order, box, weights)
     made = itertools.count()  # ties go to the box made first
 
     def push(box: np.ndarray, bw: np.ndarray) -> None:
-        score = float((box.max(axis=0) - box.min(axis=0)).max()) * np.sqrt(bw.sum())
-        heapq.heappush(boxes, (-score, next(made), box, bw))
+        mean = (box * bw[:, None]).sum(axis=0) / bw.sum()
+        error = float((((box - mean) ** 2) * bw[:, None]).sum())
+        heapq.heappush(boxes, (-error, next(made), box, bw))
 
-    done: list[tuple[float, int, np.ndarray, np.ndarray]] = []  # boxes split no further
     if len(colors):
-        push(colors.astype(np.int16), w)
-    while boxes and len(boxes) + len(done) < count:
-        top = heapq.heappop(boxes)
-        if top[0] == 0:
-            done.append(top)
-            break
-        box, bw = top[2], top[3]
-        channel = int(np.argmax(box.max(axis=0) - box.min(axis=0)))
+        push(colors.astype(np.float64), w)
+    while boxes and len(boxes) < count and boxes[0][0] < 0:
+        _, _, box, bw = heapq.heappop(boxes)
+        mean = (box * bw[:, None]).sum(axis=0) / bw.sum()
+        channel = int(np.argmax((((box - mean) ** 2) * bw[:, None]).sum(axis=0)))
         order = np.argsort(box[:, channel], kind="stable")
         box, bw = box[order], bw[order]
-        cut = _cut_between_values(box[:, channel], np.cumsum(bw))
+        cut = _best_cut(box, bw, box[:, channel])
         push(box[:cut], bw[:cut])
         push(box[cut:], bw[cut:])
-    final = sorted(done + boxes, key=lambda b: b[1])
+    final = sorted(boxes, key=lambda b: b[1])
     means = [np.rint((b * bw[:, None]).sum(axis=0) / bw.sum()) for _, _, b, bw in final]
     return np.array(means, dtype=np.uint8).reshape(-1, 3)
 
 
-def _cut_between_values(values: np.ndarray, cumulative: np.ndarray) -> int:
-    """Index near the weighted median of sorted values that does not split equal values."""
-    middle = cumulative[-1] / 2.0
-    half = min(int(np.searchsorted(cumulative, middle)), len(values) - 1)
-    lo = int(np.searchsorted(values, values[half], side="left"))
-    hi = int(np.searchsorted(values, values[half], side="right"))
-    if lo == 0 or (hi < len(values) and cumulative[hi - 1] - middle < middle - cumulative[lo - 1]):
-        return hi
-    return lo
+def _best_cut(box: np.ndarray, bw: np.ndarray, values: np.ndarray) -> int:
+    """Where to split colours sorted by `values` so the halves' squared error is least,
+    never between equal values."""
+    n = np.cumsum(bw)[:-1, None]
+    s = np.cumsum(box * bw[:, None], axis=0)
+    q = np.cumsum(box * box * bw[:, None], axis=0)
+    total_n, total_s, total_q = n[-1] + bw[-1], s[-1], q[-1]
+    left = (q[:-1] - s[:-1] ** 2 / n).sum(axis=1)
+    right = ((total_q - q[:-1]) - (total_s - s[:-1]) ** 2 / (total_n - n)).sum(axis=1)
+    cost = np.where(values[1:] != values[:-1], left + right, np.inf)
+    return int(np.argmin(cost)) + 1
 
 
 def spare_cube(count: int) -> np.ndarray:

@@ -9,7 +9,7 @@ import pytest
 from gdstudio.app.export.sources import export, export_animation
 from gdstudio.io.export import ExportError, qimage_to_rgb
 from gdstudio.io.export_animation import encoder_size, frame_count, frame_steps
-from gdstudio.io.gif_palette import GifPalette, median_cut
+from gdstudio.io.gif_palette import GifPalette, variance_cut
 
 STEPS = 300
 
@@ -178,7 +178,7 @@ def test_gif_palette_keeps_a_few_pixels_of_a_run_colour_exact():
     assert len(palette.palette_bytes()) == 256 * 3
 
 
-def test_median_cut_gives_the_colours_of_a_few_flat_patches():
+def test_variance_cut_gives_the_colours_of_a_few_flat_patches():
     pixels = np.repeat(np.array([[0, 0, 0], [255, 0, 0], [0, 0, 255]], np.uint8), 50, axis=0)
-    colors = {tuple(c) for c in median_cut(pixels, 8)}
+    colors = {tuple(c) for c in variance_cut(pixels, 8)}
     assert colors == {(0, 0, 0), (255, 0, 0), (0, 0, 255)}
