@@ -93,24 +93,11 @@ def _loop(
     rows: list[tuple[float, ...]] = []
     finish: tuple[str, int, str] | None = None
 
-    def sync() -> None:
-        """Write the state reached into the run, its optimizer and its history."""
-        commit()
-        run.params = np.array(p)
-        run._grad = None if g is None else np.array(g)
-        run._sampler = sampler
-        run.steps, run.loss, run.grad_norm, run.lr = t, loss, gnorm, lr_now
-        run.history.extend(rows)
-        rows.clear()
-        if finish is not None:
-            run._finish(*finish)
-
     taken = 0
     try:
-        while taken < n:
+        for taken in range(1, n + 1):  # noqa: B007 (the count taken is returned)
             lr = base if lr_at is None else float(lr_at(t, base))
             step = t + 1
-            taken += 1
             if not (isfinite(lr) and lr >= 0):  # e.g. gamma**t beyond a float's range
                 t = step
                 finish = (DIVERGED, step, LR_NOT_FINITE)
@@ -163,10 +150,32 @@ def _loop(
             elif step >= limit:
                 finish = (STOPPED, step, AT_MAX_STEPS)
             if on_row is not None:
-                sync()
+                _sync(run, commit, p, g, sampler, (t, loss, gnorm, lr_now), rows, finish)
                 on_row(Row(step, run.params, loss, gnorm, lr))
             if finish is not None:
                 break
     finally:
-        sync()
+        _sync(run, commit, p, g, sampler, (t, loss, gnorm, lr_now), rows, finish)
     return taken
+
+
+def _sync(
+    run: Run,
+    commit: Callable[[], None],
+    p: list[float],
+    g: list[float] | None,
+    sampler: BatchSampler | None,
+    numbers: tuple[int, float, float, float],
+    rows: list[tuple[float, ...]],
+    finish: tuple[str, int, str] | None,
+) -> None:
+    """Write the state reached (steps, loss, norm, lr) into the run, its optimizer and history."""
+    commit()
+    run.params = np.array(p)
+    run._grad = None if g is None else np.array(g)
+    run._sampler = sampler
+    run.steps, run.loss, run.grad_norm, run.lr = numbers
+    run.history.extend(rows)
+    rows.clear()
+    if finish is not None:
+        run._finish(*finish)

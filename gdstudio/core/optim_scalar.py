@@ -11,12 +11,9 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 
-import numpy as np
-
+from .optim_pair import PAIR_MAKERS
+from .optim_state import Kernel, KernelState
 from .optimizers import SGD, Adagrad, Adam, NAdam, Optimizer, RMSprop
-
-Update = Callable[[list[float], list[float], float], list[float]]
-Kernel = tuple[Update, Callable[[], None]]
 
 
 def scalar_kernel(opt: Optimizer, dim: int) -> Kernel | None:
@@ -30,49 +27,16 @@ def scalar_kernel(opt: Optimizer, dim: int) -> Kernel | None:
     update_rule = type(opt)._update
     for base, make in _MAKERS:
         if update_rule is base._update:
-            return make(opt, dim)
+            pair = PAIR_MAKERS.get(base) if dim == 2 else None
+            return pair(opt) if pair is not None else make(opt, dim)
     return None
-
-
-class _State:
-    """An optimizer's buffers as lists of floats, loaded on creation, stored by commit()."""
-
-    def __init__(self, opt: Optimizer, dim: int) -> None:
-        self.opt, self.dim = opt, dim
-        self.count = opt._steps
-        self.start = opt._steps
-        self.lists: dict[str, list[float]] = {}
-
-    def load(self, key: str, fill: float) -> list[float]:
-        """The buffer `key` (a new one of `fill` if the optimizer has none); commit() keeps it."""
-        arr = self.opt._state.get(key)
-        buf: list[float] = [fill] * self.dim if arr is None else arr.tolist()
-        self.lists[key] = buf
-        return buf
-
-    def load_first(self, key: str) -> list[float] | None:
-        """The buffer `key` as a list, None if the optimizer has none yet."""
-        arr = self.opt._state.get(key)
-        buf: list[float] | None = None if arr is None else arr.tolist()
-        return buf
-
-    def commit(self, extra: dict[str, list[float] | float | None] | None = None) -> None:
-        """Write the step count, shape and the buffers used (and `extra`) into the optimizer."""
-        if self.count == self.start:  # no step taken: the optimizer is as it was
-            return
-        opt = self.opt
-        opt._steps, opt._shape = self.count, (self.dim,)
-        for key, buf in {**self.lists, **(extra or {})}.items():
-            if buf is not None:
-                opt._state[key] = np.array(buf, dtype=np.float64)
-        self.start = self.count
 
 
 def _sgd(opt: Optimizer, dim: int) -> Kernel:
     h = opt.hyper
     wd, momentum, nesterov = h["weight_decay"], h["momentum"], h["nesterov"]
     damp = 1 - h["dampening"]
-    st = _State(opt, dim)
+    st = KernelState(opt, dim)
     buf = st.load_first("momentum_buffer")
 
     def update(p: list[float], g: list[float], lr: float) -> list[float]:
@@ -97,7 +61,7 @@ def _rmsprop(opt: Optimizer, dim: int) -> Kernel:
     use_momentum = h["momentum"] > 0
     w = 1 - alpha
     small = abs(w) < 0.5  # _lerp's branch
-    st = _State(opt, dim)
+    st = KernelState(opt, dim)
     sq = st.load("square_avg", 0.0)
     avg_g = st.load("grad_avg", 0.0) if centered else []
     buf = st.load("momentum_buffer", 0.0) if use_momentum else []
@@ -136,7 +100,7 @@ def _rmsprop(opt: Optimizer, dim: int) -> Kernel:
 def _adagrad(opt: Optimizer, dim: int) -> Kernel:
     h = opt.hyper
     wd, lr_decay, eps = h["weight_decay"], h["lr_decay"], float(h["eps"])
-    st = _State(opt, dim)
+    st = KernelState(opt, dim)
     total = st.load("sum", h["initial_accumulator_value"])
     sqrt = math.sqrt
 
@@ -164,7 +128,7 @@ def _adam(opt: Optimizer, dim: int) -> Kernel:
     coupled = wd != 0 and not decoupled
     w1, w2 = 1 - beta1, 1 - beta2
     small = abs(w1) < 0.5
-    st = _State(opt, dim)
+    st = KernelState(opt, dim)
     m = st.load("exp_avg", 0.0)
     v = st.load("exp_avg_sq", 0.0)
     vmax = st.load("max_exp_avg_sq", 0.0) if amsgrad else []
@@ -207,7 +171,7 @@ def _nadam(opt: Optimizer, dim: int) -> Kernel:
     coupled = wd != 0 and not decoupled
     w1, w2 = 1 - beta1, 1 - beta2
     small = abs(w1) < 0.5
-    st = _State(opt, dim)
+    st = KernelState(opt, dim)
     m = st.load("exp_avg", 0.0)
     v = st.load("exp_avg_sq", 0.0)
     product = opt._state.get("mu_product")

@@ -28,15 +28,16 @@ def _same_state(a, b) -> bool:
     return sa.keys() == sb.keys() and all(_bits(sa[k]) == _bits(sb[k]) for k in sa)
 
 
+@pytest.mark.parametrize("dim", [2, 3])  # 2: the rules written out for a pair; 3: the loops
 @pytest.mark.parametrize("entry", REFERENCE["optimizers"], ids=lambda e: e["id"])
-def test_scalar_updates_match_torch_and_the_array_updates_bit_for_bit(entry):
-    center = np.array(REFERENCE["center"])
+def test_scalar_updates_match_torch_and_the_array_updates_bit_for_bit(entry, dim):
+    center = np.array(REFERENCE["center"][:dim])  # elementwise rules: any leading coordinates
     arrays = make_optimizer(entry["optimizer"], **entry["hyper"])
     floats = make_optimizer(entry["optimizer"], **entry["hyper"])
-    kernel = scalar_kernel(floats, len(center))
+    kernel = scalar_kernel(floats, dim)
     assert kernel is not None
     update, commit = kernel
-    p = np.array(REFERENCE["start"])
+    p = np.array(REFERENCE["start"][:dim])
     q = p.tolist()
     factor = entry["lr_factor_per_step"]
     for t, expected in enumerate(entry["params"]):
@@ -45,7 +46,7 @@ def test_scalar_updates_match_torch_and_the_array_updates_bit_for_bit(entry):
         qa = np.array(q)
         q = update(q, (2 * (qa - center) + np.sin(qa)).tolist(), lr)
         assert _bits(q) == _bits(p), f"step {t + 1}"
-        np.testing.assert_allclose(q, expected, rtol=1e-12, atol=0, err_msg=f"step {t + 1}")
+        np.testing.assert_allclose(q, expected[:dim], rtol=1e-12, atol=0, err_msg=f"step {t + 1}")
     commit()
     assert floats.steps == arrays.steps and _same_state(floats, arrays)
 
@@ -83,7 +84,7 @@ def optimizer_and_updates(draw):
         make_optimizer(name, **hyper)
     except ConfigError:  # e.g. nesterov without momentum
         hyper = {}
-    dim = draw(st.integers(1, 3))
+    dim = draw(st.sampled_from([1, 2, 2, 3]))
     start = draw(st.lists(NUMBER, min_size=dim, max_size=dim))
     steps = draw(
         st.lists(
