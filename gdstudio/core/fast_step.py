@@ -121,11 +121,9 @@ def _loop(
             t = step
             sq = 0.0
             for c in new:
-                if not isfinite(c):
-                    finish = (DIVERGED, step, PARAMS_NOT_FINITE)
-                    break
                 sq += c * c
-            if finish is not None:
+            if not isfinite(sq) and not all(map(isfinite, new)):  # (finite |p|² overflows)
+                finish = (DIVERGED, step, PARAMS_NOT_FINITE)
                 break
             if stride != 1 and step % stride and step != max_steps:  # not measured: no row
                 p, lr_now = new, lr
