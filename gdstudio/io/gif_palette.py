@@ -19,7 +19,7 @@ MAX_PALETTE_SAMPLES = 200_000
 LUT_BITS = 6
 TRANSPARENT = PALETTE_SIZE - 1  # the entry a frame's unchanged pixels show (see through)
 LOCAL_ERROR = 16  # a pixel off its palette colour by more, on a channel, gets a local one
-MAX_LOCAL_COLORS = 64
+MAX_LOCAL_COLORS = 128
 _UNKNOWN = -1
 
 
@@ -85,8 +85,8 @@ class GifPalette:
 
         Pixels the palette renders within LOCAL_ERROR keep their palette entry, so they look
         as everywhere else. The others (a ball lit or blended in a way the first frame did
-        not show) get colours of their own, in the entries the well-rendered pixels do not
-        use: the table is the palette with those replaced (None: the palette itself).
+        not show) get colours of their own, in entries the patch does not use: the table is
+        the palette with those replaced (None: the palette itself).
         """
         index = self.indices(frame)
         rgb = unpacked(packed(frame)).astype(np.int32)
@@ -98,20 +98,22 @@ class GifPalette:
         if not bad.any():
             return index, None
         kept = np.zeros(PALETTE_SIZE, dtype=bool)
-        kept[index] = True  # every entry the patch shows keeps its colour
+        kept[index[~bad]] = True  # entries well-rendered pixels show keep their colour
+        kept[TRANSPARENT] = True  # never a colour: frames may see through it
         free = np.flatnonzero(~kept)[:MAX_LOCAL_COLORS]
         if not len(free):
             return index, None
         wrong = rgb[bad]
         extra = common_colors(wrong, len(free))
-        distance = ((wrong[:, None, :] - extra[None, :, :]) ** 2).sum(axis=-1)
-        nearest = distance.argmin(axis=1)
-        better = distance[np.arange(len(wrong)), nearest] < (
-            (self.colors[index[bad]].astype(np.int32) - wrong) ** 2
-        ).sum(axis=-1)
-        index[bad] = np.where(better, free[nearest], index[bad])
+        replaced = free[: len(extra)]
+        nearest, distance = _nearest(wrong, extra)
+        own = index[bad]
+        stays = ~np.isin(own, replaced) & (
+            ((self.colors[own].astype(np.int32) - wrong) ** 2).sum(axis=-1) <= distance
+        )
+        index[bad] = np.where(stays, own, replaced[nearest])
         table = self.colors.copy()
-        table[free[: len(extra)]] = extra
+        table[replaced] = extra
         return index, table.tobytes()
 
     def _learn(self, codes: np.ndarray) -> None:
@@ -131,16 +133,34 @@ class GifPalette:
             self._lut[new[start : start + chunk]] = np.argmin(norms - 2.0 * g @ pal.T, axis=1)
 
 
+def _nearest(rgb: np.ndarray, colors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For (n, 3) int pixels, the index of the nearest of (k, 3) colours and its squared
+    distance (in chunks, so memory stays small for a whole frame)."""
+    nearest = np.empty(len(rgb), dtype=np.intp)
+    distance = np.empty(len(rgb), dtype=np.int64)
+    for start in range(0, len(rgb), 4096):
+        part = rgb[start : start + 4096]
+        d = ((part[:, None, :] - colors[None, :, :]) ** 2).sum(axis=-1)
+        nearest[start : start + 4096] = d.argmin(axis=1)
+        distance[start : start + 4096] = d.min(axis=1)
+    return nearest, distance
+
+
 def common_colors(rgb: np.ndarray, count: int) -> np.ndarray:
-    """Up to `count` colours standing for (n, 3) int pixels: the mean colour of each of the
-    most crowded cells of the colour cube at 5 bits per channel."""
-    cells = rgb >> 3
-    codes = (cells[:, 0] << 10) | (cells[:, 1] << 5) | cells[:, 2]
-    _, inverse, counts = np.unique(codes, return_inverse=True, return_counts=True)
-    top = np.argsort(-counts, kind="stable")[:count]
-    sums = np.stack([np.bincount(inverse, rgb[:, c], len(counts)) for c in range(3)], -1)
-    means: np.ndarray = np.rint(sums[top] / counts[top, None]).astype(np.int32)
-    return means
+    """Up to `count` colours standing for (n, 3) int pixels: the mean colour of each cell of
+    the colour cube (5, else 4 bits per channel) they fall in, or a variance cut of them
+    when they fall in more cells than `count` even so (a frame unlike the first)."""
+    for bits in (5, 4):
+        cells = rgb >> (8 - bits)
+        codes = (cells[:, 0] << (2 * bits)) | (cells[:, 1] << bits) | cells[:, 2]
+        _, inverse, counts = np.unique(codes, return_inverse=True, return_counts=True)
+        if len(counts) <= count:
+            sums = np.stack([np.bincount(inverse, rgb[:, c], len(counts)) for c in range(3)], -1)
+            means: np.ndarray = np.rint(sums / counts[:, None]).astype(np.int32)
+            return means
+    colors, weights = np.unique(packed(rgb.astype(np.uint8)), return_counts=True)
+    cut: np.ndarray = variance_cut(unpacked(colors), count, weights).astype(np.int32)
+    return cut
 
 
 def lut_codes(pixels: np.ndarray) -> np.ndarray:

@@ -204,3 +204,13 @@ def test_qimage_pixels_sees_an_rgb32_image_without_a_copy(qapp):
     assert np.array_equal(unpacked(pixels), qimage_to_rgb(image))
     rgb888 = image.convertToFormat(QImage.Format.Format_RGB888)
     assert np.array_equal(qimage_pixels(rgb888), qimage_pixels(image))
+
+
+def test_a_frame_where_every_pixel_changes_shows_no_pixel_of_the_one_before(tmp_path):
+    first = gradient()
+    second = gradient(shift=160)  # blue 250 everywhere: colours the palette does not have
+    path = tmp_path / "flip.gif"
+    write_animation(path, "gif", [first, second], 2, 10)
+    back = read_gif(path.read_bytes()).astype(int)
+    assert (back[1] != back[0]).any(axis=-1).all()  # nothing seen through to frame one
+    assert np.abs(back[1] - second).max(axis=-1).mean() < 12
