@@ -9,7 +9,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
-from ..core.data_kernels import SORTED_MAX_POINTS
+from ..core.data_kernels import SORTED_MAX_POINTS, SORTED_MIN_POINTS
 
 DISPLAY_GRID = 256  # the grid the 3D view samples (render.view3d.DEFAULT_GRID)
 RANGE_GRID = 65  # the height map's loss-range samples (render.heightmap._RANGE_SAMPLES)
@@ -36,7 +36,8 @@ class CostModel:
     @staticmethod
     def kernel(loss: str, points: int) -> str:
         """The kernel a data fit's grid_value_and_grad runs for `loss` over `points` points."""
-        return "mae_sorted" if loss == "mae" and points <= SORTED_MAX_POINTS else loss
+        sorted_grid = SORTED_MIN_POINTS <= points <= SORTED_MAX_POINTS
+        return "mae_sorted" if loss == "mae" and sorted_grid else loss
 
     @staticmethod
     def units(kernel: str, points: int, grid_cells: int, columns: int) -> float:

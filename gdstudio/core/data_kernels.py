@@ -24,6 +24,8 @@ _SORTED_BYTES = 1 << 20
 # One column of the sorted grid holds about seven arrays of N; beyond this many points the
 # fused kernel (chunked over points) keeps under TEMP_BYTES instead.
 SORTED_MAX_POINTS = TEMP_BYTES // (8 * 7)
+# Below this many points the fused kernel beats the sorted grid's per-column overhead.
+SORTED_MIN_POINTS = 32
 
 
 def fused_sums(

@@ -10,7 +10,7 @@ from numpy.typing import NDArray
 
 from .checks import as_real, check_point, check_real, shown
 from .data import Dataset, Stats
-from .data_kernels import SORTED_MAX_POINTS, fused_sums, mae_grid
+from .data_kernels import SORTED_MAX_POINTS, SORTED_MIN_POINTS, fused_sums, mae_grid
 from .errors import ConfigError
 from .lad import lad_line
 
@@ -176,7 +176,7 @@ class DataLandscape:
         """
         ws = np.asarray(ws, dtype=np.float64)
         bs = np.asarray(bs, dtype=np.float64)
-        if self.loss != "mae" or not 0 < self.n_samples <= SORTED_MAX_POINTS:
+        if self.loss != "mae" or not SORTED_MIN_POINTS <= self.n_samples <= SORTED_MAX_POINTS:
             grid = np.empty((len(bs), len(ws), 2))
             grid[..., 0], grid[..., 1] = ws[None, :], bs[:, None]
             value, grad = self.value_and_grad(grid)

@@ -40,6 +40,8 @@ class GridSurface(TabulatedLandscape):
         self.source = source
         self.grids = grids
         self.points = points
+        values, grads = grids[n]
+        self._layers = np.concatenate([values[..., None], grads], axis=-1)  # (n, n, 3), [b, w]
         # Read once here (off the UI thread): from the source it costs a pass over the points.
         self._minimum_value = float(getattr(source, "minimum_value", float("nan")))
 
@@ -55,7 +57,7 @@ class GridSurface(TabulatedLandscape):
 
     def grid_value_and_grad(self, ws: Array, bs: Array) -> Grid:
         """Loss (len(bs), len(ws)) and gradient on the grid ws × bs: a computed grid when it is
-        one, else bilinear in the finest (separable: two small matrix products)."""
+        one, else bilinear in the finest (separable: along w, then along b)."""
         ws = np.asarray(ws, dtype=np.float64)
         bs = np.asarray(bs, dtype=np.float64)
         (w0, w1), (b0, b1) = self.bounds
@@ -63,22 +65,21 @@ class GridSurface(TabulatedLandscape):
             nodes = np.linspace(w0, w1, len(ws)), np.linspace(b0, b1, len(bs))
             if np.array_equal(ws, nodes[0]) and np.array_equal(bs, nodes[1]):
                 return self.grids[len(ws)]
-        values, grads = self.grids[self.n]
-        ax = _weights(ws, w0, w1, self.n)
-        ay = _weights(bs, b0, b1, self.n)
-        out_v = ay @ values @ ax.T
-        out_g = np.stack([ay @ grads[..., k] @ ax.T for k in range(2)], axis=-1)
-        return out_v, out_g
+        iw, fw = _cells(ws, w0, w1, self.n)
+        ib, fb = _cells(bs, b0, b1, self.n)
+        rows = np.take(self._layers, ib, axis=0)
+        rows *= (1.0 - fb)[:, None, None]
+        rows += np.take(self._layers, ib + 1, axis=0) * fb[:, None, None]
+        out = np.take(rows, iw, axis=1)
+        out *= (1.0 - fw)[None, :, None]
+        out += np.take(rows, iw + 1, axis=1) * fw[None, :, None]
+        return out[..., 0], out[..., 1:]
 
 
-def _weights(q: Array, lo: float, hi: float, n: int) -> Array:
-    """(len(q), n) bilinear weights of n nodes over [lo, hi] at q (clamped to the ends)."""
+def _cells(q: Array, lo: float, hi: float, n: int) -> tuple[NDArray[np.intp], Array]:
+    """Node below each q among n nodes over [lo, hi], and the fraction on to the next
+    (clamped to the ends, as the table's lookup is)."""
     step = (hi - lo) / (n - 1)
     t = np.clip((q - lo) / step, 0.0, n - 1.0)
     i = np.minimum(t.astype(np.intp), n - 2)
-    f = t - i
-    out = np.zeros((len(q), n))
-    rows = np.arange(len(q))
-    out[rows, i] = 1.0 - f
-    out[rows, i + 1] = f
-    return out
+    return i, t - i

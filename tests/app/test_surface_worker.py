@@ -1,8 +1,19 @@
 """Costly data surfaces are computed off the UI thread, coarse then full, newest edit wins."""
 
 import numpy as np
+import pytest
 
 from gdstudio.app.model import StudioModel
+from gdstudio.app.surface_plan import (
+    COARSE_MS,
+    DISPLAY_GRID,
+    FULL_MS,
+    RANGE_GRID,
+    CostModel,
+    Pass,
+    inline_ok,
+    plan,
+)
 from gdstudio.core.data import Dataset
 from gdstudio.core.tabulated import TabulatedLandscape
 
@@ -25,12 +36,52 @@ def test_mae_surface_arrives_from_the_worker_coarse_then_full(qtbot):
     m = _big_mae_model(qtbot)
     sizes = []
     m.surfaceChanged.connect(lambda: sizes.append(getattr(m.display_landscape, "n", None)))
-    qtbot.waitUntil(lambda: 128 in sizes, timeout=20000)
-    assert sizes[:2] == [48, 128]
+    qtbot.waitUntil(lambda: DISPLAY_GRID in sizes, timeout=20000)
+    assert sizes[:2] == [RANGE_GRID, DISPLAY_GRID]
     tab = m.display_landscape
-    assert isinstance(tab, TabulatedLandscape) and tab.source is m.landscape
+    assert isinstance(tab, TabulatedLandscape) and tab.source is m.landscape and tab.exact
+    (w0, w1), (b0, b1) = m.landscape.bounds
+    ws, bs = np.linspace(w0, w1, DISPLAY_GRID), np.linspace(b0, b1, DISPLAY_GRID)
+    value, grad = tab.grid_value_and_grad(ws, bs)
+    grid = np.stack(np.meshgrid(ws[::17], bs[::13]), axis=-1)
+    assert value[::13, ::17] == pytest.approx(m.landscape.value(grid), rel=1e-12)
+    assert grad[::13, ::17] == pytest.approx(m.landscape.grad(grid), rel=1e-12, abs=1e-12)
     p = np.array([1.0, 0.5])
     assert abs(tab.value(p) - m.landscape.value(p)) < 0.05
+
+
+def test_the_worker_grid_is_the_one_the_3d_view_draws():
+    from gdstudio.render.heightmap import _RANGE_SAMPLES
+    from gdstudio.render.view3d import DEFAULT_GRID
+
+    assert (DISPLAY_GRID, RANGE_GRID) == (DEFAULT_GRID, _RANGE_SAMPLES)
+
+
+def test_cheap_surfaces_stay_in_place_and_costly_ones_go_coarse_then_full():
+    costs = CostModel()
+    assert inline_ok(costs, "mse", 1_000_000)
+    assert inline_ok(costs, "mae", 5)
+    for loss in ("mae", "huber", "bce"):
+        assert not inline_ok(costs, loss, 1_000)
+    # MAE reads a 256² grid from sorted points: exact at once, or after a coarse first look.
+    assert plan(costs, "mae", 1_000) == (Pass(DISPLAY_GRID, 1_000),)
+    coarse, full = plan(costs, "mae", 10_000)
+    assert coarse.n == RANGE_GRID and costs.predict_ms("mae", coarse.points, coarse.n) <= COARSE_MS
+    assert full == Pass(DISPLAY_GRID, 10_000)
+    # BCE costs a logarithm per point and grid cell: a coarser full grid, then a sample.
+    full = plan(costs, "bce", 10_000)[-1]
+    assert full.n < DISPLAY_GRID and costs.predict_ms("bce", full.points, full.n) <= FULL_MS
+    huge = plan(costs, "bce", 10_000_000)
+    assert huge[-1].points < 10_000_000 and huge[0].points < huge[-1].points
+
+
+def test_the_cost_model_learns_from_measured_passes():
+    costs = CostModel()
+    before = costs.predict_ms("huber", 2_000, 128)
+    for _ in range(10):
+        costs.record("huber", 2_000, 128 * 128, 128, 10 * before)
+    assert costs.predict_ms("huber", 2_000, 128) == pytest.approx(10 * before, rel=0.05)
+    assert not inline_ok(costs, "huber", 20)
 
 
 def test_a_newer_edit_supersedes_the_older_computation(qtbot):
@@ -40,7 +91,10 @@ def test_a_newer_edit_supersedes_the_older_computation(qtbot):
         m.data_edited()
     final = m.landscape
     qtbot.waitUntil(
-        lambda: getattr(m.display_landscape, "n", 0) == 128 and m.display_landscape.source is final,
+        lambda: (
+            getattr(m.display_landscape, "n", 0) == DISPLAY_GRID
+            and m.display_landscape.source is final
+        ),
         timeout=30000,
     )
     m.surface_worker.wait()
