@@ -1,7 +1,9 @@
-"""A picture of the items that did not change (surface, minima), kept in an offscreen buffer.
+"""A picture of what did not change (surface, minima, the settled part of the paths), kept in
+an offscreen buffer.
 
-While a race plays only the paths and balls move: each frame copies the kept colour and depth
-into the frame (one blit) instead of drawing 30,000 triangles again.
+While a race plays only the tips of the paths and the balls move: each frame adds the newly
+settled segments to the kept picture and copies its colour and depth into the frame (one
+blit) instead of drawing 30,000 triangles and every segment again.
 """
 
 from __future__ import annotations
@@ -28,11 +30,18 @@ class LayerCache:
         self._key = None
 
     def draw(
-        self, target: int, width: int, height: int, key: Hashable, paint: Callable[[], None]
+        self,
+        target: int,
+        width: int,
+        height: int,
+        key: Hashable,
+        paint: Callable[[], None],
+        add: Callable[[], None] | None = None,
     ) -> bool:
         """Copy the kept picture into framebuffer `target` (width×height device pixels),
-        running paint() into it first when `key` changed; False if this GL cannot (the
-        caller draws directly, and the cache stays off)."""
+        running paint() into it first when `key` changed (or else add(), which draws on top
+        of what is kept); False if this GL cannot (the caller draws directly, and the cache
+        stays off)."""
         if not self.enabled:
             return False
         ctx = QtGui.QOpenGLContext.currentContext()
@@ -51,6 +60,9 @@ class LayerCache:
                 GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, fbo.handle())
                 paint()
                 self._key = key
+            elif add is not None:
+                GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, fbo.handle())
+                add()
             GL.glBindFramebuffer(GL.GL_READ_FRAMEBUFFER, fbo.handle())
             GL.glBindFramebuffer(GL.GL_DRAW_FRAMEBUFFER, target)
             mask = GL.GL_COLOR_BUFFER_BIT | GL.GL_DEPTH_BUFFER_BIT

@@ -37,6 +37,7 @@ void main() {
     vec4 p = a_corner.x < 0.5 ? p0 : p1;
     vec2 offset = (across * a_corner.y + along * (2.0 * a_corner.x - 1.0)) * reach;
     gl_Position = vec4(p.xy + offset / half_viewport * p.w, p.zw);
+    if (a_color.a <= 0.0) gl_Position = vec4(2.0, 2.0, 2.0, 1.0);  // a gap: drawn nowhere
     v_color = a_color;
     v_across = a_corner.y * reach;
 }
@@ -117,9 +118,15 @@ class PathLinesItem(BufferedItem):
         glsl.bind_attribute(color, self._buffers["a_color"], 4, GL.GL_FLOAT)
         self._buffers["faces"].bind()
 
-    def paint(self, frame: Frame) -> None:
-        """Draw all segments (ghost pass first, without depth test)."""
+    def paint(self, frame: Frame, ranges: list[tuple[int, int]] | None = None) -> None:
+        """Draw all segments, or only the (first, count) `ranges` of them (ghost pass first,
+        without depth test)."""
         if self._segments == 0:
+            return
+        if ranges is None:
+            ranges = [(0, self._segments)]
+        ranges = [(first, count) for first, count in ranges if count > 0]
+        if not ranges:
             return
         self._gl_state()
         self._prepare()
@@ -129,13 +136,15 @@ class PathLinesItem(BufferedItem):
             self._uniform_vec2("u_viewport", viewport[2:4])
             if self._ghost_alpha > 0.0:
                 GL.glDisable(GL.GL_DEPTH_TEST)
-                self._draw(self._ghost_alpha, 0.5 * self.width)
+                self._draw(ranges, self._ghost_alpha, 0.5 * self.width)
                 GL.glEnable(GL.GL_DEPTH_TEST)
-            self._draw(1.0, self.width)
+            self._draw(ranges, 1.0, self.width)
         finally:
             self._finish()
 
-    def _draw(self, alpha: float, width: float) -> None:
+    def _draw(self, ranges: list[tuple[int, int]], alpha: float, width: float) -> None:
         self._uniform_float("u_alpha", alpha)
         self._uniform_float("u_half_width", 0.5 * max(width * self.pixel_scale, 1.0))
-        GL.glDrawElements(GL.GL_TRIANGLES, 6 * self._segments, GL.GL_UNSIGNED_INT, None)
+        for first, count in ranges:
+            offset = ctypes.c_void_p(6 * first * ctypes.sizeof(ctypes.c_uint32))
+            GL.glDrawElements(GL.GL_TRIANGLES, 6 * count, GL.GL_UNSIGNED_INT, offset)

@@ -32,6 +32,19 @@ class PathGeometry:
     point_colors: np.ndarray
     head_positions: np.ndarray
     head_colors: np.ndarray
+    spans: tuple[PathSpan, ...] = ()
+    """Where each drawn path is in `points`, and how much of it has settled."""
+
+
+@dataclass(frozen=True)
+class PathSpan:
+    """Path `first`..`first + count - 1` of a PathGeometry: its first `settled` segments stay
+    as they are while `generation` is the same (the path only grows after them)."""
+
+    first: int
+    count: int
+    settled: int
+    generation: int | None  # None: nothing settled (a path too short to thin)
 
 
 def simplify(points: np.ndarray, tolerance: float) -> np.ndarray:
@@ -85,9 +98,12 @@ class _Thinned:
     history's latest row is replaced by the next one), a few of them to recognise the path
     by, and the thinned world points of the settled rows."""
 
-    __slots__ = ("kept", "length", "marks", "settled")
+    __slots__ = ("generation", "kept", "length", "marks", "settled")
 
-    def __init__(self, params: np.ndarray, losses: np.ndarray, world: np.ndarray, tol: float):
+    def __init__(
+        self, params: np.ndarray, losses: np.ndarray, world: np.ndarray, tol: float, generation: int
+    ):
+        self.generation = generation
         self.settled = len(params) - 1
         self.marks = self._marks(params, losses, self.settled)
         length = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(world, axis=0), axis=1))])
@@ -130,6 +146,7 @@ class PathCache:
     def __init__(self) -> None:
         self._entries: dict[int, _Thinned] = {}
         self._key: tuple[int, float] | None = None
+        self._generations = 0
 
     def thinned(
         self,
@@ -138,14 +155,15 @@ class PathCache:
         points: np.ndarray,
         losses: np.ndarray,
         tolerance: float,
-    ) -> np.ndarray:
-        """simplify(world_path(...)) of path `index` (lifted by its stacking)."""
+    ) -> tuple[np.ndarray, int, int | None]:
+        """simplify(world_path(...)) of path `index` (lifted by its stacking), how many of its
+        first points have settled, and the generation of what settled (see PathSpan)."""
         lift = PATH_LIFT + PATH_STACKING * index
         if self._key != (id(heightmap), tolerance):
             self._key, self._entries = (id(heightmap), tolerance), {}
         if len(points) < 3 or len(losses) != len(points) or tolerance <= 0.0:
             self._entries.pop(index, None)
-            return simplify(world_path(heightmap, points, losses, lift), tolerance)
+            return simplify(world_path(heightmap, points, losses, lift), tolerance), 0, None
         entry = self._entries.get(index)
         if entry is not None and entry.matches(points, losses):
             start = entry.settled - 1
@@ -154,9 +172,11 @@ class PathCache:
             last = tail[-1]
         else:
             world = world_path(heightmap, points, losses, lift)
-            entry = self._entries[index] = _Thinned(points, losses, world, tolerance)
+            self._generations += 1
+            entry = _Thinned(points, losses, world, tolerance, self._generations)
+            self._entries[index] = entry
             last = world[-1]
-        return np.concatenate([entry.kept, last[None, :]])
+        return np.concatenate([entry.kept, last[None, :]]), len(entry.kept), entry.generation
 
 
 def build_path_geometry(
@@ -169,12 +189,15 @@ def build_path_geometry(
     path; each path simplified to `tolerance` world units (with `cache`, only its new rows
     are mapped and thinned)."""
     cache = cache if cache is not None else PathCache()
-    chunks, colors, heads, head_colors = [], [], [], []
+    chunks, colors, heads, head_colors, spans = [], [], [], [], []
+    first = 0
     for i, path in enumerate(paths):
         color, points, losses = path_fields(path)
         if len(points) == 0:
             continue
-        world = cache.thinned(heightmap, i, points, losses, tolerance)
+        world, settled, generation = cache.thinned(heightmap, i, points, losses, tolerance)
+        spans.append(PathSpan(first, len(world), max(settled - 1, 0), generation))
+        first += len(world)
         rgba = np.array([*color, 1.0], dtype=np.float32)
         heads.append(world[-1])
         head_colors.append(rgba)
@@ -191,4 +214,5 @@ def build_path_geometry(
         np.concatenate(colors),
         np.array(heads, dtype=np.float32),
         np.array(head_colors, dtype=np.float32),
+        tuple(spans),
     )

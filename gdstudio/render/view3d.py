@@ -26,7 +26,7 @@ from gdstudio.render.heightmap import HeightMap, SurfaceLandscape, SurfaceMesh
 from gdstudio.render.layer_cache import LayerCache
 from gdstudio.render.line_item import PathLinesItem
 from gdstudio.render.marker_item import MarkerItem
-from gdstudio.render.path_geometry import PathCache, build_path_geometry
+from gdstudio.render.path_geometry import PathCache, PathSpan, build_path_geometry
 from gdstudio.render.picking import intersect_heightfield, project_to_screen, ray_from_screen
 from gdstudio.render.surface_item import SurfaceItem
 from gdstudio.state.camera import Camera
@@ -99,7 +99,9 @@ class LandscapeView3D(OrbitView):
             item.setDepthValue(depth)
             self.addItem(item)
         self._static = [self._surface, self._minima]  # what a race leaves unchanged
-        self._moving = [self._paths_item, self._heads]
+        self._spans: tuple[PathSpan, ...] = ()
+        self._path_colors = b""
+        self._kept_segments: tuple[int, ...] = ()  # settled segments of each path in the cache
         self._cache = LayerCache()
         self._timer = FrameTimer()
 
@@ -195,6 +197,8 @@ class LandscapeView3D(OrbitView):
             return
         geometry = build_path_geometry(self._heightmap, self._paths, cache=self._path_cache)
         self._paths_item.set_polylines(geometry.points, geometry.point_colors)
+        self._spans = geometry.spans
+        self._path_colors = geometry.head_colors.tobytes()
         self._heads.set_markers(
             geometry.head_positions,
             geometry.head_colors,
@@ -380,36 +384,57 @@ class LandscapeView3D(OrbitView):
             self._timer.begin()
         region = self.getViewport()
         frame = self.frame(region, region)
-        if not self._paint_static_cached(frame):
-            GL.glClearColor(*self.opts["bgcolor"])
-            GL.glClear(GL.GL_DEPTH_BUFFER_BIT | GL.GL_COLOR_BUFFER_BIT)
-            self.draw_items(self._static, frame)
-        self.draw_items(self._moving, frame)
+        if self._paint_kept(frame):
+            if self._paths_item.visible():
+                spans = self._spans
+                self._paths_item.paint(
+                    frame, [(s.first + s.settled, s.count - 1 - s.settled) for s in spans]
+                )
+            self.draw_items([self._heads], frame)
+        else:
+            self.paint(region=region, viewport=region)
         if self._auto_coarsen:
             ms = self._timer.end()
             if ms is not None:
                 self._on_frame_timed(ms)
 
-    def _paint_static_cached(self, frame: Frame) -> bool:
-        """Surface and minima from the layer cache (redrawn when camera or content changed);
+    def _paint_kept(self, frame: Frame) -> bool:
+        """Surface, minima and the settled segments of the paths from the layer cache (drawn
+        again when the camera or any of them changed, the newly settled segments added);
         False where it cannot be used (multisampled views: their surface costs little)."""
         if self.format().samples() > 0:
             return False
+        spans, paths = self._spans, self._paths_item
         key = (
             frame.mvp.tobytes(),
             self.opts["bgcolor"],
             self._minima.pixel_scale,
             *(item.version for item in self._static),
             *(item.visible() for item in self._static),
+            paths.visible(),
+            self._path_colors,
+            tuple(s.generation for s in spans),
         )
+
+        def segments(done: tuple[int, ...]) -> list[tuple[int, int]]:
+            # segment j of a path is segment first + j of the whole point list
+            return [(s.first + d, s.settled - d) for s, d in zip(spans, done, strict=True)]
 
         def paint() -> None:
             GL.glClearColor(*self.opts["bgcolor"])
             GL.glClear(GL.GL_DEPTH_BUFFER_BIT | GL.GL_COLOR_BUFFER_BIT)
             self.draw_items(self._static, frame)
+            if paths.visible():
+                paths.paint(frame, segments((0,) * len(spans)))
+            self._kept_segments = tuple(s.settled for s in spans)
+
+        def add() -> None:
+            if paths.visible():
+                paths.paint(frame, segments(self._kept_segments))
+            self._kept_segments = tuple(s.settled for s in spans)
 
         target = self.defaultFramebufferObject()
-        return self._cache.draw(target, self.deviceWidth(), self.deviceHeight(), key, paint)
+        return self._cache.draw(target, self.deviceWidth(), self.deviceHeight(), key, paint, add)
 
     def _set_pixel_scale(self, scale: float) -> None:
         for item in (self._paths_item, self._minima, self._heads):
