@@ -16,6 +16,18 @@ from PySide6 import QtGui
 from PySide6.QtOpenGL import QOpenGLFramebufferObject, QOpenGLFramebufferObjectFormat
 
 
+def offscreen_fbo(width: int, height: int, samples: int = 0) -> QOpenGLFramebufferObject:
+    """A colour + depth/stencil framebuffer in the current context (`samples`× multisampled
+    where the GL can, else single-sampled; check isValid())."""
+    fmt = QOpenGLFramebufferObjectFormat()
+    fmt.setAttachment(QOpenGLFramebufferObject.Attachment.CombinedDepthStencil)
+    fmt.setSamples(samples)
+    fbo = QOpenGLFramebufferObject(width, height, fmt)
+    if samples and not fbo.isValid():
+        return offscreen_fbo(width, height)
+    return fbo
+
+
 class LayerCache:
     """Colour and depth of a drawing, redrawn only when its key changes."""
 
@@ -48,9 +60,7 @@ class LayerCache:
         fbo = self._fbo
         if ctx is not self._context or fbo is None or fbo.size().toTuple() != (width, height):
             self._context = ctx
-            fmt = QOpenGLFramebufferObjectFormat()
-            fmt.setAttachment(QOpenGLFramebufferObject.Attachment.CombinedDepthStencil)
-            fbo = self._fbo = QOpenGLFramebufferObject(width, height, fmt)
+            fbo = self._fbo = offscreen_fbo(width, height)
             self._key = None
             if not fbo.isValid():
                 self.enabled, self._fbo = False, None

@@ -10,7 +10,6 @@ import numpy as np
 from OpenGL import GL
 from PySide6 import QtCore, QtGui
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtOpenGL import QOpenGLFramebufferObject, QOpenGLFramebufferObjectFormat
 from PySide6.QtWidgets import QWidget
 
 from gdstudio import theme
@@ -21,13 +20,14 @@ from gdstudio.render.camera import (
     look_at_height,
 )
 from gdstudio.render.frame_timer import FrameTimer
-from gdstudio.render.glview import Frame, OrbitView
+from gdstudio.render.glview import OrbitView
 from gdstudio.render.heightmap import HeightMap, SurfaceLandscape, SurfaceMesh
-from gdstudio.render.layer_cache import LayerCache
+from gdstudio.render.layer_cache import offscreen_fbo
 from gdstudio.render.line_item import PathLinesItem
 from gdstudio.render.marker_item import MarkerItem
-from gdstudio.render.path_geometry import PathCache, PathSpan, build_path_geometry
+from gdstudio.render.path_geometry import PathCache, build_path_geometry
 from gdstudio.render.picking import intersect_heightfield, project_to_screen, ray_from_screen
+from gdstudio.render.race_layers import RaceLayers
 from gdstudio.render.surface_item import SurfaceItem
 from gdstudio.state.camera import Camera
 from gdstudio.state.kinds import SessionError
@@ -98,11 +98,7 @@ class LandscapeView3D(OrbitView):
         for depth, item in enumerate((self._surface, self._minima, self._paths_item, self._heads)):
             item.setDepthValue(depth)
             self.addItem(item)
-        self._static = [self._surface, self._minima]  # what a race leaves unchanged
-        self._spans: tuple[PathSpan, ...] = ()
-        self._path_colors = b""
-        self._kept_segments: tuple[int, ...] = ()  # settled segments of each path in the cache
-        self._cache = LayerCache()
+        self._layers = RaceLayers([self._surface, self._minima], self._paths_item, self._heads)
         self._timer = FrameTimer()
 
     # --- model -> view -------------------------------------------------------------------
@@ -197,8 +193,7 @@ class LandscapeView3D(OrbitView):
             return
         geometry = build_path_geometry(self._heightmap, self._paths, cache=self._path_cache)
         self._paths_item.set_polylines(geometry.points, geometry.point_colors)
-        self._spans = geometry.spans
-        self._path_colors = geometry.head_colors.tobytes()
+        self._layers.set_paths(geometry)
         self._heads.set_markers(
             geometry.head_positions,
             geometry.head_colors,
@@ -384,57 +379,14 @@ class LandscapeView3D(OrbitView):
             self._timer.begin()
         region = self.getViewport()
         frame = self.frame(region, region)
-        if self._paint_kept(frame):
-            if self._paths_item.visible():
-                spans = self._spans
-                self._paths_item.paint(
-                    frame, [(s.first + s.settled, s.count - 1 - s.settled) for s in spans]
-                )
-            self.draw_items([self._heads], frame)
-        else:
+        # multisampled views (GPUs) draw everything: their surface costs little
+        key = (frame.mvp.tobytes(), self.opts["bgcolor"], self._minima.pixel_scale)
+        if self.format().samples() > 0 or not self._layers.paint(self, frame, key):
             self.paint(region=region, viewport=region)
         if self._auto_coarsen:
             ms = self._timer.end()
             if ms is not None:
                 self._on_frame_timed(ms)
-
-    def _paint_kept(self, frame: Frame) -> bool:
-        """Surface, minima and the settled segments of the paths from the layer cache (drawn
-        again when the camera or any of them changed, the newly settled segments added);
-        False where it cannot be used (multisampled views: their surface costs little)."""
-        if self.format().samples() > 0:
-            return False
-        spans, paths = self._spans, self._paths_item
-        key = (
-            frame.mvp.tobytes(),
-            self.opts["bgcolor"],
-            self._minima.pixel_scale,
-            *(item.version for item in self._static),
-            *(item.visible() for item in self._static),
-            paths.visible(),
-            self._path_colors,
-            tuple(s.generation for s in spans),
-        )
-
-        def segments(done: tuple[int, ...]) -> list[tuple[int, int]]:
-            # segment j of a path is segment first + j of the whole point list
-            return [(s.first + d, s.settled - d) for s, d in zip(spans, done, strict=True)]
-
-        def paint() -> None:
-            GL.glClearColor(*self.opts["bgcolor"])
-            GL.glClear(GL.GL_DEPTH_BUFFER_BIT | GL.GL_COLOR_BUFFER_BIT)
-            self.draw_items(self._static, frame)
-            if paths.visible():
-                paths.paint(frame, segments((0,) * len(spans)))
-            self._kept_segments = tuple(s.settled for s in spans)
-
-        def add() -> None:
-            if paths.visible():
-                paths.paint(frame, segments(self._kept_segments))
-            self._kept_segments = tuple(s.settled for s in spans)
-
-        target = self.defaultFramebufferObject()
-        return self._cache.draw(target, self.deviceWidth(), self.deviceHeight(), key, paint, add)
 
     def _set_pixel_scale(self, scale: float) -> None:
         for item in (self._paths_item, self._minima, self._heads):
@@ -473,7 +425,7 @@ class LandscapeView3D(OrbitView):
         if coarsened and self._heightmap is not None:
             full = self._heightmap.sample(self._requested_grid)
             self._surface.set_mesh(full.vertices, full.normals, full.colors, full.faces)
-        fbo = self._make_fbo(width, height)
+        fbo = offscreen_fbo(width, height, samples=4)
         try:
             fbo.bind()
             GL.glViewport(0, 0, width, height)
@@ -488,14 +440,3 @@ class LandscapeView3D(OrbitView):
                 self._rebuild_surface()
         fmt = QtGui.QImage.Format.Format_ARGB32 if transparent else QtGui.QImage.Format.Format_RGB32
         return image.convertToFormat(fmt)
-
-    @staticmethod
-    def _make_fbo(width: int, height: int) -> QOpenGLFramebufferObject:
-        fmt = QOpenGLFramebufferObjectFormat()
-        fmt.setAttachment(QOpenGLFramebufferObject.Attachment.CombinedDepthStencil)
-        fmt.setSamples(4)
-        fbo = QOpenGLFramebufferObject(width, height, fmt)
-        if not fbo.isValid():
-            fmt.setSamples(0)
-            fbo = QOpenGLFramebufferObject(width, height, fmt)
-        return fbo

@@ -74,11 +74,11 @@ def _assert_same_picture(got: np.ndarray, want: np.ndarray, pixels: int = 20) ->
 
 
 def _full_redraw(view, frame_rgb) -> np.ndarray:
-    view._cache.enabled = False  # the same frame drawn from scratch
+    view._layers.cache.enabled = False  # the same frame drawn from scratch
     try:
         return frame_rgb(view)
     finally:
-        view._cache.enabled = True
+        view._layers.cache.enabled = True
 
 
 def test_a_race_frame_from_the_kept_surface_is_the_full_redraw(race, frame_rgb):
@@ -101,7 +101,7 @@ def test_a_race_that_grows_a_tick_at_a_time_adds_to_the_kept_picture(race, frame
         kept = frame_rgb(view)
     # a segment added later lays its faint ghost over the joint with the one before it
     _assert_same_picture(kept, _full_redraw(view, frame_rgb), pixels=200)
-    assert view._kept_segments and all(k > 100 for k in view._kept_segments)
+    assert view._layers.kept_segments and all(k > 100 for k in view._layers.kept_segments)
 
 
 def test_moving_the_camera_or_changing_the_surface_redraws_the_kept_surface(race, qtbot, frame_rgb):
