@@ -6,10 +6,11 @@ import time
 from typing import TypeGuard
 
 import numpy as np
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
 from ..core.fitting import DataLandscape
 from ..core.surface_grid import Grid, GridSurface
+from ..render.heightmap import HeightMap
 from .surface_plan import DISPLAY_GRID, RANGE_GRID, CostModel, Pass, inline_ok, plan
 
 # One model of what grids cost, shared by every worker: each pass computed teaches it.
@@ -69,6 +70,7 @@ class _Job(QRunnable):
                         return
                 grids[RANGE_GRID] = exact_range
             table = GridSurface(land, grids, sub.n_samples)
+            HeightMap(table).prepare(self.grid)  # the UI thread only copies the 3D mesh
             if self._stale():
                 return
             self.signals.ready.emit(self.generation, table)
@@ -99,6 +101,8 @@ class SurfaceWorker(QObject):
     def __init__(self, parent: QObject | None = None, grid: int = DISPLAY_GRID) -> None:
         super().__init__(parent)
         self.grid = grid
+        self._pending: GridSurface | None = None
+        self._source: DataLandscape | None = None
         self._latest = _Latest()
         self.signals = _Signals()
         self.signals.ready.connect(self._on_ready)
@@ -120,16 +124,27 @@ class SurfaceWorker(QObject):
     def submit(self, landscape: DataLandscape) -> None:
         """Compute `landscape`'s surface (coarse, then full); older requests are dropped."""
         self._latest.generation += 1
+        self._source = landscape
         self.pool.start(_Job(self._latest, self.signals, landscape, self.grid))
 
     def cancel(self) -> None:
         """Forget every pending request."""
         self._latest.generation += 1
+        self._source = None
 
     def wait(self, msecs: int = -1) -> bool:
         """Block until queued jobs are done (tests and shutdown)."""
         return self.pool.waitForDone(msecs)
 
     def _on_ready(self, generation: int, table: GridSurface) -> None:
-        if generation == self._latest.generation:
+        if generation != self._latest.generation:
+            return  # computed for data that has changed since
+        # Passes that arrive together (a slow UI turn) are drawn once, the finest only.
+        if self._pending is None:
+            QTimer.singleShot(0, self, self._flush)
+        self._pending = table
+
+    def _flush(self) -> None:
+        table, self._pending = self._pending, None
+        if table is not None and table.source is self._source:
             self.ready.emit(table)

@@ -40,6 +40,8 @@ class GridSurface(TabulatedLandscape):
         self.source = source
         self.grids = grids
         self.points = points
+        # Drawn meshes sampled from this table off the UI thread, by whoever draws it.
+        self.meshes: dict[tuple[object, ...], object] = {}
         values, grads = grids[n]
         self._layers = np.concatenate([values[..., None], grads], axis=-1)  # (n, n, 3), [b, w]
         # Read once here (off the UI thread): from the source it costs a pass over the points.

@@ -215,6 +215,16 @@ class HeightMap:
         """Height of the drawn surface above world (x, y), shape (...,)."""
         return self.z_from_loss(self.loss(self.params_from_world(xy)))
 
+    def _mesh_key(self, n: int, walls: bool) -> tuple[object, ...]:
+        return (n, walls, self.log_scale, self.height)
+
+    def prepare(self, n: int, walls: bool = True) -> None:
+        """Sample the n×n mesh now and keep it in the landscape's `meshes` (a table computed
+        off the UI thread), so that drawing it later only copies it."""
+        meshes = getattr(self.landscape, "meshes", None)
+        if meshes is not None:
+            meshes[self._mesh_key(n, walls)] = self.sample(n, walls)
+
     def sample(self, n: int, walls: bool = True, out: SurfaceMesh | None = None) -> SurfaceMesh:
         """The surface as an n×n mesh (gradient normals, viridis by height), walls down to 0.
 
@@ -232,6 +242,12 @@ class HeightMap:
             vertices = np.empty((count, 3), dtype=np.float32)
             normals = np.empty((count, 3), dtype=np.float32)
             colors = np.empty((count, 4), dtype=np.uint8)
+        made = getattr(self.landscape, "meshes", {}).get(self._mesh_key(n, walls))
+        if made is not None:  # sampled already, off the UI thread (see `prepare`)
+            np.copyto(vertices, made.vertices)
+            np.copyto(normals, made.normals)
+            np.copyto(colors, made.colors)
+            return SurfaceMesh(n, vertices, normals, colors, made.faces)
 
         loss, grad = self._grid_loss_and_grad(n)
         z = self.z_from_loss(loss)

@@ -183,3 +183,21 @@ def test_a_table_of_the_exact_grids_draws_the_very_same_mesh():
     direct = HeightMap(fit).sample(80)
     for part in ("vertices", "normals", "colors"):
         assert np.array_equal(getattr(table, part), getattr(direct, part)), part
+
+
+def test_a_mesh_prepared_off_the_ui_thread_is_copied_out_not_shared():
+    from gdstudio.core.surface_grid import GridSurface
+
+    fit = _fits()[1]
+    (w0, w1), (b0, b1) = fit.bounds
+    axes = np.linspace(w0, w1, 40), np.linspace(b0, b1, 40)
+    table = GridSurface(fit, {40: fit.grid_value_and_grad(*axes)}, fit.n_samples)
+    HeightMap(table).prepare(40)
+    assert len(table.meshes) == 1
+    first = HeightMap(table).sample(40)
+    first.vertices[:] = 0.0  # the view refills its mesh in place: the table's must not change
+    again = HeightMap(table).sample(40, out=first)
+    assert again.vertices is first.vertices
+    assert np.array_equal(again.vertices, HeightMap(fit).sample(40).vertices)
+    logged = HeightMap(table, log_height=True).sample(40)  # not prepared: sampled here
+    assert not np.array_equal(logged.vertices, again.vertices)
