@@ -39,6 +39,7 @@ class Pacer:
         self._last = self.clock()
         self._carry = 0.0
         self.dropped = 0.0
+        self._step_s = None  # the race may cost more or less per step than the last one
         return self._last
 
     def owed(self, speed: float) -> tuple[int, float, float]:
