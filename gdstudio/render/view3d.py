@@ -19,8 +19,8 @@ from gdstudio.render.camera import (
     fit_distance,
     look_at_height,
 )
+from gdstudio.render.camera_view import CameraView
 from gdstudio.render.frame_timer import FrameTimer
-from gdstudio.render.glview import OrbitView
 from gdstudio.render.heightmap import HeightMap, SurfaceLandscape, SurfaceMesh
 from gdstudio.render.layer_cache import offscreen_fbo
 from gdstudio.render.line_item import PathLinesItem
@@ -29,8 +29,6 @@ from gdstudio.render.path_geometry import PathCache, build_path_geometry
 from gdstudio.render.picking import intersect_heightfield, project_to_screen, ray_from_screen
 from gdstudio.render.race_layers import RaceLayers
 from gdstudio.render.surface_item import SurfaceItem
-from gdstudio.state.camera import Camera
-from gdstudio.state.kinds import SessionError
 
 DEFAULT_GRID = 256
 COARSE_GRIDS = (128, 96)
@@ -43,11 +41,6 @@ HEAD_SIZE_PX = 17.0
 MINIMUM_SIZE_PX = 12.0
 
 
-def _qmatrix_to_numpy(m: QtGui.QMatrix4x4) -> np.ndarray:
-    matrix: np.ndarray = np.array(m.data(), dtype=np.float64).reshape(4, 4).T
-    return matrix
-
-
 class _Keep(enum.Enum):
     """The type of _KEEP."""
 
@@ -57,7 +50,7 @@ class _Keep(enum.Enum):
 _KEEP = _Keep.KEEP  # set_landscape: leave the height scale as it is
 
 
-class LandscapeView3D(OrbitView):
+class LandscapeView3D(CameraView):
     """A 2-parameter landscape as a lit 3D surface with runs drawn on it.
 
     Left-drag rotates, wheel zooms, middle-drag or shift+left-drag pans; a left click on the
@@ -66,11 +59,6 @@ class LandscapeView3D(OrbitView):
     """
 
     startPicked = Signal(object)
-    # Class defaults: OrbitView calls update() before __init__ below has run.
-    _camera: Camera | None = None
-    _camera_blocked = False
-    _dragging = False
-    _reported: tuple[float, ...] | None = None  # the camera the state last heard of
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -213,88 +201,6 @@ class LandscapeView3D(OrbitView):
             distance=fit_distance(hm, self.opts["fov"], self.width(), self.height()),
             elevation=DEFAULT_ELEVATION,
             azimuth=best_azimuth(hm),
-        )
-
-    def bind_camera(self, camera: Camera) -> None:
-        """Report this view's camera into `camera` from now on, and follow its events."""
-        self._camera = camera
-        camera.connect("*", self._on_camera_field)
-        self._report_camera()
-
-    def _on_camera_field(self, _name: str) -> None:
-        if not self._camera_blocked:
-            self._apply_camera()
-
-    def _apply_camera(self) -> None:
-        """Show the bound state's camera (not reported back: it is the state's already)."""
-        if self._camera is None:
-            return
-        self._camera_blocked = True
-        try:
-            self.set_camera_state(self._camera.to_dict())
-        finally:
-            self._camera_blocked = False
-
-    def _camera_key(self) -> tuple[float, ...]:
-        o, c = self.opts, self.opts["center"]
-        return (o["distance"], o["elevation"], o["azimuth"], o["fov"], c.x(), c.y(), c.z())
-
-    def _report_camera(self) -> None:
-        """Tell the bound state where the camera is (its events do not move the view back).
-
-        update() runs on every frame of a race: only a camera that moved since the last
-        report is checked and sent.
-        """
-        if self._camera is None or self._camera_blocked:
-            return
-        key = self._camera_key()
-        if key == self._reported:
-            return
-        self._reported = key
-        self._camera_blocked = True
-        try:
-            self._camera.set(**self.camera_state())
-        except SessionError:
-            pass  # beyond what a session may hold (zoomed out past 1e6): keep the last valid one
-        finally:
-            self._camera_blocked = False
-
-    def update(self) -> None:  # type: ignore[override]  # the no-argument form only
-        """Repaint; a camera moved by anything but a drag still going on is reported."""
-        super().update()
-        if not self._dragging:
-            self._report_camera()
-
-    def camera_state(self) -> dict[str, Any]:
-        """The camera as plain JSON-able values."""
-        c = self.opts["center"]
-        return {
-            "distance": float(self.opts["distance"]),
-            "elevation": float(self.opts["elevation"]),
-            "azimuth": float(self.opts["azimuth"]),
-            "center": [float(c.x()), float(c.y()), float(c.z())],
-            "fov": float(self.opts["fov"]),
-        }
-
-    def set_camera_state(self, state: dict[str, Any]) -> None:
-        """Restore a camera from camera_state(); missing keys keep their current value."""
-        center = state.get("center")
-        self.setCameraPosition(
-            pos=None if center is None else QtGui.QVector3D(*(float(v) for v in center[:3])),
-            distance=None if "distance" not in state else float(state["distance"]),
-            elevation=None if "elevation" not in state else float(state["elevation"]),
-            azimuth=None if "azimuth" not in state else float(state["azimuth"]),
-        )
-        if "fov" in state:
-            self.opts["fov"] = float(state["fov"])
-            self.update()
-
-    def camera_matrices(self) -> tuple[np.ndarray, np.ndarray]:
-        """(view, projection) 4×4 matrices of the current camera for the widget's size."""
-        viewport = self.getViewport()
-        return (
-            _qmatrix_to_numpy(self.viewMatrix()),
-            _qmatrix_to_numpy(self.projectionMatrix(viewport, viewport)),
         )
 
     # --- picking ---------------------------------------------------------------------------
