@@ -20,6 +20,7 @@ LUT_BITS = 6
 TRANSPARENT = PALETTE_SIZE - 1  # the entry a frame's unchanged pixels show (see through)
 LOCAL_ERROR = 16  # a pixel off its palette colour by more, on a channel, gets a local one
 MAX_LOCAL_COLORS = 128
+COVERED = 0.7  # local colours from crowded cells when these hold this share of the pixels
 _UNKNOWN = -1
 
 
@@ -118,9 +119,12 @@ class GifPalette:
 
     def _learn(self, codes: np.ndarray) -> None:
         """Fill the table for colour codes not seen before: the nearest used palette colour."""
-        seen = np.zeros(len(self._lut), dtype=bool)
-        seen[codes] = True
-        new = np.flatnonzero(seen)
+        if len(codes) < len(self._lut) // 4:
+            new = np.unique(codes)
+        else:  # a whole frame: marking a table beats sorting
+            seen = np.zeros(len(self._lut), dtype=bool)
+            seen[codes] = True
+            new = np.flatnonzero(seen)
         mask = (1 << LUT_BITS) - 1
         shift = 8 - LUT_BITS
         cells = np.stack([new >> (2 * LUT_BITS), new >> LUT_BITS, new], axis=-1) & mask
@@ -136,31 +140,35 @@ class GifPalette:
 def _nearest(rgb: np.ndarray, colors: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """For (n, 3) int pixels, the index of the nearest of (k, 3) colours and its squared
     distance (in chunks, so memory stays small for a whole frame)."""
+    pal = colors.astype(np.float32)
+    norms = (pal * pal).sum(axis=1)[None, :]
     nearest = np.empty(len(rgb), dtype=np.intp)
-    distance = np.empty(len(rgb), dtype=np.int64)
-    for start in range(0, len(rgb), 4096):
-        part = rgb[start : start + 4096]
-        d = ((part[:, None, :] - colors[None, :, :]) ** 2).sum(axis=-1)
-        nearest[start : start + 4096] = d.argmin(axis=1)
-        distance[start : start + 4096] = d.min(axis=1)
+    for start in range(0, len(rgb), 8192):
+        part = rgb[start : start + 8192].astype(np.float32)
+        nearest[start : start + 8192] = np.argmin(norms - 2.0 * part @ pal.T, axis=1)
+    distance: np.ndarray = ((rgb - colors[nearest]) ** 2).sum(axis=1)
     return nearest, distance
 
 
 def common_colors(rgb: np.ndarray, count: int) -> np.ndarray:
     """Up to `count` colours standing for (n, 3) int pixels: the mean colour of each cell of
-    the colour cube (5, else 4 bits per channel) they fall in, or a variance cut of them
-    when they fall in more cells than `count` even so (a frame unlike the first)."""
+    the colour cube (5, else 4 bits per channel) they fall in; when they fall in more cells
+    than `count` even so, of the `count` most crowded 4-bit cells, or a variance cut when
+    those hold less than COVERED of the pixels."""
     for bits in (5, 4):
         cells = rgb >> (8 - bits)
         codes = (cells[:, 0] << (2 * bits)) | (cells[:, 1] << bits) | cells[:, 2]
         _, inverse, counts = np.unique(codes, return_inverse=True, return_counts=True)
         if len(counts) <= count:
-            sums = np.stack([np.bincount(inverse, rgb[:, c], len(counts)) for c in range(3)], -1)
-            means: np.ndarray = np.rint(sums / counts[:, None]).astype(np.int32)
-            return means
-    colors, weights = np.unique(packed(rgb.astype(np.uint8)), return_counts=True)
-    cut: np.ndarray = variance_cut(unpacked(colors), count, weights).astype(np.int32)
-    return cut
+            break
+    top = np.argsort(-counts, kind="stable")[:count]
+    if counts[top].sum() < COVERED * len(rgb):  # spread wide (a frame unlike the first)
+        colors, weights = np.unique(packed(rgb.astype(np.uint8)), return_counts=True)
+        cut: np.ndarray = variance_cut(unpacked(colors), count, weights).astype(np.int32)
+        return cut
+    sums = np.stack([np.bincount(inverse, rgb[:, c], len(counts)) for c in range(3)], -1)
+    means: np.ndarray = np.rint(sums[top] / counts[top, None]).astype(np.int32)
+    return means
 
 
 def lut_codes(pixels: np.ndarray) -> np.ndarray:
