@@ -46,15 +46,6 @@ def _headers() -> tuple[str, str]:
     return "#version 120\n", "#version 120\n"
 
 
-def wide_lines_supported() -> bool:
-    """Whether glLineWidth may exceed 1 (not in forward-compatible core profiles)."""
-    fmt = QtGui.QOpenGLContext.currentContext().format()
-    return not (
-        fmt.profile() == QtGui.QSurfaceFormat.OpenGLContextProfile.CoreProfile
-        and not fmt.testOption(QtGui.QSurfaceFormat.FormatOption.DeprecatedFunctions)
-    )
-
-
 def enable_point_sprites() -> None:
     """Let shaders size points and read gl_PointCoord (compatibility profiles need a switch)."""
     ctx = QtGui.QOpenGLContext.currentContext()

@@ -80,12 +80,6 @@ class OrbitView(QOpenGLWidget):
         item.attach(self)
         self.update()
 
-    def removeItem(self, item: GLItem) -> None:  # noqa: N802
-        """Stop drawing `item`."""
-        self.items.remove(item)
-        item.attach(None)
-        self.update()
-
     def setBackgroundColor(self, rgb: tuple[float, ...]) -> None:  # noqa: N802
         """Clear colour: 0..255 integers (like pyqtgraph's mkColor) or 0..1 floats."""
         scale = 255.0 if any(isinstance(v, int) and v > 1 for v in rgb) else 1.0

@@ -37,10 +37,6 @@ class LayerCache:
         self._context: QtGui.QOpenGLContext | None = None
         self._key: Hashable = None
 
-    def invalidate(self) -> None:
-        """Draw again at the next use."""
-        self._key = None
-
     def draw(
         self,
         target: int,
