@@ -9,7 +9,13 @@ from hypothesis import strategies as st
 
 from gdstudio.app.docks.plot_data import Frame, Series, follow, m4
 from gdstudio.app.docks.plot_ranges import Extent, step_range, value_range
-from gdstudio.app.docks.plot_ticks import linear_ticks, log_labels, log_ticks, step_labels
+from gdstudio.app.docks.plot_ticks import (
+    linear_ticks,
+    log_axis,
+    log_labels,
+    log_ticks,
+    step_labels,
+)
 from gdstudio.core.history import History
 
 
@@ -112,7 +118,7 @@ def test_a_runaway_curve_is_left_out_of_the_range():
 
 
 def test_an_empty_plot_has_a_plain_range():
-    assert value_range([], log=True)[0] == (-1.0, 1.0)
+    assert value_range([], log=True)[0] == (-1.25, 1.25)
     assert value_range([Extent(math.inf, -math.inf, math.nan)], log=False)[0] == (0.0, 1.0)
 
 
@@ -141,3 +147,14 @@ def test_log_labels_are_decimals_near_one_and_powers_beyond():
 def test_step_labels_shorten_big_counts():
     values, _ = linear_ticks(0.0, 1.2e6, 350, 40.0)
     assert step_labels(values) == ["0", "200k", "400k", "600k", "800k", "1M", "1.2M"]
+
+
+def test_a_log_range_under_a_decade_gets_round_linear_labels():
+    lo, hi = math.log10(5.6), math.log10(17.8)
+    labelled, _, texts = log_axis(lo, hi, 400, 30.0)
+    values = [float(t) for t in texts]
+    assert len(values) >= 3 and values[0] >= 5.6 and values[-1] <= 17.8
+    steps = {round(b - a, 9) for a, b in zip(values, values[1:], strict=False)}
+    assert len(steps) == 1  # evenly spaced round numbers: 6, 8, 10 …
+    px = 400 / (hi - lo)
+    assert all((b - a) * px >= 30.0 for a, b in zip(labelled, labelled[1:], strict=False))

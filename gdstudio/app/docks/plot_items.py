@@ -18,7 +18,7 @@ from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen, QPolygon
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsSceneResizeEvent
 
 from ... import theme
-from .plot_ticks import linear_ticks, log_labels, log_ticks, step_labels, value_labels
+from .plot_ticks import linear_ticks, log_axis, step_labels, value_labels
 
 CACHED = QGraphicsItem.CacheMode.DeviceCoordinateCache
 LABEL_GAP = 2.2  # tick labels at least this many text heights apart (vertical axes)
@@ -36,7 +36,9 @@ class TickAxis(pg.AxisItem):  # type: ignore[misc]  # pyqtgraph ships no type in
 
     def __init__(self, orientation: str, steps: bool = False) -> None:
         super().__init__(orientation)
-        self.setStyle(hideOverlappingLabels=16)  # end labels may reach past the axis's ends
+        # the step axis's end labels may reach past its ends; a value axis's stay inside, off
+        # the neighbouring plot's labels
+        self.setStyle(hideOverlappingLabels=16 if steps else 2)
         self.steps = steps
         self.log = False
         self._labels: dict[float, str] = {}
@@ -65,8 +67,7 @@ class TickAxis(pg.AxisItem):  # type: ignore[misc]  # pyqtgraph ships no type in
             major, minor = linear_ticks(lo, hi, size, lambda v: self._widest(metrics, v) + 16.0)
             texts = step_labels(major)
         elif self.log:
-            major, minor = log_ticks(lo, hi, size, LABEL_GAP * metrics.height())
-            texts = log_labels(major)
+            major, minor, texts = log_axis(lo, hi, size, LABEL_GAP * metrics.height())
         else:
             major, minor = linear_ticks(lo, hi, size, LABEL_GAP * metrics.height())
             texts = value_labels(major)

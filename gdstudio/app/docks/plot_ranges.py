@@ -13,8 +13,8 @@ from dataclasses import dataclass
 
 EMPTY_STEPS = (0.0, 100.0)
 """Steps shown before anything has run."""
-EMPTY_LOG = (-1.0, 1.0)
-"""log10 range shown with nothing to plot (0.1 to 10)."""
+EMPTY_LOG = (-1.25, 1.25)
+"""log10 range shown with nothing to plot (0.1 to 10 labelled, inside its ends)."""
 EMPTY_LINEAR = (0.0, 1.0)
 """Linear range shown with nothing to plot."""
 STEP_MANTISSAS = (1.0, 1.2, 1.5, 1.8, 2.0, 2.5, 3.0, 3.5, 4.0, 5.0, 6.0, 7.0, 8.0, 10.0)

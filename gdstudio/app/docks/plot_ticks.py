@@ -82,6 +82,30 @@ def log_ticks(lo: float, hi: float, length: float, gap: float) -> Ticks:
     return sparse[:1], []
 
 
+def log_axis(
+    lo: float, hi: float, length: float, gap: float
+) -> tuple[list[float], list[float], list[str]]:
+    """(labelled, minor, labels) of a log10 axis. A range too narrow for two 1-2-5 labels
+    (less than a decade, say 6 to 17) gets round linear values instead (6, 8, 10 … 16), at
+    their log positions."""
+    major, minor = log_ticks(lo, hi, length, gap)
+    if len(major) >= 2 or not (hi > lo and length > 0):
+        return major, minor, log_labels(major)
+    a, b = 10.0**lo, 10.0**hi
+    px = length / (hi - lo)
+    for spacing in nice_spacings(b - a):
+        values = [v for v in _multiples(a, b, spacing) if v > 0]
+        logs = [math.log10(v) for v in values]
+        if len(values) >= 2 and _min_gap_px(logs, px) >= gap:
+            fine = [v for v in _multiples(a, b, _minor_spacing(spacing)) if v > 0]
+            fine_logs = [math.log10(v) for v in fine]
+            minor = [v for v in fine_logs if not _close_to_any(v, logs)]
+            if _min_gap_px(fine_logs, px) < _MINOR_GAP:
+                minor = []
+            return logs, minor, value_labels(values)
+    return major, minor, log_labels(major)
+
+
 def _close_to_any(v: float, values: list[float]) -> bool:
     return any(abs(v - w) < 1e-6 for w in values)
 

@@ -29,6 +29,7 @@ LABEL_STYLE = {"color": theme.LABEL_COLOR, "font-size": "10pt"}
 CURVE_WIDTH = 1.0
 AXIS_WIDTH = 56
 SETTLE_FRAMES = 10  # complete pixel columns join the cached curves every this many frames
+REST_MS = 300  # no step for this long: the race paused, the ranges fit the data
 # (history column, y-axis label) of the stacked plots, top to bottom.
 SERIES: tuple[tuple[str, str], ...] = (("loss", "loss"), ("grad_norm", "|∇L|"))
 
@@ -55,7 +56,10 @@ class Plot:
     tail: CurveLayer
     curves: list[Curve] = field(default_factory=list)
     shown: tuple[tuple[float, float], tuple[float, float]] | None = None
-    markers: dict[str, tuple[pg.TextItem, tuple[object, ...]]] = field(default_factory=dict)
+    # title → (label, what it shows, what that was computed from)
+    markers: dict[str, tuple[pg.TextItem, tuple[object, ...], tuple[object, ...]]] = field(
+        default_factory=dict
+    )
 
 
 def polyline(x: np.ndarray, y: np.ndarray) -> QPolygonF:
@@ -83,6 +87,10 @@ class PlotsPanel(QWidget):
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
         self._timer.timeout.connect(self._on_frame)
+        self._rest = QTimer(self)  # fires once the steps stop coming
+        self._rest.setSingleShot(True)
+        self._rest.setInterval(REST_MS)
+        self._rest.timeout.connect(self._on_rest)
 
         self.log_y_check = QCheckBox("Log y")
         self.log_y_check.setObjectName("logYCheck")
@@ -160,7 +168,7 @@ class PlotsPanel(QWidget):
     def markers(self, column: str = "loss") -> dict[str, pg.TextItem]:
         """The labels marking curves that diverged or left the plot, by racer title."""
         plot = next(p for p in self.plots if p.column == column)
-        return {title: item for title, (item, _) in plot.markers.items()}
+        return {title: item for title, (item, _, _) in plot.markers.items()}
 
     # --- model → plots ------------------------------------------------------------------------
 
@@ -183,18 +191,24 @@ class PlotsPanel(QWidget):
         self._dirty = True
         if not self._timer.isActive():
             self._timer.start()
+        self._rest.start()
 
     def _on_frame(self) -> None:
         if self._dirty and self.graphics.isVisible():
             self.refresh()
+
+    def _on_rest(self) -> None:
+        """The race paused: fit the ranges to the data (no room left for growth)."""
+        if self.graphics.isVisible():
+            self.refresh(tight=True)
 
     def _on_prepare_for_paint(self) -> None:
         if self.legend.relayout:  # the legend changed height while the layout laid it out
             self.legend.relayout = False
             self.graphics.ci.layout.invalidate()
             self.graphics.ci.layout.activate()
-        if self._dirty:
-            self.refresh()
+        if self._dirty:  # a paint before the frame's redraw: an export, a grab
+            self.refresh(tight=True)
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
         """Catch up with what happened while hidden."""
@@ -210,8 +224,9 @@ class PlotsPanel(QWidget):
 
     # --- drawing ------------------------------------------------------------------------------
 
-    def refresh(self) -> None:
-        """Bring both plots up to date with the histories now (what a frame does)."""
+    def refresh(self, tight: bool = False) -> None:
+        """Bring both plots up to date with the histories now (what a frame does); `tight`
+        fits the ranges to the data, else they keep room to grow into while a race runs."""
         self._dirty = False
         log = self.log_y
         runs = [curve.cfg.live_run for curve in self.plots[0].curves]
@@ -229,14 +244,20 @@ class PlotsPanel(QWidget):
             for i, run in enumerate(runs)
         ]
         for k, plot in enumerate(self.plots):
-            self._draw(plot, x_range, log, [fresh[k] for fresh in per_run])
+            self._draw(plot, x_range, log, [fresh[k] for fresh in per_run], tight)
 
     def _draw(
-        self, plot: Plot, x_range: tuple[float, float], log: bool, changed: list[bool]
+        self,
+        plot: Plot,
+        x_range: tuple[float, float],
+        log: bool,
+        changed: list[bool],
+        tight: bool,
     ) -> None:
         extents = [Extent(c.series.lo, c.series.hi, c.series.first) for c in plot.curves]
         ideal, away = value_range(extents, log)
-        y_range = steady_range(plot.shown[1] if plot.shown else None, ideal, log)
+        shown = None if tight or plot.shown is None else plot.shown[1]
+        y_range = steady_range(shown, ideal, log)
         moved = (x_range, y_range) != plot.shown
         if moved:
             plot.shown = (x_range, y_range)
@@ -265,18 +286,27 @@ class PlotsPanel(QWidget):
         self._mark(plot, y_range, log, away)
 
     def _mark(self, plot: Plot, y_range: tuple[float, float], log: bool, away: set[int]) -> None:
-        """Label each curve that left the plot ("↑ diverged") or ended diverged."""
-        wanted: dict[str, tuple[object, ...]] = {}
+        """Label each curve that left the plot ("↑ SGD diverged") or ended diverged."""
+        wanted: dict[str, tuple[tuple[object, ...], tuple[object, ...]]] = {}
+        key: tuple[object, ...]
         for i, curve in enumerate(plot.curves):
             diverged = curve.cfg.live_run.status == "diverged"
-            if i in away or diverged:
-                spot = _exit(curve.series, y_range, log) if i in away else None
-                wanted[curve.cfg.title] = _marker_spec(curve, spot, diverged, plot.shown, log)
+            if i not in away and not diverged:
+                continue
+            s, title = curve.series, curve.cfg.title
+            key = (s.revision, s.last_step, s.latest, plot.shown, i in away, diverged)
+            old = plot.markers.get(title)
+            if old is not None and old[2] == key:  # nothing it depends on changed
+                wanted[title] = (old[1], key)
+                continue
+            spot = _exit(s, y_range, log) if i in away else None
+            wanted[title] = (_marker_spec(curve, spot, diverged, plot.shown, log), key)
         for title in [t for t in plot.markers if t not in wanted]:
             plot.item.vb.removeItem(plot.markers.pop(title)[0])
-        for title, spec in wanted.items():
+        for title, (spec, source) in wanted.items():
             old = plot.markers.get(title)
             if old is not None and old[1] == spec:
+                plot.markers[title] = (old[0], spec, source)
                 continue
             if old is not None:
                 plot.item.vb.removeItem(old[0])
@@ -285,7 +315,7 @@ class PlotsPanel(QWidget):
             item.setAnchor(anchor)
             item.setPos(float(x), float(y))  # type: ignore[arg-type]
             plot.item.vb.addItem(item, ignoreBounds=True)
-            plot.markers[title] = (item, spec)
+            plot.markers[title] = (item, spec, source)
 
 
 def _clamp_range(y_range: tuple[float, float]) -> tuple[float, float]:
@@ -319,7 +349,7 @@ def _marker_spec(
 ) -> tuple[object, ...]:
     """(text, colour, x, y, anchor) of a curve's label: at the edge where it leaves, else at
     its last point; kept inside the plot."""
-    word = "diverged" if diverged else "off scale"
+    word = f"{curve.cfg.title} {'diverged' if diverged else 'off scale'}"
     (x0, x1), (y0, y1) = shown or (EMPTY_STEPS, (0.0, 1.0))
     if spot is not None:
         x, y = spot
