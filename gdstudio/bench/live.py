@@ -36,10 +36,11 @@ class FrameClock:
 
 
 def bench_tick(reps: int) -> Row:
-    """CPU time of one tick: 8 runs × 10 steps, 100,000-step histories, plots and paths.
+    """CPU time of one tick: 8 runs, 100,000-step histories, plots and paths.
 
     Each tick is given 16 ms of the stepper's clock at 600 steps/s (9.6 steps, carried).
-    The naive tick keeps every step and hands all of it to the plots and the 3D paths.
+    The naive tick takes 10 steps, keeps every one and hands all of it to the plots and
+    the 3D paths.
     """
     import pyqtgraph as pg
 
