@@ -20,6 +20,8 @@ from .common import Row
 BENCHES: dict[str, tuple[str, str]] = {
     "surface_rebuild_256": ("paint", "bench_surface"),
     "tick_8_runs": ("live", "bench_tick"),
+    "race_speed_ratio": ("live", "bench_race_speed"),
+    "live_frame_8": ("live", "bench_live_frame"),
     "startup_first_frame": ("startup", "bench_startup"),
     "data_edit_1m": ("data", "bench_data_edit"),
     "sgd_step_1m": ("data", "bench_sgd_step"),
@@ -30,6 +32,8 @@ BENCHES: dict[str, tuple[str, str]] = {
 TARGETS: dict[str, tuple[str, float]] = {
     "surface_rebuild_256": ("<=", 16.0),
     "tick_8_runs": ("<=", 4.0),
+    "race_speed_ratio": (">=", 0.95),
+    "live_frame_8": ("<=", 16.0),
     "startup_first_frame": ("<=", 800.0),
     "data_edit_1m": ("<=", 16.0),
     "core_step_us": ("<=", 8.0),
