@@ -16,7 +16,7 @@ import pyqtgraph as pg
 from pyqtgraph import functions as fn
 from PySide6.QtCore import QRectF, QTimer
 from PySide6.QtGui import QPen, QPolygonF, QShowEvent
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QGraphicsItem, QHBoxLayout, QVBoxLayout, QWidget
 
 from ... import theme
 from ...core.run import Run
@@ -137,6 +137,7 @@ class PlotsPanel(QWidget):
         item.hideButtons()
         item.setMouseEnabled(x=False, y=False)
         item.vb.disableAutoRange()
+        item.vb.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents)  # no border to draw
         item.getAxis("left").setWidth(AXIS_WIDTH)
         item.getAxis("left").set_log(True)
         for name in ("left", "bottom"):  # the axis titles: drawn once, then blitted
@@ -254,6 +255,8 @@ class PlotsPanel(QWidget):
         changed: list[bool],
         tight: bool,
     ) -> None:
+        if not (tight or any(changed)) and plot.shown is not None and plot.shown[0] == x_range:
+            return  # nothing new (a finished race, a hidden curve's neighbour)
         extents = [Extent(c.series.lo, c.series.hi, c.series.first) for c in plot.curves]
         ideal, away = value_range(extents, log)
         shown = None if tight or plot.shown is None else plot.shown[1]
