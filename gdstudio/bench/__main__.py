@@ -19,6 +19,8 @@ from .common import Row
 # name → (module of gdstudio.bench, function(reps) returning one row or a list of rows)
 BENCHES: dict[str, tuple[str, str]] = {
     "surface_rebuild_256": ("paint", "bench_surface"),
+    "paint3d_128": ("paint", "bench_paint3d"),
+    "race_repaints_1600": ("paint", "bench_race_repaints"),
     "tick_8_runs": ("live", "bench_tick"),
     "race_speed_ratio": ("live", "bench_race_speed"),
     "live_frame_8": ("live", "bench_live_frame"),
@@ -31,6 +33,8 @@ BENCHES: dict[str, tuple[str, str]] = {
 # name → ("<=" or ">=", target) on "ours_ms" (or "ours" for a row with a unit)
 TARGETS: dict[str, tuple[str, float]] = {
     "surface_rebuild_256": ("<=", 16.0),
+    "paint3d_128": ("<=", 6.0),
+    "race_repaints_1600": (">=", 30.0),
     "tick_8_runs": ("<=", 4.0),
     "race_speed_ratio": (">=", 0.95),
     "live_frame_8": ("<=", 16.0),
