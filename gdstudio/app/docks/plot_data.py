@@ -163,23 +163,27 @@ class Series:
             return self.columns[0].first[1]
         return self.latest[1] if self.latest is not None else math.nan
 
-    def tail(self) -> tuple[np.ndarray, np.ndarray]:
+    def tail_points(self) -> list[Point]:
         """The tail's (step, value) points, in step order."""
         points: list[Point] = []
         for c in self.columns[:-1]:
             points.extend(c.points())
+        latest = self.latest
         if self.columns:
             last = self.columns[-1]
-            latest = self.latest
-            if latest is not None and self.frame is not None:
-                if self.frame.column(latest[0]) == last.index:
-                    points.extend(last.with_latest(latest))
-                else:
-                    points.extend([*last.points(), latest])
-            else:
+            if latest is None or self.frame is None:
                 points.extend(last.points())
-        elif self.latest is not None:
-            points.append(self.latest)
+            elif self.frame.column(latest[0]) == last.index:
+                points.extend(last.with_latest(latest))
+            else:
+                points.extend([*last.points(), latest])
+        elif latest is not None:
+            points.append(latest)
+        return points
+
+    def tail(self) -> tuple[np.ndarray, np.ndarray]:
+        """The tail's points as (steps, values) arrays."""
+        points = self.tail_points()
         if not points:
             return _NO_VALUES, _NO_VALUES
         xy = np.array(points, dtype=np.float64)

@@ -9,7 +9,7 @@ does not flatten them; the plot marks where it leaves.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from typing import NamedTuple
 
 EMPTY_STEPS = (0.0, 100.0)
 """Steps shown before anything has run."""
@@ -25,18 +25,13 @@ LOG_SNAP = 4  # log ranges snap to 1/LOG_SNAP decade
 MIN_DECADES = 0.5
 
 
-@dataclass(frozen=True)
-class Extent:
-    """What a range needs of one curve: its plotted min, max and first value (in data units)."""
+class Extent(NamedTuple):
+    """What a range needs of one curve: its plotted min, max and first value (in data units);
+    lo > hi for a curve with nothing plotted."""
 
     lo: float
     hi: float
     first: float
-
-    @property
-    def empty(self) -> bool:
-        """True for a curve with nothing plotted."""
-        return not self.lo <= self.hi
 
 
 def step_range(last_step: float) -> tuple[float, float]:
@@ -51,21 +46,18 @@ def step_range(last_step: float) -> tuple[float, float]:
 
 def runaway_limit(extents: list[Extent]) -> float:
     """|value| above which a curve has run away: RUNAWAY × the largest start (inf: no start)."""
-    firsts = [abs(e.first) for e in extents if not e.empty and math.isfinite(e.first)]
+    firsts = [abs(e.first) for e in extents if e.lo <= e.hi and math.isfinite(e.first)]
     ref = max(firsts, default=0.0)
     return RUNAWAY * ref if ref > 0.0 else math.inf
 
 
-def runaways(extents: list[Extent], log: bool) -> set[int]:
+def runaways(extents: list[Extent], log: bool, limit: float | None = None) -> set[int]:
     """Indices of curves that ran away from the others (none if every curve did)."""
-    limit = runaway_limit(extents)
-    out = {
-        i
-        for i, e in enumerate(extents)
-        if not e.empty and (e.hi > limit or (not log and e.lo < -limit))
-    }
-    tame = sum(1 for e in extents if not e.empty) - len(out)
-    return out if tame > 0 else set()
+    if limit is None:
+        limit = runaway_limit(extents)
+    shown = [i for i, e in enumerate(extents) if e.lo <= e.hi]
+    out = {i for i in shown if extents[i].hi > limit or (not log and extents[i].lo < -limit)}
+    return out if len(out) < len(shown) else set()
 
 
 def value_range(extents: list[Extent], log: bool) -> tuple[tuple[float, float], set[int]]:
@@ -73,18 +65,17 @@ def value_range(extents: list[Extent], log: bool) -> tuple[tuple[float, float], 
 
     A curve left out still counts up to where it started, so it is seen leaving the range.
     """
-    out = runaways(extents, log)
     limit = runaway_limit(extents)
-    lows, highs = [], []
-    for i, e in enumerate(extents):
-        if e.empty:
+    out = runaways(extents, log, limit)
+    lo, hi = math.inf, -math.inf
+    for i, (e_lo, e_hi, first) in enumerate(extents):
+        if not e_lo <= e_hi:
             continue
         away = i in out
-        lows.append(e.first if away and e.lo < -limit else e.lo)
-        highs.append(e.first if away and e.hi > limit else e.hi)
-    if not lows:
+        lo = min(lo, first if away and e_lo < -limit else e_lo)
+        hi = max(hi, first if away and e_hi > limit else e_hi)
+    if not lo <= hi:
         return (EMPTY_LOG if log else EMPTY_LINEAR), out
-    lo, hi = min(lows), max(highs)
     return (_log_range(lo, hi) if log else _linear_range(lo, hi)), out
 
 

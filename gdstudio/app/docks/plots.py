@@ -9,12 +9,13 @@ cached pixmap, and so are the axes and the legend.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
 import pyqtgraph as pg
 from pyqtgraph import functions as fn
-from PySide6.QtCore import QRectF, QTimer
+from PySide6.QtCore import QPointF, QRectF, QTimer
 from PySide6.QtGui import QPen, QPolygonF, QShowEvent
 from PySide6.QtWidgets import QCheckBox, QGraphicsItem, QHBoxLayout, QVBoxLayout, QWidget
 
@@ -277,11 +278,10 @@ class PlotsPanel(QWidget):
                 curve.settled = polyline(s.settled_x, _mapped(s.settled_y, log, clamp))
                 settled = True
             if fresh or moved:
-                tx, ty = s.tail()
+                points = s.tail_points()
                 if len(s.settled_x):  # the tail starts where the settled points end
-                    tx = np.concatenate((s.settled_x[-1:], tx))
-                    ty = np.concatenate((s.settled_y[-1:], ty))
-                curve.tail = polyline(tx, _mapped(ty, log, clamp))
+                    points.insert(0, (float(s.settled_x[-1]), float(s.settled_y[-1])))
+                curve.tail = QPolygonF([QPointF(x, _map(y, log, clamp)) for x, y in points])
         if settled:
             plot.settled.set_lines([(c.pen, c.settled) for c in plot.curves if c.settled])
         if settled or moved or any(changed):
@@ -325,6 +325,12 @@ def _clamp_range(y_range: tuple[float, float]) -> tuple[float, float]:
     """Values beyond this are drawn at it: far enough off the plot to leave its edge right."""
     span = y_range[1] - y_range[0]
     return (y_range[0] - 10.0 * span, y_range[1] + 10.0 * span)
+
+
+def _map(y: float, log: bool, clamp: tuple[float, float] | None) -> float:
+    if log or clamp is None:
+        return math.log10(y)
+    return min(max(y, clamp[0]), clamp[1])
 
 
 def _mapped(y: np.ndarray, log: bool, clamp: tuple[float, float] | None) -> np.ndarray:
