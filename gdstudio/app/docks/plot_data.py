@@ -262,20 +262,22 @@ class Series:
         self._fold(x[split:].tolist(), y[split:].tolist())
 
     def _fold(self, steps: list[float], values: list[float]) -> None:
-        """Fold kept rows into the tail's columns."""
+        """Fold kept rows into the tail's columns (Frame.column and _shows, inlined: this
+        runs for every new row)."""
         assert self.frame is not None
-        log, column = self.frame.log, self.frame.column
-        cols = self.columns
+        log, x0, scale = self.frame.log, self.frame.x0, self.frame.scale
+        top = self.frame.columns - 1
+        cols, lo, hi = self.columns, self.tail_lo, self.tail_hi
         for x, y in zip(steps, values, strict=True):
-            if not _shows(y, log):
+            if not (0.0 < y < math.inf if log else -math.inf < y < math.inf):
                 continue
-            c = column(x)
+            c = min(max(int((x - x0) * scale), 0), top)
             if cols and cols[-1].index == c:
                 cols[-1].fold((float(x), y))
             else:
                 cols.append(Column(c, (float(x), y)))
-            self.tail_lo = min(self.tail_lo, y)
-            self.tail_hi = max(self.tail_hi, y)
+            lo, hi = min(lo, y), max(hi, y)
+        self.tail_lo, self.tail_hi = lo, hi
 
     def _settle(self) -> None:
         """Move the tail's complete columns (all but the newest) to the settled points."""
