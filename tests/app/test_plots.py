@@ -6,6 +6,7 @@ import re
 import numpy as np
 import pytest
 from PySide6.QtCore import QRectF, Qt
+from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QCheckBox
 
 from gdstudio.app.docks.plots import PlotsPanel
@@ -297,3 +298,33 @@ def test_a_diverged_racer_is_marked_and_does_not_flatten_the_others(qtbot, panel
         area = on_screen(panel, plot.item.vb, plot.item.vb.boundingRect())
         assert area.contains(box), (box, area)
     assert set(panel.markers()) == {sgd.title}
+
+
+def _screen_matches_a_fresh_paint(app, panel: PlotsPanel) -> bool:
+    """What the screen shows of the plots equals the plots painted afresh."""
+    view = panel.graphics.viewport()
+    shot = app.primaryScreen().grabWindow(view.winId()).toImage()
+    fresh = view.grab().toImage()
+    fmt = QImage.Format.Format_RGB32
+    return shot.convertToFormat(fmt) == fresh.convertToFormat(fmt)
+
+
+def test_live_frames_leave_no_stale_pixels_on_screen(qtbot, qapp, make_panel):
+    """Each frame repaints only where the newest stretch of each curve was and is."""
+    panel = make_panel("race")
+    model = panel.model
+    model.set_tol(0.0)
+    for _ in range(12):
+        model.step(7)
+        caught_up_quietly(qtbot, panel)
+        qtbot.waitUntil(lambda: _screen_matches_a_fresh_paint(qapp, panel))
+
+
+def caught_up_quietly(qtbot, panel: PlotsPanel) -> None:
+    """Wait until every curve ends at its run's latest row (nothing painted here)."""
+    qtbot.waitUntil(
+        lambda: all(
+            panel.plotted(cfg.title)[0][-1] == cfg.run.history.latest[0]
+            for _, cfg in panel.model.active_runs()
+        )
+    )

@@ -107,10 +107,14 @@ class CurveLayer(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships no
         if cached:
             self.setCacheMode(CACHED)
 
-    def set_lines(self, lines: list[tuple[QPen, QPolygonF]]) -> None:
-        """Draw these (pen, polyline) pairs from the next paint on."""
+    def set_lines(self, lines: list[tuple[QPen, QPolygonF]], dirty: QRectF | None = None) -> None:
+        """Draw these (pen, polyline) pairs from the next paint on; `dirty`, if given, is all
+        that changed (item coordinates), and all that is repainted."""
         self._lines = lines
-        self.update()
+        if dirty is None:
+            self.update()
+        elif not dirty.isEmpty():
+            self.update(dirty)
 
     def set_rect(self, rect: QRectF) -> None:
         """The view rectangle the lines are drawn in (what the item covers)."""

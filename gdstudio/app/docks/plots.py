@@ -271,6 +271,7 @@ class PlotsPanel(QWidget):
             plot.tail.set_rect(rect)
         clamp = None if log else _clamp_range(y_range)
         settled = False
+        dirty = QRectF()  # where the tails were and are, in view coordinates
         for curve, fresh in zip(plot.curves, changed, strict=True):
             s = curve.series
             if s.revision != curve.settled_revision or (moved and not log):
@@ -281,11 +282,14 @@ class PlotsPanel(QWidget):
                 points = s.tail_points()
                 if len(s.settled_x):  # the tail starts where the settled points end
                     points.insert(0, (float(s.settled_x[-1]), float(s.settled_y[-1])))
+                dirty = dirty.united(curve.tail.boundingRect())
                 curve.tail = QPolygonF([QPointF(x, _map(y, log, clamp)) for x, y in points])
+                dirty = dirty.united(curve.tail.boundingRect())
         if settled:
             plot.settled.set_lines([(c.pen, c.settled) for c in plot.curves if c.settled])
         if settled or moved or any(changed):
-            plot.tail.set_lines([(c.pen, c.tail) for c in plot.curves])
+            lines = [(c.pen, c.tail) for c in plot.curves]
+            plot.tail.set_lines(lines, None if settled or moved else _padded(plot, dirty))
         self._mark(plot, y_range, log, away)
 
     def _mark(self, plot: Plot, y_range: tuple[float, float], log: bool, away: set[int]) -> None:
@@ -319,6 +323,12 @@ class PlotsPanel(QWidget):
             item.setPos(float(x), float(y))  # type: ignore[arg-type]
             plot.item.vb.addItem(item, ignoreBounds=True)
             plot.markers[title] = (item, spec, source)
+
+
+def _padded(plot: Plot, rect: QRectF) -> QRectF:
+    """`rect` (view coordinates) grown by a few pixels: room for the pen and antialiasing."""
+    px, py = plot.item.vb.viewPixelSize()
+    return rect.adjusted(-3 * px, -3 * py, 3 * px, 3 * py)
 
 
 def _clamp_range(y_range: tuple[float, float]) -> tuple[float, float]:
