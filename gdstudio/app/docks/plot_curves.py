@@ -1,0 +1,154 @@
+"""The loss plots' curves: what each draws (its points, pen and polylines), how values map
+to the view, and the labels that mark a curve that diverged or left the plot."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+import pyqtgraph as pg
+from pyqtgraph import functions as fn
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QPen, QPolygonF
+
+from ..model import RunConfig
+from .plot_data import Series
+from .plot_items import CurveLayer, marker
+from .plot_ranges import EMPTY_STEPS
+
+
+@dataclass
+class Curve:
+    """One racer's curve in one plot: its points, pen and the polylines drawn of them."""
+
+    cfg: RunConfig
+    pen: QPen
+    series: Series = field(default_factory=Series)
+    settled: QPolygonF | None = None
+    settled_revision: int = -1
+    tail: QPolygonF = field(default_factory=QPolygonF)  # the newest column, joined on
+
+
+@dataclass
+class Plot:
+    """One of the stacked plots: its pyqtgraph item, layers, curves and what it shows."""
+
+    item: pg.PlotItem
+    column: str
+    settled: CurveLayer
+    tail: CurveLayer
+    curves: list[Curve] = field(default_factory=list)
+    shown: tuple[tuple[float, float], tuple[float, float]] | None = None
+    # title → (label, what it shows, what that was computed from)
+    markers: dict[str, tuple[pg.TextItem, tuple[object, ...], tuple[object, ...]]] = field(
+        default_factory=dict
+    )
+
+
+def polyline(x: np.ndarray, y: np.ndarray) -> QPolygonF:
+    """A QPolygonF of these points, filled from numpy without a Python loop."""
+    if not len(x):
+        return QPolygonF()
+    poly = fn.create_qpolygonf(len(x))
+    coords = fn.ndarray_from_qpolygonf(poly)
+    coords[:, 0] = x
+    coords[:, 1] = y
+    out: QPolygonF = poly
+    return out
+
+
+def mark(plot: Plot, y_range: tuple[float, float], log: bool, away: set[int]) -> None:
+    """Label each curve that left the plot ("↑ SGD diverged") or ended diverged."""
+    wanted: dict[str, tuple[tuple[object, ...], tuple[object, ...]]] = {}
+    key: tuple[object, ...]
+    for i, curve in enumerate(plot.curves):
+        diverged = curve.cfg.live_run.status == "diverged"
+        if i not in away and not diverged:
+            continue
+        s, title = curve.series, curve.cfg.title
+        key = (s.revision, s.last_step, s.latest, plot.shown, i in away, diverged)
+        old = plot.markers.get(title)
+        if old is not None and old[2] == key:  # nothing it depends on changed
+            wanted[title] = (old[1], key)
+            continue
+        spot = _exit(s, y_range, log) if i in away else None
+        wanted[title] = (_marker_spec(curve, spot, diverged, plot.shown, log), key)
+    for title in [t for t in plot.markers if t not in wanted]:
+        plot.item.vb.removeItem(plot.markers.pop(title)[0])
+    for title, (spec, source) in wanted.items():
+        old = plot.markers.get(title)
+        if old is not None and old[1] == spec:
+            plot.markers[title] = (old[0], spec, source)
+            continue
+        if old is not None:
+            plot.item.vb.removeItem(old[0])
+        text, color, x, y, anchor = spec
+        item = marker(str(text), str(color))
+        item.setAnchor(anchor)
+        item.setPos(float(x), float(y))  # type: ignore[arg-type]
+        plot.item.vb.addItem(item, ignoreBounds=True)
+        plot.markers[title] = (item, spec, source)
+
+
+def padded(plot: Plot, rect: QRectF) -> QRectF:
+    """`rect` (view coordinates) grown by a few pixels: room for the pen and antialiasing."""
+    px, py = plot.item.vb.viewPixelSize()
+    return rect.adjusted(-3 * px, -3 * py, 3 * px, 3 * py)
+
+
+def clamp_range(y_range: tuple[float, float]) -> tuple[float, float]:
+    """Values beyond this are drawn at it: far enough off the plot to leave its edge right."""
+    span = y_range[1] - y_range[0]
+    return (y_range[0] - 10.0 * span, y_range[1] + 10.0 * span)
+
+
+def map_value(y: float, log: bool, clamp: tuple[float, float] | None) -> float:
+    """A value in view units: log10 on a log axis, else clamped to `clamp`."""
+    if log or clamp is None:
+        return math.log10(y)
+    return min(max(y, clamp[0]), clamp[1])
+
+
+def mapped(y: np.ndarray, log: bool, clamp: tuple[float, float] | None) -> np.ndarray:
+    """map_value over an array."""
+    out: np.ndarray = np.log10(y) if log or clamp is None else np.clip(y, *clamp)
+    return out
+
+
+def _exit(series: Series, y_range: tuple[float, float], log: bool) -> tuple[float, float] | None:
+    """Where a curve first leaves the y range (step, edge), None if it never does."""
+    x, y = series.points()
+    v = np.log10(y) if log else y
+    out = (v > y_range[1]) | (v < y_range[0])
+    if not out.any():
+        return None
+    i = int(np.argmax(out))
+    return float(x[i]), y_range[1] if v[i] > y_range[1] else y_range[0]
+
+
+def _marker_spec(
+    curve: Curve,
+    spot: tuple[float, float] | None,
+    diverged: bool,
+    shown: tuple[tuple[float, float], tuple[float, float]] | None,
+    log: bool,
+) -> tuple[object, ...]:
+    """(text, colour, x, y, anchor) of a curve's label: at the edge where it leaves, else at
+    its last point; kept inside the plot."""
+    word = f"{curve.cfg.title} {'diverged' if diverged else 'off scale'}"
+    (x0, x1), (y0, y1) = shown or (EMPTY_STEPS, (0.0, 1.0))
+    if spot is not None:
+        x, y = spot
+        up = y >= y1
+        text = ("↑ " if up else "↓ ") + word
+        ay = 0.0 if up else 1.0
+    else:
+        xs, ys = curve.series.points()
+        if not len(xs):
+            return (word, curve.cfg.color, x0, y1, (0.0, 0.0))
+        x, y = float(xs[-1]), float(np.log10(ys[-1]) if log else ys[-1])
+        text = "✕ " + word
+        ay = 0.0 if y > (y0 + y1) / 2.0 else 1.0
+    ax = 1.0 if x > x0 + 0.6 * (x1 - x0) else 0.0
+    return (text, curve.cfg.color, x, y, (ax, ay))
