@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -26,13 +26,12 @@ from PySide6.QtWidgets import (
 from .. import theme
 from ..render.glprobe import is_software_gl, view_format
 from ..render.view3d import LandscapeView3D
-from .actions import LocalKeys, build_actions, build_menus
+from .actions import build_actions, build_menus
 from .docks.controls import ControlsPanel
 from .docks.readouts import ReadoutsPanel
 from .export.action import install_export_action
+from .late_parts import LateParts
 from .layout import LAYOUT_VERSION, restore_layout, save_layout
-from .lazy import LazyWidget, Placeholder
-from .memory import release_startup_memory
 from .model import DEFAULT_SCENE, StudioModel
 from .session.manager import SessionManager
 from .stepper import Stepper
@@ -43,15 +42,9 @@ if TYPE_CHECKING:
     from .docks.plots import PlotsPanel
 
 APP_TITLE = "Gradient Descent Studio"
-# (minimum size, size hint) of the pyqtgraph docks, given to their placeholders so that the
-# layout is the same before and after the real widget replaces one.
-PLOTS_SIZES = (QSize(69, 91), QSize(640, 503))
-DATA_SIZES = (QSize(222, 130), QSize(896, 130))
 # The surface grid on software OpenGL: llvmpipe bins every triangle of a frame into tiles and
 # keeps that memory; 256² holds ~48 MiB more than 128² in a 1400×900 view, and paints 4× slower.
 SOFTWARE_GRID = 128
-# If the 3D view never reports a frame (no OpenGL), the rest is built after this long anyway.
-STARTUP_FALLBACK_MS = 1500
 
 
 class MainWindow(QMainWindow):
@@ -74,8 +67,6 @@ class MainWindow(QMainWindow):
         self.actions_by_name: dict[str, QAction] = {}
         self._framed: tuple[str, str | None] | None = None
         self._was_data = True  # the dock starts shown
-        self._contour: ContourView | None = None
-        self._started = False  # True once the first frame is on screen and the rest armed
         build_actions(self)
         self.stepper.playingChanged.connect(self._on_playing_changed)
         self._build_central()
@@ -142,27 +133,21 @@ class MainWindow(QMainWindow):
         self.controls_dock = self._dock(
             "Controls", "ControlsDock", self.controls, Qt.DockWidgetArea.LeftDockWidgetArea
         )
-        self._plots = LazyWidget(
-            Placeholder("plotsPlaceholder", PLOTS_SIZES, theme.BACKGROUND),
-            self._make_plots,
-            self._install_in_dock,
-            self,
-        )
+        self._parts = LateParts(self)
+        self._parts.started.connect(self.started)
         self.plots_dock = self._dock(
-            "Plots", "PlotsDock", self._plots.placeholder, Qt.DockWidgetArea.RightDockWidgetArea
+            "Plots",
+            "PlotsDock",
+            self._parts.plots.placeholder,
+            Qt.DockWidgetArea.RightDockWidgetArea,
         )
         self.readouts_dock = self._dock(
             "Readouts", "ReadoutsDock", self.readouts, Qt.DockWidgetArea.BottomDockWidgetArea
         )
-        self._data = LazyWidget(
-            Placeholder("dataPlaceholder", DATA_SIZES), self._make_data_panel, self._install_in_dock
-        )
         self.data_dock = self._dock(
-            "Data", "DataDock", self._data.placeholder, Qt.DockWidgetArea.RightDockWidgetArea
+            "Data", "DataDock", self._parts.data.placeholder, Qt.DockWidgetArea.RightDockWidgetArea
         )
         self.splitDockWidget(self.data_dock, self.plots_dock, Qt.Orientation.Vertical)
-        # Keys that navigate a table must reach it, not the window's run shortcuts.
-        self._local_keys = LocalKeys(self)
         self.resize(1500, 920)
         self._sized_docks = False
 
@@ -171,62 +156,22 @@ class MainWindow(QMainWindow):
     @property
     def plots(self) -> PlotsPanel:
         """The Plots dock's loss and |∇L| plots (built now if not yet)."""
-        return self._plots.get()
+        return self._parts.plots.get()
 
     @property
     def data_panel(self) -> DataPanel:
         """The Data dock's editor (built now if not yet)."""
-        return self._data.get()
+        return self._parts.data.get()
 
     @property
     def contour(self) -> ContourView:
         """The contour page of the central view (built now if not yet)."""
-        if self._contour is None:
-            from .contour import ContourView
-
-            self._contour = ContourView(self.model)
-            self._contour.setObjectName("contourView")
-            self.stack.addWidget(self._contour)
-        return self._contour
-
-    def _make_plots(self) -> PlotsPanel:
-        from .docks.plots import PlotsPanel
-
-        return PlotsPanel(self.model)
-
-    def _make_data_panel(self) -> DataPanel:
-        from .data.panel import DataPanel
-
-        panel = DataPanel(self.model)
-        panel.table.installEventFilter(self._local_keys)
-        return panel
-
-    def _install_in_dock(self, placeholder: QWidget, widget: QWidget) -> None:
-        dock = placeholder.parentWidget()
-        assert isinstance(dock, QDockWidget)
-        dock.setWidget(widget)
-        placeholder.hide()
-        if dock.isVisible():
-            widget.show()
+        return self._parts.contour()
 
     @property
     def is_started(self) -> bool:
         """True once start-up is over (see `started`)."""
-        return self._started
-
-    def _start_rest(self) -> None:
-        """The first frame is on screen: build what is visible, the rest when it is first shown."""
-        if self._started:
-            return
-        self._started = True
-        self.view3d.frameSwapped.disconnect(self._on_first_frame)
-        self._plots.arm()
-        self._data.arm()
-        QTimer.singleShot(0, release_startup_memory)
-        self.started.emit()
-
-    def _on_first_frame(self) -> None:
-        QTimer.singleShot(0, self._start_rest)  # after this frame's events, not inside them
+        return self._parts.is_started
 
     def docks(self) -> tuple[QDockWidget, ...]:
         """Every dock of the window."""
@@ -242,7 +187,6 @@ class MainWindow(QMainWindow):
         for signal in (m.stepped, m.runsReset, m.runsChanged, m.runChanged):
             signal.connect(self._on_paths_changed)
         self.view3d.startPicked.connect(self._on_start_picked)
-        self.view3d.frameSwapped.connect(self._on_first_frame)
 
     # --- model → views ---------------------------------------------------------------------
 
@@ -271,7 +215,7 @@ class MainWindow(QMainWindow):
         is_data = self.model.is_data
         if is_data != self._was_data:
             if is_data and self.isVisible():
-                self._data.get()  # the user asked for data: show the editor, not a placeholder
+                self._parts.data.get()  # data asked for: the editor, not a placeholder
             self.data_dock.setVisible(is_data)
             if is_data and not self.data_dock.isFloating():
                 QTimer.singleShot(0, self._size_data_dock)
@@ -357,10 +301,7 @@ class MainWindow(QMainWindow):
         if not self._sized_docks:
             self._sized_docks = True
             self._default_dock_sizes()  # before the first frame, so that nothing moves after it
-        if not self._started:
-            # The 3D view reports its first frame; the contour page paints no GL frame.
-            wait = 0 if self.stack.currentWidget() is not self.view3d else STARTUP_FALLBACK_MS
-            QTimer.singleShot(wait, self._start_rest)
+        self._parts.window_shown()
 
     def save_layout(self) -> None:
         """Remember geometry and dock layout."""
