@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from ..core.data_kernels import SORTED_MAX_POINTS, SORTED_MIN_POINTS
 
 DISPLAY_GRID = 256  # the grid the 3D view samples (render.view3d.DEFAULT_GRID)
+# ...and the ones it lowers itself to when frames are slow (render.view3d.COARSE_GRIDS)
+VIEW_GRIDS = (DISPLAY_GRID, 128, 96)
 RANGE_GRID = 65  # the height map's loss-range samples (render.heightmap._RANGE_SAMPLES)
 COARSE_GRID = RANGE_GRID  # the first pass also gives the exact loss range
 # Below this, the surface is computed where it is drawn (a fraction of one 16 ms frame).

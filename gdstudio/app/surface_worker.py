@@ -11,7 +11,15 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 from ..core.fitting import DataLandscape
 from ..core.surface_grid import Grid, GridSurface
 from ..render.heightmap import HeightMap
-from .surface_plan import DISPLAY_GRID, RANGE_GRID, CostModel, Pass, inline_ok, plan
+from .surface_plan import (
+    DISPLAY_GRID,
+    RANGE_GRID,
+    VIEW_GRIDS,
+    CostModel,
+    Pass,
+    inline_ok,
+    plan,
+)
 
 # One model of what grids cost, shared by every worker: each pass computed teaches it.
 COSTS = CostModel()
@@ -70,7 +78,9 @@ class _Job(QRunnable):
                         return
                 grids[RANGE_GRID] = exact_range
             table = GridSurface(land, grids, sub.n_samples)
-            HeightMap(table).prepare(self.grid)  # the UI thread only copies the 3D mesh
+            heightmap = HeightMap(table)  # the UI thread only copies the 3D mesh
+            for n in {self.grid, *VIEW_GRIDS}:
+                heightmap.prepare(n)
             if self._stale():
                 return
             self.signals.ready.emit(self.generation, table)

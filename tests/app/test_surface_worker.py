@@ -9,6 +9,7 @@ from gdstudio.app.surface_plan import (
     DISPLAY_GRID,
     FULL_MS,
     RANGE_GRID,
+    VIEW_GRIDS,
     CostModel,
     Pass,
     inline_ok,
@@ -50,11 +51,12 @@ def test_mae_surface_arrives_from_the_worker_coarse_then_full(qtbot):
     assert abs(tab.value(p) - m.landscape.value(p)) < 0.05
 
 
-def test_the_worker_grid_is_the_one_the_3d_view_draws():
+def test_the_worker_grids_are_the_ones_the_3d_view_draws():
     from gdstudio.render.heightmap import _RANGE_SAMPLES
-    from gdstudio.render.view3d import DEFAULT_GRID
+    from gdstudio.render.view3d import COARSE_GRIDS, DEFAULT_GRID
 
     assert (DISPLAY_GRID, RANGE_GRID) == (DEFAULT_GRID, _RANGE_SAMPLES)
+    assert VIEW_GRIDS == (DEFAULT_GRID, *COARSE_GRIDS)
 
 
 def test_cheap_surfaces_stay_in_place_and_costly_ones_go_coarse_then_full():
