@@ -122,6 +122,7 @@ def _child_memory(code: str) -> dict[str, float]:
         capture_output=True,
         text=True,
         check=True,
+        timeout=120,
         env={**os.environ, "QT_LOGGING_RULES": "*=false"},
     )
     reported: dict[str, float] = json.loads(out.stdout.strip().splitlines()[-1])
