@@ -20,9 +20,9 @@ from gdstudio.render.camera import (
     look_at_height,
 )
 from gdstudio.render.camera_view import CameraView
+from gdstudio.render.export_target import ExportTarget, export_fov, pixels_to_image
 from gdstudio.render.frame_timer import FrameTimer
 from gdstudio.render.heightmap import HeightMap, SurfaceLandscape, SurfaceMesh
-from gdstudio.render.layer_cache import offscreen_fbo
 from gdstudio.render.line_item import PathLinesItem
 from gdstudio.render.marker_item import MarkerItem
 from gdstudio.render.path_geometry import PathCache, build_path_geometry
@@ -88,6 +88,7 @@ class LandscapeView3D(CameraView):
             self.addItem(item)
         self._layers = RaceLayers([self._surface, self._minima], self._paths_item, self._heads)
         self._timer = FrameTimer()
+        self._export = ExportTarget(self)
 
     # --- model -> view -------------------------------------------------------------------
 
@@ -319,10 +320,7 @@ class LandscapeView3D(CameraView):
         self.makeCurrent()
         saved_bg, saved_fov = self.opts["bgcolor"], self.opts["fov"]
         w, h = max(self.width(), 1), max(self.height(), 1)
-        if width / height > w / h:
-            # keep the vertical framing: widen the (horizontal) field of view
-            half_v = math.atan(math.tan(math.radians(saved_fov) / 2.0) * h / w)
-            self.opts["fov"] = math.degrees(2.0 * math.atan(math.tan(half_v) * width / height))
+        self.opts["fov"] = export_fov(saved_fov, (w, h), (width, height))
         if transparent:
             self.opts["bgcolor"] = (0.0, 0.0, 0.0, 0.0)
         # lines and balls keep their size relative to the picture
@@ -331,18 +329,20 @@ class LandscapeView3D(CameraView):
         if coarsened and self._heightmap is not None:
             full = self._heightmap.sample(self._requested_grid)
             self._surface.set_mesh(full.vertices, full.normals, full.colors, full.faces)
-        fbo = offscreen_fbo(width, height, samples=4)
         try:
-            fbo.bind()
-            GL.glViewport(0, 0, width, height)
-            self.paint(region=(0, 0, width, height), viewport=(0, 0, width, height))
-            fbo.release()
-            image = fbo.toImage()
+            pixels = self._export.render(
+                self.frame((0, 0, width, height), (0, 0, width, height)),
+                (width, height),
+                self.opts["bgcolor"],
+                [self._surface, self._minima],
+                [self._paths_item, self._heads],
+                self._minima.pixel_scale,
+            )
+            image = pixels_to_image(pixels, transparent)
         finally:
             self.opts["bgcolor"], self.opts["fov"] = saved_bg, saved_fov
-            del fbo  # free GL objects while the context is still current
+            GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, self.defaultFramebufferObject())
             self.doneCurrent()
             if coarsened:
                 self._rebuild_surface()
-        fmt = QtGui.QImage.Format.Format_ARGB32 if transparent else QtGui.QImage.Format.Format_RGB32
-        return image.convertToFormat(fmt)
+        return image

@@ -1,0 +1,228 @@
+"""Offscreen buffers for exported pictures, kept between frames of one size.
+
+An export draws many frames of one size in which only the paths and balls move. The buffers
+(a multisampled frame, a multisampled copy of the static layer and a single-sampled buffer
+the frame is resolved into) are made once per size; the static layer (surface and minima)
+is drawn once and its colour and depth copied into each frame, exactly as drawing it again
+would leave them; the resolved pixels are read straight into an array.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Hashable, Sequence
+
+import numpy as np
+from OpenGL import GL
+from OpenGL.error import GLError
+from PySide6 import QtCore, QtGui
+from PySide6.QtOpenGL import QOpenGLFramebufferObject
+from PySide6.QtOpenGLWidgets import QOpenGLWidget
+
+from gdstudio.render.glitem import BufferedItem
+from gdstudio.render.glview import Frame, GLItem, OrbitView
+from gdstudio.render.layer_cache import offscreen_fbo
+
+EXPORT_SAMPLES = 4
+"""Multisampling of exported pictures (antialiased surface edges, lines and balls)."""
+IDLE_RELEASE_MS = 5000
+"""Buffers are freed this long after the last frame (a 1920×1080 export holds ~150 MB)."""
+
+
+class ExportTarget:
+    """Renders frames of one size into kept buffers and reads them back as pixels; the
+    buffers are freed once `widget` (whose context they live in) has exported nothing for
+    IDLE_RELEASE_MS."""
+
+    def __init__(self, widget: QOpenGLWidget) -> None:
+        self._widget = widget
+        self._idle = QtCore.QTimer(widget)
+        self._idle.setSingleShot(True)
+        self._idle.setInterval(IDLE_RELEASE_MS)
+        self._idle.timeout.connect(self._release_idle)
+        self._context: QtGui.QOpenGLContext | None = None
+        self._size = (0, 0)
+        self._frame: QOpenGLFramebufferObject | None = None
+        self._layer: QOpenGLFramebufferObject | None = None
+        self._resolve: QOpenGLFramebufferObject | None = None
+        self._pixels = np.zeros((0, 0), dtype=np.uint32)
+        self._key: Hashable = None
+        self._copies: list[tuple[int, int]] = []  # (layer, frame) renderbuffers to copy
+        self.layer_enabled = True
+
+    def render(
+        self,
+        frame: Frame,
+        size: tuple[int, int],
+        background: tuple[float, ...],
+        static: Sequence[BufferedItem],
+        moving: Sequence[GLItem],
+        *key: Hashable,
+    ) -> np.ndarray:
+        """The pixels of `background`, `static` and `moving` drawn multisampled with
+        `frame`'s matrices at `size` (width, height): (height, width) uint32 0xAARRGGBB
+        (premultiplied), bottom row first as GL has them; valid until the next call.
+
+        The static items are drawn only when the frame's matrices, the background, their
+        versions or visibility or `key` (what else they depend on) changed since the last
+        frame of this size; else their kept colour and depth are copied in. The context is
+        current.
+        """
+        width, height = size
+        self._idle.start()
+        self._ensure(width, height)
+        GL.glViewport(0, 0, width, height)
+        target = self._frame
+        assert target is not None
+        key = (frame.mvp.tobytes(), background, *key)
+        key += tuple((item.version, item.visible()) for item in static)
+
+        def draw_static() -> None:
+            GL.glClearColor(*background)
+            GL.glClear(GL.GL_DEPTH_BUFFER_BIT | GL.GL_COLOR_BUFFER_BIT)
+            OrbitView.draw_items(static, frame)
+
+        if not self._copy_layer(width, height, key, draw_static):
+            GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, target.handle())
+            draw_static()
+        OrbitView.draw_items(moving, frame)
+        return self._read(width, height)
+
+    def release(self) -> None:
+        """Free the buffers (the context they were made in is current)."""
+        self._frame = self._layer = self._resolve = None
+        self._context, self._size, self._key = None, (0, 0), None
+
+    def _release_idle(self) -> None:
+        if self._frame is not None and self._widget.isValid():
+            self._widget.makeCurrent()
+            self.release()
+            self._widget.doneCurrent()
+
+    def _ensure(self, width: int, height: int) -> None:
+        ctx = QtGui.QOpenGLContext.currentContext()
+        if ctx is self._context and self._size == (width, height) and self._frame is not None:
+            return
+        self.release()
+        self._context, self._size = ctx, (width, height)
+        self._frame = offscreen_fbo(width, height, samples=EXPORT_SAMPLES)
+        self._resolve = offscreen_fbo(width, height)
+        samples = self._frame.format().samples()
+        if self.layer_enabled:
+            layer = offscreen_fbo(width, height, samples=samples)
+            self._layer = layer if layer.format().samples() == samples else None
+            self._copies = _renderbuffer_pairs(ctx, layer, self._frame)
+        self._pixels = np.empty((height, width), dtype=np.uint32)
+
+    def _copy_layer(
+        self,
+        width: int,
+        height: int,
+        key: Hashable,
+        draw: Callable[[], None],
+    ) -> bool:
+        """Frame = the kept static layer (drawn first if `key` changed); False if this GL
+        cannot copy it (the caller draws the static items itself)."""
+        layer, frame = self._layer, self._frame
+        if layer is None or frame is None or not layer.isValid():
+            return False
+        try:
+            if key != self._key:
+                self._key = None
+                GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, layer.handle())
+                draw()
+                self._key = key
+            if self._copies:  # a plain copy of every sample (software GL blits depth slowly)
+                rb = GL.GL_RENDERBUFFER
+                for src, dst in self._copies:
+                    GL.glCopyImageSubData(
+                        src, rb, 0, 0, 0, 0, dst, rb, 0, 0, 0, 0, width, height, 1
+                    )
+            else:
+                GL.glBindFramebuffer(GL.GL_READ_FRAMEBUFFER, layer.handle())
+                GL.glBindFramebuffer(GL.GL_DRAW_FRAMEBUFFER, frame.handle())
+                mask = GL.GL_COLOR_BUFFER_BIT | GL.GL_DEPTH_BUFFER_BIT
+                GL.glBlitFramebuffer(0, 0, width, height, 0, 0, width, height, mask, GL.GL_NEAREST)
+        except GLError:
+            self.layer_enabled, self._layer, self._key, self._copies = False, None, None, []
+            return False
+        finally:
+            GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, frame.handle())
+        return True
+
+    def _read(self, width: int, height: int) -> np.ndarray:
+        """Resolve the frame and read it as 0xAARRGGBB words, bottom row first."""
+        frame, resolve = self._frame, self._resolve
+        assert frame is not None and resolve is not None
+        GL.glBindFramebuffer(GL.GL_READ_FRAMEBUFFER, frame.handle())
+        GL.glBindFramebuffer(GL.GL_DRAW_FRAMEBUFFER, resolve.handle())
+        mask = GL.GL_COLOR_BUFFER_BIT
+        GL.glBlitFramebuffer(0, 0, width, height, 0, 0, width, height, mask, GL.GL_NEAREST)
+        GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, resolve.handle())
+        pixels = self._pixels
+        if QtGui.QOpenGLContext.currentContext().isOpenGLES():
+            image = resolve.toImage(False).convertToFormat(
+                QtGui.QImage.Format.Format_ARGB32_Premultiplied
+            )
+            line = image.bytesPerLine() // 4
+            data = np.frombuffer(image.constBits(), dtype=np.uint32, count=height * line)
+            pixels[...] = data.reshape(height, line)[:, :width]
+        else:  # BGRA bytes = 0xAARRGGBB words on any byte order with this type
+            GL.glPixelStorei(GL.GL_PACK_ALIGNMENT, 4)
+            GL.glReadPixels(0, 0, width, height, GL.GL_BGRA, GL.GL_UNSIGNED_INT_8_8_8_8_REV, pixels)
+        return pixels
+
+
+def export_fov(fov: float, view_size: tuple[int, int], size: tuple[int, int]) -> float:
+    """The (horizontal) field of view that frames a picture of `size` as the view of
+    `view_size` is framed: a wider picture keeps the vertical framing."""
+    (w, h), (width, height) = view_size, size
+    if width / height <= w / h:
+        return fov
+    half_v = math.atan(math.tan(math.radians(fov) / 2.0) * h / w)
+    return math.degrees(2.0 * math.atan(math.tan(half_v) * width / height))
+
+
+def _renderbuffer_pairs(
+    ctx: QtGui.QOpenGLContext, src: QOpenGLFramebufferObject, dst: QOpenGLFramebufferObject
+) -> list[tuple[int, int]]:
+    """The colour and depth renderbuffers of `src` and `dst`, paired, where the GL can copy
+    images (GL 4.3, ES 3.2 or ARB_copy_image) and both are renderbuffers; else []."""
+    version = ctx.format().version()
+    if not (
+        version >= ((3, 2) if ctx.isOpenGLES() else (4, 3))
+        or ctx.hasExtension(b"GL_ARB_copy_image")
+    ):
+        return []
+    pairs = []
+    for attachment in (GL.GL_COLOR_ATTACHMENT0, GL.GL_DEPTH_ATTACHMENT):
+        names = []
+        for fbo in (src, dst):
+            GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, fbo.handle())
+            get = GL.glGetFramebufferAttachmentParameteriv
+            kind = get(GL.GL_FRAMEBUFFER, attachment, GL.GL_FRAMEBUFFER_ATTACHMENT_OBJECT_TYPE)
+            if kind != GL.GL_RENDERBUFFER:
+                return []
+            names.append(
+                int(get(GL.GL_FRAMEBUFFER, attachment, GL.GL_FRAMEBUFFER_ATTACHMENT_OBJECT_NAME))
+            )
+        pairs.append((names[0], names[1]))
+    return pairs
+
+
+def pixels_to_image(pixels: np.ndarray, transparent: bool) -> QtGui.QImage:
+    """A QImage owning a copy of ExportTarget.render's pixels, top row first: RGB32, or ARGB32
+    (straight alpha) when `transparent`, as QOpenGLFramebufferObject.toImage converts."""
+    height, width = pixels.shape
+    fmt = QtGui.QImage.Format
+    image = QtGui.QImage(
+        width, height, fmt.Format_ARGB32_Premultiplied if transparent else fmt.Format_RGB32
+    )
+    line = image.bytesPerLine() // 4
+    data = np.frombuffer(image.bits(), dtype=np.uint32, count=height * line)
+    rows = data.reshape(height, line)[:, :width]
+    if transparent:
+        np.copyto(rows, pixels[::-1])
+        return image.convertToFormat(fmt.Format_ARGB32)
+    np.bitwise_or(pixels[::-1], np.uint32(0xFF000000), out=rows)
+    return image
