@@ -16,7 +16,6 @@ from .surface_plan import (
     RANGE_GRID,
     VIEW_GRIDS,
     CostModel,
-    Pass,
     inline_ok,
     plan,
 )
@@ -126,10 +125,6 @@ class SurfaceWorker(QObject):
     def generation(self) -> int:
         """Number of the newest request."""
         return self._latest.generation
-
-    def passes(self, landscape: DataLandscape) -> tuple[Pass, ...]:
-        """The passes a request for `landscape` would run now."""
-        return plan(COSTS, landscape.loss, landscape.n_samples, self.grid)
 
     def submit(self, landscape: DataLandscape) -> None:
         """Compute `landscape`'s surface (coarse, then full); older requests are dropped."""
