@@ -21,7 +21,7 @@ from PySide6.QtOpenGLWidgets import QOpenGLWidget
 
 from gdstudio.render.glitem import BufferedItem
 from gdstudio.render.glview import Frame, GLItem, OrbitView
-from gdstudio.render.layer_cache import offscreen_fbo
+from gdstudio.render.layer_cache import copy_images, image_copies, offscreen_fbo
 
 EXPORT_SAMPLES = 4
 """Multisampling of exported pictures (antialiased surface edges, lines and balls)."""
@@ -47,7 +47,7 @@ class ExportTarget:
         self._resolve: QOpenGLFramebufferObject | None = None
         self._pixels = np.zeros((0, 0), dtype=np.uint32)
         self._key: Hashable = None
-        self._copies: list[tuple[int, int]] = []  # (layer, frame) renderbuffers to copy
+        self._copies: list[tuple[int, int, int, int]] = []  # see layer_cache.image_copies
         self.layer_enabled = True
 
     def render(
@@ -111,7 +111,7 @@ class ExportTarget:
         if self.layer_enabled:
             layer = offscreen_fbo(width, height, samples=samples)
             self._layer = layer if layer.format().samples() == samples else None
-            self._copies = _renderbuffer_pairs(ctx, layer, self._frame)
+            self._copies = image_copies(layer.handle(), self._frame.handle())
         self._pixels = np.empty((height, width), dtype=np.uint32)
 
     def _copy_layer(
@@ -132,17 +132,7 @@ class ExportTarget:
                 GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, layer.handle())
                 draw()
                 self._key = key
-            if self._copies:  # a plain copy of every sample (software GL blits depth slowly)
-                rb = GL.GL_RENDERBUFFER
-                for src, dst in self._copies:
-                    GL.glCopyImageSubData(
-                        src, rb, 0, 0, 0, 0, dst, rb, 0, 0, 0, 0, width, height, 1
-                    )
-            else:
-                GL.glBindFramebuffer(GL.GL_READ_FRAMEBUFFER, layer.handle())
-                GL.glBindFramebuffer(GL.GL_DRAW_FRAMEBUFFER, frame.handle())
-                mask = GL.GL_COLOR_BUFFER_BIT | GL.GL_DEPTH_BUFFER_BIT
-                GL.glBlitFramebuffer(0, 0, width, height, 0, 0, width, height, mask, GL.GL_NEAREST)
+            copy_images(self._copies, layer.handle(), frame.handle(), width, height)
         except GLError:
             self.layer_enabled, self._layer, self._key, self._copies = False, None, None, []
             return False
@@ -181,33 +171,6 @@ def export_fov(fov: float, view_size: tuple[int, int], size: tuple[int, int]) ->
         return fov
     half_v = math.atan(math.tan(math.radians(fov) / 2.0) * h / w)
     return math.degrees(2.0 * math.atan(math.tan(half_v) * width / height))
-
-
-def _renderbuffer_pairs(
-    ctx: QtGui.QOpenGLContext, src: QOpenGLFramebufferObject, dst: QOpenGLFramebufferObject
-) -> list[tuple[int, int]]:
-    """The colour and depth renderbuffers of `src` and `dst`, paired, where the GL can copy
-    images (GL 4.3, ES 3.2 or ARB_copy_image) and both are renderbuffers; else []."""
-    version = ctx.format().version()
-    if not (
-        version >= ((3, 2) if ctx.isOpenGLES() else (4, 3))
-        or ctx.hasExtension(b"GL_ARB_copy_image")
-    ):
-        return []
-    pairs = []
-    for attachment in (GL.GL_COLOR_ATTACHMENT0, GL.GL_DEPTH_ATTACHMENT):
-        names = []
-        for fbo in (src, dst):
-            GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, fbo.handle())
-            get = GL.glGetFramebufferAttachmentParameteriv
-            kind = get(GL.GL_FRAMEBUFFER, attachment, GL.GL_FRAMEBUFFER_ATTACHMENT_OBJECT_TYPE)
-            if kind != GL.GL_RENDERBUFFER:
-                return []
-            names.append(
-                int(get(GL.GL_FRAMEBUFFER, attachment, GL.GL_FRAMEBUFFER_ATTACHMENT_OBJECT_NAME))
-            )
-        pairs.append((names[0], names[1]))
-    return pairs
 
 
 def pixels_to_image(pixels: np.ndarray, transparent: bool) -> QtGui.QImage:

@@ -28,6 +28,54 @@ def offscreen_fbo(width: int, height: int, samples: int = 0) -> QOpenGLFramebuff
     return fbo
 
 
+_TARGETS = {GL.GL_RENDERBUFFER: GL.GL_RENDERBUFFER, GL.GL_TEXTURE: GL.GL_TEXTURE_2D}
+
+
+def _can_copy_images(ctx: QtGui.QOpenGLContext) -> bool:
+    if ctx.isOpenGLES():
+        return ctx.format().version() >= (3, 2)
+    return ctx.format().version() >= (4, 3) or ctx.hasExtension(b"GL_ARB_copy_image")
+
+
+def image_copies(source: int, target: int) -> list[tuple[int, int, int, int]]:
+    """(source name, source target, target name, target target) of the colour and depth
+    images of framebuffers `source` and `target`, for glCopyImageSubData; [] where the GL
+    cannot copy images or an attachment is missing. Binds `target` to GL_FRAMEBUFFER."""
+    if not _can_copy_images(QtGui.QOpenGLContext.currentContext()):
+        return []
+    get = GL.glGetFramebufferAttachmentParameteriv
+    copies = []
+    for attachment in (GL.GL_COLOR_ATTACHMENT0, GL.GL_DEPTH_ATTACHMENT):
+        images = []
+        for fbo in (source, target):
+            GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, fbo)
+            kind = int(get(GL.GL_FRAMEBUFFER, attachment, GL.GL_FRAMEBUFFER_ATTACHMENT_OBJECT_TYPE))
+            if kind not in _TARGETS:
+                return []
+            name = get(GL.GL_FRAMEBUFFER, attachment, GL.GL_FRAMEBUFFER_ATTACHMENT_OBJECT_NAME)
+            images += [int(name), _TARGETS[kind]]
+        copies.append((images[0], images[1], images[2], images[3]))
+    return copies
+
+
+def copy_images(
+    copies: list[tuple[int, int, int, int]], source: int, target: int, width: int, height: int
+) -> None:
+    """Copy colour and depth of framebuffer `source` into `target` (same size and sample
+    count): every sample as it is, with glCopyImageSubData where `copies` says how, else a
+    blit (software GL runs a depth blit as a shader: slower, and it may round)."""
+    if copies:
+        for src, src_target, dst, dst_target in copies:
+            GL.glCopyImageSubData(
+                src, src_target, 0, 0, 0, 0, dst, dst_target, 0, 0, 0, 0, width, height, 1
+            )
+        return
+    GL.glBindFramebuffer(GL.GL_READ_FRAMEBUFFER, source)
+    GL.glBindFramebuffer(GL.GL_DRAW_FRAMEBUFFER, target)
+    mask = GL.GL_COLOR_BUFFER_BIT | GL.GL_DEPTH_BUFFER_BIT
+    GL.glBlitFramebuffer(0, 0, width, height, 0, 0, width, height, mask, GL.GL_NEAREST)
+
+
 class LayerCache:
     """Colour and depth of a drawing, redrawn only when its key changes."""
 
@@ -36,6 +84,8 @@ class LayerCache:
         self._fbo: QOpenGLFramebufferObject | None = None
         self._context: QtGui.QOpenGLContext | None = None
         self._key: Hashable = None
+        self._copies: list[tuple[int, int, int, int]] | None = None  # None: not asked yet
+        self._copy_target = -1
 
     def draw(
         self,
@@ -57,7 +107,7 @@ class LayerCache:
         if ctx is not self._context or fbo is None or fbo.size().toTuple() != (width, height):
             self._context = ctx
             fbo = self._fbo = offscreen_fbo(width, height)
-            self._key = None
+            self._key, self._copies = None, None
             if not fbo.isValid():
                 self.enabled, self._fbo = False, None
                 return False
@@ -69,13 +119,22 @@ class LayerCache:
             elif add is not None:
                 GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, fbo.handle())
                 add()
-            GL.glBindFramebuffer(GL.GL_READ_FRAMEBUFFER, fbo.handle())
-            GL.glBindFramebuffer(GL.GL_DRAW_FRAMEBUFFER, target)
-            mask = GL.GL_COLOR_BUFFER_BIT | GL.GL_DEPTH_BUFFER_BIT
-            GL.glBlitFramebuffer(0, 0, width, height, 0, 0, width, height, mask, GL.GL_NEAREST)
+            self._copy(fbo.handle(), target, width, height)
         except GLError:
             self.enabled, self._fbo = False, None  # e.g. depth formats that do not match
             return False
         finally:
             GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, target)
         return True
+
+    def _copy(self, source: int, target: int, width: int, height: int) -> None:
+        """The kept picture into `target`: image copies where they work, else a blit."""
+        if self._copies is None or target != self._copy_target:
+            self._copies, self._copy_target = image_copies(source, target), target
+        try:
+            copy_images(self._copies, source, target, width, height)
+        except GLError:
+            if not self._copies:
+                raise
+            self._copies = []  # formats that cannot be copied: blit from now on
+            copy_images(self._copies, source, target, width, height)

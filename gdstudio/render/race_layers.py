@@ -26,6 +26,7 @@ class RaceLayers:
         self.spans: tuple[PathSpan, ...] = ()
         self.kept_segments: tuple[int, ...] = ()  # settled segments of each path in the cache
         self._colors = b""
+        self._view: Hashable = None  # the camera (and what else `key` holds) of the last frame
 
     def set_paths(self, geometry: PathGeometry) -> None:
         """The paths now drawn (their points are in `paths` already)."""
@@ -35,7 +36,12 @@ class RaceLayers:
     def paint(self, view: OrbitView, frame: Frame, key: Hashable) -> bool:
         """Draw the frame into `view`'s framebuffer: the kept layer (drawn again when `key`,
         the static items or the paths' identities changed, else grown), then what moves.
-        False where the cache cannot be used: the caller draws everything itself."""
+        False where the cache cannot be used, or the camera moved since the last frame
+        (keeping a picture that the next frame of an orbit throws away costs more than it
+        saves): the caller draws everything itself."""
+        if key != self._view:
+            self._view = key
+            return False
         spans, paths = self.spans, self.paths
         key = (
             key,
