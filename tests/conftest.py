@@ -61,6 +61,7 @@ def studio_window(qtbot):
             window.show()
             qtbot.waitExposed(window)
             window.view3d.grabFramebuffer()
+            qtbot.waitUntil(lambda: window.is_started)  # the docks built after the first frame
         else:
             window.view3d.render_image(8, 8)
         if not window.view3d.isValid():

@@ -120,7 +120,7 @@ def test_contour_svg_has_the_paths(tmp_path, needs_gl):
     assert {c.lower() for c in RUN_COLORS[:4]} <= strokes
 
 
-def test_plots_png_and_window_png(tmp_path, needs_gl):
+def test_plots_png_and_window_png(tmp_path, needs_gl, count_near):
     plots, whole = tmp_path / "plots.png", tmp_path / "window.png"
     assert (
         main(
@@ -159,7 +159,11 @@ def test_plots_png_and_window_png(tmp_path, needs_gl):
         == 0
     )
     assert iio.imread(plots).shape == (400, 500, 3)
-    assert iio.imread(whole).shape == (760, 1200, 3)
+    pixels = iio.imread(whole)
+    assert pixels.shape == (760, 1200, 3)
+    plots_dock = pixels[:, 900:]  # the Plots dock, right of the 3D view: real curves, not empty
+    for color in RUN_COLORS[:4]:
+        assert count_near(plots_dock, color) >= 8, color
 
 
 def test_gif_animates_the_race_for_fps_times_seconds_frames(tmp_path, needs_gl):

@@ -99,6 +99,10 @@ class LateParts(QObject):
     def _on_first_frame(self) -> None:
         QTimer.singleShot(0, self._start)  # after this frame's events, not inside them
 
+    def start_now(self) -> None:
+        """End start-up now (an export lays the window out off screen, with no first frame)."""
+        self._start()
+
     def _start(self) -> None:
         """Build what is visible now; the rest is built when it is first shown."""
         if self.is_started:

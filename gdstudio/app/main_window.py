@@ -33,6 +33,7 @@ from .export.action import install_export_action
 from .late_parts import LateParts
 from .layout import LAYOUT_VERSION, restore_layout, save_layout
 from .model import DEFAULT_SCENE, StudioModel
+from .rate import RateLabel
 from .session.manager import SessionManager
 from .stepper import Stepper
 
@@ -77,6 +78,8 @@ class MainWindow(QMainWindow):
         self.statusBar().showMessage(
             "Ready: press Space to run, click the landscape to drop a start"
         )
+        self.rate_label = RateLabel(self.stepper)  # the real steps/s while playing
+        self.statusBar().addPermanentWidget(self.rate_label)
         self._connect_model()
         if self.model.scene is None and not self.model.runs:
             self.model.load_scene(DEFAULT_SCENE)
@@ -167,6 +170,10 @@ class MainWindow(QMainWindow):
     def contour(self) -> ContourView:
         """The contour page of the central view (built now if not yet)."""
         return self._parts.contour()
+
+    def finish_start_up(self) -> None:
+        """Build the visible parts now instead of after the first frame (off-screen exports)."""
+        self._parts.start_now()
 
     @property
     def is_started(self) -> bool:

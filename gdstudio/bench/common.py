@@ -56,7 +56,7 @@ def unit_entry(name: str, ours: float, unit: str, baseline: float, **extra: Any)
     }
 
 
-def process_ms(code: str) -> float:
+def process_ms(code: str, timeout: float = 120.0) -> float:
     """Milliseconds from starting `python -c code` to the time.time() it prints last."""
     t0 = time.time()
     out = subprocess.run(
@@ -64,6 +64,7 @@ def process_ms(code: str) -> float:
         capture_output=True,
         text=True,
         check=True,
+        timeout=timeout,
         env={**os.environ, "QT_LOGGING_RULES": "*=false"},
     )
     lines = out.stdout.strip().splitlines()

@@ -120,6 +120,17 @@ def test_plots_export_fills_the_picture_even_with_the_plots_dock_closed(
     assert not window.plots.isVisible()
 
 
+@pytest.mark.parametrize("view", ["plots", "window"])
+def test_an_export_right_after_steps_draws_them_as_a_frame_would(window, tmp_path, view):
+    # steps the plots have not drawn yet (no frame since) are drawn before the picture is
+    # taken, not from inside its render, which drew stale curves at the new size
+    window.model.step(400)
+    first, again = tmp_path / "first.png", tmp_path / "again.png"
+    export(window, view, first, 900, 600)
+    export(window, view, again, 900, 600)
+    assert np.array_equal(iio.imread(first), iio.imread(again))
+
+
 def test_contour_export_from_3d_mode_leaves_the_3d_view_showing(window, tmp_path, count_near):
     assert window.stack.currentWidget() is window.view3d
     path = tmp_path / "contour.png"

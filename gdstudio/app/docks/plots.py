@@ -161,6 +161,11 @@ class PlotsPanel(QWidget):
         if self.graphics.isVisible():
             self.refresh(tight=True)
 
+    def flush(self) -> None:
+        """Draw now what changed since the last frame, fitted to the data (before an export)."""
+        if self._dirty:
+            self.refresh(tight=True)
+
     def _on_prepare_for_paint(self) -> None:
         if self.legend.relayout:  # the legend changed height while the layout laid it out
             self.legend.relayout = False

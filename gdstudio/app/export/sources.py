@@ -72,6 +72,9 @@ class ExportWindow(Protocol):
     def window(self) -> QWidget:
         """The window as a widget (QWidget.window(): itself)."""
 
+    def finish_start_up(self) -> None:
+        """Build the docks start-up leaves for after the first frame, now."""
+
     def windowTitle(self) -> str:  # noqa: N802 - Qt's name
         """The title bar's text."""
 
@@ -101,9 +104,16 @@ def view_widget(window: ExportWindow, view: str) -> QWidget:
 
 
 def graphics_view(window: ExportWindow, view: str) -> QGraphicsView:
-    """The pyqtgraph view of "contour" or "plots", as the graphics exporters take it."""
-    widget: QGraphicsView = window.contour.plot if view == "contour" else window.plots.graphics
-    return widget
+    """The pyqtgraph view of "contour" or "plots", as the graphics exporters take it.
+
+    The plots are brought up to date first: steps taken since their last frame are drawn now,
+    not from inside the exporter's render (a scene changed while it renders draws garbage).
+    """
+    if view == "contour":
+        widget: QGraphicsView = window.contour.plot
+        return widget
+    window.plots.flush()
+    return window.plots.graphics
 
 
 def default_size(window: ExportWindow, view: str, scale: float = 2.0) -> tuple[int, int]:
@@ -118,6 +128,8 @@ def default_size(window: ExportWindow, view: str, scale: float = 2.0) -> tuple[i
 
 def grab_window(window: ExportWindow) -> QImage:
     """The whole window as an image, the 3D view's OpenGL picture included."""
+    window.finish_start_up()  # every visible dock as the user sees it, not a placeholder
+    window.plots.flush()  # steps not yet drawn are drawn before the grab, not inside it
     widget = window.window()
     image = widget.grab().toImage().convertToFormat(QImage.Format.Format_RGB32)
     view = window.view3d
