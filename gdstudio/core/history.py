@@ -128,6 +128,28 @@ class History:
         return rows
 
     @property
+    def kept(self) -> int:
+        """How many rows are kept (rows() adds the latest when it is not one of them)."""
+        return self._len
+
+    def rows_since(self, step: float) -> np.ndarray:
+        """The rows of rows() whose step is after `step`, as a new (n, 4 + dim) array.
+
+        Reads only those rows: a view that follows a history each frame asks for what it
+        has not seen instead of copying every row.
+        """
+        if self._latest is None or self._latest[0] <= step:
+            return np.empty((0, self._cols))
+        start = int(np.searchsorted(self._buf[: self._len, 0], step, side="right"))
+        kept = self._buf[start : self._len]
+        rows: np.ndarray = (
+            kept.copy()
+            if len(kept) and kept[-1, 0] == self._latest[0]
+            else np.vstack([kept, self._latest[None, :]])
+        )
+        return rows
+
+    @property
     def latest(self) -> np.ndarray | None:
         """The newest row, exact."""
         return self._latest

@@ -213,12 +213,22 @@ class Series:
         return True
 
     def update(
-        self, steps: np.ndarray, values: np.ndarray, stride: int, frame: Frame, settle: bool
+        self,
+        steps: np.ndarray,
+        values: np.ndarray,
+        stride: int,
+        frame: Frame,
+        settle: bool,
+        start: int = 0,
     ) -> bool:
         """Fold in the history's rows (its kept rows, then the latest if not kept); settle
-        the complete columns if `settle`. True if anything plotted changed."""
-        n = len(steps)
-        restart = (
+        the complete columns if `settle`. True if anything plotted changed.
+
+        `steps` and `values` are the history's rows from row `start` on; a `start` above 0
+        must be the rows already folded in (`self.rows`, same frame and stride).
+        """
+        n = start + len(steps)
+        restart = not start and (
             frame != self.frame
             or stride != self.stride
             or n < self.rows
@@ -227,7 +237,7 @@ class Series:
         if restart:
             self.clear()
             self.frame, self.stride = frame, stride
-        if not n:
+        if not len(steps):
             return restart
         newest = (float(steps[-1]), float(values[-1]))
         kept = n - 1 if newest[0] % stride else n
@@ -236,8 +246,9 @@ class Series:
             if restart:
                 self._rebuild(steps[:kept], values[:kept])
             else:
-                self._fold(steps[self.rows : kept].tolist(), values[self.rows : kept].tolist())
-            self.rows, self.anchor = kept, int(steps[kept - 1])
+                new = slice(self.rows - start, kept - start)
+                self._fold(steps[new].tolist(), values[new].tolist())
+            self.rows, self.anchor = kept, int(steps[kept - 1 - start])
         latest = newest if kept < n and _shows(newest[1], frame.log) else None
         changed = changed or latest != self.latest
         self.latest, self.last_step = latest, int(newest[0])
@@ -319,5 +330,27 @@ def follow(
             return [
                 s.advance(step, float(latest[latest_index(history.dim, c)])) for s, c, _ in plotted
             ]
+    new = _rows_after(history, plotted)
+    if new is not None:
+        start, steps = plotted[0][0].rows, new[:, 0].astype(np.int64)
+        return [
+            s.update(steps, new[:, latest_index(history.dim, c)], stride, f, settle, start)
+            for s, c, f in plotted
+        ]
     cols = history.columns()
     return [s.update(cols["step"], cols[c], stride, f, settle) for s, c, f in plotted]
+
+
+def _rows_after(history: History, plotted: list[tuple[Series, str, Frame]]) -> np.ndarray | None:
+    """The history's rows after those every series has folded in, if they all folded in the
+    same rows on the same frame and stride and the history still holds them; else None."""
+    first = plotted[0][0]
+    rows, anchor, stride, latest = first.rows, first.anchor, history.stride, history.latest
+    if not rows or latest is None or history.kept < rows:
+        return None
+    for s, _, f in plotted:
+        if s.rows != rows or s.anchor != anchor or s.stride != stride or s.frame != f:
+            return None
+    new = history.rows_since(anchor)
+    unkept = 1 if latest[0] % stride else 0
+    return new if len(new) == history.kept - rows + unkept else None

@@ -171,8 +171,8 @@ class PlotsPanel(QWidget):
             self.legend.relayout = False
             self.graphics.ci.layout.invalidate()
             self.graphics.ci.layout.activate()
-        if self._dirty:  # a paint before the frame's redraw: an export, a grab
-            self.refresh(tight=True)
+        if self._dirty:  # a paint before the frame's redraw: a live frame keeps its room to
+            self.refresh(tight=not self._rest.isActive())  # grow; a grab of a pause fits
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
         """Catch up with what happened while hidden."""
