@@ -19,14 +19,48 @@ from PySide6 import QtCore, QtGui
 from PySide6.QtOpenGL import QOpenGLFramebufferObject
 from PySide6.QtOpenGLWidgets import QOpenGLWidget
 
+from gdstudio.render.export_damage import Box, PathDamage
 from gdstudio.render.glitem import BufferedItem
-from gdstudio.render.glview import Frame, GLItem, OrbitView
+from gdstudio.render.glview import Frame, OrbitView
 from gdstudio.render.layer_cache import copy_images, image_copies, offscreen_fbo
+from gdstudio.render.line_item import PathLinesItem
+from gdstudio.render.path_geometry import PathGeometry
 
 EXPORT_SAMPLES = 4
 """Multisampling of exported pictures (antialiased surface edges, lines and balls)."""
 IDLE_RELEASE_MS = 5000
 """Buffers are freed this long after the last frame (a 1920×1080 export holds ~150 MB)."""
+
+
+Ranges = list[tuple[int, int]]
+
+
+class Moving:
+    """What moves in an export frame: the paths (drawn whole or by segment ranges) and the
+    balls on their heads."""
+
+    def __init__(
+        self, geometry: PathGeometry, paths: PathLinesItem, heads: BufferedItem, margin: float
+    ) -> None:
+        self.geometry, self.paths, self.heads = geometry, paths, heads
+        self.margin = margin
+        """Pixels around a path point that hold everything drawn for it (line, ball)."""
+
+    def key(self) -> Hashable:
+        """What the boxes of the last frame assumed besides the path points."""
+        return (
+            self.paths.visible(),
+            self.heads.visible(),
+            self.paths.pixel_scale,
+            self.margin,
+            self.geometry.head_colors.tobytes(),
+        )
+
+    def draw(self, frame: Frame, ranges: Ranges | None) -> None:
+        """Paths (all segments, or the (first, count) `ranges`), then balls."""
+        if self.paths.visible():
+            self.paths.paint(frame, ranges)
+        OrbitView.draw_items([self.heads], frame)
 
 
 class ExportTarget:
@@ -48,6 +82,7 @@ class ExportTarget:
         self._pixels = np.zeros((0, 0), dtype=np.uint32)
         self._key: Hashable = None
         self._copies: list[tuple[int, int, int, int]] = []  # see layer_cache.image_copies
+        self._damage = PathDamage()
         self.layer_enabled = True
 
     def render(
@@ -56,7 +91,7 @@ class ExportTarget:
         size: tuple[int, int],
         background: tuple[float, ...],
         static: Sequence[BufferedItem],
-        moving: Sequence[GLItem],
+        moving: Moving,
         *key: Hashable,
     ) -> np.ndarray:
         """The pixels of `background`, `static` and `moving` drawn multisampled with
@@ -65,8 +100,9 @@ class ExportTarget:
 
         The static items are drawn only when the frame's matrices, the background, their
         versions or visibility or `key` (what else they depend on) changed since the last
-        frame of this size; else their kept colour and depth are copied in. The context is
-        current.
+        frame of this size; else their kept colour and depth are copied in. While only the
+        paths grow, only boxes around their tips are drawn again (with the segments that
+        reach into them, in their order: the same pixels). The context is current.
         """
         width, height = size
         self._idle.start()
@@ -76,17 +112,44 @@ class ExportTarget:
         assert target is not None
         key = (frame.mvp.tobytes(), background, *key)
         key += tuple((item.version, item.visible()) for item in static)
+        regions = self._damage.regions(
+            moving.geometry, frame.mvp, size, moving.margin, (key, moving.key())
+        )
 
         def draw_static() -> None:
             GL.glClearColor(*background)
             GL.glClear(GL.GL_DEPTH_BUFFER_BIT | GL.GL_COLOR_BUFFER_BIT)
             OrbitView.draw_items(static, frame)
 
+        if regions is not None and self._layer is not None and key == self._key:
+            self._redraw(regions, frame, moving)
+            return self._read(width, height, resolve=False)
         if not self._copy_layer(width, height, key, draw_static):
             GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, target.handle())
             draw_static()
-        OrbitView.draw_items(moving, frame)
+            self._damage.forget()  # no layer to restore boxes from
+        moving.draw(frame, None)
         return self._read(width, height)
+
+    def _redraw(self, regions: list[tuple[Box, Ranges]], frame: Frame, moving: Moving) -> None:
+        """Draw each box again: the kept layer copied in, then what moves, scissored to it,
+        and resolved."""
+        layer, target, resolve = self._layer, self._frame, self._resolve
+        assert layer is not None and target is not None and resolve is not None
+        mask = GL.GL_COLOR_BUFFER_BIT
+        for (x0, y0, x1, y1), ranges in regions:
+            w, h = x1 - x0, y1 - y0
+            copy_images(self._copies, layer.handle(), target.handle(), w, h, x0, y0)
+            GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, target.handle())
+            GL.glEnable(GL.GL_SCISSOR_TEST)
+            GL.glScissor(x0, y0, w, h)
+            try:
+                moving.draw(frame, ranges)
+            finally:
+                GL.glDisable(GL.GL_SCISSOR_TEST)
+            GL.glBindFramebuffer(GL.GL_READ_FRAMEBUFFER, target.handle())
+            GL.glBindFramebuffer(GL.GL_DRAW_FRAMEBUFFER, resolve.handle())
+            GL.glBlitFramebuffer(x0, y0, x1, y1, x0, y0, x1, y1, mask, GL.GL_NEAREST)
 
     def release(self) -> None:
         """Free the buffers (the context they were made in is current)."""
@@ -104,6 +167,7 @@ class ExportTarget:
         if ctx is self._context and self._size == (width, height) and self._frame is not None:
             return
         self.release()
+        self._damage.forget()
         self._context, self._size = ctx, (width, height)
         self._frame = offscreen_fbo(width, height, samples=EXPORT_SAMPLES)
         self._resolve = offscreen_fbo(width, height)
@@ -140,18 +204,20 @@ class ExportTarget:
             GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, frame.handle())
         return True
 
-    def _read(self, width: int, height: int) -> np.ndarray:
-        """Resolve the frame and read it as 0xAARRGGBB words, bottom row first."""
-        frame, resolve = self._frame, self._resolve
-        assert frame is not None and resolve is not None
-        GL.glBindFramebuffer(GL.GL_READ_FRAMEBUFFER, frame.handle())
-        GL.glBindFramebuffer(GL.GL_DRAW_FRAMEBUFFER, resolve.handle())
-        mask = GL.GL_COLOR_BUFFER_BIT
-        GL.glBlitFramebuffer(0, 0, width, height, 0, 0, width, height, mask, GL.GL_NEAREST)
-        GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, resolve.handle())
+    def _read(self, width: int, height: int, resolve: bool = True) -> np.ndarray:
+        """Resolve the frame (unless done already) and read it as 0xAARRGGBB words, bottom
+        row first."""
+        frame, resolved = self._frame, self._resolve
+        assert frame is not None and resolved is not None
+        if resolve:
+            GL.glBindFramebuffer(GL.GL_READ_FRAMEBUFFER, frame.handle())
+            GL.glBindFramebuffer(GL.GL_DRAW_FRAMEBUFFER, resolved.handle())
+            mask = GL.GL_COLOR_BUFFER_BIT
+            GL.glBlitFramebuffer(0, 0, width, height, 0, 0, width, height, mask, GL.GL_NEAREST)
+        GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, resolved.handle())
         pixels = self._pixels
         if QtGui.QOpenGLContext.currentContext().isOpenGLES():
-            image = resolve.toImage(False).convertToFormat(
+            image = resolved.toImage(False).convertToFormat(
                 QtGui.QImage.Format.Format_ARGB32_Premultiplied
             )
             line = image.bytesPerLine() // 4

@@ -59,21 +59,29 @@ def image_copies(source: int, target: int) -> list[tuple[int, int, int, int]]:
 
 
 def copy_images(
-    copies: list[tuple[int, int, int, int]], source: int, target: int, width: int, height: int
+    copies: list[tuple[int, int, int, int]],
+    source: int,
+    target: int,
+    width: int,
+    height: int,
+    x: int = 0,
+    y: int = 0,
 ) -> None:
-    """Copy colour and depth of framebuffer `source` into `target` (same size and sample
-    count): every sample as it is, with glCopyImageSubData where `copies` says how, else a
-    blit (software GL runs a depth blit as a shader: slower, and it may round)."""
+    """Copy colour and depth of the width×height box at (x, y) of framebuffer `source` into
+    the same box of `target` (same sample count): every sample as it is, with
+    glCopyImageSubData where `copies` says how, else a blit (software GL runs a depth blit
+    as a shader: slower, and it may round)."""
     if copies:
         for src, src_target, dst, dst_target in copies:
             GL.glCopyImageSubData(
-                src, src_target, 0, 0, 0, 0, dst, dst_target, 0, 0, 0, 0, width, height, 1
+                src, src_target, 0, x, y, 0, dst, dst_target, 0, x, y, 0, width, height, 1
             )
         return
     GL.glBindFramebuffer(GL.GL_READ_FRAMEBUFFER, source)
     GL.glBindFramebuffer(GL.GL_DRAW_FRAMEBUFFER, target)
     mask = GL.GL_COLOR_BUFFER_BIT | GL.GL_DEPTH_BUFFER_BIT
-    GL.glBlitFramebuffer(0, 0, width, height, 0, 0, width, height, mask, GL.GL_NEAREST)
+    x1, y1 = x + width, y + height
+    GL.glBlitFramebuffer(x, y, x1, y1, x, y, x1, y1, mask, GL.GL_NEAREST)
 
 
 class LayerCache:

@@ -179,6 +179,12 @@ class PathCache:
         return np.concatenate([entry.kept, last[None, :]]), len(entry.kept), entry.generation
 
 
+def empty_geometry() -> PathGeometry:
+    """The geometry of no paths."""
+    empty3, empty4 = np.empty((0, 3), np.float32), np.empty((0, 4), np.float32)
+    return PathGeometry(empty3, empty4, empty3, empty4)
+
+
 def build_path_geometry(
     heightmap: HeightMap,
     paths: list[Any],
@@ -207,8 +213,7 @@ def build_path_geometry(
         chunks.append(world)
         colors.append(chunk_colors)
     if not heads:
-        empty3, empty4 = np.empty((0, 3), np.float32), np.empty((0, 4), np.float32)
-        return PathGeometry(empty3, empty4, empty3, empty4)
+        return empty_geometry()
     return PathGeometry(
         np.concatenate(chunks).astype(np.float32),
         np.concatenate(colors),

@@ -20,12 +20,12 @@ from gdstudio.render.camera import (
     look_at_height,
 )
 from gdstudio.render.camera_view import CameraView
-from gdstudio.render.export_target import ExportTarget, export_fov, pixels_to_image
+from gdstudio.render.export_target import ExportTarget, Moving, export_fov, pixels_to_image
 from gdstudio.render.frame_timer import FrameTimer
 from gdstudio.render.heightmap import HeightMap, SurfaceLandscape, SurfaceMesh
 from gdstudio.render.line_item import PathLinesItem
 from gdstudio.render.marker_item import MarkerItem
-from gdstudio.render.path_geometry import PathCache, build_path_geometry
+from gdstudio.render.path_geometry import PathCache, build_path_geometry, empty_geometry
 from gdstudio.render.picking import intersect_heightfield, project_to_screen, ray_from_screen
 from gdstudio.render.race_layers import RaceLayers
 from gdstudio.render.surface_item import SurfaceItem
@@ -70,6 +70,7 @@ class LandscapeView3D(CameraView):
         self._grid = DEFAULT_GRID
         self._paths: list[Any] = []
         self._path_cache = PathCache()
+        self._geometry = empty_geometry()
         self._mesh: SurfaceMesh | None = None
         self._auto_coarsen = True
         self.frame_budget_ms = FRAME_BUDGET_MS
@@ -181,6 +182,7 @@ class LandscapeView3D(CameraView):
         if self._heightmap is None:
             return
         geometry = build_path_geometry(self._heightmap, self._paths, cache=self._path_cache)
+        self._geometry = geometry
         self._paths_item.set_polylines(geometry.points, geometry.point_colors)
         self._layers.set_paths(geometry)
         self._heads.set_markers(
@@ -323,8 +325,8 @@ class LandscapeView3D(CameraView):
         self.opts["fov"] = export_fov(saved_fov, (w, h), (width, height))
         if transparent:
             self.opts["bgcolor"] = (0.0, 0.0, 0.0, 0.0)
-        # lines and balls keep their size relative to the picture
-        self._set_pixel_scale(min(width / w, height / h))
+        scale = min(width / w, height / h)  # lines and balls keep their size in the picture
+        self._set_pixel_scale(scale)
         coarsened = self._heightmap is not None and self._grid != self._requested_grid
         if coarsened and self._heightmap is not None:
             full = self._heightmap.sample(self._requested_grid)
@@ -335,7 +337,7 @@ class LandscapeView3D(CameraView):
                 (width, height),
                 self.opts["bgcolor"],
                 [self._surface, self._minima],
-                [self._paths_item, self._heads],
+                Moving(self._geometry, self._paths_item, self._heads, HEAD_SIZE_PX * scale + 3),
                 self._minima.pixel_scale,
             )
             image = pixels_to_image(pixels, transparent)
