@@ -137,6 +137,7 @@ class Series:
         self.settled_x, self.settled_y = _NO_STEPS, _NO_VALUES
         self.settled_lo, self.settled_hi = math.inf, -math.inf
         self.columns: list[Column] = []  # the tail's columns (kept rows)
+        self.done: list[Point] = []  # the points of the tail's complete columns (all but the last)
         self.tail_lo, self.tail_hi = math.inf, -math.inf
         self.latest: Point | None = None  # the history's latest row, when it is not kept
         self.last_step = -1
@@ -165,9 +166,7 @@ class Series:
 
     def tail_points(self) -> list[Point]:
         """The tail's (step, value) points, in step order."""
-        points: list[Point] = []
-        for c in self.columns[:-1]:
-            points.extend(c.points())
+        points = list(self.done)
         latest = self.latest
         if self.columns:
             last = self.columns[-1]
@@ -286,6 +285,8 @@ class Series:
             if cols and cols[-1].index == c:
                 cols[-1].fold((float(x), y))
             else:
+                if cols:
+                    self.done.extend(cols[-1].points())
                 cols.append(Column(c, (float(x), y)))
             lo, hi = min(lo, y), max(hi, y)
         self.tail_lo, self.tail_hi = lo, hi
@@ -294,8 +295,8 @@ class Series:
         """Move the tail's complete columns (all but the newest) to the settled points."""
         if len(self.columns) < 2:
             return
-        done, self.columns = self.columns[:-1], self.columns[-1:]
-        xy = np.array([p for c in done for p in c.points()], dtype=np.float64)
+        xy = np.array(self.done, dtype=np.float64)
+        self.columns, self.done = self.columns[-1:], []
         self.settled_x = np.concatenate((self.settled_x, xy[:, 0]))
         self.settled_y = np.concatenate((self.settled_y, xy[:, 1]))
         self.settled_lo = min(self.settled_lo, float(xy[:, 1].min()))

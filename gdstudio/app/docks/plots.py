@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, QTimer
-from PySide6.QtGui import QPolygonF, QShowEvent
+from PySide6.QtCore import QRectF, QTimer
+from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QCheckBox, QGraphicsItem, QHBoxLayout, QVBoxLayout, QWidget
 
 from ... import theme
 from ...core.run import Run
 from ..model import RunConfig, StudioModel
-from .plot_curves import Curve, Plot, clamp_range, map_value, mapped, mark, padded, polyline
+from .plot_curves import Curve, Plot, clamp_range, mapped, mark, padded, polyline
 from .plot_data import Frame, follow
 from .plot_items import CACHED, CurveLayer, LegendBar, TickAxis
 from .plot_ranges import EMPTY_STEPS, Extent, steady_range, step_range, value_range
@@ -245,7 +245,8 @@ class PlotsPanel(QWidget):
                 if len(s.settled_x):  # the tail starts where the settled points end
                     points.insert(0, (float(s.settled_x[-1]), float(s.settled_y[-1])))
                 dirty = dirty.united(curve.tail.boundingRect())
-                curve.tail = QPolygonF([QPointF(x, map_value(y, log, clamp)) for x, y in points])
+                xy = np.array(points, dtype=np.float64).reshape(-1, 2)
+                curve.tail = polyline(xy[:, 0], mapped(xy[:, 1], log, clamp))
                 dirty = dirty.united(curve.tail.boundingRect())
         if settled:
             plot.settled.set_lines([(c.pen, c.settled) for c in plot.curves if c.settled])
