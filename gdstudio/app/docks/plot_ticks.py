@@ -128,9 +128,12 @@ def _minor_spacing(spacing: float) -> float:
     return (0.5 if m == 2 else m / 5.0) * 10.0**e
 
 
-def _multiples(lo: float, hi: float, spacing: float) -> list[float]:
+def _multiples(lo: float, hi: float, spacing: float, ends: bool = False) -> list[float]:
+    """The multiples of `spacing` in [lo, hi]; with `ends`, only the first and last of them."""
     first = math.ceil(lo / spacing - _EPS)
     last = math.floor(hi / spacing + _EPS)
+    if ends and last > first:
+        return [first * spacing, last * spacing]
     return [k * spacing for k in range(first, last + 1)]
 
 
@@ -141,11 +144,19 @@ def linear_ticks(
     gap: float | Callable[[list[float]], float],
 ) -> Ticks:
     """Ticks of a linear axis at the smallest round spacing whose labels are `gap` pixels
-    apart (`gap` may be a function of the candidate values, for labels as wide as their text)."""
+    apart (`gap` may be a function of the candidate values, for labels as wide as their text;
+    it must ask at least as much of the values as of their first and last alone, which it is
+    asked first so that a spacing far too fine is not measured label by label)."""
     if not (hi > lo and length > 0):
         return [], []
     px = length / (hi - lo)
     for spacing in nice_spacings(hi - lo):
+        if callable(gap):
+            ends = _multiples(lo, hi, spacing, ends=True)
+            if spacing * px < gap(ends):
+                continue
+        elif spacing * px < gap:
+            continue
         values = _multiples(lo, hi, spacing)
         need = gap(values) if callable(gap) else gap
         if spacing * px >= need:
