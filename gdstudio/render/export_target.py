@@ -22,9 +22,11 @@ from PySide6.QtOpenGLWidgets import QOpenGLWidget
 from gdstudio.render.export_damage import Box, PathDamage
 from gdstudio.render.glitem import BufferedItem
 from gdstudio.render.glview import Frame, OrbitView
+from gdstudio.render.heightmap import HeightMap
 from gdstudio.render.layer_cache import copy_images, image_copies, offscreen_fbo
 from gdstudio.render.line_item import PathLinesItem
 from gdstudio.render.path_geometry import PathGeometry
+from gdstudio.render.surface_item import SurfaceItem
 
 EXPORT_SAMPLES = 4
 """Multisampling of exported pictures (antialiased surface edges, lines and balls)."""
@@ -61,6 +63,25 @@ class Moving:
         if self.paths.visible():
             self.paths.paint(frame, ranges)
         OrbitView.draw_items([self.heads], frame)
+
+
+class FullGridSurface:
+    """The surface exports draw while the view shows a coarser grid (sampled once per
+    landscape and grid, so export frames keep their surface layer)."""
+
+    def __init__(self) -> None:
+        self._item = SurfaceItem()
+        self._key: tuple[HeightMap, int] | None = None
+
+    def item(self, heightmap: HeightMap | None, grid: int, shown: int) -> SurfaceItem | None:
+        """The surface at `grid` for `heightmap`, or None when the view shows that grid."""
+        if heightmap is None or grid == shown:
+            return None
+        if self._key is None or self._key[0] is not heightmap or self._key[1] != grid:
+            mesh = heightmap.sample(grid)
+            self._item.set_mesh(mesh.vertices, mesh.normals, mesh.colors, mesh.faces)
+            self._key = (heightmap, grid)
+        return self._item
 
 
 class ExportTarget:

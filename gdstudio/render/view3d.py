@@ -20,7 +20,13 @@ from gdstudio.render.camera import (
     look_at_height,
 )
 from gdstudio.render.camera_view import CameraView
-from gdstudio.render.export_target import ExportTarget, Moving, export_fov, pixels_to_image
+from gdstudio.render.export_target import (
+    ExportTarget,
+    FullGridSurface,
+    Moving,
+    export_fov,
+    pixels_to_image,
+)
 from gdstudio.render.frame_timer import FrameTimer
 from gdstudio.render.heightmap import HeightMap, SurfaceLandscape, SurfaceMesh
 from gdstudio.render.line_item import PathLinesItem
@@ -90,6 +96,7 @@ class LandscapeView3D(CameraView):
         self._layers = RaceLayers([self._surface, self._minima], self._paths_item, self._heads)
         self._timer = FrameTimer()
         self._export = ExportTarget(self)
+        self._export_surface = FullGridSurface()
 
     # --- model -> view -------------------------------------------------------------------
 
@@ -327,24 +334,16 @@ class LandscapeView3D(CameraView):
             self.opts["bgcolor"] = (0.0, 0.0, 0.0, 0.0)
         scale = min(width / w, height / h)  # lines and balls keep their size in the picture
         self._set_pixel_scale(scale)
-        coarsened = self._heightmap is not None and self._grid != self._requested_grid
-        if coarsened and self._heightmap is not None:
-            full = self._heightmap.sample(self._requested_grid)
-            self._surface.set_mesh(full.vertices, full.normals, full.colors, full.faces)
+        full = self._export_surface.item(self._heightmap, self._requested_grid, self._grid)
+        static, margin = [full or self._surface, self._minima], HEAD_SIZE_PX * scale + 3
         try:
-            pixels = self._export.render(
-                self.frame((0, 0, width, height), (0, 0, width, height)),
-                (width, height),
-                self.opts["bgcolor"],
-                [self._surface, self._minima],
-                Moving(self._geometry, self._paths_item, self._heads, HEAD_SIZE_PX * scale + 3),
-                self._minima.pixel_scale,
-            )
+            frame = self.frame((0, 0, width, height), (0, 0, width, height))
+            moving = Moving(self._geometry, self._paths_item, self._heads, margin)
+            bg = self.opts["bgcolor"]
+            pixels = self._export.render(frame, (width, height), bg, static, moving, scale)
             image = pixels_to_image(pixels, transparent)
         finally:
             self.opts["bgcolor"], self.opts["fov"] = saved_bg, saved_fov
             GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, self.defaultFramebufferObject())
             self.doneCurrent()
-            if coarsened:
-                self._rebuild_surface()
         return image

@@ -144,18 +144,23 @@ def test_slow_frames_coarsen_the_grid(view, qtbot):
     assert view.last_frame_ms > 0.0
 
 
-def test_exports_use_the_full_grid_even_when_the_view_coarsened(view, qtbot):
+def test_exports_use_the_full_grid_even_when_the_view_coarsened(view, qtbot, image_rgba):
+    full = image_rgba(view.render_image(200, 100))
     view.set_auto_coarsen(True)
     view.frame_budget_ms = 0.0
     for _ in range(SLOW_FRAMES_BEFORE_COARSENING + 2):
         view.grabFramebuffer()
-    qtbot.waitUntil(lambda: view.grid_size == 128, timeout=2000)
+    qtbot.waitUntil(lambda: view.mesh.n == 128, timeout=2000)  # the view drew it coarser
+    view.set_auto_coarsen(False)
     uploads = []
     original = view._surface.set_mesh
     view._surface.set_mesh = lambda *arrays: (uploads.append(len(arrays[0])), original(*arrays))
-    view.render_image(200, 100)
-    assert uploads == [256 * 256 + 8 * 256, 128 * 128 + 8 * 128]
-    assert view.mesh.n == 128
+    for _ in range(2):  # frames of an export: the 256 grid, as before the view coarsened
+        np.testing.assert_array_equal(image_rgba(view.render_image(200, 100)), full)
+    assert uploads == []  # the view's own surface stays as it is
+    view.set_grid_size(64)
+    view.grabFramebuffer()
+    assert view.mesh.n == 64 and not np.array_equal(image_rgba(view.render_image(200, 100)), full)
 
 
 def test_log_height_can_be_forced_either_way(view):
