@@ -307,6 +307,66 @@ def test_selecting_table_rows_selects_the_points(panel):
     assert list(x) == [4.0] and list(y) == [8.0]
 
 
+def table_texts(table) -> list[tuple[str, str]]:
+    """Every row's two cells as the table shows them."""
+    m = table.model()
+    return [(m.index(r, 0).data(), m.index(r, 1).data()) for r in range(m.rowCount())]
+
+
+def row_in_view(table, row: int) -> bool:
+    """True when the whole row is inside the table's viewport."""
+    rect = table.visualRect(table.model().index(row, 0))
+    return rect.isValid() and table.viewport().rect().contains(rect)
+
+
+def test_adding_a_point_scrolls_the_table_to_it_and_selects_it(qtbot, panel):
+    panel.model.replace_dataset(GenerateSpec(n=300, seed=2).dataset())
+    panel.plot.fit_view()
+    table = panel.table
+    table.scrollToTop()
+    assert not row_in_view(table, 299)
+    (x0, x1), (y0, y1) = panel.plot.getViewBox().viewRange()
+    click(qtbot, panel, x0 + 0.02 * (x1 - x0), y0 + 0.03 * (y1 - y0))  # a corner: no point
+    assert len(panel.model.dataset) == 301
+    assert table.model().rowCount() == 301
+    assert list(table.selected_rows()) == [300]
+    assert row_in_view(table, 300)
+    x, y = panel.model.dataset.x[300], panel.model.dataset.y[300]
+    assert table_texts(table)[300] == (f"{x:.6g}".replace("-", "−"), f"{y:.6g}".replace("-", "−"))
+    # Clicking a row that is in view selects it without scrolling the table.
+    top = table.verticalScrollBar().value()
+    click(qtbot, panel, x0 + 0.97 * (x1 - x0), y0 + 0.97 * (y1 - y0))
+    assert list(table.selected_rows()) == [301] and row_in_view(table, 301)
+    assert table.verticalScrollBar().value() >= top
+
+
+def test_the_row_numbers_widen_when_the_points_reach_another_digit(qtbot, panel):
+    panel.model.replace_dataset(GenerateSpec(n=9_999, seed=3).dataset())
+    panel.plot.fit_view()
+    header = panel.table.verticalHeader()
+    (x0, x1), (y0, y1) = panel.plot.getViewBox().viewRange()
+    click(qtbot, panel, x0 + 0.02 * (x1 - x0), y0 + 0.03 * (y1 - y0))
+    assert len(panel.model.dataset) == 10_000
+    panel.table.scrollToBottom()
+    qtbot.waitUntil(lambda: header.width() > header.fontMetrics().horizontalAdvance("10000"))
+    assert header.model().headerData(9_999, Qt.Orientation.Vertical) == "10000"
+
+
+def test_deleting_a_point_from_the_table_shifts_the_rows_after_it(qtbot, panel):
+    table = panel.table
+    before = table_texts(table)
+    rect = table.visualRect(table.model().index(1, 0))
+    qtbot.mouseClick(table.viewport(), LEFT, NONE, rect.center())
+    assert list(panel.selection.indices) == [1]
+    focus_window(qtbot, panel)
+    table.setFocus()
+    qtbot.keyClick(table, Qt.Key.Key_Delete)
+    assert len(panel.model.dataset) == 4
+    assert table_texts(table) == before[:1] + before[2:]
+    panel.model.undo_stack.undo()
+    assert table_texts(table) == before
+
+
 # --- data actions ------------------------------------------------------------------------------
 
 

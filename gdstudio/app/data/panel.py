@@ -311,8 +311,8 @@ class DataPanel(QWidget):
     # --- model → widgets ---------------------------------------------------------------------
 
     def _on_landscape_changed(self) -> None:
+        # The table follows dataChanged, which the model emits after every landscapeChanged.
         self.stack.setCurrentWidget(self.editor if self.model.is_data else self.hint)
-        self._on_data_changed()
         self._sync_controls()
 
     def _on_data_changed(self) -> None:

@@ -13,6 +13,7 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QSize,
     Qt,
 )
 from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
@@ -62,7 +63,7 @@ class PointsTableModel(QAbstractTableModel):
     def __init__(self, model: StudioModel, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.model = model
-        self._shape = (self.rowCount(), self.columns)
+        self._shape = (self._live_rows(), self.columns)  # what the views were told
 
     @property
     def columns(self) -> tuple[str, str]:
@@ -70,8 +71,11 @@ class PointsTableModel(QAbstractTableModel):
         return ("x", "class") if self.model.loss == "bce" else ("x", "y")
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
-        """One row per point (none on analytic landscapes)."""
-        return 0 if parent.isValid() or not self.model.is_data else len(self.model.dataset)
+        """One row per point (none on analytic landscapes), as of the last refresh."""
+        return 0 if parent.isValid() else self._shape[0]
+
+    def _live_rows(self) -> int:
+        return len(self.model.dataset) if self.model.is_data else 0
 
     def columnCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008
         """x and y (or class)."""
@@ -145,16 +149,50 @@ class PointsTableModel(QAbstractTableModel):
         return True
 
     def refresh(self) -> bool:
-        """The dataset changed: reset when rows or columns changed (returns True), else repaint."""
-        shape = (self.rowCount(), self.columns)
-        if shape != self._shape:
+        """The dataset changed: rows added or taken off at the end, or a reset when the columns
+        changed; every row repainted. Returns True when the rows changed."""
+        (old_rows, old_columns), shape = self._shape, (self._live_rows(), self.columns)
+        rows = shape[0]
+        if old_columns != shape[1]:
             self._shape = shape
             self.beginResetModel()
             self.endResetModel()
             return True
-        if shape[0]:
-            self.dataChanged.emit(self.index(0, 0), self.index(shape[0] - 1, 1))
-        return False
+        # Rows change at the end only: the rows before keep their place (and the view its
+        # layout), which a reset would rebuild for every row.
+        if rows > old_rows:
+            self.beginInsertRows(QModelIndex(), old_rows, rows - 1)
+            self._shape = shape
+            self.endInsertRows()
+        elif rows < old_rows:
+            self.beginRemoveRows(QModelIndex(), rows, old_rows - 1)
+            self._shape = shape
+            self.endRemoveRows()
+        if rows:
+            self.dataChanged.emit(self.index(0, 0), self.index(rows - 1, 1))
+        return rows != old_rows
+
+
+class RowNumbers(QHeaderView):
+    """The row numbers, fixed height: as wide as the first and last numbers need.
+
+    Qt's own size hint measures the first and last 100 rows, asking the model for each of
+    them several times, after every added or removed point.
+    """
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(Qt.Orientation.Vertical, parent)
+        self.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        self.setDefaultAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+        self.setSectionsClickable(True)
+        self.setHighlightSections(True)
+
+    def sizeHint(self) -> QSize:
+        """The first and last rows' sizes, expanded to each other (the numbers only grow)."""
+        n = self.count()
+        if n == 0:
+            return super().sizeHint()
+        return self.sectionSizeFromContents(0).expandedTo(self.sectionSizeFromContents(n - 1))
 
 
 class PointsTable(QTableView):
@@ -178,10 +216,9 @@ class PointsTable(QTableView):
         self.setWordWrap(False)
         header = self.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
-        rows = self.verticalHeader()
-        rows.setSectionResizeMode(QHeaderView.ResizeMode.Fixed)
+        rows = RowNumbers(self)
+        self.setVerticalHeader(rows)
         rows.setDefaultSectionSize(self.fontMetrics().height() + 6)
-        rows.setDefaultAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         self.setToolTip(
             "The points: select rows to select points in the plot, double-click a "
             "cell to edit it; Delete removes the selected points"
@@ -194,10 +231,11 @@ class PointsTable(QTableView):
         """Show the current dataset, keeping the shared selection."""
         self._syncing = True
         try:
-            reset = self.points.refresh()
+            rows_changed = self.points.refresh()
         finally:
             self._syncing = False
-        if reset:
+        if rows_changed:
+            self.updateGeometries()  # the scroll range now, for a scroll to a new row
             self._show_selection()
 
     def selected_rows(self) -> np.ndarray:
@@ -236,5 +274,10 @@ class PointsTable(QTableView):
             )
         finally:
             self._syncing = False
-        if scroll and len(idx):
+        if scroll and len(idx) and not self._row_shown(int(idx[0])):
             self.scrollTo(self.points.index(int(idx[0]), 0))
+
+    def _row_shown(self, row: int) -> bool:
+        """True when the whole row is in the viewport already (no scroll needed)."""
+        top = self.rowViewportPosition(row)
+        return top >= 0 and top + self.rowHeight(row) <= self.viewport().height()

@@ -64,15 +64,35 @@ class RunEditor(QWidget):
         self.error.setStyleSheet("color: #D55E00;")
         self.error.setWordWrap(True)
         self.error.hide()
-        model.landscapeChanged.connect(self.refresh)
+        self._shown: tuple[Any, ...] | None = None  # what the fields were built for
+        model.landscapeChanged.connect(self._refresh_if_changed)
 
     def set_index(self, index: int | None) -> None:
         """Edit racer `index` (None: nothing)."""
         self.index = index
-        self.refresh()
+        self._refresh_if_changed()
+
+    def _form_key(self) -> tuple[Any, ...] | None:
+        """What the form's rows depend on: the racer's place and optimizer, the landscape's
+        kind (the racer itself is the one bound)."""
+        if self.index is None or self.index >= len(self.model.runs):
+            return None
+        cfg = self.model.runs[self.index]
+        run = cfg.run
+        hyper = tuple(run.optimizer.hyper) if run is not None else ()
+        return (self.index, cfg.optimizer, hyper, self.model.is_data)
+
+    def _refresh_if_changed(self) -> None:
+        """Rebuild only when the rows would differ (another racer, optimizer or kind of
+        landscape), so what the user is typing in a field survives an edit of the points."""
+        key = self._form_key()
+        bound = key is not None and self.model.runs[key[0]] is self._bound
+        if key is None or key != self._shown or not bound:
+            self.refresh()
 
     def refresh(self) -> None:
         """Rebuild the fields for the current racer's optimizer."""
+        self._shown = self._form_key()
         keep = (self.optimizer_combo, self.error)
         while self.form.rowCount():
             row = self.form.takeRow(0)
