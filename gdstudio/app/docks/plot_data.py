@@ -272,23 +272,38 @@ class Series:
         self._fold(x[split:].tolist(), y[split:].tolist())
 
     def _fold(self, steps: list[float], values: list[float]) -> None:
-        """Fold kept rows into the tail's columns (Frame.column and _shows, inlined: this
-        runs for every new row)."""
+        """Fold kept rows into the tail's columns (Frame.column, _shows and Column.fold
+        inlined, with plain comparisons: this runs for every new row)."""
         assert self.frame is not None
         log, x0, scale = self.frame.log, self.frame.x0, self.frame.scale
         top = self.frame.columns - 1
-        cols, lo, hi = self.columns, self.tail_lo, self.tail_hi
+        cols, done, lo, hi = self.columns, self.done, self.tail_lo, self.tail_hi
+        last = cols[-1] if cols else _NO_COLUMN
+        index = last.index
         for x, y in zip(steps, values, strict=True):
             if not (0.0 < y < math.inf if log else -math.inf < y < math.inf):
                 continue
-            c = min(max(int((x - x0) * scale), 0), top)
-            if cols and cols[-1].index == c:
-                cols[-1].fold((float(x), y))
+            c = int((x - x0) * scale)
+            if c < 0:
+                c = 0
+            elif c > top:
+                c = top
+            p = (float(x), y)
+            if c == index:
+                last.last = p
+                if y < last.low[1]:
+                    last.low = p
+                if y > last.high[1]:
+                    last.high = p
             else:
-                if cols:
-                    self.done.extend(cols[-1].points())
-                cols.append(Column(c, (float(x), y)))
-            lo, hi = min(lo, y), max(hi, y)
+                if index >= 0:
+                    done.extend(last.points())
+                last, index = Column(c, p), c
+                cols.append(last)
+            if y < lo:
+                lo = y
+            if y > hi:
+                hi = y
         self.tail_lo, self.tail_hi = lo, hi
 
     def _settle(self) -> None:
@@ -304,6 +319,9 @@ class Series:
         last = self.columns[0]
         self.tail_lo, self.tail_hi = last.low[1], last.high[1]
         self.revision += 1
+
+
+_NO_COLUMN = Column(-1, (math.nan, math.nan))  # stands for "no column yet" in Series._fold
 
 
 def _shows(value: float, log: bool) -> bool:
