@@ -311,6 +311,24 @@ def _screen_matches_a_fresh_paint(app, panel: PlotsPanel) -> bool:
     return shot.convertToFormat(fmt) == fresh.convertToFormat(fmt)
 
 
+def test_a_paint_before_the_frame_keeps_the_live_range_until_the_race_pauses(
+    qtbot, panel, monkeypatch
+):
+    """A window repaint that comes before the plots' frame draws the steps with room to
+    grow (a fit to the data would move a converging log axis, and redraw it, every frame);
+    once the steps stop, the ranges fit the data."""
+    redraws: list[bool] = []
+    original = panel.refresh
+    monkeypatch.setattr(
+        panel, "refresh", lambda tight=False: (redraws.append(tight), original(tight))
+    )
+    panel.model.step(40)
+    panel.graphics.viewport().repaint()
+    assert redraws == [False]
+    assert panel.plotted(panel.model.runs[0].title)[0][-1] == 40
+    qtbot.waitUntil(lambda: redraws[-1:] == [True])
+
+
 def test_live_frames_leave_no_stale_pixels_on_screen(qtbot, qapp, make_panel):
     """Each frame repaints only where the newest stretch of each curve was and is."""
     panel = make_panel("race")
