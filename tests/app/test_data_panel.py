@@ -223,6 +223,26 @@ def test_each_run_is_drawn_as_its_line_with_residuals_and_the_dashed_optimum(pan
     assert panel.plot.optimum_curve.opts["pen"].style() == Qt.PenStyle.DashLine
 
 
+def test_lines_are_redrawn_when_the_fit_moves_and_left_alone_when_it_does_not(qtbot, panel):
+    model = panel.model
+    ((_, curve),) = panel.plot.fit.curves
+    drawn = [curve.getData()[1], panel.plot.residuals.getData()[1]]
+    drawn.append(panel.plot.optimum_curve.getData()[1])
+    click(qtbot, panel, 1.0, 2.1)  # selects a point: nothing the lines show has changed
+    assert list(panel.selection.indices) == [0]
+    assert curve.getData()[1] is drawn[0] and panel.plot.residuals.getData()[1] is drawn[1]
+    assert panel.plot.optimum_curve.getData()[1] is drawn[2]
+    model.step(5)  # the run moves: its line and residuals follow, the optimum stays
+    w, b = model.to_original(model.runs[0].run.params)
+    x, y = curve.getData()
+    np.testing.assert_allclose(y, w * x + b)
+    np.testing.assert_allclose(panel.plot.residuals.getData()[1][1::2], w * model.dataset.x + b)
+    assert panel.plot.optimum_curve.getData()[1] is drawn[2]
+    click(qtbot, panel, 2.5, 8.0)  # a new point: new residuals and a new optimum
+    assert len(panel.plot.residuals.getData()[0]) == 2 * len(model.dataset)
+    assert panel.plot.optimum_curve.getData()[1] is not drawn[2]
+
+
 def test_equation_uses_real_minus_signs(panel):
     model = panel.model
     model.step(5000)

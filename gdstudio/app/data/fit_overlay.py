@@ -47,6 +47,9 @@ class FitOverlay:
         self.optimum_curve.setZValue(2)
         for item in (self.residuals, self.optimum_curve):
             vb.addItem(item, ignoreBounds=True)
+        # What each item last drew from: a redraw with the same inputs leaves it alone, so a
+        # new surface (same fits) repaints neither the plot nor the window around it.
+        self._drawn: dict[int, tuple[object, ...]] = {}
 
     def fit_coefficients(self) -> list[Fit]:
         """Each enabled run's current (w, b) in the data's own units."""
@@ -79,6 +82,7 @@ class FitOverlay:
         for _, curve in self.curves:
             self.vb.removeItem(curve)
         self.curves = []
+        self._drawn.clear()  # a new curve may reuse an old one's id
         for _, cfg in self.model.active_runs():
             curve = pg.PlotCurveItem(pen=pg.mkPen(cfg.color, width=2.5), antialias=True)
             curve.setZValue(3)
@@ -94,23 +98,36 @@ class FitOverlay:
         fits = self.fit_coefficients()
         if [(cfg, cfg.color) for cfg, _, _ in fits] != self._curve_key:
             self._build_curves()
+        view = (tuple(x_range), tuple(y_range), bce)
         for (_, w, b), (_, curve) in zip(fits, self.curves, strict=True):
-            curve.setData(*model_curve(w, b, x_range, y_range, bce))
+            if self._changed(curve, (w, b, *view)):
+                curve.setData(*model_curve(w, b, x_range, y_range, bce))
         opt = self.optimum()
-        if opt is None:
-            self.optimum_curve.setData([], [])
-        else:
-            self.optimum_curve.setData(*model_curve(*opt, x_range, y_range, bce))
+        if self._changed(self.optimum_curve, (opt, *view)):
+            if opt is None:
+                self.optimum_curve.setData([], [])
+            else:
+                self.optimum_curve.setData(*model_curve(*opt, x_range, y_range, bce))
         shown = residual_indices(shown)
-        if fits and len(shown):
-            _, w, b = fits[0]
-            x, t = self.model.dataset.x[shown], targets[shown]
-            with np.errstate(all="ignore"):
-                fitted = sigmoid(w * x + b) if bce else w * x + b
-            self.residuals.setData(*residual_segments(x, t, fitted, y_range), connect="pairs")
-        else:
-            self.residuals.setData([], [])
+        first = fits[0][1:] if fits and len(shown) else None
+        # The landscape object is rebuilt on every edit of the points: it stands for the data.
+        if self._changed(self.residuals, (first, self.model.landscape, shown.tobytes(), *view)):
+            if first is not None:
+                w, b = first
+                x, t = self.model.dataset.x[shown], targets[shown]
+                with np.errstate(all="ignore"):
+                    fitted = sigmoid(w * x + b) if bce else w * x + b
+                self.residuals.setData(*residual_segments(x, t, fitted, y_range), connect="pairs")
+            else:
+                self.residuals.setData([], [])
         return fits, opt
+
+    def _changed(self, item: pg.PlotCurveItem, key: tuple[object, ...]) -> bool:
+        """True (and remembered) when `item` last drew from other inputs than `key`."""
+        if self._drawn.get(id(item)) == key:
+            return False
+        self._drawn[id(item)] = key
+        return True
 
 
 def equation_lines(
