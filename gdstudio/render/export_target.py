@@ -142,15 +142,19 @@ class ExportTarget:
             GL.glClear(GL.GL_DEPTH_BUFFER_BIT | GL.GL_COLOR_BUFFER_BIT)
             OrbitView.draw_items(static, frame)
 
-        if regions is not None and self._layer is not None and key == self._key:
-            self._redraw(regions, frame, moving)
-            return self._read(width, height, resolve=False)
-        if not self._copy_layer(width, height, key, draw_static):
-            GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, target.handle())
-            draw_static()
-            self._damage.forget()  # no layer to restore boxes from
-        moving.draw(frame, None)
-        return self._read(width, height)
+        try:
+            if regions is not None and self._layer is not None and key == self._key:
+                self._redraw(regions, frame, moving)
+                return self._read(width, height, resolve=False)
+            if not self._copy_layer(width, height, key, draw_static):
+                GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, target.handle())
+                draw_static()
+                self._damage.forget()  # no layer to restore boxes from
+            moving.draw(frame, None)
+            return self._read(width, height)
+        except BaseException:
+            self._damage.forget()  # the frame kept is not the one the boxes assume
+            raise
 
     def _redraw(self, regions: list[tuple[Box, Ranges]], frame: Frame, moving: Moving) -> None:
         """Draw each box again: the kept layer copied in, then what moves, scissored to it,
