@@ -113,7 +113,8 @@ def graphics_view(window: ExportWindow, view: str) -> QGraphicsView:
         widget: QGraphicsView = window.contour.plot
         return widget
     window.plots.flush()
-    return window.plots.graphics
+    plots: QGraphicsView = window.plots.graphics
+    return plots
 
 
 def default_size(window: ExportWindow, view: str, scale: float = 2.0) -> tuple[int, int]:
