@@ -19,6 +19,9 @@ COARSE_GRID = RANGE_GRID  # the first pass also gives the exact loss range
 # Below this, the surface is computed where it is drawn (a fraction of one 16 ms frame).
 INLINE_MS = 3.0
 COARSE_MS = 50.0  # the first pass, so it is up within 100 ms of the edit
+# A full pass predicted within this is the first one too: a coarse look first would cost the
+# window another repaint (a whole compositing of it) for a surface replaced moments later.
+ONE_PASS_MS = 80.0
 FULL_MS = 700.0  # the full pass, so the surface is up within 1 s
 FULL_GRIDS = (DISPLAY_GRID, 224, 192, 160, 128, 96)  # tried in turn while over FULL_MS
 _MIN_SAMPLE = 200  # the fewest points an estimated surface averages
@@ -84,7 +87,7 @@ def plan(costs: CostModel, loss: str, points: int, grid: int = DISPLAY_GRID) -> 
     """The passes for a surface at `grid`: a coarse one if the full one takes a while, then the
     full grid over every point, a coarser one over every point, or a sample of the points."""
     full = _full_pass(costs, loss, points, grid)
-    if costs.predict_ms(loss, full.points, full.n) <= COARSE_MS:
+    if costs.predict_ms(loss, full.points, full.n) <= ONE_PASS_MS:
         return (full,)
     coarse = COARSE_GRID
     return Pass(coarse, _points_within(costs, loss, points, coarse, COARSE_MS)), full

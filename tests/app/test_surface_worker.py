@@ -8,6 +8,7 @@ from gdstudio.app.surface_plan import (
     COARSE_MS,
     DISPLAY_GRID,
     FULL_MS,
+    ONE_PASS_MS,
     RANGE_GRID,
     VIEW_GRIDS,
     CostModel,
@@ -75,6 +76,22 @@ def test_cheap_surfaces_stay_in_place_and_costly_ones_go_coarse_then_full():
     assert full.n < DISPLAY_GRID and costs.predict_ms("bce", full.points, full.n) <= FULL_MS
     huge = plan(costs, "bce", 10_000_000)
     assert huge[-1].points < 10_000_000 and huge[0].points < huge[-1].points
+
+
+def test_a_full_surface_due_soon_comes_without_a_coarse_look_first():
+    costs = CostModel()
+    one_pass = plan(costs, "mae", 1_000)
+    assert costs.predict_ms("mae", 1_000, DISPLAY_GRID) < COARSE_MS
+    # On a loaded machine the same surface measures slower: still one pass while it is due
+    # within ONE_PASS_MS (a coarse one first would repaint the window once more for nothing).
+    costs.ms_per_unit["mae_sorted"] *= (
+        0.5 * (COARSE_MS + ONE_PASS_MS) / costs.predict_ms("mae", 1_000, DISPLAY_GRID)
+    )
+    assert COARSE_MS < costs.predict_ms("mae", 1_000, DISPLAY_GRID) < ONE_PASS_MS
+    assert plan(costs, "mae", 1_000) == one_pass
+    costs.ms_per_unit["mae_sorted"] *= 2.0
+    coarse, full = plan(costs, "mae", 1_000)
+    assert coarse.n == RANGE_GRID and full == one_pass[0]
 
 
 def test_the_cost_model_learns_from_measured_passes():
