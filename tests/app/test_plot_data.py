@@ -47,7 +47,7 @@ def test_m4_keeps_first_lowest_highest_and_last_of_each_column():
         min_size=1,
         max_size=400,
     ),
-    chunks=st.lists(st.integers(1, 40), min_size=1, max_size=60),
+    chunks=st.lists(st.integers(1, 120), min_size=1, max_size=60),  # some fold with numpy
     settles=st.lists(st.booleans(), min_size=1, max_size=10),
     columns=st.integers(2, 30),
     capacity=st.sampled_from([8, 64]),
@@ -158,3 +158,27 @@ def test_a_log_range_under_a_decade_gets_round_linear_labels():
     assert len(steps) == 1  # evenly spaced round numbers: 6, 8, 10 …
     px = 400 / (hi - lo)
     assert all((b - a) * px >= 30.0 for a, b in zip(labelled, labelled[1:], strict=False))
+
+
+@settings(max_examples=20, deadline=None)
+@given(
+    values=st.lists(
+        st.floats(1e-3, 1e3) | st.sampled_from([1.0, 0.0, math.nan]), min_size=200, max_size=900
+    ),
+    block=st.integers(40, 160),
+    columns=st.integers(1, 12),
+)
+def test_many_new_rows_at_once_fold_like_a_fresh_read(values, block, columns):
+    """Blocks of many rows (folded at once) that carry on the newest pixel column, with its
+    new lows and highs, plot what reading the whole history plots."""
+    history = History(dim=1, capacity=1024)
+    frame = Frame(0.0, 1000.0, columns, log=True)
+    series = Series()
+    for start in range(0, len(values), block):
+        for step, v in enumerate(values[start : start + block], start):
+            history.append(step, np.array([0.0]), v, v, 0.1)
+        follow(history, [(series, "loss", frame)], settle=False)
+        fresh = Series()
+        follow(history, [(fresh, "loss", frame)], settle=False)
+        np.testing.assert_array_equal(fresh.points(), series.points())
+        assert (fresh.lo, fresh.hi) == (series.lo, series.hi)

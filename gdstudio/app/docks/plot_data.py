@@ -21,6 +21,8 @@ _NO_VALUES = np.empty(0)
 Point = tuple[float, float]
 MAX_TAIL_COLUMNS = 64
 """Pixel columns the tail may span before its complete columns settle regardless."""
+FOLD_AT_ONCE = 48
+"""New rows from which folding them with numpy passes beats a Python loop."""
 
 
 @dataclass(frozen=True)
@@ -246,7 +248,7 @@ class Series:
                 self._rebuild(steps[:kept], values[:kept])
             else:
                 new = slice(self.rows - start, kept - start)
-                self._fold(steps[new].tolist(), values[new].tolist())
+                self._fold(steps[new], values[new])
             self.rows, self.anchor = kept, int(steps[kept - 1 - start])
         latest = newest if kept < n and _shows(newest[1], frame.log) else None
         changed = changed or latest != self.latest
@@ -269,9 +271,56 @@ class Series:
             self.settled_x, self.settled_y = x[:split][pick], y[:split][pick]
             self.settled_lo, self.settled_hi = float(y[:split].min()), float(y[:split].max())
             self.revision += 1
-        self._fold(x[split:].tolist(), y[split:].tolist())
+        self._fold(x[split:], y[split:])
 
-    def _fold(self, steps: list[float], values: list[float]) -> None:
+    def _fold(self, steps: np.ndarray, values: np.ndarray) -> None:
+        """Fold kept rows into the tail's columns: many at once with numpy, a few one by one."""
+        if len(steps) >= FOLD_AT_ONCE:
+            self._fold_many(steps.astype(np.float64), values)
+        else:
+            self._fold_few(steps.tolist(), values.tolist())
+
+    def _fold_many(self, x: np.ndarray, y: np.ndarray) -> None:
+        """_fold_few's result from numpy passes: each new pixel column's first, lowest,
+        highest and last row (earliest of ties), the first joined to the newest column."""
+        assert self.frame is not None
+        ok = plottable(y, self.frame.log)
+        if not ok.all():
+            x, y = x[ok], y[ok]
+        n = len(y)
+        if not n:
+            return
+        c = self.frame.column_of(x)
+        starts = np.concatenate(([0], np.flatnonzero(c[1:] != c[:-1]) + 1))
+        lengths = np.diff(np.append(starts, n))
+        lows, highs = np.minimum.reduceat(y, starts), np.maximum.reduceat(y, starts)
+        seg = np.repeat(np.arange(len(starts)), lengths)
+        index = np.arange(n)
+        low_at = np.minimum.reduceat(np.where(y == lows[seg], index, n), starts).tolist()
+        high_at = np.minimum.reduceat(np.where(y == highs[seg], index, n), starts).tolist()
+        xs, ys, first = x.tolist(), y.tolist(), starts.tolist()
+        lasts, indices = (starts + lengths - 1).tolist(), c[starts].tolist()
+        cols, done = self.columns, self.done
+        for g, index_g in enumerate(indices):
+            i, lo, hi, j = first[g], low_at[g], high_at[g], lasts[g]
+            low, high = (xs[lo], ys[lo]), (xs[hi], ys[hi])
+            if cols and cols[-1].index == index_g:  # only the first can join the newest
+                col = cols[-1]
+                if low[1] < col.low[1]:
+                    col.low = low
+                if high[1] > col.high[1]:
+                    col.high = high
+            else:
+                if cols:
+                    done.extend(cols[-1].points())
+                col = Column(index_g, (xs[i], ys[i]))
+                col.low, col.high = low, high
+                cols.append(col)
+            col.last = (xs[j], ys[j])
+        self.tail_lo = min(self.tail_lo, float(lows.min()))
+        self.tail_hi = max(self.tail_hi, float(highs.max()))
+
+    def _fold_few(self, steps: list[float], values: list[float]) -> None:
         """Fold kept rows into the tail's columns (Frame.column, _shows and Column.fold
         inlined, with plain comparisons: this runs for every new row)."""
         assert self.frame is not None
