@@ -14,14 +14,14 @@ from typing import TYPE_CHECKING
 import shiboken6
 from OpenGL import GL
 from PySide6 import QtCore, QtGui
-from PySide6.QtCore import QEvent
+from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QOffscreenSurface, QOpenGLContext
 from PySide6.QtOpenGL import (
     QOpenGLFramebufferObject,
     QOpenGLFramebufferObjectFormat,
     QOpenGLWindow,
 )
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QStyle, QToolTip
 
 if TYPE_CHECKING:
     from gdstudio.render.glview import OrbitView
@@ -34,6 +34,10 @@ class GLSurface(QOpenGLWindow):
     def __init__(self, view: OrbitView) -> None:
         super().__init__(QOpenGLWindow.UpdateBehavior.NoPartialUpdate)
         self._view = view
+        self._tip = QtCore.QTimer(self)  # a QWindow has no tooltip: the view's is shown
+        self._tip.setSingleShot(True)
+        self._tip.timeout.connect(self._show_tip)
+        self._tip_at = QtCore.QPoint()
 
     def initializeGL(self) -> None:  # noqa: N802
         """The view's GL set-up."""
@@ -55,12 +59,29 @@ class GLSurface(QOpenGLWindow):
         QApplication.sendEvent(self._view, ev)
 
     def mousePressEvent(self, ev: QtGui.QMouseEvent) -> None:  # noqa: N802
-        """To the view."""
+        """To the view (a press ends the hover that would show the tooltip)."""
+        self._tip.stop()
+        QToolTip.hideText()
         self._forward(ev)
 
     def mouseMoveEvent(self, ev: QtGui.QMouseEvent) -> None:  # noqa: N802
-        """To the view."""
+        """To the view; resting without a button held shows the view's tooltip."""
+        if ev.buttons() == Qt.MouseButton.NoButton and self._view.toolTip():
+            self._tip_at = ev.globalPosition().toPoint()
+            if not QToolTip.isVisible():
+                delay = QApplication.style().styleHint(QStyle.StyleHint.SH_ToolTip_WakeUpDelay)
+                self._tip.start(delay)
         self._forward(ev)
+
+    def event(self, ev: QEvent) -> bool:
+        """Leaving the surface hides the tooltip."""
+        if ev.type() == QEvent.Type.Leave:
+            self._tip.stop()
+            QToolTip.hideText()
+        return super().event(ev)
+
+    def _show_tip(self) -> None:
+        QToolTip.showText(self._tip_at, self._view.toolTip(), self._view)
 
     def mouseReleaseEvent(self, ev: QtGui.QMouseEvent) -> None:  # noqa: N802
         """To the view."""
