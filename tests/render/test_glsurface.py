@@ -4,7 +4,7 @@ tooltips and pictures of a view never shown still work as they did on a QOpenGLW
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import QToolTip, QWidget
 
 from gdstudio.core.landscapes import ANALYTIC
@@ -49,16 +49,6 @@ def test_hovering_the_3d_view_shows_its_tooltip(view, qtbot):
     qtbot.mouseMove(view.surface, QPoint(50, 45))
     qtbot.waitUntil(lambda: QToolTip.isVisible() and QToolTip.text() == "Drag to rotate")
     QToolTip.hideText()
-
-
-def test_a_click_on_the_gl_window_gives_the_view_the_focus(view, qtbot):
-    view.activateWindow()
-    qtbot.waitUntil(view.isActiveWindow)
-    other = QWidget(view)
-    other.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-    other.setFocus()
-    qtbot.mouseClick(view.surface, Qt.MouseButton.LeftButton, pos=QPoint(3, 3))
-    assert view.hasFocus()
 
 
 def test_a_view_never_shown_renders_and_grabs_the_picture_it_shows_later(qtbot):
