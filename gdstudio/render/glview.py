@@ -66,6 +66,7 @@ class OrbitView(QWidget):
         self._offscreen: Offscreen | None = None
         self._target_fbo: int | None = None  # the framebuffer of an offscreen paint
         self.surface = GLSurface(self)
+        self.setFormat(QtGui.QSurfaceFormat.defaultFormat())
         self.surface.frameSwapped.connect(self.frameSwapped)
         container = QWidget.createWindowContainer(self.surface, self)
         container.setFocusPolicy(Qt.FocusPolicy.NoFocus)
@@ -102,7 +103,12 @@ class OrbitView(QWidget):
             self.grabFramebuffer()
 
     def setFormat(self, fmt: QtGui.QSurfaceFormat) -> None:  # noqa: N802
-        """The surface format (before the view is first shown)."""
+        """The surface format (before the view is first shown), with a 24-bit depth and
+        8-bit stencil buffer: kept pictures (layer_cache) are blitted into the window, which
+        GL allows only between framebuffers of the same depth format."""
+        fmt = QtGui.QSurfaceFormat(fmt)
+        fmt.setDepthBufferSize(24)
+        fmt.setStencilBufferSize(8)
         self.surface.setFormat(fmt)
 
     def format(self) -> QtGui.QSurfaceFormat:

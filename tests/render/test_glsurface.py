@@ -82,3 +82,14 @@ def test_pictures_stay_right_when_the_view_alternates_contexts(view):
 
 
 MAGENTA_255 = np.array([255, 0, 255])
+
+
+def test_a_race_on_screen_keeps_its_still_layer_and_blits_it_into_the_window(view, frame_rgb):
+    ls = ANALYTIC["rosenbrock"]
+    points = np.column_stack([np.linspace(-1.5, 1.5, 60), np.full(60, 2.6)])
+    for n in range(10, 61, 10):  # a race: the camera stays, the paths grow
+        view.set_paths([(MAGENTA, points[:n], ls.value(points[:n]))])
+        view.repaint()
+    assert view._layers.cache.enabled and view._layers.kept_segments
+    drawn = frame_rgb(view)
+    assert (np.abs(drawn.astype(int) - MAGENTA_255).max(axis=-1) < 60).sum() > 150
