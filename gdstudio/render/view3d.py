@@ -324,7 +324,7 @@ class LandscapeView3D(CameraView):
         width, height = int(width), int(height)
         if width < 1 or height < 1:
             raise ValueError(f"image size must be positive, got {width}×{height}")
-        offscreen = self.offscreen()  # on screen or not, pictures are drawn in their own
+        offscreen = self.offscreen()  # shown or not, pictures use the view's own context
         if not offscreen.make_current():
             raise RuntimeError("no OpenGL context to draw the picture with")
         saved_bg, saved_fov = self.opts["bgcolor"], self.opts["fov"]
