@@ -32,7 +32,10 @@ class GLSurface(QOpenGLWindow):
     mouse, wheel and key events (positions are the view's: the surface covers it)."""
 
     def __init__(self, view: OrbitView) -> None:
-        super().__init__(QOpenGLWindow.UpdateBehavior.NoPartialUpdate)
+        # Frames are drawn into Qt's framebuffer object and blitted to the window: the
+        # race's kept layer is copied into it image for image (exact colour and depth), which
+        # the window's own framebuffer does not allow (a depth blit there rounds).
+        super().__init__(QOpenGLWindow.UpdateBehavior.PartialUpdateBlit)
         self._view = view
         self._tip = QtCore.QTimer(self)  # a QWindow has no tooltip: the view's is shown
         self._tip.setSingleShot(True)
