@@ -104,8 +104,8 @@ class OrbitView(QWidget):
 
     def setFormat(self, fmt: QtGui.QSurfaceFormat) -> None:  # noqa: N802
         """The surface format (before the view is first shown), with a 24-bit depth and
-        8-bit stencil buffer: kept pictures (layer_cache) are blitted into the window, which
-        GL allows only between framebuffers of the same depth format."""
+        8-bit stencil buffer: the depth format of the kept pictures (layer_cache), which GL
+        copies or blits only between framebuffers of one depth format."""
         fmt = QtGui.QSurfaceFormat(fmt)
         fmt.setDepthBufferSize(24)
         fmt.setStencilBufferSize(8)
