@@ -60,6 +60,8 @@ def studio_window(qtbot):
         if show:
             window.show()
             qtbot.waitExposed(window)
+            if window.view3d.isVisible():
+                qtbot.waitExposed(window.view3d.surface)  # where clicks on the 3D view land
             window.view3d.grabFramebuffer()
             qtbot.waitUntil(lambda: window.is_started)  # the docks built after the first frame
         else:

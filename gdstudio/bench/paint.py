@@ -10,7 +10,6 @@ from typing import Any
 import numpy as np
 from OpenGL import GL
 from PySide6 import QtGui
-from PySide6.QtOpenGLWidgets import QOpenGLWidget
 from PySide6.QtTest import QTest
 
 from ..render.colormap import map_colors
@@ -62,11 +61,12 @@ def race_paths(model: Any) -> list[tuple[tuple[float, float, float], np.ndarray,
     return paths
 
 
-def _show(view: QOpenGLWidget) -> None:
+def _show(view: Any) -> None:
+    """Show a GL view (ours, whose GL window is `surface`, or pyqtgraph's QOpenGLWidget)."""
     view.setFormat(view_format())
     view.resize(*VIEW_SIZE)
     view.show()
-    if not QTest.qWaitForWindowExposed(view):
+    if not QTest.qWaitForWindowExposed(getattr(view, "surface", view)):
         raise RuntimeError("the benchmark view was never exposed (is there a display?)")
 
 

@@ -17,7 +17,6 @@ from OpenGL import GL
 from OpenGL.error import GLError
 from PySide6 import QtCore, QtGui
 from PySide6.QtOpenGL import QOpenGLFramebufferObject
-from PySide6.QtOpenGLWidgets import QOpenGLWidget
 
 from gdstudio.render.export_damage import Box, PathDamage
 from gdstudio.render.glitem import BufferedItem
@@ -86,10 +85,10 @@ class FullGridSurface:
 
 class ExportTarget:
     """Renders frames of one size into kept buffers and reads them back as pixels; the
-    buffers are freed once `widget` (whose context they live in) has exported nothing for
-    IDLE_RELEASE_MS."""
+    buffers are freed once `widget` (in whose offscreen context they live) has exported
+    nothing for IDLE_RELEASE_MS."""
 
-    def __init__(self, widget: QOpenGLWidget) -> None:
+    def __init__(self, widget: OrbitView) -> None:
         self._widget = widget
         self._idle = QtCore.QTimer(widget)
         self._idle.setSingleShot(True)
@@ -182,10 +181,12 @@ class ExportTarget:
         self._context, self._size, self._key = None, (0, 0), None
 
     def _release_idle(self) -> None:
-        if self._frame is not None and self._widget.isValid():
-            self._widget.makeCurrent()
+        if self._frame is None:
+            return
+        offscreen = self._widget.offscreen()
+        if offscreen.make_current():
             self.release()
-            self._widget.doneCurrent()
+            offscreen.done_current()
 
     def _ensure(self, width: int, height: int) -> None:
         ctx = QtGui.QOpenGLContext.currentContext()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
+import shiboken6
 from OpenGL import GL
 from PySide6 import QtGui
 from PySide6.QtOpenGL import QOpenGLBuffer, QOpenGLVertexArrayObject
@@ -21,14 +22,49 @@ _GL_TYPES = {
 _BLEND = (GL.GL_SRC_ALPHA, GL.GL_ONE_MINUS_SRC_ALPHA, GL.GL_ONE, GL.GL_ONE_MINUS_SRC_ALPHA)
 
 
+class _GLObjects:
+    """An item's program and buffers in one group of sharing contexts, with one VAO per
+    context of the group that drew the item."""
+
+    def __init__(self, ctx: QtGui.QOpenGLContext, program: int, dirty: set[str]) -> None:
+        self.context = ctx
+        self.program = program
+        self.buffers: dict[str, QOpenGLBuffer] = {}
+        self.layout: dict[str, tuple[np.dtype, int]] = {}
+        self.locations: dict[str, int] = {}
+        self.sent: dict[str, bytes] = {}
+        self.dirty = dirty
+        self.stale: dict[int, bool] = {}
+        self._vaos: dict[int, tuple[QtGui.QOpenGLContext, QOpenGLVertexArrayObject | None]] = {}
+
+    def alive(self) -> bool:
+        """Whether the context the group was made in still exists."""
+        return shiboken6.isValid(self.context)
+
+    def shares_with(self, ctx: QtGui.QOpenGLContext) -> bool:
+        """Whether `ctx` sees this group's objects."""
+        return ctx is self.context or QtGui.QOpenGLContext.areSharing(ctx, self.context)
+
+    def vao(self, ctx: QtGui.QOpenGLContext) -> QOpenGLVertexArrayObject | None:
+        """`ctx`'s vertex array object (None where the GL has none), made the first time."""
+        key = id(ctx)
+        entry = self._vaos.get(key)
+        if entry is None or entry[0] is not ctx:
+            made = QOpenGLVertexArrayObject()
+            entry = self._vaos[key] = (ctx, made if made.create() else None)
+            self.stale[key] = True
+        return entry[1]
+
+
 class BufferedItem:
     """An item that stores arrays, marks them dirty and uploads them when it paints.
 
     Subclasses give VERTEX / FRAGMENT sources and ATTRIBUTES (bound to locations 0, 1, ...).
     Attribute pointers live in a vertex array object, set again only when a buffer is new or
     an array changes its layout; uniform locations are looked up once, and a uniform is sent
-    only when its value changed. Program, buffers and VAO are rebuilt when the item finds
-    itself in a new GL context (a view re-parented into another window gets a fresh one).
+    only when its value changed. Program and buffers are kept per group of sharing contexts
+    and the VAO per context (a view draws on screen and, for pictures, in a context of its
+    own), made the first time the item paints in one.
     """
 
     VERTEX = ""
@@ -43,7 +79,8 @@ class BufferedItem:
         self._program = 0
         self._context: QtGui.QOpenGLContext | None = None
         self._vao: QOpenGLVertexArrayObject | None = None
-        self._vao_stale = True
+        self._group: _GLObjects | None = None
+        self._groups: list[_GLObjects] = []
         self._locations: dict[str, int] = {}
         self._sent: dict[str, bytes] = {}
         self._view: OrbitView | None = None
@@ -91,6 +128,8 @@ class BufferedItem:
         """Store an array for upload at the next paint."""
         self._arrays[name] = None if array is None else np.ascontiguousarray(array)
         self._dirty.add(name)
+        for group in self._groups:  # uploaded again in every share group
+            group.dirty.add(name)
         self.update()
 
     def _array(self, name: str) -> np.ndarray | None:
@@ -101,15 +140,7 @@ class BufferedItem:
         VAO bound (undo with _finish)."""
         ctx = QtGui.QOpenGLContext.currentContext()
         if ctx is not self._context:
-            self._context = ctx
-            self._program = glsl.compile_program(self.VERTEX, self.FRAGMENT, self.ATTRIBUTES)
-            self._locations = {}
-            self._sent = {}
-            self._buffers = {}
-            self._layout = {}
-            vao = QOpenGLVertexArrayObject()
-            self._vao = vao if vao.create() else None
-            self._dirty = set(self._arrays)
+            self._switch_to(ctx)
         if self._vao is not None:
             self._vao.bind()
         for name in self._dirty:
@@ -135,6 +166,33 @@ class BufferedItem:
             self._bind_attributes()
             self._vao_stale = self._vao is None
         GL.glUseProgram(self._program)
+
+    def _switch_to(self, ctx: QtGui.QOpenGLContext) -> None:
+        """Use the program and buffers of `ctx`'s share group (made there the first time)
+        and `ctx`'s own VAO (VAOs are not shared between contexts)."""
+        self._groups = [g for g in self._groups if g.alive()]
+        group = next((g for g in self._groups if g.shares_with(ctx)), None)
+        if group is None:
+            program = glsl.compile_program(self.VERTEX, self.FRAGMENT, self.ATTRIBUTES)
+            group = _GLObjects(ctx, program, set(self._arrays))
+            self._groups.append(group)
+        self._context, self._group = ctx, group
+        self._program, self._buffers, self._layout = group.program, group.buffers, group.layout
+        self._locations, self._sent, self._dirty = group.locations, group.sent, group.dirty
+        self._vao = group.vao(ctx)
+
+    @property
+    def _vao_stale(self) -> bool:
+        return self._group is None or self._group.stale.get(id(self._context), True)
+
+    @_vao_stale.setter
+    def _vao_stale(self, stale: bool) -> None:
+        group = self._group
+        if group is None:
+            return
+        if stale:  # a new buffer or layout: every context's VAO must point again
+            group.stale = dict.fromkeys(group.stale, True)
+        group.stale[id(self._context)] = stale
 
     def _bind_attributes(self) -> None:
         """Point every attribute at its buffer (recorded in the VAO when there is one)."""

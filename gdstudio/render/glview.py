@@ -1,4 +1,5 @@
-"""OrbitView: a QOpenGLWidget with an orbit camera and a list of GL items (no pyqtgraph).
+"""OrbitView: a GL view (a QOpenGLWindow surface in a widget) with an orbit camera and a
+list of GL items (no pyqtgraph).
 
 The camera is pyqtgraph's GLViewWidget camera (distance, elevation, azimuth, center, fov in
 `opts`, the same view and projection matrices, the same mouse gestures), so pictures and saved
@@ -14,11 +15,11 @@ from typing import Any, Protocol
 import numpy as np
 from OpenGL import GL
 from PySide6 import QtCore, QtGui
-from PySide6.QtCore import Qt
-from PySide6.QtOpenGLWidgets import QOpenGLWidget
-from PySide6.QtWidgets import QWidget
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from gdstudio.render import glsl
+from gdstudio.render.glsurface import GLSurface, Offscreen, framebuffer
 
 
 class Frame:
@@ -49,16 +50,29 @@ class GLItem(Protocol):
         """Draw with the frame's matrices (the GL context is current)."""
 
 
-class OrbitView(QOpenGLWidget):
-    """A GL widget with an orbit camera: left-drag orbits, wheel zooms, middle-drag pans.
+class OrbitView(QWidget):
+    """A GL view with an orbit camera: left-drag orbits, wheel zooms, middle-drag pans.
 
-    Ctrl+left-drag pans in the view plane, ctrl+wheel changes the field of view.
+    Ctrl+left-drag pans in the view plane, ctrl+wheel changes the field of view. It draws
+    into a QOpenGLWindow (`surface`) filling it, with QOpenGLWidget's methods; pictures of a
+    view not on screen are drawn in a context of its own.
     """
 
+    frameSwapped = Signal()
     mousePos: QtCore.QPointF
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
+        self._offscreen: Offscreen | None = None
+        self._target_fbo: int | None = None  # the framebuffer of an offscreen paint
+        self.surface = GLSurface(self)
+        self.setFormat(QtGui.QSurfaceFormat.defaultFormat())
+        self.surface.frameSwapped.connect(self.frameSwapped)
+        container = QWidget.createWindowContainer(self.surface, self)
+        container.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(container)
         self.opts: dict[str, Any] = {
             "center": QtGui.QVector3D(0.0, 0.0, 0.0),
             "distance": 10.0,
@@ -70,6 +84,99 @@ class OrbitView(QOpenGLWidget):
         self.items: list[GLItem] = []
         self.mousePos = QtCore.QPointF()
         self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+
+    # --- the QOpenGLWidget methods, on the surface ---------------------------------------
+
+    def initializeGL(self) -> None:  # noqa: N802
+        """Set up GL (items set themselves up when they first paint)."""
+
+    def resizeGL(self, w: int, h: int) -> None:  # noqa: N802
+        """React to a new size (nothing: every paint reads the size)."""
+
+    def update(self) -> None:  # type: ignore[override]  # the no-argument form only
+        """Schedule a repaint of the GL picture."""
+        self.surface.update()
+
+    def repaint(self) -> None:  # type: ignore[override]
+        """Paint a frame now (on screen, else offscreen)."""
+        if not self.surface.paint_now():
+            self.grabFramebuffer()
+
+    def setFormat(self, fmt: QtGui.QSurfaceFormat) -> None:  # noqa: N802
+        """The surface format (before the view is first shown), with a 24-bit depth and
+        8-bit stencil buffer: the depth format of the kept pictures (layer_cache), which GL
+        copies or blits only between framebuffers of one depth format."""
+        fmt = QtGui.QSurfaceFormat(fmt)
+        fmt.setDepthBufferSize(24)
+        fmt.setStencilBufferSize(8)
+        self.surface.setFormat(fmt)
+
+    def format(self) -> QtGui.QSurfaceFormat:
+        """The actual format once the context exists, else the requested one."""
+        return self.surface.format()
+
+    def context(self) -> QtGui.QOpenGLContext | None:
+        """The surface's context, or the offscreen one while the surface has none."""
+        if self.surface.isValid():
+            return self.surface.context()
+        return None if self._offscreen is None else self._offscreen.context
+
+    def isValid(self) -> bool:  # noqa: N802
+        """Whether a GL context to draw with exists."""
+        return self.surface.isValid() or (
+            self._offscreen is not None and self._offscreen.is_valid()
+        )
+
+    def makeCurrent(self) -> None:  # noqa: N802
+        """Make the surface's context current (the offscreen one while it has none)."""
+        if self.surface.isValid():
+            self.surface.makeCurrent()
+        else:
+            self.offscreen().make_current()
+
+    def doneCurrent(self) -> None:  # noqa: N802
+        """Release the context made current by makeCurrent."""
+        if self.surface.isValid():
+            self.surface.doneCurrent()
+        elif self._offscreen is not None:
+            self._offscreen.done_current()
+
+    def defaultFramebufferObject(self) -> int:  # noqa: N802
+        """The framebuffer a paint draws into."""
+        if self._target_fbo is not None:
+            return self._target_fbo
+        return int(self.surface.defaultFramebufferObject())
+
+    def offscreen(self) -> Offscreen:
+        """The view's own context for pictures drawn off screen (made on first use)."""
+        if self._offscreen is None or not self._offscreen.is_valid():
+            share = self.surface.context() if self.surface.isValid() else None
+            self._offscreen = Offscreen(self.surface.requestedFormat(), share)
+        return self._offscreen
+
+    def grabFramebuffer(self) -> QtGui.QImage:  # noqa: N802
+        """Paint a frame and return it: on the surface when it is on screen, else in the
+        offscreen context at the view's size."""
+        if self.surface.isExposed() and self.surface.isValid():
+            self.surface.makeCurrent()
+            self.surface.paintGL()  # into the back buffer, read before any swap
+            return self.surface.grabFramebuffer()
+        offscreen = self.offscreen()
+        if not offscreen.make_current():
+            return QtGui.QImage()
+        width, height = max(self.deviceWidth(), 1), max(self.deviceHeight(), 1)
+        fbo = framebuffer(width, height, max(self.format().samples(), 0))
+        try:
+            fbo.bind()
+            self._target_fbo = int(fbo.handle())
+            GL.glViewport(0, 0, width, height)
+            self.paintGL()
+            return fbo.toImage()
+        finally:
+            self._target_fbo = None
+            fbo.release()
+            del fbo
+            offscreen.done_current()
 
     # --- items and background --------------------------------------------------------------
 

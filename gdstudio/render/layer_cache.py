@@ -41,8 +41,8 @@ def image_copies(source: int, target: int) -> list[tuple[int, int, int, int]]:
     """(source name, source target, target name, target target) of the colour and depth
     images of framebuffers `source` and `target`, for glCopyImageSubData; [] where the GL
     cannot copy images or an attachment is missing. Binds `target` to GL_FRAMEBUFFER."""
-    if not _can_copy_images(QtGui.QOpenGLContext.currentContext()):
-        return []
+    if not source or not target or not _can_copy_images(QtGui.QOpenGLContext.currentContext()):
+        return []  # a window's own framebuffer (0) has no images to copy: blit to it
     get = GL.glGetFramebufferAttachmentParameteriv
     copies = []
     for attachment in (GL.GL_COLOR_ATTACHMENT0, GL.GL_DEPTH_ATTACHMENT):

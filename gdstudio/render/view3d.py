@@ -324,9 +324,9 @@ class LandscapeView3D(CameraView):
         width, height = int(width), int(height)
         if width < 1 or height < 1:
             raise ValueError(f"image size must be positive, got {width}×{height}")
-        if not self.isValid():
-            self.grabFramebuffer()  # creates the GL context of a widget never shown
-        self.makeCurrent()
+        offscreen = self.offscreen()  # shown or not, pictures use the view's own context
+        if not offscreen.make_current():
+            raise RuntimeError("no OpenGL context to draw the picture with")
         saved_bg, saved_fov = self.opts["bgcolor"], self.opts["fov"]
         w, h = max(self.width(), 1), max(self.height(), 1)
         self.opts["fov"] = export_fov(saved_fov, (w, h), (width, height))
@@ -344,6 +344,6 @@ class LandscapeView3D(CameraView):
             image = pixels_to_image(pixels, transparent)
         finally:
             self.opts["bgcolor"], self.opts["fov"] = saved_bg, saved_fov
-            GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, self.defaultFramebufferObject())
-            self.doneCurrent()
+            GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, 0)
+            offscreen.done_current()
         return image

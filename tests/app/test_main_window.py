@@ -27,6 +27,7 @@ def window(qtbot):
     qtbot.addWidget(w)
     w.show()
     qtbot.waitExposed(w)
+    qtbot.waitExposed(w.view3d.surface)  # the GL window the user's clicks land on
     w.activateWindow()
     qtbot.waitUntil(w.isActiveWindow)
     return w
@@ -191,7 +192,7 @@ def test_clicking_the_3d_surface_drops_a_new_start(qtbot, window):
     target = np.array([1.0, 2.0])
     pos = window.view3d.screen_position(target)
     qtbot.mouseClick(
-        window.view3d, Qt.MouseButton.LeftButton, pos=QPoint(round(pos.x()), round(pos.y()))
+        window.view3d.surface, Qt.MouseButton.LeftButton, pos=QPoint(round(pos.x()), round(pos.y()))
     )
     assert np.allclose(window.model.start, target, atol=0.15)
     assert all(np.allclose(c.run.params, window.model.start) for c in window.model.runs)

@@ -855,10 +855,10 @@ def test_the_session_modules_never_name_the_main_window_and_stay_small():
 def drag_view(qtbot, w: MainWindow) -> None:
     """Orbit the 3D view with a left drag, as a user looks around."""
     start = w.view3d.rect().center()
-    qtbot.mousePress(w.view3d, Qt.MouseButton.LeftButton, pos=start)
+    qtbot.mousePress(w.view3d.surface, Qt.MouseButton.LeftButton, pos=start)
     for dx in range(10, 90, 10):
-        qtbot.mouseMove(w.view3d, start + QPoint(dx, dx // 3))
-    qtbot.mouseRelease(w.view3d, Qt.MouseButton.LeftButton, pos=start + QPoint(80, 26))
+        qtbot.mouseMove(w.view3d.surface, start + QPoint(dx, dx // 3))
+    qtbot.mouseRelease(w.view3d.surface, Qt.MouseButton.LeftButton, pos=start + QPoint(80, 26))
 
 
 def test_looking_around_is_saved_but_does_not_make_the_session_dirty(studio, qtbot, tmp_path):

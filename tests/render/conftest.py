@@ -21,6 +21,7 @@ def view(qtbot):
     widget.resize(*VIEW_SIZE)
     widget.show()
     qtbot.waitExposed(widget)
+    qtbot.waitExposed(widget.surface)  # the GL window the user's clicks land on
     widget.grabFramebuffer()
     if not widget.isValid():
         pytest.fail("needs an OpenGL context (run under Xvfb, not QT_QPA_PLATFORM=offscreen)")

@@ -52,7 +52,7 @@ def test_a_click_on_the_surface_picks_the_params_under_the_cursor(view, qtbot):
     target = np.array([-1.5, 2.0])
     pos = view.screen_position(target).toPoint()
     with qtbot.waitSignal(view.startPicked, timeout=2000) as picked:
-        qtbot.mouseClick(view, Qt.MouseButton.LeftButton, pos=pos)
+        qtbot.mouseClick(view.surface, Qt.MouseButton.LeftButton, pos=pos)
     params = picked.args[0]
     assert isinstance(params, np.ndarray) and params.shape == (2,)
     # one pixel is about 0.01 in params here; allow a few
@@ -61,17 +61,17 @@ def test_a_click_on_the_surface_picks_the_params_under_the_cursor(view, qtbot):
 
 def test_a_click_beside_the_surface_picks_nothing(view, qtbot):
     with qtbot.assertNotEmitted(view.startPicked):
-        qtbot.mouseClick(view, Qt.MouseButton.LeftButton, pos=QPoint(3, 3))
+        qtbot.mouseClick(view.surface, Qt.MouseButton.LeftButton, pos=QPoint(3, 3))
 
 
 def test_dragging_rotates_instead_of_picking(view, qtbot):
     before = view.camera_state()["azimuth"]
     start = view.screen_position(np.array([-1.5, 2.0])).toPoint()
     with qtbot.assertNotEmitted(view.startPicked):
-        qtbot.mousePress(view, Qt.MouseButton.LeftButton, pos=start)
-        qtbot.mouseMove(view, start + QPoint(30, 0))
-        qtbot.mouseMove(view, start + QPoint(60, 0))
-        qtbot.mouseRelease(view, Qt.MouseButton.LeftButton, pos=start + QPoint(60, 0))
+        qtbot.mousePress(view.surface, Qt.MouseButton.LeftButton, pos=start)
+        qtbot.mouseMove(view.surface, start + QPoint(30, 0))
+        qtbot.mouseMove(view.surface, start + QPoint(60, 0))
+        qtbot.mouseRelease(view.surface, Qt.MouseButton.LeftButton, pos=start + QPoint(60, 0))
     assert view.camera_state()["azimuth"] != before
 
 
@@ -224,10 +224,10 @@ def test_shift_dragging_pans_instead_of_rotating(view, qtbot):
     start = view.screen_position(np.array([-1.5, 2.0])).toPoint()
     shift = Qt.KeyboardModifier.ShiftModifier
     with qtbot.assertNotEmitted(view.startPicked):
-        qtbot.mousePress(view, Qt.MouseButton.LeftButton, shift, start)
-        qtbot.mouseMove(view, start + QPoint(30, 10))
-        qtbot.mouseMove(view, start + QPoint(60, 20))
-        qtbot.mouseRelease(view, Qt.MouseButton.LeftButton, shift, start + QPoint(60, 20))
+        qtbot.mousePress(view.surface, Qt.MouseButton.LeftButton, shift, start)
+        qtbot.mouseMove(view.surface, start + QPoint(30, 10))
+        qtbot.mouseMove(view.surface, start + QPoint(60, 20))
+        qtbot.mouseRelease(view.surface, Qt.MouseButton.LeftButton, shift, start + QPoint(60, 20))
     after = view.camera_state()
     assert after["azimuth"] == before["azimuth"]
     assert after["center"] != pytest.approx(before["center"])
@@ -262,12 +262,12 @@ def test_a_drag_reports_the_camera_to_the_state_once_when_it_ends(view, bound, q
     camera, moved = bound
     before = camera.to_dict()
     start = view.screen_position(np.array([-1.5, 2.0])).toPoint()
-    qtbot.mousePress(view, Qt.MouseButton.LeftButton, pos=start)
+    qtbot.mousePress(view.surface, Qt.MouseButton.LeftButton, pos=start)
     for dx in range(10, 80, 10):
-        qtbot.mouseMove(view, start + QPoint(dx, dx // 4))
+        qtbot.mouseMove(view.surface, start + QPoint(dx, dx // 4))
     assert view.camera_state()["azimuth"] != before["azimuth"]
     assert camera.to_dict() == before and not moved  # nothing while the drag goes on
-    qtbot.mouseRelease(view, Qt.MouseButton.LeftButton, pos=start + QPoint(70, 17))
+    qtbot.mouseRelease(view.surface, Qt.MouseButton.LeftButton, pos=start + QPoint(70, 17))
     assert sorted(moved) == ["azimuth", "elevation"]  # one report for the gesture
     _assert_same_camera(camera.to_dict(), view.camera_state())
 
@@ -286,7 +286,7 @@ def test_a_wheel_zoom_reports_the_new_distance(view, bound, qtbot):
         Qt.ScrollPhase.NoScrollPhase,
         False,
     )
-    QApplication.sendEvent(view, wheel)
+    QApplication.sendEvent(view.surface, wheel)  # where the wheel of a user goes
     assert camera.distance < before
     assert camera.distance == pytest.approx(view.camera_state()["distance"])
 

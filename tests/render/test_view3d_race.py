@@ -109,10 +109,10 @@ def test_moving_the_camera_or_changing_the_surface_redraws_the_kept_surface(race
     view, _ = race
     before = frame_rgb(view)
     start = QPoint(view.width() // 2, view.height() // 2)
-    qtbot.mousePress(view, Qt.MouseButton.LeftButton, pos=start)
-    qtbot.mouseMove(view, start + QPoint(20, 0))
-    qtbot.mouseMove(view, start + QPoint(40, 5))
-    qtbot.mouseRelease(view, Qt.MouseButton.LeftButton, pos=start + QPoint(40, 5))
+    qtbot.mousePress(view.surface, Qt.MouseButton.LeftButton, pos=start)
+    qtbot.mouseMove(view.surface, start + QPoint(20, 0))
+    qtbot.mouseMove(view.surface, start + QPoint(40, 5))
+    qtbot.mouseRelease(view.surface, Qt.MouseButton.LeftButton, pos=start + QPoint(40, 5))
     moved = frame_rgb(view)
     assert np.abs(moved.astype(int) - before).max() > 50
     _assert_same_picture(moved, _full_redraw(view, frame_rgb))

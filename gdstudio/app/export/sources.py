@@ -34,7 +34,6 @@ from ...io.export import (
     export_trajectories_json,
     fit_image,
     format_of,
-    is_black,
 )
 from ...io.export import export_animation as write_race_animation
 from ...io.export_files import check_writable
@@ -143,13 +142,12 @@ def grab_window(window: ExportWindow) -> QImage:
             round(view.width() * ratio),
             round(view.height() * ratio),
         )
-        if is_black(image.copy(rect)):
-            # some platforms leave OpenGL widgets out of grabs: paint the 3D view in
-            picture = view.render_image(rect.width(), rect.height())
-            painter = QPainter(image)
-            painter.resetTransform()
-            painter.drawImage(rect.topLeft(), picture)
-            painter.end()
+        # a grab leaves the 3D view's native GL window out (grey): paint its picture in
+        picture = view.render_image(rect.width(), rect.height())
+        painter = QPainter(image)
+        painter.resetTransform()
+        painter.drawImage(rect.topLeft(), picture)
+        painter.end()
     return image
 
 

@@ -1,0 +1,95 @@
+"""The 3D view draws into a QOpenGLWindow in a window container: the user's events, frames,
+tooltips and pictures of a view never shown still work as they did on a QOpenGLWidget."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QPoint
+from PySide6.QtWidgets import QToolTip, QWidget
+
+from gdstudio.core.landscapes import ANALYTIC
+from gdstudio.render.view3d import LandscapeView3D
+
+MAGENTA = (1.0, 0.0, 1.0)
+
+
+def _rgb(image) -> np.ndarray:
+    from tests.render.conftest import _image_rgba
+
+    return _image_rgba(image)[..., :3].astype(int)
+
+
+def _scene(view: LandscapeView3D) -> None:
+    ls = ANALYTIC["rosenbrock"]
+    view.set_auto_coarsen(False)
+    view.set_landscape(ls)
+    points = np.column_stack([np.linspace(-1.5, 1.5, 40), np.full(40, 2.6)])
+    view.set_paths([(MAGENTA, points, ls.value(points))])
+
+
+def test_the_view_is_a_raster_widget_holding_a_gl_window(view):
+    kinds = [w.metaObject().className() for w in view.findChildren(QWidget)]
+    assert not view.inherits("QOpenGLWidget") and kinds == ["QWindowContainer"]
+    assert view.surface.size() == view.size()  # the surface covers the whole view
+    assert view.surface.mapToGlobal(QPoint(0, 0)) == view.mapToGlobal(QPoint(0, 0))
+    assert view.surface.isExposed()
+
+
+def test_the_view_says_when_a_frame_reached_the_screen(view, qtbot):
+    with qtbot.waitSignal(view.frameSwapped, timeout=3000):
+        view.orbit(10.0, 0.0)
+
+
+def test_hovering_the_3d_view_shows_its_tooltip(view, qtbot):
+    view.setToolTip("Drag to rotate")
+    view.activateWindow()  # Qt shows tooltips in the active window
+    qtbot.waitUntil(view.isActiveWindow)
+    QToolTip.hideText()
+    qtbot.mouseMove(view.surface, QPoint(40, 40))
+    qtbot.mouseMove(view.surface, QPoint(50, 45))
+    qtbot.waitUntil(lambda: QToolTip.isVisible() and QToolTip.text() == "Drag to rotate")
+    QToolTip.hideText()
+
+
+def test_a_view_never_shown_renders_and_grabs_the_picture_it_shows_later(qtbot):
+    view = LandscapeView3D()
+    qtbot.addWidget(view)
+    view.resize(320, 240)
+    _scene(view)
+    hidden_render = _rgb(view.render_image(320, 240))
+    hidden_grab = _rgb(view.grabFramebuffer())
+    assert view.isValid() and not view.surface.isValid()
+    assert (np.abs(hidden_grab - MAGENTA_255).max(axis=-1) < 60).sum() > 100
+    view.show()
+    qtbot.waitExposed(view.surface)
+    shown_grab = _rgb(view.grabFramebuffer())  # the items draw in a second context now
+    assert np.abs(shown_grab - hidden_grab).max(axis=-1).mean() < 1.0
+    np.testing.assert_array_equal(_rgb(view.render_image(320, 240)), hidden_render)
+
+
+def test_pictures_stay_right_when_the_view_alternates_contexts(view):
+    _scene(view)
+    render = _rgb(view.render_image(240, 180))
+    grab = _rgb(view.grabFramebuffer())
+    view.set_landscape(ANALYTIC["himmelblau"], fit_camera=False)  # new buffers in both
+    changed_render = _rgb(view.render_image(240, 180))
+    changed_grab = _rgb(view.grabFramebuffer())
+    assert np.abs(changed_render - render).max() > 50
+    assert np.abs(changed_grab - grab).max() > 50
+    view.set_landscape(ANALYTIC["rosenbrock"], fit_camera=False)
+    np.testing.assert_array_equal(_rgb(view.render_image(240, 180)), render)
+    assert np.abs(_rgb(view.grabFramebuffer()) - grab).max(axis=-1).mean() < 1.0
+
+
+MAGENTA_255 = np.array([255, 0, 255])
+
+
+def test_a_race_on_screen_keeps_its_still_layer_and_blits_it_into_the_window(view, frame_rgb):
+    ls = ANALYTIC["rosenbrock"]
+    points = np.column_stack([np.linspace(-1.5, 1.5, 60), np.full(60, 2.6)])
+    for n in range(10, 61, 10):  # a race: the camera stays, the paths grow
+        view.set_paths([(MAGENTA, points[:n], ls.value(points[:n]))])
+        view.repaint()
+    assert view._layers.cache.enabled and view._layers.kept_segments
+    drawn = frame_rgb(view)
+    assert (np.abs(drawn.astype(int) - MAGENTA_255).max(axis=-1) < 60).sum() > 150
