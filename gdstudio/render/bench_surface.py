@@ -5,6 +5,7 @@ from __future__ import annotations
 import statistics
 import time
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pyqtgraph.opengl as gl
@@ -14,6 +15,7 @@ from PySide6.QtTest import QTest
 
 from gdstudio.core.landscapes import ANALYTIC, Landscape
 from gdstudio.render.colormap import map_colors
+from gdstudio.render.glview import OrbitView
 from gdstudio.render.heightmap import HeightMap, SurfaceMesh
 from gdstudio.render.surface_item import SurfaceItem
 
@@ -21,8 +23,12 @@ _LANDSCAPES = ("rosenbrock", "himmelblau")
 _VIEW_SIZE = (640, 480)
 
 
-def _shown_view() -> gl.GLViewWidget:
-    view = gl.GLViewWidget()
+View = Any  # pyqtgraph's GLViewWidget (untyped) or our OrbitView
+
+
+def _shown_view(kind: Any = gl.GLViewWidget) -> View:
+    """A shown 640×480 view (pyqtgraph's for the baseline, ours for our item)."""
+    view = kind()
     view.resize(*_VIEW_SIZE)
     view.setCameraPosition(distance=3.5, elevation=40, azimuth=-62)
     view.show()
@@ -32,7 +38,7 @@ def _shown_view() -> gl.GLViewWidget:
 
 
 def _median_ms(
-    step: Callable[[Landscape], None], view: gl.GLViewWidget, reps: int, paint: bool = True
+    step: Callable[[Landscape], None], view: View, reps: int, paint: bool = True
 ) -> float:
     """Median time of step(landscape) (+ one real repaint), alternating landscapes."""
     landscapes = [ANALYTIC[name] for name in _LANDSCAPES]
@@ -48,7 +54,7 @@ def _median_ms(
     return statistics.median(times)
 
 
-def _unchanged_repaint_ms(view: gl.GLViewWidget, reps: int) -> float:
+def _unchanged_repaint_ms(view: View, reps: int) -> float:
     """Median repaint time of a scene that did not change (pure rasterization cost)."""
     times = []
     for _ in range(reps):
@@ -59,7 +65,7 @@ def _unchanged_repaint_ms(view: gl.GLViewWidget, reps: int) -> float:
 
 
 def _ours(n: int, reps: int) -> tuple[float, float, float, float]:
-    view = _shown_view()
+    view = _shown_view(OrbitView)
     item = SurfaceItem()
     view.addItem(item)
     meshes: list[SurfaceMesh] = []
