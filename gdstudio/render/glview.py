@@ -67,7 +67,9 @@ class OrbitView(QWidget):
         self._target_fbo: int | None = None  # the framebuffer of an offscreen paint
         self.surface = GLSurface(self)
         self.setFormat(QtGui.QSurfaceFormat.defaultFormat())
-        self.surface.frameSwapped.connect(self.frameSwapped)
+        # queued: a listener may close or quit the window, which must not happen inside the
+        # surface's own paint event (the window would be torn down under it: a crash)
+        self.surface.frameSwapped.connect(self.frameSwapped, Qt.ConnectionType.QueuedConnection)
         container = QWidget.createWindowContainer(self.surface, self)
         container.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         layout = QVBoxLayout(self)

@@ -3,6 +3,9 @@ tooltips and pictures of a view never shown still work as they did on a QOpenGLW
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import numpy as np
 from PySide6.QtCore import QPoint
 from PySide6.QtWidgets import QToolTip, QWidget
@@ -93,3 +96,26 @@ def test_a_race_on_screen_keeps_its_still_layer_and_blits_it_into_the_window(vie
     assert view._layers.cache.enabled and view._layers.kept_segments
     drawn = frame_rgb(view)
     assert (np.abs(drawn.astype(int) - MAGENTA_255).max(axis=-1) < 60).sum() > 150
+
+
+_QUIT_ON_FIRST_FRAME = """
+import sys
+from PySide6.QtWidgets import QApplication
+app = QApplication(sys.argv[:1])
+from gdstudio.app.main_window import MainWindow
+w = MainWindow(autosave=False)
+w.view3d.frameSwapped.connect(app.quit)  # as a script or a test would: quit at the first frame
+w.show()
+app.exec()
+print("quit cleanly")
+"""
+
+
+def test_quitting_when_the_first_frame_is_on_screen_does_not_crash():
+    # the view's frameSwapped comes after the surface's paint event, not inside it: quitting
+    # there tore the GL window down under its own event handler (a segfault)
+    done = subprocess.run(
+        [sys.executable, "-c", _QUIT_ON_FIRST_FRAME], capture_output=True, text=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip().endswith("quit cleanly")
