@@ -195,3 +195,29 @@ class User:
 def user(qtbot) -> User:
     """Real clicks, key presses, combo and menu picks (see User)."""
     return User(qtbot)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_sessionfinish(session, exitstatus):
+    """Free every window and GL context while the X server is still there.
+
+    pytest-xvfb stops Xvfb when the session ends, before Python exits; a native GL window
+    (the 3D view's QOpenGLWindow) or offscreen context still alive then takes the process
+    down at exit (a segfault after every test passed). Closed widgets wait for a
+    DeferredDelete that no event loop runs after the last test, so delete them here.
+    """
+    import sys
+
+    from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtWidgets import QApplication
+
+    if QApplication.instance() is None:
+        return
+    for widget in QApplication.topLevelWidgets():
+        widget.hide()  # not close(): a window with unsaved changes would ask to save
+        widget.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    QCoreApplication.processEvents()
+    glsurface = sys.modules.get("gdstudio.render.glsurface")
+    if glsurface is not None:
+        glsurface._destroy_live()

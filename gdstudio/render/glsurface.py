@@ -9,6 +9,8 @@ around it are flushed as plain images.
 
 from __future__ import annotations
 
+import atexit
+import weakref
 from typing import TYPE_CHECKING
 
 import shiboken6
@@ -132,6 +134,7 @@ class Offscreen:
         app = QtCore.QCoreApplication.instance()
         if app is not None:
             app.aboutToQuit.connect(self.destroy)
+        _LIVE.add(self)  # and at exit, for a process that never quits its application
 
     def is_valid(self) -> bool:
         """Whether the context exists."""
@@ -153,6 +156,17 @@ class Offscreen:
             shiboken6.delete(self.context)  # now: no later event loop deletes it
             self.context = None
             self.surface.destroy()
+
+
+_LIVE: weakref.WeakSet[Offscreen] = weakref.WeakSet()
+
+
+@atexit.register
+def _destroy_live() -> None:
+    """Free every offscreen context still alive before Python tears Qt down (a context left
+    to the interpreter's exit crashed it: pytest, scripts that exit without quitting)."""
+    for offscreen in list(_LIVE):
+        offscreen.destroy()
 
 
 def framebuffer(width: int, height: int, samples: int) -> QOpenGLFramebufferObject:
