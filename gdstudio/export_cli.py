@@ -360,8 +360,6 @@ def _lay_out_offscreen(window: MainWindow, size: tuple[int, int] | None) -> None
     window.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
     window.show()
     QCoreApplication.processEvents()
-    window.finish_start_up()  # no first frame comes off screen: build the visible docks now
-    QCoreApplication.processEvents()
     window.view3d.set_auto_coarsen(False)
 
 
