@@ -12,6 +12,7 @@ import pytest
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 from libm_agreement import bit_exact
+from optimizer_strategies import draw_optimizer
 
 from gdstudio.core.catalog import DATA_LANDSCAPES, make_landscape
 from gdstudio.core.data import Dataset
@@ -61,14 +62,7 @@ def _bits(x) -> bytes:
 
 @st.composite
 def optimizer_args(draw):
-    name = draw(st.sampled_from(list(OPTIMIZERS)))
-    keys = draw(st.lists(st.sampled_from(list(OPTIMIZERS[name].defaults)), unique=True))
-    hyper = {k: draw(HYPER[k]) for k in keys}
-    try:
-        make_optimizer(name, **hyper)
-    except ConfigError:  # e.g. nesterov without momentum
-        hyper = {}
-    return name, hyper
+    return draw_optimizer(draw, HYPER)
 
 
 @st.composite

@@ -9,10 +9,10 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from optimizer_strategies import draw_optimizer
 
-from gdstudio.core.errors import ConfigError
 from gdstudio.core.optim_scalar import scalar_kernel
-from gdstudio.core.optimizers import OPTIMIZERS, SGD, make_optimizer
+from gdstudio.core.optimizers import SGD, make_optimizer
 
 REFERENCE = json.loads(
     (Path(__file__).parent / "data" / "torch_reference.json").read_text(encoding="utf-8")
@@ -77,13 +77,7 @@ NUMBER = (
 
 @st.composite
 def optimizer_and_updates(draw):
-    name = draw(st.sampled_from(list(OPTIMIZERS)))
-    keys = draw(st.lists(st.sampled_from(list(OPTIMIZERS[name].defaults)), unique=True))
-    hyper = {k: draw(HYPER[k]) for k in keys}
-    try:
-        make_optimizer(name, **hyper)
-    except ConfigError:  # e.g. nesterov without momentum
-        hyper = {}
+    name, hyper = draw_optimizer(draw, HYPER)
     dim = draw(st.sampled_from([1, 2, 2, 3]))
     start = draw(st.lists(NUMBER, min_size=dim, max_size=dim))
     steps = draw(
