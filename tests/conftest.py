@@ -220,4 +220,4 @@ def pytest_sessionfinish(session, exitstatus):
     QCoreApplication.processEvents()
     glsurface = sys.modules.get("gdstudio.render.glsurface")
     if glsurface is not None:
-        glsurface._destroy_live()
+        glsurface.destroy_offscreen_contexts()

@@ -162,7 +162,7 @@ _LIVE: weakref.WeakSet[Offscreen] = weakref.WeakSet()
 
 
 @atexit.register
-def _destroy_live() -> None:
+def destroy_offscreen_contexts() -> None:
     """Free every offscreen context still alive before Python tears Qt down (a context left
     to the interpreter's exit crashed it: pytest, scripts that exit without quitting)."""
     for offscreen in list(_LIVE):
