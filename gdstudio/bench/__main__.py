@@ -108,8 +108,28 @@ def main(argv: list[str] | None = None) -> int:
         )
         return 2
     rows = [row for name in (args.only or BENCHES) for row in run_bench(name, args.reps)]
-    print(json.dumps(rows, indent=1) if args.json else table(rows))
+    print(json.dumps(rows, indent=1) if args.json else table(rows), flush=True)
+    _release_windows()
     return 0
+
+
+def _release_windows() -> None:
+    """Delete every window and GL context before Python's teardown, which would crash on them.
+
+    The benchmarks keep windows hidden rather than closed (closing asks to save); left to the
+    interpreter's exit, a native GL window is destroyed after its context's display: a segfault.
+    """
+    from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtWidgets import QApplication
+
+    for widget in QApplication.topLevelWidgets():
+        widget.hide()
+        widget.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
+    QCoreApplication.processEvents()
+    glsurface = sys.modules.get("gdstudio.render.glsurface")
+    if glsurface is not None:
+        glsurface.destroy_offscreen_contexts()
 
 
 if __name__ == "__main__":
