@@ -33,9 +33,12 @@ from ...io.scenes import load_scenes
 from ...state import MAX_RUNS, Settings, schedule_param_kind
 from ..bindings import bind_number, connect_field, field_number
 from ..model import StudioModel
-from ..widgets import LogSlider, blocked
+from ..widgets import EXACT_DECIMALS, FieldGuard, LogSlider, NumberField, blocked
+from .field_tips import schedule_tooltip
 from .run_editor import RunEditor
 
+# Narrow enough for a 640-pixel window, wide enough for every field's label and value.
+MIN_WIDTH = 250
 # A log slider starts above zero: the smallest tolerance it shows (0 may still be typed).
 TOL_FLOOR = 1e-10
 
@@ -48,13 +51,18 @@ def color_icon(color: str, size: int = 14) -> QIcon:
 
 
 class ControlsPanel(QScrollArea):
-    """Every setting of the model, edited in place; the model stays the source of truth."""
+    """Every setting of the model, edited in place; the model stays the source of truth.
+
+    The panel scrolls; its fields take the wheel only once clicked into (`fields`), so that
+    wheeling over the panel scrolls it, and Return in a field commits it (`fields.committed`).
+    """
 
     def __init__(
         self, model: StudioModel, actions: dict[str, QAction], parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self.model = model
+        self.fields = FieldGuard(self)
         self.setWidgetResizable(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         body = QWidget()
@@ -65,11 +73,12 @@ class ControlsPanel(QScrollArea):
         lay.addWidget(self._build_playback_box(actions))
         lay.addStretch(1)
         self.setWidget(body)
-        self.setMinimumWidth(360)
+        self.setMinimumWidth(MIN_WIDTH)
         model.sceneChanged.connect(self._on_scene_changed)
         model.landscapeChanged.connect(self._on_landscape_changed)
         model.runsChanged.connect(self._on_runs_changed)
         self.sync_all()
+        self.fields.guard(body)
 
     # --- building --------------------------------------------------------------------------
 
@@ -130,7 +139,7 @@ class ControlsPanel(QScrollArea):
         buttons.addWidget(self.remove_button)
         buttons.addStretch(1)
         lay.addLayout(buttons)
-        self.editor = RunEditor(self.model)
+        self.editor = RunEditor(self.model, self.fields)
         lay.addWidget(self.editor)
         return box
 
@@ -157,17 +166,19 @@ class ControlsPanel(QScrollArea):
         clip_row = QHBoxLayout()
         self.clip_check = QCheckBox("Clip gradient norm to")
         self.clip_check.setObjectName("clipCheck")
-        self.clip_spin = QDoubleSpinBox()
+        self.clip_spin = NumberField()
         self.clip_spin.setObjectName("clipSpin")
         clip = field_number(Settings, "clip_norm")
         self.clip_spin.setRange(clip.lo, clip.hi)
-        self.clip_spin.setDecimals(4)
         self.clip_spin.setValue(1.0)
-        self.clip_spin.setKeyboardTracking(False)
         self.clip_check.toggled.connect(self._on_clip_changed)
         self.clip_spin.valueChanged.connect(self._on_clip_changed)
         connect_field(self.model.settings, "clip_norm", self.clip_spin, self._show_clip)
         self.clip_check.setToolTip("Rescale ∇L to at most this length (clip_grad_norm_).")
+        self.clip_spin.setToolTip(
+            "The largest |∇L| a step may use: a longer gradient is scaled down to it\n"
+            "(torch.nn.utils.clip_grad_norm_'s max_norm; it has no default)."
+        )
         clip_row.addWidget(self.clip_check)
         clip_row.addWidget(self.clip_spin)
         self.schedule_form.addRow(clip_row)
@@ -290,15 +301,15 @@ class ControlsPanel(QScrollArea):
                     widget.deleteLater()
         for name in (*cls.required, *cls.defaults):
             value = params.get(name)
-            spin = QDoubleSpinBox()
-            spin.setObjectName(f"schedule_{name}")
             kind = schedule_param_kind(name)
-            spin.setDecimals(0 if kind.integer else 6)
+            spin = NumberField(0 if kind.integer else EXACT_DECIMALS)
+            spin.setObjectName(f"schedule_{name}")
             spin.setRange(kind.lo, kind.hi)
-            spin.setKeyboardTracking(False)
+            spin.setToolTip(schedule_tooltip(schedule, name))
             spin.setValue(float(value) if value is not None else 0.0)
             spin.valueChanged.connect(self._on_schedule_param_changed)
             form.addRow(name, spin)
+            self.fields.guard(spin)
 
     # --- widgets → model ------------------------------------------------------------------
 
