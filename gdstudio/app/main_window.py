@@ -14,7 +14,6 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QDockWidget,
-    QLabel,
     QMainWindow,
     QStackedWidget,
     QStyle,
@@ -28,6 +27,7 @@ from ..io.captions import CaptionFacts, caption_text
 from ..render.glprobe import is_software_gl, view_format
 from ..render.view3d import LandscapeView3D
 from .actions import build_actions, build_menus
+from .caption import CaptionBar
 from .docks.controls import ControlsPanel
 from .docks.readouts import ReadoutsPanel
 from .export.action import install_export_action
@@ -100,11 +100,7 @@ class MainWindow(QMainWindow):
         lay = QVBoxLayout(central)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(0)
-        self.caption = QLabel()
-        self.caption.setObjectName("caption")
-        self.caption.setWordWrap(True)
-        self.caption.setMargin(8)
-        self.caption.setStyleSheet("background: palette(alternate-base);")
+        self.caption = CaptionBar()
         lay.addWidget(self.caption)
         self.stack = QStackedWidget()
         self.view3d = LandscapeView3D()

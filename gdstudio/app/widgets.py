@@ -14,7 +14,9 @@ from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QComboBox,
     QDoubleSpinBox,
+    QFormLayout,
     QHBoxLayout,
+    QSizePolicy,
     QSlider,
     QWidget,
 )
@@ -49,6 +51,8 @@ class NumberField(QDoubleSpinBox):
     def __init__(self, decimals: int = EXACT_DECIMALS, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setDecimals(decimals)
+        # Its size hint fits 1.23457e-08; in a narrow panel it may shrink below that.
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
         self.setStepType(QDoubleSpinBox.StepType.AdaptiveDecimalStepType)
         self.setKeyboardTracking(False)
 
@@ -81,6 +85,23 @@ class NumberField(QDoubleSpinBox):
         elif _PARTIAL_NUMBER.fullmatch(number):
             state = QValidator.State.Intermediate
         return state, text, pos
+
+
+def panel_combo(name: str, letters: int = 8) -> QComboBox:
+    """A combo box for a narrow panel: it may be narrower than its longest entry (down to
+    `letters` characters); its popup still shows every entry in full."""
+    combo = QComboBox()
+    combo.setObjectName(name)
+    # Before any entry is added: Qt keeps the first minimum size it works out.
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(letters)
+    return combo
+
+
+def reflow_forms(root: QWidget) -> None:
+    """Forms in `root` put a label above its field when the two do not fit side by side."""
+    for form in root.findChildren(QFormLayout):
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
 
 
 class FieldGuard(QObject):

@@ -9,7 +9,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
@@ -33,7 +32,15 @@ from ...io.scenes import load_scenes
 from ...state import MAX_RUNS, Settings, schedule_param_kind
 from ..bindings import bind_number, connect_field, field_number
 from ..model import StudioModel
-from ..widgets import EXACT_DECIMALS, FieldGuard, LogSlider, NumberField, blocked
+from ..widgets import (
+    EXACT_DECIMALS,
+    FieldGuard,
+    LogSlider,
+    NumberField,
+    blocked,
+    panel_combo,
+    reflow_forms,
+)
 from .field_tips import schedule_tooltip
 from .run_editor import RunEditor
 
@@ -79,22 +86,21 @@ class ControlsPanel(QScrollArea):
         model.runsChanged.connect(self._on_runs_changed)
         self.sync_all()
         self.fields.guard(body)
+        reflow_forms(body)
 
     # --- building --------------------------------------------------------------------------
 
     def _build_scene_box(self) -> QGroupBox:
         box = QGroupBox("Lesson and landscape")
         form = QFormLayout(box)
-        self.scene_combo = QComboBox()
-        self.scene_combo.setObjectName("sceneCombo")
+        self.scene_combo = panel_combo("sceneCombo")
         self.scene_combo.addItem("(custom)", None)
         for scene in load_scenes().values():
             self.scene_combo.addItem(f"{scene.order}. {scene.title}", scene.id)
         self.scene_combo.setToolTip("Load a lesson: landscape, start, optimizers and speed.")
         self.scene_combo.activated.connect(self._on_scene_picked)
         form.addRow("Lesson", self.scene_combo)
-        self.landscape_combo = QComboBox()
-        self.landscape_combo.setObjectName("landscapeCombo")
+        self.landscape_combo = panel_combo("landscapeCombo")
         for name in landscape_names():
             self.landscape_combo.addItem(make_landscape(name).title, name)
         self.landscape_combo.activated.connect(self._on_landscape_picked)
@@ -144,10 +150,9 @@ class ControlsPanel(QScrollArea):
         return box
 
     def _build_schedule_box(self) -> QGroupBox:
-        box = QGroupBox("Learning-rate schedule and clipping")
+        box = QGroupBox("Schedule and clipping")
         self.schedule_form = QFormLayout(box)
-        self.schedule_combo = QComboBox()
-        self.schedule_combo.setObjectName("scheduleCombo")
+        self.schedule_combo = panel_combo("scheduleCombo")
         for name, cls in SCHEDULES.items():
             self.schedule_combo.addItem(cls.title, name)
         self.schedule_combo.activated.connect(self._on_schedule_picked)
@@ -164,7 +169,7 @@ class ControlsPanel(QScrollArea):
         self.schedule_error.hide()
         self.schedule_form.addRow(self.schedule_error)
         clip_row = QHBoxLayout()
-        self.clip_check = QCheckBox("Clip gradient norm to")
+        self.clip_check = QCheckBox("Clip |∇L| at")
         self.clip_check.setObjectName("clipCheck")
         self.clip_spin = NumberField()
         self.clip_spin.setObjectName("clipSpin")

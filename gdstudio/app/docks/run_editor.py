@@ -6,7 +6,6 @@ from typing import Any
 
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
@@ -21,7 +20,7 @@ from ...state.kinds import Number
 from ...state.runs import hyper_number
 from ..bindings import field_number
 from ..model import StudioModel
-from ..widgets import FieldGuard, LogSlider, NumberField, blocked
+from ..widgets import FieldGuard, LogSlider, NumberField, blocked, panel_combo
 from .field_tips import hyper_tooltip
 
 BOUND_FIELDS = ("hyper", "batch", "seed")  # the RunSpec fields the editor shows in place
@@ -41,8 +40,7 @@ class RunEditor(QWidget):
         self._bound: RunSpec | None = None  # the racer whose hyper field the fields show
         self.form = QFormLayout(self)
         self.form.setContentsMargins(0, 4, 0, 0)
-        self.optimizer_combo = QComboBox()
-        self.optimizer_combo.setObjectName("optimizerCombo")
+        self.optimizer_combo = panel_combo("optimizerCombo")
         for name, cls in OPTIMIZERS.items():
             self.optimizer_combo.addItem(cls.title, name)
         self.optimizer_combo.setToolTip("The update rule, as in torch.optim.")
@@ -166,8 +164,7 @@ class RunEditor(QWidget):
         return s
 
     def _add_batch_fields(self, batch: int | None, seed: int) -> None:
-        mode = QComboBox()
-        mode.setObjectName("batchCombo")
+        mode = panel_combo("batchCombo")
         mode.addItem("Batch (all points)", "full")
         mode.addItem("SGD (1 sample)", "sgd")
         mode.addItem("Mini-batch", "mini")
