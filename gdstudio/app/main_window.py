@@ -286,6 +286,9 @@ class MainWindow(QMainWindow):
     def _on_playing_changed(self, playing: bool) -> None:
         a = self.actions_by_name["play"]
         a.setText("Pause" if playing else "Run")
+        tip = "Pause the race (Space)" if playing else "Run the race (Space)"
+        a.setToolTip(tip)
+        a.setStatusTip(tip)
         a.setIcon(
             self.style().standardIcon(
                 QStyle.StandardPixmap.SP_MediaPause

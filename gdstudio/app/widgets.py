@@ -7,11 +7,13 @@ import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from PySide6.QtCore import QEvent, QObject, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QKeyEvent, QValidator
+from PySide6.QtCore import QEvent, QObject, QPointF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QValidator, QWheelEvent
 from PySide6.QtWidgets import (
+    QAbstractScrollArea,
     QAbstractSlider,
     QAbstractSpinBox,
+    QApplication,
     QComboBox,
     QDoubleSpinBox,
     QFormLayout,
@@ -122,8 +124,13 @@ class FieldGuard(QObject):
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         kind = event.type()
-        if kind == QEvent.Type.Wheel and isinstance(watched, QWidget) and not watched.hasFocus():
-            event.ignore()  # handled here, not taken: Qt passes it on to the scroll area
+        if (
+            kind == QEvent.Type.Wheel
+            and isinstance(event, QWheelEvent)
+            and isinstance(watched, QWidget)
+            and not watched.hasFocus()
+        ):
+            _scroll_instead(watched, event)
             return True
         if (
             kind == QEvent.Type.KeyPress
@@ -133,6 +140,31 @@ class FieldGuard(QObject):
         ):
             QTimer.singleShot(0, self.committed.emit)  # once the box has taken the value
         return False
+
+
+def _scroll_instead(widget: QWidget, event: QWheelEvent) -> None:
+    """Give a wheel turn over `widget` to the scroll area around it (if any)."""
+    area = widget.parentWidget()
+    while area is not None and not isinstance(area, QAbstractScrollArea):
+        area = area.parentWidget()
+    if area is None:
+        event.ignore()
+        return
+    viewport = area.viewport()
+    at = QPointF(viewport.mapFromGlobal(event.globalPosition().toPoint()))
+    passed = QWheelEvent(
+        at,
+        event.globalPosition(),
+        event.pixelDelta(),
+        event.angleDelta(),
+        event.buttons(),
+        event.modifiers(),
+        event.phase(),
+        event.inverted(),
+        event.source(),
+    )
+    QApplication.sendEvent(viewport, passed)
+    event.setAccepted(passed.isAccepted())
 
 
 class LogSlider(QWidget):
