@@ -20,6 +20,7 @@ from .checks import INT_LIMIT, check_int, check_point, shown
 from .errors import ConfigError
 from .fast_step import fast_step
 from .history import History
+from .optim_state import KernelCache
 from .optimizers import Optimizer
 from .run_base import (
     AT_MAX_STEPS,
@@ -99,6 +100,7 @@ class Run(RunSettings):
         # Step 1- and 2-parameter runs on Python floats (core/fast_step.py; the same bits as
         # the array path, which False forces).
         self.fast = bool(fast)
+        self._kernels = KernelCache()  # the fast path's kernel, kept between calls
         self.history = History(len(landscape.param_names), history_capacity)
         self._runaway_cache: tuple[object, float] = (None, 0.0)
         default = getattr(landscape, "default_start", None)
