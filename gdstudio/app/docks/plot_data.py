@@ -8,6 +8,7 @@ column is complete, into the settled points; nothing is recomputed over the whol
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 
@@ -19,6 +20,7 @@ _NO_STEPS = np.empty(0, dtype=np.int64)
 _NO_VALUES = np.empty(0)
 
 Point = tuple[float, float]
+_GENERATIONS = itertools.count()
 MAX_TAIL_COLUMNS = 64
 """Pixel columns the tail may span before its complete columns settle regardless."""
 FOLD_AT_ONCE = 48
@@ -144,6 +146,8 @@ class Series:
         self.latest: Point | None = None  # the history's latest row, when it is not kept
         self.last_step = -1
         self.revision = 0  # bumped when the settled points change
+        self.generation = next(_GENERATIONS)  # new when the settled points start over (else
+        # they only grow at their end)
 
     @property
     def lo(self) -> float:

@@ -44,6 +44,19 @@ def step_range(last_step: float) -> tuple[float, float]:
     return (0.0, top)
 
 
+def live_step_range(
+    last_step: float, shown: tuple[float, float] | None, ahead: float
+) -> tuple[float, float]:
+    """The step range while a race runs: the range shown while it still holds the last step
+    (and is not far too wide, as after a restart), else step_range of `ahead` steps (at most
+    `last_step`) past the last step, so a fast race moves the axis about once per `ahead`
+    steps rather than every tenth of a decade."""
+    fresh = step_range(last_step + min(max(ahead, 0.0), last_step))
+    if shown is not None and last_step <= shown[1] <= 2.0 * fresh[1]:
+        return shown
+    return fresh
+
+
 def runaway_limit(extents: list[Extent]) -> float:
     """|value| above which a curve has run away: RUNAWAY × the largest start (inf: no start)."""
     firsts = [abs(e.first) for e in extents if e.lo <= e.hi and math.isfinite(e.first)]
