@@ -17,6 +17,9 @@ from .plot_items import CurveLayer, TraceLayer, marker
 from .plot_ranges import EMPTY_STEPS
 
 
+_EMPTY = np.empty(0)
+
+
 @dataclass
 class Curve:
     """One racer's curve in one plot: its points, pen and what is drawn of them (the settled
@@ -30,9 +33,6 @@ class Curve:
     ys: np.ndarray = field(default_factory=lambda: _EMPTY)
     generation: int = -1
     tail: QPolygonF = field(default_factory=QPolygonF)  # the newest column, joined on
-
-
-_EMPTY = np.empty(0)
 
 
 @dataclass
