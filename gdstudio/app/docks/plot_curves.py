@@ -16,7 +16,6 @@ from .plot_data import Series
 from .plot_items import CurveLayer, TraceLayer, marker
 from .plot_ranges import EMPTY_STEPS
 
-
 _EMPTY = np.empty(0)
 
 
