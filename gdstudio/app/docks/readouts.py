@@ -80,6 +80,7 @@ class ReadoutsPanel(QWidget):
         model.runChanged.connect(self._on_run_changed)
         model.stepped.connect(self._on_stepped)
         model.playingChanged.connect(self._on_run_changed)
+        model.settingsChanged.connect(self._on_run_changed)  # max steps, tol: a new status
         self._on_runs_changed()
 
     def columns(self) -> list[str]:
