@@ -1,11 +1,23 @@
 """A window that never surprises (issue 11): docks a lesson needs, the wheel over the Controls
 panel, Return in a field, readable numbers, live captions, dialogs and the Run / Pause label."""
 
-import pytest
-from PySide6.QtCore import QPoint, QPointF, Qt, QTimer
-from PySide6.QtGui import QWheelEvent
-from PySide6.QtWidgets import QApplication, QListWidget, QMessageBox, QWidget
+import itertools
 
+import pytest
+from PySide6.QtCore import QPoint, QPointF, QRect, Qt, QTimer
+from PySide6.QtGui import QWheelEvent
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractSlider,
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QListWidget,
+    QMessageBox,
+    QWidget,
+)
+
+from gdstudio.app.caption import MAX_LINES
 from gdstudio.app.main_window import MainWindow
 from gdstudio.app.model import StudioModel
 
@@ -266,3 +278,47 @@ def test_the_run_action_reads_pause_while_running_in_the_menu_and_the_toolbar(qt
     assert button.defaultAction() is play
     qtbot.keyClick(window, Qt.Key.Key_Space)
     assert play.text() == "Run" and "Run" in play.toolTip()
+
+
+# --- a small window scrolls its panels instead of cutting them off ------------------------------
+
+CONTROLS = (QAbstractButton, QComboBox, QAbstractSpinBox, QAbstractSlider, QListWidget)
+
+
+def _controls_of(panel) -> list[QWidget]:
+    body = panel.widget()
+    return [
+        w
+        for w in body.findChildren(QWidget)
+        if isinstance(w, CONTROLS) and w.isVisible() and not isinstance(w.parentWidget(), CONTROLS)
+    ]
+
+
+@pytest.mark.parametrize(("scene", "racer"), [("race", 3), ("variants", 2), ("race", 0)])
+def test_at_640_by_480_every_control_can_be_scrolled_to_and_none_overlaps(
+    qtbot, user, scene, racer
+):
+    window = shown_window(qtbot, scene, size=(640, 480))
+    assert (window.width(), window.height()) == (640, 480)
+    panel = window.controls
+    select_racer(user, window, racer)  # Adam's pairs of betas, the batch fields, SGD's
+    body, viewport = panel.widget(), panel.viewport()
+    assert body.width() <= viewport.width()  # nothing runs off to the right
+    controls = _controls_of(panel)
+    assert len(controls) > 10
+    bar = panel.verticalScrollBar()
+    for control in controls:
+        top = control.mapTo(body, QPoint(0, 0)).y()
+        bar.setValue(min(top, top + control.height() - viewport.height()) if top > 0 else 0)
+        assert bar.value() == max(0, min(top, top + control.height() - viewport.height()))
+        top_left = control.mapTo(viewport, QPoint(0, 0))
+        rect = QRect(top_left, control.size())
+        assert viewport.rect().contains(rect), f"{control.objectName() or control} is cut off"
+    rects = {c: QRect(c.mapTo(body, QPoint(0, 0)), c.size()) for c in controls}
+    for a, b in itertools.combinations(controls, 2):
+        assert not rects[a].intersects(rects[b]), f"{a} overlaps {b}"
+    view = window.stack.currentWidget()
+    assert view.width() >= 150 and view.height() >= 100  # the landscape keeps a share
+    lines = window.caption.height() / window.caption.label.fontMetrics().lineSpacing()
+    assert lines < MAX_LINES + 1.5  # four lines and margins: a long caption scrolls
+    assert window.caption.verticalScrollBar().maximum() > 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
@@ -44,8 +44,6 @@ from ..widgets import (
 from .field_tips import schedule_tooltip
 from .run_editor import RunEditor
 
-# Narrow enough for a 640-pixel window, wide enough for every field's label and value.
-MIN_WIDTH = 250
 # A log slider starts above zero: the smallest tolerance it shows (0 may still be typed).
 TOL_FLOOR = 1e-10
 
@@ -74,19 +72,26 @@ class ControlsPanel(QScrollArea):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         body = QWidget()
         lay = QVBoxLayout(body)
+        lay.setContentsMargins(4, 4, 4, 4)
         lay.addWidget(self._build_scene_box())
         lay.addWidget(self._build_race_box())
         lay.addWidget(self._build_schedule_box())
         lay.addWidget(self._build_playback_box(actions))
         lay.addStretch(1)
         self.setWidget(body)
-        self.setMinimumWidth(MIN_WIDTH)
         model.sceneChanged.connect(self._on_scene_changed)
         model.landscapeChanged.connect(self._on_landscape_changed)
         model.runsChanged.connect(self._on_runs_changed)
         self.sync_all()
         self.fields.guard(body)
         reflow_forms(body)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        """As narrow as the fields allow (never cut off at the right), any height (it scrolls)."""
+        body = self.widget()
+        inner = body.minimumSizeHint().width() if body is not None else 0
+        bar = self.verticalScrollBar().sizeHint().width()
+        return QSize(inner + bar + 2 * self.frameWidth(), 120)
 
     # --- building --------------------------------------------------------------------------
 
