@@ -15,8 +15,7 @@ from ..model import RunConfig
 from .plot_data import Series
 from .plot_items import CurveLayer, TraceLayer, marker
 from .plot_ranges import EMPTY_STEPS
-
-_EMPTY = np.empty(0)
+from .plot_trail import Trail
 
 
 @dataclass
@@ -28,8 +27,7 @@ class Curve:
     cfg: RunConfig
     pen: QPen
     series: Series = field(default_factory=Series)
-    xs: np.ndarray = field(default_factory=lambda: _EMPTY)
-    ys: np.ndarray = field(default_factory=lambda: _EMPTY)
+    trail: Trail = field(default_factory=Trail)
     generation: int = -1
     tail: QPolygonF = field(default_factory=QPolygonF)  # the newest column, joined on
 
@@ -105,8 +103,8 @@ def map_value(y: float, log: bool, clamp: tuple[float, float] | None) -> float:
 def tail_polyline(curve: Curve, log: bool, clamp: tuple[float, float] | None) -> QPolygonF:
     """The curve's tail in view units, from its last settled point on."""
     points = [QPointF(x, map_value(y, log, clamp)) for x, y in curve.series.tail_points()]
-    if len(curve.xs):  # the tail starts where the settled points end
-        points.insert(0, QPointF(float(curve.xs[-1]), float(curve.ys[-1])))
+    if len(curve.trail):  # the tail starts where the settled points end
+        points.insert(0, QPointF(*curve.trail.last()))
     return QPolygonF(points)
 
 

@@ -250,16 +250,15 @@ class PlotsPanel(QWidget):
             s = curve.series
             if s.generation != curve.generation or (moved and not log):
                 curve.generation = s.generation
-                curve.xs = s.settled_x.astype(np.float64)
-                curve.ys = mapped(s.settled_y, log, clamp)
+                curve.trail.replace(s.settled.x, mapped(s.settled.y, log, clamp))
                 whole = True
-            elif len(s.settled_x) > len(curve.xs):
+            elif len(s.settled) > len(curve.trail):
                 grown = grown.united(_extend(curve, s, log, clamp))
             if fresh or moved:
                 dirty = dirty.united(curve.tail.boundingRect())
                 curve.tail = tail_polyline(curve, log, clamp)
                 dirty = dirty.united(curve.tail.boundingRect())
-        traces = [(c.pen, c.xs, c.ys) for c in plot.curves if len(c.xs) > 1]
+        traces = [(c.pen, c.trail.x, c.trail.y) for c in plot.curves if len(c.trail) > 1]
         if whole:
             plot.settled.set_traces(traces)
         elif not grown.isNull():
@@ -273,13 +272,10 @@ class PlotsPanel(QWidget):
 def _extend(curve: Curve, s: Series, log: bool, clamp: tuple[float, float] | None) -> QRectF:
     """Append the series' new settled points to the curve's; the rectangle they cover,
     joined to the point before them."""
-    n = len(curve.xs)
-    x = s.settled_x[n:].astype(np.float64)
-    y = mapped(s.settled_y[n:], log, clamp)
-    if n:
-        x0, y_lo, y_hi = curve.xs[-1], min(curve.ys[-1], y.min()), max(curve.ys[-1], y.max())
-    else:
-        x0, y_lo, y_hi = x[0], y.min(), y.max()
-    curve.xs = np.concatenate((curve.xs, x))
-    curve.ys = np.concatenate((curve.ys, y))
-    return QRectF(float(x0), float(y_lo), float(x[-1] - x0), float(y_hi - y_lo))
+    n = len(curve.trail)
+    x = s.settled.x[n:]
+    y = mapped(s.settled.y[n:], log, clamp).tolist()
+    x0, y0 = curve.trail.last() if n else (float(x[0]), y[0])
+    lo, hi = min(y0, min(y)), max(y0, max(y))
+    curve.trail.extend(x, y)
+    return QRectF(x0, lo, float(x[-1]) - x0, hi - lo)
