@@ -33,6 +33,7 @@ BENCHES: dict[str, tuple[str, str]] = {
     "edit_block_mae_1e3": ("data", "bench_edit_block"),
     "core_step_us": ("core", "bench_core_step"),  # and core_step_us_torch where torch imports
     "gif_frame_ms": ("export", "bench_gif_frame"),  # and gif_encode_ms
+    "sweep_8x64x1000": ("sweep", "bench_sweep"),
 }
 
 # name → ("<=" or ">=", target) on "ours_ms" (or "ours" for a row with a unit)
@@ -51,6 +52,7 @@ TARGETS: dict[str, tuple[str, float]] = {
     "edit_block_mae_1e3": ("<=", 16.0),
     "core_step_us": ("<=", 8.0),
     "gif_frame_ms": ("<=", 50.0),
+    "sweep_8x64x1000": ("<=", 1000.0),
 }
 
 
