@@ -55,6 +55,7 @@ class Stepper(QObject):
         self._timer.timeout.connect(self._on_timeout)
         self._playing = False
         self._frames: FrameSource | None = None
+        self.frame_wait_ms = FRAME_WAIT_MS  # how long a tick waits for its frame at most
         self._awaiting_frame = False  # the last tick stepped; its frame is not painted yet
         self._ticked_at = 0.0  # time.monotonic() of the last tick (the timer's time)
         self._reported = 0.0
@@ -62,7 +63,11 @@ class Stepper(QObject):
         model.sceneChanged.connect(self._on_model_restarted)
 
     def follow_frames(self, view: FrameSource) -> None:
-        """Tick once per frame `view` paints while it is visible (at most every TICK_MS)."""
+        """Tick once per frame `view` paints while it is visible (at most every TICK_MS).
+
+        Without a call, a stepper whose parent has a `view3d` (the main window) follows it
+        from its first play.
+        """
         if self._frames is not None:
             self._frames.frameSwapped.disconnect(self._on_frame)
         self._frames = view
@@ -90,6 +95,10 @@ class Stepper(QObject):
             self.model.reset()
         if not self.model.can_step:
             return
+        if self._frames is None:  # a window's stepper follows the window's 3D view
+            view = getattr(self.parent(), "view3d", None)
+            if view is not None:
+                self.follow_frames(view)
         now = self.pacer.start()
         self.meter.start(now)
         self._reported = now
@@ -138,8 +147,9 @@ class Stepper(QObject):
         if not self._playing:
             return
         waited_ms = 1000.0 * (time.monotonic() - self._ticked_at)
-        if self._awaiting_frame and self._following() and waited_ms < FRAME_WAIT_MS:
-            self._timer.start(max(1, int(FRAME_WAIT_MS - waited_ms)))  # the frame is late
+        wait_ms = self.frame_wait_ms
+        if self._awaiting_frame and self._following() and waited_ms < wait_ms:
+            self._timer.start(max(1, int(wait_ms - waited_ms)))  # the frame is late
             return
         self._tick_and_rearm()
 
@@ -157,7 +167,7 @@ class Stepper(QObject):
         if not self._playing:
             return
         self._awaiting_frame = stepped and self._following()
-        self._timer.start(FRAME_WAIT_MS if self._awaiting_frame else TICK_MS)
+        self._timer.start(self.frame_wait_ms if self._awaiting_frame else TICK_MS)
 
     def _on_tick(self) -> bool:
         """One tick: the steps the clock owes, announced once; True if any was taken."""

@@ -214,3 +214,29 @@ def test_the_status_bar_shows_the_real_rate(qtbot, window, clock):
     qtbot.waitUntil(lambda: label.text() == "500 of 1,000 steps/s — the machine cannot keep up")
     qtbot.keyClick(window, Qt.Key.Key_Space)
     assert label.text() == ""
+
+
+# --- ticks follow the painted frames -----------------------------------------------------------
+
+
+def test_one_tick_per_painted_frame_while_the_3d_view_shows(qtbot, window):
+    window.stepper.clock = time.perf_counter
+    window.stepper.frame_wait_ms = 60_000  # no tick without its frame, however slow
+    seen: list[str] = []
+    window.model.stepped.connect(lambda: seen.append("tick"))
+    window.view3d.frameSwapped.connect(lambda: seen.append("frame"))
+    press_play(qtbot, window)
+    qtbot.waitUntil(lambda: seen.count("tick") >= 12, timeout=30000)
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    ticks = [i for i, what in enumerate(seen) if what == "tick"]
+    between = [seen[a + 1 : b] for a, b in zip(ticks, ticks[1:], strict=False)]
+    assert all("frame" in frames for frames in between), seen
+
+
+def test_ticks_go_on_without_frames_while_the_3d_view_is_hidden(qtbot, window):
+    window.stepper.clock = time.perf_counter
+    window.stepper.frame_wait_ms = 60_000
+    qtbot.keyClick(window, Qt.Key.Key_T)  # the contour view instead of the 3D view
+    qtbot.waitUntil(lambda: not window.view3d.isVisible())
+    press_play(qtbot, window)
+    qtbot.waitUntil(lambda: steps(window) >= 100, timeout=30000)  # never waiting for 3D frames
