@@ -326,7 +326,7 @@ class MainWindow(QMainWindow):
         """Give the landscape most of the window: narrow side docks, a short readouts strip
         (shares of a small window, so that the landscape keeps a usable part of it)."""
         width, height = self.width(), self.height()
-        side = [min(390, round(0.3 * width)), min(420, round(0.25 * width))]
+        side = [min(390, round(0.3 * width)), min(420, round(0.28 * width))]
         self.resizeDocks([self.controls_dock, self.plots_dock], side, Qt.Orientation.Horizontal)
         self._size_data_dock()
         strip = min(172, round(0.25 * height))
