@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -113,6 +114,9 @@ class Optimizer:
         self._state: dict[str, Array] = {}
         self._shape: tuple[int, ...] | None = None
         self._steps = 0
+        # Called after each `step` with (params, grad, lr, new params): what the rule was given
+        # and what it gave, for a view that writes a step out (core/explain.py).
+        self.observer: Callable[[Array, Array, float, Array], None] | None = None
 
     def _validated(self, key: str, value: object) -> Any:
         if key not in self.defaults:
@@ -169,7 +173,10 @@ class Optimizer:
         rate = self.hyper["lr"] if lr is None else self._validated("lr", lr)
         self._shape = p.shape
         self._steps += 1
-        return self._update(p, g, rate)
+        new = self._update(p, g, rate)
+        if self.observer is not None:
+            self.observer(p, g, rate, new)
+        return new
 
     def step_many(self, params: Array, grad: Array, lr: Array) -> Array:
         """One update of many runs at once: rows of `params` (runs × d), one lr per row.
