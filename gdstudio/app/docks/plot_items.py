@@ -52,8 +52,9 @@ class TickAxis(pg.AxisItem):  # type: ignore[misc]  # pyqtgraph ships no type in
     def __init__(self, orientation: str, steps: bool = False) -> None:
         super().__init__(orientation)
         # the step axis's end labels may reach past its ends; a value axis's stay inside, off
-        # the neighbouring plot's labels
-        self.setStyle(hideOverlappingLabels=16 if steps else 2)
+        # the neighbouring plot's labels. Only the first tick level has labels: pyqtgraph
+        # need not measure the minor ticks' empty ones each time the range moves.
+        self.setStyle(hideOverlappingLabels=16 if steps else 2, maxTextLevel=0)
         self.steps = steps
         self.log = False
         self._labels: dict[float, str] = {}

@@ -21,6 +21,9 @@ STEP_MANTISSAS = (1.0, 1.2, 1.5, 1.8, 2.0, 2.5, 3.0, 3.5, 4.0, 5.0, 6.0, 7.0, 8.
 """Round step counts the x range ends at (× a power of ten)."""
 RUNAWAY = 1e3
 """A curve that climbs this many times above the highest start has run away."""
+GROWTH = 0.5
+"""A live y range the data pass grows by this share of the data's span (a run converging by
+decades a second moves the axis, and re-lays it, about once a second, not every few frames)."""
 LOG_SNAP = 4  # log ranges snap to 1/LOG_SNAP decade
 MIN_DECADES = 0.5
 
@@ -129,7 +132,7 @@ def steady_range(
 ) -> tuple[float, float]:
     """The range to show, given what is shown and what the data ask for.
 
-    An end the data have passed moves past them by a margin (a fifth of the range, at least
+    An end the data have passed moves past them by a margin (GROWTH of the range, at least
     one snap unit), so a run converging by a decade a second moves the axis a few times, not
     every frame; an end more than that margin (plus one unit) too loose comes back to the
     data; otherwise the end stays, so a value hopping across a snap boundary does not make the
@@ -138,7 +141,7 @@ def steady_range(
     if shown is None:
         return ideal
     unit = 1.0 / LOG_SNAP if log else nice_step(ideal[1] - ideal[0])
-    margin = max(unit, math.ceil(0.2 * (ideal[1] - ideal[0]) / unit) * unit)
+    margin = max(unit, math.ceil(GROWTH * (ideal[1] - ideal[0]) / unit) * unit)
     loose = margin + 1.5 * unit
     lo = (
         ideal[0] - margin
