@@ -228,8 +228,11 @@ def _clip(line: np.ndarray, box: Box, linked: np.ndarray | None) -> tuple[np.nda
     if not keep.any():
         return np.empty((0, 2)), np.empty(0, dtype=int)
     idx = np.flatnonzero(keep)
-    a = p0[idx] + t0[idx, None] * d[idx]
-    b = p0[idx] + t1[idx, None] * d[idx]
+    # whole ends stay exact; cut ends are put on the box (a far point makes them inexact)
+    s0, s1 = t0[idx, None], t1[idx, None]
+    lo, hi = np.array([x0, y0]), np.array([x1, y1])
+    a = np.where(s0 == 0.0, p0[idx], np.clip(p0[idx] + s0 * d[idx], lo, hi))
+    b = np.where(s1 == 1.0, p1[idx], np.clip(p1[idx] - (1.0 - s1) * d[idx], lo, hi))
     # a segment continues the previous piece when both are whole at the point they share
     continues = np.zeros(len(idx), dtype=bool)
     continues[1:] = (np.diff(idx) == 1) & (t1[idx[:-1]] == 1.0) & (t0[idx[1:]] == 0.0)

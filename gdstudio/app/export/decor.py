@@ -41,11 +41,17 @@ def legend_entries(model: StudioModel) -> tuple[tuple[str, str], ...]:
     return tuple((cfg.title, cfg.color) for _, cfg in model.active_runs())
 
 
+def shows_legend(view: str) -> bool:
+    """True if an export of `view` gets the legend drawn above it (the plots and the window
+    have the plots' own)."""
+    return view in ("3d", "contour")
+
+
 def decor_of(
     window: ExportWindow, view: str, options: Decorations, animated: bool = False
 ) -> Decor:
     """What an export of `view` carries around it. The plots and the window show their own
     legend (the plots'), so only the 3D and contour views get one drawn."""
     title, subtitle = picture_title(window.model) if options.title else ("", "")
-    legend = legend_entries(window.model) if options.legend and view in ("3d", "contour") else ()
+    legend = legend_entries(window.model) if options.legend and shows_legend(view) else ()
     return Decor(title, subtitle, legend, step_counter=animated and options.step_counter)
