@@ -34,7 +34,7 @@ class FrameSource(Protocol):
 
 
 class Stepper(QObject):
-    """Plays the model: speed × elapsed wall time per tick, at most BUDGET_S of stepping."""
+    """Plays the model: speed × elapsed wall time per tick, at most BUDGET_S of CPU stepping."""
 
     playingChanged = Signal(bool)
     rateChanged = Signal(float, float)  # steps/s really made over the last second, and asked
@@ -47,7 +47,7 @@ class Stepper(QObject):
     ) -> None:
         super().__init__(parent)
         self.model = model
-        self.pacer = Pacer(clock, BUDGET_S)
+        self.pacer = Pacer(clock, BUDGET_S, work_clock=time.thread_time)
         self.meter = RateMeter()
         self._timer = QTimer(self)
         self._timer.setTimerType(Qt.TimerType.PreciseTimer)

@@ -103,6 +103,34 @@ def test_a_tick_over_budget_drops_the_rest_instead_of_lagging(clock):
     assert abs(following - (taken + 16)) <= 1  # not the dropped 190-odd steps too
 
 
+def test_the_budget_counts_the_threads_work_not_time_given_to_other_processes(clock):
+    work = FakeClock()
+    pacer = Pacer(clock, work_clock=work)
+
+    def step_on_a_busy_machine(n: int) -> int:  # 0.01 ms of work a step, 20 ms of wall
+        clock.t += 0.020
+        work.t += 0.00001 * n
+        return n
+
+    pacer.start()
+    clock.t += 0.2
+    owed, _, _ = pacer.owed(1000.0)
+    assert pacer.take(owed, step_on_a_busy_machine) == owed == 200  # nothing dropped
+    assert pacer.dropped == 0
+
+    def costly(n: int) -> int:  # 1 ms of work a step
+        work.t += 0.001 * n
+        return n
+
+    pacer = Pacer(clock, work_clock=work)
+    pacer.start()
+    clock.t += 0.2
+    owed, _, _ = pacer.owed(1000.0)
+    start = work.t
+    assert pacer.take(owed, costly) < owed  # the work, not the wall, ran out of budget
+    assert pacer.dropped > 0 and work.t - start <= BUDGET_S + 0.001 + 1e-12
+
+
 def test_a_gap_longer_than_the_limit_is_dropped(clock):
     pacer = Pacer(clock)
     pacer.start()
