@@ -24,10 +24,10 @@ from .plot_items import CACHED, CurveLayer, LegendBar, TickAxis, TraceLayer
 from .plot_ranges import (
     EMPTY_STEPS,
     Extent,
+    fit,
     live_step_range,
     steady_range,
     step_range,
-    value_range,
 )
 
 LABEL_STYLE = {"color": theme.LABEL_COLOR, "font-size": "10pt"}
@@ -232,9 +232,9 @@ class PlotsPanel(QWidget):
         if not (tight or any(changed)) and plot.shown is not None and plot.shown[0] == x_range:
             return  # nothing new (a finished race, a hidden curve's neighbour)
         extents = [Extent(c.series.lo, c.series.hi, c.series.first) for c in plot.curves]
-        ideal, away = value_range(extents, log)
+        ideal, data, away = fit(extents, log)
         shown = None if tight or plot.shown is None else plot.shown[1]
-        y_range = steady_range(shown, ideal, log)
+        y_range = steady_range(shown, ideal, log, data)
         moved = (x_range, y_range) != plot.shown
         if moved:
             plot.shown = (x_range, y_range)
