@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ...core.history import History
+from .plot_fold import Block, blocks
 from .plot_trail import Trail
 
 _NO_VALUES = np.empty(0)
@@ -225,12 +226,14 @@ class Series:
         frame: Frame,
         settle: bool,
         start: int = 0,
+        block: Block | None = None,
     ) -> bool:
         """Fold in the history's rows (its kept rows, then the latest if not kept); settle
         the complete columns if `settle`. True if anything plotted changed.
 
         `steps` and `values` are the history's rows from row `start` on; a `start` above 0
-        must be the rows already folded in (`self.rows`, same frame and stride).
+        must be the rows already folded in (`self.rows`, same frame and stride); `block`, if
+        given, is their new kept rows already grouped (plot_fold.blocks).
         """
         n = start + len(steps)
         restart = not start and (
@@ -252,7 +255,10 @@ class Series:
                 self._rebuild(steps[:kept], values[:kept])
             else:
                 new = slice(self.rows - start, kept - start)
-                self._fold(steps[new], values[new])
+                if block is not None:
+                    self.fold_block(block)
+                else:
+                    self._fold(steps[new], values[new])
             self.rows, self.anchor = kept, int(steps[kept - 1 - start])
         latest = newest if kept < n and _shows(newest[1], frame.log) else None
         changed = changed or latest != self.latest
@@ -285,28 +291,21 @@ class Series:
             self._fold_few(steps.tolist(), values.tolist())
 
     def _fold_many(self, x: np.ndarray, y: np.ndarray) -> None:
-        """_fold_few's result from numpy passes: each new pixel column's first, lowest,
-        highest and last row (earliest of ties), the first joined to the newest column."""
+        """_fold_few's result from numpy passes (plot_fold.blocks)."""
         assert self.frame is not None
         ok = plottable(y, self.frame.log)
         if not ok.all():
             x, y = x[ok], y[ok]
-        n = len(y)
-        if not n:
-            return
-        c = self.frame.column_of(x)
-        starts = np.concatenate(([0], np.flatnonzero(c[1:] != c[:-1]) + 1))
-        lengths = np.diff(np.append(starts, n))
-        lows, highs = np.minimum.reduceat(y, starts), np.maximum.reduceat(y, starts)
-        seg = np.repeat(np.arange(len(starts)), lengths)
-        index = np.arange(n)
-        low_at = np.minimum.reduceat(np.where(y == lows[seg], index, n), starts).tolist()
-        high_at = np.minimum.reduceat(np.where(y == highs[seg], index, n), starts).tolist()
-        xs, ys, first = x.tolist(), y.tolist(), starts.tolist()
-        lasts, indices = (starts + lengths - 1).tolist(), c[starts].tolist()
+        if len(y):
+            self.fold_block(blocks(x, y[:, None], self.frame.column_of(x))[0])
+
+    def fold_block(self, block: Block) -> None:
+        """Fold new kept rows, grouped by pixel column, into the tail's columns (the first
+        group may carry on the newest column)."""
+        xs, ys = block.xs, block.ys
         cols, done = self.columns, self.done
-        for g, index_g in enumerate(indices):
-            i, lo, hi, j = first[g], low_at[g], high_at[g], lasts[g]
+        for g, index_g in enumerate(block.columns):
+            lo, hi, j = block.low[g], block.high[g], block.last[g]
             low, high = (xs[lo], ys[lo]), (xs[hi], ys[hi])
             if cols and cols[-1].index == index_g:  # only the first can join the newest
                 col = cols[-1]
@@ -317,12 +316,13 @@ class Series:
             else:
                 if cols:
                     done.extend(cols[-1].points())
+                i = block.first[g]
                 col = Column(index_g, (xs[i], ys[i]))
                 col.low, col.high = low, high
                 cols.append(col)
             col.last = (xs[j], ys[j])
-        self.tail_lo = min(self.tail_lo, float(lows.min()))
-        self.tail_hi = max(self.tail_hi, float(highs.max()))
+        self.tail_lo = min(self.tail_lo, block.lo)
+        self.tail_hi = max(self.tail_hi, block.hi)
 
     def _fold_few(self, steps: list[float], values: list[float]) -> None:
         """Fold kept rows into the tail's columns (Frame.column, _shows and Column.fold
@@ -394,14 +394,11 @@ def follow(
     arrays); otherwise they read the history's columns, from the rows they have not settled
     (settling the complete columns if `settle`).
     """
-    latest, stride = history.latest, history.stride
-    if latest is not None:
-        step = int(latest[0])
-        if all(s.current(step, stride, f) for s, _, f in plotted):
-            return [
-                s.advance(step, float(latest[latest_index(history.dim, c)])) for s, c, _ in plotted
-            ]
-    new = _rows_after(history, plotted)
+    moved = advance(history, plotted)
+    if moved is not None:
+        return moved
+    stride = history.stride
+    new = rows_after(history, plotted)
     if new is not None:
         start, steps = plotted[0][0].rows, new[:, 0].astype(np.int64)
         return [
@@ -412,7 +409,19 @@ def follow(
     return [s.update(cols["step"], cols[c], stride, f, settle) for s, c, f in plotted]
 
 
-def _rows_after(history: History, plotted: list[tuple[Series, str, Frame]]) -> np.ndarray | None:
+def advance(history: History, plotted: list[tuple[Series, str, Frame]]) -> list[bool] | None:
+    """If the history moved only its latest row since the series followed it, give them that
+    row (no arrays read); which changed. None if it kept rows since."""
+    latest, stride = history.latest, history.stride
+    if latest is None:
+        return None
+    step = int(latest[0])
+    if not all(s.current(step, stride, f) for s, _, f in plotted):
+        return None
+    return [s.advance(step, float(latest[latest_index(history.dim, c)])) for s, c, _ in plotted]
+
+
+def rows_after(history: History, plotted: list[tuple[Series, str, Frame]]) -> np.ndarray | None:
     """The history's rows after those every series has folded in, if they all folded in the
     same rows on the same frame and stride and the history still holds them; else None."""
     first = plotted[0][0]

@@ -19,7 +19,8 @@ from ... import theme
 from ...core.run import Run
 from ..model import RunConfig, StudioModel
 from .plot_curves import Curve, Plot, clamp_range, mapped, mark, padded, tail_polyline
-from .plot_data import Frame, Series, follow
+from .plot_data import Frame, Series
+from .plot_follow import follow_all
 from .plot_items import CACHED, CurveLayer, LegendBar, TickAxis, TraceLayer
 from .plot_ranges import (
     EMPTY_STEPS,
@@ -214,10 +215,12 @@ class PlotsPanel(QWidget):
             Frame(x_range[0], x_range[1], max(1, int(p.item.vb.width())), log) for p in self.plots
         ]
         pairs = list(zip(self.plots, frames, strict=True))
-        per_run = [
-            follow(run.history, [(p.curves[i].series, p.column, f) for p, f in pairs])
-            for i, run in enumerate(runs)
-        ]
+        per_run = follow_all(
+            [
+                (run.history, [(p.curves[i].series, p.column, f) for p, f in pairs])
+                for i, run in enumerate(runs)
+            ]
+        )
         for k, plot in enumerate(self.plots):
             self._draw(plot, x_range, log, [fresh[k] for fresh in per_run], tight)
 
