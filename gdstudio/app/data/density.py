@@ -19,6 +19,7 @@ from ... import theme
 BIN_PIXELS = 2  # screen pixels per histogram bin
 MAX_BINS = 1024  # bins along either axis, whatever the screen
 REBIN_MS = 60  # after the last change of the view, the histogram is re-binned for it
+CLASS_BAND = 0.035  # half the height of a class's strip, in class units (classes sit at 0 and 1)
 _ALPHA_FLOOR = 55  # the faintest bin with a point in it stays visible
 
 
@@ -60,12 +61,16 @@ def shade(counts: np.ndarray) -> np.ndarray:
 
 
 class DensityLayer:
-    """The shaded histogram of every point, under the lines; hidden when not in use."""
+    """The shaded histogram of every point, under the lines; hidden when not in use.
 
-    def __init__(self, vb: pg.ViewBox) -> None:
+    With `row` set, every point lies at y = row (a class): one strip binned along x only.
+    """
+
+    def __init__(self, vb: pg.ViewBox, color: str = theme.TEXT_COLOR, row: float | None = None):
         self.vb = vb
+        self.row = row
         self.image = pg.ImageItem(axisOrder="row-major")
-        self.image.setLookupTable(density_lut())
+        self.image.setLookupTable(density_lut(color))
         self.image.setZValue(0.4)
         self.image.hide()
         vb.addItem(self.image, ignoreBounds=True)
@@ -122,19 +127,21 @@ class DensityLayer:
         self._paint()
 
     def view_changed(self) -> None:
-        """The view moved or zoomed: the picture follows now, re-binned for it soon."""
-        if self.active and self._view_rect() != self._rect:
+        """The view moved, zoomed or resized: the picture follows now, re-binned soon."""
+        if self.active and (self._view_rect(), self._shape()) != (self._rect, self._counts.shape):
             self._timer.start()
 
     def _view_rect(self) -> tuple[float, float, float, float]:
         (x0, x1), (y0, y1) = self.vb.viewRange()
+        if self.row is not None:
+            y0, y1 = self.row - CLASS_BAND, self.row + CLASS_BAND
         return float(x0), float(y0), float(x1), float(y1)
 
     def _shape(self) -> tuple[int, int]:
         size = self.vb.rect()
         cols = int(np.clip(math.ceil(size.width() / BIN_PIXELS), 1, MAX_BINS))
         rows = int(np.clip(math.ceil(size.height() / BIN_PIXELS), 1, MAX_BINS))
-        return rows, cols
+        return (1 if self.row is not None else rows), cols
 
     def _rebin(self) -> None:
         if self.active:
@@ -161,3 +168,48 @@ class DensityLayer:
         self.image.setImage(shade(self._counts), autoLevels=False, levels=(0, 255))
         self.image.setRect(QRectF(x0, y0, x1 - x0, y1 - y0))
         self.image.show()
+
+
+class CloudDensity:
+    """The density of the whole cloud: one layer of every point, or one strip per class."""
+
+    def __init__(self, vb: pg.ViewBox) -> None:
+        self.main = DensityLayer(vb)
+        self.classes = tuple(
+            DensityLayer(vb, theme.CLASS_COLORS[label], row=float(label)) for label in (0, 1)
+        )
+
+    @property
+    def active(self) -> bool:
+        """True while the points are drawn as a density."""
+        return self.main.active or any(layer.active for layer in self.classes)
+
+    def counts(self) -> np.ndarray:
+        """Points per bin of the layer of every point (see DensityLayer.counts)."""
+        return self.main.counts()
+
+    def binned_rect(self) -> tuple[float, float, float, float]:
+        """The rectangle the layer of every point covers."""
+        return self.main.binned_rect()
+
+    def show(self, x: np.ndarray, t: np.ndarray, label: np.ndarray, bce: bool) -> None:
+        """Shade the points (x, t): by class for logistic regression."""
+        if not bce:
+            self.main.show(x, t)
+            for layer in self.classes:
+                layer.hide()
+            return
+        self.main.hide()
+        for value, layer in enumerate(self.classes):
+            mine = label == value
+            layer.show(x[mine], t[mine])
+
+    def hide(self) -> None:
+        """Draw no density."""
+        for layer in (self.main, *self.classes):
+            layer.hide()
+
+    def view_changed(self) -> None:
+        """The view moved or zoomed."""
+        for layer in (self.main, *self.classes):
+            layer.view_changed()

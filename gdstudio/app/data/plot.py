@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QGraphicsItem, QWidget
 from ... import theme
 from ..commands import AddPoint, RemovePoints
 from ..model import StudioModel
-from .density import DensityLayer
+from .density import CloudDensity
 from .fit_overlay import RESIDUAL_LIMIT, Fit, FitOverlay, equation_lines
 from .geometry import DISPLAY_LIMIT, nearest_point
 from .interaction import PlotGestures
@@ -66,7 +66,7 @@ class DataPlot(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
         self.fit = FitOverlay(self.vb, model)
         self.residuals = self.fit.residuals
         self.optimum_curve = self.fit.optimum_curve
-        self.density = DensityLayer(self.vb)
+        self.density = CloudDensity(self.vb)
         self.points = PointLayer(self.vb)
         self.markers, self.rings = self.points.markers, self.points.rings
         # The lines move on every step; points, axes and grid only on edits or zooms, so
@@ -83,6 +83,7 @@ class DataPlot(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
 
         self.vb.sigRangeChanged.connect(self._on_range_changed)
         self.vb.sigResized.connect(self._place_overlays)
+        self.vb.sigResized.connect(self.density.view_changed)
         selection.changed.connect(self._on_selection_changed)
         model.landscapeChanged.connect(self._on_landscape_changed)
         model.surfaceChanged.connect(self._on_runs_stepped)
@@ -264,7 +265,7 @@ class DataPlot(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
         note = ""
         if n > DISPLAY_LIMIT:
             # Too many for markers: every point in the shading, the selected ones on top.
-            self.density.show(ds.x, self.targets())
+            self.density.show(ds.x, self.targets(), ds.label, self.logistic)
             shown = self.selection.indices[:SELECTION_DRAWN]
             note = f"{n:,} points, shaded by density"
             if len(shown):
