@@ -235,8 +235,10 @@ class DecorFrames:
         self._template = QImage(width, height, fmt)
         self._template.fill(fill)
         painter = QPainter(self._template)
-        paint_decor(painter, decor, self.layout)
-        painter.end()
+        try:
+            paint_decor(painter, decor, self.layout)
+        finally:
+            painter.end()
 
     @property
     def content_size(self) -> tuple[int, int]:
@@ -247,12 +249,14 @@ class DecorFrames:
         """The band with `render(w, h)` of the view below it (and `step` on the counter)."""
         if self.decor.empty:
             return render(self.layout.width, self.layout.height)
+        view = render(*self.content_size)  # before any painter is open: it may raise
         image = self._template.copy()
-        w, h = self.content_size
         painter = QPainter(image)
-        if self.decor.step_counter and step is not None:
-            paint_counter(painter, self.layout, step)
-        painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Source)
-        painter.drawImage(self.layout.content.topLeft(), render(w, h))
-        painter.end()
+        try:
+            if self.decor.step_counter and step is not None:
+                paint_counter(painter, self.layout, step)
+            painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Source)
+            painter.drawImage(self.layout.content.topLeft(), view)
+        finally:
+            painter.end()
         return image
