@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import threading
 import time
 from typing import TypeGuard
 
@@ -24,6 +26,9 @@ from .surface_plan import (
 COSTS = CostModel()
 # Columns of w per call to the kernel: a newer edit stops an older pass within one block.
 _BLOCKS = 8
+# The worker thread's niceness (Linux: per thread): when it and the UI thread want the same
+# core, the UI thread's turn comes first and the window keeps painting.
+WORKER_NICENESS = 5
 
 
 def needs_worker(landscape: object, grid: int = DISPLAY_GRID) -> TypeGuard[DataLandscape]:
@@ -58,6 +63,7 @@ class _Job(QRunnable):
         return self.latest.generation != self.generation
 
     def run(self) -> None:  # noqa: D102 - QRunnable override
+        _lower_priority()
         land = self.landscape
         _ = land.minima  # computed here, off the UI thread
         exact_range: Grid | None = None
@@ -100,6 +106,16 @@ class _Job(QRunnable):
         ms = (time.perf_counter() - t0) * 1000.0
         COSTS.record(land.loss, land.n_samples, n * n, n, ms)
         return values, grads
+
+
+def _lower_priority() -> None:
+    """Make the calling thread nicer than the UI thread, where the system allows it."""
+    try:
+        tid = threading.get_native_id()
+        if os.getpriority(os.PRIO_PROCESS, tid) < WORKER_NICENESS:
+            os.setpriority(os.PRIO_PROCESS, tid, WORKER_NICENESS)
+    except (AttributeError, OSError):  # not Linux, or not permitted: the default priority
+        pass
 
 
 class SurfaceWorker(QObject):

@@ -1,5 +1,8 @@
 """Costly data surfaces are computed off the UI thread, coarse then full, newest edit wins."""
 
+import os
+import threading
+
 import numpy as np
 import pytest
 
@@ -16,6 +19,7 @@ from gdstudio.app.surface_plan import (
     inline_ok,
     plan,
 )
+from gdstudio.app.surface_worker import WORKER_NICENESS
 from gdstudio.core.data import Dataset
 from gdstudio.core.tabulated import TabulatedLandscape
 
@@ -134,3 +138,17 @@ def test_small_edits_keep_the_view_bounds(qtbot):
     (wl, wh), (bl, bh) = m.landscape.bounds
     w, b = m.landscape.minima[0]
     assert wl < w < wh and bl < b < bh
+
+
+@pytest.mark.skipif(not hasattr(os, "setpriority"), reason="per-thread niceness is Linux's")
+def test_the_worker_thread_yields_the_cpu_to_the_ui_thread(qtbot):
+    m = _big_mae_model(qtbot)  # a costly surface: computed by the worker
+    m.surface_worker.wait()
+    seen: list[int] = []
+    # The pool's one thread, kept alive between jobs, runs the next job too.
+    m.surface_worker.pool.start(
+        lambda: seen.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+    )
+    m.surface_worker.wait()
+    assert seen and seen[0] >= WORKER_NICENESS
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) < WORKER_NICENESS
