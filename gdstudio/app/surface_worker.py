@@ -63,7 +63,7 @@ class _Job(QRunnable):
         return self.latest.generation != self.generation
 
     def run(self) -> None:  # noqa: D102 - QRunnable override
-        _lower_priority()
+        lower_thread_priority()
         land = self.landscape
         _ = land.minima  # computed here, off the UI thread
         exact_range: Grid | None = None
@@ -108,7 +108,7 @@ class _Job(QRunnable):
         return values, grads
 
 
-def _lower_priority() -> None:
+def lower_thread_priority() -> None:
     """Make the calling thread nicer than the UI thread, where the system allows it."""
     try:
         tid = threading.get_native_id()
