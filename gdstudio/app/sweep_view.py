@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QMenu,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
@@ -360,10 +361,8 @@ def install_sweep(window: MainWindow) -> QDockWidget:
     toggle = dock.toggleViewAction()
     toggle.setText("&Sweep")
     toggle.setStatusTip("Each racer's outcome against its learning rate; Tune for a fair race")
-    view = next(
-        (a.menu() for a in window.menuBar().actions() if a.text().replace("&", "") == "View"),
-        None,
-    )
-    if view is not None:
-        view.addAction(toggle)
+    for action in window.menuBar().actions():
+        menu = action.menu()
+        if isinstance(menu, QMenu) and action.text().replace("&", "") == "View":
+            menu.addAction(toggle)
     return dock
