@@ -84,8 +84,8 @@ TOUR: tuple[TourStep, ...] = (
         "An optimizer race",
         "Every racer starts at the same point of Rosenbrock's curved valley. Momentum carries "
         "its racers along the valley floor, where plain SGD crawls.",
-        "Press Space to race. Add a racer with +, choose its optimizer and learning rate, and "
-        "race again.",
+        "Press Space to race. Add a racer with Add optimizer, choose its learning rate, and "
+        "race again (View ▸ Sweep finds each racer's best rate).",
         "addRunButton",
     ),
     TourStep(
@@ -204,9 +204,14 @@ class TourPanel(QWidget):
             buttons.addWidget(b)
         buttons.addStretch(1)
         buttons.addWidget(self.close_button)
+        scroller = QScrollArea()  # a long step scrolls rather than being cut off
+        scroller.setWidget(self.text)
+        scroller.setWidgetResizable(True)
+        scroller.setFrameShape(QScrollArea.Shape.NoFrame)
         layout.addWidget(self.heading)
-        layout.addWidget(self.text, 1)
+        layout.addWidget(scroller, 1)
         layout.addLayout(buttons)
+        self.setMinimumWidth(380)
         self.back.clicked.connect(self.backClicked)
         self.next.clicked.connect(self.nextClicked)
         self.close_button.clicked.connect(self.closeClicked)
@@ -267,8 +272,11 @@ class Tour(QObject):
 
     def start(self, index: int = 0) -> None:
         """Show the tour at step `index`."""
+        first = not self.dock.isVisible()
         self.dock.show()
         self.dock.raise_()
+        if first and not self.dock.isFloating():  # a readable share of the bottom row
+            self.window.resizeDocks([self.dock], [480], Qt.Orientation.Horizontal)
         self.go(index)
 
     def go(self, index: int) -> None:
