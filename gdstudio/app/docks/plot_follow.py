@@ -12,7 +12,6 @@ import numpy as np
 
 from ...core.history import History
 from .plot_data import (
-    FOLD_AT_ONCE,
     Frame,
     Series,
     advance,
@@ -24,6 +23,9 @@ from .plot_data import (
 from .plot_fold import blocks
 
 Plotted = list[tuple[Series, str, Frame]]
+TOGETHER_AT = 8
+"""New kept rows from which the runs' curves fold together (one set of numpy passes for all
+of them beats a Python loop per curve well before a single curve's numpy passes would)."""
 
 
 def follow_all(items: list[tuple[History, Plotted]]) -> list[list[bool]]:
@@ -42,7 +44,7 @@ def follow_all(items: list[tuple[History, Plotted]]) -> list[list[bool]]:
             out[i] = follow(history, plotted)
             continue
         kept = len(new) - (1 if latest[0] % history.stride else 0)
-        if kept < FOLD_AT_ONCE:
+        if kept < TOGETHER_AT:
             out[i] = follow(history, plotted)
             continue
         key = (kept, float(new[0, 0]), float(new[kept - 1, 0]), history.stride, frames.pop())
