@@ -51,27 +51,58 @@ class StepWrittenOut:
         raise KeyError(symbol)
 
 
+class StepRecorder:
+    """Writes out every step a run takes while attached: by any caller, through the array path.
+
+    Attached, the run's scalar fast path is off (the same bits, just slower); `last` is the
+    latest step written out. Detach to give the run its fast path back.
+    """
+
+    def __init__(self) -> None:
+        self.run: Run | None = None
+        self.last: StepWrittenOut | None = None
+        self._fast = True
+
+    def attach(self, run: Run) -> None:
+        """Record `run`'s steps from now on (detaching from any other run first)."""
+        self.detach()
+        self.run, self._fast, self.last = run, run.fast, None
+        run.fast = False
+        run.optimizer.observer = self._observe
+
+    def detach(self) -> None:
+        """Stop recording; the run gets its fast path back."""
+        run = self.run
+        if run is not None:
+            if run.optimizer.observer == self._observe:
+                run.optimizer.observer = None
+            run.fast = self._fast
+        self.run = None
+
+    def _observe(self, p: np.ndarray, g: np.ndarray, lr: float, new: np.ndarray) -> None:
+        if self.run is not None:
+            self.last = write_out(self.run.optimizer, p, g, lr, new)
+
+
 def explain_step(run: Run) -> StepWrittenOut | None:
     """Take one step of `run` and write it out; None if the run cannot step (it has ended)."""
     if not run.running:
         return None
-    seen: list[tuple[np.ndarray, np.ndarray, float, np.ndarray]] = []
-    opt = run.optimizer
-
-    def observe(p: np.ndarray, g: np.ndarray, lr: float, new: np.ndarray) -> None:
-        seen.append((p.copy(), g.copy(), float(lr), new.copy()))
-
-    fast, run.fast = run.fast, False  # the array path calls the observer; same bits
-    opt.observer = observe
+    recorder = StepRecorder()
+    recorder.attach(run)
     try:
         run.step(1)
     finally:
-        opt.observer = None
-        run.fast = fast
-    if not seen:
-        return None
-    p, g, lr, new = seen[-1]
-    formulas, terms = _written(opt, p, g, lr, new)
+        recorder.detach()
+    return recorder.last
+
+
+def write_out(
+    opt: Optimizer, p: np.ndarray, g: np.ndarray, lr: float, new: np.ndarray
+) -> StepWrittenOut:
+    """The step `opt` just took from p with gradient g at rate lr to `new`, written out."""
+    p, g, new = p.copy(), g.copy(), new.copy()
+    formulas, terms = _written(opt, p, g, float(lr), new)
     delta = new - p
     vectors = {"-grad": _vec(-g), "step": _vec(delta)}
     if lr > 0:
