@@ -1,10 +1,13 @@
 """PlotsPanel: live loss and |∇L| against step, one curve per enabled racer.
 
 A step only marks the plots dirty; they redraw once per frame, on a zero-delay timer (or just
-before a paint or an export, if that comes first). A redraw folds each history's new rows into
-per-pixel-column points (plot_data.Series), sets the ranges from the curves' cached min/max
-(plot_ranges), and repaints only the newest stretch of each curve: the settled rest is a
-cached pixmap, and so are the axes and the legend.
+before a paint or an export, if that comes first). A redraw folds every history's new rows into
+per-pixel-column points (plot_data.Series; the runs of a race together, plot_follow), sets the
+ranges from the curves' cached min/max (plot_ranges: while racing they grow in steps with
+room, so the axes are re-laid about once a second), and repaints only what the frame adds:
+the complete columns join the settled curves, whose cached pixmap re-renders just that
+stretch (plot_items.TraceLayer), and the newest column of each curve is a tiny tail drawn
+over it. The axes and the legend are cached pixmaps too.
 """
 
 from __future__ import annotations
