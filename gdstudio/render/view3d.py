@@ -318,9 +318,14 @@ class LandscapeView3D(CameraView):
         frame = self.frame(region, region)
         # multisampled views (GPUs) draw everything: their surface costs little
         key = (frame.mvp.tobytes(), self.opts["bgcolor"], self._minima.pixel_scale)
-        if self.format().samples() > 0 or not self._layers.paint(self, frame, key):
+        # the window's framebuffer keeps the last frame: only what moved is copied into it
+        on_screen = QtGui.QOpenGLContext.currentContext() is self.surface.context()
+        margin = HEAD_SIZE_PX * self._heads.pixel_scale + 3 if on_screen else None
+        if self.format().samples() > 0 or not self._layers.paint(self, frame, key, margin):
             self._layers.full_geometry()
             self.paint(region=region, viewport=region)
+        elif on_screen:
+            self.surface.set_damage(self._layers.damage)
         if self._auto_coarsen:
             ms = self._timer.end()
             if ms is not None:
