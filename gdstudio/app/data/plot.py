@@ -258,8 +258,8 @@ class DataPlot(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
             self.density.show(ds.x, self.targets(), ds.label, self.logistic)
             shown = self.selection.indices[:SELECTION_DRAWN]
             note = f"{n:,} points, shaded by density"
-            if len(shown):
-                note += f" · {len(shown):,} selected drawn with residuals"
+            if len(shown):  # drawn as markers, with their residuals
+                note = f"{n:,} points (density) · {len(shown):,} selected"
         else:
             self.density.hide()
             shown = np.arange(n)
