@@ -303,7 +303,7 @@ def test_no_shortcut_is_bound_twice(studio_window):
     assert {"Ctrl+Shift+Z", "Ctrl+Z", "Space", "R", "Ctrl+E", "Ctrl+S"} <= set(seen)
 
 
-def test_ctrl_shift_z_redoes_what_ctrl_z_undid(qtbot, studio_window):
+def test_ctrl_shift_z_redoes_what_ctrl_z_undid(qtbot, studio_window, no_mouse_rate_limit):
     window = studio_window("line-fit")
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)  # shortcuts reach the active window only
