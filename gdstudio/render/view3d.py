@@ -318,7 +318,8 @@ class LandscapeView3D(CameraView):
         frame = self.frame(region, region)
         # multisampled views (GPUs) draw everything: their surface costs little
         key = (frame.mvp.tobytes(), self.opts["bgcolor"], self._minima.pixel_scale)
-        # the window's framebuffer keeps the last frame: only what moved is copied into it
+        # on screen a frame is drawn over the last one (the surface's framebuffer keeps it):
+        # only the boxes around what moved are copied in, and blitted to the window
         on_screen = QtGui.QOpenGLContext.currentContext() is self.surface.context()
         margin = HEAD_SIZE_PX * self._heads.pixel_scale + 3 if on_screen else None
         if self.format().samples() > 0 or not self._layers.paint(self, frame, key, margin):
