@@ -10,111 +10,23 @@ from __future__ import annotations
 
 import itertools
 import math
-from dataclasses import dataclass
 
 import numpy as np
 
 from ...core.history import History
+from .plot_columns import NO_COLUMN, Column, Frame, Point, m4, plottable, shows
 from .plot_fold import Block, blocks
 from .plot_trail import Trail
 
+__all__ = ["Frame", "Series", "advance", "follow", "latest_index", "m4", "plottable", "rows_after"]
+
 _NO_VALUES = np.empty(0)
 
-Point = tuple[float, float]
 _GENERATIONS = itertools.count()
 MAX_TAIL_COLUMNS = 64
 """Pixel columns the tail may span before its complete columns settle regardless."""
 FOLD_AT_ONCE = 48
 """New rows from which folding them with numpy passes beats a Python loop."""
-
-
-@dataclass(frozen=True)
-class Frame:
-    """The pixel grid a plot bins into: steps x0..x1 over `columns` pixel columns."""
-
-    x0: float
-    x1: float
-    columns: int
-    log: bool
-
-    @property
-    def scale(self) -> float:
-        """Pixel columns per step."""
-        return self.columns / max(self.x1 - self.x0, 1e-300)
-
-    def column_of(self, steps: np.ndarray) -> np.ndarray:
-        """The pixel column of each step (clipped to the plot)."""
-        cols = ((steps - self.x0) * self.scale).astype(np.int64)
-        return np.clip(cols, 0, self.columns - 1)
-
-    def column(self, step: float) -> int:
-        """The pixel column of one step, as column_of computes it."""
-        return min(max(int((step - self.x0) * self.scale), 0), self.columns - 1)
-
-
-def m4(values: np.ndarray, cols: np.ndarray) -> np.ndarray:
-    """Indices of the first, lowest, highest and last point of each pixel column, in order.
-
-    `cols` must be non-decreasing. Drawn as a polyline, these points light the same pixels as
-    all the points (M4 aggregation, Jugel et al., VLDB 2014), so no peak is lost however many
-    rows share a column.
-    """
-    n = len(cols)
-    if n < 2:
-        return np.arange(n)
-    starts = np.flatnonzero(cols[1:] != cols[:-1]) + 1
-    starts = np.concatenate(([0], starts))
-    ends = np.concatenate((starts[1:], [n]))
-    lows = np.minimum.reduceat(values, starts)
-    highs = np.maximum.reduceat(values, starts)
-    seg = np.repeat(np.arange(len(starts)), ends - starts)
-    index = np.arange(n)
-    low_at = np.minimum.reduceat(np.where(values == lows[seg], index, n), starts)
-    high_at = np.minimum.reduceat(np.where(values == highs[seg], index, n), starts)
-    picked = np.sort(np.stack([starts, low_at, high_at, ends - 1], axis=1), axis=1).ravel()
-    keep = np.concatenate(([True], picked[1:] != picked[:-1]))
-    out: np.ndarray = picked[keep]
-    return out
-
-
-def plottable(values: np.ndarray, log: bool) -> np.ndarray:
-    """Mask of the values a plot can show: finite, and positive on a log scale."""
-    ok: np.ndarray = np.isfinite(values)
-    return ok & (values > 0.0) if log else ok
-
-
-class Column:
-    """The first, lowest, highest and last point of one pixel column's rows (M4), folded in
-    one row at a time (ties keep the earliest row, as m4 does)."""
-
-    __slots__ = ("index", "first", "low", "high", "last")
-
-    def __init__(self, index: int, point: Point) -> None:
-        self.index = index
-        self.first = self.low = self.high = self.last = point
-
-    def fold(self, point: Point) -> None:
-        """Take the next row of this column."""
-        self.last = point
-        if point[1] < self.low[1]:
-            self.low = point
-        if point[1] > self.high[1]:
-            self.high = point
-
-    def points(self) -> list[Point]:
-        """The M4 points, in step order, each once."""
-        out = [self.first]
-        for p in sorted((self.low, self.high)) + [self.last]:
-            if p[0] != out[-1][0]:
-                out.append(p)
-        return out
-
-    def with_latest(self, point: Point) -> list[Point]:
-        """The points this column would have with one more row."""
-        c = Column(self.index, self.first)
-        c.low, c.high, c.last = self.low, self.high, self.last
-        c.fold(point)
-        return c.points()
 
 
 class Series:
@@ -212,7 +124,7 @@ class Series:
     def advance(self, step: int, value: float) -> bool:
         """Take the history's new latest row (see `current`); True if anything changed."""
         assert self.frame is not None
-        latest = (float(step), value) if _shows(value, self.frame.log) else None
+        latest = (float(step), value) if shows(value, self.frame.log) else None
         if step == self.last_step and latest == self.latest:
             return False
         self.last_step, self.latest = step, latest
@@ -260,7 +172,7 @@ class Series:
                 else:
                     self._fold(steps[new], values[new])
             self.rows, self.anchor = kept, int(steps[kept - 1 - start])
-        latest = newest if kept < n and _shows(newest[1], frame.log) else None
+        latest = newest if kept < n and shows(newest[1], frame.log) else None
         changed = changed or latest != self.latest
         self.latest, self.last_step = latest, int(newest[0])
         if settle or restart or len(self.columns) > MAX_TAIL_COLUMNS:
@@ -331,7 +243,7 @@ class Series:
         log, x0, scale = self.frame.log, self.frame.x0, self.frame.scale
         top = self.frame.columns - 1
         cols, done, lo, hi = self.columns, self.done, self.tail_lo, self.tail_hi
-        last = cols[-1] if cols else _NO_COLUMN
+        last = cols[-1] if cols else NO_COLUMN
         index = last.index
         for x, y in zip(steps, values, strict=True):
             if not (0.0 < y < math.inf if log else -math.inf < y < math.inf):
@@ -371,13 +283,6 @@ class Series:
         last = self.columns[0]
         self.tail_lo, self.tail_hi = last.low[1], last.high[1]
         self.revision += 1
-
-
-_NO_COLUMN = Column(-1, (math.nan, math.nan))  # stands for "no column yet" in Series._fold
-
-
-def _shows(value: float, log: bool) -> bool:
-    return math.isfinite(value) and (value > 0.0 or not log)
 
 
 def latest_index(dim: int, column: str) -> int:
