@@ -74,9 +74,11 @@ class DensityLayer:
         self.image.setZValue(0.4)
         self.image.hide()
         vb.addItem(self.image, ignoreBounds=True)
-        self._x = np.empty(0)
-        self._y = np.empty(0)
-        self._bins = np.empty(0, dtype=np.int64)
+        # The points binned last and each one's bin, in buffers that grow by a quarter: an
+        # added point is written in place, not a copy of a million made.
+        self._points = np.empty((2, 0))
+        self._bin_of = np.empty(0, dtype=np.int64)
+        self._m = 0
         self._counts: np.ndarray = np.zeros((1, 1), dtype=np.int64)
         self._rect = (0.0, 0.0, 1.0, 1.0)
         self._timer = QTimer(vb)  # goes with the plot
@@ -101,25 +103,25 @@ class DensityLayer:
         """Stop drawing the density and forget the points."""
         self._timer.stop()
         self.image.hide()
-        self._x, self._y = np.empty(0), np.empty(0)
-        self._bins = np.empty(0, dtype=np.int64)
+        self._m = 0
 
     def show(self, x: np.ndarray, y: np.ndarray) -> None:
         """Draw the points (x, y): the changes since the last call, or all for new points."""
-        n, m = len(x), len(self._x)
+        n, m = len(x), self._m
         if not self.active or n < m or m == 0:
             self._bin_all(x, y, self._view_rect())
             return
-        changed = np.flatnonzero((x[:m] != self._x) | (y[:m] != self._y))
+        px, py = self._points[0, :m], self._points[1, :m]
+        changed = np.flatnonzero((x[:m] != px) | (y[:m] != py))
         if len(changed) + (n - m) > n // 8:  # mostly new points: binning all is quicker
             self._bin_all(x, y, self._rect)
             return
-        old = self._bins[changed]
-        self._x, self._y = x.copy(), y.copy()
+        old = self._bin_of[changed]
         new_bins = bin_points(x[changed], y[changed], self._rect, self._counts.shape)
         added = bin_points(x[m:], y[m:], self._rect, self._counts.shape)
-        self._bins[changed] = new_bins
-        self._bins = np.concatenate([self._bins, added])
+        px[changed], py[changed] = x[changed], y[changed]
+        self._bin_of[changed] = new_bins
+        self._keep(x[m:], y[m:], added, m)
         flat = self._counts.reshape(-1)
         np.subtract.at(flat, old[old >= 0], 1)
         for b in (new_bins, added):
@@ -145,7 +147,8 @@ class DensityLayer:
 
     def _rebin(self) -> None:
         if self.active:
-            self._bin_all(self._x, self._y, self._view_rect())
+            m = self._m
+            self._bin_all(self._points[0, :m], self._points[1, :m], self._view_rect())
 
     def _bin_all(
         self, x: np.ndarray, y: np.ndarray, rect: tuple[float, float, float, float]
@@ -156,12 +159,23 @@ class DensityLayer:
         if not (x1 > x0 and y1 > y0):
             rect = (x0, y0, x0 + 1.0, y0 + 1.0)
         self._rect = rect
-        self._x, self._y = x.copy(), y.copy()
-        self._bins = bin_points(x, y, rect, shape)
-        inside = self._bins[self._bins >= 0]
+        bins = bin_points(x, y, rect, shape)
+        self._keep(x, y, bins, 0)
+        inside = bins[bins >= 0]
         counts = np.bincount(inside, minlength=shape[0] * shape[1])
         self._counts = counts.astype(np.int64).reshape(shape)
         self._paint()
+
+    def _keep(self, x: np.ndarray, y: np.ndarray, bins: np.ndarray, at: int) -> None:
+        """Remember points (and their bins) from index `at` on, growing the buffers if needed."""
+        n = at + len(x)
+        if n > self._points.shape[1]:
+            cap = n + n // 4 + 16
+            points, bin_of = np.empty((2, cap)), np.empty(cap, dtype=np.int64)
+            points[:, :at], bin_of[:at] = self._points[:, :at], self._bin_of[:at]
+            self._points, self._bin_of = points, bin_of
+        self._points[0, at:n], self._points[1, at:n], self._bin_of[at:n] = x, y, bins
+        self._m = n
 
     def _paint(self) -> None:
         x0, y0, x1, y1 = self._rect
