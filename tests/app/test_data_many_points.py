@@ -8,6 +8,7 @@ from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, Qt, QTimer
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication
 
+from gdstudio.app.data.density import bin_points
 from gdstudio.app.data.dialogs import GenerateDialog
 from gdstudio.app.data.panel import DataPanel
 from gdstudio.theme import CLASS_COLORS
@@ -240,3 +241,15 @@ def test_eight_racers_step_on_a_million_points(qtbot, studio_window, user):
     user.click(window.toolbar.widgetForAction(window.actions_by_name["play"]))
     qtbot.waitUntil(lambda: all(cfg.live_run.steps >= 3 for cfg in model.runs), timeout=60_000)
     user.click(window.toolbar.widgetForAction(window.actions_by_name["play"]))
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_the_bins_count_what_histogram2d_counts(seed):
+    rng = np.random.default_rng(seed)
+    x, y = rng.normal(5, 3, 20_000), rng.normal(0, 2, 20_000)  # some outside the rectangle
+    rect, shape = (0.0, -3.0, 10.0, 4.0), (37, 53)
+    bins = bin_points(x, y, rect, shape)
+    counts = np.bincount(bins[bins >= 0], minlength=37 * 53).reshape(shape)
+    want, _, _ = np.histogram2d(y, x, bins=shape, range=[[-3.0, 4.0], [0.0, 10.0]])
+    inside = (x >= 0) & (x < 10) & (y >= -3) & (y < 4)
+    assert np.array_equal(counts, want) and np.array_equal(bins >= 0, inside)

@@ -41,12 +41,16 @@ def bin_points(
     x0, y0, x1, y1 = rect
     rows, cols = shape
     with np.errstate(invalid="ignore", over="ignore"):
-        fx = (x - x0) * (cols / (x1 - x0))
-        fy = (y - y0) * (rows / (y1 - y0))
-        inside = (fx >= 0) & (fx < cols) & (fy >= 0) & (fy < rows)
-    out = np.full(len(x), -1, dtype=np.int64)
-    out[inside] = fy[inside].astype(np.int64) * cols + fx[inside].astype(np.int64)
-    return out
+        fx = np.subtract(x, x0)
+        fx *= cols / (x1 - x0)
+        fy = np.subtract(y, y0)
+        fy *= rows / (y1 - y0)
+        outside = (fx < 0) | (fx >= cols) | (fy < 0) | (fy >= rows)
+    flat: np.ndarray = fy.astype(np.int64)
+    flat *= cols
+    flat += fx.astype(np.int64)
+    flat[outside] = -1
+    return flat
 
 
 def shade(counts: np.ndarray) -> np.ndarray:
@@ -161,8 +165,8 @@ class DensityLayer:
         self._rect = rect
         bins = bin_points(x, y, rect, shape)
         self._keep(x, y, bins, 0)
-        inside = bins[bins >= 0]
-        counts = np.bincount(inside, minlength=shape[0] * shape[1])
+        # Bin −1 (outside) counted first and dropped: no pass to pick the points inside.
+        counts = np.bincount(bins + 1, minlength=shape[0] * shape[1] + 1)[1:]
         self._counts = counts.astype(np.int64).reshape(shape)
         self._paint()
 
