@@ -68,6 +68,7 @@ class CaptionBar(QScrollArea):
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)
         self.window().installEventFilter(self)  # a taller window shows more lines
+        self.updateGeometry()  # for the height the window has now
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         if event.type() == QEvent.Type.Resize and watched is self.window():
