@@ -45,11 +45,14 @@ class RaceLayers:
         self._colors = b""
         self._view: Hashable = None  # the camera (and what else `key` holds) of the last frame
         self._stale = False  # `paths` does not hold the latest paths
-        self._heads_drawn: np.ndarray | None = None  # where the balls of the last frame were
+        self._heads = np.empty((0, 3), np.float32)  # where `heads` draws its balls
+        self._heads_drawn: np.ndarray | None = None  # ...and drew them in the last frame
 
-    def set_paths(self, tracks: PathTracks) -> None:
-        """The paths now drawn (they changed since the last call)."""
+    def set_paths(self, tracks: PathTracks, heads: np.ndarray) -> None:
+        """The paths now drawn (they changed since the last call), and the world positions
+        of the balls `heads` draws on them."""
         self.tracks = tracks
+        self._heads = np.asarray(heads, dtype=np.float32).reshape(-1, 3)
         self.spans = tracks.spans
         self._colors = b"".join(t.rgba.tobytes() for t in tracks.shown)
         self._stale = True
@@ -112,8 +115,7 @@ class RaceLayers:
         if paths.visible():
             self.moving.paint(frame, [tips])
         view.draw_items([self.heads], frame)
-        shown = self.tracks.shown if self.tracks is not None else []
-        self._heads_drawn = np.array([t.points[-1] for t in shown]).reshape(-1, 3)
+        self._heads_drawn = self._heads
         return True
 
     @property
@@ -123,15 +125,15 @@ class RaceLayers:
 
     def _damage(self, frame: Frame, size: tuple[int, int], margin: float) -> list[Box] | None:
         """Boxes around each path's points from the first not yet kept on, and around its
-        ball of the last frame: all a frame grown from the last one can change (None:
-        copy the whole kept layer)."""
+        ball now and in the last frame: all a frame grown from the last one can change
+        (None: copy the whole kept layer)."""
         shown = self.tracks.shown if self.tracks is not None else []
-        old, kept = self._heads_drawn, self.kept_segments
-        if old is None or len(old) != len(shown) or len(kept) != len(shown):
+        old, new, kept = self._heads_drawn, self._heads, self.kept_segments
+        if old is None or not len(old) == len(new) == len(kept) == len(shown):
             return None
         groups = [
-            np.concatenate([t.points[k:], head[None]])
-            for t, k, head in zip(shown, kept, old, strict=True)
+            np.concatenate([t.points[k:], was[None], now[None]])
+            for t, k, was, now in zip(shown, kept, old, new, strict=True)
         ]
         return damage_boxes(groups, frame.mvp, size, margin)
 

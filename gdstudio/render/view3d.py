@@ -202,9 +202,9 @@ class LandscapeView3D(CameraView):
             return
         self._paths_changed = False
         if self._tracks.update(self._heightmap, self._paths):
-            self._layers.set_paths(self._tracks)
             positions, colors = self._tracks.heads()
             self._heads.set_markers(positions, colors, np.full(len(positions), HEAD_SIZE_PX))
+            self._layers.set_paths(self._tracks, positions)
 
     def update(self) -> None:  # type: ignore[override]  # the no-argument form only
         """Schedule a repaint (not for what the frame being painted changes itself)."""
