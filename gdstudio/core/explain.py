@@ -11,6 +11,7 @@ per-axis accumulator of an adaptive method.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +19,7 @@ import numpy as np
 
 from .optimizers import Optimizer
 from .run import Run
+from .schedules import clip_grad_norm
 
 Vector = tuple[float, ...]
 
@@ -95,6 +97,29 @@ def explain_step(run: Run) -> StepWrittenOut | None:
     finally:
         recorder.detach()
     return recorder.last
+
+
+def preview_step(run: Run) -> StepWrittenOut | None:
+    """The step `run` takes next, written out, without taking it (None if the run has ended).
+
+    Worked on a copy of the optimizer (its hyperparameters and buffers, a few numbers) with the
+    full-batch gradient at the current parameters, clipped as the run clips it: the arrows a
+    view draws at a ball, at any moment, without slowing the race.
+    """
+    if not run.running:
+        return None
+    opt = copy.deepcopy(run.optimizer)
+    opt.observer = None
+    p = np.array(run.params, dtype=np.float64)
+    with np.errstate(all="ignore"):
+        g = np.asarray(run.landscape.grad(p), dtype=np.float64)
+        if run.clip_norm is not None:
+            g, _ = clip_grad_norm(g, run.clip_norm)
+        lr = run.next_lr
+        if not (np.isfinite(lr) and np.all(np.isfinite(g))):
+            return None
+        new = opt.step(p, g, lr)
+    return write_out(opt, p, g, lr, new)
 
 
 def write_out(
