@@ -24,6 +24,14 @@ from gdstudio.core.data import Dataset
 from gdstudio.core.tabulated import TabulatedLandscape
 
 
+@pytest.fixture(autouse=True)
+def _fresh_costs(monkeypatch):
+    """Each test plans from the starting cost figures, not what earlier tests taught them."""
+    from gdstudio.app import surface_worker
+
+    monkeypatch.setattr(surface_worker, "COSTS", CostModel())
+
+
 def _big_mae_model(qtbot):
     m = StudioModel()
     m.load_scene("line-fit")
