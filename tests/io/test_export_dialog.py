@@ -264,3 +264,25 @@ def test_an_animation_counts_its_steps_unless_told_not_to(qtbot, window, tmp_pat
     click_export(qtbot, dialog)
     frames = iio.imread(tmp_path / "still.gif", index=None)
     assert np.array_equal(frames[0][corner], frames[-1][corner])
+
+
+def test_a_race_running_before_an_export_runs_on_after_it(qtbot, window, tmp_path, save_to):
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    assert window.stepper.playing
+    dialog = open_dialog(qtbot, window)
+    dialog.select("3d", "png")
+    dialog.set_size(320, 240)
+    save_to(tmp_path / "moment")
+    click_export(qtbot, dialog)
+    assert (tmp_path / "moment.png").exists()
+    assert window.stepper.playing
+    steps = window.model.runs[0].run.steps
+    qtbot.waitUntil(lambda: window.model.runs[0].run.steps > steps)
+    qtbot.keyClick(window, Qt.Key.Key_Space)  # paused before an export: stays paused after
+    dialog = open_dialog(qtbot, window)
+    dialog.select("3d", "png")
+    save_to(tmp_path / "again")
+    click_export(qtbot, dialog)
+    assert not window.stepper.playing
