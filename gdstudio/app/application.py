@@ -61,5 +61,6 @@ def run_app(scene: str | None = None, session: str | None = None, *, console: bo
     if session is not None:
         window.sessions.open_path(session)  # a bad file is explained; the default stays open
     window.show()
+    window.tour.offer_once()  # a first launch offers the tour, once
     QTimer.singleShot(0, window.sessions.offer_recovery)
     return app.exec()

@@ -31,6 +31,7 @@ from .caption import CaptionBar
 from .docks.controls import ControlsPanel
 from .docks.readouts import ReadoutsPanel
 from .export.action import install_export_action
+from .extras import install_extras
 from .late_parts import LateParts
 from .layout import LAYOUT_VERSION, arrange_docks, restore_layout, save_layout
 from .model import DEFAULT_SCENE, StudioModel
@@ -75,6 +76,7 @@ class MainWindow(QMainWindow):
         self._build_docks()
         self.file_menu, self.edit_menu = build_menus(self)
         install_export_action(self)
+        self.tour = install_extras(self)  # Sweep, Step by Step, Tour, Help ▸ Open Log Folder
         self._default_state = self.saveState(LAYOUT_VERSION)
         self.statusBar().showMessage(
             "Ready: press Space to run, click the landscape to drop a start"

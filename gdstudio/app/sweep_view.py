@@ -355,7 +355,13 @@ def install_sweep(window: MainWindow) -> QDockWidget:
     """The Sweep dock, hidden until View ▸ Sweep shows it (its entry added to the View menu)."""
     dock = QDockWidget("Sweep", window)
     dock.setObjectName("sweepDock")
-    dock.setWidget(SweepPanel(window.model))
+    dock.setWidget(QWidget())  # the panel (and pyqtgraph) only once the dock is first shown
+
+    def build(visible: bool) -> None:
+        if visible and not isinstance(dock.widget(), SweepPanel):
+            dock.setWidget(SweepPanel(window.model))
+
+    dock.visibilityChanged.connect(build)
     window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
     dock.hide()
     toggle = dock.toggleViewAction()

@@ -325,6 +325,12 @@ class Tour(QObject):
         self.dock.hide()
         self._update_resume()
 
+    def offer_once(self) -> None:
+        """On a first launch, offer the tour under the menus (never again once answered)."""
+        answered = QSettings().value(OFFER_KEY, False, type=bool)
+        if not answered and self.window.findChild(TourOffer) is None:
+            self.window.addToolBar(Qt.ToolBarArea.TopToolBarArea, TourOffer(self))
+
     def _on_dock_visibility(self, visible: bool) -> None:
         if not visible and self.index >= 0 and not self.dock.isVisible():
             self.highlight.point_at(None)
@@ -384,6 +390,6 @@ def install_tour(window: MainWindow, offer: bool = False) -> Tour:
     help_menu = next((a for a in bar.actions() if a.text().replace("&", "") == "Help"), None)
     if help_menu is not None:
         bar.insertAction(help_menu, menu.menuAction())
-    if offer and not QSettings().value(OFFER_KEY, False, type=bool):
-        window.addToolBar(Qt.ToolBarArea.TopToolBarArea, TourOffer(tour))
+    if offer:
+        tour.offer_once()
     return tour

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import numpy as np
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDockWidget
 
-from gdstudio.app.step_panel import exact, install_step_panel
+from gdstudio.app.step_panel import exact
 
 
 def _panel(studio_window, qtbot, user):
     window = studio_window("race")
-    dock = install_step_panel(window)
+    dock = window.findChild(QDockWidget, "stepDock")
     window.resize(1500, 950)
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)

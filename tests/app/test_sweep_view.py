@@ -6,15 +6,15 @@ import math
 
 import numpy as np
 from PySide6.QtCore import QPointF, Qt
+from PySide6.QtWidgets import QDockWidget
 
-from gdstudio.app.sweep_view import install_sweep
 from gdstudio.core.optimizers import make_optimizer
 from gdstudio.core.run import Run
 
 
 def _swept(studio_window, qtbot, user, count: str = "8", steps: str = "300"):
     window = studio_window("race")
-    dock = install_sweep(window)
+    dock = window.findChild(QDockWidget, "sweepDock")
     window.resize(1500, 950)
     user.menu_bar(window, "View", "Sweep")
     qtbot.waitUntil(dock.isVisible)

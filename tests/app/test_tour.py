@@ -5,12 +5,14 @@ from __future__ import annotations
 from PySide6.QtCore import QPoint, QRect, QSettings
 from PySide6.QtWidgets import QWidget
 
-from gdstudio.app.tour import OFFER_KEY, STEP_KEY, TOUR, install_tour
+from gdstudio.app.tour import OFFER_KEY, STEP_KEY, TOUR
 
 
 def _toured(studio_window, qtbot, offer: bool = False):
     window = studio_window("race")
-    tour = install_tour(window, offer=offer)
+    tour = window.tour  # the window installs its tour
+    if offer:
+        tour.offer_once()  # what a first launch does
     window.resize(1400, 900)
     window.activateWindow()  # window shortcuts (F1) reach the active window
     qtbot.waitUntil(window.isActiveWindow)
