@@ -23,8 +23,11 @@ from pathlib import Path
 
 from .common import Row, entry, process_ms, unit_entry
 
+# The studio's scripts start as `gdstudio` does (cli.launch_window): the collector paused first.
 _FIRST_FRAME = """
 import os, sys, time
+from gdstudio.app.memory import pause_collection
+pause_collection()
 from gdstudio.app.application import configure_application
 configure_application()
 from PySide6.QtWidgets import QApplication
@@ -59,6 +62,8 @@ _RSS_RACE = (
     _STATUS
     + """
 import sys
+from gdstudio.app.memory import pause_collection
+pause_collection()
 from gdstudio.app.application import configure_application
 configure_application()
 from PySide6.QtCore import QTimer
