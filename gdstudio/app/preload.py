@@ -2,7 +2,7 @@
 
 Once PySide6 is imported, its import hook reads the whole source of every module imported
 after it (to learn whether the module selects PySide6 `__feature__`s, which the studio never
-does): numpy, PyOpenGL and the studio's core and state are ~230 modules, ~50–100 ms of start-up
+does): numpy, PyOpenGL and the studio's core and state are ~300 modules, ~50–100 ms of start-up
 and as many files held in `linecache` until start-up is over. Imported first, they are not read.
 """
 
