@@ -75,10 +75,16 @@ def gui_main() -> int:
 
 
 def launch_window(scene: str | None, session: str | None, *, console: bool = True) -> int:
-    """Open the main window (imports Qt only here)."""
-    from .app.application import run_app
+    """Open the main window (imports Qt only here, with the collector paused: app/memory.py)."""
+    from .app import memory
 
-    return run_app(scene=scene, session=session, console=console)
+    memory.pause_collection()  # resumed once the window is up, or when run_app returns
+    try:
+        from .app.application import run_app
+
+        return run_app(scene=scene, session=session, console=console)
+    finally:
+        memory.resume_collection()
 
 
 # --- list ------------------------------------------------------------------------------------

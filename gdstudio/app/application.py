@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 
+from . import preload  # noqa: F401  # isort: skip  (first: before PySide6, see preload.py)
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QIcon, QSurfaceFormat
 from PySide6.QtWidgets import QApplication
