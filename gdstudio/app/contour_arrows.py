@@ -99,23 +99,29 @@ class _RacerArrows:
         self.items: dict[str, pg.PlotCurveItem] = {}
         for z, kind in enumerate(("step", "-grad", "moment", "adjusted")):
             item = pg.PlotCurveItem(pen=_pen(kind, cfg.color), antialias=True, connect="pairs")
-            item.setZValue(25 + z)
+            item.setZValue(17 + 0.5 * z)  # above the paths, under the balls
             self.items[kind] = item
         box_pen = pg.mkPen(cfg.color, width=1.5, style=Qt.PenStyle.DashDotLine)
         self.box = pg.PlotCurveItem(pen=box_pen, antialias=True)
-        self.box.setZValue(24)
-        for item in (*self.items.values(), self.box):
+        self.box.setZValue(16)
+        # A dark outline under every arrow keeps the racer's colour readable on the heat map.
+        self.halo = pg.PlotCurveItem(pen=pg.mkPen(0, 0, 0, 120, width=4.5), connect="pairs")
+        self.halo.setZValue(16.5)
+        for item in self._all():
             item.setVisible(False)
             plot.addItem(item)
 
+    def _all(self) -> tuple[pg.PlotCurveItem, ...]:
+        return (*self.items.values(), self.box, self.halo)
+
     def remove(self, plot: pg.PlotWidget) -> None:
         """Take the items off the plot."""
-        for item in (*self.items.values(), self.box):
+        for item in self._all():
             plot.removeItem(item)
 
     def hide(self) -> None:
         """Hide every item."""
-        for item in (*self.items.values(), self.box):
+        for item in self._all():
             item.setVisible(False)
 
     def show(self, preview: StepWrittenOut | None, length: float, span: float) -> None:
@@ -124,6 +130,7 @@ class _RacerArrows:
             self.hide()
             return
         before = np.asarray(preview.before, dtype=np.float64)
+        drawn = []
         for kind, item in self.items.items():
             vector = preview.vectors.get(kind)
             if vector is None:
@@ -131,9 +138,13 @@ class _RacerArrows:
                 continue
             seg = arrow_segments(before, arrow_tip(before, np.asarray(vector), kind, length))
             item.setData(seg[:, 0], seg[:, 1], connect="pairs")
+            drawn.append(seg)
             magnitude = float(np.linalg.norm(vector))
             item.setToolTip(f"{self.cfg.title} {KINDS[kind][2]}: |v| = {magnitude:.4g}")
             item.setVisible(True)
+        halo = np.concatenate(drawn)
+        self.halo.setData(halo[:, 0], halo[:, 1], connect="pairs")
+        self.halo.setVisible(True)
         root = preview.vectors.get("accumulator")
         if root is None:
             self.box.setVisible(False)
@@ -190,6 +201,7 @@ class ContourArrows(QObject):
         for racer in self._racers:
             racer.remove(self.plot)
         self._racers = [_RacerArrows(self.plot, cfg) for cfg in configs]
+        self.check.setVisible(self.model.landscape.dim == 2)  # no arrows on a curve L(w)
         self.refresh()
 
     def request(self) -> None:

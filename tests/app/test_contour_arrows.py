@@ -131,12 +131,12 @@ def pixels(view: ContourView) -> np.ndarray:
     image = view.plot.grab().toImage().convertToFormat(QImage.Format.Format_RGB888)
     w, h = image.width(), image.height()
     data = np.frombuffer(image.constBits(), np.uint8).reshape(h, image.bytesPerLine())
-    return data[:, : 3 * w].reshape(h, w, 3)
+    return data[:, : 3 * w].reshape(h, w, 3).copy()  # the image goes when this returns
 
 
 def test_arrows_are_drawn_in_the_racers_colour_near_its_ball(qtbot, view, count_near):
     model = view.model
-    model.step(40)
+    model.step(5)  # a short path: what the arrows add is not drawn over it
     cfg = model.runs[1]  # Momentum: a dashed moment and a thick Δθ in its colour
     ball = view.plot.mapFromScene(view.data_to_scene(cfg.run.params))
     reach = int(ARROW_FRACTION * min(view.plot.width(), view.plot.height())) + 10
@@ -152,3 +152,24 @@ def test_arrows_are_drawn_in_the_racers_colour_near_its_ball(qtbot, view, count_
     assert after > before + 30, (before, after)
     tick(qtbot, view)
     assert near_ball() < after
+
+
+def test_while_playing_the_arrows_follow_and_on_pause_they_are_the_engines(qtbot, window):
+    view = window.contour
+    qtbot.keyClick(window, Qt.Key.Key_Space)  # run
+    qtbot.waitUntil(lambda: window.model.runs[0].run.steps >= 30, timeout=20000)
+    start = tip(view.arrows.items("Adam")["step"])
+    qtbot.waitUntil(lambda: not np.array_equal(tip(view.arrows.items("Adam")["step"]), start))
+    qtbot.keyClick(window, Qt.Key.Key_Space)  # pause
+    qtbot.waitUntil(lambda: not window.model.playing)
+    assert_arrows_are_the_engines(view)
+
+
+def test_no_arrows_on_a_one_parameter_curve(qtbot, view):
+    tick(qtbot, view)
+    view.model.load_scene("learning-rate")
+    assert not view.findChild(QCheckBox, "arrowsCheck").isVisible()
+    assert not view.arrows.legend.isVisible()
+    view.model.step(3)
+    cfg = view.model.runs[0]
+    assert not any(item.isVisible() for item in view.arrows.items(cfg.title).values())
