@@ -72,3 +72,34 @@ def test_errors_reach_the_status_bar(logged, qtbot):
     qtbot.waitUntil(lambda: "the export failed" in window.statusBar().currentMessage())
     assert "details in the log" in window.statusBar().currentMessage()
     relay.close()
+
+
+_LAUNCH = """
+import os, sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+from gdstudio.app import application
+started = application._start_logging
+def then_quit():
+    started()
+    QTimer.singleShot(0, QApplication.instance().quit)
+application._start_logging = then_quit
+code = application.run_app(scene="race")
+sys.stdout.flush()
+os._exit(code)
+"""
+
+
+def test_the_app_logs_its_start_to_the_file_in_its_data_folder(xvfb, tmp_path):
+    import os
+    import subprocess
+
+    env = {**os.environ, "HOME": str(tmp_path), "XDG_DATA_HOME": str(tmp_path / "data"),
+           "XDG_CONFIG_HOME": str(tmp_path / "config")}  # fmt: skip
+    done = subprocess.run([sys.executable, "-c", _LAUNCH], capture_output=True, text=True,
+                          timeout=120, env=env)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    logs_found = list((tmp_path / "data").rglob(logs.LOG_NAME))
+    assert len(logs_found) == 1, list((tmp_path / "data").rglob("*"))
+    text = logs_found[0].read_text(encoding="utf-8")
+    assert "INFO    gdstudio: Gradient Descent Studio" in text and "started on xcb" in text
