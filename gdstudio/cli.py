@@ -7,9 +7,9 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from typing import NoReturn, TextIO
+from typing import Any, NoReturn, TextIO
 
-from . import __version__, export_cli, run_cli, sweep_cli
+from . import export_cli, run_cli, sweep_cli, version
 from .cli_args import ArgError, join_negative_values, one_line
 
 
@@ -20,6 +20,17 @@ class _Parser(argparse.ArgumentParser):
         self.exit(2, one_line(f"{self.prog}: error: {message} (see '{self.prog} --help')") + "\n")
 
 
+class _Version(argparse.Action):
+    """--version: the version, read from the package's metadata only when asked for."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, default=argparse.SUPPRESS, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, *_: Any) -> NoReturn:
+        sys.stdout.write(f"gdstudio {version()}\n")  # on stdout, as argparse's own
+        parser.exit(0)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser for every subcommand."""
     p = _Parser(
@@ -27,7 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Gradient Descent Studio: watch gradient descent work. "
         "With no command, opens the window (on FILE.gdstudio if one is given).",
     )
-    p.add_argument("--version", action="version", version=f"gdstudio {__version__}")
+    p.add_argument("--version", action=_Version, help="show the version and exit")
     p.add_argument("--scene", help="open the window on this lesson scene (see 'gdstudio list')")
     p.add_argument(
         "--session", help="open this .gdstudio session file (also: gdstudio FILE.gdstudio)"

@@ -19,3 +19,21 @@ def test_every_package_of_the_source_tree_is_installed():
     }
     assert found <= listed, f"add to [tool.setuptools] packages: {sorted(found - listed)}"
     assert "gdstudio.resources" in listed
+
+
+def test_the_version_is_declared_once_and_read_from_the_metadata():
+    import gdstudio
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    assert gdstudio.__version__ == gdstudio.version() == config["project"]["version"]
+    source = (ROOT / "gdstudio" / "__init__.py").read_text(encoding="utf-8")
+    assert config["project"]["version"] not in source
+
+
+def test_importing_the_package_reads_no_metadata():
+    import subprocess
+    import sys
+
+    code = "import sys, gdstudio.cli; print('importlib.metadata' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"

@@ -9,7 +9,7 @@ from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QMenu, QMessageBox, QStyle, QWidget
 
-from .. import __version__
+from .. import version
 from ..io.scenes import load_scenes
 
 if TYPE_CHECKING:
@@ -216,7 +216,7 @@ def show_about(parent: QWidget) -> None:
     QMessageBox.about(
         parent,
         "About Gradient Descent Studio",
-        f"<h3>Gradient Descent Studio {__version__}</h3>"
+        f"<h3>Gradient Descent Studio {version()}</h3>"
         "<p>Watch gradient descent work: loss landscapes in 3D, optimizers racing across "
         "them, loss curves growing live.</p><p>Update rules follow PyTorch's "
         "<code>torch.optim</code>, computed in float64.</p>",

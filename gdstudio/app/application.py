@@ -72,7 +72,7 @@ def _start_logging() -> None:
     """The log file (app/logs.py); without a writable data folder the app runs unlogged."""
     import logging
 
-    from .. import __version__
+    from .. import version
     from .logs import setup_logging
 
     try:
@@ -82,7 +82,7 @@ def _start_logging() -> None:
         return
     logging.getLogger("gdstudio").info(
         "Gradient Descent Studio %s started on %s; log: %s",
-        __version__,
+        version(),
         QApplication.platformName(),
         path,
     )

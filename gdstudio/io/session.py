@@ -21,7 +21,7 @@ from typing import Any, BinaryIO
 
 import numpy as np
 
-from .. import __version__
+from .. import version
 from ..state import Studio, check_camera
 from ..state.kinds import (
     SessionError,
@@ -53,7 +53,7 @@ def new_document(model: dict[str, Any], camera: dict[str, Any] | None = None) ->
     return {
         "schema_version": SCHEMA_VERSION,
         "app": APP_ID,
-        "saved_with": __version__,
+        "saved_with": version(),
         "model": model,
         "camera": camera,
     }
