@@ -37,3 +37,15 @@ def test_importing_the_package_reads_no_metadata():
     code = "import sys, gdstudio.cli; print('importlib.metadata' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"
+
+
+def test_the_app_imports_no_benchmark_code():
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, gdstudio.cli, gdstudio.app.application, gdstudio.app.main_window; "
+        "print(sorted(m for m in sys.modules if m.startswith('gdstudio.bench')))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

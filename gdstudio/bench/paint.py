@@ -21,7 +21,7 @@ from .common import Row, entry, race_window, unit_entry
 
 def bench_surface(reps: int) -> Row:
     """Landscape change → 256×256 surface buffers ready, vs GLSurfacePlotItem + paint."""
-    from ..render.bench_surface import bench_surface_rebuild
+    from .surface import bench_surface_rebuild
 
     return bench_surface_rebuild(256, reps)
 

@@ -137,7 +137,3 @@ def bench_surface_rebuild(n: int = 256, reps: int = 7) -> dict[str, object]:
         "frame_ratio": round(baseline / frame, 2),
         "repaint_unchanged_ms": round(repaint, 3),
     }
-
-
-if __name__ == "__main__":
-    print(bench_surface_rebuild())
