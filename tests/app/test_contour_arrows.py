@@ -65,10 +65,10 @@ def window(studio_window, qtbot, user):
     """The race lesson in the contour view (pressed T), arrows ticked on."""
     w = studio_window("race")
     w.activateWindow()
-    qtbot.waitUntil(w.isActiveWindow)
+    qtbot.waitUntil(w.isActiveWindow, timeout=20000)  # a loaded machine
     w.view3d.setFocus()
     qtbot.keyClick(w, Qt.Key.Key_T)
-    qtbot.waitUntil(lambda: w.contour.isVisible())
+    qtbot.waitUntil(lambda: w.contour.isVisible(), timeout=20000)
     check = user.find(w, "arrowsCheck")
     assert isinstance(check, QCheckBox) and check.isVisible()
     assert not check.isChecked()
