@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
+    QLabel,
     QSizePolicy,
     QSlider,
     QWidget,
@@ -98,6 +99,19 @@ def panel_combo(name: str, letters: int = 8) -> QComboBox:
     combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
     combo.setMinimumContentsLength(letters)
     return combo
+
+
+def name_fields(root: QWidget) -> None:
+    """Give every labelled field under `root` its label as accessible name (screen readers)."""
+    for label in root.findChildren(QLabel):
+        buddy = label.buddy()
+        if buddy is None:
+            continue
+        name = label.text().replace("&", "")
+        parts = [buddy, *buddy.findChildren(QAbstractSpinBox), *buddy.findChildren(QAbstractSlider)]
+        for i, part in enumerate(parts):  # a slider beside its spin box: both named
+            if not part.accessibleName():
+                part.setAccessibleName(name if i == 0 else f"{name} ({type(part).__name__})")
 
 
 def reflow_forms(root: QWidget) -> None:

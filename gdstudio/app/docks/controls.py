@@ -33,11 +33,13 @@ from ..widgets import (
     FieldGuard,
     LogSlider,
     blocked,
+    name_fields,
     panel_combo,
     reflow_forms,
 )
 from .run_editor import RunEditor
 from .schedule_box import ScheduleBox
+from .start_fields import StartFields
 
 # A log slider starts above zero: the smallest tolerance it shows (0 may still be typed).
 TOL_FLOOR = 1e-10
@@ -82,6 +84,7 @@ class ControlsPanel(QScrollArea):
         self.sync_all()
         self.fields.guard(body)
         reflow_forms(body)
+        name_fields(body)
 
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
         """As narrow as the fields allow (never cut off at the right), any height (it scrolls)."""
@@ -111,6 +114,8 @@ class ControlsPanel(QScrollArea):
         self.landscape_info.setWordWrap(True)
         self.landscape_info.setStyleSheet("color: palette(mid);")
         form.addRow(self.landscape_info)
+        self.start_fields = StartFields(self.model)
+        form.addRow("Start", self.start_fields)
         self.log_check = QCheckBox("Log-scale the height")
         self.log_check.setObjectName("logHeightCheck")
         self.log_check.setToolTip("Draw log(1 + L − Lmin): makes steep landscapes readable.")

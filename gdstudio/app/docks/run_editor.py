@@ -20,7 +20,7 @@ from ...state.kinds import Number
 from ...state.runs import hyper_number
 from ..bindings import field_number
 from ..model import StudioModel
-from ..widgets import FieldGuard, LogSlider, NumberField, blocked, panel_combo
+from ..widgets import FieldGuard, LogSlider, NumberField, blocked, name_fields, panel_combo
 from .field_tips import hyper_tooltip
 
 BOUND_FIELDS = ("hyper", "batch", "seed")  # the RunSpec fields the editor shows in place
@@ -117,6 +117,7 @@ class RunEditor(QWidget):
             cfg.connect(name, self._show_field)
         self._bound = cfg
         self.guard.guard(self)
+        name_fields(self)
 
     def _unbind(self) -> None:
         """Stop showing the previous racer's fields."""

@@ -53,6 +53,7 @@ class ScheduleBox(QGroupBox):
         self.clip_check.setObjectName("clipCheck")
         self.clip_spin = NumberField()
         self.clip_spin.setObjectName("clipSpin")
+        self.clip_spin.setAccessibleName("clip |∇L| at")
         clip = field_number(Settings, "clip_norm")
         self.clip_spin.setRange(clip.lo, clip.hi)
         self.clip_spin.setValue(1.0)
