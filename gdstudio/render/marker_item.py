@@ -30,7 +30,6 @@ void main() {
 # A sphere shaded from the sprite coordinate: diffuse + specular highlight and a dark rim
 # that keeps the ball readable on any surface colour.
 _FRAGMENT = """
-uniform float u_alpha;
 varying vec4 v_color;
 varying float v_feather;
 void main() {
@@ -45,23 +44,22 @@ void main() {
     float r = sqrt(r2);
     rgb = mix(rgb, v_color.rgb * 0.2, smoothstep(0.8, 0.95, r));
     float alpha = 1.0 - smoothstep(1.0 - v_feather, 1.0, r);
-    gl_FragColor = vec4(min(rgb, vec3(1.0)), v_color.a * alpha * u_alpha);
+    gl_FragColor = vec4(min(rgb, vec3(1.0)), v_color.a * alpha);
 }
 """
 
 
 class MarkerItem(BufferedItem):
-    """Balls of given pixel sizes and colours; a faint ghost pass shows them through hills."""
+    """Balls of given pixel sizes and colours, depth-tested: a hill or a wall in front hides them."""
 
     VERTEX = _VERTEX
     FRAGMENT = _FRAGMENT
     ATTRIBUTES = ("a_position", "a_color", "a_size")
 
-    def __init__(self, lift: float = 0.05, ghost_alpha: float = 0.0) -> None:
+    def __init__(self, lift: float = 0.15) -> None:
         super().__init__()
         self.pixel_scale = 1.0
         self._lift = float(lift)
-        self._ghost_alpha = float(ghost_alpha)
         self._count = 0
         self.translucent = True
 
@@ -74,7 +72,7 @@ class MarkerItem(BufferedItem):
         self._set_array("a_size", np.asarray(sizes, dtype=np.float32).reshape(-1))
 
     def paint(self, frame: Frame) -> None:
-        """Draw all balls as point sprites (ghost pass first, without depth test)."""
+        """Draw all balls as point sprites, depth-tested against what is drawn already."""
         if self._count == 0:
             return
         self._gl_state()
@@ -83,12 +81,6 @@ class MarkerItem(BufferedItem):
         try:
             self._set_lifted_view(frame, self._lift)
             self._uniform_float("u_pixel_scale", self.pixel_scale)
-            if self._ghost_alpha > 0.0:
-                GL.glDisable(GL.GL_DEPTH_TEST)
-                self._uniform_float("u_alpha", self._ghost_alpha)
-                GL.glDrawArrays(GL.GL_POINTS, 0, self._count)
-                GL.glEnable(GL.GL_DEPTH_TEST)
-            self._uniform_float("u_alpha", 1.0)
             GL.glDrawArrays(GL.GL_POINTS, 0, self._count)
         finally:
             self._finish()

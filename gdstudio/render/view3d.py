@@ -87,9 +87,9 @@ class LandscapeView3D(CameraView):
         self._shift_drag = False
 
         self._surface = SurfaceItem()
-        self._minima = MarkerItem(ghost_alpha=0.45)
-        self._paths_item = PathLinesItem(width=3.0, ghost_alpha=0.3, lift=0.03)
-        self._heads = MarkerItem(ghost_alpha=0.45)
+        self._minima = MarkerItem()
+        self._paths_item = PathLinesItem(width=3.0, lift=0.03)
+        self._heads = MarkerItem()
         for depth, item in enumerate((self._surface, self._minima, self._paths_item, self._heads)):
             item.setDepthValue(depth)
             self.addItem(item)
