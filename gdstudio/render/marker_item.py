@@ -9,18 +9,27 @@ from gdstudio.render import glsl
 from gdstudio.render.glitem import BufferedItem
 from gdstudio.render.glview import Frame
 
+RADII_LIFT = 4.0
+"""A ball is drawn over surfaces up to this many of its radii in front of its centre."""
+
 _VERTEX = (
-    glsl.LIFTED_POSITION
+    f"#define RADII_LIFT {RADII_LIFT:.3f}\n"
+    + glsl.LIFTED_POSITION
     + """
 uniform float u_pixel_scale;
+uniform float u_viewport_height;
 attribute vec3 a_position;
 attribute vec4 a_color;
 attribute float a_size;
 varying vec4 v_color;
 varying float v_feather;
 void main() {
-    gl_Position = lifted_position(a_position);
     gl_PointSize = a_size * u_pixel_scale;
+    // the ball's radius in world units at its depth: it is hidden only by what is more
+    // than RADII_LIFT of them in front of its centre (not by the pit it sits in)
+    float depth = -(u_modelview * vec4(a_position, 1.0)).z;
+    float radius = 0.5 * gl_PointSize * 2.0 * depth / (u_viewport_height * u_projection[1][1]);
+    gl_Position = lifted_by(a_position, u_lift + RADII_LIFT * radius);
     v_color = a_color;
     v_feather = 2.0 / max(gl_PointSize, 2.0);
 }
@@ -50,13 +59,13 @@ void main() {
 
 
 class MarkerItem(BufferedItem):
-    """Balls of given pixel sizes and colours, depth-tested: a hill or a wall in front hides them."""
+    """Balls of given pixel sizes and colours, depth-tested (a hill or wall in front hides them)."""
 
     VERTEX = _VERTEX
     FRAGMENT = _FRAGMENT
     ATTRIBUTES = ("a_position", "a_color", "a_size")
 
-    def __init__(self, lift: float = 0.15) -> None:
+    def __init__(self, lift: float = 0.05) -> None:
         super().__init__()
         self.pixel_scale = 1.0
         self._lift = float(lift)
@@ -81,6 +90,7 @@ class MarkerItem(BufferedItem):
         try:
             self._set_lifted_view(frame, self._lift)
             self._uniform_float("u_pixel_scale", self.pixel_scale)
+            self._uniform_float("u_viewport_height", float(GL.glGetIntegerv(GL.GL_VIEWPORT)[3]))
             GL.glDrawArrays(GL.GL_POINTS, 0, self._count)
         finally:
             self._finish()

@@ -13,10 +13,12 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QWidget
 
 from gdstudio import theme
+from gdstudio.render.axes_item import AxesItem
 from gdstudio.render.camera import (
     DEFAULT_ELEVATION,
     best_azimuth,
     fit_distance,
+    frame_focus,
     look_at_height,
 )
 from gdstudio.render.camera_view import CameraView
@@ -31,7 +33,12 @@ from gdstudio.render.frame_timer import FrameTimer
 from gdstudio.render.heightmap import HeightMap, SurfaceLandscape, SurfaceMesh
 from gdstudio.render.line_item import PathLinesItem
 from gdstudio.render.marker_item import MarkerItem
-from gdstudio.render.path_geometry import PathCache, build_path_geometry, empty_geometry
+from gdstudio.render.path_geometry import (
+    PathCache,
+    build_path_geometry,
+    empty_geometry,
+    path_fields,
+)
 from gdstudio.render.picking import intersect_heightfield, project_to_screen, ray_from_screen
 from gdstudio.render.race_layers import RaceLayers
 from gdstudio.render.surface_item import SurfaceItem
@@ -75,6 +82,7 @@ class LandscapeView3D(CameraView):
         self._requested_grid = DEFAULT_GRID
         self._grid = DEFAULT_GRID
         self._paths: list[Any] = []
+        self._refit: tuple[tuple[float, ...], bytes] | None = None  # see _frame_new_starts
         self._path_cache = PathCache()
         self._geometry = empty_geometry()
         self._mesh: SurfaceMesh | None = None
@@ -90,10 +98,14 @@ class LandscapeView3D(CameraView):
         self._minima = MarkerItem()
         self._paths_item = PathLinesItem(width=3.0, lift=0.03)
         self._heads = MarkerItem()
+        self._axes = AxesItem()
         for depth, item in enumerate((self._surface, self._minima, self._paths_item, self._heads)):
             item.setDepthValue(depth)
             self.addItem(item)
-        self._layers = RaceLayers([self._surface, self._minima], self._paths_item, self._heads)
+        self._axes.setDepthValue(1.5)  # over the surface, under the paths and balls
+        self.addItem(self._axes)
+        static = [self._surface, self._minima, self._axes]
+        self._layers = RaceLayers(static, self._paths_item, self._heads)
         self._timer = FrameTimer()
         self._export = ExportTarget(self)
         self._export_surface = FullGridSurface()
@@ -135,6 +147,7 @@ class LandscapeView3D(CameraView):
             self._apply_camera()  # a session's camera was waiting for this surface
         elif fit_camera:
             self.reset_camera()
+            self._refit = (self._camera_key(), self._starts().tobytes())
 
     def set_log_height(self, log_height: bool | None) -> None:
         """Log-scale heights (True/False) or follow the landscape's preference (None)."""
@@ -161,9 +174,11 @@ class LandscapeView3D(CameraView):
         """Draw runs; each has `color` (r, g, b in 0..1), `points` (n, 2) and `losses` (n,)."""
         self._paths = list(paths)
         self._rebuild_paths()
+        self._frame_new_starts()
 
     def _show(self, heightmap: HeightMap) -> None:
         self._heightmap = heightmap
+        self._axes.set_heightmap(heightmap)
         self._rebuild_surface()
         self._rebuild_minima(heightmap)
         self._rebuild_paths()
@@ -175,9 +190,7 @@ class LandscapeView3D(CameraView):
         self._surface.set_mesh(mesh.vertices, mesh.normals, mesh.colors, mesh.faces)
 
     def _rebuild_minima(self, hm: HeightMap) -> None:
-        minima = np.array(hm.landscape.minima, dtype=np.float64).reshape(-1, 2)
-        inside = np.all((minima >= hm.param_lo) & (minima <= hm.param_hi), axis=1)
-        minima = minima[inside]
+        minima = hm.minima_inside()
         world = hm.to_world(minima)
         world[:, 2] = hm.z_from_loss(hm.loss(minima))
         count = len(world)
@@ -201,10 +214,22 @@ class LandscapeView3D(CameraView):
     # --- camera ----------------------------------------------------------------------------
 
     def reset_camera(self) -> None:
-        """Frame the whole surface from the three-quarter side that hides the least of it."""
+        """Frame the paths' start points and the minima (camera.frame_focus); with no paths,
+        the whole surface from the three-quarter side that hides the least of it."""
         hm = self._heightmap
         if hm is None:
             self.setCameraPosition(pos=QtGui.QVector3D(0.0, 0.0, 0.0), distance=4.0)
+            return
+        starts = self._starts()
+        if len(starts):
+            focus = np.concatenate([starts, hm.minima_inside()])
+            framing = frame_focus(hm, focus, self.opts["fov"], self.width(), self.height())
+            self.setCameraPosition(
+                pos=QtGui.QVector3D(*framing.center),
+                distance=framing.distance,
+                elevation=framing.elevation,
+                azimuth=framing.azimuth,
+            )
             return
         self.setCameraPosition(
             pos=QtGui.QVector3D(0.0, 0.0, look_at_height(hm)),
@@ -212,6 +237,18 @@ class LandscapeView3D(CameraView):
             elevation=DEFAULT_ELEVATION,
             azimuth=best_azimuth(hm),
         )
+
+    def _starts(self) -> np.ndarray:
+        """The first point of every path shown, (k, 2)."""
+        return np.concatenate([np.empty((0, 2)), *(path_fields(p)[1][:1] for p in self._paths)])
+
+    def _frame_new_starts(self) -> None:
+        """A lesson's paths arrive just after its surface: the first ones after a framing are
+        framed too (when they start elsewhere and the camera has not moved since)."""
+        refit, self._refit = self._refit, None
+        if refit is not None and refit[0] == self._camera_key():
+            if refit[1] != self._starts().tobytes():
+                self.reset_camera()
 
     # --- picking ---------------------------------------------------------------------------
 
@@ -335,7 +372,8 @@ class LandscapeView3D(CameraView):
         scale = min(width / w, height / h)  # lines and balls keep their size in the picture
         self._set_pixel_scale(scale)
         full = self._export_surface.item(self._heightmap, self._requested_grid, self._grid)
-        static, margin = [full or self._surface, self._minima], HEAD_SIZE_PX * scale + 3
+        static = [full or self._surface, self._minima, self._axes]
+        margin = HEAD_SIZE_PX * scale + 3
         try:
             frame = self.frame((0, 0, width, height), (0, 0, width, height))
             moving = Moving(self._geometry, self._paths_item, self._heads, margin)
