@@ -218,10 +218,12 @@ def _lay_axis(
     if axis.title_at_end:
         top = ends[1] if ends[1][1] < ends[0][1] else ends[0]
         up = np.array([0.0, -1.0])
-        label = _label_at(top + up * gap, up, axis.title, size, True)
-        for shift in (0.0, 0.5 * label.w - gap, gap - 0.5 * label.w):  # centred, right, left
-            if placer.place(replace(label, x=label.x + shift)):
-                return
+        highest = min((lb.y for _, lb in kept), default=math.inf)
+        for anchor in (top, np.array([top[0], highest])):  # above the axis, or its top label
+            label = _label_at(anchor + up * gap, up, axis.title, size, True)
+            for shift in (0.0, 0.5 * label.w - gap, gap - 0.5 * label.w):  # centred, right, left
+                if placer.place(replace(label, x=label.x + shift)):
+                    return
     spots = [spot for spot, _ in kept]
     anchor = np.mean([spots[0], spots[-1]], axis=0) if spots else ends.mean(axis=0)
     anchor = anchor + direction * (tick + 2.0 * gap + reach)
@@ -245,7 +247,7 @@ def _ticks(
     spots = project(axis.at(np.array(values)))
     trial = _Placer(placer.size, placer.pad)
     trial.labels = list(placer.labels)
-    kept = []
+    kept: list[tuple[np.ndarray, Label]] = []
     for value, spot in zip(values, spots, strict=True):
         if not (np.all(np.isfinite(spot)) and 0.0 <= spot[0] <= width and 0.0 <= spot[1] <= height):
             continue
@@ -256,6 +258,17 @@ def _ticks(
         if trial.place(label):  # else it meets another axis's label or the view's edge
             kept.append((spot, label))
     return kept
+
+
+def _shown_fraction(
+    project: _Projector, floor: np.ndarray, height: float, size: tuple[float, float]
+) -> float:
+    """The fraction of the vertical box edge up from `floor` that is in the picture."""
+    edge = np.repeat(floor[None, :], 17, axis=0)
+    edge[:, 2] = np.linspace(0.0, height, 17)
+    spots = project(edge)
+    inside = (spots >= 0.0) & (spots <= np.array(size))
+    return float(np.mean(np.all(inside, axis=1)))
 
 
 def layout_axes(
@@ -277,20 +290,23 @@ def layout_axes(
 
     def along_w(values: np.ndarray) -> np.ndarray:
         x = heightmap.world_xy(np.c_[values, np.full(len(values), b_lo)])[:, 0]
-        return np.c_[x, np.full(len(values), fy), np.zeros(len(values))]
+        return np.column_stack([x, np.full(len(values), fy), np.zeros(len(values))])
 
     def along_b(values: np.ndarray) -> np.ndarray:
         y = heightmap.world_xy(np.c_[np.full(len(values), w_lo), values])[:, 1]
-        return np.c_[np.full(len(values), fx), y, np.zeros(len(values))]
+        return np.column_stack([np.full(len(values), fx), y, np.zeros(len(values))])
 
-    # the loss axis: up the side corner further left on screen (the other end of a front edge)
+    # the loss axis: up a side corner (the other end of a front edge), the one more of
+    # whose edge is in the picture, else the one further left
     sides = np.array([[-fx, fy, 0.0], [fx, -fy, 0.0]])
-    side = sides[int(np.argmin(project(sides)[:, 0]))]
+    shown = [_shown_fraction(project, side, heightmap.height, size) for side in sides]
+    lefts = project(sides)[:, 0]
+    side = sides[min(range(2), key=lambda i: (-round(shown[i], 1), lefts[i]))]
     loss_lo, loss_hi = heightmap.loss_min, heightmap.loss_max
 
     def along_loss(values: np.ndarray) -> np.ndarray:
         z = heightmap.z_from_loss(np.asarray(values, dtype=np.float64))
-        return np.c_[np.full(len(values), side[0]), np.full(len(values), side[1]), z]
+        return np.column_stack([np.full(len(values), side[0]), np.full(len(values), side[1]), z])
 
     left = project(side[None, :])[0][0] <= project(np.zeros((1, 3)))[0][0]
     title = "loss (log)" if heightmap.log_scale else "loss"

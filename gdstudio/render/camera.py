@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from gdstudio.render.heightmap import HeightMap
+from gdstudio.render.path_geometry import path_fields
 from gdstudio.render.picking import intersect_heightfield
 
 THREE_QUARTER_AZIMUTHS = (-62.0, 118.0, 28.0, 208.0)
 DEFAULT_ELEVATION = 40.0
+
+
+def start_points(paths: list[Any]) -> np.ndarray:
+    """The first point of every non-empty path (as the 3D view takes them), (k, 2)."""
+    return np.concatenate([np.empty((0, 2)), *(path_fields(p)[1][:1] for p in paths)])
 
 
 def look_at_height(heightmap: HeightMap) -> float:

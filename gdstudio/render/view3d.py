@@ -14,13 +14,7 @@ from PySide6.QtWidgets import QWidget
 
 from gdstudio import theme
 from gdstudio.render.axes_item import AxesItem
-from gdstudio.render.camera import (
-    DEFAULT_ELEVATION,
-    best_azimuth,
-    fit_distance,
-    frame_focus,
-    look_at_height,
-)
+from gdstudio.render.camera import start_points
 from gdstudio.render.camera_view import CameraView
 from gdstudio.render.export_target import (
     ExportTarget,
@@ -33,12 +27,7 @@ from gdstudio.render.frame_timer import FrameTimer
 from gdstudio.render.heightmap import HeightMap, SurfaceLandscape, SurfaceMesh
 from gdstudio.render.line_item import PathLinesItem
 from gdstudio.render.marker_item import MarkerItem
-from gdstudio.render.path_geometry import (
-    PathCache,
-    build_path_geometry,
-    empty_geometry,
-    path_fields,
-)
+from gdstudio.render.path_geometry import PathCache, build_path_geometry, empty_geometry
 from gdstudio.render.picking import intersect_heightfield, project_to_screen, ray_from_screen
 from gdstudio.render.race_layers import RaceLayers
 from gdstudio.render.surface_item import SurfaceItem
@@ -82,7 +71,6 @@ class LandscapeView3D(CameraView):
         self._requested_grid = DEFAULT_GRID
         self._grid = DEFAULT_GRID
         self._paths: list[Any] = []
-        self._refit: tuple[tuple[float, ...], bytes] | None = None  # see _frame_new_starts
         self._path_cache = PathCache()
         self._geometry = empty_geometry()
         self._mesh: SurfaceMesh | None = None
@@ -147,7 +135,7 @@ class LandscapeView3D(CameraView):
             self._apply_camera()  # a session's camera was waiting for this surface
         elif fit_camera:
             self.reset_camera()
-            self._refit = (self._camera_key(), self._starts().tobytes())
+            self.expect_starts(start_points(self._paths))
 
     def set_log_height(self, log_height: bool | None) -> None:
         """Log-scale heights (True/False) or follow the landscape's preference (None)."""
@@ -174,7 +162,7 @@ class LandscapeView3D(CameraView):
         """Draw runs; each has `color` (r, g, b in 0..1), `points` (n, 2) and `losses` (n,)."""
         self._paths = list(paths)
         self._rebuild_paths()
-        self._frame_new_starts()
+        self.take_starts(start_points(self._paths))
 
     def _show(self, heightmap: HeightMap) -> None:
         self._heightmap = heightmap
@@ -214,41 +202,11 @@ class LandscapeView3D(CameraView):
     # --- camera ----------------------------------------------------------------------------
 
     def reset_camera(self) -> None:
-        """Frame the paths' start points and the minima (camera.frame_focus); with no paths,
-        the whole surface from the three-quarter side that hides the least of it."""
-        hm = self._heightmap
-        if hm is None:
+        """Frame the paths' start points and the minima (the whole surface without paths)."""
+        if self._heightmap is None:
             self.setCameraPosition(pos=QtGui.QVector3D(0.0, 0.0, 0.0), distance=4.0)
-            return
-        starts = self._starts()
-        if len(starts):
-            focus = np.concatenate([starts, hm.minima_inside()])
-            framing = frame_focus(hm, focus, self.opts["fov"], self.width(), self.height())
-            self.setCameraPosition(
-                pos=QtGui.QVector3D(*framing.center),
-                distance=framing.distance,
-                elevation=framing.elevation,
-                azimuth=framing.azimuth,
-            )
-            return
-        self.setCameraPosition(
-            pos=QtGui.QVector3D(0.0, 0.0, look_at_height(hm)),
-            distance=fit_distance(hm, self.opts["fov"], self.width(), self.height()),
-            elevation=DEFAULT_ELEVATION,
-            azimuth=best_azimuth(hm),
-        )
-
-    def _starts(self) -> np.ndarray:
-        """The first point of every path shown, (k, 2)."""
-        return np.concatenate([np.empty((0, 2)), *(path_fields(p)[1][:1] for p in self._paths)])
-
-    def _frame_new_starts(self) -> None:
-        """A lesson's paths arrive just after its surface: the first ones after a framing are
-        framed too (when they start elsewhere and the camera has not moved since)."""
-        refit, self._refit = self._refit, None
-        if refit is not None and refit[0] == self._camera_key():
-            if refit[1] != self._starts().tobytes():
-                self.reset_camera()
+        else:
+            self.frame_surface(self._heightmap, start_points(self._paths))
 
     # --- picking ---------------------------------------------------------------------------
 
