@@ -40,6 +40,10 @@ class Label:
     w: float
     h: float
     title: bool = False
+    axis: str = ""
+    """The title of the axis the label belongs to."""
+    value: float | None = None
+    """The value a tick label shows (None for a title)."""
 
     def overlaps(self, other: Label, pad: float) -> bool:
         """Whether the two rectangles, grown by `pad`, intersect."""
@@ -220,14 +224,16 @@ def _lay_axis(
         up = np.array([0.0, -1.0])
         highest = min((lb.y for _, lb in kept), default=math.inf)
         for anchor in (top, np.array([top[0], highest])):  # above the axis, or its top label
-            label = _label_at(anchor + up * gap, up, axis.title, size, True)
+            label = replace(
+                _label_at(anchor + up * gap, up, axis.title, size, True), axis=axis.title
+            )
             for shift in (0.0, 0.5 * label.w - gap, gap - 0.5 * label.w):  # centred, right, left
                 if placer.place(replace(label, x=label.x + shift)):
                     return
     spots = [spot for spot, _ in kept]
     anchor = np.mean([spots[0], spots[-1]], axis=0) if spots else ends.mean(axis=0)
     anchor = anchor + direction * (tick + 2.0 * gap + reach)
-    placer.place(_label_at(anchor, direction, axis.title, size, True))
+    placer.place(replace(_label_at(anchor, direction, axis.title, size, True), axis=axis.title))
 
 
 def _ticks(
@@ -253,6 +259,7 @@ def _ticks(
             continue
         text = format_tick(value)
         label = _label_at(spot + direction * offset, direction, text, measure(text, False), False)
+        label = replace(label, axis=axis.title, value=value)
         if strict and any(label.overlaps(other, trial.pad) for _, other in kept):
             return None
         if trial.place(label):  # else it meets another axis's label or the view's edge

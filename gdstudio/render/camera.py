@@ -59,11 +59,11 @@ FOCUS_ELEVATIONS = (40.0, 52.0, 64.0, 76.0)
 """Elevations tried, lowest first, until the framed points are all in sight."""
 FOCUS_FILL = 0.8
 """The framed points reach this far from the centre towards the view's edges (in NDC)."""
-FOCUS_PAD = 0.12
+FOCUS_PAD = 0.06
 """Margin around the framed points, as a fraction of the box's longest side."""
-FOCUS_MIN_HALF = 0.25
+FOCUS_MIN_HALF = 0.2
 """The framed region is at least this fraction of the box's longest side on each side."""
-SIGHT_TOLERANCE = 0.1
+SIGHT_TOLERANCE = 0.25
 """World units a point may lie behind the first surface a ray meets and still count seen."""
 
 
@@ -115,7 +115,7 @@ def _focus_region(heightmap: HeightMap, focus: np.ndarray) -> tuple[np.ndarray, 
     return middle - half, middle + half
 
 
-def _sees(heightmap: HeightMap, eye: np.ndarray, points: np.ndarray) -> int:
+def count_seen(heightmap: HeightMap, eye: np.ndarray, points: np.ndarray) -> int:
     """How many world points a camera at `eye` sees (no surface in front of them)."""
     lo, hi = heightmap.world_box()
     seen = 0
@@ -153,13 +153,23 @@ def _fit_distance(
     return float(max(need.max(), 1e-3))
 
 
+def _spread(points: np.ndarray, framing: Framing, f: tuple[float, float]) -> float:
+    """How much of the view (0..1 across) the points span with this camera."""
+    view = view_matrix(
+        np.array(framing.center), framing.distance, framing.elevation, framing.azimuth
+    )
+    ex, ey, ez = (view @ np.c_[points, np.ones(len(points))].T)[:3]
+    x, y = f[0] * ex / -ez, f[1] * ey / -ez
+    return 0.5 * max(float(np.ptp(x)), float(np.ptp(y)))
+
+
 def frame_focus(
     heightmap: HeightMap, focus: np.ndarray, fov_deg: float, width: float, height: float
 ) -> Framing:
     """A camera that frames the focus params (start points, minima) with a margin, and the
     box corner nearest the camera (where the axes are): from the lowest elevation in
     FOCUS_ELEVATIONS that sees every focus point on the surface (else the most of them), and
-    the three-quarter side that shows them largest."""
+    the three-quarter side that spreads them the most across the view."""
     focus = np.asarray(focus, dtype=np.float64).reshape(-1, 2)
     focus = np.clip(focus, heightmap.param_lo, heightmap.param_hi)
     lo, hi = _focus_region(heightmap, focus)
@@ -181,5 +191,7 @@ def frame_focus(
             distance = _fit_distance(framed, center, (elevation, azimuth), f)
             eye = eye_position(center, distance, elevation, azimuth)
             framing = Framing((cx, cy, cz), distance, elevation, azimuth)
-            candidates.append((-_sees(heightmap, eye, targets), rank, distance, framing))
+            seen = count_seen(heightmap, eye, targets)
+            spread = _spread(targets, framing, f)
+            candidates.append((-seen, rank, -spread, framing))
     return min(candidates, key=lambda c: c[:3])[3]

@@ -72,6 +72,12 @@ class MarkerItem(BufferedItem):
         self._count = 0
         self.translucent = True
 
+    @property
+    def positions(self) -> np.ndarray:
+        """World positions (m, 3) of the balls drawn."""
+        positions = self._array("a_position")
+        return np.empty((0, 3), np.float32) if positions is None else positions
+
     def set_markers(self, positions: np.ndarray, colors: np.ndarray, sizes: np.ndarray) -> None:
         """World positions (m, 3), RGBA colours (m, 4) in 0..1, diameters in pixels (m,)."""
         positions = np.asarray(positions, dtype=np.float32).reshape(-1, 3)

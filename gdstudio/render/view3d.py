@@ -111,6 +111,16 @@ class LandscapeView3D(CameraView):
         return self._mesh
 
     @property
+    def minima_positions(self) -> np.ndarray:
+        """World positions (m, 3) of the minimum markers drawn."""
+        return self._minima.positions
+
+    @property
+    def axes(self) -> AxesItem:
+        """The labelled axes (their last layout says where each label is)."""
+        return self._axes
+
+    @property
     def grid_size(self) -> int:
         """Grid size in use (may be below the requested one after automatic coarsening)."""
         return self._grid
