@@ -10,7 +10,6 @@ import numpy as np
 
 from gdstudio.render.heightmap import HeightMap
 from gdstudio.render.path_geometry import path_fields
-from gdstudio.render.picking import intersect_heightfield
 
 THREE_QUARTER_AZIMUTHS = (-62.0, 118.0, 28.0, 208.0)
 DEFAULT_ELEVATION = 40.0
@@ -63,6 +62,9 @@ FOCUS_PAD = 0.06
 """Margin around the framed points, as a fraction of the box's longest side."""
 FOCUS_MIN_HALF = 0.2
 """The framed region is at least this fraction of the box's longest side on each side."""
+FOCUS_SHOWN = 0.85
+"""The fraction of the surface around the focus points a framing should show (not hide
+behind a hill)."""
 SIGHT_TOLERANCE = 0.25
 """World units a point may lie behind the first surface a ray meets and still count seen."""
 
@@ -115,16 +117,20 @@ def _focus_region(heightmap: HeightMap, focus: np.ndarray) -> tuple[np.ndarray, 
     return middle - half, middle + half
 
 
-def count_seen(heightmap: HeightMap, eye: np.ndarray, points: np.ndarray) -> int:
-    """How many world points a camera at `eye` sees (no surface in front of them)."""
-    lo, hi = heightmap.world_box()
-    seen = 0
-    for p in points:
-        ray = p - eye
-        reach = float(np.linalg.norm(ray))
-        hit = intersect_heightfield(eye, ray / reach, heightmap.surface_z_at_world, lo, hi, 256)
-        seen += hit is None or float(np.linalg.norm(hit - eye)) >= reach - SIGHT_TOLERANCE
-    return seen
+def count_seen(heightmap: HeightMap, eye: np.ndarray, points: np.ndarray, samples: int = 96) -> int:
+    """How many world points a camera at `eye` sees: no part of the solid under the surface
+    (hills, walls) on the way to them, but for the last SIGHT_TOLERANCE (one vectorized
+    march along every ray)."""
+    points = np.asarray(points, dtype=np.float64).reshape(-1, 3)
+    ray = points - eye
+    reach = np.linalg.norm(ray, axis=1)
+    stop = np.clip(1.0 - SIGHT_TOLERANCE / np.maximum(reach, 1e-9), 0.0, 1.0)
+    t = np.linspace(0.0, 1.0, samples)[None, :, None] * stop[:, None, None]
+    along = eye + t * ray[:, None, :]
+    ex, ey = heightmap.extent
+    inside = (np.abs(along[..., 0]) <= ex) & (np.abs(along[..., 1]) <= ey)
+    blocked = inside & (along[..., 2] < heightmap.surface_z_at_world(along[..., :2]))
+    return int(np.count_nonzero(~blocked.any(axis=1)))
 
 
 def _framed_points(heightmap: HeightMap, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
@@ -167,14 +173,19 @@ def frame_focus(
     heightmap: HeightMap, focus: np.ndarray, fov_deg: float, width: float, height: float
 ) -> Framing:
     """A camera that frames the focus params (start points, minima) with a margin, and the
-    box corner nearest the camera (where the axes are): from the lowest elevation in
-    FOCUS_ELEVATIONS that sees every focus point on the surface (else the most of them), and
-    the three-quarter side that spreads them the most across the view."""
+    box corner nearest the camera (where the axes are): it sees every focus point on the
+    surface (else the most of them) and FOCUS_SHOWN of the surface around them (else the
+    most), from the lowest elevation in FOCUS_ELEVATIONS that does and the three-quarter
+    side that spreads the focus points the most across the view."""
     focus = np.asarray(focus, dtype=np.float64).reshape(-1, 2)
     focus = np.clip(focus, heightmap.param_lo, heightmap.param_hi)
     lo, hi = _focus_region(heightmap, focus)
     targets = heightmap.to_world(focus)
     targets[:, 2] = heightmap.z_from_loss(heightmap.loss(focus))
+    u, v = np.meshgrid(np.linspace(0.05, 0.95, 7), np.linspace(0.05, 0.95, 7))
+    around = lo + (hi - lo) * np.stack([u.ravel(), v.ravel()], axis=-1)
+    region = heightmap.to_world(around)
+    region[:, 2] = heightmap.z_from_loss(heightmap.loss(around))
     fx = 1.0 / math.tan(math.radians(fov_deg) / 2.0)
     f = (fx, fx * max(width, 1.0) / max(height, 1.0))
     candidates = []
@@ -192,6 +203,8 @@ def frame_focus(
             eye = eye_position(center, distance, elevation, azimuth)
             framing = Framing((cx, cy, cz), distance, elevation, azimuth)
             seen = count_seen(heightmap, eye, targets)
+            shown = count_seen(heightmap, eye, region) / len(region)
+            enough = shown >= FOCUS_SHOWN
             spread = _spread(targets, framing, f)
-            candidates.append((-seen, rank, -spread, framing))
-    return min(candidates, key=lambda c: c[:3])[3]
+            candidates.append((-seen, not enough, rank if enough else -shown, -spread, framing))
+    return min(candidates, key=lambda c: c[:4])[4]
