@@ -27,6 +27,7 @@ from .io.export_formats import (
 )
 
 if TYPE_CHECKING:
+    from .app.export.decor import Decorations
     from .app.main_window import MainWindow
     from .app.model import StudioModel
 
@@ -58,6 +59,9 @@ class ExportJob:
     seconds: float
     transparent: bool
     session_doc: dict[str, Any] | None = field(default=None, repr=False)  # checked, migrated
+    title: bool = True
+    legend: bool = True
+    step_counter: bool = True
 
 
 def add_parser(sub: argparse._SubParsersAction[_P]) -> _P:
@@ -107,6 +111,25 @@ def add_parser(sub: argparse._SubParsersAction[_P]) -> _P:
     )
     e.add_argument(
         "--transparent", action="store_true", help="3D view as .png: transparent background"
+    )
+    e.add_argument(
+        "--no-title",
+        dest="title",
+        action="store_false",
+        help="leave out the title (the lesson's, or the landscape's) drawn above the view",
+    )
+    e.add_argument(
+        "--no-legend",
+        dest="legend",
+        action="store_false",
+        help="leave out the legend of the racers in their colours (3d and contour views; "
+        "the plots and the window show the plots' own)",
+    )
+    e.add_argument(
+        "--step-counter",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help=".gif/.mp4: show the steps taken in the corner of every frame (default: on)",
     )
     return e
 
@@ -177,6 +200,10 @@ def check_args(args: argparse.Namespace) -> ExportJob:
             raise ExportArgError(f"{name}: must be > 0 and at most {top:g}, got {value:g}")
     if args.transparent and not (view == "3d" and fmt == "png"):
         raise ExportArgError("--transparent applies to --view 3d with a .png file")
+    if args.step_counter is not None and not animated:
+        raise ExportArgError(f"--step-counter applies to .gif and .mp4, not .{fmt}")
+    if not drawn and not (args.title and args.legend):
+        raise ExportArgError(f"--no-title and --no-legend apply to pictures, not .{fmt}")
     return ExportJob(
         args.scene,
         session,
@@ -189,6 +216,9 @@ def check_args(args: argparse.Namespace) -> ExportJob:
         args.seconds or DEFAULT_SECONDS,
         args.transparent,
         session_doc,
+        title=args.title,
+        legend=args.legend,
+        step_counter=args.step_counter is not False,
     )
 
 
@@ -324,7 +354,7 @@ def _export_drawn(job: ExportJob) -> int:
             if camera:
                 window.view3d.set_camera_state(camera)
             elif job.view == "3d":
-                _frame_3d(window, width, height, job.fmt in ANIMATION_FORMATS)
+                _frame_3d(window, width, height, job.fmt in ANIMATION_FORMATS, job)
             else:
                 window.view3d.reset_camera()  # framed for the view as laid out here
         if job.fmt not in ANIMATION_FORMATS:
@@ -340,6 +370,7 @@ def _export_drawn(job: ExportJob) -> int:
                 fps=job.fps,
                 seconds=job.seconds,
                 steps=job.steps,
+                decorations=_decorations(job),
             )
         except ExportError as e:
             raise ExportArgError(f"--out: {e}") from None
@@ -363,16 +394,29 @@ def _lay_out_offscreen(window: MainWindow, size: tuple[int, int] | None) -> None
     window.view3d.set_auto_coarsen(False)
 
 
-def _frame_3d(window: MainWindow, width: int | None, height: int | None, animated: bool) -> None:
-    """Give the 3D view the picture's aspect ratio and frame the whole surface in it."""
+def _frame_3d(
+    window: MainWindow, width: int | None, height: int | None, animated: bool, job: ExportJob
+) -> None:
+    """Give the 3D view the aspect ratio it has in the picture (below the title and legend)
+    and frame the whole surface in it."""
+    from .app.export.decor import decor_of
     from .app.export.sources import default_size
+    from .io.export_decor import decor_layout
 
     view = window.view3d
     if width is None or height is None:
         width, height = default_size(window, "3d", scale=1.0 if animated else 2.0)
+    decor = decor_of(window, "3d", _decorations(job), animated)
+    height = max(1, height - decor_layout(decor, width, height).band.height())
     h = max(1, view.height())
     view.resize(max(1, round(width * h / height)), h)
     view.reset_camera()
+
+
+def _decorations(job: ExportJob) -> Decorations:
+    from .app.export.decor import Decorations
+
+    return Decorations(job.title, job.legend, job.step_counter)
 
 
 def _opengl_works() -> bool:

@@ -16,7 +16,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, Protocol, TextIO
 
-from .core.run import RUNNING, STOPPED
+from .core.run import STOPPED
 
 # Rows the table reads before it fixes its column widths (a longer run streams the rest).
 TABLE_BLOCK = 1000
@@ -24,7 +24,7 @@ TABLE_BLOCK = 1000
 
 @dataclass(frozen=True)
 class Status:
-    """A run's final status: word, the step it names (None while running), text and reason."""
+    """A run's final status: word, the step it names (None if it can go on), text and reason."""
 
     word: str
     step: int | None
@@ -136,7 +136,7 @@ class TableRows:
         """Write any held rows and the status line."""
         if self._block is not None:
             self._flush()
-        text = status.text if status.word != RUNNING else f"{status.text} after {steps} steps"
+        text = status.text
         note = f" ({status.reason})" if status.reason and status.reason not in text else ""
         self._out.write(f"# {text}{note}\n")
 

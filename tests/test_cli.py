@@ -602,3 +602,31 @@ def test_a_long_table_keeps_every_row_and_its_status(capsys):
     assert len(lines) == 1 + 1500 + 1 and lines[1500].split()[0] == "1500"
     assert len({len(line) for line in lines[1:-1]}) == 1  # the columns line up
     assert lines[-1] == "# stopped at step 1500 (max steps)"
+
+
+@pytest.mark.parametrize("fmt", ["table", "csv", "json"])
+def test_a_run_stopped_by_steps_says_stopped_at_that_step_in_every_format(capsys, fmt):
+    code, out, _ = run_cli(
+        capsys, "run", "--landscape", "rosenbrock", "--optimizer", "adam", "--steps", "30",
+        "--every", "10", "--format", fmt,
+    )  # fmt: skip
+    assert code == 0
+    final = "stopped at step 30 (max steps)"
+    if fmt == "table":
+        assert out.splitlines()[-1] == f"# {final}"
+    elif fmt == "csv":
+        rows = list(csv.reader(io.StringIO(out)))
+        assert [r[-1] for r in rows[1:]] == ["running", "running", final]
+    else:
+        doc = json.loads(out)
+        assert (doc["status"], doc["status_step"], doc["status_text"]) == ("stopped", 30, final)
+    assert "paused" not in out and "ready" not in out and "after 30 steps" not in out
+
+
+def test_a_run_that_converges_first_says_converged_not_stopped(capsys):
+    _, out, _ = run_cli(
+        capsys, "run", "--landscape", "quadratic2d", "--optimizer", "sgd", "--lr", "0.5",
+        "--steps", "1000",
+    )  # fmt: skip
+    last = out.splitlines()[-1]
+    assert last.startswith("# converged at step ") and "stopped" not in last

@@ -421,3 +421,152 @@ def test_an_export_leaves_a_running_studios_autosave_and_marker_alone(tmp_path, 
     )
     assert done.returncode == 0, done.stderr
     assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+
+
+# --- pictures that stand on their own: title, legend, labels inside ----------------------------
+
+SVG_NS = "{http://www.w3.org/2000/svg}"
+
+
+def svg_matrix(group) -> tuple[float, ...]:
+    text = group.get("transform", "matrix(1,0,0,1,0,0)")
+    return tuple(float(v) for v in text[text.index("(") + 1 : -1].split(","))
+
+
+def svg_texts(root):
+    """(text, x, baseline y, font px) of every unrotated text, in picture pixels."""
+    for group in root.iter(f"{SVG_NS}g"):
+        a, b, c, d, e, f = svg_matrix(group)
+        if b or c:
+            continue
+        for t in group.iter(f"{SVG_NS}text"):
+            x, y = float(t.get("x")), float(t.get("y"))
+            yield t.text.strip(), a * x + e, d * y + f, float(t.get("font-size")) * d
+
+
+def svg_points(root) -> np.ndarray:
+    """Every path and polyline coordinate, in picture pixels."""
+    import re
+
+    number = re.compile(r"[-+]?(?:\d+\.?\d*|\.\d+)(?:[eE][-+]?\d+)?")
+    out = []
+    for group in root.iter(f"{SVG_NS}g"):
+        a, b, c, d, e, f = svg_matrix(group)
+        for shape in group:
+            text = shape.get("d") or shape.get("points") or ""
+            values = np.array([float(v) for v in number.findall(text)])
+            xy = values[: len(values) // 2 * 2].reshape(-1, 2)
+            out.append(
+                np.column_stack((a * xy[:, 0] + c * xy[:, 1] + e, b * xy[:, 0] + d * xy[:, 1] + f))
+            )
+    return np.concatenate(out)
+
+
+def export_args(out, *extra: str, scene: str = "race", view: str = "contour") -> list[str]:
+    return ["export", "--scene", scene, "--view", view, "--out", str(out), *extra]
+
+
+def test_contour_svg_has_title_legend_and_every_label_inside(tmp_path, needs_gl):
+    out = tmp_path / "race.svg"
+    assert main(export_args(out, "--steps", "300", "--size", "800x600")) == 0
+    root = ET.parse(out).getroot()
+    texts = list(svg_texts(root))
+    names = [t for t, *_ in texts]
+    assert "Optimizer race (Rosenbrock)" in names
+    assert {"SGD", "Momentum", "RMSprop", "Adam"} <= set(names)
+    assert "x" in names  # the bottom axis' label, the landscape's first parameter
+    for text, x, baseline, px in texts:
+        assert 0 <= x < 800 and px * 0.7 <= baseline <= 600 - px * 0.2, (text, x, baseline)
+    fills = {g.get("fill", "").lower() for g in root.iter(f"{SVG_NS}g")}
+    assert {c.lower() for c in RUN_COLORS[:4]} <= fills  # the legend's swatches
+
+
+def test_a_diverged_racer_leaves_the_svg_geometry_inside_the_view(tmp_path, needs_gl, qapp):
+    from gdstudio.app.export.sources import export, run_race
+    from gdstudio.app.main_window import MainWindow
+    from gdstudio.app.model import StudioModel
+
+    model = StudioModel()
+    model.load_scene("race")
+    model.set_run_hyper(0, "lr", 0.005)  # SGD runs off to ~1e17 in a few hundred steps
+    window = MainWindow(model, autosave=False)
+    try:
+        run_race(model, 300)
+        assert np.abs(model.runs[0].run.params).max() > 1e12
+        out = tmp_path / "diverged.svg"
+        export(window, "contour", out, 640, 480)
+    finally:
+        window.close()
+        window.deleteLater()
+    points = svg_points(ET.parse(out).getroot())
+    assert len(points) > 100
+    assert np.isfinite(points).all()
+    assert (points[:, 0] > -640).all() and (points[:, 0] < 2 * 640).all()
+    assert (points[:, 1] > -480).all() and (points[:, 1] < 2 * 480).all()
+
+
+def bright_rows(pixels: np.ndarray) -> np.ndarray:
+    """Rows holding light text (the axis label's colour) in the middle third."""
+    w = pixels.shape[1]
+    return np.flatnonzero((pixels[:, w // 3 : 2 * w // 3, :3].min(axis=-1) > 150).any(axis=1))
+
+
+def test_mp4_keeps_the_x_label_inside_and_counts_the_steps(tmp_path, needs_gl, count_near):
+    out = tmp_path / "race.mp4"
+    args = export_args(out, "--size", "640x480", "--fps", "4", "--seconds", "1", "--steps", "400")
+    assert main(args) == 0
+    frames = iio.imread(out, index=None, plugin="FFMPEG")
+    assert frames.shape == (4, 480, 640, 3)
+    last = frames[-1]
+    rows = bright_rows(last)
+    assert rows.max() < 480 - 3  # the x label's glyph ends above the bottom edge
+    assert rows.max() > 480 - 40  # and it is there, near the bottom
+    band = last[:60]
+    for color in RUN_COLORS[:4]:
+        assert count_near(band, color, tol=30) >= 12, color  # each racer's legend swatch
+    corner = (slice(0, 30), slice(480, 640))
+    assert np.abs(frames[0][corner].astype(int) - last[corner].astype(int)).max() > 60
+
+
+def test_no_step_counter_keeps_the_band_still(tmp_path, needs_gl):
+    counted, still = tmp_path / "counted.gif", tmp_path / "still.gif"
+    base = ("--size", "320x240", "--fps", "4", "--seconds", "1", "--steps", "200")
+    assert main(export_args(counted, *base, view="3d")) == 0
+    assert main(export_args(still, *base, "--no-step-counter", view="3d")) == 0
+    corner = (slice(0, 24), slice(200, 320))
+    with_counter = iio.imread(counted, index=None)
+    without = iio.imread(still, index=None)
+    assert not np.array_equal(with_counter[0][corner], with_counter[-1][corner])
+    assert np.array_equal(without[0][corner], without[-1][corner])
+
+
+def test_no_title_and_no_legend_leave_them_out(tmp_path, needs_gl):
+    bare, titled = tmp_path / "bare.svg", tmp_path / "titled.svg"
+    assert main(export_args(bare, "--size", "400x300", "--no-title", "--no-legend")) == 0
+    assert main(export_args(titled, "--size", "400x300", "--no-legend")) == 0
+    bare_texts = {t for t, *_ in svg_texts(ET.parse(bare).getroot())}
+    titled_texts = {t for t, *_ in svg_texts(ET.parse(titled).getroot())}
+    assert "x" in bare_texts and "Optimizer race (Rosenbrock)" not in bare_texts
+    assert "Optimizer race (Rosenbrock)" in titled_texts
+    assert not {"SGD", "Adam"} & (bare_texts | titled_texts)
+
+
+def test_step_counter_options_are_in_the_help_and_only_for_animations(capsys, tmp_path):
+    with pytest.raises(SystemExit):
+        main(["export", "--help"])
+    help_text = capsys.readouterr().out
+    assert "--step-counter" in help_text and "--no-title" in help_text
+    assert "--no-legend" in help_text
+    assert "applies to .gif and .mp4" in fails(
+        capsys,
+        "--scene",
+        "race",
+        "--view",
+        "3d",
+        "--out",
+        str(tmp_path / "x.png"),
+        "--step-counter",
+    )
+    assert "apply to pictures" in fails(
+        capsys, "--scene", "race", "--out", str(tmp_path / "x.csv"), "--no-title"
+    )

@@ -13,6 +13,7 @@ import pytest
 
 from gdstudio.core.fitting import DataLandscape
 from gdstudio.core.run import Row, Run
+from gdstudio.io.captions import CaptionFacts, caption_text, default_caption
 from gdstudio.io.scenes import Scene, get_scene, load_scenes, scene_runs
 
 CHECKED = {"surface", "learning-rate", "variants", "challenges", "race", "line-fit"}
@@ -54,9 +55,39 @@ def test_every_lesson_caption_has_a_test_here():
     assert set(load_scenes()) == CHECKED
 
 
+@pytest.mark.parametrize("scene_id", sorted(CHECKED))
+def test_every_placeholder_of_a_caption_is_filled_in(scene_id):
+    caption = default_caption(get_scene(scene_id))
+    assert "{" not in caption and "}" not in caption and caption.strip()
+
+
+def test_a_caption_states_the_live_figures_not_the_defaults():
+    race = get_scene("race")
+    eight = CaptionFacts(racers=8, start=(0.5, -1.25), minimum=(1.0, 1.0), param_names=("x", "y"))
+    text = caption_text(race, eight)
+    assert text.startswith("Eight optimizers start together at (0.5, −1.25)")
+    one = caption_text(race, CaptionFacts(1, (-1.5, 2.0), (1.0, 1.0), ("x", "y")))
+    assert one.startswith("One optimizer start")
+    surface = get_scene("surface")
+    moved = CaptionFacts(1, (2.5, 2.5), (1.5, -0.25), ("w", "b"), points=7)
+    text = caption_text(surface, moved)
+    assert "on seven points" in text and "green minimum at w ≈ 1.50, b ≈ −0.25" in text
+    empty = CaptionFacts(1, (2.5, 2.5), None, ("w", "b"), points=0)
+    assert "{" not in caption_text(surface, empty)
+
+
+def test_the_challenges_caption_stays_on_the_landscapes_it_suggests():
+    scene = get_scene("challenges")
+    caption = default_caption(scene)
+    for name in ("two-valleys", "saddle", "plateau"):
+        assert scene.caption_applies(name)
+    assert "Switch the landscape to saddle" in caption and "On plateau" in caption
+    assert not scene.caption_applies("beale")
+
+
 def test_surface_caption():
     scene = get_scene("surface")
-    caption = scene.caption
+    caption = default_caption(scene)
     (run,) = scene_runs(scene)
     land = run.landscape
     x, y = np.array(scene.data["x"]), np.array(scene.data["y"])
@@ -84,7 +115,7 @@ def test_surface_caption():
 
 def test_learning_rate_caption():
     scene = get_scene("learning-rate")
-    caption = scene.caption
+    caption = default_caption(scene)
 
     def alpha(lr: float) -> Trace:
         (run,) = scene_runs(with_lr(scene, lr))
@@ -138,7 +169,7 @@ def test_learning_rate_caption():
 
 def test_variants_caption():
     scene = get_scene("variants")
-    caption = scene.caption
+    caption = default_caption(scene)
     batch, sgd, mini = (Trace(r) for r in scene_runs(scene))
     land = batch.run.landscape
     # "Same data, same start, same learning rate."
@@ -146,7 +177,7 @@ def test_variants_caption():
     assert all(np.array_equal(t.run.start, scene.start) for t in (batch, sgd, mini))
     assert all(t.run.landscape is land for t in (sgd, mini))
     # "Batch GD uses all 12 points per step and walks smoothly downhill until it converges."
-    assert "all 12 points" in caption and len(land.dataset) == 12
+    assert "all twelve points" in caption and len(land.dataset) == 12
     assert batch.run.batch_size is None and converged(batch.run)
     step = np.diff(batch.params, axis=0)
     size = np.linalg.norm(step, axis=1)
@@ -177,7 +208,7 @@ def test_variants_caption():
 
 def test_challenges_caption():
     scene = get_scene("challenges")
-    caption = scene.caption
+    caption = default_caption(scene)
     # "From this start, gradient descent settles in the shallow left valley (loss 2.71) although
     # the right one is deeper (1.22)."
     (run,) = scene_runs(scene)
@@ -228,7 +259,7 @@ def test_challenges_caption():
 
 def test_race_caption():
     scene = get_scene("race")
-    caption = scene.caption
+    caption = default_caption(scene)
     sgd, momentum, rmsprop, adam = (Trace(r) for r in scene_runs(scene))
     target = np.array([1.0, 1.0])
     # "Four optimizers start together at (−1.5, 2) in Rosenbrock's curved valley and race to the

@@ -10,6 +10,7 @@ from PySide6.QtGui import QAction, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QMenu, QMessageBox, QStyle, QWidget
 
 from .. import __version__
+from ..io.scenes import load_scenes
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -180,10 +181,24 @@ def build_menus(window: MainWindow) -> tuple[QMenu, QMenu]:
     run = bar.addMenu("&Run")
     for key in ("play", "step", "reset"):
         run.addAction(a[key])
+    lessons = bar.addMenu("&Lessons")
+    lessons.setObjectName("lessonsMenu")
+    for scene in load_scenes().values():
+        lessons.addAction(lesson_action(window, scene.id, f"&{scene.order}. {scene.title}"))
     help_menu = bar.addMenu("&Help")
     help_menu.addAction(a["shortcuts"])
     help_menu.addAction(a["about"])
     return file_menu, edit_menu
+
+
+def lesson_action(window: MainWindow, scene_id: str, text: str) -> QAction:
+    """Lessons ▸ N. Title: open that lesson (`action_lesson_<id>`)."""
+    a = QAction(text, window)
+    a.setObjectName(f"action_lesson_{scene_id}")
+    a.setStatusTip("Open this lesson: its landscape, racers, data and caption")
+    a.triggered.connect(lambda: window.model.load_scene(scene_id))
+    window.actions_by_name[f"lesson_{scene_id}"] = a
+    return a
 
 
 def _reset(window: MainWindow) -> None:

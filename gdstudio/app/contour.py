@@ -17,11 +17,33 @@ LABEL_STYLE = {"color": theme.LABEL_COLOR, "font-size": "11pt"}
 GRID_SIZE = 200
 CURVE_SAMPLES = 400
 N_ISOLINES = 12
+PATH_CELL_PX = 0.5  # a path keeps one point per run of points inside a cell this wide
 
 
 def viridis_colormap() -> pg.ColorMap:
     """pyqtgraph's ColorMap over the studio's viridis table (entry k at position k/255)."""
     return pg.ColorMap(np.linspace(0.0, 1.0, len(theme.VIRIDIS_LUT)), theme.VIRIDIS_LUT)
+
+
+def thin_path(
+    x: np.ndarray, y: np.ndarray, cell_x: float, cell_y: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """The path with each run of consecutive points inside one cell cut to its first point
+    (the last point kept): within a cell of the whole path, a fraction of its points.
+
+    A race's late steps crawl a fraction of a pixel each; drawn antialiased, thousands of
+    them cost a frame's budget and add nothing. Unlike pyqtgraph's downsampling and view
+    clipping, this does not assume x increases along the path.
+    """
+    n = len(x)
+    if n <= 2 or not (cell_x > 0 and cell_y > 0):
+        return x, y
+    with np.errstate(all="ignore"):
+        cx, cy = np.floor(x / cell_x), np.floor(y / cell_y)
+    keep = np.empty(n, dtype=bool)
+    keep[0] = keep[-1] = True
+    keep[1:-1] = (cx[1:-1] != cx[:-2]) | (cy[1:-1] != cy[:-2])
+    return x[keep], y[keep]
 
 
 def image_levels(lo: float, hi: float) -> tuple[float, float]:
@@ -78,6 +100,7 @@ class ContourView(QWidget):
         self._surface_dirty = self._racers_dirty = self._paths_stale = True
 
         self.plot.scene().sigMouseClicked.connect(self._on_mouse_clicked)
+        self.plot.getViewBox().sigRangeChanged.connect(self._on_stepped)  # thinned per pixel
         model.surfaceChanged.connect(self._on_landscape_changed)
         model.viewChanged.connect(self._on_landscape_changed)
         model.runsChanged.connect(self._on_runs_changed)
@@ -131,7 +154,7 @@ class ContourView(QWidget):
         self._racers_dirty = True
         self._refresh()
 
-    def _on_stepped(self) -> None:
+    def _on_stepped(self, *_: object) -> None:
         self._paths_stale = True
         self._refresh()
 
@@ -235,8 +258,6 @@ class ContourView(QWidget):
                 path.setOpacity(0.6)
             else:
                 path = pg.PlotDataItem(pen=pg.mkPen(cfg.color, width=2), antialias=True)
-                path.setClipToView(True)
-                path.setDownsampling(auto=True, method="peak")
             path.setSkipFiniteCheck(True)
             head = pg.ScatterPlotItem(
                 symbol="o",
@@ -255,15 +276,17 @@ class ContourView(QWidget):
         one_d = self.model.landscape.dim == 1
         start = self.model.start
         self.start_marker.setData(pos=start.reshape(-1, 2) if not one_d else np.empty((0, 2)))
+        px, py = self.plot.getViewBox().viewPixelSize()
+        cell_x, cell_y = PATH_CELL_PX * px, PATH_CELL_PX * py
         for cfg, path, head in self._racers:
             run = cfg.live_run
             cols = run.history.columns()
             params = cols["params"]
             if one_d:
-                path.setData(params[:, 0], cols["loss"])
+                path.setData(*thin_path(params[:, 0], cols["loss"], cell_x, cell_y))
                 head.setData(x=[run.params[0]], y=[run.loss])
             else:
-                path.setData(params[:, 0], params[:, 1])
+                path.setData(*thin_path(params[:, 0], params[:, 1], cell_x, cell_y))
                 head.setData(pos=run.params.reshape(1, 2))
 
     # --- input ---------------------------------------------------------------------------------

@@ -14,7 +14,6 @@ from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QDockWidget,
-    QLabel,
     QMainWindow,
     QStackedWidget,
     QStyle,
@@ -24,9 +23,11 @@ from PySide6.QtWidgets import (
 )
 
 from .. import theme
+from ..io.captions import CaptionFacts, caption_text
 from ..render.glprobe import is_software_gl, view_format
 from ..render.view3d import LandscapeView3D
 from .actions import build_actions, build_menus
+from .caption import CaptionBar
 from .docks.controls import ControlsPanel
 from .docks.readouts import ReadoutsPanel
 from .export.action import install_export_action
@@ -67,7 +68,7 @@ class MainWindow(QMainWindow):
         self.stepper = Stepper(self.model, self)
         self.actions_by_name: dict[str, QAction] = {}
         self._framed: tuple[str, str | None] | None = None
-        self._was_data = True  # the dock starts shown
+        self._was_data: bool | None = None  # not yet applied: after a saved layout, it is
         build_actions(self)
         self.stepper.playingChanged.connect(self._on_playing_changed)
         self._build_central()
@@ -99,11 +100,7 @@ class MainWindow(QMainWindow):
         lay = QVBoxLayout(central)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(0)
-        self.caption = QLabel()
-        self.caption.setObjectName("caption")
-        self.caption.setWordWrap(True)
-        self.caption.setMargin(8)
-        self.caption.setStyleSheet("background: palette(alternate-base);")
+        self.caption = CaptionBar()
         lay.addWidget(self.caption)
         self.stack = QStackedWidget()
         self.view3d = LandscapeView3D()
@@ -136,6 +133,7 @@ class MainWindow(QMainWindow):
         self.controls_dock = self._dock(
             "Controls", "ControlsDock", self.controls, Qt.DockWidgetArea.LeftDockWidgetArea
         )
+        self.controls.fields.committed.connect(self.focus_view)
         self._parts = LateParts(self)
         self._parts.started.connect(self.started)
         self.plots_dock = self._dock(
@@ -191,6 +189,8 @@ class MainWindow(QMainWindow):
         m.viewChanged.connect(self._on_view_changed)
         m.sceneChanged.connect(self._on_scene_changed)
         m.landscapeChanged.connect(self._on_data_mode_changed)
+        for signal in (m.dataChanged, m.runsChanged, m.runsReset):
+            signal.connect(self._show_caption)
         for signal in (m.stepped, m.runsReset, m.runsChanged, m.runChanged):
             signal.connect(self._on_paths_changed)
         self.view3d.startPicked.connect(self._on_start_picked)
@@ -199,11 +199,7 @@ class MainWindow(QMainWindow):
 
     def _on_landscape_changed(self) -> None:
         self.actions_by_name["toggle_view"].setEnabled(self.model.landscape.dim == 2)
-        scene = self.model.scene
-        # A lesson's caption describes its own landscape; elsewhere it would mislead.
-        self.caption.setVisible(
-            bool(scene and scene.caption and scene.landscape == self.model.landscape_name)
-        )
+        self._show_caption()
         self._on_paths_changed()
 
     def _on_surface_changed(self) -> None:
@@ -221,12 +217,15 @@ class MainWindow(QMainWindow):
         """Show the Data dock when the landscape becomes a fit to data, hide it when not."""
         is_data = self.model.is_data
         if is_data != self._was_data:
-            if is_data and self.isVisible():
-                self._parts.data.get()  # data asked for: the editor, not a placeholder
-            self.data_dock.setVisible(is_data)
-            if is_data and not self.data_dock.isFloating():
-                QTimer.singleShot(0, self._size_data_dock)
+            self._show_data_dock(is_data)
         self._was_data = is_data
+
+    def _show_data_dock(self, shown: bool) -> None:
+        if shown and self.isVisible():
+            self._parts.data.get()  # data asked for: the editor, not a placeholder
+        self.data_dock.setVisible(shown)
+        if shown and not self.data_dock.isFloating():
+            QTimer.singleShot(0, self._size_data_dock)
 
     def _size_data_dock(self) -> None:
         """A dock shown again gets a usable share of its column, not a sliver."""
@@ -245,10 +244,35 @@ class MainWindow(QMainWindow):
 
     def _on_scene_changed(self, _scene_id: str) -> None:
         scene = self.model.scene
-        self.caption.setText(f"<b>{scene.title}.</b> {scene.caption}" if scene else "")
-        self.caption.setVisible(bool(scene and scene.caption))
+        if scene is not None and self.model.is_data and not self.data_dock.isVisible():
+            self._show_data_dock(True)  # a lesson shows the docks it needs, whatever came before
+        self._show_caption()
         if scene is not None and scene.camera and self.model.landscape.dim == 2:
             self.view3d.set_camera_state(scene.camera)
+
+    def _show_caption(self, *_: object) -> None:
+        """The lesson's caption with the live figures, while the landscape is one it speaks of."""
+        scene, model = self.model.scene, self.model
+        shown = scene is not None and scene.caption_applies(model.landscape_name)
+        self.caption.setVisible(shown)
+        if scene is None or not shown:
+            return
+        land = model.landscape
+        minima = land.minima
+        facts = CaptionFacts(
+            racers=len(model.active_runs()),
+            start=tuple(float(v) for v in model.to_original(model.start)),
+            minimum=tuple(model.to_original(np.array(minima[0]))) if minima else None,
+            param_names=tuple(land.param_names),
+            points=len(model.dataset) if model.is_data else None,
+        )
+        self.caption.setText(f"<b>{scene.title}.</b> {caption_text(scene, facts)}")
+
+    def focus_view(self) -> None:
+        """Keys go to the landscape view again (Space runs, R resets), not to a field."""
+        view = self.stack.currentWidget()
+        if view is not None:
+            view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _on_paths_changed(self, *_: object) -> None:
         if self.model.landscape.dim != 2:
@@ -262,6 +286,9 @@ class MainWindow(QMainWindow):
     def _on_playing_changed(self, playing: bool) -> None:
         a = self.actions_by_name["play"]
         a.setText("Pause" if playing else "Run")
+        tip = "Pause the race (Space)" if playing else "Run the race (Space)"
+        a.setToolTip(tip)
+        a.setStatusTip(tip)
         a.setIcon(
             self.style().standardIcon(
                 QStyle.StandardPixmap.SP_MediaPause
@@ -296,12 +323,14 @@ class MainWindow(QMainWindow):
             self._sized_docks = True  # the user's own sizes
 
     def _default_dock_sizes(self) -> None:
-        """Give the landscape most of the window: narrow side docks, a short readouts strip."""
-        self.resizeDocks(
-            [self.controls_dock, self.plots_dock], [390, 420], Qt.Orientation.Horizontal
-        )
+        """Give the landscape most of the window: narrow side docks, a short readouts strip
+        (shares of a small window, so that the landscape keeps a usable part of it)."""
+        width, height = self.width(), self.height()
+        side = [min(390, round(0.3 * width)), min(420, round(0.28 * width))]
+        self.resizeDocks([self.controls_dock, self.plots_dock], side, Qt.Orientation.Horizontal)
         self._size_data_dock()
-        self.resizeDocks([self.readouts_dock], [172], Qt.Orientation.Vertical)
+        strip = min(172, round(0.25 * height))
+        self.resizeDocks([self.readouts_dock], [strip], Qt.Orientation.Vertical)
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)

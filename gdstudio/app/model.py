@@ -269,6 +269,17 @@ class StudioModel(DataModel):
         self.runsReset.emit()
 
     @property
+    def playing(self) -> bool:
+        """True while the race plays (the stepper's timer advances it)."""
+        return self._playing
+
+    def set_playing(self, playing: bool) -> None:
+        """Record that the race plays or not (the stepper calls it); statuses read it."""
+        if playing != self._playing:
+            self._playing = playing
+            self.playingChanged.emit(playing)
+
+    @property
     def can_step(self) -> bool:
         """True while an enabled run can still take a step."""
         return any(c.live_run.running for _, c in self.active_runs())  # max steps: "stopped"

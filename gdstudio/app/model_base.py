@@ -38,12 +38,14 @@ class ModelBase(QObject):
     settingsChanged = Signal()
     viewChanged = Signal()
     sceneChanged = Signal(str)
+    playingChanged = Signal(bool)  # the race started or stopped playing (the stepper says)
 
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self.state = Studio()
         self.scene: Scene | None = None
         self._replacing = False
+        self._playing = False
         self.landscape: Landscape | DataLandscape = build_landscape(
             self.landscape_name, self.dataset
         )

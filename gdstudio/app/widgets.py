@@ -1,15 +1,33 @@
-"""Small reusable widgets: a log-scale slider with an exact spin box, signal blocking."""
+"""Small reusable widgets: readable number fields, a log-scale slider, field guards."""
 
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import QDoubleSpinBox, QHBoxLayout, QSlider, QWidget
+from PySide6.QtCore import QEvent, QObject, QPointF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QKeyEvent, QValidator, QWheelEvent
+from PySide6.QtWidgets import (
+    QAbstractScrollArea,
+    QAbstractSlider,
+    QAbstractSpinBox,
+    QApplication,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QHBoxLayout,
+    QSizePolicy,
+    QSlider,
+    QWidget,
+)
 
 _SLIDER_STEPS = 1000
+# QDoubleSpinBox rounds every value to its decimals: this many keep any double as it is.
+EXACT_DECIMALS = 323
+_NUMBER = re.compile(r"[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?")
+_PARTIAL_NUMBER = re.compile(r"[+-]?(\d*\.?\d*)([eE][+-]?\d*)?")
 
 
 @contextmanager
@@ -23,6 +41,132 @@ def blocked(*objects: QObject) -> Iterator[None]:
             o.blockSignals(was)
 
 
+def readable_number(value: float, digits: int = 6) -> str:
+    """A number as a person writes it: 0.9, 0.001, 120, 1e-08 (`digits` significant)."""
+    return f"{value:.{digits}g}"
+
+
+class NumberField(QDoubleSpinBox):
+    """A spin box that shows numbers in readable notation (0.001, 1e-08) and takes them typed
+    that way; values are kept exactly (to `decimals` places), not rounded to six decimals."""
+
+    def __init__(self, decimals: int = EXACT_DECIMALS, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setDecimals(decimals)
+        # Its size hint fits 1.23457e-08; in a narrow panel it may shrink below that.
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Fixed)
+        self.setStepType(QDoubleSpinBox.StepType.AdaptiveDecimalStepType)
+        self.setKeyboardTracking(False)
+
+    def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        """Wide enough for six significant digits in either notation, and the arrows."""
+        hint = super().sizeHint()
+        text = f"{self.prefix()}1.23457e-08{self.suffix()}"
+        width = self.fontMetrics().horizontalAdvance(text) + 32
+        return QSize(max(hint.width(), width), hint.height())
+
+    def _number_text(self, text: str) -> str:
+        return text.removeprefix(self.prefix()).removesuffix(self.suffix()).strip()
+
+    def textFromValue(self, value: float) -> str:  # noqa: N802 - Qt override
+        """The value as readable_number writes it."""
+        return readable_number(value)
+
+    def valueFromText(self, text: str) -> float:  # noqa: N802 - Qt override
+        """The number typed, in plain or scientific notation."""
+        number = self._number_text(text)
+        return float(number) if _NUMBER.fullmatch(number) else self.value()
+
+    def validate(self, text: str, pos: int) -> tuple[QValidator.State, str, int]:
+        """Acceptable: a number in range; Intermediate: on the way to one ("1e-", "-")."""
+        number = self._number_text(text)
+        state = QValidator.State.Invalid
+        if _NUMBER.fullmatch(number):
+            in_range = self.minimum() <= float(number) <= self.maximum()
+            state = QValidator.State.Acceptable if in_range else QValidator.State.Intermediate
+        elif _PARTIAL_NUMBER.fullmatch(number):
+            state = QValidator.State.Intermediate
+        return state, text, pos
+
+
+def panel_combo(name: str, letters: int = 8) -> QComboBox:
+    """A combo box for a narrow panel: it may be narrower than its longest entry (down to
+    `letters` characters); its popup still shows every entry in full."""
+    combo = QComboBox()
+    combo.setObjectName(name)
+    # Before any entry is added: Qt keeps the first minimum size it works out.
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(letters)
+    return combo
+
+
+def reflow_forms(root: QWidget) -> None:
+    """Forms in `root` put a label above its field when the two do not fit side by side."""
+    for form in root.findChildren(QFormLayout):
+        form.setRowWrapPolicy(QFormLayout.RowWrapPolicy.WrapLongRows)
+
+
+class FieldGuard(QObject):
+    """Settings fields in a scrolling panel: the wheel changes a field only once it has focus
+    (it scrolls the panel otherwise), and Return in a spin box commits it and says so."""
+
+    committed = Signal()
+    """Return was pressed in a guarded spin box, and the box has taken the value."""
+
+    GUARDED = (QComboBox, QAbstractSpinBox, QAbstractSlider)
+
+    def guard(self, root: QWidget) -> None:
+        """Guard `root` and every combo box, spin box and slider in it (again: no harm)."""
+        for widget in (root, *root.findChildren(QWidget)):
+            if isinstance(widget, self.GUARDED):
+                widget.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+                widget.installEventFilter(self)
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        kind = event.type()
+        if (
+            kind == QEvent.Type.Wheel
+            and isinstance(event, QWheelEvent)
+            and isinstance(watched, QWidget)
+            and not watched.hasFocus()
+        ):
+            _scroll_instead(watched, event)
+            return True
+        if (
+            kind == QEvent.Type.KeyPress
+            and isinstance(event, QKeyEvent)
+            and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
+            and isinstance(watched, QAbstractSpinBox)
+        ):
+            QTimer.singleShot(0, self.committed.emit)  # once the box has taken the value
+        return False
+
+
+def _scroll_instead(widget: QWidget, event: QWheelEvent) -> None:
+    """Give a wheel turn over `widget` to the scroll area around it (if any)."""
+    area = widget.parentWidget()
+    while area is not None and not isinstance(area, QAbstractScrollArea):
+        area = area.parentWidget()
+    if area is None:
+        event.ignore()
+        return
+    viewport = area.viewport()
+    at = QPointF(viewport.mapFromGlobal(event.globalPosition().toPoint()))
+    passed = QWheelEvent(
+        at,
+        event.globalPosition(),
+        event.pixelDelta(),
+        event.angleDelta(),
+        event.buttons(),
+        event.modifiers(),
+        event.phase(),
+        event.inverted(),
+        event.source(),
+    )
+    QApplication.sendEvent(viewport, passed)
+    event.setAccepted(passed.isAccepted())
+
+
 class LogSlider(QWidget):
     """A slider on a log10 scale beside a spin box holding the exact value."""
 
@@ -33,7 +177,7 @@ class LogSlider(QWidget):
         lo: float,
         hi: float,
         value: float,
-        decimals: int = 6,
+        decimals: int = EXACT_DECIMALS,
         suffix: str = "",
         parent: QWidget | None = None,
     ) -> None:
@@ -41,13 +185,10 @@ class LogSlider(QWidget):
         self._lo, self._hi = math.log10(lo), math.log10(hi)
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setRange(0, _SLIDER_STEPS)
-        self.spin = QDoubleSpinBox()
-        self.spin.setDecimals(decimals)
+        self.spin = NumberField(decimals)
         self.spin.setRange(0.0, hi * 1000)
         self.spin.setSuffix(suffix)
-        self.spin.setKeyboardTracking(False)
-        self.spin.setStepType(QDoubleSpinBox.StepType.AdaptiveDecimalStepType)
-        self.spin.setMinimumWidth(96)
+        self.spin.setMinimumWidth(80)
         lay = QHBoxLayout(self)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.addWidget(self.slider, 1)

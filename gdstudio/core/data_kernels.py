@@ -17,6 +17,11 @@ TEMP_BYTES = 32 * 2**20
 # (grid chunk × point chunk) elements per kernel call: two float64 buffers of this size,
 # small enough to stay in cache (bigger chunks measure slower, not faster).
 _CHUNK = 1 << 15
+# A run's own point (or a few, one per racer) goes through the points in far longer runs:
+# numpy's per-call overhead dominates short ones, and each call is a chance for a busy surface
+# worker to take the GIL (31 chunks of a million points cost a racer ~0.5 s a step that way).
+_FEW_POINTS = 16
+_POINT_CHUNK = 1 << 19
 # Columns of the sorted MAE grid at once: c, its order, sorted x and two prefix sums per point,
 # in a block that stays in cache (measured faster than blocks up to TEMP_BYTES).
 _SORTED_ARRAYS = 5
@@ -41,15 +46,16 @@ def fused_sums(
     val, gw, gb = np.zeros(g_count), np.zeros(g_count), np.zeros(g_count)
     if n == 0 or g_count == 0:
         return val, gw, gb
-    p_chunk = min(n, _CHUNK)
-    g_chunk = max(1, _CHUNK // p_chunk)
+    chunk = _POINT_CHUNK if g_count <= _FEW_POINTS else _CHUNK
+    p_chunk = min(n, chunk)
+    g_chunk = max(1, chunk // p_chunk)
     buf_r = np.empty((g_chunk, p_chunk))
     buf_d = np.empty((g_chunk, p_chunk))
     with np.errstate(over="ignore", invalid="ignore", under="ignore"):
         for plo in range(0, n, p_chunk):
             xs, ts = x[plo : plo + p_chunk], t[plo : plo + p_chunk]
             if loss == "bce":
-                t_sum, tx_sum = float(ts.sum()), float(ts @ xs)
+                t_sum, tx_sum = float(ts.sum()), _dot(ts, xs)
             for glo in range(0, g_count, g_chunk):
                 ghi = min(glo + g_chunk, g_count)
                 r = buf_r[: ghi - glo, : len(xs)]
@@ -75,19 +81,34 @@ def fused_sums(
 _Sums = tuple[Array, Array | None, Array | None]
 
 
+# Long products summed by einsum, not BLAS: OpenBLAS wakes its threads for a long row, and on
+# a busy 2-core machine (the GL rasterizer's threads, a surface worker) the caller then spins
+# for milliseconds on what takes half of one. A grid's short blocks stay on one BLAS thread,
+# where BLAS is the quicker.
+def _rows_dot(a: Array, x: Array) -> Array:
+    """Σⱼ a[i, j]·x[j] for every row i."""
+    out: Array = a @ x if a.size <= _CHUNK else np.einsum("ij,j->i", a, x)
+    return out
+
+
+def _dot(a: Array, b: Array) -> float:
+    """Σ a·b of two vectors."""
+    return float(np.einsum("i,i->", a, b))
+
+
 def _mae(r: Array, d: Array, x: Array, _delta: float, want_grad: bool) -> _Sums:
     """|r| summed (as sign(r)·r), and the sums of sign(r)·x and sign(r)."""
     np.sign(r, out=d)
     value = np.einsum("ij,ij->i", d, r)
     if not want_grad:
         return value, None, None
-    return value, d @ x, d.sum(axis=1)
+    return value, _rows_dot(d, x), d.sum(axis=1)
 
 
 def _huber(r: Array, d: Array, x: Array, delta: float, want_grad: bool) -> _Sums:
     """Huber summed as ψ·(r − ψ/2) with ψ = clip(r, ±δ), and the sums of ψ·x and ψ."""
     np.clip(r, -delta, delta, out=d)
-    dw = d @ x if want_grad else None
+    dw = _rows_dot(d, x) if want_grad else None
     db = d.sum(axis=1) if want_grad else None
     d *= 0.5  # exact: ψ/2, so Σ ψ·(r − ψ/2) = 2·Σ (ψ/2)·(r − ψ/2)
     r -= d
@@ -102,7 +123,7 @@ def _bce(z: Array, d: Array, x: Array, want_grad: bool) -> _Sums:
         return value, None, None
     np.subtract(z, d, out=z)
     np.exp(z, out=z)
-    return value, z @ x, z.sum(axis=1)
+    return value, _rows_dot(z, x), z.sum(axis=1)
 
 
 def mae_grid(ws: Array, bs: Array, x: Array, t: Array) -> tuple[Array, Array, Array]:

@@ -28,6 +28,7 @@ from .run_base import (
     STOPPED,
     Row,
 )
+from .schedules import Constant
 
 if TYPE_CHECKING:
     from .run import Run
@@ -39,7 +40,7 @@ MAX_DIM = 2  # beyond this, numpy's arrays are the better tool
 def fast_step(run: Run, n: int, on_row: Callable[[Row], None] | None) -> int | None:
     """Up to n updates of a running run, as Run.step; None (nothing done) if it has no fast path."""
     dim = len(run.params)
-    kernel = scalar_kernel(run.optimizer, dim) if dim <= MAX_DIM else None
+    kernel = run._kernels.get(run.optimizer, dim, scalar_kernel) if dim <= MAX_DIM else None
     if kernel is None:
         return None
     update, commit = kernel
@@ -77,7 +78,7 @@ def _loop(
     isfinite, sqrt = math.isfinite, math.sqrt
     land = run.landscape
     schedule = run.schedule
-    lr_at = None if schedule is None else schedule._lr
+    lr_at = None if schedule is None or type(schedule) is Constant else schedule._lr
     base = float(run.optimizer.hyper["lr"])
     clip, tol, max_steps = run.clip_norm, run.tol, run.max_steps
     limit = math.inf if max_steps is None else max_steps
@@ -86,6 +87,7 @@ def _loop(
     batch_size = run.batch_size
     batch_grad = None if batch_size is None else getattr(land, "batch_grad", None)
     sampler = run._sampler
+    two = len(run.params) == 2  # the sums of squares written out: the same bits as a loop
 
     p: list[float] = run.params.tolist()
     g: list[float] | None = None if run._grad is None else run._grad.tolist()
@@ -119,9 +121,12 @@ def _loop(
                 gs = [c * coef for c in gs]
             new = update(p, gs, lr)
             t = step
-            sq = 0.0
-            for c in new:
-                sq += c * c
+            if two:
+                a, b = new
+                sq = a * a + b * b  # = (0.0 + a·a) + b·b, the summed-in-order norm
+            else:
+                a = new[0]
+                sq = a * a
             if not isfinite(sq) and not all(map(isfinite, new)):  # (finite |p|² overflows)
                 finish = (DIVERGED, step, PARAMS_NOT_FINITE)
                 break
@@ -132,10 +137,12 @@ def _loop(
                     break
                 continue
             value, g = measure(new)
-            gg = 0.0
-            for c in g:
-                gg += c * c
-            norm = sqrt(gg)
+            if two:
+                a, b = g
+                norm = sqrt(a * a + b * b)
+            else:
+                a = g[0]
+                norm = sqrt(a * a)
             if not (isfinite(value) and isfinite(norm)):
                 finish = (DIVERGED, step, LOSS_NOT_FINITE)
                 break

@@ -176,6 +176,14 @@ class DataLandscape:
         """
         ws = np.asarray(ws, dtype=np.float64)
         bs = np.asarray(bs, dtype=np.float64)
+        if self.loss == "mse" and self.n_samples:
+            # Separable: the slope's terms once per column, the intercept's once per row.
+            w, b = ws[None, :], bs[:, None]
+            value = np.broadcast_to(self._stats.mse(w, b), (len(bs), len(ws)))
+            gw, gb = self._stats.mse_grad(w, b)
+            grad = np.empty((len(bs), len(ws), 2))
+            grad[..., 0], grad[..., 1] = gw, gb
+            return np.array(value), grad
         if self.loss != "mae" or not SORTED_MIN_POINTS <= self.n_samples <= SORTED_MAX_POINTS:
             grid = np.empty((len(bs), len(ws), 2))
             grid[..., 0], grid[..., 1] = ws[None, :], bs[:, None]

@@ -11,7 +11,6 @@ from .errors import ConfigError
 
 # Rows a history may hold: 2**20 rows of a 2-parameter run take 48 MB.
 MAX_CAPACITY = 2**20
-_FEW_ROWS = 8  # extend() stores up to this many rows one by one
 
 
 class History:
@@ -63,36 +62,31 @@ class History:
     def extend(self, rows: Sequence[Sequence[float]]) -> None:
         """Record several states at once, in step order: the same as append() for each row.
 
-        Each row is (step, params..., loss, grad_norm, lr).
+        Each row is (step, params..., loss, grad_norm, lr). Only the rows on the stride are
+        converted; a tick's few dozen rows cost a few microseconds.
         """
         if not rows:
             return
-        if len(rows) <= _FEW_ROWS:  # a few rows: cheaper one by one than as one block
-            for row in rows:
-                if len(row) != self._cols:
-                    raise ValueError(f"history rows have {self._cols} numbers, got {len(row)}")
-                self._keep(int(row[0]), row)
-            self._latest = np.array(rows[-1], dtype=np.float64)
-            self._version += 1
-            return
-        block = np.array(rows, dtype=np.float64)
-        if block.shape[1:] != (self._cols,):
-            raise ValueError(f"history rows have {self._cols} numbers, got shape {block.shape}")
-        self._latest = block[-1].copy()
-        self._version += 1
-        steps = block[:, 0].astype(np.int64)
-        start = 0
-        while start < len(block):
-            keep = np.flatnonzero(steps[start:] % self.stride == 0) + start
+        cols = self._cols
+        for row in rows:
+            if len(row) != cols:
+                raise ValueError(f"history rows have {cols} numbers, got {len(row)}")
+        stride = self.stride
+        keep = list(rows) if stride == 1 else [r for r in rows if int(r[0]) % stride == 0]
+        while keep:
             room = self.capacity - self._len
             if len(keep) <= room:
-                self._buf[self._len : self._len + len(keep)] = block[keep]
+                self._buf[self._len : self._len + len(keep)] = keep
                 self._len += len(keep)
-                return
-            self._buf[self._len :] = block[keep[:room]]
+                break
+            if room:
+                self._buf[self._len :] = keep[:room]
             self._len = self.capacity
-            start = int(keep[room])  # meets a full buffer: thin it, then go on from this row
+            rest = keep[room:]  # they meet a full buffer: thin it, then go on with them
             self._decimate()
+            keep = [r for r in rest if int(r[0]) % self.stride == 0]
+        self._latest = np.array(rows[-1], dtype=np.float64)
+        self._version += 1
 
     def _keep(self, step: int, row: Sequence[float] | np.ndarray) -> None:
         """Store the row if its step is on the stride, thinning a full buffer first."""
@@ -117,15 +111,20 @@ class History:
 
     def rows(self) -> np.ndarray:
         """All kept rows plus the latest, as an (n, 4 + dim) array (a copy)."""
-        if self._latest is None:
+        return self._with_latest(0)
+
+    def _with_latest(self, start: int) -> np.ndarray:
+        """Kept rows from index `start` on, plus the latest row if it is not the last kept."""
+        latest = self._latest
+        if latest is None:
             return np.empty((0, self._cols))
-        kept = self._buf[: self._len]
-        rows: np.ndarray = (
-            kept.copy()
-            if self._len and kept[-1, 0] == self._latest[0]
-            else np.vstack([kept, self._latest[None, :]])
-        )
-        return rows
+        n = self._len
+        extra = 0 if n > start and self._buf[n - 1, 0] == latest[0] else 1
+        out = np.empty((n - start + extra, self._cols))
+        out[: n - start] = self._buf[start:n]
+        if extra:
+            out[-1] = latest
+        return out
 
     @property
     def kept(self) -> int:
@@ -140,14 +139,9 @@ class History:
         """
         if self._latest is None or self._latest[0] <= step:
             return np.empty((0, self._cols))
-        start = int(np.searchsorted(self._buf[: self._len, 0], step, side="right"))
-        kept = self._buf[start : self._len]
-        rows: np.ndarray = (
-            kept.copy()
-            if len(kept) and kept[-1, 0] == self._latest[0]
-            else np.vstack([kept, self._latest[None, :]])
+        return self._with_latest(
+            int(np.searchsorted(self._buf[: self._len, 0], step, side="right"))
         )
-        return rows
 
     @property
     def latest(self) -> np.ndarray | None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
@@ -113,6 +114,9 @@ class Optimizer:
         self._state: dict[str, Array] = {}
         self._shape: tuple[int, ...] | None = None
         self._steps = 0
+        # Called after each `step` with (params, grad, lr, new params): what the rule was given
+        # and what it gave, for a view that writes a step out (core/explain.py).
+        self.observer: Callable[[Array, Array, float, Array], None] | None = None
 
     def _validated(self, key: str, value: object) -> Any:
         if key not in self.defaults:
@@ -169,10 +173,38 @@ class Optimizer:
         rate = self.hyper["lr"] if lr is None else self._validated("lr", lr)
         self._shape = p.shape
         self._steps += 1
-        return self._update(p, g, rate)
+        new = self._update(p, g, rate)
+        if self.observer is not None:
+            self.observer(p, g, rate, new)
+        return new
+
+    def step_many(self, params: Array, grad: Array, lr: Array) -> Array:
+        """One update of many runs at once: rows of `params` (runs × d), one lr per row.
+
+        The state holds one row per run; each row's arithmetic is the arithmetic of `step`
+        on that run alone (the learning-rate sweep's engine). `lr` has shape (runs, 1).
+        """
+        p = np.array(params, dtype=np.float64)
+        g = np.asarray(grad, dtype=np.float64)
+        rates = np.asarray(lr, dtype=np.float64)
+        if p.ndim != 2 or g.shape != p.shape or rates.shape != (p.shape[0], 1):
+            raise ValueError(
+                f"step_many takes params and grad of shape (runs, d) and lr of shape (runs, 1), "
+                f"got {p.shape}, {g.shape}, {rates.shape}"
+            )
+        if self._shape is not None and self._shape != p.shape:
+            raise ValueError(f"{self.name} holds state of shape {self._shape}; reset() first")
+        self._shape = p.shape
+        self._steps += 1
+        return self._update(p, g, rates)  # type: ignore[arg-type]  # the rules broadcast an array
 
     def _update(self, p: Array, g: Array, lr: float) -> Array:
         raise NotImplementedError
+
+    def _buffer(self, name: str, like: Array) -> Array:
+        """The state buffer `name`, zeros shaped like `like` before the first step."""
+        buf = self._state.get(name)
+        return np.zeros_like(like) if buf is None else buf
 
 
 class SGD(Optimizer):
@@ -244,11 +276,11 @@ class RMSprop(Optimizer):
         alpha = h["alpha"]
         if h["weight_decay"] != 0:
             g = g + h["weight_decay"] * p
-        square_avg = self._state.get("square_avg", np.zeros_like(p))
+        square_avg = self._buffer("square_avg", p)
         square_avg = square_avg * alpha + (1 - alpha) * g * g
         self._state["square_avg"] = square_avg
         if h["centered"]:
-            grad_avg = _lerp(self._state.get("grad_avg", np.zeros_like(p)), g, 1 - alpha)
+            grad_avg = _lerp(self._buffer("grad_avg", p), g, 1 - alpha)
             self._state["grad_avg"] = grad_avg
             # Exact arithmetic keeps this >= 0; the clamp stops a rounding error becoming NaN.
             spread = np.maximum(square_avg - grad_avg * grad_avg, 0.0)
@@ -256,7 +288,7 @@ class RMSprop(Optimizer):
         else:
             avg = np.sqrt(square_avg) + float(h["eps"])
         if h["momentum"] > 0:
-            buf = self._state.get("momentum_buffer", np.zeros_like(p))
+            buf = self._buffer("momentum_buffer", p)
             buf = buf * float(h["momentum"]) + g / avg
             self._state["momentum_buffer"] = buf
             return p - lr * buf
@@ -313,15 +345,15 @@ class Adam(Optimizer):
                 p = p * (1 - lr * h["weight_decay"])
             else:
                 g = g + h["weight_decay"] * p
-        exp_avg = _lerp(self._state.get("exp_avg", np.zeros_like(p)), g, 1 - beta1)
-        exp_avg_sq = self._state.get("exp_avg_sq", np.zeros_like(p)) * beta2 + (1 - beta2) * g * g
+        exp_avg = _lerp(self._buffer("exp_avg", p), g, 1 - beta1)
+        exp_avg_sq = self._buffer("exp_avg_sq", p) * beta2 + (1 - beta2) * g * g
         self._state["exp_avg"] = exp_avg
         self._state["exp_avg_sq"] = exp_avg_sq
         step_size = lr / (1 - beta1**step)
         bias_correction2_sqrt = (1 - beta2**step) ** 0.5
         second = exp_avg_sq
         if h["amsgrad"]:
-            second = np.maximum(self._state.get("max_exp_avg_sq", np.zeros_like(p)), exp_avg_sq)
+            second = np.maximum(self._buffer("max_exp_avg_sq", p), exp_avg_sq)
             self._state["max_exp_avg_sq"] = second
         denom: Array = np.sqrt(second) / bias_correction2_sqrt + float(h["eps"])
         return p - step_size * (exp_avg / denom)
@@ -362,10 +394,10 @@ class NAdam(Optimizer):
                 g = g + h["weight_decay"] * p
         mu = beta1 * (1.0 - 0.5 * 0.96 ** (step * h["momentum_decay"]))
         mu_next = beta1 * (1.0 - 0.5 * 0.96 ** ((step + 1) * h["momentum_decay"]))
-        mu_product = float(self._state.get("mu_product", np.ones(()))) * mu
+        mu_product = float(self._state["mu_product"]) * mu if "mu_product" in self._state else mu
         mu_product_next = mu_product * mu_next
-        exp_avg = _lerp(self._state.get("exp_avg", np.zeros_like(p)), g, 1 - beta1)
-        exp_avg_sq = self._state.get("exp_avg_sq", np.zeros_like(p)) * beta2 + (1 - beta2) * g * g
+        exp_avg = _lerp(self._buffer("exp_avg", p), g, 1 - beta1)
+        exp_avg_sq = self._buffer("exp_avg_sq", p) * beta2 + (1 - beta2) * g * g
         self._state["exp_avg"] = exp_avg
         self._state["exp_avg_sq"] = exp_avg_sq
         self._state["mu_product"] = np.array(mu_product)

@@ -1,6 +1,7 @@
 """Run: one optimizer's trajectory across a landscape, with status and bounded history.
 
-Statuses: running; converged at step N (|∇L| < tol); diverged at step N (the loss, the
+Statuses: running (it can still step; its text says ready at step 0, paused after, running
+while something steps it); converged at step N (|∇L| < tol); diverged at step N (the loss, the
 parameters or the learning rate stopped being finite, or the parameters ran away); stopped at
 step N (max steps); no data (a data landscape with zero points). Every setting is checked when
 it is made (ConfigError); stepping never raises, and an absurd but legal setting (lr = 1e300,
@@ -19,6 +20,7 @@ from .checks import INT_LIMIT, check_int, check_point, shown
 from .errors import ConfigError
 from .fast_step import fast_step
 from .history import History
+from .optim_state import KernelCache
 from .optimizers import Optimizer
 from .run_base import (
     AT_MAX_STEPS,
@@ -28,7 +30,9 @@ from .run_base import (
     LR_NOT_FINITE,
     NO_DATA,
     PARAMS_NOT_FINITE,
+    PAUSED,
     RAN_AWAY,
+    READY,
     RUNAWAY_FACTOR,
     RUNAWAY_MIN,
     RUNNING,
@@ -44,6 +48,8 @@ __all__ = [
     "CONVERGED",
     "DIVERGED",
     "NO_DATA",
+    "PAUSED",
+    "READY",
     "RUNNING",
     "STATUSES",
     "STOPPED",
@@ -94,6 +100,7 @@ class Run(RunSettings):
         # Step 1- and 2-parameter runs on Python floats (core/fast_step.py; the same bits as
         # the array path, which False forces).
         self.fast = bool(fast)
+        self._kernels = KernelCache()  # the fast path's kernel, kept between calls
         self.history = History(len(landscape.param_names), history_capacity)
         self._runaway_cache: tuple[object, float] = (None, 0.0)
         default = getattr(landscape, "default_start", None)
@@ -204,14 +211,22 @@ class Run(RunSettings):
 
     @property
     def epoch(self) -> float | None:
-        """Epochs of data seen in a stochastic mode, else None."""
-        return self._sampler.epochs_done if self._sampler is not None else None
+        """Epochs of data seen on a data landscape (full batch: one per step), else None."""
+        if self._sampler is not None:
+            return self._sampler.epochs_done
+        if getattr(self.landscape, "n_samples", None) is None:
+            return None  # an analytic landscape: no data, no epochs
+        if self.batch_size is not None and hasattr(self.landscape, "batch_grad"):
+            return 0.0  # stochastic, no batch drawn yet
+        return float(self.steps)
 
-    def status_text(self) -> str:
-        """'running', 'converged at step N', 'diverged at step N',
-        'stopped at step N (max steps)' or 'no data: add points'."""
+    def status_text(self, playing: bool = False) -> str:
+        """'ready' (step 0), 'paused' ('running' if `playing`), 'converged at step N',
+        'diverged at step N', 'stopped at step N (max steps)' or 'no data: add points'."""
         if self.status == RUNNING:
-            return RUNNING
+            if playing:
+                return RUNNING
+            return READY if self.steps == 0 else PAUSED
         if self.status == NO_DATA:
             return "no data: add points"
         if self.status == STOPPED:

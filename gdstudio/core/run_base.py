@@ -14,6 +14,9 @@ DIVERGED = "diverged"
 STOPPED = "stopped"  # reached max_steps; raising max_steps lets it go on
 NO_DATA = "no data"  # a data landscape with zero points: nothing to fit, no step taken
 STATUSES = (RUNNING, CONVERGED, DIVERGED, STOPPED, NO_DATA)
+# What a run that can still step says, by whether it has stepped and is being stepped.
+READY = "ready"  # at step 0, nothing stepped yet
+PAUSED = "paused"  # stepped, can go on, not being stepped now
 # |params| beyond max(RUNAWAY_MIN, RUNAWAY_FACTOR × view span) counts as diverged.
 RUNAWAY_MIN = 1e6
 RUNAWAY_FACTOR = 1e4

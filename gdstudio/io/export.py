@@ -11,15 +11,17 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator, Sequence
+from functools import partial
 from typing import Protocol
 
 import numpy as np
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QGraphicsView
 
 from .export_animation import Progress, encoder_size, frame_count, frame_steps, write_animation
 from .export_data import export_dataset_csv, export_trajectories_csv, export_trajectories_json
+from .export_decor import Decor, DecorFrames, decor_layout, decorated
 from .export_files import check_writable, write_bytes_atomic
 from .export_formats import (
     ANIMATION_FORMATS,
@@ -40,6 +42,7 @@ from .export_graphics import render_graphics_image, render_graphics_svg, write_i
 __all__ = [
     "ANIMATION_FORMATS",
     "DATA_FORMATS",
+    "Decor",
     "FORMATS",
     "MAX_SIDE",
     "PICTURE_FORMATS",
@@ -54,6 +57,7 @@ __all__ = [
     "check_animation",
     "check_size",
     "check_view_format",
+    "decor_band_height",
     "export_3d_png",
     "export_animation",
     "export_dataset_csv",
@@ -105,40 +109,65 @@ def export_3d_png(
     width: int,
     height: int,
     transparent: bool = False,
+    decor: Decor | None = None,
 ) -> None:
-    """Render the 3D view offscreen at width×height (same camera) and write it as PNG."""
+    """Render the 3D view offscreen (same camera) below the decor's band, width×height in
+    all, and write it as PNG."""
     check_size(width, height)
     check_writable(path)
-    write_image_atomic(path, render_3d(width, height, transparent=transparent))
+    background = QColor(0, 0, 0, 0) if transparent else None
+    image = decorated(
+        decor or Decor(),
+        width,
+        height,
+        lambda w, h: render_3d(w, h, transparent=transparent),
+        background,
+    )
+    write_image_atomic(path, image)
 
 
 def export_graphics_png(
-    view: QGraphicsView, path: str | os.PathLike[str], width: int, height: int
+    view: QGraphicsView,
+    path: str | os.PathLike[str],
+    width: int,
+    height: int,
+    decor: Decor | None = None,
 ) -> None:
     """Write a pyqtgraph view (contour view, plots) as a width×height PNG."""
     check_size(width, height)
     check_writable(path)
-    write_image_atomic(path, render_graphics_image(view, width, height))
+    write_image_atomic(path, render_graphics_image(view, width, height, decor))
 
 
 def export_graphics_svg(
-    view: QGraphicsView, path: str | os.PathLike[str], width: int, height: int, title: str = ""
+    view: QGraphicsView,
+    path: str | os.PathLike[str],
+    width: int,
+    height: int,
+    title: str = "",
+    decor: Decor | None = None,
 ) -> None:
     """Write a pyqtgraph view as SVG: curves and paths as vector paths, images embedded."""
     check_size(width, height)
     check_writable(path)
-    write_bytes_atomic(path, render_graphics_svg(view, width, height, title))
+    write_bytes_atomic(path, render_graphics_svg(view, width, height, title, decor))
 
 
 def export_image_png(
-    image: QImage, path: str | os.PathLike[str], width: int | None = None, height: int | None = None
+    image: QImage,
+    path: str | os.PathLike[str],
+    width: int | None = None,
+    height: int | None = None,
+    decor: Decor | None = None,
 ) -> None:
-    """Write an image (e.g. a window grab) as PNG, scaled to width×height if given."""
+    """Write an image (e.g. a window grab) as PNG below the decor's band, scaled to
+    width×height in all if given."""
     if width is not None and height is not None:
         check_size(width, height)
-        image = fit_image(image, width, height)
+    else:
+        width, height = image.width(), image.height() + decor_band_height(decor, image)
     check_writable(path)
-    write_image_atomic(path, image)
+    write_image_atomic(path, decorated(decor or Decor(), width, height, partial(fit_image, image)))
 
 
 # --- animations --------------------------------------------------------------------------------
@@ -179,25 +208,33 @@ def export_animation(
     steps: int | None = None,
     progress: Progress | None = None,
     reserved: Sequence[tuple[int, int, int]] = (),
+    decor: Decor | None = None,
 ) -> bool:
     """Animate the race from its start as GIF or MP4 (format from the path's extension).
 
     fps × seconds frames of `render` sample the race evenly over `steps` steps (None: until
-    every run stops). The race is left where the animation ends. `reserved` colours keep
-    their exact value in a GIF's palette. Returns False, leaving no file, when
-    `progress(done, total)` returns False.
+    every run stops), each below the decor's band (its step counter showing the steps
+    taken). The race is left where the animation ends. `reserved` colours keep their exact
+    value in a GIF's palette. Returns False, leaving no file, when `progress(done, total)`
+    returns False.
     """
     frames_total = check_animation(path, fps, seconds, steps, width, height)
     fmt = format_of(path)
     width, height = encoder_size(fmt, width, height)
-    plan = frame_steps(race.length() if steps is None else steps, frames_total)
+    total = race.length() if steps is None else steps
+    plan = frame_steps(total, frames_total)
+    band = DecorFrames(decor or Decor(), width, height, max_step=total)
+
+    def view(w: int, h: int) -> QImage:
+        return fit_image(render(w, h), w, h)
 
     def frames() -> Iterator[np.ndarray]:
         race.reset()
+        taken = 0
         for k in plan:
             if k:
-                race.step(k)
-            image = fit_image(render(width, height), width, height)
+                taken += race.step(k)
+            image = fit_image(band.frame(view, taken), width, height)
             yield qimage_pixels(image)  # a view: `image` lives until the encoder is done
 
     return write_animation(
@@ -241,6 +278,21 @@ def qimage_to_rgb(image: QImage) -> np.ndarray:
 def is_black(image: QImage) -> bool:
     """True for a null or (nearly) black image: what a grab without OpenGL content gives."""
     return image.isNull() or int(qimage_to_rgb(image).max()) < BLACK_LEVEL
+
+
+def decor_band_height(decor: Decor | None, image: QImage) -> int:
+    """The height of the decor's band over a picture as wide as `image` (0: no decor).
+
+    A band as tall as this over the image keeps the image at its own size below it."""
+    if decor is None or decor.empty:
+        return 0
+    band = 0
+    for _ in range(4):  # the band grows with the picture: settle on a fixed point
+        grown = decor_layout(decor, image.width(), image.height() + band).band.height()
+        if grown == band:
+            break
+        band = grown
+    return band
 
 
 def fit_image(image: QImage, width: int, height: int) -> QImage:

@@ -2,25 +2,29 @@
 
 The view is laid out at the picture's aspect ratio for the duration of the render, and the
 scene is painted through a scaled QPainter, so text, symbols and curves keep their size
-relative to the picture at any resolution. SVG goes through QSvgGenerator (pyqtgraph's own
-SVG exporter breaks with recent PySide6), so curves come out as real `<path>` elements.
+relative to the picture at any resolution; a decor band (export_decor) can sit above it. SVG
+goes through QSvgGenerator (pyqtgraph's own SVG exporter breaks with recent PySide6), so
+curves come out as real `<path>` elements, in the picture's pixels (svg_geometry).
 """
 
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 from collections.abc import Iterator
 
 import pyqtgraph as pg
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize, Qt
-from PySide6.QtGui import QColor, QImage, QPaintDevice, QPainter, QResizeEvent
+from PySide6.QtGui import QColor, QImage, QPainter, QResizeEvent
 from PySide6.QtSvg import QSvgGenerator
 from PySide6.QtWidgets import QGraphicsItem, QGraphicsView
 
 from ..theme import BACKGROUND
+from .export_decor import Decor, decor_layout, paint_decor
 from .export_files import check_writable, write_bytes_atomic
 from .export_formats import ExportError, check_size
+from .svg_geometry import flatten_svg, view_box
 
 
 def layout_scale(view_size: QSize, width: int, height: int) -> float:
@@ -30,18 +34,33 @@ def layout_scale(view_size: QSize, width: int, height: int) -> float:
     return max(1.0, min(width / w, height / h))
 
 
-def render_graphics_image(view: QGraphicsView, width: int, height: int) -> QImage:
-    """The view's scene as a width×height RGB image, laid out at that aspect ratio."""
+def render_graphics_image(
+    view: QGraphicsView, width: int, height: int, decor: Decor | None = None
+) -> QImage:
+    """The view's scene as a width×height RGB image, laid out at that aspect ratio, below
+    the decor's band (title, legend) if one is given."""
     check_size(width, height)
+    decor = decor or Decor()
+    layout = decor_layout(decor, width, height)
     image = QImage(width, height, QImage.Format.Format_ARGB32_Premultiplied)
     image.fill(_background(view))
-    _paint_view(view, image, width, height)
+    painter = QPainter(image)
+    try:
+        paint_decor(painter, decor, layout)
+        _paint_view(view, painter, QRectF(layout.content))
+    finally:
+        painter.end()
     return image.convertToFormat(QImage.Format.Format_RGB32)
 
 
-def render_graphics_svg(view: QGraphicsView, width: int, height: int, title: str = "") -> bytes:
-    """The view's scene as SVG text (vector paths; images embedded), width×height pixels."""
+def render_graphics_svg(
+    view: QGraphicsView, width: int, height: int, title: str = "", decor: Decor | None = None
+) -> bytes:
+    """The view's scene as SVG text (vector paths and text; images embedded), width×height
+    pixels, below the decor's band. Lines are in the picture's pixels, clipped to it."""
     check_size(width, height)
+    decor = decor or Decor()
+    layout = decor_layout(decor, width, height)
     data = QByteArray()
     buffer = QBuffer(data)
     buffer.open(QIODevice.OpenModeFlag.WriteOnly)
@@ -53,9 +72,16 @@ def render_graphics_svg(view: QGraphicsView, width: int, height: int, title: str
     if title:
         generator.setTitle(title)
     generator.setDescription("Exported from Gradient Descent Studio")
-    _paint_view(view, generator, width, height, fill=_background(view))
+    painter = QPainter(generator)
+    try:
+        painter.fillRect(QRectF(0, 0, width, height), _background(view))
+        paint_decor(painter, decor, layout)
+        _paint_view(view, painter, QRectF(layout.content))
+    finally:
+        painter.end()
     buffer.close()
-    return bytes(data.data())
+    svg = bytes(data.data()).decode("utf-8")
+    return flatten_svg(svg, view_box(width, height)).encode("utf-8")
 
 
 def _background(view: QGraphicsView) -> QColor:
@@ -66,30 +92,54 @@ def _background(view: QGraphicsView) -> QColor:
     return brush.color()
 
 
-def _paint_view(
-    view: QGraphicsView, device: QPaintDevice, width: int, height: int, fill: QColor | None = None
-) -> None:
-    scale = layout_scale(view.size(), width, height)
+def _paint_view(view: QGraphicsView, painter: QPainter, target: QRectF) -> None:
+    """Paint the view's scene into `target`, laid out at its aspect ratio.
+
+    Axis labels pyqtgraph places partly outside the view (the bottom one by a few pixels)
+    are brought inside: the plots are laid out that much smaller and the labels drawn too.
+    """
+    width, height = target.width(), target.height()
+    scale = layout_scale(view.size(), round(width), round(height))
     logical = QSize(max(1, round(width / scale)), max(1, round(height / scale)))
     with _laid_out(view, logical):
-        scene = view.scene()
-        source = view.viewportTransform().inverted()[0].mapRect(QRectF(view.viewport().rect()))
-        painter = QPainter(device)
-        try:
+        left, top, right, bottom = _label_overflow(view)
+        inner = QSize(
+            max(1, logical.width() - left - right), max(1, logical.height() - top - bottom)
+        )
+        with _laid_out(view, inner):
+            source = _source_rect(view).adjusted(-left, -top, right, bottom)
+            painter.save()
             painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
             painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
             painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform, True)
-            if fill is not None:
-                painter.fillRect(QRectF(0, 0, width, height), fill)
-            with _export_mode(scene, painter, scale):
-                scene.render(
-                    painter,
-                    QRectF(0, 0, width, height),
-                    source,
-                    Qt.AspectRatioMode.IgnoreAspectRatio,
-                )
-        finally:
-            painter.end()
+            painter.setClipRect(target)
+            try:
+                with _export_mode(view.scene(), painter, scale):
+                    view.scene().render(
+                        painter, target, source, Qt.AspectRatioMode.IgnoreAspectRatio
+                    )
+            finally:
+                painter.restore()
+
+
+def _source_rect(view: QGraphicsView) -> QRectF:
+    """The part of the scene the view shows."""
+    return view.viewportTransform().inverted()[0].mapRect(QRectF(view.viewport().rect()))
+
+
+def _label_overflow(view: QGraphicsView) -> tuple[int, int, int, int]:
+    """How far (left, top, right, bottom, in view pixels) axis labels reach out of the view."""
+    source = _source_rect(view)
+    reach = QRectF(source)
+    for item in view.scene().items():
+        if isinstance(item, pg.AxisItem) and item.isVisible() and item.label.isVisible():
+            reach = reach.united(item.label.sceneBoundingRect())
+    return (
+        math.ceil(source.left() - reach.left()),
+        math.ceil(source.top() - reach.top()),
+        math.ceil(reach.right() - source.right()),
+        math.ceil(reach.bottom() - source.bottom()),
+    )
 
 
 @contextlib.contextmanager

@@ -59,6 +59,12 @@ class Scene:
     data: dict[str, list[float]] | None = None
     caption: str = ""
     log_height: bool | None = View.log_height.default
+    suggests: tuple[str, ...] = ()
+    """Landscapes the caption suggests switching to: it stays shown on them."""
+
+    def caption_applies(self, landscape: str) -> bool:
+        """True if the caption speaks of `landscape`: the lesson's own or one it suggests."""
+        return bool(self.caption) and (landscape == self.landscape or landscape in self.suggests)
 
 
 def scene_from_dict(d: dict[str, Any]) -> Scene:
@@ -96,6 +102,7 @@ def scene_from_dict(d: dict[str, Any]) -> Scene:
         camera=d.get("camera"),
         data=d.get("data"),
         caption=d.get("caption", ""),
+        suggests=tuple(str(name) for name in d.get("suggests", ())),
         **checked,
     )
 

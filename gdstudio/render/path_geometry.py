@@ -93,92 +93,6 @@ def world_path(
     return world
 
 
-class _Thinned:
-    """What a path looked like last time: how many rows had settled (all but the last: a
-    history's latest row is replaced by the next one), a few of them to recognise the path
-    by, and the thinned world points of the settled rows."""
-
-    __slots__ = ("generation", "kept", "length", "marks", "settled")
-
-    def __init__(
-        self, params: np.ndarray, losses: np.ndarray, world: np.ndarray, tol: float, generation: int
-    ):
-        self.generation = generation
-        self.settled = len(params) - 1
-        self.marks = self._marks(params, losses, self.settled)
-        length = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(world, axis=0), axis=1))])
-        self.length = float(length[-2])
-        cell = np.floor(length / tol)
-        keep = np.empty(self.settled, dtype=bool)
-        keep[0] = True
-        keep[1:] = cell[1:-1] != cell[:-2]
-        self.kept: np.ndarray = world[:-1][keep]
-
-    @staticmethod
-    def _marks(params: np.ndarray, losses: np.ndarray, settled: int) -> np.ndarray:
-        rows = [0, settled // 2, settled - 1]
-        return np.concatenate([params[rows].ravel(), losses[rows]])
-
-    def extend(self, params: np.ndarray, losses: np.ndarray, tail: np.ndarray, tol: float) -> None:
-        """Settle every new row but the last; `tail` is the world of rows self.settled - 1
-        onwards (the last settled row first)."""
-        steps = np.linalg.norm(np.diff(tail, axis=0), axis=1)
-        length = np.cumsum(np.concatenate([[self.length], steps]))
-        cell = np.floor(length / tol)
-        new = slice(1, -1)  # rows settled now: after the last settled one, before the latest
-        self.kept = np.concatenate([self.kept, tail[new][cell[new] != cell[:-2]]])
-        self.settled = len(params) - 1
-        self.marks = self._marks(params, losses, self.settled)
-        self.length = float(length[-2])
-
-    def matches(self, params: np.ndarray, losses: np.ndarray) -> bool:
-        """Whether the path only grew since. A history only ever appends, or halves its rows
-        when full, or starts again: the last two make it shorter; the marks catch another
-        path that happens to be longer."""
-        n = self.settled
-        return len(params) > n and np.array_equal(self._marks(params, losses, n), self.marks)
-
-
-class PathCache:
-    """Thinned world points of each path kept between calls, so a race tick only maps and
-    thins the rows that are new (a history that dropped rows is redone in full)."""
-
-    def __init__(self) -> None:
-        self._entries: dict[int, _Thinned] = {}
-        self._key: tuple[int, float] | None = None
-        self._generations = 0
-
-    def thinned(
-        self,
-        heightmap: HeightMap,
-        index: int,
-        points: np.ndarray,
-        losses: np.ndarray,
-        tolerance: float,
-    ) -> tuple[np.ndarray, int, int | None]:
-        """simplify(world_path(...)) of path `index` (lifted by its stacking), how many of its
-        first points have settled, and the generation of what settled (see PathSpan)."""
-        lift = PATH_LIFT + PATH_STACKING * index
-        if self._key != (id(heightmap), tolerance):
-            self._key, self._entries = (id(heightmap), tolerance), {}
-        if len(points) < 3 or len(losses) != len(points) or tolerance <= 0.0:
-            self._entries.pop(index, None)
-            return simplify(world_path(heightmap, points, losses, lift), tolerance), 0, None
-        entry = self._entries.get(index)
-        if entry is not None and entry.matches(points, losses):
-            start = entry.settled - 1
-            tail = world_path(heightmap, points[start:], losses[start:], lift)
-            entry.extend(points, losses, tail, tolerance)
-            last = tail[-1]
-        else:
-            world = world_path(heightmap, points, losses, lift)
-            self._generations += 1
-            entry = _Thinned(points, losses, world, tolerance, self._generations)
-            self._entries[index] = entry
-            last = world[-1]
-        return np.concatenate([entry.kept, last[None, :]]), len(entry.kept), entry.generation
-
-
 def empty_geometry() -> PathGeometry:
     """The geometry of no paths."""
     empty3, empty4 = np.empty((0, 3), np.float32), np.empty((0, 4), np.float32)
@@ -186,23 +100,20 @@ def empty_geometry() -> PathGeometry:
 
 
 def build_path_geometry(
-    heightmap: HeightMap,
-    paths: list[Any],
-    tolerance: float = PATH_TOLERANCE,
-    cache: PathCache | None = None,
+    heightmap: HeightMap, paths: list[Any], tolerance: float = PATH_TOLERANCE
 ) -> PathGeometry:
     """All paths as one point list (one draw for all runs) and one head ball per non-empty
-    path; each path simplified to `tolerance` world units (with `cache`, only its new rows
-    are mapped and thinned)."""
-    cache = cache if cache is not None else PathCache()
+    path; each path simplified to `tolerance` world units and lifted by its stacking, built
+    whole (path_tracks.PathTracks gives the same, following paths as they grow)."""
     chunks, colors, heads, head_colors, spans = [], [], [], [], []
     first = 0
     for i, path in enumerate(paths):
         color, points, losses = path_fields(path)
         if len(points) == 0:
             continue
-        world, settled, generation = cache.thinned(heightmap, i, points, losses, tolerance)
-        spans.append(PathSpan(first, len(world), max(settled - 1, 0), generation))
+        lift = PATH_LIFT + PATH_STACKING * i
+        world = simplify(world_path(heightmap, points, losses, lift), tolerance)
+        spans.append(PathSpan(first, len(world), 0, None))
         first += len(world)
         rgba = np.array([*color, 1.0], dtype=np.float32)
         heads.append(world[-1])

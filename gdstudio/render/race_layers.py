@@ -1,44 +1,72 @@
 """A race frame in two layers: what stays (surface, minima, the settled part of every path),
 kept in a LayerCache and grown by the segments that settled since, and what moves (the last
-segment of each path and the balls), drawn on top every frame."""
+segment of each path and the balls), drawn on top every frame.
+
+Only the segments that settled since the last frame and the tips go to the GL each frame, in
+a small item of their own (`moving`); the item of every path (`paths`) is given the paths
+only when a frame or a picture draws them whole.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Hashable, Sequence
 
+import numpy as np
 from OpenGL import GL
 
 from gdstudio.render.glitem import BufferedItem
 from gdstudio.render.glview import Frame, OrbitView
 from gdstudio.render.layer_cache import LayerCache
 from gdstudio.render.line_item import PathLinesItem
-from gdstudio.render.path_geometry import PathGeometry, PathSpan
+from gdstudio.render.path_geometry import PathGeometry, PathSpan, empty_geometry
+from gdstudio.render.path_tracks import PathTracks, pieces
 
 
 class RaceLayers:
-    """Draws `static` items, `paths` and `heads` as one frame, keeping what did not move."""
+    """Draws `static` items, the paths and `heads` as one frame, keeping what did not move.
+
+    `paths` and `moving` are two PathLinesItems of one style: `paths` draws whole paths,
+    `moving` the pieces of each frame (it is not one of the view's items).
+    """
 
     def __init__(
-        self, static: Sequence[BufferedItem], paths: PathLinesItem, heads: BufferedItem
+        self,
+        static: Sequence[BufferedItem],
+        paths: PathLinesItem,
+        moving: PathLinesItem,
+        heads: BufferedItem,
     ) -> None:
-        self.static, self.paths, self.heads = list(static), paths, heads
+        self.static, self.paths, self.moving, self.heads = list(static), paths, moving, heads
         self.cache = LayerCache()
+        self.tracks: PathTracks | None = None
         self.spans: tuple[PathSpan, ...] = ()
         self.kept_segments: tuple[int, ...] = ()  # settled segments of each path in the cache
         self._colors = b""
         self._view: Hashable = None  # the camera (and what else `key` holds) of the last frame
+        self._stale = False  # `paths` does not hold the latest paths
 
-    def set_paths(self, geometry: PathGeometry) -> None:
-        """The paths now drawn (their points are in `paths` already)."""
-        self.spans = geometry.spans
-        self._colors = geometry.head_colors.tobytes()
+    def set_paths(self, tracks: PathTracks) -> None:
+        """The paths now drawn (they changed since the last call)."""
+        self.tracks = tracks
+        self.spans = tracks.spans
+        self._colors = b"".join(t.rgba.tobytes() for t in tracks.shown)
+        self._stale = True
+
+    def full_geometry(self) -> PathGeometry:
+        """Every path as one geometry, which `paths` then holds (for a frame drawn whole or
+        a picture)."""
+        geometry = self.tracks.geometry() if self.tracks is not None else empty_geometry()
+        if self._stale:
+            self.paths.set_polylines(geometry.points, geometry.point_colors)
+            self._stale = False
+        return geometry
 
     def paint(self, view: OrbitView, frame: Frame, key: Hashable) -> bool:
         """Draw the frame into `view`'s framebuffer: the kept layer (drawn again when `key`,
         the static items or the paths' identities changed, else grown), then what moves.
         False where the cache cannot be used, or the camera moved since the last frame
         (keeping a picture that the next frame of an orbit throws away costs more than it
-        saves): the caller draws everything itself."""
+        saves): the caller draws everything itself, after full_geometry()."""
         if key != self._view:
             self._view = key
             return False
@@ -51,30 +79,43 @@ class RaceLayers:
             self._colors,
             tuple(s.generation for s in spans),
         )
-
-        def segments(done: tuple[int, ...]) -> list[tuple[int, int]]:
-            # segment j of a path is segment first + j of the whole point list
-            return [(s.first + d, s.settled - d) for s, d in zip(spans, done, strict=True)]
+        added, tips = self._set_moving(spans)
 
         def repaint() -> None:
             GL.glClearColor(*view.opts["bgcolor"])
             GL.glClear(GL.GL_DEPTH_BUFFER_BIT | GL.GL_COLOR_BUFFER_BIT)
             view.draw_items(self.static, frame)
-            self._add(frame, segments((0,) * len(spans)))
+            if paths.visible():
+                self.full_geometry()
+                paths.paint(frame, [(s.first, s.settled) for s in spans])
+            self.kept_segments = tuple(s.settled for s in spans)
 
         def add() -> None:
-            self._add(frame, segments(self.kept_segments))
+            if paths.visible():
+                self.moving.paint(frame, [added])
+            self.kept_segments = tuple(s.settled for s in spans)
 
         width, height = view.deviceWidth(), view.deviceHeight()
         target = view.defaultFramebufferObject()
         if not self.cache.draw(target, width, height, key, repaint, add):
             return False
         if paths.visible():
-            paths.paint(frame, [(s.first + s.settled, s.count - 1 - s.settled) for s in spans])
+            self.moving.paint(frame, [tips])
         view.draw_items([self.heads], frame)
         return True
 
-    def _add(self, frame: Frame, ranges: list[tuple[int, int]]) -> None:
-        if self.paths.visible():
-            self.paths.paint(frame, ranges)
-        self.kept_segments = tuple(s.settled for s in self.spans)
+    def _set_moving(self, spans: tuple[PathSpan, ...]) -> tuple[tuple[int, int], tuple[int, int]]:
+        """Give `moving` the segments settled since the kept layer was grown, then the tips;
+        the (first, count) segment ranges of each."""
+        shown = self.tracks.shown if self.tracks is not None else []
+        kept = self.kept_segments
+        if len(kept) != len(spans):
+            kept = (0,) * len(spans)  # the kept layer is drawn again: nothing is added
+        added = pieces(shown, [(k, s.settled + 1) for s, k in zip(spans, kept, strict=True)])
+        tips = pieces(shown, [(s.settled, s.count) for s in spans])
+        first = len(added.points)
+        self.moving.set_polylines(
+            np.concatenate([added.points, tips.points]),
+            np.concatenate([added.point_colors, tips.point_colors]),
+        )
+        return (0, max(first - 1, 0)), (first, max(len(tips.points) - 1, 0))

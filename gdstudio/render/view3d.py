@@ -27,7 +27,7 @@ from gdstudio.render.frame_timer import FrameTimer
 from gdstudio.render.heightmap import HeightMap, SurfaceLandscape, SurfaceMesh
 from gdstudio.render.line_item import PathLinesItem
 from gdstudio.render.marker_item import MarkerItem
-from gdstudio.render.path_geometry import PathCache, build_path_geometry, empty_geometry
+from gdstudio.render.path_tracks import PathTracks
 from gdstudio.render.picking import intersect_heightfield, project_to_screen, ray_from_screen
 from gdstudio.render.race_layers import RaceLayers
 from gdstudio.render.surface_item import SurfaceItem
@@ -40,6 +40,7 @@ CLICK_SLOP_PX = 4.0
 BACKGROUND = theme.BACKGROUND_RGB
 MINIMUM_COLOR = (*theme.hex_to_rgb(theme.MINIMUM_COLOR), 1.0)
 HEAD_SIZE_PX = 17.0
+PATH_STYLE: dict[str, float] = {"width": 3.0, "lift": 0.03}
 MINIMUM_SIZE_PX = 12.0
 
 
@@ -61,6 +62,7 @@ class LandscapeView3D(CameraView):
     """
 
     startPicked = Signal(object)
+    _painting = False  # a class default: OrbitView calls update() before __init__ has run
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -71,8 +73,8 @@ class LandscapeView3D(CameraView):
         self._requested_grid = DEFAULT_GRID
         self._grid = DEFAULT_GRID
         self._paths: list[Any] = []
-        self._path_cache = PathCache()
-        self._geometry = empty_geometry()
+        self._paths_changed = False  # followed at the next paint (once per frame)
+        self._tracks = PathTracks()
         self._mesh: SurfaceMesh | None = None
         self._auto_coarsen = True
         self.frame_budget_ms = FRAME_BUDGET_MS
@@ -84,7 +86,8 @@ class LandscapeView3D(CameraView):
 
         self._surface = SurfaceItem()
         self._minima = MarkerItem()
-        self._paths_item = PathLinesItem(width=3.0, lift=0.03)
+        self._paths_item = PathLinesItem(**PATH_STYLE)
+        self._moving = PathLinesItem(**PATH_STYLE)  # drawn by the race layers only
         self._heads = MarkerItem()
         self._axes = AxesItem()
         for depth, item in enumerate((self._surface, self._minima, self._paths_item, self._heads)):
@@ -93,7 +96,7 @@ class LandscapeView3D(CameraView):
         self._axes.setDepthValue(1.5)  # over the surface, under the paths and balls
         self.addItem(self._axes)
         static = [self._surface, self._minima, self._axes]
-        self._layers = RaceLayers(static, self._paths_item, self._heads)
+        self._layers = RaceLayers(static, self._paths_item, self._moving, self._heads)
         self._timer = FrameTimer()
         self._export = ExportTarget(self)
         self._export_surface = FullGridSurface()
@@ -169,9 +172,15 @@ class LandscapeView3D(CameraView):
         self._slow_frames = 0
 
     def set_paths(self, paths: list[Any]) -> None:
-        """Draw runs; each has `color` (r, g, b in 0..1), `points` (n, 2) and `losses` (n,)."""
+        """Draw runs; each has `color` (r, g, b in 0..1), `points` (n, 2) and `losses` (n,).
+
+        The paths are read at the next paint (a race ticks faster than frames are drawn),
+        and only what they added since the last one is mapped: hand a path that changed as
+        new arrays (as History.columns does), not the same arrays edited in place.
+        """
         self._paths = list(paths)
-        self._rebuild_paths()
+        self._paths_changed = True
+        self.update()
         self.take_starts(start_points(self._paths))
 
     def _show(self, heightmap: HeightMap) -> None:
@@ -179,7 +188,7 @@ class LandscapeView3D(CameraView):
         self._axes.set_heightmap(heightmap)
         self._rebuild_surface()
         self._rebuild_minima(heightmap)
-        self._rebuild_paths()
+        self._paths_changed = True  # the new landscape or height scale maps them again
 
     def _rebuild_surface(self) -> None:
         if self._heightmap is None:
@@ -196,18 +205,20 @@ class LandscapeView3D(CameraView):
             world, np.tile(MINIMUM_COLOR, (count, 1)), np.full(count, MINIMUM_SIZE_PX)
         )
 
-    def _rebuild_paths(self) -> None:
-        if self._heightmap is None:
+    def _follow_paths(self) -> None:
+        """Bring the drawn paths up to the last set_paths (what grew since is mapped)."""
+        if not self._paths_changed or self._heightmap is None:
             return
-        geometry = build_path_geometry(self._heightmap, self._paths, cache=self._path_cache)
-        self._geometry = geometry
-        self._paths_item.set_polylines(geometry.points, geometry.point_colors)
-        self._layers.set_paths(geometry)
-        self._heads.set_markers(
-            geometry.head_positions,
-            geometry.head_colors,
-            np.full(len(geometry.head_positions), HEAD_SIZE_PX),
-        )
+        self._paths_changed = False
+        if self._tracks.update(self._heightmap, self._paths):
+            self._layers.set_paths(self._tracks)
+            positions, colors = self._tracks.heads()
+            self._heads.set_markers(positions, colors, np.full(len(positions), HEAD_SIZE_PX))
+
+    def update(self) -> None:  # type: ignore[override]  # the no-argument form only
+        """Schedule a repaint (not for what the frame being painted changes itself)."""
+        if not self._painting:
+            super().update()
 
     # --- camera ----------------------------------------------------------------------------
 
@@ -293,8 +304,16 @@ class LandscapeView3D(CameraView):
                 self.startPicked.emit(params)
 
     def paintGL(self) -> None:
-        """Paint the frame; time it (without waiting for it) to coarsen the grid when
-        software GL cannot keep up."""
+        """Paint the frame with the paths as last set; time it (without waiting for it) to
+        coarsen the grid when software GL cannot keep up."""
+        self._painting = True
+        try:
+            self._paint_frame()
+        finally:
+            self._painting = False
+
+    def _paint_frame(self) -> None:
+        self._follow_paths()
         self._set_pixel_scale(self.devicePixelRatioF())
         if self._auto_coarsen:
             self._timer.begin()
@@ -303,6 +322,7 @@ class LandscapeView3D(CameraView):
         # multisampled views (GPUs) draw everything: their surface costs little
         key = (frame.mvp.tobytes(), self.opts["bgcolor"], self._minima.pixel_scale)
         if self.format().samples() > 0 or not self._layers.paint(self, frame, key):
+            self._layers.full_geometry()
             self.paint(region=region, viewport=region)
         if self._auto_coarsen:
             ms = self._timer.end()
@@ -310,7 +330,7 @@ class LandscapeView3D(CameraView):
                 self._on_frame_timed(ms)
 
     def _set_pixel_scale(self, scale: float) -> None:
-        for item in (self._paths_item, self._minima, self._heads):
+        for item in (self._paths_item, self._moving, self._minima, self._heads):
             item.pixel_scale = scale
 
     def _on_frame_timed(self, ms: float) -> None:
@@ -332,6 +352,7 @@ class LandscapeView3D(CameraView):
         offscreen = self.offscreen()  # shown or not, pictures use the view's own context
         if not offscreen.make_current():
             raise RuntimeError("no OpenGL context to draw the picture with")
+        self._follow_paths()
         saved_bg, saved_fov = self.opts["bgcolor"], self.opts["fov"]
         w, h = max(self.width(), 1), max(self.height(), 1)
         self.opts["fov"] = export_fov(saved_fov, (w, h), (width, height))
@@ -344,7 +365,8 @@ class LandscapeView3D(CameraView):
         margin = HEAD_SIZE_PX * scale + 3
         try:
             frame = self.frame((0, 0, width, height), (0, 0, width, height))
-            moving = Moving(self._geometry, self._paths_item, self._heads, margin)
+            geometry = self._layers.full_geometry()
+            moving = Moving(geometry, self._paths_item, self._heads, margin)
             bg = self.opts["bgcolor"]
             pixels = self._export.render(frame, (width, height), bg, static, moving, scale)
             image = pixels_to_image(pixels, transparent)

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import Qt
 
-from gdstudio.app.contour import GRID_SIZE, ContourView
+from gdstudio.app.contour import GRID_SIZE, PATH_CELL_PX, ContourView, thin_path
 
 
 @pytest.fixture
@@ -52,8 +52,7 @@ def test_each_enabled_run_has_a_path_and_a_ball_in_its_colour(view):
     for cfg in model.runs:
         path, head = view.paths()[cfg.title], view.heads()[cfg.title]
         assert path.opts["pen"].color().name() == cfg.color.lower()
-        x, y = path.getData()
-        np.testing.assert_allclose(np.column_stack([x, y]), cfg.run.history.columns()["params"])
+        assert_traces(view, path, cfg.run.history.columns()["params"])
         np.testing.assert_allclose(np.column_stack(head.getData())[0], cfg.run.params)
     model.set_run_enabled(2, False)
     assert model.runs[2].title not in view.paths()
@@ -112,4 +111,37 @@ def test_a_hidden_view_catches_up_when_shown(qtbot, view):
     view.show()
     qtbot.waitExposed(view)
     cfg = view.model.runs[0]
-    assert len(view.paths()[cfg.title].getData()[0]) == len(cfg.run.history)
+    assert_traces(view, view.paths()[cfg.title], cfg.run.history.columns()["params"])
+    assert cfg.run.steps == 40
+
+
+def assert_traces(view, path, points: np.ndarray) -> None:
+    """The drawn path starts and ends on the run's, and passes within a cell of every point."""
+    drawn = np.column_stack(path.getData())
+    np.testing.assert_array_equal(drawn[0], points[0])
+    np.testing.assert_array_equal(drawn[-1], points[-1])
+    cell = PATH_CELL_PX * np.asarray(view.plot.getViewBox().viewPixelSize())
+    for p in points:
+        assert np.min(np.max(np.abs(drawn - p) / cell, axis=1)) <= 1.0, p
+
+
+def test_a_long_race_draws_a_path_of_a_few_points_per_pixel_crossed(qtbot, view):
+    model = view.model
+    model.set_tol(0.0)
+    model.step(3000)  # the late steps crawl a fraction of a pixel each
+    for cfg in model.runs:
+        points = cfg.run.history.columns()["params"]
+        path = view.paths()[cfg.title]
+        assert_traces(view, path, points)
+        assert len(path.getData()[0]) < len(points) / 2
+
+
+def test_paths_are_thinned_without_assuming_x_increases():
+    t = np.linspace(0.0, 6.0 * np.pi, 5000)
+    x, y = np.cos(t) * (1 + t), np.sin(t) * (1 + t)  # a spiral: x goes back and forth
+    tx, ty = thin_path(x, y, 0.2, 0.2)
+    assert (tx[0], ty[0], tx[-1], ty[-1]) == (x[0], y[0], x[-1], y[-1])
+    assert len(tx) < len(x) / 2
+    drawn = np.column_stack([tx, ty])
+    far = [np.min(np.max(np.abs(drawn - p), axis=1)) for p in np.column_stack([x, y])]
+    assert max(far) <= 0.2

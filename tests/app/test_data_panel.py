@@ -14,13 +14,11 @@ from PySide6.QtWidgets import (
     QFileDialog,
     QLineEdit,
     QMessageBox,
-    QToolBar,
 )
 
 from gdstudio.app.data.dialogs import GenerateDialog, GenerateSpec
-from gdstudio.app.data.geometry import DISPLAY_LIMIT
 from gdstudio.app.data.panel import ANALYTIC_HINT, DataPanel
-from gdstudio.app.data.plot import HIT_RADIUS, SELECTION_DRAWN
+from gdstudio.app.data.plot import HIT_RADIUS
 from gdstudio.core.data import Dataset
 
 LEFT, RIGHT = Qt.MouseButton.LeftButton, Qt.MouseButton.RightButton
@@ -266,9 +264,7 @@ def test_normalization_keeps_the_reported_coefficients_in_original_units(qtbot, 
 
 def test_empty_dataset_shows_a_hint_and_clicking_adds_the_first_point(qtbot, panel):
     model = panel.model
-    qtbot.mouseClick(
-        panel.findChild(object, "dataToolBar").widgetForAction(panel.clear_action), LEFT
-    )
+    qtbot.mouseClick(panel.button_for(panel.clear_action), LEFT)
     assert len(model.dataset) == 0
     assert model.undo_stack.undoText() == "Clear data"
     assert panel.plot.hint_text.isVisible()
@@ -464,8 +460,7 @@ class MessageBoxes:
 def click_import(qtbot, panel, path, monkeypatch) -> None:
     """Press the dock's Import CSV… button and pick `path` in the file dialog."""
     monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(path), ""))
-    bar = panel.findChild(QToolBar, "dataToolBar")
-    qtbot.mouseClick(bar.widgetForAction(panel.import_action), LEFT)
+    qtbot.mouseClick(panel.button_for(panel.import_action), LEFT)
 
 
 def test_every_malformed_csv_in_the_corpus_is_refused_and_the_data_kept(
@@ -512,8 +507,7 @@ def test_a_failed_export_says_why_and_writes_nothing(qtbot, panel, tmp_path, mon
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), ""))
     boxes = MessageBoxes(qtbot)
     try:
-        bar = panel.findChild(QToolBar, "dataToolBar")
-        qtbot.mouseClick(bar.widgetForAction(panel.export_action), LEFT)
+        qtbot.mouseClick(panel.button_for(panel.export_action), LEFT)
     finally:
         boxes.stop()
     ((_, icon, text),) = boxes.seen
@@ -576,36 +570,6 @@ def test_restart_on_edit_checkbox_restarts_runs_when_data_changes(qtbot, panel):
     model.step(50)
     click(qtbot, panel, 2.5, 8.0)
     assert model.runs[0].run.steps == 0
-
-
-# --- a million points --------------------------------------------------------------------------
-
-
-def test_a_million_points_draw_a_sample_and_still_hit_test_and_add(qtbot, panel):
-    model = panel.model
-    model.replace_dataset(GenerateSpec(n=1_000_000, seed=1).dataset())
-    panel.plot.fit_view()
-    ds = model.dataset
-    shown = panel.plot.shown_indices()
-    assert len(shown) == DISPLAY_LIMIT
-    assert panel.plot.note_text.toPlainText().startswith("showing 20,000 of 1,000,000 points")
-    assert panel.table.model().rowCount() == 1_000_000
-
-    # Hit-testing runs on every point, drawn or not: the most isolated one is found.
-    lone = int(np.argmax(np.abs(ds.y - (2.0 * ds.x + 1.0))))
-    pos = panel.plot.getViewBox().mapViewToScene(QPointF(ds.x[lone], ds.y[lone]))
-    assert panel.plot.point_at(pos) == lone
-    lone_x = ds.x[lone]
-    click(qtbot, panel, ds.x[lone], ds.y[lone], RIGHT)
-    assert len(ds) == 999_999 and lone_x not in ds.x
-
-    click(qtbot, panel, 8.0, -6.0)  # far below the cloud
-    assert len(model.dataset) == 1_000_000
-    tx, ty = data_tolerance(panel)
-    assert model.dataset.x[-1] == pytest.approx(8.0, abs=tx)
-    assert model.dataset.y[-1] == pytest.approx(-6.0, abs=ty)
-    assert len(panel.plot.shown_indices()) <= DISPLAY_LIMIT + SELECTION_DRAWN
-    assert 999_999 in panel.plot.shown_indices()  # the new (selected) point is drawn
 
 
 def test_hit_radius_is_a_few_pixels(qtbot, panel):

@@ -103,6 +103,34 @@ def test_a_tick_over_budget_drops_the_rest_instead_of_lagging(clock):
     assert abs(following - (taken + 16)) <= 1  # not the dropped 190-odd steps too
 
 
+def test_the_budget_counts_the_threads_work_not_time_given_to_other_processes(clock):
+    work = FakeClock()
+    pacer = Pacer(clock, work_clock=work)
+
+    def step_on_a_busy_machine(n: int) -> int:  # 0.01 ms of work a step, 20 ms of wall
+        clock.t += 0.020
+        work.t += 0.00001 * n
+        return n
+
+    pacer.start()
+    clock.t += 0.2
+    owed, _, _ = pacer.owed(1000.0)
+    assert pacer.take(owed, step_on_a_busy_machine) == owed == 200  # nothing dropped
+    assert pacer.dropped == 0
+
+    def costly(n: int) -> int:  # 1 ms of work a step
+        work.t += 0.001 * n
+        return n
+
+    pacer = Pacer(clock, work_clock=work)
+    pacer.start()
+    clock.t += 0.2
+    owed, _, _ = pacer.owed(1000.0)
+    start = work.t
+    assert pacer.take(owed, costly) < owed  # the work, not the wall, ran out of budget
+    assert pacer.dropped > 0 and work.t - start <= BUDGET_S + 0.001 + 1e-12
+
+
 def test_a_gap_longer_than_the_limit_is_dropped(clock):
     pacer = Pacer(clock)
     pacer.start()
@@ -214,3 +242,29 @@ def test_the_status_bar_shows_the_real_rate(qtbot, window, clock):
     qtbot.waitUntil(lambda: label.text() == "500 of 1,000 steps/s — the machine cannot keep up")
     qtbot.keyClick(window, Qt.Key.Key_Space)
     assert label.text() == ""
+
+
+# --- ticks follow the painted frames -----------------------------------------------------------
+
+
+def test_one_tick_per_painted_frame_while_the_3d_view_shows(qtbot, window):
+    window.stepper.clock = time.perf_counter
+    window.stepper.frame_wait_ms = 60_000  # no tick without its frame, however slow
+    seen: list[str] = []
+    window.model.stepped.connect(lambda: seen.append("tick"))
+    window.view3d.frameSwapped.connect(lambda: seen.append("frame"))
+    press_play(qtbot, window)
+    qtbot.waitUntil(lambda: seen.count("tick") >= 12, timeout=30000)
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    ticks = [i for i, what in enumerate(seen) if what == "tick"]
+    between = [seen[a + 1 : b] for a, b in zip(ticks, ticks[1:], strict=False)]
+    assert all("frame" in frames for frames in between), seen
+
+
+def test_ticks_go_on_without_frames_while_the_3d_view_is_hidden(qtbot, window):
+    window.stepper.clock = time.perf_counter
+    window.stepper.frame_wait_ms = 60_000
+    qtbot.keyClick(window, Qt.Key.Key_T)  # the contour view instead of the 3D view
+    qtbot.waitUntil(lambda: not window.view3d.isVisible())
+    press_play(qtbot, window)
+    qtbot.waitUntil(lambda: steps(window) >= 100, timeout=30000)  # never waiting for 3D frames

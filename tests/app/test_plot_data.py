@@ -8,7 +8,14 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from gdstudio.app.docks.plot_data import Frame, Series, follow, m4
-from gdstudio.app.docks.plot_ranges import Extent, step_range, value_range
+from gdstudio.app.docks.plot_ranges import (
+    Extent,
+    fit,
+    live_step_range,
+    steady_range,
+    step_range,
+    value_range,
+)
 from gdstudio.app.docks.plot_ticks import (
     linear_ticks,
     log_axis,
@@ -106,6 +113,31 @@ def test_step_range_is_round_and_at_most_a_quarter_past_the_last_step():
     tops = {step_range(s)[1] for s in range(1000, 10_000)}
     assert len(tops) == 14  # 1000, 1200, … 10000: about a dozen moves a decade
     assert all(step_range(s)[1] <= 1.25 * s for s in range(11, 100_000, 7))
+
+
+def test_a_racing_step_axis_moves_about_once_per_second_of_steps():
+    """At 1,000 steps a second, from step 1,000 to 20,000: each range holds the last step,
+    and it moves a few times, not ten times a decade."""
+    shown, ranges = None, []
+    for last in range(1000, 20_000, 10):
+        shown = live_step_range(float(last), shown, ahead=1000.0)
+        assert shown[0] == 0.0 and last <= shown[1] <= 2 * (last + 1000)
+        if not ranges or ranges[-1] != shown:
+            ranges.append(shown)
+    assert 5 <= len(ranges) <= 12
+    assert live_step_range(5.0, shown, ahead=1000.0) == step_range(10.0)  # a restart
+
+
+def test_a_live_range_holds_while_the_data_stay_inside_it():
+    """The lowest value hops about (a converged run at 1e-30): the fitted range's ends hop a
+    snap unit with it, the range shown stays; data past an end move it, with room."""
+    shown = (-45.25, 2.0)
+    for lowest in (-31.0, -29.0, -30.5, -40.0):
+        ideal, data, _ = fit([Extent(10.0**lowest, 12.5, 12.5)], log=True)
+        assert steady_range(shown, ideal, True, data) == shown
+    ideal, data, _ = fit([Extent(1e-50, 12.5, 12.5)], log=True)
+    lo, hi = steady_range(shown, ideal, True, data)
+    assert lo < ideal[0] - 10 and hi == 2.0
 
 
 def test_a_runaway_curve_is_left_out_of_the_range():

@@ -47,7 +47,7 @@ def test_numbers_follow_the_model_after_a_step(panel):
         assert shown["|∇L|"] == format_number(cfg.run.grad_norm)
         assert shown["steps"] == "30"
         assert shown["lr"] == format_number(cfg.run.lr)
-        assert shown["status"] == "running"
+        assert shown["status"] == "paused"  # stepped, not playing
 
 
 def test_a_diverging_run_says_where_in_red(qtbot, make_panel):
@@ -80,7 +80,7 @@ def test_epoch_column_shows_only_for_stochastic_runs(qtbot, make_panel):
     col = header(variants.table).index("epoch")
     assert not variants.table.isColumnHidden(col)
     epochs = [variants.row_texts(r)["epoch"] for r in range(variants.table.rowCount())]
-    assert epochs[0] == ""  # full batch
+    assert epochs[0] == "24.00"  # full batch: every step sees every point
     assert epochs[1] == "2.00"  # one sample per step, 12 points, 24 steps
 
 

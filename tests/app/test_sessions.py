@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtCore import QDate, QLocale, QPoint, Qt, QTimer
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDoubleSpinBox, QFileDialog, QMessageBox, QSpinBox
 
@@ -419,6 +419,10 @@ def test_after_a_crash_the_next_start_offers_the_edit_back(studio, qtbot, dialog
     dialogs.answers = [Button.Yes]
     assert sessions.offer_recovery()
     assert "Recover unsaved work from" in dialogs.questions[0][1]
+    today = QDate.currentDate()  # the crash was a moment ago
+    month = QLocale().monthName(today.month(), QLocale.FormatType.LongFormat)
+    assert month in dialogs.questions[0][1]  # the month by name, not "1 12 2026"
+    assert today.toString("d MM yyyy") not in dialogs.questions[0][1]
     assert w.model.snapshot() == crashed.model.snapshot()
     assert_camera(w, CAMERA)
     assert sessions.dirty and sessions.path is None

@@ -26,7 +26,7 @@ from gdstudio.core.schedules import SCHEDULES, make_schedule
 EXAMPLES = 500
 MAX_STEPS_PER_EXAMPLE = 120
 STATUS_TEXT = re.compile(
-    r"running|(converged|diverged) at step \d+|stopped at step \d+ \(max steps\)"
+    r"ready|paused|(converged|diverged) at step \d+|stopped at step \d+ \(max steps\)"
     r"|no data: add points"
 )
 

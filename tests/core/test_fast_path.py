@@ -309,3 +309,28 @@ def test_every_built_in_landscape_and_optimizer_takes_the_fast_path():
         for name in OPTIMIZERS:
             run = Run(land, make_optimizer(name), tol=0.0)
             assert fast_step(run, 3, None) == 3 and run.steps == 3, (land.name, name)
+
+
+@pytest.mark.parametrize("name", sorted(OPTIMIZERS))
+def test_a_kept_kernel_follows_every_change_to_its_optimizer(name):
+    """The fast path keeps its kernel between calls; a hyperparameter edit, a step on the
+    array path or a reset must each reach the next fast step."""
+    land = ANALYTIC["rosenbrock"]
+    fast, slow = (Run(land, make_optimizer(name, lr=1e-3), tol=0.0, fast=f) for f in (True, False))
+
+    def both(action) -> None:
+        action(fast)
+        action(slow)
+
+    both(lambda r: r.step(5))
+    both(lambda r: r.optimizer.set_hyper("weight_decay", 0.25))
+    both(lambda r: r.step(5))
+    fast.fast = False  # three steps on the array path, then back
+    both(lambda r: r.step(3))
+    fast.fast = True
+    both(lambda r: r.step(4))
+    both(lambda r: r.optimizer.set_hyper("lr", 5e-4))
+    both(lambda r: r.step(2))
+    both(lambda r: r.reset())
+    both(lambda r: r.step(6))
+    assert_same(fast, slow)

@@ -131,7 +131,7 @@ def test_stochastic_mode_counts_epochs_and_is_noisier_than_full_batch():
         r.step(640)
     assert sgd.epoch == pytest.approx(10.0)
     assert mini.epoch == pytest.approx(160.0)
-    assert full.epoch is None
+    assert full.epoch == 640.0  # a full batch is one epoch a step
 
     def roughness(run):
         loss = run.history.columns()["loss"][-300:]
@@ -184,7 +184,7 @@ def test_race_steps_runs_together_and_reports_each():
     assert res["Adam"].steps_to_tol is not None
     assert res["Adam"].final_loss < 1e-6
     assert res["SGD"].steps_to_tol is None
-    assert res["SGD"].status == "running"
+    assert res["SGD"].status == "paused"  # it can go on
     assert res["SGD"].steps >= res["Adam"].steps
     assert race.running
 
@@ -241,7 +241,28 @@ def test_stochastic_steps_on_costly_losses_measure_within_a_budget():
     assert np.array_equal(exact.params, run.params)  # same trajectory, fewer measurements
 
 
-# --- status: stopped at max steps, no data ------------------------------------------------------
+# --- status: ready, paused, stopped at max steps, no data -----------------------------------------
+
+
+def test_a_run_says_ready_until_it_steps_then_paused_or_running():
+    run = Run(make_landscape("rosenbrock"), make_optimizer("adam", lr=1e-3))
+    assert run.status == "running" and run.status_text() == "ready"
+    assert run.status_text(playing=True) == "running"
+    run.step(3)
+    assert run.status_text() == "paused" and run.status_text(playing=True) == "running"
+    run.reset()
+    assert run.status_text() == "ready"
+
+
+def test_epochs_count_full_batches_on_data_and_nothing_on_formulas():
+    land = make_landscape("linear-mse", Dataset.generate(12, slope=2.0, noise=1.0, seed=0))
+    full = Run(land, make_optimizer("sgd", lr=0.01))
+    assert full.epoch == 0.0
+    full.step(7)
+    assert full.epoch == 7.0  # every full-batch step sees every point once
+    sgd = Run(land, make_optimizer("sgd", lr=0.01), batch_size=1)
+    assert sgd.epoch == 0.0  # no sample drawn yet
+    assert Run(make_landscape("rosenbrock"), make_optimizer("sgd")).epoch is None
 
 
 def test_reaching_max_steps_says_stopped_and_raising_it_goes_on():
@@ -252,7 +273,8 @@ def test_reaching_max_steps_says_stopped_and_raising_it_goes_on():
     assert run.status_text() == "stopped at step 20 (max steps)"
     assert rows[-1].step == 20 and run.step(5) == 0
     run.max_steps = 30  # as the window's Max steps box does
-    assert run.status_text() == "running"
+    assert run.status == "running" and run.status_text() == "paused"
+    assert run.status_text(playing=True) == "running"
     assert run.step(1000) == 10
     assert run.status_text() == "stopped at step 30 (max steps)"
 

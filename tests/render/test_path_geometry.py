@@ -10,7 +10,7 @@ from gdstudio.core.landscapes import ANALYTIC
 from gdstudio.render.heightmap import HeightMap
 from gdstudio.render.path_geometry import (
     PATH_LIFT,
-    PathCache,
+    PATH_STACKING,
     build_path_geometry,
     simplify,
     world_path,
@@ -90,33 +90,18 @@ def test_no_paths_give_empty_arrays():
     assert geometry.head_positions.shape == (0, 3)
 
 
-def test_a_growing_path_thinned_a_tick_at_a_time_is_thinned_as_a_whole():
+def test_each_path_is_its_thinned_world_path_lifted_by_its_place():
     ls = ANALYTIC["rosenbrock"]
     hm = HeightMap(ls)
     rng = np.random.default_rng(3)
     params = np.array([-1.5, 2.0]) + np.cumsum(rng.normal(scale=0.0005, size=(900, 2)), axis=0)
-    losses = ls.value(params)
-    cache = PathCache()
-    for n in (2, 3, 10, 11, 250, 251, 600, 900):
-        paths = [
-            ((1, 0, 0), params[:n], losses[:n]),
-            ((0, 0, 1), params[: n // 2], losses[: n // 2]),
-        ]
-        ticked = build_path_geometry(hm, paths, cache=cache)
-        whole = build_path_geometry(hm, paths)
-        np.testing.assert_array_equal(ticked.points, whole.points)
-        np.testing.assert_array_equal(ticked.point_colors, whole.point_colors)
-        np.testing.assert_array_equal(ticked.head_positions, whole.head_positions)
-    assert len(whole.points) < 0.8 * (900 + 450)  # and it was thinned
-
-
-def test_a_history_that_dropped_rows_is_thinned_again_in_full():
-    ls = ANALYTIC["rosenbrock"]
-    hm = HeightMap(ls)
-    params = np.column_stack([np.linspace(-1.5, 1.0, 800), np.linspace(2.0, 1.0, 800)])
-    cache = PathCache()
-    build_path_geometry(hm, [((1, 0, 0), params, ls.value(params))], cache=cache)
-    halved = params[::2]  # a full history keeps every other row
-    ticked = build_path_geometry(hm, [((1, 0, 0), halved, ls.value(halved))], cache=cache)
-    whole = build_path_geometry(hm, [((1, 0, 0), halved, ls.value(halved))])
-    np.testing.assert_array_equal(ticked.points, whole.points)
+    paths = [
+        ((1, 0, 0), params, ls.value(params)),
+        ((0, 0, 1), params[:400], ls.value(params[:400])),
+    ]
+    geometry = build_path_geometry(hm, paths, tolerance=0.001)
+    for i, (span, (_, p, v)) in enumerate(zip(geometry.spans, paths, strict=True)):
+        drawn = geometry.points[span.first : span.first + span.count]
+        want = simplify(world_path(hm, p, v, PATH_LIFT + PATH_STACKING * i), 0.001)
+        np.testing.assert_array_equal(drawn, want.astype(np.float32))
+    assert len(geometry.points) < 0.8 * (900 + 400)  # and it was thinned

@@ -1,10 +1,10 @@
-"""Vectorized geometry of the scatter editor: hit tests, display sampling, clipped model curves."""
+"""Vectorized geometry of the scatter editor: hit tests and clipped model curves."""
 
 from __future__ import annotations
 
 import numpy as np
 
-DISPLAY_LIMIT = 20_000
+DISPLAY_LIMIT = 20_000  # more points than this are drawn as a density, not as markers
 CURVE_SAMPLES = 256
 
 
@@ -44,39 +44,6 @@ def points_in_rect(
     xa, xb = min(x0, x1), max(x0, x1)
     ya, yb = min(y0, y1), max(y0, y1)
     return np.flatnonzero((x >= xa) & (x <= xb) & (y >= ya) & (y <= yb))
-
-
-class DisplaySample:
-    """A fixed, seeded choice of which points to draw when there are too many to draw all.
-
-    Each index keeps one random priority for good (the stream of a fixed seed is stable as
-    it grows); the `limit` points of lowest priority are drawn, so an edit changes the drawn
-    subset only at its margin. One vectorized pass over a slightly generous threshold finds
-    the candidates; a partition of those few keeps exactly `limit`.
-    """
-
-    def __init__(self, limit: int = DISPLAY_LIMIT, seed: int = 0) -> None:
-        self.limit = limit
-        self._seed = seed
-        self._priority = np.empty(0)
-        self._cached: tuple[int, np.ndarray] | None = None
-
-    def indices(self, n: int) -> np.ndarray:
-        """Sorted indices of the points to draw out of n."""
-        if self._cached is not None and self._cached[0] == n:
-            return self._cached[1]
-        if n <= self.limit:
-            idx = np.arange(n)
-        else:
-            if len(self._priority) < n:
-                size = max(n, 2 * len(self._priority))
-                self._priority = np.random.default_rng(self._seed).random(size)
-            priority = self._priority[:n]
-            idx = np.flatnonzero(priority < 1.03 * self.limit / n)
-            if len(idx) > self.limit:
-                idx = np.sort(idx[np.argpartition(priority[idx], self.limit)[: self.limit]])
-        self._cached = (n, idx)
-        return idx
 
 
 def sigmoid(z: np.ndarray) -> np.ndarray:

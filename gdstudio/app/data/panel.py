@@ -6,7 +6,7 @@ import warnings
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -20,7 +20,6 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QSplitter,
     QStackedWidget,
-    QToolBar,
     QToolButton,
     QVBoxLayout,
     QWidget,
@@ -33,6 +32,7 @@ from ..commands import ReplaceDataset
 from ..model import StudioModel
 from ..widgets import blocked
 from .dialogs import GenerateDialog, GenerateSpec
+from .flow import FlowLayout
 from .plot import DataPlot
 from .selection import DataSelection
 from .table import PointsTable, class_icon
@@ -81,8 +81,7 @@ class DataPanel(QWidget):
         lay = QVBoxLayout(editor)
         lay.setContentsMargins(0, 0, 0, 0)
         lay.setSpacing(0)
-        lay.addWidget(self._build_data_bar())
-        lay.addWidget(self._build_fit_bar())
+        lay.addWidget(self._build_bar())
         lay.addWidget(self.splitter, 1)
         self.hint = QLabel(ANALYTIC_HINT)
         self.hint.setObjectName("dataHint")
@@ -132,9 +131,12 @@ class DataPanel(QWidget):
         self.export_action = self._action(
             "Export CSV…", "Save the points as a CSV file", self.export_csv
         )
+        # Short names on the buttons; the menus and tooltips keep the long ones.
+        self.import_action.setIconText("Import")
+        self.export_action.setIconText("Export")
         self.fit_view_action = self._action("Fit view", "Frame all the points", self.plot.fit_view)
         self.delete_action = self._action(
-            "Delete Points",
+            "Delete points",
             "Remove the selected points (Delete or Backspace)",
             self.delete_selected,
         )
@@ -145,23 +147,36 @@ class DataPanel(QWidget):
         self.delete_action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
         self.addAction(self.delete_action)
 
-    def _build_data_bar(self) -> QToolBar:
-        bar = QToolBar("Data")
-        bar.setObjectName("dataToolBar")
-        bar.setIconSize(QSize(14, 14))
-        bar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
-        for a in (self.generate_action, self.clear_action, self.import_action, self.export_action):
-            bar.addAction(a)
-        bar.addSeparator()
-        bar.addAction(self.fit_view_action)
-        bar.addAction(self.delete_action)
+    def _build_bar(self) -> QWidget:
+        """The data actions and the fit's settings, in rows that wrap to the dock's width:
+        every one stays in sight (a tool bar hides what does not fit behind »)."""
+        bar = QWidget()
+        bar.setObjectName("dataBar")
+        flow = FlowLayout(bar)
+        self._buttons: dict[QAction, QToolButton] = {}
+        for a in (
+            self.generate_action,
+            self.import_action,
+            self.export_action,
+            self.clear_action,
+            self.fit_view_action,
+            self.delete_action,
+        ):
+            button = QToolButton()
+            button.setDefaultAction(a)
+            button.setAutoRaise(True)
+            self._buttons[a] = button
+            flow.add(button)
+        for widget in self._fit_widgets():
+            flow.add(widget)
         return bar
 
-    def _build_fit_bar(self) -> QToolBar:
-        bar = QToolBar("Fit")
-        bar.setObjectName("fitToolBar")
-        bar.setIconSize(QSize(14, 14))
-        loss_label = QLabel(" Loss ")
+    def button_for(self, action: QAction) -> QToolButton:
+        """The button in the panel's bar that triggers `action`."""
+        return self._buttons[action]
+
+    def _fit_widgets(self) -> list[QWidget]:
+        loss_label = QLabel("Loss")
         self.loss_combo = QComboBox()
         self.loss_combo.setObjectName("lossCombo")
         self.loss_combo.setToolTip("The loss the line is fitted under; the surface follows")
@@ -170,8 +185,12 @@ class DataPanel(QWidget):
             self.loss_combo.setItemData(i, tip, Qt.ItemDataRole.ToolTipRole)
         loss_label.setToolTip(self.loss_combo.toolTip())
         self.loss_combo.currentIndexChanged.connect(self._on_loss_picked)
-        bar.addWidget(loss_label)
-        bar.addWidget(self.loss_combo)
+        loss = QWidget()
+        loss_row = QHBoxLayout(loss)
+        loss_row.setContentsMargins(8, 0, 0, 0)
+        loss_row.setSpacing(4)
+        loss_row.addWidget(loss_label)
+        loss_row.addWidget(self.loss_combo)
 
         self.delta_spin = QDoubleSpinBox()
         self.delta_spin.setObjectName("huberDelta")
@@ -181,7 +200,6 @@ class DataPanel(QWidget):
         self.delta_spin.setKeyboardTracking(False)
         self.delta_spin.setToolTip("Huber δ: residuals up to δ count squared, larger ones linearly")
         bind_number(self.model.settings, "huber_delta", self.delta_spin)
-        self._delta_item = bar.addWidget(self.delta_spin)
 
         classes = QWidget()
         row = QHBoxLayout(classes)
@@ -204,9 +222,8 @@ class DataPanel(QWidget):
         self.class_buttons[1].setChecked(True)
         self.class_group.idToggled.connect(self._on_class_toggled)
         classes.setToolTip("Class of the points a click adds (Shift+click: the other one)")
-        self._class_item = bar.addWidget(classes)
+        self.classes_row = classes
 
-        bar.addSeparator()
         self.normalize_check = QCheckBox("Normalize x")
         self.normalize_check.setObjectName("normalizeCheck")
         self.normalize_check.setToolTip(
@@ -214,16 +231,14 @@ class DataPanel(QWidget):
             "of a long narrow valley. The equations shown stay in the data's own units."
         )
         bind_flag(self.model.settings, "normalize_x", self.normalize_check)
-        bar.addWidget(self.normalize_check)
-        self.restart_check = QCheckBox("Restart runs on edit")
+        self.restart_check = QCheckBox("Restart on edit")
         self.restart_check.setObjectName("restartCheck")
         self.restart_check.setToolTip(
             "Send every run back to its start whenever the data "
             "changes, instead of letting it go on from where it is"
         )
         bind_flag(self.model.settings, "restart_on_edit", self.restart_check)
-        bar.addWidget(self.restart_check)
-        return bar
+        return [loss, self.delta_spin, classes, self.normalize_check, self.restart_check]
 
     # --- public actions ----------------------------------------------------------------------
 
@@ -327,8 +342,8 @@ class DataPanel(QWidget):
         with blocked(self.loss_combo):
             if loss is not None:
                 self.loss_combo.setCurrentIndex(self.loss_combo.findData(loss))
-        self._delta_item.setVisible(loss == "huber")
-        self._class_item.setVisible(loss == "bce")
+        self.delta_spin.setVisible(loss == "huber")
+        self.classes_row.setVisible(loss == "bce")
 
     def _on_selection_changed(self, _source: object) -> None:
         self.delete_action.setEnabled(len(self.selection) > 0)

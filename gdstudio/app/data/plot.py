@@ -15,17 +15,20 @@ from PySide6.QtWidgets import QGraphicsItem, QWidget
 from ... import theme
 from ..commands import AddPoint, RemovePoints
 from ..model import StudioModel
+from .density import DensityLayer
 from .fit_overlay import RESIDUAL_LIMIT, Fit, FitOverlay, equation_lines
-from .geometry import DisplaySample, nearest_point
+from .geometry import DISPLAY_LIMIT, nearest_point
 from .interaction import PlotGestures
 from .markers import PointLayer
 from .selection import DataSelection
 from .viewbox import EditViewBox
 
 LABEL_STYLE = {"color": theme.LABEL_COLOR, "font-size": "11pt"}
+NOTE_STYLE = {"color": theme.MUTED_TEXT_COLOR, "size": "9pt", "justify": "right"}
+NOTE_ROW = 4  # of the plot's layout: below the x axis and its label, outside the data area
 AXIS_WIDTH = 56
 HIT_RADIUS = 8.0  # pixels
-SELECTION_DRAWN = 2_000  # selected points drawn on top of the sample
+SELECTION_DRAWN = 2_000  # selected points drawn on top of the density
 BCE_Y_RANGE = (-0.1, 1.1)
 EMPTY_RANGE = ((0.0, 10.0), (0.0, 10.0))
 _GESTURES = (
@@ -45,7 +48,6 @@ class DataPlot(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
         super().__init__(parent, background=theme.BACKGROUND, viewBox=self.vb)
         self.model = model
         self.selection = selection
-        self.sample = DisplaySample()
         self.default_class = 1
         self.equation = ""
         self._equation_html = ""
@@ -64,6 +66,7 @@ class DataPlot(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
         self.fit = FitOverlay(self.vb, model)
         self.residuals = self.fit.residuals
         self.optimum_curve = self.fit.optimum_curve
+        self.density = DensityLayer(self.vb)
         self.points = PointLayer(self.vb)
         self.markers, self.rings = self.points.markers, self.points.rings
         # The lines move on every step; points, axes and grid only on edits or zooms, so
@@ -71,7 +74,9 @@ class DataPlot(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
         for axis in ("left", "bottom"):
             self.getAxis(axis).setCacheMode(QGraphicsItem.CacheMode.DeviceCoordinateCache)
         self.gestures = PlotGestures(self)
-        self.note_text = self._overlay((1, 1), color=theme.MUTED_TEXT_COLOR)
+        # What is drawn of many points, in a row of its own under the x axis: never over a curve.
+        self.note_label = pg.LabelItem("&nbsp;", **NOTE_STYLE)
+        self.getPlotItem().layout.addItem(self.note_label, NOTE_ROW, 1)
         self.hint_text = self._overlay((0.5, 0.5), color=theme.MUTED_TEXT_COLOR)
         self.hint_text.setText("Click to add points")
         self._set_title([])
@@ -124,8 +129,14 @@ class DataPlot(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
         return nearest_point(self.model.dataset.x, self.targets(), x, y, sx, sy, HIT_RADIUS)
 
     def shown_indices(self) -> np.ndarray:
-        """Indices of the points drawn (all, or a fixed sample plus the selection)."""
+        """Indices of the points drawn as markers (all; over a density, the selected ones)."""
         return self._shown
+
+    @property
+    def note(self) -> str:
+        """The note under the plot on how the points are drawn ("" when all are markers)."""
+        text: str = self.note_label.text
+        return "" if text == "&nbsp;" else text
 
     @property
     def logistic(self) -> bool:
@@ -166,11 +177,12 @@ class DataPlot(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
         self._refresh()
 
     def _on_selection_changed(self, _source: object) -> None:
-        big = len(self.model.dataset) > self.sample.limit
+        big = len(self.model.dataset) > DISPLAY_LIMIT
         self._dirty.add("points" if big else "rings")
         self._refresh()
 
     def _on_range_changed(self, *_: object) -> None:
+        self.density.view_changed()
         self._dirty.add("lines")
         self._refresh()
 
@@ -249,17 +261,24 @@ class DataPlot(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
     def _draw_points(self) -> None:
         ds = self.model.dataset
         n = len(ds)
-        shown = self.sample.indices(n)
-        if n > self.sample.limit:
-            shown = np.union1d(shown, self.selection.indices[:SELECTION_DRAWN])
+        note = ""
+        if n > DISPLAY_LIMIT:
+            # Too many for markers: every point in the shading, the selected ones on top.
+            self.density.show(ds.x, self.targets())
+            shown = self.selection.indices[:SELECTION_DRAWN]
+            note = f"{n:,} points, shaded by density"
+            if len(shown):
+                note += f" · {len(shown):,} selected drawn with residuals"
+        else:
+            self.density.hide()
+            shown = np.arange(n)
+            if len(shown) > RESIDUAL_LIMIT:
+                note = f"residuals of {RESIDUAL_LIMIT:,} of the {n:,} points"
         self._shown = shown
         drag = self.gestures.drag
         cloud = shown if drag is None else shown[shown != drag.index]
         self.points.draw_cloud(ds.x[cloud], self.targets()[cloud], ds.label[cloud], self.logistic)
-        note = f"showing {len(shown):,} of {n:,} points" if n > len(shown) else ""
-        if len(shown) > RESIDUAL_LIMIT:
-            note += f", residuals of {RESIDUAL_LIMIT:,}"
-        self.note_text.setText(note)
+        self.note_label.setText(note or "&nbsp;")
         self.hint_text.setVisible(n == 0)
         self._draw_drag_marker()
         self._draw_rings()
@@ -292,9 +311,7 @@ class DataPlot(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
             self.setTitle(html, color=theme.TEXT_COLOR, size="10pt")
 
     def _place_overlays(self, *_: object) -> None:
-        r = self.vb.rect()
-        self.note_text.setPos(r.right() - 8, r.bottom() - 6)
-        self.hint_text.setPos(r.center())
+        self.hint_text.setPos(self.vb.rect().center())
 
     # --- view range ------------------------------------------------------------------------------
 

@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QColor, QIcon, QPixmap
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QDoubleSpinBox,
     QFormLayout,
     QGroupBox,
@@ -33,7 +32,16 @@ from ...io.scenes import load_scenes
 from ...state import MAX_RUNS, Settings, schedule_param_kind
 from ..bindings import bind_number, connect_field, field_number
 from ..model import StudioModel
-from ..widgets import LogSlider, blocked
+from ..widgets import (
+    EXACT_DECIMALS,
+    FieldGuard,
+    LogSlider,
+    NumberField,
+    blocked,
+    panel_combo,
+    reflow_forms,
+)
+from .field_tips import schedule_tooltip
 from .run_editor import RunEditor
 
 # A log slider starts above zero: the smallest tolerance it shows (0 may still be typed).
@@ -48,44 +56,56 @@ def color_icon(color: str, size: int = 14) -> QIcon:
 
 
 class ControlsPanel(QScrollArea):
-    """Every setting of the model, edited in place; the model stays the source of truth."""
+    """Every setting of the model, edited in place; the model stays the source of truth.
+
+    The panel scrolls; its fields take the wheel only once clicked into (`fields`), so that
+    wheeling over the panel scrolls it, and Return in a field commits it (`fields.committed`).
+    """
 
     def __init__(
         self, model: StudioModel, actions: dict[str, QAction], parent: QWidget | None = None
     ) -> None:
         super().__init__(parent)
         self.model = model
+        self.fields = FieldGuard(self)
         self.setWidgetResizable(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         body = QWidget()
         lay = QVBoxLayout(body)
+        lay.setContentsMargins(4, 4, 4, 4)
         lay.addWidget(self._build_scene_box())
         lay.addWidget(self._build_race_box())
         lay.addWidget(self._build_schedule_box())
         lay.addWidget(self._build_playback_box(actions))
         lay.addStretch(1)
         self.setWidget(body)
-        self.setMinimumWidth(360)
         model.sceneChanged.connect(self._on_scene_changed)
         model.landscapeChanged.connect(self._on_landscape_changed)
         model.runsChanged.connect(self._on_runs_changed)
         self.sync_all()
+        self.fields.guard(body)
+        reflow_forms(body)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        """As narrow as the fields allow (never cut off at the right), any height (it scrolls)."""
+        body = self.widget()
+        inner = body.minimumSizeHint().width() if body is not None else 0
+        bar = self.verticalScrollBar().sizeHint().width()
+        return QSize(inner + bar + 2 * self.frameWidth(), 120)
 
     # --- building --------------------------------------------------------------------------
 
     def _build_scene_box(self) -> QGroupBox:
         box = QGroupBox("Lesson and landscape")
         form = QFormLayout(box)
-        self.scene_combo = QComboBox()
-        self.scene_combo.setObjectName("sceneCombo")
+        self.scene_combo = panel_combo("sceneCombo")
         self.scene_combo.addItem("(custom)", None)
         for scene in load_scenes().values():
             self.scene_combo.addItem(f"{scene.order}. {scene.title}", scene.id)
         self.scene_combo.setToolTip("Load a lesson: landscape, start, optimizers and speed.")
         self.scene_combo.activated.connect(self._on_scene_picked)
         form.addRow("Lesson", self.scene_combo)
-        self.landscape_combo = QComboBox()
-        self.landscape_combo.setObjectName("landscapeCombo")
+        self.landscape_combo = panel_combo("landscapeCombo")
         for name in landscape_names():
             self.landscape_combo.addItem(make_landscape(name).title, name)
         self.landscape_combo.activated.connect(self._on_landscape_picked)
@@ -130,15 +150,14 @@ class ControlsPanel(QScrollArea):
         buttons.addWidget(self.remove_button)
         buttons.addStretch(1)
         lay.addLayout(buttons)
-        self.editor = RunEditor(self.model)
+        self.editor = RunEditor(self.model, self.fields)
         lay.addWidget(self.editor)
         return box
 
     def _build_schedule_box(self) -> QGroupBox:
-        box = QGroupBox("Learning-rate schedule and clipping")
+        box = QGroupBox("Schedule and clipping")
         self.schedule_form = QFormLayout(box)
-        self.schedule_combo = QComboBox()
-        self.schedule_combo.setObjectName("scheduleCombo")
+        self.schedule_combo = panel_combo("scheduleCombo")
         for name, cls in SCHEDULES.items():
             self.schedule_combo.addItem(cls.title, name)
         self.schedule_combo.activated.connect(self._on_schedule_picked)
@@ -155,19 +174,21 @@ class ControlsPanel(QScrollArea):
         self.schedule_error.hide()
         self.schedule_form.addRow(self.schedule_error)
         clip_row = QHBoxLayout()
-        self.clip_check = QCheckBox("Clip gradient norm to")
+        self.clip_check = QCheckBox("Clip |∇L| at")
         self.clip_check.setObjectName("clipCheck")
-        self.clip_spin = QDoubleSpinBox()
+        self.clip_spin = NumberField()
         self.clip_spin.setObjectName("clipSpin")
         clip = field_number(Settings, "clip_norm")
         self.clip_spin.setRange(clip.lo, clip.hi)
-        self.clip_spin.setDecimals(4)
         self.clip_spin.setValue(1.0)
-        self.clip_spin.setKeyboardTracking(False)
         self.clip_check.toggled.connect(self._on_clip_changed)
         self.clip_spin.valueChanged.connect(self._on_clip_changed)
         connect_field(self.model.settings, "clip_norm", self.clip_spin, self._show_clip)
         self.clip_check.setToolTip("Rescale ∇L to at most this length (clip_grad_norm_).")
+        self.clip_spin.setToolTip(
+            "The largest |∇L| a step may use: a longer gradient is scaled down to it\n"
+            "(torch.nn.utils.clip_grad_norm_'s max_norm; it has no default)."
+        )
         clip_row.addWidget(self.clip_check)
         clip_row.addWidget(self.clip_spin)
         self.schedule_form.addRow(clip_row)
@@ -290,15 +311,15 @@ class ControlsPanel(QScrollArea):
                     widget.deleteLater()
         for name in (*cls.required, *cls.defaults):
             value = params.get(name)
-            spin = QDoubleSpinBox()
-            spin.setObjectName(f"schedule_{name}")
             kind = schedule_param_kind(name)
-            spin.setDecimals(0 if kind.integer else 6)
+            spin = NumberField(0 if kind.integer else EXACT_DECIMALS)
+            spin.setObjectName(f"schedule_{name}")
             spin.setRange(kind.lo, kind.hi)
-            spin.setKeyboardTracking(False)
+            spin.setToolTip(schedule_tooltip(schedule, name))
             spin.setValue(float(value) if value is not None else 0.0)
             spin.valueChanged.connect(self._on_schedule_param_changed)
             form.addRow(name, spin)
+            self.fields.guard(spin)
 
     # --- widgets → model ------------------------------------------------------------------
 

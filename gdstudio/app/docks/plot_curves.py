@@ -8,25 +8,27 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pyqtgraph as pg
-from pyqtgraph import functions as fn
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QPen, QPolygonF
 
 from ..model import RunConfig
 from .plot_data import Series
-from .plot_items import CurveLayer, marker
+from .plot_items import CurveLayer, TraceLayer, marker
 from .plot_ranges import EMPTY_STEPS
+from .plot_trail import Trail
 
 
 @dataclass
 class Curve:
-    """One racer's curve in one plot: its points, pen and the polylines drawn of them."""
+    """One racer's curve in one plot: its points, pen and what is drawn of them (the settled
+    points in view units, which grow at their end while the series' generation stays, and
+    the tail's polyline)."""
 
     cfg: RunConfig
     pen: QPen
     series: Series = field(default_factory=Series)
-    settled: QPolygonF | None = None
-    settled_revision: int = -1
+    trail: Trail = field(default_factory=Trail)
+    generation: int = -1
     tail: QPolygonF = field(default_factory=QPolygonF)  # the newest column, joined on
 
 
@@ -36,7 +38,7 @@ class Plot:
 
     item: pg.PlotItem
     column: str
-    settled: CurveLayer
+    settled: TraceLayer
     tail: CurveLayer
     curves: list[Curve] = field(default_factory=list)
     shown: tuple[tuple[float, float], tuple[float, float]] | None = None
@@ -44,18 +46,6 @@ class Plot:
     markers: dict[str, tuple[pg.TextItem, tuple[object, ...], tuple[object, ...]]] = field(
         default_factory=dict
     )
-
-
-def polyline(x: np.ndarray, y: np.ndarray) -> QPolygonF:
-    """A QPolygonF of these points, filled from numpy without a Python loop."""
-    if not len(x):
-        return QPolygonF()
-    poly = fn.create_qpolygonf(len(x))
-    coords = fn.ndarray_from_qpolygonf(poly)
-    coords[:, 0] = x
-    coords[:, 1] = y
-    out: QPolygonF = poly
-    return out
 
 
 def mark(plot: Plot, y_range: tuple[float, float], log: bool, away: set[int]) -> None:
@@ -108,6 +98,14 @@ def map_value(y: float, log: bool, clamp: tuple[float, float] | None) -> float:
     if log or clamp is None:
         return math.log10(y)
     return min(max(y, clamp[0]), clamp[1])
+
+
+def tail_polyline(curve: Curve, log: bool, clamp: tuple[float, float] | None) -> QPolygonF:
+    """The curve's tail in view units, from its last settled point on."""
+    points = [QPointF(x, map_value(y, log, clamp)) for x, y in curve.series.tail_points()]
+    if len(curve.trail):  # the tail starts where the settled points end
+        points.insert(0, QPointF(*curve.trail.last()))
+    return QPolygonF(points)
 
 
 def mapped(y: np.ndarray, log: bool, clamp: tuple[float, float] | None) -> np.ndarray:

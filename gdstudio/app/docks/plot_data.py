@@ -8,17 +8,19 @@ column is complete, into the settled points; nothing is recomputed over the whol
 
 from __future__ import annotations
 
+import itertools
 import math
 from dataclasses import dataclass
 
 import numpy as np
 
 from ...core.history import History
+from .plot_trail import Trail
 
-_NO_STEPS = np.empty(0, dtype=np.int64)
 _NO_VALUES = np.empty(0)
 
 Point = tuple[float, float]
+_GENERATIONS = itertools.count()
 MAX_TAIL_COLUMNS = 64
 """Pixel columns the tail may span before its complete columns settle regardless."""
 FOLD_AT_ONCE = 48
@@ -136,7 +138,7 @@ class Series:
         self.stride = 0
         self.rows = 0  # kept history rows folded in (settled or in the tail)
         self.anchor = -1  # step of the last of them: a restarted history no longer has it
-        self.settled_x, self.settled_y = _NO_STEPS, _NO_VALUES
+        self.settled = Trail()  # the settled points, in step order
         self.settled_lo, self.settled_hi = math.inf, -math.inf
         self.columns: list[Column] = []  # the tail's columns (kept rows)
         self.done: list[Point] = []  # the points of the tail's complete columns (all but the last)
@@ -144,6 +146,8 @@ class Series:
         self.latest: Point | None = None  # the history's latest row, when it is not kept
         self.last_step = -1
         self.revision = 0  # bumped when the settled points change
+        self.generation = next(_GENERATIONS)  # new when the settled points start over (else
+        # they only grow at their end)
 
     @property
     def lo(self) -> float:
@@ -160,8 +164,8 @@ class Series:
     @property
     def first(self) -> float:
         """The first plotted value (nan if none)."""
-        if len(self.settled_y):
-            return float(self.settled_y[0])
+        if len(self.settled):
+            return float(self.settled.y[0])
         if self.columns:
             return self.columns[0].first[1]
         return self.latest[1] if self.latest is not None else math.nan
@@ -193,7 +197,7 @@ class Series:
     def points(self) -> tuple[np.ndarray, np.ndarray]:
         """Every plotted (step, value), in step order."""
         tx, ty = self.tail()
-        return np.concatenate((self.settled_x, tx)), np.concatenate((self.settled_y, ty))
+        return np.concatenate((self.settled.x, tx)), np.concatenate((self.settled.y, ty))
 
     def current(self, step: int, stride: int, frame: Frame) -> bool:
         """True if the history kept no row since (only its latest row moved)."""
@@ -268,7 +272,7 @@ class Series:
         split = int(np.searchsorted(cols, cols[-1]))
         if split:
             pick = m4(y[:split], cols[:split])
-            self.settled_x, self.settled_y = x[:split][pick], y[:split][pick]
+            self.settled.replace(x[:split][pick], y[:split][pick])
             self.settled_lo, self.settled_hi = float(y[:split].min()), float(y[:split].max())
             self.revision += 1
         self._fold(x[split:], y[split:])
@@ -359,12 +363,11 @@ class Series:
         """Move the tail's complete columns (all but the newest) to the settled points."""
         if len(self.columns) < 2:
             return
-        xy = np.array(self.done, dtype=np.float64)
+        xs, ys = [p[0] for p in self.done], [p[1] for p in self.done]
         self.columns, self.done = self.columns[-1:], []
-        self.settled_x = np.concatenate((self.settled_x, xy[:, 0]))
-        self.settled_y = np.concatenate((self.settled_y, xy[:, 1]))
-        self.settled_lo = min(self.settled_lo, float(xy[:, 1].min()))
-        self.settled_hi = max(self.settled_hi, float(xy[:, 1].max()))
+        self.settled.extend(xs, ys)
+        self.settled_lo = min(self.settled_lo, min(ys))
+        self.settled_hi = max(self.settled_hi, max(ys))
         last = self.columns[0]
         self.tail_lo, self.tail_hi = last.low[1], last.high[1]
         self.revision += 1

@@ -12,10 +12,25 @@ from __future__ import annotations
 import math
 from typing import Any
 
+import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QPainter, QPen, QPolygonF
-from PySide6.QtWidgets import QGraphicsItem, QGraphicsSceneResizeEvent
+from pyqtgraph import functions as fn
+from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt
+from PySide6.QtGui import (
+    QColor,
+    QFont,
+    QFontMetricsF,
+    QImage,
+    QPainter,
+    QPen,
+    QPolygonF,
+    QTransform,
+)
+from PySide6.QtWidgets import (
+    QGraphicsItem,
+    QGraphicsSceneResizeEvent,
+    QStyleOptionGraphicsItem,
+)
 
 from ... import theme
 from .plot_ticks import linear_ticks, log_axis, step_labels, value_labels
@@ -37,8 +52,9 @@ class TickAxis(pg.AxisItem):  # type: ignore[misc]  # pyqtgraph ships no type in
     def __init__(self, orientation: str, steps: bool = False) -> None:
         super().__init__(orientation)
         # the step axis's end labels may reach past its ends; a value axis's stay inside, off
-        # the neighbouring plot's labels
-        self.setStyle(hideOverlappingLabels=16 if steps else 2)
+        # the neighbouring plot's labels. Only the first tick level has labels: pyqtgraph
+        # need not measure the minor ticks' empty ones each time the range moves.
+        self.setStyle(hideOverlappingLabels=16 if steps else 2, maxTextLevel=0)
         self.steps = steps
         self.log = False
         self._labels: dict[float, str] = {}
@@ -98,14 +114,13 @@ class TickAxis(pg.AxisItem):  # type: ignore[misc]  # pyqtgraph ships no type in
 
 
 class CurveLayer(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships no type information
-    """Polylines in view coordinates, one pen each, all drawn in one paint."""
+    """Polylines in view coordinates, one pen each, all drawn in one paint (the curves' tails,
+    redrawn every frame where they changed)."""
 
-    def __init__(self, cached: bool) -> None:
+    def __init__(self) -> None:
         super().__init__()
         self._lines: list[tuple[QPen, QPolygonF]] = []
         self._rect = QRectF()
-        if cached:
-            self.setCacheMode(CACHED)
 
     def set_lines(self, lines: list[tuple[QPen, QPolygonF]], dirty: QRectF | None = None) -> None:
         """Draw these (pen, polyline) pairs from the next paint on; `dirty`, if given, is all
@@ -131,11 +146,105 @@ class CurveLayer(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships no
         scale = export_scale(self)
         p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         for pen, line in self._lines:
-            if scale != 1.0:
-                pen = QPen(pen)
-                pen.setWidthF(pen.widthF() * scale)
-            p.setPen(pen)
+            p.setPen(_scaled(pen, scale))
             p.drawPolyline(line)
+
+
+class TraceLayer(CurveLayer):
+    """The settled stretch of every curve, as (pen, steps, values) arrays in view units, drawn
+    into a cached pixmap. Points appended to the curves repaint only the stretch they add:
+    Qt re-renders just that part of the pixmap, and this item strokes just the points near it
+    (the strokes there come out as a full paint's)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._traces: list[tuple[QPen, np.ndarray, np.ndarray]] = []
+        self._scratch = QImage()
+        self.setCacheMode(CACHED)
+        self.setFlag(QGraphicsItem.GraphicsItemFlag.ItemUsesExtendedStyleOption)
+
+    def set_traces(
+        self, traces: list[tuple[QPen, np.ndarray, np.ndarray]], dirty: QRectF | None = None
+    ) -> None:
+        """Draw these (pen, x, y) traces (x non-decreasing) from the next paint on; `dirty`,
+        if given, is the only part that changed (item coordinates)."""
+        self._traces = traces
+        if dirty is None:
+            self.update()
+        elif not dirty.isEmpty():
+            self.update(dirty)
+
+    def paint(self, p: QPainter, option: QStyleOptionGraphicsItem, *args: Any) -> None:
+        """Each trace with its pen; of a partly exposed cache, only the points near the part."""
+        scale = export_scale(self)
+        exposed = option.exposedRect
+        if scale != 1.0 or (
+            exposed.left() <= self._rect.left() and exposed.right() >= self._rect.right()
+        ):
+            p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+            for pen, x, y in self._traces:
+                if len(x) > 1:
+                    p.setPen(_scaled(pen, scale))
+                    p.drawPolyline(polyline(x, y))
+            return
+        self._paint_part(p, exposed)
+
+    def _paint_part(self, p: QPainter, exposed: QRectF) -> None:
+        """Stroke the points near `exposed` on a scratch image that holds the whole layer,
+        then copy the part Qt repaints. Qt repaints it on a pixmap just that size, and its
+        strokes round differently where that pixmap cuts them; on the scratch no stroke of
+        the curves is cut, as in a full paint, so the pixels come out as a full paint's."""
+        to_part = p.worldTransform()  # item → the pixmap Qt repaints the part on
+        whole = to_part.mapRect(self._rect)
+        dx, dy = 2 - math.floor(whole.left()), 2 - math.floor(whole.top())
+        size = QSize(math.ceil(whole.width()) + 5, math.ceil(whole.height()) + 5)
+        if self._scratch.width() < size.width() or self._scratch.height() < size.height():
+            self._scratch = QImage(size, QImage.Format.Format_ARGB32_Premultiplied)
+        device = p.device()
+        part = QRect(dx, dy, device.width(), device.height())
+        margin = SLICE_PX / max(abs(to_part.m11()), 1e-300)
+        lo, hi = exposed.left() - margin, exposed.right() + margin
+        q = QPainter(self._scratch)
+        q.setCompositionMode(QPainter.CompositionMode.CompositionMode_Source)
+        q.fillRect(part, Qt.GlobalColor.transparent)
+        q.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceOver)
+        q.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        q.setTransform(to_part * QTransform.fromTranslate(dx, dy))
+        for pen, x, y in self._traces:
+            a = max(int(np.searchsorted(x, lo)) - 2, 0)
+            b = int(np.searchsorted(x, hi, side="right")) + 2
+            if b - a > 1:
+                q.setPen(pen)
+                q.drawPolyline(polyline(x[a:b], y[a:b]))
+        q.end()
+        p.save()
+        p.resetTransform()
+        p.drawImage(QRect(0, 0, part.width(), part.height()), self._scratch, part)
+        p.restore()
+
+
+SLICE_PX = 4.0  # a partial paint strokes the points within this many pixels of the part too
+
+
+def polyline(x: np.ndarray, y: np.ndarray) -> QPolygonF:
+    """A QPolygonF of these points, filled from numpy without a Python loop."""
+    if not len(x):
+        return QPolygonF()
+    poly = fn.create_qpolygonf(len(x))
+    coords = fn.ndarray_from_qpolygonf(poly)
+    coords[:, 0] = x
+    coords[:, 1] = y
+    out: QPolygonF = poly
+    return out
+
+
+def _scaled(pen: QPen, scale: float) -> QPen:
+    """The pen widened by an exporter's resolution scale."""
+    if scale == 1.0:
+        return pen
+    wide = QPen(pen)
+    wide.setWidthF(pen.widthF() * scale)
+    return wide
 
 
 class LegendBar(pg.GraphicsWidget):  # type: ignore[misc]  # pyqtgraph ships no type information

@@ -21,6 +21,9 @@ STEP_MANTISSAS = (1.0, 1.2, 1.5, 1.8, 2.0, 2.5, 3.0, 3.5, 4.0, 5.0, 6.0, 7.0, 8.
 """Round step counts the x range ends at (× a power of ten)."""
 RUNAWAY = 1e3
 """A curve that climbs this many times above the highest start has run away."""
+GROWTH = 0.5
+"""A live y range the data pass grows by this share of the data's span (a run converging by
+decades a second moves the axis, and re-lays it, about once a second, not every few frames)."""
 LOG_SNAP = 4  # log ranges snap to 1/LOG_SNAP decade
 MIN_DECADES = 0.5
 
@@ -44,6 +47,19 @@ def step_range(last_step: float) -> tuple[float, float]:
     return (0.0, top)
 
 
+def live_step_range(
+    last_step: float, shown: tuple[float, float] | None, ahead: float
+) -> tuple[float, float]:
+    """The step range while a race runs: the range shown while it still holds the last step
+    (and is not far too wide, as after a restart), else step_range of `ahead` steps (at most
+    `last_step`) past the last step, so a fast race moves the axis about once per `ahead`
+    steps rather than every tenth of a decade."""
+    fresh = step_range(last_step + min(max(ahead, 0.0), last_step))
+    if shown is not None and last_step <= shown[1] <= 2.0 * fresh[1]:
+        return shown
+    return fresh
+
+
 def runaway_limit(extents: list[Extent]) -> float:
     """|value| above which a curve has run away: RUNAWAY × the largest start (inf: no start)."""
     firsts = [abs(e.first) for e in extents if e.lo <= e.hi and math.isfinite(e.first)]
@@ -65,6 +81,15 @@ def value_range(extents: list[Extent], log: bool) -> tuple[tuple[float, float], 
 
     A curve left out still counts up to where it started, so it is seen leaving the range.
     """
+    ideal, _, out = fit(extents, log)
+    return ideal, out
+
+
+def fit(
+    extents: list[Extent], log: bool
+) -> tuple[tuple[float, float], tuple[float, float] | None, set[int]]:
+    """value_range's (lo, hi) and left-out curves, with the bounds of the data it covers
+    (view units; None with nothing to plot)."""
     limit = runaway_limit(extents)
     out = runaways(extents, log, limit)
     lo, hi = math.inf, -math.inf
@@ -75,8 +100,10 @@ def value_range(extents: list[Extent], log: bool) -> tuple[tuple[float, float], 
         lo = min(lo, first if away and e_lo < -limit else e_lo)
         hi = max(hi, first if away and e_hi > limit else e_hi)
     if not lo <= hi:
-        return (EMPTY_LOG if log else EMPTY_LINEAR), out
-    return (_log_range(lo, hi) if log else _linear_range(lo, hi)), out
+        return (EMPTY_LOG if log else EMPTY_LINEAR), None, out
+    if log:
+        return _log_range(lo, hi), (math.log10(lo), math.log10(hi)), out
+    return _linear_range(lo, hi), (lo, hi), out
 
 
 def _log_range(lo: float, hi: float) -> tuple[float, float]:
@@ -112,31 +139,36 @@ def _linear_range(lo: float, hi: float) -> tuple[float, float]:
 
 
 def steady_range(
-    shown: tuple[float, float] | None, ideal: tuple[float, float], log: bool
+    shown: tuple[float, float] | None,
+    ideal: tuple[float, float],
+    log: bool,
+    data: tuple[float, float] | None = None,
 ) -> tuple[float, float]:
-    """The range to show, given what is shown and what the data ask for.
+    """The range to show, given what is shown, what the data ask for (`ideal`) and, if
+    known, the data's own bounds (else the ideal's stand for them).
 
-    An end the data have passed moves past them by a margin (a fifth of the range, at least
+    An end the data have passed moves past the ideal by a margin (GROWTH of the range, at least
     one snap unit), so a run converging by a decade a second moves the axis a few times, not
-    every frame; an end more than that margin (plus one unit) too loose comes back to the
+    every frame; an end more than twice that margin (plus two units) too loose comes back to the
     data; otherwise the end stays, so a value hopping across a snap boundary does not make the
     axis hop with it.
     """
     if shown is None:
         return ideal
     unit = 1.0 / LOG_SNAP if log else nice_step(ideal[1] - ideal[0])
-    margin = max(unit, math.ceil(0.2 * (ideal[1] - ideal[0]) / unit) * unit)
-    loose = margin + 1.5 * unit
+    margin = max(unit, math.ceil(GROWTH * (ideal[1] - ideal[0]) / unit) * unit)
+    loose = 2.0 * (margin + unit)  # a margin wide of the data just moved past stays
+    reach = ideal if data is None else data
     lo = (
         ideal[0] - margin
-        if ideal[0] < shown[0]
+        if reach[0] < shown[0]
         else shown[0]
         if shown[0] >= ideal[0] - loose
         else ideal[0]
     )
     hi = (
         ideal[1] + margin
-        if ideal[1] > shown[1]
+        if reach[1] > shown[1]
         else shown[1]
         if shown[1] <= ideal[1] + loose
         else ideal[1]

@@ -18,16 +18,23 @@ from PySide6.QtWidgets import QCheckBox, QGraphicsItem, QHBoxLayout, QVBoxLayout
 from ... import theme
 from ...core.run import Run
 from ..model import RunConfig, StudioModel
-from .plot_curves import Curve, Plot, clamp_range, mapped, mark, padded, polyline
-from .plot_data import Frame, follow
-from .plot_items import CACHED, CurveLayer, LegendBar, TickAxis
-from .plot_ranges import EMPTY_STEPS, Extent, steady_range, step_range, value_range
+from .plot_curves import Curve, Plot, clamp_range, mapped, mark, padded, tail_polyline
+from .plot_data import Frame, Series, follow
+from .plot_items import CACHED, CurveLayer, LegendBar, TickAxis, TraceLayer
+from .plot_ranges import (
+    EMPTY_STEPS,
+    Extent,
+    fit,
+    live_step_range,
+    steady_range,
+    step_range,
+)
 
 LABEL_STYLE = {"color": theme.LABEL_COLOR, "font-size": "10pt"}
 CURVE_WIDTH = 1.0
 AXIS_WIDTH = 56
-SETTLE_FRAMES = 10  # complete pixel columns join the cached curves every this many frames
 REST_MS = 300  # no step for this long: the race paused, the ranges fit the data
+AHEAD_S = 1.0  # while racing, the step axis leaves room for this long at the set speed
 # (history column, y-axis label) of the stacked plots, top to bottom.
 SERIES: tuple[tuple[str, str], ...] = (("loss", "loss"), ("grad_norm", "|∇L|"))
 
@@ -40,7 +47,6 @@ class PlotsPanel(QWidget):
         self.model = model
         self._layout: list[tuple[RunConfig, Run | None, str, str]] = []
         self._dirty = False
-        self._frames = 0
         self._timer = QTimer(self)  # a single-shot 0 ms timer: one redraw per frame
         self._timer.setSingleShot(True)
         self._timer.setInterval(0)
@@ -100,7 +106,7 @@ class PlotsPanel(QWidget):
         item.getAxis("left").set_log(True)
         for name in ("left", "bottom"):  # the axis titles: drawn once, then blitted
             item.getAxis(name).label.setCacheMode(CACHED)
-        settled, tail = CurveLayer(cached=True), CurveLayer(cached=False)
+        settled, tail = TraceLayer(), CurveLayer()
         item.vb.addItem(settled, ignoreBounds=True)
         item.vb.addItem(tail, ignoreBounds=True)
         item.vb.sigResized.connect(self._on_stepped)
@@ -196,15 +202,20 @@ class PlotsPanel(QWidget):
         runs = [curve.cfg.live_run for curve in self.plots[0].curves]
         latests = [r.history.latest for r in runs]
         last = max((row[0] for row in latests if row is not None), default=None)
-        x_range = EMPTY_STEPS if last is None else step_range(float(last))
+        shown = self.plots[0].shown
+        if last is None:
+            x_range = EMPTY_STEPS
+        elif tight:
+            x_range = step_range(float(last))
+        else:
+            ahead = self.model.settings.speed * AHEAD_S
+            x_range = live_step_range(float(last), shown[0] if shown else None, ahead)
         frames = [
             Frame(x_range[0], x_range[1], max(1, int(p.item.vb.width())), log) for p in self.plots
         ]
         pairs = list(zip(self.plots, frames, strict=True))
-        settle = self._frames % SETTLE_FRAMES == 0  # the cached pictures redrawn now and then
-        self._frames += 1
         per_run = [
-            follow(run.history, [(p.curves[i].series, p.column, f) for p, f in pairs], settle)
+            follow(run.history, [(p.curves[i].series, p.column, f) for p, f in pairs])
             for i, run in enumerate(runs)
         ]
         for k, plot in enumerate(self.plots):
@@ -221,9 +232,9 @@ class PlotsPanel(QWidget):
         if not (tight or any(changed)) and plot.shown is not None and plot.shown[0] == x_range:
             return  # nothing new (a finished race, a hidden curve's neighbour)
         extents = [Extent(c.series.lo, c.series.hi, c.series.first) for c in plot.curves]
-        ideal, away = value_range(extents, log)
+        ideal, data, away = fit(extents, log)
         shown = None if tight or plot.shown is None else plot.shown[1]
-        y_range = steady_range(shown, ideal, log)
+        y_range = steady_range(shown, ideal, log, data)
         moved = (x_range, y_range) != plot.shown
         if moved:
             plot.shown = (x_range, y_range)
@@ -232,25 +243,39 @@ class PlotsPanel(QWidget):
             plot.settled.set_rect(rect)
             plot.tail.set_rect(rect)
         clamp = None if log else clamp_range(y_range)
-        settled = False
-        dirty = QRectF()  # where the tails were and are, in view coordinates
+        whole = moved  # the settled points redrawn whole (else only where they grew)
+        grown = QRectF()  # where settled points were added, in view coordinates
+        dirty = QRectF()  # where the tails were and are
         for curve, fresh in zip(plot.curves, changed, strict=True):
             s = curve.series
-            if s.revision != curve.settled_revision or (moved and not log):
-                curve.settled_revision = s.revision
-                curve.settled = polyline(s.settled_x, mapped(s.settled_y, log, clamp))
-                settled = True
+            if s.generation != curve.generation or (moved and not log):
+                curve.generation = s.generation
+                curve.trail.replace(s.settled.x, mapped(s.settled.y, log, clamp))
+                whole = True
+            elif len(s.settled) > len(curve.trail):
+                grown = grown.united(_extend(curve, s, log, clamp))
             if fresh or moved:
-                points = s.tail_points()
-                if len(s.settled_x):  # the tail starts where the settled points end
-                    points.insert(0, (float(s.settled_x[-1]), float(s.settled_y[-1])))
                 dirty = dirty.united(curve.tail.boundingRect())
-                xy = np.array(points, dtype=np.float64).reshape(-1, 2)
-                curve.tail = polyline(xy[:, 0], mapped(xy[:, 1], log, clamp))
+                curve.tail = tail_polyline(curve, log, clamp)
                 dirty = dirty.united(curve.tail.boundingRect())
-        if settled:
-            plot.settled.set_lines([(c.pen, c.settled) for c in plot.curves if c.settled])
-        if settled or moved or any(changed):
+        traces = [(c.pen, c.trail.x, c.trail.y) for c in plot.curves if len(c.trail) > 1]
+        if whole:
+            plot.settled.set_traces(traces)
+        elif not grown.isNull():
+            plot.settled.set_traces(traces, padded(plot, grown))
+        if whole or any(changed):
             lines = [(c.pen, c.tail) for c in plot.curves]
-            plot.tail.set_lines(lines, None if settled or moved else padded(plot, dirty))
+            plot.tail.set_lines(lines, None if whole else padded(plot, dirty))
         mark(plot, y_range, log, away)
+
+
+def _extend(curve: Curve, s: Series, log: bool, clamp: tuple[float, float] | None) -> QRectF:
+    """Append the series' new settled points to the curve's; the rectangle they cover,
+    joined to the point before them."""
+    n = len(curve.trail)
+    x = s.settled.x[n:]
+    y = mapped(s.settled.y[n:], log, clamp).tolist()
+    x0, y0 = curve.trail.last() if n else (float(x[0]), y[0])
+    lo, hi = min(y0, min(y)), max(y0, max(y))
+    curve.trail.extend(x, y)
+    return QRectF(x0, lo, float(x[-1]) - x0, hi - lo)

@@ -1,11 +1,15 @@
-"""ReadoutsPanel: a table of each enabled racer's parameters, loss, |∇L|, steps and status."""
+"""ReadoutsPanel: a table of each enabled racer's parameters, loss, |∇L|, steps and status.
+
+While the race plays the numbers refresh at a readable rate (READ_EVERY_MS), not on every
+tick; paused, every change shows at once. A hidden panel refreshes when shown again.
+"""
 
 from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QBrush, QColor, QIcon, QPixmap
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtGui import QBrush, QColor, QIcon, QPixmap, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QHeaderView,
@@ -21,6 +25,7 @@ from ..model import RunConfig, StudioModel
 MISSING = "—"
 _NUMBER_ALIGN = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _WIDEST_NUMBER = "-8.888e-88"
+READ_EVERY_MS = 100  # while playing, the numbers change at most this often (10 a second)
 
 
 def format_number(x: float | None) -> str:
@@ -43,13 +48,18 @@ def _swatch(color: str, size: int = 12) -> QIcon:
 
 
 class ReadoutsPanel(QWidget):
-    """One table row per enabled run; numbers refresh on every step, rows on run changes."""
+    """One table row per enabled run; numbers refresh after steps, rows on run changes."""
 
     def __init__(self, model: StudioModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.model = model
         self._rows: list[tuple[RunConfig, list[QTableWidgetItem]]] = []
         self._layout: list[object] = []
+        self._stale = False  # steps not shown yet
+        self._pace = QTimer(self)
+        self._pace.setSingleShot(True)
+        self._pace.setInterval(READ_EVERY_MS)
+        self._pace.timeout.connect(self._refresh)
 
         self.table = QTableWidget(0, 0)
         self.table.setObjectName("readoutsTable")
@@ -69,6 +79,8 @@ class ReadoutsPanel(QWidget):
         model.landscapeChanged.connect(self._on_runs_changed)
         model.runChanged.connect(self._on_run_changed)
         model.stepped.connect(self._on_stepped)
+        model.playingChanged.connect(self._on_run_changed)
+        model.settingsChanged.connect(self._on_run_changed)  # max steps, tol: a new status
         self._on_runs_changed()
 
     def columns(self) -> list[str]:
@@ -77,7 +89,9 @@ class ReadoutsPanel(QWidget):
         return ["run", *names, "loss", "|∇L|", "steps", "lr", "epoch", "status"]
 
     def row_texts(self, row: int) -> dict[str, str]:
-        """The shown text of one row, by column header."""
+        """The text of one row, by column header (what a refresh due now shows)."""
+        if self._stale:
+            self._update_cells()
         items = self._rows[row][1]
         return {h: item.text() for h, item in zip(self.columns(), items, strict=True)}
 
@@ -92,7 +106,7 @@ class ReadoutsPanel(QWidget):
             str(run.steps),
             format_number(run.lr if not run.running else run.next_lr),
             "" if epoch is None else f"{epoch:.2f}",
-            run.status_text(),
+            run.status_text(self.model.playing),
         ]
 
     def _on_runs_changed(self) -> None:
@@ -104,7 +118,7 @@ class ReadoutsPanel(QWidget):
         if layout != self._layout:
             self._layout = layout
             self._build_rows(active)
-        self._on_stepped()
+        self._refresh()
 
     def _build_rows(self, active: list[RunConfig]) -> None:
         headers = self.columns()
@@ -138,10 +152,32 @@ class ReadoutsPanel(QWidget):
         stochastic = any(cfg.live_run.batch_size is not None for cfg, _ in self._rows)
         self.table.setColumnHidden(self.table.columnCount() - 2, not stochastic)
 
-    def _on_run_changed(self, _index: int) -> None:
-        self._on_stepped()
+    def _on_run_changed(self, *_: object) -> None:
+        self._refresh()
 
     def _on_stepped(self) -> None:
+        """Steps were taken: show them now, or while playing at the next readable moment."""
+        self._stale = True
+        if not self.model.playing:
+            self._refresh()
+        elif not self._pace.isActive():
+            self._pace.start()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        """Show what changed while hidden."""
+        super().showEvent(event)
+        if self._stale:
+            self._refresh()
+
+    def _refresh(self) -> None:
+        """Bring the changed cells up to date (a hidden panel waits until it is shown)."""
+        if self.isVisible():
+            self._update_cells()
+        else:
+            self._stale = True
+
+    def _update_cells(self) -> None:
+        self._stale = False
         for cfg, items in self._rows:
             for item, text in zip(items, self._values(cfg), strict=True):
                 if item.text() != text:

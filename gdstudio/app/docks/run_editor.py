@@ -6,7 +6,6 @@ from typing import Any
 
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
@@ -21,43 +20,30 @@ from ...state.kinds import Number
 from ...state.runs import hyper_number
 from ..bindings import field_number
 from ..model import StudioModel
-from ..widgets import LogSlider, blocked
+from ..widgets import FieldGuard, LogSlider, NumberField, blocked, panel_combo
+from .field_tips import hyper_tooltip
 
 BOUND_FIELDS = ("hyper", "batch", "seed")  # the RunSpec fields the editor shows in place
-_TOOLTIPS = {
-    "lr": "Learning rate α: the step is −α × (the optimizer's direction).",
-    "momentum": "Momentum factor μ: v ← μ·v + (1 − dampening)·g.",
-    "dampening": "Dampening of the new gradient in the momentum buffer "
-    "(dampening = μ gives the articles' v = βv + (1−β)∇L).",
-    "nesterov": "Nesterov momentum: step along g + μ·v instead of v.",
-    "weight_decay": "L2 penalty added to the gradient (decoupled in AdamW).",
-    "alpha": "Smoothing constant of the squared-gradient average.",
-    "eps": "Added to the denominator for numerical stability.",
-    "centered": "Normalize by the variance instead of the raw second moment.",
-    "betas": "Decay rates of the first and second moment averages (β1, β2).",
-    "amsgrad": "Use the maximum of past second moments (AMSGrad).",
-    "lr_decay": "Learning-rate decay: lr / (1 + (t − 1)·lr_decay).",
-    "initial_accumulator_value": "Starting value of the sum of squared gradients.",
-    "momentum_decay": "NAdam's momentum schedule ψ.",
-    "decoupled_weight_decay": "Apply weight decay to the weights directly, as AdamW does.",
-}
 
 
 class RunEditor(QWidget):
     """Optimizer, learning rate, its own hyperparameters and gradient mode of one racer."""
 
-    def __init__(self, model: StudioModel, parent: QWidget | None = None) -> None:
+    def __init__(
+        self, model: StudioModel, guard: FieldGuard | None = None, parent: QWidget | None = None
+    ) -> None:
         super().__init__(parent)
         self.model = model
+        self.guard = guard if guard is not None else FieldGuard(self)
         self.index: int | None = None
         self._fields: dict[str, Any] = {}
         self._bound: RunSpec | None = None  # the racer whose hyper field the fields show
         self.form = QFormLayout(self)
         self.form.setContentsMargins(0, 4, 0, 0)
-        self.optimizer_combo = QComboBox()
-        self.optimizer_combo.setObjectName("optimizerCombo")
+        self.optimizer_combo = panel_combo("optimizerCombo")
         for name, cls in OPTIMIZERS.items():
             self.optimizer_combo.addItem(cls.title, name)
+        self.optimizer_combo.setToolTip("The update rule, as in torch.optim.")
         self.optimizer_combo.currentIndexChanged.connect(self._on_optimizer_changed)
         self.error = QLabel()
         self.error.setObjectName("runEditorError")
@@ -118,7 +104,10 @@ class RunEditor(QWidget):
         defaults = OPTIMIZERS[cfg.optimizer].defaults
         for name, value in run.optimizer.hyper.items():
             field = self._make_field(name, value, hyper_number(name, defaults[name]))
-            field.setToolTip(_TOOLTIPS.get(name, name))
+            tip = hyper_tooltip(cfg.optimizer, name)
+            field.setToolTip(tip)
+            for part in field.findChildren(QWidget):  # a pair's boxes, the slider's spin box
+                part.setToolTip(tip)
             self._fields[name] = field
             self.form.addRow("Learning rate" if name == "lr" else name, field)
         if self.model.is_data:
@@ -127,6 +116,7 @@ class RunEditor(QWidget):
         for name in BOUND_FIELDS:
             cfg.connect(name, self._show_field)
         self._bound = cfg
+        self.guard.guard(self)
 
     def _unbind(self) -> None:
         """Stop showing the previous racer's fields."""
@@ -146,7 +136,7 @@ class RunEditor(QWidget):
     def _make_field(self, name: str, value: Any, kind: Number) -> QWidget:
         if name == "lr":
             # The slider spans 1e-5 .. kind.hi / 1000; its spin box reaches kind.hi.
-            w = LogSlider(1e-5, kind.hi / 1000, float(value), decimals=6)
+            w = LogSlider(1e-5, kind.hi / 1000, float(value), decimals=10)
             w.setObjectName("lrSlider")
             w.valueChanged.connect(lambda v: self._apply("lr", v))
             return w
@@ -174,8 +164,7 @@ class RunEditor(QWidget):
         return s
 
     def _add_batch_fields(self, batch: int | None, seed: int) -> None:
-        mode = QComboBox()
-        mode.setObjectName("batchCombo")
+        mode = panel_combo("batchCombo")
         mode.addItem("Batch (all points)", "full")
         mode.addItem("SGD (1 sample)", "sgd")
         mode.addItem("Mini-batch", "mini")
@@ -187,6 +176,7 @@ class RunEditor(QWidget):
         seed_box.setRange(int(seed_kind.lo), int(seed_kind.hi))
         seed_box.setToolTip("Seed of the shuffling: the same seed replays the same run.")
         mode.setToolTip("How many data points each gradient step uses.")
+        size.setToolTip("Points in each mini-batch; the data are reshuffled every epoch.")
         for box in (size, seed_box):  # a value on Return: one edit (one restart), not per key
             box.setKeyboardTracking(False)
 
@@ -256,11 +246,8 @@ class RunEditor(QWidget):
                             spin.setValue(float(item))
 
 
-def _spin(value: float, lo: float, hi: float) -> QDoubleSpinBox:
-    s = QDoubleSpinBox()
-    s.setDecimals(6)
+def _spin(value: float, lo: float, hi: float) -> NumberField:
+    s = NumberField()
     s.setRange(lo, hi)
-    s.setStepType(QDoubleSpinBox.StepType.AdaptiveDecimalStepType)
-    s.setKeyboardTracking(False)
     s.setValue(value)
     return s

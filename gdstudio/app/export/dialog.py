@@ -89,7 +89,13 @@ class ExportDialog(ExportOptions):
                 QApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
                 try:
                     done = export(
-                        window, choice.view_key, path, width, height, transparent=choice.transparent
+                        window,
+                        choice.view_key,
+                        path,
+                        width,
+                        height,
+                        transparent=choice.transparent,
+                        decorations=choice.decorations,
                     )
                 finally:
                     QApplication.restoreOverrideCursor()
@@ -130,6 +136,7 @@ class ExportDialog(ExportOptions):
                 seconds=choice.seconds,
                 steps=choice.steps,
                 progress=on_progress,
+                decorations=choice.decorations,
             )
         finally:
             progress.close()

@@ -28,6 +28,7 @@ from ...io.export_formats import (
     VIEWS,
 )
 from ..widgets import blocked
+from .decor import ALL, Decorations, shows_legend
 from .sources import ExportWindow, default_size
 
 # (key, title, formats) of each thing the dialog exports.
@@ -62,6 +63,7 @@ class ExportChoice:
     fps: float = 20.0
     seconds: float = 5.0
     steps: int | None = None
+    decorations: Decorations = ALL
 
     @property
     def view_key(self) -> str | None:
@@ -101,12 +103,24 @@ class ExportOptions(QDialog):
         self.transparent_check = QCheckBox("Transparent background")
         self.transparent_check.setObjectName("exportTransparent")
         self.transparent_check.setToolTip("Only the surface, paths and balls are opaque")
+        self.title_check = QCheckBox("Title")
+        self.title_check.setObjectName("exportTitle")
+        self.title_check.setToolTip("The lesson's (or the landscape's) title above the view")
+        self.legend_check = QCheckBox("Legend")
+        self.legend_check.setObjectName("exportLegend")
+        for check in (self.title_check, self.legend_check):
+            check.setChecked(True)
+        decor_row = self._decor_row = QHBoxLayout()
+        decor_row.addWidget(self.title_check)
+        decor_row.addWidget(self.legend_check)
+        decor_row.addStretch(1)
 
         form = self._form = QFormLayout()
         form.addRow("Export", self.target_combo)
         form.addRow("Format", self.format_combo)
         form.addRow("Size", size_row)
         form.addRow("", self.transparent_check)
+        form.addRow("Show", decor_row)
         self._size_row = size_row
 
         self.animation_box = QGroupBox("Animation")
@@ -138,6 +152,11 @@ class ExportOptions(QDialog):
         anim.addRow("Frame rate", self.fps_spin)
         anim.addRow("Length", self.seconds_spin)
         anim.addRow("Steps", self.steps_spin)
+        self.counter_check = QCheckBox("Step counter")
+        self.counter_check.setObjectName("exportStepCounter")
+        self.counter_check.setChecked(True)
+        self.counter_check.setToolTip("The steps taken so far, at the top right of every frame")
+        anim.addRow("", self.counter_check)
         self.frames_label = QLabel()
         self.frames_label.setObjectName("exportFrames")
         anim.addRow("", self.frames_label)
@@ -172,6 +191,11 @@ class ExportOptions(QDialog):
             fps=float(self.fps_spin.value()),
             seconds=self.seconds_spin.value(),
             steps=steps if steps > 0 else None,
+            decorations=Decorations(
+                title=self.title_check.isChecked(),
+                legend=self.legend_check.isChecked(),
+                step_counter=self.counter_check.isChecked(),
+            ),
         )
 
     def select(self, target: str, fmt: str | None = None) -> None:
@@ -217,6 +241,7 @@ class ExportOptions(QDialog):
         self.animation_box.setVisible(target == "animation")
         self._on_format_changed()
         self._refresh_sizes()
+        self._refresh_decor()
         self._update_frames_label()
 
     def _on_format_changed(self) -> None:
@@ -226,6 +251,19 @@ class ExportOptions(QDialog):
 
     def _on_view_changed(self) -> None:
         self._refresh_sizes()
+        self._refresh_decor()
+
+    def _refresh_decor(self) -> None:
+        """Title and legend go with pictures; the plots and the window show their own legend."""
+        view = self._drawn_view()
+        self._form.setRowVisible(self._decor_row, view is not None)
+        own = view is not None and not shows_legend(view)
+        self.legend_check.setEnabled(not own)
+        self.legend_check.setToolTip(
+            "The plots show their own legend"
+            if own
+            else "The racers' names in their colours, above the view"
+        )
 
     def _drawn_view(self) -> str | None:
         target = self.target_combo.currentData()

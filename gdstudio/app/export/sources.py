@@ -7,12 +7,10 @@ this module knows which widget that is, makes the views live for rendering (the 
 
 from __future__ import annotations
 
-import contextlib
 import os
-from collections.abc import Iterator
 from typing import TYPE_CHECKING, Protocol
 
-from PySide6.QtCore import QCoreApplication, QEvent, QPoint, QRect, Qt
+from PySide6.QtCore import QPoint, QRect
 from PySide6.QtGui import QAction, QImage, QPainter
 from PySide6.QtWidgets import QGraphicsView, QMenu, QStackedWidget, QStatusBar, QWidget
 
@@ -36,10 +34,13 @@ from ...io.export import (
     format_of,
 )
 from ...io.export import export_animation as write_race_animation
+from ...io.export_decor import Decor, decor_layout
 from ...io.export_files import check_writable
 from ...io.export_graphics import render_graphics_image
 from ...io.trajectories import Racer, Trajectories
-from ...theme import MINIMUM_COLOR, hex_to_rgb255
+from ...theme import MINIMUM_COLOR, TEXT_COLOR, hex_to_rgb255
+from .decor import ALL, Decorations, decor_of
+from .live import showing, window_size
 
 if TYPE_CHECKING:
     from ...render.view3d import LandscapeView3D
@@ -217,9 +218,10 @@ def _race(model: StudioModel) -> Race:
 
 
 def key_colors(model: StudioModel) -> list[tuple[int, int, int]]:
-    """Colours an animation's palette must keep: each run's, the minimum's, white."""
+    """Colours an animation's palette must keep: each run's, the minimum's, the text's, white."""
     return [hex_to_rgb255(cfg.color) for _, cfg in model.active_runs()] + [
         hex_to_rgb255(MINIMUM_COLOR),
+        hex_to_rgb255(TEXT_COLOR),
         (255, 255, 255),
     ]
 
@@ -232,14 +234,23 @@ def export_window_png(
     path: str | os.PathLike[str],
     width: int | None = None,
     height: int | None = None,
+    decor: Decor | None = None,
 ) -> None:
-    """Write the whole window as PNG; with a size, the window is laid out at that size first."""
+    """Write the whole window as PNG below the decor's band; with a size, the window is laid
+    out to fill that size first (less the band)."""
     if width is not None and height is not None:
         check_size(width, height)
     check_writable(path)
-    with _showing(window, "window"), _window_size(window, width, height):
+    band = 0
+    if decor is not None and width is not None and height is not None:
+        band = decor_layout(decor, width, height).band.height()
+    with showing(window, "window"), window_size(window, width, _less(height, band)):
         image = grab_window(window)
-    export_image_png(image, path, width, height)
+    export_image_png(image, path, width, height, decor)
+
+
+def _less(height: int | None, band: int) -> int | None:
+    return None if height is None else max(1, height - band)
 
 
 def export_animation(
@@ -252,15 +263,17 @@ def export_animation(
     seconds: float = 5.0,
     steps: int | None = None,
     progress: Progress | None = None,
+    decorations: Decorations = ALL,
 ) -> bool:
-    """Animate the window's race from its start as GIF or MP4 (see io.export.export_animation).
+    """Animate the window's race from its start as GIF or MP4 (see io.export.export_animation),
+    with the title, legend and step counter `decorations` asks for.
 
     The race is left where the animation ends; False, leaving no file, if cancelled.
     """
     check_animation(path, fps, seconds, steps, width, height)
     check_export(window, view, format_of(path))
     window.stepper.pause()
-    with _showing(window, view):
+    with showing(window, view):
         if width is None or height is None:
             width, height = default_size(window, view, scale=1.0)
         return write_race_animation(
@@ -274,6 +287,7 @@ def export_animation(
             steps=steps,
             progress=progress,
             reserved=key_colors(window.model),
+            decor=decor_of(window, view, decorations, animated=True),
         )
 
 
@@ -289,12 +303,14 @@ def export(
     seconds: float = 5.0,
     steps: int | None = None,
     progress: Progress | None = None,
+    decorations: Decorations = ALL,
 ) -> bool:
     """Write `view` of the window to `path`, the format chosen by the extension.
 
     .png/.svg: a picture of the view as it is now; .gif/.mp4: an animation of the race
     (see export_animation); .csv/.json: the trajectories of every enabled run (`view` is
-    ignored). Returns False if an animation was cancelled.
+    ignored). Pictures carry the title and legend `decorations` asks for (see decor_of).
+    Returns False if an animation was cancelled.
     """
     fmt = format_of(path)
     check_export(window, view, fmt)
@@ -314,70 +330,26 @@ def export(
             seconds=seconds,
             steps=steps,
             progress=progress,
+            decorations=decorations,
         )
+    decor = decor_of(window, view, decorations)
     if view == "window":
-        export_window_png(window, path, width, height)
+        export_window_png(window, path, width, height, decor)
         return True
     if view == "3d":
         if width is None or height is None:
             width, height = default_size(window, view)
-        export_3d_png(window.view3d.render_image, path, width, height, transparent=transparent)
+        export_3d_png(
+            window.view3d.render_image, path, width, height, transparent=transparent, decor=decor
+        )
         return True
-    with _showing(window, view):
+    with showing(window, view):
         if width is None or height is None:
             width, height = default_size(window, view)  # as laid out now it is showing
         target = graphics_view(window, view)
         if fmt == "svg":
-            title = f"{VIEW_TITLES[view]} — {window.windowTitle()}"
-            export_graphics_svg(target, path, width, height, title)
+            title = " — ".join(t for t in (decor.title, VIEW_TITLES[view]) if t)
+            export_graphics_svg(target, path, width, height, title, decor)
         else:
-            export_graphics_png(target, path, width, height)
+            export_graphics_png(target, path, width, height, decor)
     return True
-
-
-# --- making views live -------------------------------------------------------------------------
-
-
-@contextlib.contextmanager
-def _showing(window: ExportWindow, view: str) -> Iterator[None]:
-    """Make `view` live for rendering: the window "shown" off the desktop if it is hidden,
-    and the contour page current while the contour view is exported from 3D mode."""
-    widget = window.window()
-    offscreen = not widget.isVisible()
-    if offscreen:
-        widget.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, True)
-        widget.show()
-    page = window.stack.currentWidget()
-    assert page is not None  # the stack always holds the 3D and contour pages
-    if view == "contour" and page is not window.contour:
-        window.stack.setCurrentWidget(window.contour)
-    try:
-        yield
-    finally:
-        if window.stack.currentWidget() is not page:
-            window.stack.setCurrentWidget(page)
-        if offscreen:
-            widget.hide()
-            widget.setAttribute(Qt.WidgetAttribute.WA_DontShowOnScreen, False)
-
-
-@contextlib.contextmanager
-def _window_size(window: ExportWindow, width: int | None, height: int | None) -> Iterator[None]:
-    """Lay the window out at width×height (logical pixels) for the duration."""
-    if width is None or height is None:
-        yield
-        return
-    widget = window.window()
-    old = widget.size()
-    widget.resize(width, height)
-    _settle()
-    try:
-        yield
-    finally:
-        widget.resize(old)
-        _settle()
-
-
-def _settle() -> None:
-    """Apply the layout requests a resize posted, now rather than at the next event loop pass."""
-    QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)

@@ -19,6 +19,14 @@ MARKER_NAME = "running.lock"
 _Button = QMessageBox.StandardButton
 
 
+def readable_time(when: QDateTime, locale: QLocale | None = None) -> str:
+    """A date and time as the locale writes them, the month by name ("Tuesday, 1 December
+    2026, 06:49"): short numeric formats read ambiguously ("1 12 2026" in the C locale)."""
+    loc = locale if locale is not None else QLocale()
+    date = loc.toString(when.date(), QLocale.FormatType.LongFormat)
+    return f"{date}, {loc.toString(when.time(), QLocale.FormatType.ShortFormat)}"
+
+
 class Recovery(QObject):
     """At start, finds the autosave a crashed run left (the marker was not removed) and
     writes this run's marker; an unreadable autosave is set aside under another name."""
@@ -56,7 +64,7 @@ class Recovery(QObject):
             return False
         doc, mtime = self._crashed
         self._crashed = None
-        when = QLocale().toString(mtime, QLocale.FormatType.ShortFormat)
+        when = readable_time(mtime)
         answer = QMessageBox.question(
             self.host.window(),
             "Recover Unsaved Work",

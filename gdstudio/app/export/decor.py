@@ -1,0 +1,57 @@
+"""What an exported picture of the window carries around the view: the lesson's title, the
+legend of its racers and, on animations, a step counter (io.export_decor draws them)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from ...io.export_decor import Decor
+
+if TYPE_CHECKING:
+    from ..model import StudioModel
+    from .sources import ExportWindow
+
+
+@dataclass(frozen=True)
+class Decorations:
+    """Which of the title, the legend and (on animations) the step counter an export shows."""
+
+    title: bool = True
+    legend: bool = True
+    step_counter: bool = True
+
+
+ALL = Decorations()
+"""Every decoration on: the default of an export."""
+
+
+def picture_title(model: StudioModel) -> tuple[str, str]:
+    """(title, subtitle) of a picture: the lesson's and the landscape's, or the landscape's."""
+    landscape = model.landscape.title
+    scene = model.scene
+    name = model.landscape_name
+    if scene is None or not (scene.landscape == name or scene.caption_applies(name)):
+        return landscape, ""
+    return scene.title, "" if landscape in scene.title else landscape
+
+
+def legend_entries(model: StudioModel) -> tuple[tuple[str, str], ...]:
+    """(name, colour) of each enabled racer, named as the plots' legend names it."""
+    return tuple((cfg.title, cfg.color) for _, cfg in model.active_runs())
+
+
+def shows_legend(view: str) -> bool:
+    """True if an export of `view` gets the legend drawn above it (the plots and the window
+    have the plots' own)."""
+    return view in ("3d", "contour")
+
+
+def decor_of(
+    window: ExportWindow, view: str, options: Decorations, animated: bool = False
+) -> Decor:
+    """What an export of `view` carries around it. The plots and the window show their own
+    legend (the plots'), so only the 3D and contour views get one drawn."""
+    title, subtitle = picture_title(window.model) if options.title else ("", "")
+    legend = legend_entries(window.model) if options.legend and shows_legend(view) else ()
+    return Decor(title, subtitle, legend, step_counter=animated and options.step_counter)

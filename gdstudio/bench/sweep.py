@@ -1,0 +1,42 @@
+"""Learning-rate sweeps: 8 optimizers × 64 rates × 1,000 steps as one array, against lone runs."""
+
+from __future__ import annotations
+
+import time
+
+from .common import Row, entry, median_ms
+
+RATES = 64
+STEPS = 1000
+
+
+def _sweep_inputs() -> tuple[object, list[tuple[str, dict[str, object]]], object]:
+    from ..core.catalog import make_landscape
+    from ..core.optimizers import optimizer_names
+    from ..core.sweep import log_rates
+
+    racers: list[tuple[str, dict[str, object]]] = [(name, {}) for name in optimizer_names()]
+    return make_landscape("rosenbrock"), racers, log_rates(1e-5, 10.0, RATES)
+
+
+def bench_sweep(reps: int) -> Row:
+    """CPU ms of the 512-run sweep (tol 0: every run takes every step it can), against the same
+    512 runs stepped one by one with `Run` (its scalar fast path) in the same process."""
+    from ..core.optimizers import make_optimizer
+    from ..core.run import Run
+    from ..core.sweep import sweep
+
+    landscape, racers, rates = _sweep_inputs()
+    rows = sweep(landscape, racers, rates, STEPS, tol=0.0)  # type: ignore[arg-type]
+
+    def ours() -> None:
+        sweep(landscape, racers, rates, STEPS, tol=0.0)  # type: ignore[arg-type]
+
+    def one_by_one() -> None:
+        for row in rows:
+            opt = make_optimizer(row.optimizer, lr=row.lr)
+            Run(landscape, opt, tol=0.0, max_steps=STEPS).step(STEPS)  # type: ignore[arg-type]
+
+    ms = median_ms(ours, max(1, reps), clock=time.process_time)
+    lone = median_ms(one_by_one, 1, clock=time.process_time)  # once: it takes seconds
+    return entry("sweep_8x64x1000", ms, lone, runs=len(rows))

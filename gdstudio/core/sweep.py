@@ -1,0 +1,284 @@
+"""Learning-rate sweeps: many runs of one optimizer, one per rate, stepped as one array.
+
+`sweep_rates` runs an optimizer from the same start at every rate of a list for N steps and
+reports, per rate, what a `Run` with that rate reports at the end: the final loss, the step it
+reached the tolerance (if it did) and its status. The runs are rows of one (runs × d) array
+stepped together (`Optimizer.step_many`), so 64 rates cost little more than one; each row's
+arithmetic is a lone run's, so a sweep row equals `gdstudio run` with that rate. What the array
+path does not cover (minibatches, schedules) runs as separate `Run`s: slower, same answers.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from .checks import check_int, check_real, shown
+from .errors import ConfigError
+from .optimizers import make_optimizer
+from .run import CONVERGED, DIVERGED, RUNNING, STOPPED, Run
+from .run_base import RUNAWAY_FACTOR, RUNAWAY_MIN, SurfaceLike
+from .schedules import Schedule
+
+Array = np.ndarray
+MAX_RATES = 4096
+_CODES = (RUNNING, CONVERGED, DIVERGED, STOPPED)
+
+
+@dataclass(frozen=True)
+class SweepRow:
+    """One rate's outcome: what a run at that rate reports after the sweep's steps."""
+
+    optimizer: str
+    lr: float
+    final_loss: float
+    steps_to_tol: int | None  # the step |∇L| fell below the tolerance, None if never
+    status: str  # converged, diverged or stopped
+    status_step: int
+
+    @property
+    def status_text(self) -> str:
+        """As a run says it: 'converged at step N', 'stopped at step N (max steps)'..."""
+        if self.status == STOPPED:
+            return f"stopped at step {self.status_step} (max steps)"
+        return f"{self.status} at step {self.status_step}"
+
+
+def log_rates(low: float, high: float, count: int) -> Array:
+    """`count` learning rates spaced evenly in log between low and high (both included)."""
+    low = check_real("lowest learning rate", low, 0.0, strict=True)
+    high = check_real("highest learning rate", high, 0.0, strict=True)
+    count = check_int("number of rates", count, 1, MAX_RATES)
+    if high < low:
+        raise ConfigError(f"the rates must go from low to high, got {low:g}:{high:g}")
+    if count == 1:
+        return np.array([low])
+    return np.geomspace(low, high, count)
+
+
+def parse_rates(text: str) -> Array:
+    """Rates from 'FROM:TO:COUNT' (log-spaced) or a comma-separated list."""
+    parts = text.split(":")
+    try:
+        if len(parts) == 3:
+            return log_rates(float(parts[0]), float(parts[1]), int(parts[2]))
+        if len(parts) == 1:
+            rates = np.array([float(v) for v in text.split(",")])
+            for r in rates:
+                check_real("learning rate", float(r), 0.0, strict=False)
+            return rates
+    except ValueError as exc:
+        if isinstance(exc, ConfigError):
+            raise
+    raise ConfigError(f"--lr takes FROM:TO:COUNT (e.g. 1e-5:10:64) or a list, got {shown(text)}")
+
+
+Racer = tuple[str, dict[str, object]]  # an optimizer's name and its hyperparameters but lr
+
+
+def sweep_rates(
+    landscape: SurfaceLike,
+    optimizer: str,
+    rates: Sequence[float] | Array,
+    steps: int,
+    *,
+    hyper: dict[str, object] | None = None,
+    **settings: Any,
+) -> list[SweepRow]:
+    """Each rate's outcome after `steps` updates of one optimizer (see `sweep`)."""
+    return sweep(landscape, [(optimizer, hyper or {})], rates, steps, **settings)
+
+
+def sweep(
+    landscape: SurfaceLike,
+    racers: Sequence[Racer],
+    rates: Sequence[float] | Array,
+    steps: int,
+    *,
+    start: Sequence[float] | Array | None = None,
+    tol: float = 1e-6,
+    clip_norm: float | None = None,
+    schedule: Schedule | None = None,
+    batch_size: int | None = None,
+    seed: int = 0,
+) -> list[SweepRow]:
+    """Every racer at every rate after `steps` updates: rows racer by racer, rate by rate.
+
+    ConfigError for a bad setting, with the message a run would give.
+    """
+    rates = np.asarray(rates, dtype=np.float64).reshape(-1)
+    if not 1 <= len(rates) <= MAX_RATES:
+        raise ConfigError(f"a sweep takes 1 to {MAX_RATES} rates, got {len(rates)}")
+    steps = check_int("steps", steps, 1)
+    kinds = [(name, {k: v for k, v in hyper.items() if k != "lr"}) for name, hyper in racers]
+    if not kinds:
+        raise ConfigError("a sweep needs at least one optimizer")
+    for name, hyper in kinds:  # the rules' own checks, with their messages
+        for rate in rates:
+            make_optimizer(name, **hyper, lr=float(rate))
+    first = tuple(float(v) for v in start) if start is not None else None
+
+    def lone(name: str, hyper: dict[str, object], rate: float) -> Run:
+        return Run(
+            landscape,
+            make_optimizer(name, **hyper, lr=rate),
+            first,
+            schedule=schedule,
+            clip_norm=clip_norm,
+            batch_size=batch_size,
+            seed=seed,
+            tol=tol,
+            max_steps=steps,
+        )
+
+    if schedule is not None or batch_size is not None:
+        return [
+            _row_of(name, float(r), _finished(lone(name, hyper, float(r))))
+            for name, hyper in kinds
+            for r in rates
+        ]
+    probe = lone(*kinds[0], float(rates[0]))  # the start, checked; the landscape's first measure
+    if probe.status != RUNNING:  # decided at the start, the same for every rate
+        return [_row_of(name, float(r), probe) for name, _ in kinds for r in rates]
+    return _array_sweep(landscape, kinds, rates, steps, probe.params, tol, clip_norm)
+
+
+def _finished(run: Run) -> Run:
+    run.step(run.max_steps or 0)
+    return run
+
+
+def _row_of(optimizer: str, rate: float, run: Run) -> SweepRow:
+    status = run.status if run.status != RUNNING else STOPPED
+    step = run.status_step if run.status_step is not None else run.steps
+    converged = step if run.status == CONVERGED else None
+    return SweepRow(optimizer, rate, float(run.loss), converged, status, int(step))
+
+
+def _array_sweep(
+    landscape: SurfaceLike,
+    kinds: list[tuple[str, dict[str, object]]],
+    rates: Array,
+    steps: int,
+    start: Array,
+    tol: float,
+    clip_norm: float | None,
+) -> list[SweepRow]:
+    """All racers × rates as rows of one array, each row stepped as a lone run steps."""
+    n = len(rates)
+    total = n * len(kinds)
+    optimizers = [make_optimizer(name, **hyper) for name, hyper in kinds]
+    slices = [slice(k * n, (k + 1) * n) for k in range(len(kinds))]
+    params = np.repeat(start[None, :], total, axis=0)
+    measure = _measurer(landscape)
+    loss, gnorm, grad = measure(params)
+    status = np.zeros(total, dtype=np.int8)  # index into _CODES
+    status_step = np.zeros(total, dtype=np.int64)
+    span = max(hi - lo for lo, hi in landscape.bounds)
+    limit = max(RUNAWAY_MIN, RUNAWAY_FACTOR * span)
+    runaway_sq = limit * limit
+    lr = np.tile(rates, len(kinds))[:, None]
+    new = np.empty_like(params)
+    with np.errstate(all="ignore"):
+        for t in range(steps):
+            step = t + 1
+            active = status == 0
+            g = grad if clip_norm is None else _clip(grad, clip_norm)
+            for opt, rows in zip(optimizers, slices, strict=True):
+                new[rows] = opt.step_many(params[rows], g[rows], lr[rows])
+            v, gn, gm = measure(new)
+            # inf or nan anywhere in a row makes its probe nan: one pass instead of four
+            probe = v * 0.0 + gn * 0.0
+            for i in range(new.shape[1]):
+                probe += new[:, i] * 0.0
+            fine = probe == 0.0
+            ok = active & fine
+            np.copyto(params, new, where=ok[:, None])
+            np.copyto(grad, gm, where=ok[:, None])
+            np.copyto(loss, v, where=ok)
+            np.copyto(gnorm, gn, where=ok)
+            size_sq = new[:, 0] * new[:, 0]
+            for i in range(1, new.shape[1]):  # summed in order, as a run sums
+                size_sq = size_sq + new[:, i] * new[:, i]
+            ran_away = ok & (size_sq > runaway_sq)
+            converged = ok & ~ran_away & (gn < tol)
+            diverged = (active & ~fine) | ran_away
+            status[diverged] = 2
+            status[converged] = 1
+            status_step[diverged | converged] = step
+            if step == steps:
+                still = status == 0
+                status[still] = 3
+                status_step[still] = step
+            elif not (status == 0).any():
+                break
+    return [
+        SweepRow(
+            name,
+            float(rates[i % n]),
+            float(loss[i]),
+            int(status_step[i]) if status[i] == 1 else None,
+            _CODES[status[i]],
+            int(status_step[i]),
+        )
+        for i, name in enumerate(name for name, _ in kinds for _ in range(n))
+    ]
+
+
+def _measurer(landscape: SurfaceLike) -> Callable[[Array], tuple[Array, Array, Array]]:
+    """Loss, |∇L| and ∇L at each row of an array of points, as a run measures one point."""
+    both: Any = getattr(landscape, "value_and_grad", None)
+
+    def measure(points: Array) -> tuple[Array, Array, Array]:
+        with np.errstate(all="ignore"):
+            if both is not None:
+                value, g = both(points)
+            else:
+                value, g = landscape.value(points), landscape.grad(points)
+            g = np.array(g, dtype=np.float64).reshape(points.shape)
+            gg = g[:, 0] * g[:, 0]
+            for i in range(1, points.shape[1]):  # summed in order, as a run sums
+                gg = gg + g[:, i] * g[:, i]
+        values: Array = np.array(value, dtype=np.float64).reshape(-1)
+        return values, np.sqrt(gg), g
+
+    return measure
+
+
+def _clip(grad: Array, max_norm: float) -> Array:
+    """Each row scaled as `clip_grad_norm` scales a lone gradient (2-norm)."""
+    total = np.sqrt(np.sum(grad * grad, axis=1))
+    coef = np.minimum(float(max_norm) / (total + 1e-6), 1.0)
+    clipped: Array = grad * coef[:, None]
+    return clipped
+
+
+def best_rows(rows: Sequence[SweepRow]) -> list[SweepRow]:
+    """Per optimizer, the rate with the lowest final loss; ties go to fewer steps to tolerance.
+
+    A diverged rate never wins; an optimizer whose every rate diverged keeps its first row.
+    """
+    by_optimizer: dict[str, list[SweepRow]] = {}
+    for row in rows:
+        by_optimizer.setdefault(row.optimizer, []).append(row)
+    best = []
+    for group in by_optimizer.values():
+        usable = [r for r in group if r.status != DIVERGED and math.isfinite(r.final_loss)]
+        if not usable:
+            best.append(group[0])
+            continue
+        best.append(
+            min(
+                usable,
+                key=lambda r: (
+                    r.final_loss,
+                    r.steps_to_tol if r.steps_to_tol is not None else math.inf,
+                    r.lr,
+                ),
+            )
+        )
+    return best
