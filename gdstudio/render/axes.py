@@ -13,6 +13,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass, replace
+from functools import lru_cache
 
 import numpy as np
 
@@ -106,13 +107,16 @@ def _log_sets(lo: float, hi: float) -> list[list[float]]:
     return [values for values in inside if 3 <= len(values) <= MAX_TICKS]
 
 
-def tick_sets(lo: float, hi: float, log: bool = False) -> list[list[float]]:
+@lru_cache(maxsize=64)
+def tick_sets(lo: float, hi: float, log: bool = False) -> tuple[tuple[float, ...], ...]:
     """Round tick values in [lo, hi], evenly spaced in the axis's mapping: candidate sets,
     densest first (the layout takes the first whose labels all fit)."""
     span = hi - lo
     if not (math.isfinite(span) and span > 0.0):
-        return [[lo]] if math.isfinite(lo) else []
-    return (_log_sets(lo, hi) if log else []) + _linear_sets(lo, hi)
+        return ((lo,),) if math.isfinite(lo) else ()
+    return tuple(
+        tuple(values) for values in (_log_sets(lo, hi) if log else []) + _linear_sets(lo, hi)
+    )
 
 
 class _Projector:
@@ -238,7 +242,7 @@ def _lay_axis(
 
 def _ticks(
     axis: _Axis,
-    values: list[float],
+    values: tuple[float, ...],
     project: _Projector,
     placer: _Placer,
     measure: Measure,
@@ -251,15 +255,19 @@ def _ticks(
     one is left out)."""
     width, height = placer.size
     spots = project(axis.at(np.array(values)))
+    inside = np.isfinite(spots).all(axis=1)
+    inside &= (spots[:, 0] >= 0.0) & (spots[:, 0] <= width)
+    inside &= (spots[:, 1] >= 0.0) & (spots[:, 1] <= height)
+    dx, dy = float(direction[0]), float(direction[1])
     trial = _Placer(placer.size, placer.pad)
     trial.labels = list(placer.labels)
     kept: list[tuple[np.ndarray, Label]] = []
-    for value, spot in zip(values, spots, strict=True):
-        if not (np.all(np.isfinite(spot)) and 0.0 <= spot[0] <= width and 0.0 <= spot[1] <= height):
-            continue
-        text = format_tick(value)
-        label = _label_at(spot + direction * offset, direction, text, measure(text, False), False)
-        label = replace(label, axis=axis.title, value=value)
+    for value, spot in zip(np.array(values)[inside], spots[inside], strict=True):
+        text = format_tick(float(value))
+        w, h = measure(text, False)
+        reach = offset + abs(dx) * 0.5 * w + abs(dy) * 0.5 * h
+        x, y = float(spot[0]) + dx * reach - 0.5 * w, float(spot[1]) + dy * reach - 0.5 * h
+        label = Label(text, x, y, w, h, False, axis.title, float(value))
         if strict and any(label.overlaps(other, trial.pad) for _, other in kept):
             return None
         if trial.place(label):  # else it meets another axis's label or the view's edge

@@ -12,7 +12,7 @@ import numpy as np
 import shiboken6
 from OpenGL import GL
 from PySide6 import QtGui
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QLineF, QPointF, Qt
 
 from gdstudio import theme
 from gdstudio.render.axes import AxesLayout, layout_axes
@@ -22,10 +22,11 @@ from gdstudio.render.heightmap import HeightMap
 
 _VERTEX = """
 uniform vec4 u_rect;
+uniform vec2 u_uv_scale;
 attribute vec2 a_corner;
 varying vec2 v_uv;
 void main() {
-    v_uv = a_corner;
+    v_uv = a_corner * u_uv_scale;
     gl_Position = vec4(mix(u_rect.xy, u_rect.zw, a_corner), 0.0, 1.0);
 }
 """
@@ -62,8 +63,10 @@ class AxesItem(BufferedItem):
         self._key: tuple[object, ...] | None = None
         self._image: QtGui.QImage | None = None
         self._origin = (0, 0)
-        self._textures: dict[int, tuple[QtGui.QOpenGLContext, int, int]] = {}
+        self._textures: dict[int, tuple[QtGui.QOpenGLContext, int, int, int, int]] = {}
         self._generation = 0  # bumped with every new image
+        self._sizes: dict[tuple[str, bool], tuple[float, float]] = {}  # measured labels
+        self._sizes_scale = 0.0
         self.layout: AxesLayout | None = None
         """The layout last painted (for tests and callers that want the label positions)."""
         self._set_array("a_corner", _CORNERS)
@@ -98,9 +101,15 @@ class AxesItem(BufferedItem):
         fonts = self.fonts(scale)
         metrics = [QtGui.QFontMetricsF(f) for f in fonts]
 
+        sizes = self._sizes if self._sizes_scale == scale else {}
+        self._sizes, self._sizes_scale = sizes, scale
+
         def measure(text: str, title: bool) -> tuple[float, float]:
-            m = metrics[title]
-            return m.horizontalAdvance(text) + 2.0 * scale, m.height()
+            size = sizes.get((text, title))
+            if size is None:
+                m = metrics[title]
+                size = sizes[(text, title)] = (m.horizontalAdvance(text) + 2.0 * scale, m.height())
+            return size
 
         mvp = frame.mvp.reshape(4, 4).T.astype(np.float64)
         layout = layout_axes(self._heightmap, mvp, (width, height), measure, scale, self._names)
@@ -154,7 +163,8 @@ class AxesItem(BufferedItem):
         GL.glBlendFunc(GL.GL_ONE, GL.GL_ONE_MINUS_SRC_ALPHA)  # premultiplied
         try:
             GL.glActiveTexture(GL.GL_TEXTURE0)
-            GL.glBindTexture(GL.GL_TEXTURE_2D, self._texture(image))
+            _, u, v = self._texture(image)
+            self._uniform_vec2("u_uv_scale", np.array([u, v]))
             x0, y0 = self._origin
             left, right = 2.0 * x0 / width - 1.0, 2.0 * (x0 + image.width()) / width - 1.0
             top, bottom = 1.0 - 2.0 * y0 / height, 1.0 - 2.0 * (y0 + image.height()) / height
@@ -171,8 +181,10 @@ class AxesItem(BufferedItem):
         if self._changed(name, value):
             GL.glUniform4fv(self._location(name), 1, value)
 
-    def _texture(self, image: QtGui.QImage) -> int:
-        """This context's texture holding `image` (uploaded when it is new here)."""
+    def _texture(self, image: QtGui.QImage) -> tuple[int, float, float]:
+        """This context's texture holding `image` at its corner (uploaded when new here),
+        and the part of the texture it covers: the texture only grows, so a camera that
+        moves every frame uploads into it instead of allocating one a frame."""
         ctx = QtGui.QOpenGLContext.currentContext()
         self._textures = {k: v for k, v in self._textures.items() if shiboken6.isValid(v[0])}
         entry = self._textures.get(id(ctx))
@@ -186,20 +198,35 @@ class AxesItem(BufferedItem):
                 (GL.GL_TEXTURE_WRAP_T, GL.GL_CLAMP_TO_EDGE),
             ):
                 GL.glTexParameteri(GL.GL_TEXTURE_2D, pname, value)
-            entry = (ctx, name, -1)
-        ctx_, name, generation = entry
+            entry = (ctx, name, -1, 0, 0)
+        ctx_, name, generation, cap_w, cap_h = entry
         GL.glBindTexture(GL.GL_TEXTURE_2D, name)
+        w, h = image.width(), image.height()
         if generation != self._generation:
+            if w > cap_w or h > cap_h:
+                cap_w, cap_h = max(w, cap_w), max(h, cap_h)
+                GL.glTexImage2D(
+                    GL.GL_TEXTURE_2D,
+                    0,
+                    GL.GL_RGBA,
+                    cap_w,
+                    cap_h,
+                    0,
+                    GL.GL_RGBA,
+                    GL.GL_UNSIGNED_BYTE,
+                    None,
+                )
             GL.glPixelStorei(GL.GL_UNPACK_ALIGNMENT, 4)
-            w, h = image.width(), image.height()
             data = np.frombuffer(image.constBits(), dtype=np.uint8, count=image.sizeInBytes())
-            rows = data.reshape(h, image.bytesPerLine())[:, : 4 * w]
-            pixels = np.ascontiguousarray(rows)
-            GL.glTexImage2D(
-                GL.GL_TEXTURE_2D, 0, GL.GL_RGBA, w, h, 0, GL.GL_RGBA, GL.GL_UNSIGNED_BYTE, pixels
+            pixels = np.ascontiguousarray(data.reshape(h, image.bytesPerLine())[:, : 4 * w])
+            GL.glTexSubImage2D(
+                GL.GL_TEXTURE_2D, 0, 0, 0, w, h, GL.GL_RGBA, GL.GL_UNSIGNED_BYTE, pixels
             )
-        self._textures[id(ctx)] = (ctx_, name, self._generation)
-        return name
+        self._textures[id(ctx)] = (ctx_, name, self._generation, cap_w, cap_h)
+        return name, w / cap_w, h / cap_h
+
+
+_HALO_OFFSETS = ((-1, 0), (1, 0), (0, -1), (0, 1))
 
 
 def draw_layout(
@@ -210,19 +237,19 @@ def draw_layout(
 ) -> None:
     """Paint the axes' lines and labels (with a dark halo, legible over the surface)."""
     pen = QtGui.QPen(_LINE, max(1.0, scale))
+    pen.setCosmetic(True)  # the fast antialiased line of a 1-pixel pen
     pen.setCapStyle(Qt.PenCapStyle.FlatCap)
     painter.setPen(pen)
-    for x0, y0, x1, y1 in layout.lines:
-        painter.drawLine(QPointF(x0, y0), QPointF(x1, y1))
-    halo = QtGui.QPen(_HALO, 3.0 * scale)
-    halo.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+    painter.drawLines([QLineF(x0, y0, x1, y1) for x0, y0, x1, y1 in layout.lines])
+    reach = max(1.0, scale)
     for label in layout.labels:
         font = fonts[label.title]
+        painter.setFont(font)
         metrics = QtGui.QFontMetricsF(font)
-        rect = QRectF(label.x, label.y, label.w, label.h)
-        baseline = rect.top() + metrics.ascent()
-        x = rect.center().x() - 0.5 * metrics.horizontalAdvance(label.text)
-        path = QtGui.QPainterPath()
-        path.addText(QPointF(x, baseline), font, label.text)
-        painter.strokePath(path, halo)
-        painter.fillPath(path, _TITLE if label.title else _TEXT)
+        x = label.x + 0.5 * (label.w - metrics.horizontalAdvance(label.text))
+        spot = QPointF(x, label.y + metrics.ascent())
+        painter.setPen(_HALO)  # the glyphs drawn around it: cached, unlike a stroked path
+        for dx, dy in _HALO_OFFSETS:
+            painter.drawText(spot + QPointF(dx * reach, dy * reach), label.text)
+        painter.setPen(_TITLE if label.title else _TEXT)
+        painter.drawText(spot, label.text)

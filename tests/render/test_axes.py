@@ -38,7 +38,7 @@ def test_linear_ticks_are_round_and_evenly_spaced():
 
 def test_log_height_ticks_are_powers_of_ten_in_loss_units():
     first = tick_sets(0.0, 2509.0, log=True)[0]
-    assert first == [0.0, 1.0, 10.0, 100.0, 1000.0]
+    assert first == (0.0, 1.0, 10.0, 100.0, 1000.0)
 
 
 def _labels(view):
