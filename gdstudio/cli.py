@@ -1,4 +1,5 @@
-"""Command line: `gdstudio` opens the window; `list`, `run` (and `export`) work headless."""
+"""Command line: `gdstudio [FILE.gdstudio]` opens the window; `list`, `run`, `sweep`, `export`
+work headless; `install-desktop` puts the app where desktops look."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import sys
 from collections.abc import Sequence
 from typing import NoReturn, TextIO
 
-from . import __version__, export_cli, run_cli
+from . import __version__, export_cli, run_cli, sweep_cli
 from .cli_args import ArgError, join_negative_values, one_line
 
 
@@ -24,30 +25,68 @@ def build_parser() -> argparse.ArgumentParser:
     p = _Parser(
         prog="gdstudio",
         description="Gradient Descent Studio: watch gradient descent work. "
-        "With no command, opens the window.",
+        "With no command, opens the window (on FILE.gdstudio if one is given).",
     )
     p.add_argument("--version", action="version", version=f"gdstudio {__version__}")
     p.add_argument("--scene", help="open the window on this lesson scene (see 'gdstudio list')")
-    p.add_argument("--session", help="open this .gdstudio session file")
-    sub = p.add_subparsers(dest="command", metavar="{list,run,export}", parser_class=_Parser)
+    p.add_argument(
+        "--session", help="open this .gdstudio session file (also: gdstudio FILE.gdstudio)"
+    )
+    p.add_argument(
+        "--smoke-test",
+        action="store_true",
+        help="open the window, render a 3D frame and a plot, step a race, and exit 0 "
+        "(or print what failed and exit 1)",
+    )
+    sub = p.add_subparsers(dest="command", metavar="{" + ",".join(COMMANDS) + "}",
+                           parser_class=_Parser)  # fmt: skip
     sub.add_parser("list", help="list landscapes, optimizers, schedules and scenes")
     run_cli.add_parser(sub)
+    sweep_cli.add_parser(sub)
     export_cli.add_parser(sub)
+    desktop = sub.add_parser(
+        "install-desktop",
+        help="install the desktop entry, icons, file type and metadata for this user",
+        description="Put the desktop entry, the icon, the .gdstudio file type and the AppStream "
+        "metadata into the user's XDG data folder ($XDG_DATA_HOME or ~/.local/share) and "
+        "refresh the desktop's caches.",
+    )
+    desktop.add_argument("--uninstall", action="store_true", help="remove what it installed")
     return p
+
+
+COMMANDS = ("list", "run", "sweep", "export", "install-desktop")
+
+
+def session_shortcut(argv: list[str]) -> list[str]:
+    """`gdstudio FILE.gdstudio` as `gdstudio --session FILE.gdstudio` (what a desktop runs)."""
+    if argv and not argv[0].startswith("-") and argv[0] not in COMMANDS:
+        first = argv[0]
+        if first.endswith(".gdstudio") or os.path.isfile(first):
+            return ["--session", first, *argv[1:]]
+    return argv
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the `gdstudio` console script."""
-    args_in = list(sys.argv[1:] if argv is None else argv)
+    args_in = session_shortcut(list(sys.argv[1:] if argv is None else argv))
     parser = build_parser()
     args = parser.parse_args(join_negative_values(args_in))
+    if args.smoke_test:
+        from . import smoke
+
+        return smoke.main(sys.stdout)
     try:
         if args.command == "list":
             return cmd_list(sys.stdout)
         if args.command == "run":
             return run_cli.cmd_run(args, sys.stdout)
+        if args.command == "sweep":
+            return sweep_cli.cmd_sweep(args, sys.stdout)
         if args.command == "export":
             return export_cli.cmd_export(args)
+        if args.command == "install-desktop":
+            return cmd_install_desktop(args, sys.stdout)
     except (ArgError, export_cli.ExportArgError) as e:
         parser.exit(2, one_line(f"gdstudio {args.command}: error: {e}") + "\n")
     except BrokenPipeError:
@@ -70,15 +109,39 @@ def _closed_pipe() -> int:
 def gui_main() -> int:
     """Entry point of the `gdstudio-gui` launcher script (no subcommands)."""
     parser = build_parser()
-    args = parser.parse_args(join_negative_values(sys.argv[1:]))
+    args = parser.parse_args(join_negative_values(session_shortcut(sys.argv[1:])))
+    if args.smoke_test:
+        from . import smoke
+
+        return smoke.main(sys.stdout)
     return launch_window(args.scene, args.session, console=False)
 
 
 def launch_window(scene: str | None, session: str | None, *, console: bool = True) -> int:
-    """Open the main window (imports Qt only here)."""
-    from .app.application import run_app
+    """Open the main window (imports Qt only here, with the collector paused: app/memory.py)."""
+    from .app import memory
 
-    return run_app(scene=scene, session=session, console=console)
+    memory.pause_collection()  # resumed once the window is up, or when run_app returns
+    try:
+        from .app.application import run_app
+
+        return run_app(scene=scene, session=session, console=console)
+    finally:
+        memory.resume_collection()
+
+
+def cmd_install_desktop(args: argparse.Namespace, out: TextIO) -> int:
+    """Install (or --uninstall) the desktop integration; what it did, a line each."""
+    from . import desktop
+
+    if args.uninstall:
+        report = desktop.uninstall()
+        lines = report.lines("removed") or ["nothing to remove"]
+    else:
+        report = desktop.install()
+        lines = report.lines("installed")
+    out.write("\n".join(lines) + "\n")
+    return 0
 
 
 # --- list ------------------------------------------------------------------------------------

@@ -161,7 +161,7 @@ def uninstall(home: Path | None = None, refresh: bool = True) -> Report:
         if path.exists():
             path.unlink()
             removed.append(path)
-    refreshed, problems = refresh_caches(home) if refresh else ((), ())
+    refreshed, problems = refresh_caches(home) if refresh and removed else ((), ())
     return Report(tuple(removed), refreshed, problems)
 
 

@@ -168,6 +168,24 @@ class User:
         self.qtbot.waitUntil(lambda: not view.isVisible())
         assert combo.currentText() == text
 
+    def menu_bar(self, window, title: str, entry: str) -> None:
+        """Click `title` in the window's menu bar, then `entry` in the menu that drops down."""
+
+        bar = window.menuBar()
+        menu_action = next(a for a in bar.actions() if a.text().replace("&", "") == title)
+        title_pos = bar.actionGeometry(menu_action).center()
+        # The pointer goes to the title first, as a hand would: a menu ignores a release at
+        # the place the pointer was when it opened (the end of the press that opened it).
+        self.qtbot.mouseMove(bar, title_pos)
+        self.click(bar, title_pos)
+        menu = menu_action.menu()
+        self.qtbot.waitUntil(menu.isVisible)
+        action = next(a for a in menu.actions() if a.text().replace("&", "") == entry)
+        pos = menu.actionGeometry(action).center()
+        self.qtbot.mouseMove(menu, pos)
+        self.click(menu, pos)
+        self.qtbot.waitUntil(lambda: not menu.isVisible())
+
     def choose_from_menu(self, button, text: str) -> None:
         """Click a tool button whose menu pops up, then click the menu entry `text`."""
         from PySide6.QtCore import Qt, QTimer

@@ -48,3 +48,12 @@ def test_a_reader_that_closes_early_gets_no_traceback(args):
         assert code == 128 + 13  # SIGPIPE's status, as `yes | head` ends
     else:  # the whole list may fit in the pipe before the reader leaves
         assert code in (0, 128 + 13)
+
+
+def test_list_names_the_losses_as_a_sentence_does(capsys):
+    from gdstudio.cli import main
+
+    assert main(["list"]) == 0
+    out = capsys.readouterr().out
+    assert "under the Huber loss" in out and "under huber" not in out
+    assert "under mean squared error" in out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 
+from . import preload  # noqa: F401  # isort: skip  (first: before PySide6, see preload.py)
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QIcon, QSurfaceFormat
 from PySide6.QtWidgets import QApplication
@@ -61,5 +62,27 @@ def run_app(scene: str | None = None, session: str | None = None, *, console: bo
     if session is not None:
         window.sessions.open_path(session)  # a bad file is explained; the default stays open
     window.show()
+    window.tour.offer_once()  # a first launch offers the tour, once
+    QTimer.singleShot(0, _start_logging)  # after the first frame is on its way
     QTimer.singleShot(0, window.sessions.offer_recovery)
     return app.exec()
+
+
+def _start_logging() -> None:
+    """The log file (app/logs.py); without a writable data folder the app runs unlogged."""
+    import logging
+
+    from .. import __version__
+    from .logs import setup_logging
+
+    try:
+        path = setup_logging()
+    except OSError as e:
+        sys.stderr.write(f"gdstudio: warning: no log file: {e}\n")
+        return
+    logging.getLogger("gdstudio").info(
+        "Gradient Descent Studio %s started on %s; log: %s",
+        __version__,
+        QApplication.platformName(),
+        path,
+    )

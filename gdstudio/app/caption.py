@@ -1,16 +1,17 @@
 """CaptionBar: the lesson's caption above the landscape view, a few lines at most.
 
-In a narrow window the caption wraps onto many lines; past MAX_LINES it scrolls instead of
-pushing the view out of the window.
+In a narrow window the caption wraps onto many lines; past a share of the window's height
+(MIN_LINES to MAX_LINES lines) it scrolls instead of pushing the view out of the window.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSize, Qt
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtCore import QEvent, QObject, QSize, Qt
+from PySide6.QtGui import QResizeEvent, QShowEvent
 from PySide6.QtWidgets import QFrame, QLabel, QScrollArea, QSizePolicy, QWidget
 
-MAX_LINES = 4
+MIN_LINES, MAX_LINES = 3, 6
+WINDOW_SHARE = 0.12  # of the window's height, between MIN_LINES and MAX_LINES lines
 _MARGIN = 8
 
 
@@ -41,8 +42,14 @@ class CaptionBar(QScrollArea):
         self.label.setText(text)
         self.updateGeometry()
 
+    def lines_shown(self) -> int:
+        """How many lines the bar shows before it scrolls, for the window's height now."""
+        line = self.label.fontMetrics().lineSpacing()
+        share = int(WINDOW_SHARE * self.window().height() / line)
+        return max(MIN_LINES, min(MAX_LINES, share))
+
     def _height_for(self, width: int) -> int:
-        cap = MAX_LINES * self.label.fontMetrics().lineSpacing() + 2 * _MARGIN
+        cap = self.lines_shown() * self.label.fontMetrics().lineSpacing() + 2 * _MARGIN
         needed = self.label.heightForWidth(max(1, width))
         if needed > cap:  # then the scroll bar takes part of the width
             needed = self.label.heightForWidth(
@@ -57,6 +64,16 @@ class CaptionBar(QScrollArea):
     def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
         """The same height: the caption is never cut, it scrolls."""
         return QSize(0, self._height_for(self.width()))
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        super().showEvent(event)
+        self.window().installEventFilter(self)  # a taller window shows more lines
+        self.updateGeometry()  # for the height the window has now
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.Resize and watched is self.window():
+            self.updateGeometry()
+        return False
 
     def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
         super().resizeEvent(event)

@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QGraphicsItem, QVBoxLayout, QWidget
 
 from .. import theme
 from ..render.contours import contour_levels, isoline_segments
+from .contour_arrows import ContourArrows
 from .model import RunConfig, StudioModel
 
 LABEL_STYLE = {"color": theme.LABEL_COLOR, "font-size": "11pt"}
@@ -98,6 +99,7 @@ class ContourView(QWidget):
         self._racers: list[tuple[RunConfig, pg.PlotDataItem, pg.ScatterPlotItem]] = []
         self._racers_dim = 0
         self._surface_dirty = self._racers_dirty = self._paths_stale = True
+        self.arrows = ContourArrows(self.plot, model)
 
         self.plot.scene().sigMouseClicked.connect(self._on_mouse_clicked)
         self.plot.getViewBox().sigRangeChanged.connect(self._on_stepped)  # thinned per pixel
@@ -270,6 +272,7 @@ class ContourView(QWidget):
             self.plot.addItem(path)
             self.plot.addItem(head)
             self._racers.append((cfg, path, head))
+        self.arrows.rebuild([cfg for cfg, _, _ in self._racers])
         self._update_racers()
 
     def _update_racers(self) -> None:
@@ -288,6 +291,7 @@ class ContourView(QWidget):
             else:
                 path.setData(*thin_path(params[:, 0], params[:, 1], cell_x, cell_y))
                 head.setData(pos=run.params.reshape(1, 2))
+        self.arrows.request()
 
     # --- input ---------------------------------------------------------------------------------
 

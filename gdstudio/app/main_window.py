@@ -31,8 +31,9 @@ from .caption import CaptionBar
 from .docks.controls import ControlsPanel
 from .docks.readouts import ReadoutsPanel
 from .export.action import install_export_action
+from .extras import install_extras
 from .late_parts import LateParts
-from .layout import LAYOUT_VERSION, restore_layout, save_layout
+from .layout import LAYOUT_VERSION, arrange_docks, restore_layout, save_layout
 from .model import DEFAULT_SCENE, StudioModel
 from .rate import RateLabel
 from .session.manager import SessionManager
@@ -75,6 +76,7 @@ class MainWindow(QMainWindow):
         self._build_docks()
         self.file_menu, self.edit_menu = build_menus(self)
         install_export_action(self)
+        self.tour = install_extras(self)  # Sweep, Step by Step, Tour, Help ▸ Open Log Folder
         self._default_state = self.saveState(LAYOUT_VERSION)
         self.statusBar().showMessage(
             "Ready: press Space to run, click the landscape to drop a start"
@@ -229,7 +231,9 @@ class MainWindow(QMainWindow):
 
     def _size_data_dock(self) -> None:
         """A dock shown again gets a usable share of its column, not a sliver."""
-        if self.data_dock.isVisible() and self.plots_dock.isVisible():
+        if self.tabifiedDockWidgets(self.data_dock):
+            self.data_dock.raise_()  # a small window's tabs: the data's tab in front
+        elif self.data_dock.isVisible() and self.plots_dock.isVisible():
             self.resizeDocks([self.data_dock, self.plots_dock], [500, 240], Qt.Orientation.Vertical)
 
     def _on_view_changed(self) -> None:
@@ -323,14 +327,8 @@ class MainWindow(QMainWindow):
             self._sized_docks = True  # the user's own sizes
 
     def _default_dock_sizes(self) -> None:
-        """Give the landscape most of the window: narrow side docks, a short readouts strip
-        (shares of a small window, so that the landscape keeps a usable part of it)."""
-        width, height = self.width(), self.height()
-        side = [min(390, round(0.3 * width)), min(420, round(0.28 * width))]
-        self.resizeDocks([self.controls_dock, self.plots_dock], side, Qt.Orientation.Horizontal)
-        self._size_data_dock()
-        strip = min(172, round(0.25 * height))
-        self.resizeDocks([self.readouts_dock], [strip], Qt.Orientation.Vertical)
+        """Docks in their default places and sizes for this window's size (see layout.py)."""
+        arrange_docks(self)
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
         super().showEvent(event)

@@ -167,7 +167,11 @@ class Stepper(QObject):
         if not self._playing:
             return
         self._awaiting_frame = stepped and self._following()
-        self._timer.start(self.frame_wait_ms if self._awaiting_frame else TICK_MS)
+        if self._awaiting_frame:
+            self._timer.start(self.frame_wait_ms)
+        else:  # ticks TICK_MS apart, start to start, as a periodic timer's
+            spent_ms = 1000.0 * (time.monotonic() - self._ticked_at)
+            self._timer.start(max(0, int(TICK_MS - spent_ms)))
 
     def _on_tick(self) -> bool:
         """One tick: the steps the clock owes, announced once; True if any was taken."""

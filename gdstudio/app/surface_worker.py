@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import threading
 import time
 from typing import TypeGuard
 
@@ -24,6 +26,9 @@ from .surface_plan import (
 COSTS = CostModel()
 # Columns of w per call to the kernel: a newer edit stops an older pass within one block.
 _BLOCKS = 8
+# The worker thread's niceness (Linux: per thread): when it and the UI thread want the same
+# core, the UI thread's turn comes first and the window keeps painting.
+WORKER_NICENESS = 5
 
 
 def needs_worker(landscape: object, grid: int = DISPLAY_GRID) -> TypeGuard[DataLandscape]:
@@ -58,6 +63,7 @@ class _Job(QRunnable):
         return self.latest.generation != self.generation
 
     def run(self) -> None:  # noqa: D102 - QRunnable override
+        lower_thread_priority()
         land = self.landscape
         _ = land.minima  # computed here, off the UI thread
         exact_range: Grid | None = None
@@ -86,20 +92,31 @@ class _Job(QRunnable):
 
     def _compute(self, land: DataLandscape, n: int) -> Grid | None:
         """Loss and gradient on the n×n grid over the bounds, in blocks of columns (None if
-        superseded meanwhile); the time it took teaches the cost model."""
+        superseded meanwhile); the CPU time it took teaches the cost model (the thread's own:
+        time waiting for a busy machine, or yielding to the UI thread, is not the grid's cost)."""
         (w0, w1), (b0, b1) = land.bounds
         ws, bs = np.linspace(w0, w1, n), np.linspace(b0, b1, n)
         values, grads = np.empty((n, n)), np.empty((n, n, 2))
         block = max(1, -(-n // _BLOCKS))
-        t0 = time.perf_counter()
+        t0 = time.thread_time()
         for lo in range(0, n, block):
             if self._stale():
                 return None
             v, g = land.grid_value_and_grad(ws[lo : lo + block], bs)
             values[:, lo : lo + block], grads[:, lo : lo + block] = v, g
-        ms = (time.perf_counter() - t0) * 1000.0
+        ms = (time.thread_time() - t0) * 1000.0
         COSTS.record(land.loss, land.n_samples, n * n, n, ms)
         return values, grads
+
+
+def lower_thread_priority() -> None:
+    """Make the calling thread nicer than the UI thread, where the system allows it."""
+    try:
+        tid = threading.get_native_id()
+        if os.getpriority(os.PRIO_PROCESS, tid) < WORKER_NICENESS:
+            os.setpriority(os.PRIO_PROCESS, tid, WORKER_NICENESS)
+    except (AttributeError, OSError):  # not Linux, or not permitted: the default priority
+        pass
 
 
 class SurfaceWorker(QObject):

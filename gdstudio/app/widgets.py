@@ -185,6 +185,7 @@ class LogSlider(QWidget):
         self._lo, self._hi = math.log10(lo), math.log10(hi)
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setRange(0, _SLIDER_STEPS)
+        self.slider.setMinimumWidth(48)  # a handle with room to move, however narrow the panel
         self.spin = NumberField(decimals)
         self.spin.setRange(0.0, hi * 1000)
         self.spin.setSuffix(suffix)

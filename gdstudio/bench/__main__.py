@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import os
 import sys
 from typing import Any
 
@@ -102,6 +103,7 @@ def main(argv: list[str] | None = None) -> int:
     from ..app.application import configure_application
 
     configure_application()
+    _isolate_settings()
     _app: Any = QApplication.instance() or QApplication(sys.argv[:1])  # held while running
     if QApplication.platformName() in ("offscreen", "minimal"):
         sys.stderr.write(
@@ -111,28 +113,30 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     rows = [row for name in (args.only or BENCHES) for row in run_bench(name, args.reps)]
     print(json.dumps(rows, indent=1) if args.json else table(rows), flush=True)
-    _release_windows()
     return 0
 
 
-def _release_windows() -> None:
-    """Delete every window and GL context before Python's teardown, which would crash on them.
+def _isolate_settings() -> None:
+    """Settings and data in a folder of this run only: never the user's saved layout or files.
 
-    The benchmarks keep windows hidden rather than closed (closing asks to save); left to the
-    interpreter's exit, a native GL window is destroyed after its context's display: a segfault.
+    A window restores the user's dock layout; one with the Plots hidden made the plot
+    benchmarks measure nothing. Qt's test mode and a fresh settings folder keep every run alike.
     """
-    from PySide6.QtCore import QCoreApplication, QEvent
-    from PySide6.QtWidgets import QApplication
+    import tempfile
 
-    for widget in QApplication.topLevelWidgets():
-        widget.hide()
-        widget.deleteLater()
-    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
-    QCoreApplication.processEvents()
-    glsurface = sys.modules.get("gdstudio.render.glsurface")
-    if glsurface is not None:
-        glsurface.destroy_offscreen_contexts()
+    from PySide6.QtCore import QSettings, QStandardPaths
+
+    QStandardPaths.setTestModeEnabled(True)
+    folder = tempfile.mkdtemp(prefix="gdstudio-bench-")
+    for fmt in (QSettings.Format.IniFormat, QSettings.Format.NativeFormat):
+        QSettings.setPath(fmt, QSettings.Scope.UserScope, folder)
+    QSettings().clear()
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    # No teardown: the benchmarks leave windows in states no user reaches (histories planted,
+    # curves cleared by hand), and deleting those at exit has crashed in pyqtgraph's scene.
+    os._exit(code)

@@ -11,6 +11,7 @@ per-axis accumulator of an adaptive method.
 
 from __future__ import annotations
 
+import copy
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -18,6 +19,7 @@ import numpy as np
 
 from .optimizers import Optimizer
 from .run import Run
+from .schedules import clip_grad_norm
 
 Vector = tuple[float, ...]
 
@@ -51,27 +53,81 @@ class StepWrittenOut:
         raise KeyError(symbol)
 
 
+class StepRecorder:
+    """Writes out every step a run takes while attached: by any caller, through the array path.
+
+    Attached, the run's scalar fast path is off (the same bits, just slower); `last` is the
+    latest step written out. Detach to give the run its fast path back.
+    """
+
+    def __init__(self) -> None:
+        self.run: Run | None = None
+        self.last: StepWrittenOut | None = None
+        self._fast = True
+
+    def attach(self, run: Run) -> None:
+        """Record `run`'s steps from now on (detaching from any other run first)."""
+        self.detach()
+        self.run, self._fast, self.last = run, run.fast, None
+        run.fast = False
+        run.optimizer.observer = self._observe
+
+    def detach(self) -> None:
+        """Stop recording; the run gets its fast path back."""
+        run = self.run
+        if run is not None:
+            if run.optimizer.observer == self._observe:
+                run.optimizer.observer = None
+            run.fast = self._fast
+        self.run = None
+
+    def _observe(self, p: np.ndarray, g: np.ndarray, lr: float, new: np.ndarray) -> None:
+        if self.run is not None:
+            self.last = write_out(self.run.optimizer, p, g, lr, new)
+
+
 def explain_step(run: Run) -> StepWrittenOut | None:
     """Take one step of `run` and write it out; None if the run cannot step (it has ended)."""
     if not run.running:
         return None
-    seen: list[tuple[np.ndarray, np.ndarray, float, np.ndarray]] = []
-    opt = run.optimizer
-
-    def observe(p: np.ndarray, g: np.ndarray, lr: float, new: np.ndarray) -> None:
-        seen.append((p.copy(), g.copy(), float(lr), new.copy()))
-
-    fast, run.fast = run.fast, False  # the array path calls the observer; same bits
-    opt.observer = observe
+    recorder = StepRecorder()
+    recorder.attach(run)
     try:
         run.step(1)
     finally:
-        opt.observer = None
-        run.fast = fast
-    if not seen:
+        recorder.detach()
+    return recorder.last
+
+
+def preview_step(run: Run) -> StepWrittenOut | None:
+    """The step `run` takes next, written out, without taking it (None if the run has ended).
+
+    Worked on a copy of the optimizer (its hyperparameters and buffers, a few numbers) with the
+    full-batch gradient at the current parameters, clipped as the run clips it: the arrows a
+    view draws at a ball, at any moment, without slowing the race.
+    """
+    if not run.running:
         return None
-    p, g, lr, new = seen[-1]
-    formulas, terms = _written(opt, p, g, lr, new)
+    opt = copy.deepcopy(run.optimizer)
+    opt.observer = None
+    p = np.array(run.params, dtype=np.float64)
+    with np.errstate(all="ignore"):
+        g = np.asarray(run.landscape.grad(p), dtype=np.float64)
+        if run.clip_norm is not None:
+            g, _ = clip_grad_norm(g, run.clip_norm)
+        lr = run.next_lr
+        if not (np.isfinite(lr) and np.all(np.isfinite(g))):
+            return None
+        new = opt.step(p, g, lr)
+    return write_out(opt, p, g, lr, new)
+
+
+def write_out(
+    opt: Optimizer, p: np.ndarray, g: np.ndarray, lr: float, new: np.ndarray
+) -> StepWrittenOut:
+    """The step `opt` just took from p with gradient g at rate lr to `new`, written out."""
+    p, g, new = p.copy(), g.copy(), new.copy()
+    formulas, terms = _written(opt, p, g, float(lr), new)
     delta = new - p
     vectors = {"-grad": _vec(-g), "step": _vec(delta)}
     if lr > 0:

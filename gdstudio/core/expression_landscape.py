@@ -52,6 +52,7 @@ def expression_landscape(
         False,
         both,
         point,
+        has_domain=True,
     )
 
 

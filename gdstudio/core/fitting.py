@@ -17,6 +17,12 @@ from .lad import lad_line
 Array = NDArray[np.float64]
 
 LOSSES = ("mse", "mae", "huber", "bce")
+# How a description names each loss in a sentence (proper names keep their capital).
+_LOSS_PHRASES = {
+    "mse": "mean squared error",
+    "mae": "mean absolute error",
+    "huber": "the Huber loss",
+}
 LOSS_TITLES = {
     "mse": "Mean squared error",
     "mae": "Mean absolute error",
@@ -56,7 +62,7 @@ class DataLandscape:
         self.description = (
             "Logistic regression σ(w·x + b) under binary cross-entropy"
             if loss == "bce"
-            else f"Line y = w·x + b under {LOSS_TITLES[loss].lower()}"
+            else f"Line y = w·x + b under {_LOSS_PHRASES[loss]}"
         )
         self.default_start: tuple[float, float] = (float(start_p[0]), float(start_p[1]))
         # The fit runs on x' = (x − shift) / scale; (0, 1) means the data's own units.

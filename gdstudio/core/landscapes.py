@@ -31,6 +31,8 @@ class Landscape:
     log_height: bool = False
     _both: Callable[[Array], tuple[Array, Array]] | None = field(default=None, repr=False)
     _point: Point | None = field(default=None, repr=False)
+    # True for a typed formula, undefined outside a domain: a run there "left the domain"
+    has_domain: bool = False
 
     @property
     def dim(self) -> int:

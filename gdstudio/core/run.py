@@ -26,6 +26,7 @@ from .run_base import (
     AT_MAX_STEPS,
     CONVERGED,
     DIVERGED,
+    LEFT_DOMAIN,
     LOSS_NOT_FINITE,
     LR_NOT_FINITE,
     NO_DATA,
@@ -231,6 +232,8 @@ class Run(RunSettings):
             return "no data: add points"
         if self.status == STOPPED:
             return f"stopped at step {self.status_step} (max steps)"
+        if self.status_reason == LEFT_DOMAIN:
+            return f"left the domain at step {self.status_step}"
         return f"{self.status} at step {self.status_step}"
 
     # --- stepping ----------------------------------------------------------------------------
@@ -347,6 +350,8 @@ class Run(RunSettings):
         return self._runaway_cache[1]
 
     def _finish(self, status: str, step: int | None, reason: str) -> None:
+        if reason == LOSS_NOT_FINITE and getattr(self.landscape, "has_domain", False):
+            reason = LEFT_DOMAIN
         self.status, self.status_step, self.status_reason = status, step, reason
 
 

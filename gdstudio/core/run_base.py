@@ -25,6 +25,9 @@ RUNAWAY_FACTOR = 1e4
 LR_NOT_FINITE = "the learning rate became non-finite"
 PARAMS_NOT_FINITE = "parameters became non-finite"
 LOSS_NOT_FINITE = "the loss became non-finite"
+# On a typed formula a loss that is not a number means the point is outside its domain (log of
+# a negative, division by zero): the run stops as diverged, said as "left the domain at step N".
+LEFT_DOMAIN = "it left the formula's domain"
 RAN_AWAY = "parameters ran away"
 AT_MAX_STEPS = "raise max steps to go on"
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterator, Sequence
-from functools import partial
 from typing import Protocol
 
 import numpy as np
@@ -21,7 +20,7 @@ from PySide6.QtWidgets import QGraphicsView
 
 from .export_animation import Progress, encoder_size, frame_count, frame_steps, write_animation
 from .export_data import export_dataset_csv, export_trajectories_csv, export_trajectories_json
-from .export_decor import Decor, DecorFrames, decor_layout, decorated
+from .export_decor import Decor, DecorFrames, decorated
 from .export_files import check_writable, write_bytes_atomic
 from .export_formats import (
     ANIMATION_FORMATS,
@@ -57,7 +56,6 @@ __all__ = [
     "check_animation",
     "check_size",
     "check_view_format",
-    "decor_band_height",
     "export_3d_png",
     "export_animation",
     "export_dataset_csv",
@@ -154,20 +152,14 @@ def export_graphics_svg(
 
 
 def export_image_png(
-    image: QImage,
-    path: str | os.PathLike[str],
-    width: int | None = None,
-    height: int | None = None,
-    decor: Decor | None = None,
+    image: QImage, path: str | os.PathLike[str], width: int | None = None, height: int | None = None
 ) -> None:
-    """Write an image (e.g. a window grab) as PNG below the decor's band, scaled to
-    width×height in all if given."""
+    """Write an image (e.g. a window grab) as PNG, scaled to width×height if given."""
     if width is not None and height is not None:
         check_size(width, height)
-    else:
-        width, height = image.width(), image.height() + decor_band_height(decor, image)
+        image = fit_image(image, width, height)
     check_writable(path)
-    write_image_atomic(path, decorated(decor or Decor(), width, height, partial(fit_image, image)))
+    write_image_atomic(path, image)
 
 
 # --- animations --------------------------------------------------------------------------------
@@ -278,21 +270,6 @@ def qimage_to_rgb(image: QImage) -> np.ndarray:
 def is_black(image: QImage) -> bool:
     """True for a null or (nearly) black image: what a grab without OpenGL content gives."""
     return image.isNull() or int(qimage_to_rgb(image).max()) < BLACK_LEVEL
-
-
-def decor_band_height(decor: Decor | None, image: QImage) -> int:
-    """The height of the decor's band over a picture as wide as `image` (0: no decor).
-
-    A band as tall as this over the image keeps the image at its own size below it."""
-    if decor is None or decor.empty:
-        return 0
-    band = 0
-    for _ in range(4):  # the band grows with the picture: settle on a fixed point
-        grown = decor_layout(decor, image.width(), image.height() + band).band.height()
-        if grown == band:
-            break
-        band = grown
-    return band
 
 
 def fit_image(image: QImage, width: int, height: int) -> QImage:

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from PySide6.QtCore import QPointF, QRect, QRectF, Qt
-from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPen
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter, QPainterPath, QPen
 
 from ..theme import BACKGROUND, MUTED_TEXT_COLOR, TEXT_COLOR
 
@@ -143,26 +143,42 @@ def _legend_slots(
     return slots
 
 
-def paint_decor(painter: QPainter, decor: Decor, layout: DecorLayout) -> None:
-    """Paint the band's title and legend (the step counter is paint_counter's)."""
+def _text(painter: QPainter, at: QPointF, text: str, color: str, halo: bool) -> None:
+    """Text at a baseline start; with a halo, outlined in the studio's background so it
+    reads on a light slide as on a dark one (a transparent picture)."""
+    if not halo:
+        painter.setPen(QColor(color))
+        painter.drawText(at, text)
+        return
+    path = QPainterPath()
+    path.addText(at, painter.font(), text)
+    width = max(1.5, painter.font().pixelSize() * 0.12)
+    pen = QPen(QColor(BACKGROUND), width)
+    pen.setJoinStyle(Qt.PenJoinStyle.RoundJoin)
+    painter.strokePath(path, pen)
+    painter.fillPath(path, QColor(color))
+
+
+def paint_decor(painter: QPainter, decor: Decor, layout: DecorLayout, halo: bool = False) -> None:
+    """Paint the band's title and legend (the step counter is paint_counter's); `halo`
+    outlines the text, for a transparent background."""
     if decor.empty:
         return
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
     painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
-    _paint_title(painter, decor, layout)
+    _paint_title(painter, decor, layout, halo)
     font = _font(layout.legend_px)
     painter.setFont(font)
     for slot in layout.slots:
         painter.setPen(QPen(QColor(TEXT_COLOR).darker(300), max(1.0, layout.legend_px / 14)))
         painter.setBrush(QColor(slot.color))
         painter.drawRoundedRect(slot.swatch, slot.swatch.width() * 0.2, slot.swatch.height() * 0.2)
-        painter.setPen(QColor(TEXT_COLOR))
-        painter.drawText(slot.text_at, slot.name)
+        _text(painter, slot.text_at, slot.name, TEXT_COLOR, halo)
     painter.restore()
 
 
-def paint_counter(painter: QPainter, layout: DecorLayout, step: int) -> None:
+def paint_counter(painter: QPainter, layout: DecorLayout, step: int, halo: bool = False) -> None:
     """Paint the step counter, right-aligned at the end of the title's line."""
     plain = _font(layout.title_px)
     text = counter_text(step)
@@ -170,14 +186,12 @@ def paint_counter(painter: QPainter, layout: DecorLayout, step: int) -> None:
     painter.save()
     painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
     painter.setFont(plain)
-    painter.setPen(QColor(TEXT_COLOR))
-    painter.drawText(
-        QPointF(right - QFontMetricsF(plain).horizontalAdvance(text), layout.title_at.y()), text
-    )
+    at = QPointF(right - QFontMetricsF(plain).horizontalAdvance(text), layout.title_at.y())
+    _text(painter, at, text, TEXT_COLOR, halo)
     painter.restore()
 
 
-def _paint_title(painter: QPainter, decor: Decor, layout: DecorLayout) -> None:
+def _paint_title(painter: QPainter, decor: Decor, layout: DecorLayout, halo: bool) -> None:
     bold = _font(layout.title_px, bold=True)
     plain = _font(layout.title_px)
     x, base = layout.title_at.x(), layout.title_at.y()
@@ -189,16 +203,14 @@ def _paint_title(painter: QPainter, decor: Decor, layout: DecorLayout) -> None:
         metrics = QFontMetricsF(bold)
         shown = metrics.elidedText(decor.title, Qt.TextElideMode.ElideRight, room)
         painter.setFont(bold)
-        painter.setPen(QColor(TEXT_COLOR))
-        painter.drawText(QPointF(x, base), shown)
+        _text(painter, QPointF(x, base), shown, TEXT_COLOR, halo)
         used = metrics.horizontalAdvance(shown) + layout.title_px * 0.6
         x, room = x + used, room - used
     if decor.subtitle and room > layout.title_px * 2:
         metrics = QFontMetricsF(plain)
         shown = metrics.elidedText(decor.subtitle, Qt.TextElideMode.ElideRight, room)
         painter.setFont(plain)
-        painter.setPen(QColor(MUTED_TEXT_COLOR))
-        painter.drawText(QPointF(x, base), shown)
+        _text(painter, QPointF(x, base), shown, MUTED_TEXT_COLOR, halo)
 
 
 def decorated(
@@ -231,12 +243,15 @@ class DecorFrames:
         self.decor = decor
         self.layout = decor_layout(decor, width, height, max_step)
         fill = QColor(BACKGROUND) if background is None else background
-        fmt = QImage.Format.Format_RGB32 if fill.alpha() == 255 else QImage.Format.Format_ARGB32
+        self._halo = fill.alpha() < 255  # text on a transparent band: outlined
+        fmt = QImage.Format.Format_ARGB32 if self._halo else QImage.Format.Format_RGB32
         self._template = QImage(width, height, fmt)
         self._template.fill(fill)
         painter = QPainter(self._template)
-        paint_decor(painter, decor, self.layout)
-        painter.end()
+        try:
+            paint_decor(painter, decor, self.layout, self._halo)
+        finally:
+            painter.end()
 
     @property
     def content_size(self) -> tuple[int, int]:
@@ -247,12 +262,14 @@ class DecorFrames:
         """The band with `render(w, h)` of the view below it (and `step` on the counter)."""
         if self.decor.empty:
             return render(self.layout.width, self.layout.height)
+        view = render(*self.content_size)  # before any painter is open: it may raise
         image = self._template.copy()
-        w, h = self.content_size
         painter = QPainter(image)
-        if self.decor.step_counter and step is not None:
-            paint_counter(painter, self.layout, step)
-        painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Source)
-        painter.drawImage(self.layout.content.topLeft(), render(w, h))
-        painter.end()
+        try:
+            if self.decor.step_counter and step is not None:
+                paint_counter(painter, self.layout, step, self._halo)
+            painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Source)
+            painter.drawImage(self.layout.content.topLeft(), view)
+        finally:
+            painter.end()
         return image

@@ -89,13 +89,17 @@ class GifPalette:
         not show) get colours of their own, in entries the patch does not use: the table is
         the palette with those replaced (None: the palette itself).
         """
+        if changed is not None:  # only the changed pixels are mapped: the cost follows them
+            full = np.full(changed.shape, TRANSPARENT, dtype=np.uint8)
+            if not changed.any():
+                return full, None
+            index, table = self.local_indices(packed(frame)[changed])
+            full[changed] = index
+            return full, table
         index = self.indices(frame)
         rgb = unpacked(packed(frame)).astype(np.int32)
         error = np.abs(self.colors[index].astype(np.int32) - rgb).max(axis=-1)
         bad = error > LOCAL_ERROR
-        if changed is not None:
-            bad &= changed
-            index[~changed] = TRANSPARENT
         if not bad.any():
             return index, None
         kept = np.zeros(PALETTE_SIZE, dtype=bool)

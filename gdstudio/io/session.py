@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import secrets
 import stat
 import unicodedata
 from collections.abc import Callable, Iterator
@@ -70,7 +69,7 @@ def encode_session(doc: Doc) -> Iterator[bytes]:
     at a time, so a worker thread encoding a million points never holds the GIL for long.
     """
     arrays: list[np.ndarray] = []
-    token = secrets.token_hex(8)
+    token = os.urandom(8).hex()  # as secrets.token_hex, without loading OpenSSL at start-up
 
     def placeholder(obj: object) -> str:
         if not isinstance(obj, np.ndarray):

@@ -8,12 +8,14 @@ blit) instead of drawing 30,000 triangles and every segment again.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 
 from OpenGL import GL
 from OpenGL.error import GLError
 from PySide6 import QtGui
 from PySide6.QtOpenGL import QOpenGLFramebufferObject, QOpenGLFramebufferObjectFormat
+
+from gdstudio.render.live_damage import Box, merge_boxes
 
 
 def offscreen_fbo(width: int, height: int, samples: int = 0) -> QOpenGLFramebufferObject:
@@ -94,6 +96,10 @@ class LayerCache:
         self._key: Hashable = None
         self._copies: list[tuple[int, int, int, int]] | None = None  # None: not asked yet
         self._copy_target = -1
+        self._last: tuple[int, int, int] | None = None  # the target last copied into, its size
+        self.copied: list[Box] = []
+        """The boxes the last draw() copied into its target (all of it, or around what
+        changed)."""
 
     def draw(
         self,
@@ -103,12 +109,20 @@ class LayerCache:
         key: Hashable,
         paint: Callable[[], None],
         add: Callable[[], None] | None = None,
+        boxes: Sequence[Box] | None = None,
     ) -> bool:
         """Copy the kept picture into framebuffer `target` (width×height device pixels),
         running paint() into it first when `key` changed (or else add(), which draws on top
         of what is kept); False if this GL cannot (the caller draws directly, and the cache
-        stays off)."""
+        stays off).
+
+        `boxes` (x0, y0, x1, y1) say where the frame can differ from the last one: when
+        `target` still holds what this cache copied into it last (the same target and size,
+        and no target_changed() since), only they are copied, else the whole picture.
+        """
+        self.copied = []
         if not self.enabled:
+            self._last = None
             return False
         ctx = QtGui.QOpenGLContext.currentContext()
         fbo = self._fbo
@@ -123,11 +137,17 @@ class LayerCache:
             if key != self._key:
                 GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, fbo.handle())
                 paint()
-                self._key = key
+                self._key, boxes = key, None
             elif add is not None:
                 GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, fbo.handle())
                 add()
-            self._copy(fbo.handle(), target, width, height)
+            if self._last != (target, width, height):
+                boxes = None
+            self._last = None  # until the copy is done
+            copied = [(0, 0, width, height)] if boxes is None else merge_boxes(boxes)
+            for x0, y0, x1, y1 in copied:
+                self._copy(fbo.handle(), target, x1 - x0, y1 - y0, x0, y0)
+            self._last, self.copied = (target, width, height), copied
         except GLError:
             self.enabled, self._fbo = False, None  # e.g. depth formats that do not match
             return False
@@ -135,14 +155,19 @@ class LayerCache:
             GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, target)
         return True
 
-    def _copy(self, source: int, target: int, width: int, height: int) -> None:
-        """The kept picture into `target`: image copies where they work, else a blit."""
+    def target_changed(self) -> None:
+        """Something else drew into the target: the next frame copies the whole picture."""
+        self._last = None
+
+    def _copy(self, source: int, target: int, width: int, height: int, x: int, y: int) -> None:
+        """A box of the kept picture into `target`: image copies where they work, else a
+        blit."""
         if self._copies is None or target != self._copy_target:
             self._copies, self._copy_target = image_copies(source, target), target
         try:
-            copy_images(self._copies, source, target, width, height)
+            copy_images(self._copies, source, target, width, height, x, y)
         except GLError:
             if not self._copies:
                 raise
             self._copies = []  # formats that cannot be copied: blit from now on
-            copy_images(self._copies, source, target, width, height)
+            copy_images(self._copies, source, target, width, height, x, y)

@@ -18,6 +18,7 @@ from gdstudio.render.glitem import BufferedItem
 from gdstudio.render.glview import Frame, OrbitView
 from gdstudio.render.layer_cache import LayerCache
 from gdstudio.render.line_item import PathLinesItem
+from gdstudio.render.live_damage import Box, damage_boxes
 from gdstudio.render.path_geometry import PathGeometry, PathSpan, empty_geometry
 from gdstudio.render.path_tracks import PathTracks, pieces
 
@@ -44,10 +45,14 @@ class RaceLayers:
         self._colors = b""
         self._view: Hashable = None  # the camera (and what else `key` holds) of the last frame
         self._stale = False  # `paths` does not hold the latest paths
+        self._heads = np.empty((0, 3), np.float32)  # where `heads` draws its balls
+        self._heads_drawn: np.ndarray | None = None  # ...and drew them in the last frame
 
-    def set_paths(self, tracks: PathTracks) -> None:
-        """The paths now drawn (they changed since the last call)."""
+    def set_paths(self, tracks: PathTracks, heads: np.ndarray) -> None:
+        """The paths now drawn (they changed since the last call), and the world positions
+        of the balls `heads` draws on them."""
         self.tracks = tracks
+        self._heads = np.asarray(heads, dtype=np.float32).reshape(-1, 3)
         self.spans = tracks.spans
         self._colors = b"".join(t.rgba.tobytes() for t in tracks.shown)
         self._stale = True
@@ -61,14 +66,21 @@ class RaceLayers:
             self._stale = False
         return geometry
 
-    def paint(self, view: OrbitView, frame: Frame, key: Hashable) -> bool:
+    def paint(
+        self, view: OrbitView, frame: Frame, key: Hashable, margin: float | None = None
+    ) -> bool:
         """Draw the frame into `view`'s framebuffer: the kept layer (drawn again when `key`,
         the static items or the paths' identities changed, else grown), then what moves.
         False where the cache cannot be used, or the camera moved since the last frame
         (keeping a picture that the next frame of an orbit throws away costs more than it
-        saves): the caller draws everything itself, after full_geometry()."""
+        saves): the caller draws everything itself, after full_geometry().
+
+        Give `margin`, the pixels around a path point that hold all that is drawn for it,
+        when the framebuffer still holds the last frame: only boxes around what moved are
+        copied from the kept layer then."""
         if key != self._view:
             self._view = key
+            self.cache.target_changed()
             return False
         spans, paths = self.spans, self.paths
         key = (
@@ -79,6 +91,8 @@ class RaceLayers:
             self._colors,
             tuple(s.generation for s in spans),
         )
+        width, height = view.deviceWidth(), view.deviceHeight()
+        boxes = None if margin is None else self._damage(frame, (width, height), margin)
         added, tips = self._set_moving(spans)
 
         def repaint() -> None:
@@ -95,14 +109,33 @@ class RaceLayers:
                 self.moving.paint(frame, [added])
             self.kept_segments = tuple(s.settled for s in spans)
 
-        width, height = view.deviceWidth(), view.deviceHeight()
         target = view.defaultFramebufferObject()
-        if not self.cache.draw(target, width, height, key, repaint, add):
+        if not self.cache.draw(target, width, height, key, repaint, add, boxes):
             return False
         if paths.visible():
             self.moving.paint(frame, [tips])
         view.draw_items([self.heads], frame)
+        self._heads_drawn = self._heads
         return True
+
+    @property
+    def damage(self) -> list[Box]:
+        """Where the last frame painted differs from the one before (all of it or boxes)."""
+        return self.cache.copied
+
+    def _damage(self, frame: Frame, size: tuple[int, int], margin: float) -> list[Box] | None:
+        """Boxes around each path's points from the first not yet kept on, and around its
+        ball now and in the last frame: all a frame grown from the last one can change
+        (None: copy the whole kept layer)."""
+        shown = self.tracks.shown if self.tracks is not None else []
+        old, new, kept = self._heads_drawn, self._heads, self.kept_segments
+        if old is None or not len(old) == len(new) == len(kept) == len(shown):
+            return None
+        groups = [
+            np.concatenate([t.points[k:], was[None], now[None]])
+            for t, k, was, now in zip(shown, kept, old, new, strict=True)
+        ]
+        return damage_boxes(groups, frame.mvp, size, margin)
 
     def _set_moving(self, spans: tuple[PathSpan, ...]) -> tuple[tuple[int, int], tuple[int, int]]:
         """Give `moving` the segments settled since the kept layer was grown, then the tips;

@@ -211,9 +211,9 @@ class LandscapeView3D(CameraView):
             return
         self._paths_changed = False
         if self._tracks.update(self._heightmap, self._paths):
-            self._layers.set_paths(self._tracks)
             positions, colors = self._tracks.heads()
             self._heads.set_markers(positions, colors, np.full(len(positions), HEAD_SIZE_PX))
+            self._layers.set_paths(self._tracks, positions)
 
     def update(self) -> None:  # type: ignore[override]  # the no-argument form only
         """Schedule a repaint (not for what the frame being painted changes itself)."""
@@ -321,9 +321,15 @@ class LandscapeView3D(CameraView):
         frame = self.frame(region, region)
         # multisampled views (GPUs) draw everything: their surface costs little
         key = (frame.mvp.tobytes(), self.opts["bgcolor"], self._minima.pixel_scale)
-        if self.format().samples() > 0 or not self._layers.paint(self, frame, key):
+        # on screen a frame is drawn over the last one (the surface's framebuffer keeps it):
+        # only the boxes around what moved are copied in, and blitted to the window
+        on_screen = QtGui.QOpenGLContext.currentContext() is self.surface.context()
+        margin = HEAD_SIZE_PX * self._heads.pixel_scale + 3 if on_screen else None
+        if self.format().samples() > 0 or not self._layers.paint(self, frame, key, margin):
             self._layers.full_geometry()
             self.paint(region=region, viewport=region)
+        elif on_screen:
+            self.surface.set_damage(self._layers.damage)
         if self._auto_coarsen:
             ms = self._timer.end()
             if ms is not None:

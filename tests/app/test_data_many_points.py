@@ -8,8 +8,10 @@ from PySide6.QtCore import QEvent, QObject, QPoint, QPointF, Qt, QTimer
 from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication
 
+from gdstudio.app.data.density import bin_points
 from gdstudio.app.data.dialogs import GenerateDialog
 from gdstudio.app.data.panel import DataPanel
+from gdstudio.theme import CLASS_COLORS
 
 LEFT, RIGHT = Qt.MouseButton.LeftButton, Qt.MouseButton.RightButton
 NONE = Qt.KeyboardModifier.NoModifier
@@ -43,6 +45,25 @@ def generate_from_dock(qtbot, panel, n: int, seed: int = 1) -> None:
     QTimer.singleShot(0, fill)
     qtbot.mouseClick(panel.button_for(panel.generate_action), LEFT)
     qtbot.waitUntil(lambda: bool(done) and len(panel.model.dataset) == n)
+    qtbot.waitUntil(lambda: binned_for_view(panel), timeout=5_000)  # after the framing
+
+
+def binned_for_view(panel) -> bool:
+    """True once every density layer drawn is binned for the view as it is."""
+    density = panel.plot.density
+    (x0, x1), _ = panel.plot.getViewBox().viewRange()
+    layers = [layer for layer in (density.main, *density.classes) if layer.active]
+    return all(np.allclose(layer.binned_rect()[::2], (x0, x1)) for layer in layers)
+
+
+def choose_loss(qtbot, panel, title: str) -> None:
+    """Pick a loss with the keyboard in the Loss box (Home, then Down to its row)."""
+    combo = panel.loss_combo
+    combo.setFocus()
+    qtbot.keyClick(combo, Qt.Key.Key_Home)
+    for _ in range(combo.findText(title)):
+        qtbot.keyClick(combo, Qt.Key.Key_Down)
+    assert combo.currentText() == title
 
 
 def at(panel, x: float, y: float) -> QPoint:
@@ -137,6 +158,50 @@ def test_zooming_re_bins_the_density_for_the_new_view(qtbot, million):
     assert 0 < inside < MILLION  # the view holds only part of the cloud now
 
 
+@pytest.mark.parametrize("loss", ["MSE", "Huber", "Logistic (BCE)"])
+def test_every_data_action_is_in_sight_at_the_dock_width(qtbot, panel, loss):
+    choose_loss(qtbot, panel, loss)
+    inside = panel.rect()
+    for action in (
+        panel.generate_action,
+        panel.import_action,
+        panel.export_action,
+        panel.clear_action,
+        panel.fit_view_action,
+        panel.delete_action,
+    ):
+        button = panel.button_for(action)
+        assert button.isVisible(), action.text()
+        rect = button.geometry().translated(button.parentWidget().mapTo(panel, QPoint(0, 0)))
+        assert inside.contains(rect), action.text()
+    extra = {"Huber": panel.delta_spin, "Logistic (BCE)": panel.classes_row}.get(loss)
+    for widget in (panel.loss_combo, panel.normalize_check, panel.restart_check, extra):
+        if widget is not None:
+            assert widget.isVisible()
+            corner = widget.mapTo(panel, QPoint(widget.width() - 1, widget.height() - 1))
+            assert inside.contains(corner), widget.objectName()
+    # The bar wraps instead of pushing the plot away: the plot keeps most of the height.
+    assert panel.plot.height() > 0.4 * panel.height()
+
+
+def test_a_million_classes_are_shaded_as_one_strip_per_class(qtbot, panel, count_near):
+    choose_loss(qtbot, panel, "Logistic (BCE)")
+    generate_from_dock(qtbot, panel, MILLION)
+    label = panel.model.dataset.label
+    zero, one = panel.plot.density.classes
+    assert not panel.plot.density.main.active
+    assert zero.counts().sum() == np.sum(label == 0) and one.counts().sum() == np.sum(label == 1)
+    image = panel.plot.grab().toImage()
+    strip = {0: at(panel, 1.0, 0.0), 1: at(panel, 9.0, 1.0)}  # where each class is thickest
+    for value, pos in strip.items():
+        c = image.pixelColor(pos)
+        pixel = np.array([[[c.red(), c.green(), c.blue()]]])
+        assert count_near(pixel, CLASS_COLORS[value], tol=90) == 1
+
+
+# --- in the whole window (last: a closed main window leaves the popups of later tests astray)
+
+
 class _Paints(QObject):
     """Counts the paint events a widget gets."""
 
@@ -170,7 +235,7 @@ def test_eight_racers_step_on_a_million_points(qtbot, studio_window, user):
     panel, model = window.data_panel, window.model
     qtbot.waitUntil(panel.plot.isVisible)
     generate_from_dock(qtbot, panel, MILLION)
-    user.pick(panel.loss_combo, "MAE")  # every step a pass over all the points
+    choose_loss(qtbot, panel, "MAE")  # every step a pass over all the points
     while len(model.runs) < 8:
         model.add_run("adam")
     user.click(window.toolbar.widgetForAction(window.actions_by_name["play"]))
@@ -178,27 +243,13 @@ def test_eight_racers_step_on_a_million_points(qtbot, studio_window, user):
     user.click(window.toolbar.widgetForAction(window.actions_by_name["play"]))
 
 
-@pytest.mark.parametrize("loss", ["MSE", "Huber", "Logistic (BCE)"])
-def test_every_data_action_is_in_sight_at_the_dock_width(qtbot, user, panel, loss):
-    user.pick(panel.loss_combo, loss)
-    inside = panel.rect()
-    for action in (
-        panel.generate_action,
-        panel.import_action,
-        panel.export_action,
-        panel.clear_action,
-        panel.fit_view_action,
-        panel.delete_action,
-    ):
-        button = panel.button_for(action)
-        assert button.isVisible(), action.text()
-        rect = button.geometry().translated(button.parentWidget().mapTo(panel, QPoint(0, 0)))
-        assert inside.contains(rect), action.text()
-    extra = {"Huber": panel.delta_spin, "Logistic (BCE)": panel.classes_row}.get(loss)
-    for widget in (panel.loss_combo, panel.normalize_check, panel.restart_check, extra):
-        if widget is not None:
-            assert widget.isVisible()
-            corner = widget.mapTo(panel, QPoint(widget.width() - 1, widget.height() - 1))
-            assert inside.contains(corner), widget.objectName()
-    # The bar wraps instead of pushing the plot away: the plot keeps most of the height.
-    assert panel.plot.height() > 0.4 * panel.height()
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_the_bins_count_what_histogram2d_counts(seed):
+    rng = np.random.default_rng(seed)
+    x, y = rng.normal(5, 3, 20_000), rng.normal(0, 2, 20_000)  # some outside the rectangle
+    rect, shape = (0.0, -3.0, 10.0, 4.0), (37, 53)
+    bins = bin_points(x, y, rect, shape)
+    counts = np.bincount(bins[bins >= 0], minlength=37 * 53).reshape(shape)
+    want, _, _ = np.histogram2d(y, x, bins=shape, range=[[-3.0, 4.0], [0.0, 10.0]])
+    inside = (x >= 0) & (x < 10) & (y >= -3) & (y < 4)
+    assert np.array_equal(counts, want) and np.array_equal(bins >= 0, inside)

@@ -633,3 +633,31 @@ def test_typing_a_value_beyond_the_data_limit_leaves_the_point(qtbot, panel):
     qtbot.keyClick(table, Qt.Key.Key_Down)  # the loop turns; a commit would have landed
     assert model.undo_stack.count() == 0
     assert model.dataset == Dataset.default()
+
+
+def test_the_cloud_drawn_is_the_data_after_each_click_and_undo(qtbot, panel):
+    model, cloud = panel.model, panel.plot.markers[1]
+    for x, y in ((2.5, 8.0), (4.5, 3.0), (1.5, 9.0)):
+        click(qtbot, panel, x, y)  # each new point appended to the cloud drawn
+        drawn = cloud.getData()
+        assert np.array_equal(drawn[0], model.dataset.x) and np.array_equal(
+            drawn[1], model.dataset.y
+        )
+    model.undo_stack.undo()
+    drawn = cloud.getData()
+    assert np.array_equal(drawn[0], model.dataset.x) and len(drawn[0]) == 7
+
+
+def test_the_table_catches_up_with_edits_made_while_it_was_hidden(qtbot, panel):
+    table = panel.table
+    click(qtbot, panel, 2.5, 8.0)
+    table.hide()
+    click(qtbot, panel, 4.5, 3.0)
+    click(qtbot, panel, 1.5, 9.0)
+    assert table.model().rowCount() == 6  # as of the last time it was shown
+    table.show()
+    qtbot.waitUntil(lambda: table.model().rowCount() == 8)
+    x = float(table.model().index(7, 0).data(Qt.ItemDataRole.EditRole))
+    assert x == panel.model.dataset.x[7]
+    rows = table.selected_rows()
+    assert list(rows) == [7]  # the newest point, selected by its click

@@ -17,7 +17,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gdstudio.app.caption import MAX_LINES
+from gdstudio.app.caption import MIN_LINES
 from gdstudio.app.main_window import MainWindow
 from gdstudio.app.model import StudioModel
 
@@ -319,6 +319,20 @@ def test_at_640_by_480_every_control_can_be_scrolled_to_and_none_overlaps(
         assert not rects[a].intersects(rects[b]), f"{a} overlaps {b}"
     view = window.stack.currentWidget()
     assert view.width() >= 150 and view.height() >= 100  # the landscape keeps a share
-    lines = window.caption.height() / window.caption.label.fontMetrics().lineSpacing()
-    assert lines < MAX_LINES + 1.5  # four lines and margins: a long caption scrolls
-    assert window.caption.verticalScrollBar().maximum() > 0
+    caption = window.caption
+    assert MIN_LINES <= caption.lines_shown() and caption.height() <= 0.2 * window.height()
+    assert caption.verticalScrollBar().maximum() > 0  # a long caption scrolls instead
+
+
+def test_at_640_by_480_plots_and_data_are_tabs_under_the_view_the_lessons_in_front(qtbot):
+    window = shown_window(qtbot, "line-fit", size=(640, 480))
+    tabbed = set(window.tabifiedDockWidgets(window.readouts_dock))
+    assert {window.plots_dock, window.data_dock} <= tabbed
+    qtbot.waitUntil(lambda: window.data_panel.isVisible())  # the data's tab is in front
+    assert not window.visibleRegion().isEmpty() and window.data_panel.plot.width() > 300
+    view = window.stack.currentWidget()
+    assert view.width() > window.width() / 2  # the landscape keeps most of the width
+    choose_from_menu_bar(qtbot, window, "Lessons", "5. Optimizer race (Rosenbrock)")
+    assert not window.data_dock.isVisible()
+    plots = window.plots
+    qtbot.waitUntil(lambda: plots.isVisible())  # with the data gone, the plots are in front

@@ -5,7 +5,7 @@ import math
 import pytest
 from PySide6.QtWidgets import QTableWidget
 
-from gdstudio.app.docks.readouts import ReadoutsPanel, format_number
+from gdstudio.app.docks.readouts import ReadoutsPanel, finish_order, format_number
 from gdstudio.theme import STATUS_COLORS
 
 
@@ -27,7 +27,7 @@ def header(table: QTableWidget) -> list[str]:
 def test_one_row_per_enabled_run_with_parameters_by_name(panel):
     table = panel.findChild(QTableWidget, "readoutsTable")
     assert table.rowCount() == len(panel.model.runs)
-    assert header(table)[:5] == ["run", "x", "y", "loss", "|∇L|"]
+    assert header(table)[:6] == ["run", "rank", "x", "y", "loss", "|∇L|"]
     for row, cfg in enumerate(panel.model.runs):
         assert table.item(row, 0).text() == cfg.title
         assert not table.item(row, 0).icon().isNull()
@@ -111,3 +111,45 @@ def test_a_run_at_max_steps_says_stopped_in_amber_and_how_to_go_on(make_panel):
     assert status.text() == "stopped at step 5 (max steps)"
     assert status.foreground().color().name() == STATUS_COLORS["stopped"].lower()
     assert "max steps" in status.toolTip()
+
+
+def test_the_rank_column_orders_the_race_as_its_caption_says(panel):
+    """Adam converges first, Momentum second; SGD and RMSprop follow by final loss."""
+    model = panel.model
+    assert header(panel.table)[1] == "rank"
+    model.step(60)
+    assert not any(cfg.run.status == "converged" for cfg in model.runs)
+    by_loss = sorted(model.runs, key=lambda c: c.run.loss)
+    ranks = {cfg.title: panel.row_texts(r)["rank"] for r, cfg in enumerate(model.runs)}
+    assert [ranks[c.title] for c in by_loss] == ["1", "2", "3", "4"]  # live, by loss so far
+    model.step(5000)
+    titles = [cfg.title for cfg in model.runs]
+    ranks = {t: int(panel.table.item(r, 1).text()) for r, t in enumerate(titles)}
+    adam, momentum = (next(c for c in model.runs if c.title == t) for t in ("Adam", "Momentum"))
+    assert adam.run.status == momentum.run.status == "converged"
+    assert adam.run.status_step < momentum.run.status_step
+    assert ranks["Adam"] == 1 and ranks["Momentum"] == 2
+    rest = sorted((c for c in model.runs if c.run.status != "converged"), key=lambda c: c.run.loss)
+    assert [ranks[c.title] for c in rest] == [3, 4]
+
+
+def test_a_diverged_run_ranks_last(qtbot, make_panel):
+    panel = make_panel("race")
+    panel.model.set_run_hyper(0, "lr", 0.05)  # SGD far too fast for Rosenbrock
+    panel.model.step(200)
+    assert panel.model.runs[0].run.status == "diverged"
+    assert panel.row_texts(0)["rank"] == str(len(panel.model.runs))
+
+
+def test_finish_order_shares_ties_and_puts_unfinished_by_loss():
+    from types import SimpleNamespace as R
+
+    runs = [
+        R(status="running", status_step=None, loss=0.5),
+        R(status="converged", status_step=40, loss=1e-9),
+        R(status="diverged", status_step=12, loss=float("nan")),
+        R(status="stopped", status_step=99, loss=0.2),
+        R(status="converged", status_step=40, loss=1e-8),
+        R(status="diverged", status_step=30, loss=float("inf")),
+    ]
+    assert finish_order(runs) == [4, 1, 6, 3, 1, 5]

@@ -1,5 +1,8 @@
 """Costly data surfaces are computed off the UI thread, coarse then full, newest edit wins."""
 
+import os
+import threading
+
 import numpy as np
 import pytest
 
@@ -16,8 +19,17 @@ from gdstudio.app.surface_plan import (
     inline_ok,
     plan,
 )
+from gdstudio.app.surface_worker import WORKER_NICENESS, lower_thread_priority
 from gdstudio.core.data import Dataset
 from gdstudio.core.tabulated import TabulatedLandscape
+
+
+@pytest.fixture(autouse=True)
+def _fresh_costs(monkeypatch):
+    """Each test plans from the starting cost figures, not what earlier tests taught them."""
+    from gdstudio.app import surface_worker
+
+    monkeypatch.setattr(surface_worker, "COSTS", CostModel())
 
 
 def _big_mae_model(qtbot):
@@ -134,3 +146,18 @@ def test_small_edits_keep_the_view_bounds(qtbot):
     (wl, wh), (bl, bh) = m.landscape.bounds
     w, b = m.landscape.minima[0]
     assert wl < w < wh and bl < b < bh
+
+
+@pytest.mark.skipif(not hasattr(os, "setpriority"), reason="per-thread niceness is Linux's")
+def test_the_worker_thread_yields_the_cpu_to_the_ui_thread():
+    seen: list[int] = []
+
+    def job() -> None:  # what a surface job does first, in its own thread
+        lower_thread_priority()
+        seen.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+
+    thread = threading.Thread(target=job)
+    thread.start()
+    thread.join()
+    assert seen and seen[0] >= WORKER_NICENESS
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) < WORKER_NICENESS

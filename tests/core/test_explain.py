@@ -94,3 +94,37 @@ def test_the_fast_path_is_back_after_a_written_out_step():
     run = _run("adam")
     explain_step(run)
     assert run.fast and run.optimizer.observer is None
+
+
+def test_a_recorder_writes_out_every_step_any_caller_takes():
+    from gdstudio.core.explain import StepRecorder
+
+    recorded, plain = _run("adam", lr=0.01), _run("adam", lr=0.01)
+    recorder = StepRecorder()
+    recorder.attach(recorded)
+    assert not recorded.fast
+    recorded.step(7)  # as the window's stepper steps it
+    plain.step(7)
+    np.testing.assert_array_equal(recorded.params, plain.params)
+    assert recorder.last is not None and recorder.last.step == 7
+    assert recorder.last.after == tuple(recorded.params)
+    recorder.detach()
+    assert recorded.fast and recorded.optimizer.observer is None
+    recorded.step(1)
+    assert recorder.last.step == 7  # detached: nothing more recorded
+
+
+@pytest.mark.parametrize("name", optimizer_names())
+def test_a_preview_is_the_step_the_run_takes_next_and_changes_nothing(name: str):
+    from gdstudio.core.explain import preview_step
+
+    run = _run(name, lr=1e-3)
+    run.step(4)
+    before, state = run.params.copy(), run.optimizer.state
+    preview = preview_step(run)
+    np.testing.assert_array_equal(run.params, before)
+    for key, value in state.items():
+        np.testing.assert_array_equal(run.optimizer.state[key], value)
+    taken = explain_step(run)
+    assert preview.after == taken.after and preview.term("Δθ") == taken.term("Δθ")
+    assert preview.vectors == taken.vectors

@@ -234,3 +234,18 @@ def test_each_function_differentiates_correctly(text: str):
         np.testing.assert_allclose(
             landscape.grad(point), _numeric_gradient(landscape, point), rtol=1e-6, atol=1e-7
         )
+
+
+def test_a_run_that_reaches_a_hole_left_the_domain():
+    from gdstudio.core.optimizers import make_optimizer
+    from gdstudio.core.run import Run
+
+    landscape = expression_landscape("log(w) + b^2", bounds=((0.01, 3), (-2, 2)))
+    for fast in (True, False):
+        run = Run(landscape, make_optimizer("sgd", lr=1.0), (0.5, 1.0), fast=fast)
+        run.step(50)
+        assert run.status == "diverged"
+        assert run.status_text() == f"left the domain at step {run.status_step}"
+    built_in = Run(ANALYTIC["rosenbrock"], make_optimizer("sgd", lr=1.0), (-1.5, 2.0))
+    built_in.step(50)
+    assert built_in.status_text().startswith("diverged at step")

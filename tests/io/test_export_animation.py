@@ -6,6 +6,7 @@ import imageio.v3 as iio
 import numpy as np
 import pytest
 
+from gdstudio.app.export.decor import Decorations
 from gdstudio.app.export.sources import export, export_animation
 from gdstudio.io.export import ExportError, qimage_to_rgb
 from gdstudio.io.export_animation import encoder_size, frame_count, frame_steps
@@ -38,7 +39,10 @@ def test_gif_shows_each_racer_in_its_colour_where_its_ball_is(window, tmp_path, 
     path = tmp_path / "race.gif"
     view = window.view3d
     width, height = view.width(), view.height()  # the picture frames what the view shows
-    assert export(window, "3d", path, width, height, fps=4, seconds=2, steps=STEPS)
+    bare = Decorations(title=False, legend=False, step_counter=False)  # the view's picture alone
+    assert export(
+        window, "3d", path, width, height, fps=4, seconds=2, steps=STEPS, decorations=bare
+    )
     frames = iio.imread(path, index=None)
     assert frames.shape == (8, height, width, 3)
     assert all(not np.array_equal(frames[i], frames[i + 1]) for i in range(7))  # it moves

@@ -92,6 +92,10 @@ def test_a_transparent_band_stays_transparent(qapp):
     image = decorated(Decor("Title", "", RACERS), 300, 200, clear, QColor(0, 0, 0, 0))
     assert image.hasAlphaChannel() and image.pixelColor(299, 0).alpha() == 0
     assert image.pixelColor(150, 150).alpha() == 0
+    # the text is outlined: on a white slide as on a dark one, it has dark and light pixels
+    title = [image.pixelColor(x, y) for x in range(60) for y in range(20)]
+    opaque = [c for c in title if c.alpha() > 200]
+    assert any(c.lightness() < 60 for c in opaque) and any(c.lightness() > 190 for c in opaque)
 
 
 BOX = (-10.0, -10.0, 110.0, 110.0)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import xml.etree.ElementTree as ET
 
 import imageio.v3 as iio
+import numpy as np
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import QDialogButtonBox, QFileDialog, QProgressDialog
 
@@ -183,3 +184,105 @@ def test_the_dataset_is_not_offered_without_data(qtbot, window):
     dialog = open_dialog(qtbot, window)
     combo = dialog.target_combo
     assert not combo.model().item(combo.findData("dataset")).isEnabled()
+
+
+# --- title, legend and step counter ------------------------------------------------------------
+
+
+def click(qtbot, check) -> None:
+    """A user's click on a check box's box (a box stretched along its row is not all box)."""
+    assert check.isVisible() and check.isEnabled()
+    before = check.isChecked()
+    qtbot.mouseClick(check, Qt.MouseButton.LeftButton, pos=QPoint(8, check.height() // 2))
+    assert check.isChecked() != before
+
+
+def test_the_contour_png_carries_title_and_legend_in_the_racers_colours(
+    qtbot, window, tmp_path, save_to, count_near
+):
+    dialog = open_dialog(qtbot, window)
+    dialog.select("contour", "png")
+    dialog.set_size(800, 600)
+    assert dialog.title_check.isChecked() and dialog.legend_check.isChecked()
+    save_to(tmp_path / "contour.png")
+    click_export(qtbot, dialog)
+    pixels = iio.imread(tmp_path / "contour.png")
+    assert pixels.shape == (600, 800, 3)
+    band = pixels[:70]
+    background = np.array([0x16, 0x18, 0x1D])
+    title = band[:30, :300]
+    assert (np.abs(title.astype(int) - background).max(axis=-1) > 60).mean() > 0.02
+    colors = window.plots.curve_colors()
+    assert set(colors) == {cfg.title for _, cfg in window.model.active_runs()}
+    for color in colors.values():
+        assert count_near(band, color, tol=6) >= 20, color
+
+
+def test_title_and_legend_can_be_turned_off_and_stay_off(qtbot, window, tmp_path, save_to):
+    dialog = open_dialog(qtbot, window)
+    dialog.select("contour", "svg")
+    click(qtbot, dialog.title_check)
+    click(qtbot, dialog.legend_check)
+    save_to(tmp_path / "bare.svg")
+    click_export(qtbot, dialog)
+    texts = "".join(ET.parse(tmp_path / "bare.svg").getroot().itertext())
+    assert "Optimizer race" not in texts and "Momentum" not in texts
+    dialog = open_dialog(qtbot, window)  # File ▸ Export… again: the same choices
+    assert not dialog.title_check.isChecked() and not dialog.legend_check.isChecked()
+    click(qtbot, dialog.title_check)
+    save_to(tmp_path / "titled.svg")
+    click_export(qtbot, dialog)
+    texts = "".join(ET.parse(tmp_path / "titled.svg").getroot().itertext())
+    assert "Optimizer race (Rosenbrock)" in texts and "Momentum" not in texts
+
+
+def test_the_plots_keep_their_own_legend(qtbot, window):
+    dialog = open_dialog(qtbot, window)
+    dialog.select("plots", "png")
+    assert dialog.title_check.isEnabled() and not dialog.legend_check.isEnabled()
+    dialog.select("trajectories", "csv")
+    assert not dialog.title_check.isVisible()
+
+
+def test_an_animation_counts_its_steps_unless_told_not_to(qtbot, window, tmp_path, save_to):
+    dialog = open_dialog(qtbot, window)
+    dialog.select("animation", "gif")
+    dialog.view_combo.setCurrentIndex(dialog.view_combo.findData("contour"))
+    dialog.set_size(320, 240)
+    dialog.fps_spin.setValue(3)
+    dialog.seconds_spin.setValue(1.0)
+    dialog.steps_spin.setValue(300)
+    assert dialog.counter_check.isChecked()
+    save_to(tmp_path / "counted.gif")
+    click_export(qtbot, dialog)
+    frames = iio.imread(tmp_path / "counted.gif", index=None)
+    corner = (slice(0, 24), slice(200, 320))
+    assert not np.array_equal(frames[0][corner], frames[-1][corner])
+    dialog = open_dialog(qtbot, window)
+    click(qtbot, dialog.counter_check)
+    save_to(tmp_path / "still.gif")
+    click_export(qtbot, dialog)
+    frames = iio.imread(tmp_path / "still.gif", index=None)
+    assert np.array_equal(frames[0][corner], frames[-1][corner])
+
+
+def test_a_race_running_before_an_export_runs_on_after_it(qtbot, window, tmp_path, save_to):
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    assert window.stepper.playing
+    dialog = open_dialog(qtbot, window)
+    dialog.select("3d", "png")
+    dialog.set_size(320, 240)
+    save_to(tmp_path / "moment")
+    click_export(qtbot, dialog)
+    assert (tmp_path / "moment.png").exists()
+    assert window.stepper.playing
+    steps = window.model.runs[0].run.steps
+    qtbot.waitUntil(lambda: window.model.runs[0].run.steps > steps)
+    qtbot.keyClick(window, Qt.Key.Key_Space)  # paused before an export: stays paused after
+    dialog = open_dialog(qtbot, window)
+    dialog.select("3d", "png")
+    save_to(tmp_path / "again")
+    click_export(qtbot, dialog)
+    assert not window.stepper.playing

@@ -119,3 +119,31 @@ def test_quitting_when_the_first_frame_is_on_screen_does_not_crash():
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip().endswith("quit cleanly")
+
+
+def test_a_race_frame_on_software_gl_blits_only_what_moved_into_the_window(
+    view, frame_rgb, monkeypatch
+):
+    from OpenGL import GL
+
+    assert view.surface.keeps_frames  # Mesa's llvmpipe under Xvfb keeps its back buffer
+    ls = ANALYTIC["rosenbrock"]
+    points = np.column_stack([np.linspace(-1.5, 1.5, 400), np.full(400, 2.6)])
+    for n in (100, 110):
+        view.set_paths([(MAGENTA, points[:n], ls.value(points[:n]))])
+        frame_rgb(view)
+    blits: list[int] = []
+    blit = GL.glBlitFramebuffer
+
+    def counted(x0, y0, x1, y1, *rest):
+        blits.append((x1 - x0) * (y1 - y0))
+        return blit(x0, y0, x1, y1, *rest)
+
+    monkeypatch.setattr(GL, "glBlitFramebuffer", counted)
+    view.set_paths([(MAGENTA, points[:120], ls.value(points[:120]))])  # a tick later
+    grown = frame_rgb(view)
+    window = view.deviceWidth() * view.deviceHeight()
+    assert blits and 0 < sum(blits) < 0.2 * window
+    monkeypatch.undo()
+    view._layers.cache.target_changed()  # the whole kept layer, and the whole window
+    np.testing.assert_array_equal(grown, frame_rgb(view))

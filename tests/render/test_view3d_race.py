@@ -133,3 +133,103 @@ def test_a_crawl_of_tiny_steps_is_drawn_as_a_solid_line(view, frame_rgb):
     length_px = np.hypot(end.x() - start.x(), end.y() - start.y()) * view.devicePixelRatioF()
     drawn = _near(frame_rgb(view), colour).sum() - bare
     assert drawn > 2.0 * length_px  # about the width (3 px) all along, not a dotted trace
+
+
+def _walks(n: int = 1200) -> list[np.ndarray]:
+    """Eight crawls down the valley, one per racer, each `n` rows."""
+    walks = []
+    for i in range(8):
+        rng = np.random.default_rng(i)
+        start = np.array([-1.6 + 0.1 * i, 2.4 - 0.25 * i])
+        walks.append(start + np.cumsum(rng.normal(0.0015, 0.002, size=(n, 2)), axis=0))
+    return walks
+
+
+def _paths_of(view, rows: list[np.ndarray], colours=COLOURS) -> list:
+    landscape = view.heightmap.landscape
+    return [(c, r.copy(), landscape.value(r)) for c, r in zip(colours, rows, strict=False)]
+
+
+def _fresh_view(qtbot, like):
+    """A second view of the same size, landscape, height scale and camera as `like`."""
+    from gdstudio.render.view3d import LandscapeView3D
+
+    fresh = LandscapeView3D()
+    qtbot.addWidget(fresh)
+    fresh.set_auto_coarsen(False)
+    fresh.resize(like.size())
+    fresh.show()
+    qtbot.waitExposed(fresh.surface)
+    fresh.set_landscape(like.heightmap.landscape, log_height=like.heightmap.log_scale)
+    fresh.set_camera_state(like.camera_state())
+    return fresh
+
+
+def test_a_long_race_drawn_frame_by_frame_is_the_picture_of_one_full_build(view, qtbot, frame_rgb):
+    from gdstudio.render.path_geometry import build_path_geometry
+
+    view.set_camera_state({"elevation": 80.0})
+    walks = _walks()
+    rows = [w[:2] for w in walks]
+    for n in range(2, 500, 23):  # the race plays: a frame every few steps
+        rows = [w[:n] for w in walks]
+        view.set_paths(_paths_of(view, rows))
+        frame_rgb(view)
+    restarted = walks[2][::-1]  # run 2 reset: it starts again, elsewhere
+    for n in range(500, 900, 41):
+        rows = [w[:n] for w in walks]
+        rows[2] = restarted[: n - 480]
+        if n > 700:
+            del rows[5]  # run 5 removed
+        if n > 600:
+            view.set_log_height(True)
+        view.set_paths(_paths_of(view, rows))
+        frame_rgb(view)
+    view.set_landscape(ANALYTIC["himmelblau"], fit_camera=False)
+    for n in range(900, 1200, 50):
+        rows = [w[:n] for i, w in enumerate(walks) if i != 5]
+        view.set_paths(_paths_of(view, rows))
+        frame_rgb(view)
+    final = _paths_of(view, rows)
+    view.set_paths(final)
+    kept = frame_rgb(view)
+    redrawn = _full_redraw(view, frame_rgb)
+    whole = build_path_geometry(view.heightmap, final)
+    ours = view._tracks.geometry()
+    for field in ("points", "point_colors", "head_positions", "head_colors"):
+        np.testing.assert_array_equal(getattr(ours, field), getattr(whole, field), field)
+    fresh = _fresh_view(qtbot, view)
+    fresh.set_paths(final)
+    _assert_same_picture(redrawn, frame_rgb(fresh))
+    _assert_same_picture(kept, redrawn, pixels=200)  # ghost joints, as above
+
+
+def test_a_frame_grown_around_the_moving_tips_is_the_frame_copied_whole(view, frame_rgb):
+    view.set_camera_state({"elevation": 80.0})
+    walks = _walks(600)
+    frame_rgb(view)  # the camera's first frame is drawn whole; the race frames follow
+    for n in (50, 51, 52, 120, 121, 300, 301):
+        rows = [w[:n] for w in walks]
+        # run 3's ball leaps across the valley and back, one frame each
+        rows[3] = np.concatenate([rows[3], [[1.5 if n % 2 else -1.5, 1.0]]])
+        view.set_paths(_paths_of(view, rows))
+        grown = frame_rgb(view)  # the last frame, and only boxes around the tips copied in
+        view._layers.cache.target_changed()
+        _assert_same_picture(grown, frame_rgb(view))  # the whole kept layer copied in
+
+
+def test_paths_set_between_frames_are_followed_once_at_the_next_frame(view, frame_rgb, monkeypatch):
+    calls: list[int] = []
+    follow = view._tracks.update
+
+    def counted(heightmap, paths):
+        calls.append(len(paths))
+        return follow(heightmap, paths)
+
+    monkeypatch.setattr(view._tracks, "update", counted)
+    walks = _walks(300)
+    for n in (100, 110, 120, 130):  # four ticks of the race before the next frame
+        view.set_paths(_paths_of(view, [w[:n] for w in walks]))
+    assert calls == []  # nothing is mapped while no frame is painted
+    frame_rgb(view)
+    assert calls == [8]

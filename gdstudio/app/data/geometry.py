@@ -46,6 +46,13 @@ def points_in_rect(
     return np.flatnonzero((x >= xa) & (x <= xb) & (y >= ya) & (y <= yb))
 
 
+def padded_range(values: np.ndarray) -> tuple[float, float]:
+    """min to max of some values, with a margin (a unit or so around a single value)."""
+    lo, hi = float(values.min()), float(values.max())
+    pad = 0.08 * (hi - lo) if hi > lo else max(1.0, 0.1 * abs(lo))
+    return lo - pad, hi + pad
+
+
 def sigmoid(z: np.ndarray) -> np.ndarray:
     """The logistic function, without overflow warnings."""
     return 0.5 * (1.0 + np.tanh(0.5 * z))

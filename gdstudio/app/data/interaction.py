@@ -20,6 +20,21 @@ if TYPE_CHECKING:
     from .plot import DataPlot
 
 RUBBER_BAND_MIN = 4.0  # pixels: a smaller rubber band was meant as a click
+_GESTURES = (
+    "Drag a point: move it · Drag on empty space: select points (Ctrl adds) · "
+    "Right-click a point or press Delete: remove · Wheel: zoom · "
+    "Right- or middle-drag: pan · Ctrl+Z: undo"
+)
+
+
+def gestures_tip(bce: bool) -> str:
+    """The plot's tooltip: what each gesture does (for classes or plain points)."""
+    first = (
+        "Click: add a class 1 point · Shift+click: class 0 (the toolbar sets the default) · "
+        if bce
+        else "Click: add a point · "
+    )
+    return first + _GESTURES
 
 
 @dataclass

@@ -87,6 +87,7 @@ class PointLayer:
         self.rings = ring_markers()
         self.drag_marker = make_markers(STYLES["points"], 7)
         self._style: tuple[bool, bool] | None = None  # (logistic, dense)
+        self._cloud = (np.empty(0), np.empty(0))  # what the cloud shows (regression)
         for item in (*self.markers, self.rings, self.drag_marker):
             vb.addItem(item, ignoreBounds=True)
         # Points change only on edits or zooms: they repaint from a cache meanwhile.
@@ -95,19 +96,32 @@ class PointLayer:
 
     def draw_cloud(self, x: np.ndarray, t: np.ndarray, label: np.ndarray, bce: bool) -> None:
         """Draw the cloud at (x, t); by class for logistic regression."""
-        self._restyle(bce, len(x) > DENSE_POINTS)
+        restyled = self._restyle(bce, len(x) > DENSE_POINTS)
         if bce:
             one = label == 1.0
             self.markers[0].setData(x=x[~one], y=t[~one])
             self.markers[1].setData(x=x[one], y=t[one])
-        else:
-            self.markers[0].setData(x=[], y=[])
-            self.markers[1].setData(x=x, y=t)
+            self._cloud = (np.empty(0), np.empty(0))
+            return
+        old_x, old_t = self._cloud
+        m = len(old_x)
+        self._cloud = (x.copy(), t.copy())
+        if (
+            not restyled
+            and len(x) == m + 1
+            and np.array_equal(x[:m], old_x)
+            and np.array_equal(t[:m], old_t)
+        ):  # a point added: appended, not the whole cloud set again
+            self.markers[1].addPoints(x=x[m:], y=t[m:])
+            return
+        self.markers[0].setData(x=[], y=[])
+        self.markers[1].setData(x=x, y=t)
 
-    def _restyle(self, bce: bool, dense: bool) -> None:
+    def _restyle(self, bce: bool, dense: bool) -> bool:
+        """Restyle the cloud for the mode (emptying it); True when it changed."""
         key = (bce, dense)
         if key == self._style:
-            return
+            return False
         self._style = key
         styles = (STYLES[0], STYLES[1] if bce else STYLES["points"])
         for z, (item, style) in enumerate(zip(self.markers, styles, strict=True)):
@@ -115,6 +129,7 @@ class PointLayer:
             restyle(item, style, dense)
             # A dense cloud goes under the lines, or it would hide them.
             item.setZValue(0.5 if dense else 4 + z)
+        return True
 
     def draw_drag(self, point: tuple[float, float, float] | None, bce: bool) -> None:
         """Draw the dragged point (x, t, label) on top, or none."""

@@ -15,7 +15,6 @@ from PySide6.QtWidgets import (
     QDialog,
     QDoubleSpinBox,
     QFileDialog,
-    QHBoxLayout,
     QLabel,
     QMessageBox,
     QSplitter,
@@ -27,33 +26,32 @@ from PySide6.QtWidgets import (
 
 from ...core.data import Dataset, DataWarning, load_csv
 from ...io.atomic import write_text_atomic
-from ..bindings import bind_flag, bind_number
 from ..commands import ReplaceDataset
 from ..model import StudioModel
 from ..widgets import blocked
 from .dialogs import GenerateDialog, GenerateSpec
+from .fit_bar import build_fit_widgets
 from .flow import FlowLayout
 from .plot import DataPlot
 from .selection import DataSelection
-from .table import PointsTable, class_icon
+from .table import PointsTable
 
 TABLE_WIDTH = 250  # pixels beside the plot: row numbers up to 1,000,000 and two numbers
 CSV_FILTER = "CSV files (*.csv);;All files (*)"
 ANALYTIC_HINT = "Pick a line-fit landscape or the Linear regression lesson to edit data"
-LOSSES = (
-    ("MSE", "mse", "Mean squared error: the classic least-squares line"),
-    ("MAE", "mae", "Mean absolute error: robust to outliers, with a kinked surface"),
-    ("Huber", "huber", "Huber: squared for small residuals (|r| ≤ δ), absolute beyond"),
-    (
-        "Logistic (BCE)",
-        "bce",
-        "Logistic regression σ(w·x + b) on classes 0/1 under binary cross-entropy",
-    ),
-)
 
 
 class DataPanel(QWidget):
     """The Data dock: edit the points of a line (or logistic) fit and choose its loss."""
+
+    # The fit's controls (built by fit_bar.build_fit_widgets)
+    loss_combo: QComboBox
+    delta_spin: QDoubleSpinBox
+    class_group: QButtonGroup
+    class_buttons: dict[int, QToolButton]
+    classes_row: QWidget
+    normalize_check: QCheckBox
+    restart_check: QCheckBox
 
     def __init__(self, model: StudioModel, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -176,69 +174,11 @@ class DataPanel(QWidget):
         return self._buttons[action]
 
     def _fit_widgets(self) -> list[QWidget]:
-        loss_label = QLabel("Loss")
-        self.loss_combo = QComboBox()
-        self.loss_combo.setObjectName("lossCombo")
-        self.loss_combo.setToolTip("The loss the line is fitted under; the surface follows")
-        for i, (title, key, tip) in enumerate(LOSSES):
-            self.loss_combo.addItem(title, key)
-            self.loss_combo.setItemData(i, tip, Qt.ItemDataRole.ToolTipRole)
-        loss_label.setToolTip(self.loss_combo.toolTip())
+        """The loss and its settings (built by fit_bar), for the panel's bar."""
+        widgets = build_fit_widgets(self)
         self.loss_combo.currentIndexChanged.connect(self._on_loss_picked)
-        loss = QWidget()
-        loss_row = QHBoxLayout(loss)
-        loss_row.setContentsMargins(8, 0, 0, 0)
-        loss_row.setSpacing(4)
-        loss_row.addWidget(loss_label)
-        loss_row.addWidget(self.loss_combo)
-
-        self.delta_spin = QDoubleSpinBox()
-        self.delta_spin.setObjectName("huberDelta")
-        self.delta_spin.setPrefix("δ = ")
-        self.delta_spin.setDecimals(2)
-        self.delta_spin.setSingleStep(0.1)
-        self.delta_spin.setKeyboardTracking(False)
-        self.delta_spin.setToolTip("Huber δ: residuals up to δ count squared, larger ones linearly")
-        bind_number(self.model.settings, "huber_delta", self.delta_spin)
-
-        classes = QWidget()
-        row = QHBoxLayout(classes)
-        row.setContentsMargins(6, 0, 0, 0)
-        row.setSpacing(2)
-        row.addWidget(QLabel("Adds"))
-        self.class_group = QButtonGroup(self)
-        self.class_buttons: dict[int, QToolButton] = {}
-        for label in (1, 0):
-            b = QToolButton()
-            b.setObjectName(f"class{label}Button")
-            b.setText(f"class {label}")
-            b.setIcon(class_icon(label))
-            b.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
-            b.setCheckable(True)
-            b.setToolTip(f"A click adds a class {label} point; Shift+click adds the other class")
-            self.class_group.addButton(b, label)
-            self.class_buttons[label] = b
-            row.addWidget(b)
-        self.class_buttons[1].setChecked(True)
         self.class_group.idToggled.connect(self._on_class_toggled)
-        classes.setToolTip("Class of the points a click adds (Shift+click: the other one)")
-        self.classes_row = classes
-
-        self.normalize_check = QCheckBox("Normalize x")
-        self.normalize_check.setObjectName("normalizeCheck")
-        self.normalize_check.setToolTip(
-            "Fit on standardized x, (x − mean) / std: the surface becomes a round bowl instead "
-            "of a long narrow valley. The equations shown stay in the data's own units."
-        )
-        bind_flag(self.model.settings, "normalize_x", self.normalize_check)
-        self.restart_check = QCheckBox("Restart on edit")
-        self.restart_check.setObjectName("restartCheck")
-        self.restart_check.setToolTip(
-            "Send every run back to its start whenever the data "
-            "changes, instead of letting it go on from where it is"
-        )
-        bind_flag(self.model.settings, "restart_on_edit", self.restart_check)
-        return [loss, self.delta_spin, classes, self.normalize_check, self.restart_check]
+        return widgets
 
     # --- public actions ----------------------------------------------------------------------
 

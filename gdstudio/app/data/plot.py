@@ -15,10 +15,10 @@ from PySide6.QtWidgets import QGraphicsItem, QWidget
 from ... import theme
 from ..commands import AddPoint, RemovePoints
 from ..model import StudioModel
-from .density import DensityLayer
+from .density import CloudDensity
 from .fit_overlay import RESIDUAL_LIMIT, Fit, FitOverlay, equation_lines
-from .geometry import DISPLAY_LIMIT, nearest_point
-from .interaction import PlotGestures
+from .geometry import DISPLAY_LIMIT, nearest_point, padded_range
+from .interaction import PlotGestures, gestures_tip
 from .markers import PointLayer
 from .selection import DataSelection
 from .viewbox import EditViewBox
@@ -31,11 +31,6 @@ HIT_RADIUS = 8.0  # pixels
 SELECTION_DRAWN = 2_000  # selected points drawn on top of the density
 BCE_Y_RANGE = (-0.1, 1.1)
 EMPTY_RANGE = ((0.0, 10.0), (0.0, 10.0))
-_GESTURES = (
-    "Drag a point: move it · Drag on empty space: select points (Ctrl adds) · "
-    "Right-click a point or press Delete: remove · Wheel: zoom · "
-    "Right- or middle-drag: pan · Ctrl+Z: undo"
-)
 
 
 class DataPlot(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type information
@@ -66,7 +61,7 @@ class DataPlot(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
         self.fit = FitOverlay(self.vb, model)
         self.residuals = self.fit.residuals
         self.optimum_curve = self.fit.optimum_curve
-        self.density = DensityLayer(self.vb)
+        self.density = CloudDensity(self.vb)
         self.points = PointLayer(self.vb)
         self.markers, self.rings = self.points.markers, self.points.rings
         # The lines move on every step; points, axes and grid only on edits or zooms, so
@@ -83,6 +78,7 @@ class DataPlot(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
 
         self.vb.sigRangeChanged.connect(self._on_range_changed)
         self.vb.sigResized.connect(self._place_overlays)
+        self.vb.sigResized.connect(self.density.view_changed)
         selection.changed.connect(self._on_selection_changed)
         model.landscapeChanged.connect(self._on_landscape_changed)
         model.surfaceChanged.connect(self._on_runs_stepped)
@@ -250,12 +246,7 @@ class DataPlot(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
             return set()
         self._bce = bce
         self.setLabel("left", "class" if bce else "y", **LABEL_STYLE)
-        first = (
-            "Click: add a class 1 point · Shift+click: class 0 (the toolbar sets the default) · "
-            if bce
-            else "Click: add a point · "
-        )
-        self.setToolTip(first + _GESTURES)
+        self.setToolTip(gestures_tip(bce))
         return {"points", "fit"}
 
     def _draw_points(self) -> None:
@@ -264,11 +255,11 @@ class DataPlot(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
         note = ""
         if n > DISPLAY_LIMIT:
             # Too many for markers: every point in the shading, the selected ones on top.
-            self.density.show(ds.x, self.targets())
+            self.density.show(ds.x, self.targets(), ds.label, self.logistic)
             shown = self.selection.indices[:SELECTION_DRAWN]
             note = f"{n:,} points, shaded by density"
-            if len(shown):
-                note += f" · {len(shown):,} selected drawn with residuals"
+            if len(shown):  # drawn as markers, with their residuals
+                note = f"{n:,} points (density) · {len(shown):,} selected"
         else:
             self.density.hide()
             shown = np.arange(n)
@@ -278,7 +269,8 @@ class DataPlot(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
         drag = self.gestures.drag
         cloud = shown if drag is None else shown[shown != drag.index]
         self.points.draw_cloud(ds.x[cloud], self.targets()[cloud], ds.label[cloud], self.logistic)
-        self.note_label.setText(note or "&nbsp;")
+        if (note or "&nbsp;") != self.note_label.text:  # a new text lays the plot out again
+            self.note_label.setText(note or "&nbsp;")
         self.hint_text.setVisible(n == 0)
         self._draw_drag_marker()
         self._draw_rings()
@@ -321,9 +313,7 @@ class DataPlot(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
         values = self.model.dataset.x if axis == 0 else self.targets()
         if len(values) == 0:
             return EMPTY_RANGE[axis]
-        lo, hi = float(values.min()), float(values.max())
-        pad = 0.08 * (hi - lo) if hi > lo else max(1.0, 0.1 * abs(lo))
-        return lo - pad, hi + pad
+        return padded_range(values)
 
     def _include_data(self) -> None:
         """Widen the view when a point lies outside it; never shrink (no jumps while editing)."""

@@ -16,7 +16,7 @@ from PySide6.QtCore import (
     QSize,
     Qt,
 )
-from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap
+from PySide6.QtGui import QColor, QIcon, QPainter, QPixmap, QShowEvent
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QTableView, QWidget
 
 from ...core.data import MAX_ABS
@@ -224,11 +224,16 @@ class PointsTable(QTableView):
             "cell to edit it; Delete removes the selected points"
         )
         self._syncing = False
+        self._stale = False  # the data changed while hidden: refreshed when shown
         self.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
         selection.changed.connect(self._on_selection_changed)
 
     def refresh(self) -> None:
-        """Show the current dataset, keeping the shared selection."""
+        """Show the current dataset, keeping the shared selection (when shown next, if hidden)."""
+        if not self.isVisible():
+            self._stale = True
+            return
+        self._stale = False
         self._syncing = True
         try:
             rows_changed = self.points.refresh()
@@ -249,8 +254,17 @@ class PointsTable(QTableView):
         if not self._syncing:
             self.selection.set(self.selected_rows(), source=self)
 
+    def showEvent(self, event: QShowEvent) -> None:
+        """Catch up with the edits made while hidden."""
+        super().showEvent(event)
+        if self._stale:
+            self.refresh()
+            self._show_selection()
+
     def _on_selection_changed(self, source: object) -> None:
-        if source is not self:
+        if not self.isVisible():
+            self._stale = True
+        elif source is not self:
             self._show_selection(scroll=True)
 
     def _show_selection(self, scroll: bool = False) -> None:

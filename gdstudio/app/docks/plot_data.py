@@ -10,110 +10,23 @@ from __future__ import annotations
 
 import itertools
 import math
-from dataclasses import dataclass
 
 import numpy as np
 
 from ...core.history import History
+from .plot_columns import NO_COLUMN, Column, Frame, Point, m4, plottable, shows
+from .plot_fold import Block, blocks
 from .plot_trail import Trail
+
+__all__ = ["Frame", "Series", "advance", "follow", "latest_index", "m4", "plottable", "rows_after"]
 
 _NO_VALUES = np.empty(0)
 
-Point = tuple[float, float]
 _GENERATIONS = itertools.count()
 MAX_TAIL_COLUMNS = 64
 """Pixel columns the tail may span before its complete columns settle regardless."""
 FOLD_AT_ONCE = 48
 """New rows from which folding them with numpy passes beats a Python loop."""
-
-
-@dataclass(frozen=True)
-class Frame:
-    """The pixel grid a plot bins into: steps x0..x1 over `columns` pixel columns."""
-
-    x0: float
-    x1: float
-    columns: int
-    log: bool
-
-    @property
-    def scale(self) -> float:
-        """Pixel columns per step."""
-        return self.columns / max(self.x1 - self.x0, 1e-300)
-
-    def column_of(self, steps: np.ndarray) -> np.ndarray:
-        """The pixel column of each step (clipped to the plot)."""
-        cols = ((steps - self.x0) * self.scale).astype(np.int64)
-        return np.clip(cols, 0, self.columns - 1)
-
-    def column(self, step: float) -> int:
-        """The pixel column of one step, as column_of computes it."""
-        return min(max(int((step - self.x0) * self.scale), 0), self.columns - 1)
-
-
-def m4(values: np.ndarray, cols: np.ndarray) -> np.ndarray:
-    """Indices of the first, lowest, highest and last point of each pixel column, in order.
-
-    `cols` must be non-decreasing. Drawn as a polyline, these points light the same pixels as
-    all the points (M4 aggregation, Jugel et al., VLDB 2014), so no peak is lost however many
-    rows share a column.
-    """
-    n = len(cols)
-    if n < 2:
-        return np.arange(n)
-    starts = np.flatnonzero(cols[1:] != cols[:-1]) + 1
-    starts = np.concatenate(([0], starts))
-    ends = np.concatenate((starts[1:], [n]))
-    lows = np.minimum.reduceat(values, starts)
-    highs = np.maximum.reduceat(values, starts)
-    seg = np.repeat(np.arange(len(starts)), ends - starts)
-    index = np.arange(n)
-    low_at = np.minimum.reduceat(np.where(values == lows[seg], index, n), starts)
-    high_at = np.minimum.reduceat(np.where(values == highs[seg], index, n), starts)
-    picked = np.sort(np.stack([starts, low_at, high_at, ends - 1], axis=1), axis=1).ravel()
-    keep = np.concatenate(([True], picked[1:] != picked[:-1]))
-    out: np.ndarray = picked[keep]
-    return out
-
-
-def plottable(values: np.ndarray, log: bool) -> np.ndarray:
-    """Mask of the values a plot can show: finite, and positive on a log scale."""
-    ok: np.ndarray = np.isfinite(values)
-    return ok & (values > 0.0) if log else ok
-
-
-class Column:
-    """The first, lowest, highest and last point of one pixel column's rows (M4), folded in
-    one row at a time (ties keep the earliest row, as m4 does)."""
-
-    __slots__ = ("index", "first", "low", "high", "last")
-
-    def __init__(self, index: int, point: Point) -> None:
-        self.index = index
-        self.first = self.low = self.high = self.last = point
-
-    def fold(self, point: Point) -> None:
-        """Take the next row of this column."""
-        self.last = point
-        if point[1] < self.low[1]:
-            self.low = point
-        if point[1] > self.high[1]:
-            self.high = point
-
-    def points(self) -> list[Point]:
-        """The M4 points, in step order, each once."""
-        out = [self.first]
-        for p in sorted((self.low, self.high)) + [self.last]:
-            if p[0] != out[-1][0]:
-                out.append(p)
-        return out
-
-    def with_latest(self, point: Point) -> list[Point]:
-        """The points this column would have with one more row."""
-        c = Column(self.index, self.first)
-        c.low, c.high, c.last = self.low, self.high, self.last
-        c.fold(point)
-        return c.points()
 
 
 class Series:
@@ -211,7 +124,7 @@ class Series:
     def advance(self, step: int, value: float) -> bool:
         """Take the history's new latest row (see `current`); True if anything changed."""
         assert self.frame is not None
-        latest = (float(step), value) if _shows(value, self.frame.log) else None
+        latest = (float(step), value) if shows(value, self.frame.log) else None
         if step == self.last_step and latest == self.latest:
             return False
         self.last_step, self.latest = step, latest
@@ -225,12 +138,14 @@ class Series:
         frame: Frame,
         settle: bool,
         start: int = 0,
+        block: Block | None = None,
     ) -> bool:
         """Fold in the history's rows (its kept rows, then the latest if not kept); settle
         the complete columns if `settle`. True if anything plotted changed.
 
         `steps` and `values` are the history's rows from row `start` on; a `start` above 0
-        must be the rows already folded in (`self.rows`, same frame and stride).
+        must be the rows already folded in (`self.rows`, same frame and stride); `block`, if
+        given, is their new kept rows already grouped (plot_fold.blocks).
         """
         n = start + len(steps)
         restart = not start and (
@@ -252,9 +167,12 @@ class Series:
                 self._rebuild(steps[:kept], values[:kept])
             else:
                 new = slice(self.rows - start, kept - start)
-                self._fold(steps[new], values[new])
+                if block is not None:
+                    self.fold_block(block)
+                else:
+                    self._fold(steps[new], values[new])
             self.rows, self.anchor = kept, int(steps[kept - 1 - start])
-        latest = newest if kept < n and _shows(newest[1], frame.log) else None
+        latest = newest if kept < n and shows(newest[1], frame.log) else None
         changed = changed or latest != self.latest
         self.latest, self.last_step = latest, int(newest[0])
         if settle or restart or len(self.columns) > MAX_TAIL_COLUMNS:
@@ -285,28 +203,21 @@ class Series:
             self._fold_few(steps.tolist(), values.tolist())
 
     def _fold_many(self, x: np.ndarray, y: np.ndarray) -> None:
-        """_fold_few's result from numpy passes: each new pixel column's first, lowest,
-        highest and last row (earliest of ties), the first joined to the newest column."""
+        """_fold_few's result from numpy passes (plot_fold.blocks)."""
         assert self.frame is not None
         ok = plottable(y, self.frame.log)
         if not ok.all():
             x, y = x[ok], y[ok]
-        n = len(y)
-        if not n:
-            return
-        c = self.frame.column_of(x)
-        starts = np.concatenate(([0], np.flatnonzero(c[1:] != c[:-1]) + 1))
-        lengths = np.diff(np.append(starts, n))
-        lows, highs = np.minimum.reduceat(y, starts), np.maximum.reduceat(y, starts)
-        seg = np.repeat(np.arange(len(starts)), lengths)
-        index = np.arange(n)
-        low_at = np.minimum.reduceat(np.where(y == lows[seg], index, n), starts).tolist()
-        high_at = np.minimum.reduceat(np.where(y == highs[seg], index, n), starts).tolist()
-        xs, ys, first = x.tolist(), y.tolist(), starts.tolist()
-        lasts, indices = (starts + lengths - 1).tolist(), c[starts].tolist()
+        if len(y):
+            self.fold_block(blocks(x, y[:, None], self.frame.column_of(x))[0])
+
+    def fold_block(self, block: Block) -> None:
+        """Fold new kept rows, grouped by pixel column, into the tail's columns (the first
+        group may carry on the newest column)."""
+        xs, ys = block.xs, block.ys
         cols, done = self.columns, self.done
-        for g, index_g in enumerate(indices):
-            i, lo, hi, j = first[g], low_at[g], high_at[g], lasts[g]
+        for g, index_g in enumerate(block.columns):
+            lo, hi, j = block.low[g], block.high[g], block.last[g]
             low, high = (xs[lo], ys[lo]), (xs[hi], ys[hi])
             if cols and cols[-1].index == index_g:  # only the first can join the newest
                 col = cols[-1]
@@ -317,12 +228,13 @@ class Series:
             else:
                 if cols:
                     done.extend(cols[-1].points())
+                i = block.first[g]
                 col = Column(index_g, (xs[i], ys[i]))
                 col.low, col.high = low, high
                 cols.append(col)
             col.last = (xs[j], ys[j])
-        self.tail_lo = min(self.tail_lo, float(lows.min()))
-        self.tail_hi = max(self.tail_hi, float(highs.max()))
+        self.tail_lo = min(self.tail_lo, block.lo)
+        self.tail_hi = max(self.tail_hi, block.hi)
 
     def _fold_few(self, steps: list[float], values: list[float]) -> None:
         """Fold kept rows into the tail's columns (Frame.column, _shows and Column.fold
@@ -331,7 +243,7 @@ class Series:
         log, x0, scale = self.frame.log, self.frame.x0, self.frame.scale
         top = self.frame.columns - 1
         cols, done, lo, hi = self.columns, self.done, self.tail_lo, self.tail_hi
-        last = cols[-1] if cols else _NO_COLUMN
+        last = cols[-1] if cols else NO_COLUMN
         index = last.index
         for x, y in zip(steps, values, strict=True):
             if not (0.0 < y < math.inf if log else -math.inf < y < math.inf):
@@ -373,13 +285,6 @@ class Series:
         self.revision += 1
 
 
-_NO_COLUMN = Column(-1, (math.nan, math.nan))  # stands for "no column yet" in Series._fold
-
-
-def _shows(value: float, log: bool) -> bool:
-    return math.isfinite(value) and (value > 0.0 or not log)
-
-
 def latest_index(dim: int, column: str) -> int:
     """Where a history column sits in a row: (step, params..., loss, grad_norm, lr)."""
     return 1 + dim + ("loss", "grad_norm", "lr").index(column)
@@ -394,14 +299,11 @@ def follow(
     arrays); otherwise they read the history's columns, from the rows they have not settled
     (settling the complete columns if `settle`).
     """
-    latest, stride = history.latest, history.stride
-    if latest is not None:
-        step = int(latest[0])
-        if all(s.current(step, stride, f) for s, _, f in plotted):
-            return [
-                s.advance(step, float(latest[latest_index(history.dim, c)])) for s, c, _ in plotted
-            ]
-    new = _rows_after(history, plotted)
+    moved = advance(history, plotted)
+    if moved is not None:
+        return moved
+    stride = history.stride
+    new = rows_after(history, plotted)
     if new is not None:
         start, steps = plotted[0][0].rows, new[:, 0].astype(np.int64)
         return [
@@ -412,7 +314,19 @@ def follow(
     return [s.update(cols["step"], cols[c], stride, f, settle) for s, c, f in plotted]
 
 
-def _rows_after(history: History, plotted: list[tuple[Series, str, Frame]]) -> np.ndarray | None:
+def advance(history: History, plotted: list[tuple[Series, str, Frame]]) -> list[bool] | None:
+    """If the history moved only its latest row since the series followed it, give them that
+    row (no arrays read); which changed. None if it kept rows since."""
+    latest, stride = history.latest, history.stride
+    if latest is None:
+        return None
+    step = int(latest[0])
+    if not all(s.current(step, stride, f) for s, _, f in plotted):
+        return None
+    return [s.advance(step, float(latest[latest_index(history.dim, c)])) for s, c, _ in plotted]
+
+
+def rows_after(history: History, plotted: list[tuple[Series, str, Frame]]) -> np.ndarray | None:
     """The history's rows after those every series has folded in, if they all folded in the
     same rows on the same frame and stride and the history still holds them; else None."""
     first = plotted[0][0]

@@ -203,7 +203,7 @@ class TraceLayer(CurveLayer):
         device = p.device()
         part = QRect(dx, dy, device.width(), device.height())
         margin = SLICE_PX / max(abs(to_part.m11()), 1e-300)
-        lo, hi = exposed.left() - margin, exposed.right() + margin
+        bounds = np.array([exposed.left() - margin, exposed.right() + margin])
         q = QPainter(self._scratch)
         q.setCompositionMode(QPainter.CompositionMode.CompositionMode_Source)
         q.fillRect(part, Qt.GlobalColor.transparent)
@@ -211,8 +211,8 @@ class TraceLayer(CurveLayer):
         q.setRenderHint(QPainter.RenderHint.Antialiasing, True)
         q.setTransform(to_part * QTransform.fromTranslate(dx, dy))
         for pen, x, y in self._traces:
-            a = max(int(np.searchsorted(x, lo)) - 2, 0)
-            b = int(np.searchsorted(x, hi, side="right")) + 2
+            a, b = x.searchsorted(bounds).tolist()
+            a, b = max(a - 2, 0), b + 3
             if b - a > 1:
                 q.setPen(pen)
                 q.drawPolyline(polyline(x[a:b], y[a:b]))

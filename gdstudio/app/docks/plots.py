@@ -1,10 +1,13 @@
 """PlotsPanel: live loss and |∇L| against step, one curve per enabled racer.
 
 A step only marks the plots dirty; they redraw once per frame, on a zero-delay timer (or just
-before a paint or an export, if that comes first). A redraw folds each history's new rows into
-per-pixel-column points (plot_data.Series), sets the ranges from the curves' cached min/max
-(plot_ranges), and repaints only the newest stretch of each curve: the settled rest is a
-cached pixmap, and so are the axes and the legend.
+before a paint or an export, if that comes first). A redraw folds every history's new rows into
+per-pixel-column points (plot_data.Series; the runs of a race together, plot_follow), sets the
+ranges from the curves' cached min/max (plot_ranges: while racing they grow in steps with
+room, so the axes are re-laid about once a second), and repaints only what the frame adds:
+the complete columns join the settled curves, whose cached pixmap re-renders just that
+stretch (plot_items.TraceLayer), and the newest column of each curve is a tiny tail drawn
+over it. The axes and the legend are cached pixmaps too.
 """
 
 from __future__ import annotations
@@ -19,7 +22,8 @@ from ... import theme
 from ...core.run import Run
 from ..model import RunConfig, StudioModel
 from .plot_curves import Curve, Plot, clamp_range, mapped, mark, padded, tail_polyline
-from .plot_data import Frame, Series, follow
+from .plot_data import Frame, Series
+from .plot_follow import follow_all
 from .plot_items import CACHED, CurveLayer, LegendBar, TickAxis, TraceLayer
 from .plot_ranges import (
     EMPTY_STEPS,
@@ -214,10 +218,12 @@ class PlotsPanel(QWidget):
             Frame(x_range[0], x_range[1], max(1, int(p.item.vb.width())), log) for p in self.plots
         ]
         pairs = list(zip(self.plots, frames, strict=True))
-        per_run = [
-            follow(run.history, [(p.curves[i].series, p.column, f) for p, f in pairs])
-            for i, run in enumerate(runs)
-        ]
+        per_run = follow_all(
+            [
+                (run.history, [(p.curves[i].series, p.column, f) for p, f in pairs])
+                for i, run in enumerate(runs)
+            ]
+        )
         for k, plot in enumerate(self.plots):
             self._draw(plot, x_range, log, [fresh[k] for fresh in per_run], tight)
 

@@ -1,4 +1,6 @@
-"""ReadoutsPanel: a table of each enabled racer's parameters, loss, |∇L|, steps and status.
+"""ReadoutsPanel: a table of each enabled racer's rank, parameters, loss, |∇L|, steps and status.
+
+The rank column is a live leaderboard (see `finish_order`).
 
 While the race plays the numbers refresh at a readable rate (READ_EVERY_MS), not on every
 tick; paused, every change shows at once. A hidden panel refreshes when shown again.
@@ -19,6 +21,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ...core.run import Run
+from ...core.run_base import CONVERGED, DIVERGED
 from ...theme import STATUS_COLORS
 from ..model import RunConfig, StudioModel
 
@@ -38,6 +42,22 @@ def format_number(x: float | None) -> str:
         return f"{x:.4g}"
     mantissa, exponent = f"{x:.3e}".split("e")
     return f"{mantissa.rstrip('0').rstrip('.')}e{int(exponent)}"
+
+
+def _finish_key(run: Run) -> tuple[int, float]:
+    """Converged first (fewest steps first), then by loss (lower first), diverged last."""
+    if run.status == CONVERGED:
+        return 0, float(run.status_step or 0)
+    if run.status == DIVERGED:
+        return 2, -float(run.status_step or 0)  # lasting longer before blowing up ranks higher
+    loss = float(run.loss)
+    return 1, loss if math.isfinite(loss) else math.inf
+
+
+def finish_order(runs: list[Run]) -> list[int]:
+    """Each run's rank (1 is best): by steps to tolerance, then final loss; ties share a rank."""
+    keys = [_finish_key(run) for run in runs]
+    return [1 + sum(other < key for other in keys) for key in keys]
 
 
 def _swatch(color: str, size: int = 12) -> QIcon:
@@ -86,7 +106,7 @@ class ReadoutsPanel(QWidget):
     def columns(self) -> list[str]:
         """Header labels, left to right."""
         names = list(self.model.landscape.param_names)
-        return ["run", *names, "loss", "|∇L|", "steps", "lr", "epoch", "status"]
+        return ["run", "rank", *names, "loss", "|∇L|", "steps", "lr", "epoch", "status"]
 
     def row_texts(self, row: int) -> dict[str, str]:
         """The text of one row, by column header (what a refresh due now shows)."""
@@ -95,11 +115,12 @@ class ReadoutsPanel(QWidget):
         items = self._rows[row][1]
         return {h: item.text() for h, item in zip(self.columns(), items, strict=True)}
 
-    def _values(self, cfg: RunConfig) -> list[str]:
+    def _values(self, cfg: RunConfig, rank: int) -> list[str]:
         run = cfg.live_run
         epoch = run.epoch
         return [
             cfg.title,
+            str(rank),
             *(format_number(float(p)) for p in run.params),
             format_number(run.loss),
             format_number(run.grad_norm),
@@ -127,9 +148,10 @@ class ReadoutsPanel(QWidget):
         self.table.setHorizontalHeaderLabels(headers)
         self.table.setRowCount(len(active))
         self._rows = []
+        ranks = finish_order([cfg.live_run for cfg in active])
         for row, cfg in enumerate(active):
             items = []
-            for col, text in enumerate(self._values(cfg)):
+            for col, text in enumerate(self._values(cfg, ranks[row])):
                 item = QTableWidgetItem(text)
                 if col == 0:
                     item.setIcon(_swatch(cfg.color))
@@ -147,8 +169,9 @@ class ReadoutsPanel(QWidget):
         header.setStretchLastSection(True)
         self.table.resizeColumnToContents(0)
         number = self.table.fontMetrics().horizontalAdvance(_WIDEST_NUMBER) + 12
-        for col in range(1, self.table.columnCount() - 1):
+        for col in range(2, self.table.columnCount() - 1):
             self.table.setColumnWidth(col, number)
+        self.table.resizeColumnToContents(1)
         stochastic = any(cfg.live_run.batch_size is not None for cfg, _ in self._rows)
         self.table.setColumnHidden(self.table.columnCount() - 2, not stochastic)
 
@@ -178,8 +201,9 @@ class ReadoutsPanel(QWidget):
 
     def _update_cells(self) -> None:
         self._stale = False
-        for cfg, items in self._rows:
-            for item, text in zip(items, self._values(cfg), strict=True):
+        ranks = finish_order([cfg.live_run for cfg, _ in self._rows])
+        for (cfg, items), rank in zip(self._rows, ranks, strict=True):
+            for item, text in zip(items, self._values(cfg, rank), strict=True):
                 if item.text() != text:
                     item.setText(text)
             self._style_status(cfg, items[-1])

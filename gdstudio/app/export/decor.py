@@ -42,16 +42,22 @@ def legend_entries(model: StudioModel) -> tuple[tuple[str, str], ...]:
 
 
 def shows_legend(view: str) -> bool:
-    """True if an export of `view` gets the legend drawn above it (the plots and the window
-    have the plots' own)."""
+    """True if an export of `view` gets the legend drawn above it (the plots have their own)."""
     return view in ("3d", "contour")
+
+
+def shows_title(view: str) -> bool:
+    """True if an export of `view` gets the title drawn above it (the window shows its own
+    lesson, caption and legend, so its picture is the window as it is)."""
+    return view != "window"
 
 
 def decor_of(
     window: ExportWindow, view: str, options: Decorations, animated: bool = False
 ) -> Decor:
-    """What an export of `view` carries around it. The plots and the window show their own
-    legend (the plots'), so only the 3D and contour views get one drawn."""
-    title, subtitle = picture_title(window.model) if options.title else ("", "")
+    """What an export of `view` carries around it: the title (not on the window's), the
+    legend (on the 3D and contour views'), the step counter (on an animation)."""
+    titled = options.title and shows_title(view)
+    title, subtitle = picture_title(window.model) if titled else ("", "")
     legend = legend_entries(window.model) if options.legend and shows_legend(view) else ()
     return Decor(title, subtitle, legend, step_counter=animated and options.step_counter)

@@ -77,7 +77,16 @@ class ExportDialog(ExportOptions):
     def export_to(self, choice: ExportChoice, path: Path) -> bool:
         """Write `choice` to `path`; a message on failure; False if it failed or was cancelled."""
         window = self.window_
-        window.stepper.pause()
+        was_playing = window.stepper.playing
+        window.stepper.pause()  # the picture shows one moment; the race goes on after it
+        try:
+            return self._export(choice, path)
+        finally:
+            if was_playing:
+                window.stepper.play()
+
+    def _export(self, choice: ExportChoice, path: Path) -> bool:
+        window = self.window_
         try:
             if choice.target == "dataset":
                 export_dataset_csv(window.model.dataset, path)

@@ -54,5 +54,11 @@ def window_size(window: ExportWindow, width: int | None, height: int | None) -> 
 
 
 def _settle() -> None:
-    """Apply the layout requests a resize posted, now rather than at the next event loop pass."""
-    QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+    """Apply the layout requests a resize posted, now rather than at the next event loop pass.
+
+    A layout can post more (a scroll bar appearing re-lays its area out): a few rounds let
+    the window come to rest, so two exports at one size give the same picture.
+    """
+    for _ in range(3):
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.Resize)

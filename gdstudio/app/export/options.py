@@ -28,7 +28,7 @@ from ...io.export_formats import (
     VIEWS,
 )
 from ..widgets import blocked
-from .decor import ALL, Decorations, shows_legend
+from .decor import ALL, Decorations, shows_legend, shows_title
 from .sources import ExportWindow, default_size
 
 # (key, title, formats) of each thing the dialog exports.
@@ -256,7 +256,7 @@ class ExportOptions(QDialog):
     def _refresh_decor(self) -> None:
         """Title and legend go with pictures; the plots and the window show their own legend."""
         view = self._drawn_view()
-        self._form.setRowVisible(self._decor_row, view is not None)
+        self._form.setRowVisible(self._decor_row, view is not None and shows_title(view))
         own = view is not None and not shows_legend(view)
         self.legend_check.setEnabled(not own)
         self.legend_check.setToolTip(

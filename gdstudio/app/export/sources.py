@@ -34,7 +34,6 @@ from ...io.export import (
     format_of,
 )
 from ...io.export import export_animation as write_race_animation
-from ...io.export_decor import Decor, decor_layout
 from ...io.export_files import check_writable
 from ...io.export_graphics import render_graphics_image
 from ...io.trajectories import Racer, Trajectories
@@ -234,23 +233,14 @@ def export_window_png(
     path: str | os.PathLike[str],
     width: int | None = None,
     height: int | None = None,
-    decor: Decor | None = None,
 ) -> None:
-    """Write the whole window as PNG below the decor's band; with a size, the window is laid
-    out to fill that size first (less the band)."""
+    """Write the whole window as PNG; with a size, the window is laid out at that size first."""
     if width is not None and height is not None:
         check_size(width, height)
     check_writable(path)
-    band = 0
-    if decor is not None and width is not None and height is not None:
-        band = decor_layout(decor, width, height).band.height()
-    with showing(window, "window"), window_size(window, width, _less(height, band)):
+    with showing(window, "window"), window_size(window, width, height):
         image = grab_window(window)
-    export_image_png(image, path, width, height, decor)
-
-
-def _less(height: int | None, band: int) -> int | None:
-    return None if height is None else max(1, height - band)
+    export_image_png(image, path, width, height)
 
 
 def export_animation(
@@ -332,10 +322,10 @@ def export(
             progress=progress,
             decorations=decorations,
         )
-    decor = decor_of(window, view, decorations)
     if view == "window":
-        export_window_png(window, path, width, height, decor)
+        export_window_png(window, path, width, height)
         return True
+    decor = decor_of(window, view, decorations)
     if view == "3d":
         if width is None or height is None:
             width, height = default_size(window, view)

@@ -1,0 +1,50 @@
+"""M4 blocks: each pixel column's first, lowest, highest and last row of new rows, for many
+curves at once.
+
+Numpy only. Curves that share their steps (the loss and |∇L| of a run, and the runs of a race,
+which step together) fold a frame's new rows in one set of numpy passes over a (rows, curves)
+array instead of one set per curve.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+
+class Block(NamedTuple):
+    """One curve's new rows grouped by pixel column: per group its column, the row indices of
+    its first, lowest, highest (earliest of ties) and last row, and the rows' (x, y)."""
+
+    xs: list[float]
+    ys: list[float]
+    columns: list[int]
+    first: list[int]
+    low: list[int]
+    high: list[int]
+    last: list[int]
+    lo: float
+    hi: float
+
+
+def blocks(x: np.ndarray, values: np.ndarray, cols: np.ndarray) -> list[Block]:
+    """The Block of each column of `values` (rows, curves), every value plottable, the rows'
+    steps `x` (float) falling in the non-decreasing pixel columns `cols`."""
+    n = len(x)
+    starts = np.concatenate(([0], np.flatnonzero(cols[1:] != cols[:-1]) + 1))
+    lengths = np.diff(np.append(starts, n))
+    lows = np.minimum.reduceat(values, starts, axis=0)
+    highs = np.maximum.reduceat(values, starts, axis=0)
+    seg = np.repeat(np.arange(len(starts)), lengths)
+    index = np.arange(n)[:, None]
+    low_at = np.minimum.reduceat(np.where(values == lows[seg], index, n), starts, axis=0)
+    high_at = np.minimum.reduceat(np.where(values == highs[seg], index, n), starts, axis=0)
+    xs, first = x.tolist(), starts.tolist()
+    last, columns = (starts + lengths - 1).tolist(), cols[starts].tolist()
+    ys, lo_at, hi_at = values.T.tolist(), low_at.T.tolist(), high_at.T.tolist()
+    lo, hi = lows.min(axis=0).tolist(), highs.max(axis=0).tolist()
+    return [
+        Block(xs, ys[j], columns, first, lo_at[j], hi_at[j], last, lo[j], hi[j])
+        for j in range(values.shape[1])
+    ]
