@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
 from gdstudio.render.heightmap import HeightMap
+from gdstudio.render.path_geometry import path_fields
 
 THREE_QUARTER_AZIMUTHS = (-62.0, 118.0, 28.0, 208.0)
 DEFAULT_ELEVATION = 40.0
+
+
+def start_points(paths: list[Any]) -> np.ndarray:
+    """The first point of every non-empty path (as the 3D view takes them), (k, 2)."""
+    return np.concatenate([np.empty((0, 2)), *(path_fields(p)[1][:1] for p in paths)])
 
 
 def look_at_height(heightmap: HeightMap) -> float:
@@ -44,3 +52,159 @@ def best_azimuth(
         scores.append(float(facing @ side_z / facing.sum()))
     # prefer the first candidate unless another is clearly better
     return candidates[int(np.argmin(np.array(scores) + 0.02 * (np.arange(len(scores)) > 0)))]
+
+
+FOCUS_ELEVATIONS = (40.0, 52.0, 64.0, 76.0)
+"""Elevations tried, lowest first, until the framed points are all in sight."""
+FOCUS_FILL = 0.8
+"""The framed points reach this far from the centre towards the view's edges (in NDC)."""
+FOCUS_PAD = 0.06
+"""Margin around the framed points, as a fraction of the box's longest side."""
+FOCUS_MIN_HALF = 0.2
+"""The framed region is at least this fraction of the box's longest side on each side."""
+FOCUS_SHOWN = 0.85
+"""The fraction of the surface around the focus points a framing should show (not hide
+behind a hill)."""
+SIGHT_TOLERANCE = 0.25
+"""World units a point may lie behind the first surface a ray meets and still count seen."""
+
+
+@dataclass(frozen=True)
+class Framing:
+    """A camera as OrbitView holds it: centre (world), distance, elevation and azimuth."""
+
+    center: tuple[float, float, float]
+    distance: float
+    elevation: float
+    azimuth: float
+
+
+def view_matrix(
+    center: np.ndarray, distance: float, elevation: float, azimuth: float
+) -> np.ndarray:
+    """World → eye matrix of an orbit camera (the same as OrbitView.viewMatrix)."""
+    el, az = math.radians(elevation - 90.0), math.radians(azimuth + 90.0)
+    ce, se, ca, sa = math.cos(el), math.sin(el), math.cos(az), math.sin(az)
+    tilt = np.array([[1, 0, 0, 0], [0, ce, -se, 0], [0, se, ce, 0], [0, 0, 0, 1]], dtype=float)
+    turn = np.array([[ca, sa, 0, 0], [-sa, ca, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]], dtype=float)
+    m = np.eye(4)
+    m[2, 3] = -distance
+    shift = np.eye(4)
+    shift[:3, 3] = -np.asarray(center, dtype=float)
+    matrix: np.ndarray = m @ tilt @ turn @ shift
+    return matrix
+
+
+def eye_position(
+    center: np.ndarray, distance: float, elevation: float, azimuth: float
+) -> np.ndarray:
+    """World position of an orbit camera's eye (OrbitView.cameraPosition)."""
+    el, az = math.radians(elevation), math.radians(azimuth)
+    offset = np.array([math.cos(el) * math.cos(az), math.cos(el) * math.sin(az), math.sin(el)])
+    eye: np.ndarray = np.asarray(center, dtype=float) + distance * offset
+    return eye
+
+
+def _focus_region(heightmap: HeightMap, focus: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Params box around the focus points, padded and at least FOCUS_MIN_HALF wide, kept
+    inside the bounds."""
+    lo, hi = heightmap.param_lo, heightmap.param_hi
+    span = float(np.max(hi - lo))
+    a, b = focus.min(axis=0) - FOCUS_PAD * span, focus.max(axis=0) + FOCUS_PAD * span
+    middle, half = 0.5 * (a + b), np.maximum(0.5 * (b - a), FOCUS_MIN_HALF * span)
+    half = np.minimum(half, 0.5 * (hi - lo))
+    middle = np.clip(middle, lo + half, hi - half)
+    return middle - half, middle + half
+
+
+def count_seen(heightmap: HeightMap, eye: np.ndarray, points: np.ndarray, samples: int = 96) -> int:
+    """How many world points a camera at `eye` sees: no part of the solid under the surface
+    (hills, walls) on the way to them, but for the last SIGHT_TOLERANCE (one vectorized
+    march along every ray)."""
+    points = np.asarray(points, dtype=np.float64).reshape(-1, 3)
+    ray = points - eye
+    reach = np.linalg.norm(ray, axis=1)
+    stop = np.clip(1.0 - SIGHT_TOLERANCE / np.maximum(reach, 1e-9), 0.0, 1.0)
+    t = np.linspace(0.0, 1.0, samples)[None, :, None] * stop[:, None, None]
+    along = eye + t * ray[:, None, :]
+    ex, ey = heightmap.extent
+    inside = (np.abs(along[..., 0]) <= ex) & (np.abs(along[..., 1]) <= ey)
+    blocked = inside & (along[..., 2] < heightmap.surface_z_at_world(along[..., :2]))
+    return int(np.count_nonzero(~blocked.any(axis=1)))
+
+
+def _framed_points(heightmap: HeightMap, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
+    """World points a framing of the params box lo..hi shows: the surface above a 9×9 grid
+    on it, and the floor below the samples on the sides of the world box (the axes' edges)."""
+    u, v = np.meshgrid(np.linspace(0.0, 1.0, 9), np.linspace(0.0, 1.0, 9))
+    region = lo + (hi - lo) * np.stack([u.ravel(), v.ravel()], axis=-1)
+    surface = heightmap.to_world(region)
+    surface[:, 2] = heightmap.z_from_loss(heightmap.loss(region))
+    side = np.any(
+        np.isclose(region, heightmap.param_lo) | np.isclose(region, heightmap.param_hi), 1
+    )
+    floor = surface[side].copy()
+    floor[:, 2] = 0.0
+    return np.concatenate([surface, floor])
+
+
+def _fit_distance(
+    framed: np.ndarray, center: np.ndarray, angles: tuple[float, float], f: tuple[float, float]
+) -> float:
+    """The distance at which every framed point is within FOCUS_FILL of the view's centre."""
+    elevation, azimuth = angles
+    turned = view_matrix(center, 0.0, elevation, azimuth) @ np.c_[framed, np.ones(len(framed))].T
+    ex, ey, ez = turned[:3]
+    need = np.maximum(f[0] * np.abs(ex), f[1] * np.abs(ey)) / FOCUS_FILL + ez
+    return float(max(need.max(), 1e-3))
+
+
+def _spread(points: np.ndarray, framing: Framing, f: tuple[float, float]) -> float:
+    """How much of the view (0..1 across) the points span with this camera."""
+    view = view_matrix(
+        np.array(framing.center), framing.distance, framing.elevation, framing.azimuth
+    )
+    ex, ey, ez = (view @ np.c_[points, np.ones(len(points))].T)[:3]
+    x, y = f[0] * ex / -ez, f[1] * ey / -ez
+    return 0.5 * max(float(np.ptp(x)), float(np.ptp(y)))
+
+
+def frame_focus(
+    heightmap: HeightMap, focus: np.ndarray, fov_deg: float, width: float, height: float
+) -> Framing:
+    """A camera that frames the focus params (start points, minima) with a margin, and the
+    box corner nearest the camera (where the axes are): it sees every focus point on the
+    surface (else the most of them) and FOCUS_SHOWN of the surface around them (else the
+    most), from the lowest elevation in FOCUS_ELEVATIONS that does and the three-quarter
+    side that spreads the focus points the most across the view."""
+    focus = np.asarray(focus, dtype=np.float64).reshape(-1, 2)
+    focus = np.clip(focus, heightmap.param_lo, heightmap.param_hi)
+    lo, hi = _focus_region(heightmap, focus)
+    targets = heightmap.to_world(focus)
+    targets[:, 2] = heightmap.z_from_loss(heightmap.loss(focus))
+    u, v = np.meshgrid(np.linspace(0.05, 0.95, 7), np.linspace(0.05, 0.95, 7))
+    around = lo + (hi - lo) * np.stack([u.ravel(), v.ravel()], axis=-1)
+    region = heightmap.to_world(around)
+    region[:, 2] = heightmap.z_from_loss(heightmap.loss(around))
+    fx = 1.0 / math.tan(math.radians(fov_deg) / 2.0)
+    f = (fx, fx * max(width, 1.0) / max(height, 1.0))
+    candidates = []
+    for rank, elevation in enumerate(FOCUS_ELEVATIONS):
+        for azimuth in THREE_QUARTER_AZIMUTHS:
+            a = math.radians(azimuth)
+            toward = np.array([math.cos(a), math.sin(a)]) > 0.0
+            corner = np.where(toward, heightmap.param_hi, heightmap.param_lo)
+            rlo, rhi = np.minimum(lo, corner), np.maximum(hi, corner)
+            framed = _framed_points(heightmap, rlo, rhi)
+            cx, cy = (float(c) for c in heightmap.world_xy(0.5 * (rlo + rhi)))
+            cz = 0.5 * float(framed[:, 2].min() + framed[:, 2].max())
+            center = np.array([cx, cy, cz])
+            distance = _fit_distance(framed, center, (elevation, azimuth), f)
+            eye = eye_position(center, distance, elevation, azimuth)
+            framing = Framing((cx, cy, cz), distance, elevation, azimuth)
+            seen = count_seen(heightmap, eye, targets)
+            shown = count_seen(heightmap, eye, region) / len(region)
+            enough = shown >= FOCUS_SHOWN
+            spread = _spread(targets, framing, f)
+            candidates.append((-seen, not enough, rank if enough else -shown, -spread, framing))
+    return min(candidates, key=lambda c: c[:4])[4]

@@ -7,7 +7,15 @@ from typing import Any
 import numpy as np
 from PySide6 import QtGui
 
+from gdstudio.render.camera import (
+    DEFAULT_ELEVATION,
+    best_azimuth,
+    fit_distance,
+    frame_focus,
+    look_at_height,
+)
 from gdstudio.render.glview import OrbitView
+from gdstudio.render.heightmap import HeightMap
 from gdstudio.state.camera import Camera
 from gdstudio.state.kinds import SessionError
 
@@ -26,6 +34,55 @@ class CameraView(OrbitView):
     _camera_blocked = False
     _dragging = False  # set by the subclass's mouse handling
     _reported: tuple[float, ...] | None = None  # the camera the state last heard of
+    _framed: tuple[float, ...] | None = None  # the camera frame_surface last set
+    _expected: bytes | None = None  # the starts framed, until the next ones come
+
+    def reset_camera(self) -> None:
+        """Frame what the view shows (subclasses)."""
+
+    def frame_surface(self, heightmap: HeightMap, starts: np.ndarray) -> None:
+        """Frame the start points (k, 2) and the minima, with a margin, from a side and
+        elevation that sees them (camera.frame_focus); with no starts, the whole surface
+        from the three-quarter side that hides the least of it."""
+        if len(starts):
+            focus = np.concatenate([starts, heightmap.minima_inside()])
+            framing = frame_focus(heightmap, focus, self.opts["fov"], self.width(), self.height())
+            self.setCameraPosition(
+                pos=QtGui.QVector3D(*framing.center),
+                distance=framing.distance,
+                elevation=framing.elevation,
+                azimuth=framing.azimuth,
+            )
+        else:
+            self.setCameraPosition(
+                pos=QtGui.QVector3D(0.0, 0.0, look_at_height(heightmap)),
+                distance=fit_distance(heightmap, self.opts["fov"], self.width(), self.height()),
+                elevation=DEFAULT_ELEVATION,
+                azimuth=best_azimuth(heightmap),
+            )
+        self._framed = self._camera_key()
+
+    def still_framed(self) -> bool:
+        """Whether the camera is where frame_surface put it (nobody moved it since)."""
+        return self._framed is not None and self._framed == self._camera_key()
+
+    def expect_starts(self, starts: np.ndarray) -> None:
+        """The starts just framed: the next ones given to take_starts may be a lesson's own."""
+        self._expected = np.asarray(starts, dtype=np.float64).tobytes()
+
+    def take_starts(self, starts: np.ndarray) -> None:
+        """A lesson's paths arrive just after its surface: the first starts after a framing
+        are framed too, when they differ and the camera has not moved since."""
+        expected, self._expected = self._expected, None
+        if expected is not None and self.still_framed():
+            if expected != np.asarray(starts, dtype=np.float64).tobytes():
+                self.reset_camera()
+
+    def resizeEvent(self, ev: QtGui.QResizeEvent) -> None:  # noqa: N802
+        """A camera still as framed frames the same again for the new size."""
+        super().resizeEvent(ev)
+        if self.still_framed():
+            self.reset_camera()
 
     def bind_camera(self, camera: Camera) -> None:
         """Report this view's camera into `camera` from now on, and follow its events."""

@@ -11,20 +11,26 @@ from PySide6.QtOpenGL import QOpenGLBuffer
 
 # Sources are written in GLSL 1.20 style; these headers translate them for newer dialects.
 _CORE_VERTEX = "#define attribute in\n#define varying out\n"
-_CORE_FRAGMENT = "#define varying in\nout vec4 fragColor;\n#define gl_FragColor fragColor\n"
+_CORE_FRAGMENT = (
+    "#define varying in\nout vec4 fragColor;\n#define gl_FragColor fragColor\n"
+    "#define texture2D texture\n"
+)
 
 
 LIFTED_POSITION = """
 uniform mat4 u_modelview;
 uniform mat4 u_projection;
 uniform float u_lift;
-// Clip position of p pulled u_lift towards the camera, so the surface just below does not
+// Clip position of p pulled `lift` towards the camera, so the surface just below does not
 // swallow the lines and balls drawn on it.
-vec4 lifted_position(vec3 p) {
+vec4 lifted_by(vec3 p, float lift) {
     vec4 eye = u_modelview * vec4(p, 1.0);
     float d = length(eye.xyz);
-    eye.xyz *= max(d - u_lift, 0.5 * d) / d;
+    eye.xyz *= max(d - lift, 0.5 * d) / d;
     return u_projection * eye;
+}
+vec4 lifted_position(vec3 p) {
+    return lifted_by(p, u_lift);
 }
 """
 """GLSL for vertex shaders of items drawn on the surface; see BufferedItem._set_lifted_view."""

@@ -169,6 +169,13 @@ class HeightMap:
         """Params on an n×n grid over the bounds, (n, n, 2), row j = y_j, column i = x_i."""
         return _grids(tuple(self.param_lo), tuple(self.param_hi), n)[0].reshape(n, n, 2)
 
+    def minima_inside(self) -> np.ndarray:
+        """The landscape's known minima within the bounds, (m, 2)."""
+        minima = np.array(self.landscape.minima, dtype=np.float64).reshape(-1, 2)
+        inside = np.all((minima >= self.param_lo) & (minima <= self.param_hi), axis=1)
+        kept: np.ndarray = minima[inside]
+        return kept
+
     def world_box(self) -> tuple[np.ndarray, np.ndarray]:
         """Lower and upper corners of the world box that holds the surface."""
         ex, ey = self.extent

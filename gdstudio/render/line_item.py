@@ -45,14 +45,13 @@ void main() {
 )
 
 _FRAGMENT = """
-uniform float u_alpha;
 uniform float u_half_width;
 varying vec4 v_color;
 varying float v_across;
 void main() {
     float coverage = clamp(u_half_width + 0.125 - abs(v_across), 0.0, 1.0);
     if (coverage <= 0.0) discard;  // the margin must not hide the balls drawn later
-    gl_FragColor = vec4(v_color.rgb, v_color.a * u_alpha * coverage);
+    gl_FragColor = vec4(v_color.rgb, v_color.a * coverage);
 }
 """
 
@@ -63,7 +62,7 @@ _FLOAT = ctypes.sizeof(ctypes.c_float)
 
 class PathLinesItem(BufferedItem):
     """Polylines (segment i from point i to i + 1 in colour i), `width` pixels wide and
-    antialiased; a faint ghost pass at half width shows them through hills.
+    antialiased, depth-tested: a hill or a wall in front hides them.
 
     Each point is stored four times (the corners of the quad of the segment it starts): the
     segment's end is the same buffer four vertices on, so one indexed draw covers every
@@ -74,11 +73,10 @@ class PathLinesItem(BufferedItem):
     FRAGMENT = _FRAGMENT
     ATTRIBUTES = ("a_corner", "a_start", "a_end", "a_color")
 
-    def __init__(self, width: float = 2.0, ghost_alpha: float = 0.0, lift: float = 0.0) -> None:
+    def __init__(self, width: float = 2.0, lift: float = 0.0) -> None:
         super().__init__()
         self.width = float(width)
         self.pixel_scale = 1.0
-        self._ghost_alpha = float(ghost_alpha)
         self._lift = float(lift)
         self._segments = 0
         self._capacity = 0  # segments the corner and index buffers hold
@@ -119,8 +117,7 @@ class PathLinesItem(BufferedItem):
         self._buffers["faces"].bind()
 
     def paint(self, frame: Frame, ranges: list[tuple[int, int]] | None = None) -> None:
-        """Draw all segments, or only the (first, count) `ranges` of them (ghost pass first,
-        without depth test)."""
+        """Draw all segments, or only the (first, count) `ranges` of them, depth-tested."""
         if self._segments == 0:
             return
         if ranges is None:
@@ -134,16 +131,11 @@ class PathLinesItem(BufferedItem):
             self._set_lifted_view(frame, self._lift)
             viewport = GL.glGetIntegerv(GL.GL_VIEWPORT)
             self._uniform_vec2("u_viewport", viewport[2:4])
-            if self._ghost_alpha > 0.0:
-                GL.glDisable(GL.GL_DEPTH_TEST)
-                self._draw(ranges, self._ghost_alpha, 0.5 * self.width)
-                GL.glEnable(GL.GL_DEPTH_TEST)
-            self._draw(ranges, 1.0, self.width)
+            self._draw(ranges, self.width)
         finally:
             self._finish()
 
-    def _draw(self, ranges: list[tuple[int, int]], alpha: float, width: float) -> None:
-        self._uniform_float("u_alpha", alpha)
+    def _draw(self, ranges: list[tuple[int, int]], width: float) -> None:
         self._uniform_float("u_half_width", 0.5 * max(width * self.pixel_scale, 1.0))
         for first, count in ranges:
             offset = ctypes.c_void_p(6 * first * ctypes.sizeof(ctypes.c_uint32))

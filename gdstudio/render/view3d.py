@@ -13,12 +13,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QWidget
 
 from gdstudio import theme
-from gdstudio.render.camera import (
-    DEFAULT_ELEVATION,
-    best_azimuth,
-    fit_distance,
-    look_at_height,
-)
+from gdstudio.render.axes_item import AxesItem
+from gdstudio.render.camera import start_points
 from gdstudio.render.camera_view import CameraView
 from gdstudio.render.export_target import (
     ExportTarget,
@@ -44,7 +40,7 @@ CLICK_SLOP_PX = 4.0
 BACKGROUND = theme.BACKGROUND_RGB
 MINIMUM_COLOR = (*theme.hex_to_rgb(theme.MINIMUM_COLOR), 1.0)
 HEAD_SIZE_PX = 17.0
-PATH_STYLE: dict[str, float] = {"width": 3.0, "ghost_alpha": 0.3, "lift": 0.03}
+PATH_STYLE: dict[str, float] = {"width": 3.0, "lift": 0.03}
 MINIMUM_SIZE_PX = 12.0
 
 
@@ -89,16 +85,18 @@ class LandscapeView3D(CameraView):
         self._shift_drag = False
 
         self._surface = SurfaceItem()
-        self._minima = MarkerItem(ghost_alpha=0.45)
+        self._minima = MarkerItem()
         self._paths_item = PathLinesItem(**PATH_STYLE)
         self._moving = PathLinesItem(**PATH_STYLE)  # drawn by the race layers only
-        self._heads = MarkerItem(ghost_alpha=0.45)
+        self._heads = MarkerItem()
+        self._axes = AxesItem()
         for depth, item in enumerate((self._surface, self._minima, self._paths_item, self._heads)):
             item.setDepthValue(depth)
             self.addItem(item)
-        self._layers = RaceLayers(
-            [self._surface, self._minima], self._paths_item, self._moving, self._heads
-        )
+        self._axes.setDepthValue(1.5)  # over the surface, under the paths and balls
+        self.addItem(self._axes)
+        static = [self._surface, self._minima, self._axes]
+        self._layers = RaceLayers(static, self._paths_item, self._moving, self._heads)
         self._timer = FrameTimer()
         self._export = ExportTarget(self)
         self._export_surface = FullGridSurface()
@@ -114,6 +112,16 @@ class LandscapeView3D(CameraView):
     def mesh(self) -> SurfaceMesh | None:
         """The surface mesh last sampled for display."""
         return self._mesh
+
+    @property
+    def minima_positions(self) -> np.ndarray:
+        """World positions (m, 3) of the minimum markers drawn."""
+        return self._minima.positions
+
+    @property
+    def axes(self) -> AxesItem:
+        """The labelled axes (their last layout says where each label is)."""
+        return self._axes
 
     @property
     def grid_size(self) -> int:
@@ -140,6 +148,7 @@ class LandscapeView3D(CameraView):
             self._apply_camera()  # a session's camera was waiting for this surface
         elif fit_camera:
             self.reset_camera()
+            self.expect_starts(start_points(self._paths))
 
     def set_log_height(self, log_height: bool | None) -> None:
         """Log-scale heights (True/False) or follow the landscape's preference (None)."""
@@ -172,9 +181,11 @@ class LandscapeView3D(CameraView):
         self._paths = list(paths)
         self._paths_changed = True
         self.update()
+        self.take_starts(start_points(self._paths))
 
     def _show(self, heightmap: HeightMap) -> None:
         self._heightmap = heightmap
+        self._axes.set_heightmap(heightmap)
         self._rebuild_surface()
         self._rebuild_minima(heightmap)
         self._paths_changed = True  # the new landscape or height scale maps them again
@@ -186,9 +197,7 @@ class LandscapeView3D(CameraView):
         self._surface.set_mesh(mesh.vertices, mesh.normals, mesh.colors, mesh.faces)
 
     def _rebuild_minima(self, hm: HeightMap) -> None:
-        minima = np.array(hm.landscape.minima, dtype=np.float64).reshape(-1, 2)
-        inside = np.all((minima >= hm.param_lo) & (minima <= hm.param_hi), axis=1)
-        minima = minima[inside]
+        minima = hm.minima_inside()
         world = hm.to_world(minima)
         world[:, 2] = hm.z_from_loss(hm.loss(minima))
         count = len(world)
@@ -214,17 +223,11 @@ class LandscapeView3D(CameraView):
     # --- camera ----------------------------------------------------------------------------
 
     def reset_camera(self) -> None:
-        """Frame the whole surface from the three-quarter side that hides the least of it."""
-        hm = self._heightmap
-        if hm is None:
+        """Frame the paths' start points and the minima (the whole surface without paths)."""
+        if self._heightmap is None:
             self.setCameraPosition(pos=QtGui.QVector3D(0.0, 0.0, 0.0), distance=4.0)
-            return
-        self.setCameraPosition(
-            pos=QtGui.QVector3D(0.0, 0.0, look_at_height(hm)),
-            distance=fit_distance(hm, self.opts["fov"], self.width(), self.height()),
-            elevation=DEFAULT_ELEVATION,
-            azimuth=best_azimuth(hm),
-        )
+        else:
+            self.frame_surface(self._heightmap, start_points(self._paths))
 
     # --- picking ---------------------------------------------------------------------------
 
@@ -364,7 +367,8 @@ class LandscapeView3D(CameraView):
         scale = min(width / w, height / h)  # lines and balls keep their size in the picture
         self._set_pixel_scale(scale)
         full = self._export_surface.item(self._heightmap, self._requested_grid, self._grid)
-        static, margin = [full or self._surface, self._minima], HEAD_SIZE_PX * scale + 3
+        static = [full or self._surface, self._minima, self._axes]
+        margin = HEAD_SIZE_PX * scale + 3
         try:
             frame = self.frame((0, 0, width, height), (0, 0, width, height))
             geometry = self._layers.full_geometry()
