@@ -127,7 +127,7 @@ def build_actions(window: MainWindow) -> None:
         "Reset Camera",
         Qt.Key.Key_Home,
         lambda: window.view3d.reset_camera(),
-        "Frame the whole surface again (Home)",
+        "Frame the runs' start and the minimum again (Home)",
     )
     add_action(
         window,
