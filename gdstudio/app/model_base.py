@@ -145,6 +145,8 @@ class ModelBase(QObject):
             huber_delta=self.huber_delta,
             x_norm=self.x_norm if self.normalize_x else None,
             start=start,
+            expression=self.state.expression,
+            bounds=self.state.bounds,
         )
 
     def _landscape_replaced(self) -> None:

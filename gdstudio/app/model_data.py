@@ -3,12 +3,16 @@ kind (regression, classes), x normalization, and data edits the runs follow."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 from PySide6.QtCore import QObject
 
 from ..core.catalog import LOSS_TO_LANDSCAPE, default_dataset, is_data_landscape
 from ..core.data import Dataset
+from ..core.expression_landscape import CUSTOM, expression_landscape
 from ..core.fitting import DataLandscape
+from ..core.landscapes import Landscape
 from .model_base import ModelBase
 
 
@@ -31,7 +35,31 @@ class DataModel(ModelBase):
             if kind != self.dataset_kind:
                 self._swap_dataset(kind, name)
             self._update_x_norm()
-        self.landscape = self._build_landscape()
+        self._switched(self._build_landscape())
+
+    def set_custom_landscape(
+        self, text: str, bounds: Sequence[Sequence[float]] | None = None
+    ) -> None:
+        """Switch to the formula `text` over `bounds` (ExpressionError if it is refused).
+
+        Runs restart from the formula's default start; `bounds` is one (low, high) per
+        parameter (None: the default view).
+        """
+        landscape = expression_landscape(text, bounds)  # checks it before anything changes
+        view = None if bounds is None else tuple(landscape.bounds)
+        if (
+            self.landscape_name == CUSTOM
+            and self.state.expression == text
+            and self.state.bounds == view
+        ):
+            return
+        self.state.set(landscape=CUSTOM, expression=text, bounds=view)
+        self._switched(landscape)
+
+    def _switched(self, landscape: Landscape | DataLandscape) -> None:
+        """Take a new landscape: runs restart from its default start; every view follows."""
+        name = self.landscape_name
+        self.landscape = landscape
         self.state.start = np.array(self.landscape.default_start, dtype=np.float64)
         if self.landscape.dim == 1:
             self._replacing = True

@@ -7,8 +7,9 @@ sessions (`to_dict` / `from_dict`), scenes and widgets' ranges derive from the d
 
 from __future__ import annotations
 
-from .document import START_ITEM, Studio, landscape_dim
+from .document import START_ITEM, Studio, document_landscapes, landscape_dim
 from .evented import Evented, Field
+from .formula import CUSTOM
 from .kinds import SessionError, Unrepresentable
 from .runs import HYPER_NUMBER, HYPER_PAIR_ITEM, LR, MAX_BATCH, MAX_RUNS, MAX_SEED, RunSpec
 from .settings import (
@@ -21,6 +22,7 @@ from .settings import (
 )
 
 __all__ = [
+    "CUSTOM",
     "HYPER_NUMBER",
     "HYPER_PAIR_ITEM",
     "INTEGER_SCHEDULE_PARAMS",
@@ -39,6 +41,7 @@ __all__ = [
     "Unrepresentable",
     "View",
     "check_camera",
+    "document_landscapes",
     "landscape_dim",
     "schedule_param_kind",
 ]

@@ -14,6 +14,7 @@ import numpy as np
 from ..core.batching import batch_label
 from ..core.catalog import DATA_LANDSCAPES, is_data_landscape, make_landscape
 from ..core.data import Dataset
+from ..core.expression_landscape import CUSTOM, expression_landscape
 from ..core.fitting import DataLandscape
 from ..core.landscapes import Landscape
 from ..core.optimizers import OPTIMIZERS, make_optimizer
@@ -73,12 +74,19 @@ def build_landscape(
     huber_delta: float = Settings.huber_delta.default,
     x_norm: tuple[float, float] | None = None,
     start: tuple[float, ...] | None = None,
+    expression: str | None = None,
+    bounds: tuple[tuple[float, float], ...] | None = None,
 ) -> Landscape | DataLandscape:
     """Landscape `name`; a data landscape fits `dataset` (ValueError for an unknown name).
 
     `x_norm` standardizes x by (shift, scale) (None: no normalization); `start` is the fit's
-    start as line coefficients in the data's units (None or empty: the origin).
+    start as line coefficients in the data's units (None or empty: the origin). The typed
+    landscape (CUSTOM) is the formula `expression` over `bounds` (ExpressionError if refused).
     """
+    if name == CUSTOM:
+        if expression is None:
+            raise ValueError("the custom landscape needs a formula")
+        return expression_landscape(expression, bounds)
     if not is_data_landscape(name):
         return make_landscape(name)
     if start and x_norm is not None:

@@ -19,6 +19,7 @@ from ..core.catalog import is_data_landscape, landscape_names, make_landscape
 from ..core.data import Dataset
 from .camera import Camera
 from .evented import Evented, Field
+from .formula import CUSTOM, Bounds, Formula, ViewBounds, formula_dim
 from .kinds import Choice, Kind, Number, SessionError, Text, as_list, as_object, finite_numbers
 from .kinds import required as required_key
 from .runs import MAX_RUNS, RunSpec, default_color
@@ -30,8 +31,20 @@ R = TypeVar("R", bound=RunSpec)
 C = TypeVar("C", bound=Evented)
 
 
-def landscape_dim(name: str) -> int:
-    """How many parameters landscape `name` has (data fits: slope and intercept)."""
+def document_landscapes() -> list[str]:
+    """The landscapes a document may hold: every named one, then the typed formula."""
+    return [*landscape_names(), CUSTOM]
+
+
+def landscape_dim(name: str, expression: str | None = None) -> int:
+    """How many parameters landscape `name` has (data fits: slope and intercept).
+
+    The typed landscape (CUSTOM) has as many as its formula `expression`.
+    """
+    if name == CUSTOM:
+        if expression is None:
+            raise SessionError("the custom landscape needs a formula")
+        return formula_dim(expression)
     return 2 if is_data_landscape(name) else make_landscape(name).dim
 
 
@@ -44,7 +57,7 @@ class Start(Kind):
             return None
         values = list(value) if isinstance(value, (tuple, np.ndarray)) else as_list(value, where)
         landscape = context["landscape"]
-        dim = landscape_dim(landscape)
+        dim = landscape_dim(landscape, context.get("expression"))
         if len(values) != dim:
             raise SessionError(
                 f"{where}: must hold {dim} number{'s' * (dim > 1)} for "
@@ -118,7 +131,9 @@ class Studio(Evented):
     """The document: what a session saves and what every view shows."""
 
     scene: Field[str | None] = Field(Text(max_len=100, nullable=True), None)
-    landscape: Field[str] = Field(Choice(landscape_names), "quadratic2d")
+    landscape: Field[str] = Field(Choice(document_landscapes), "quadratic2d")
+    expression: Field[str | None] = Field(Formula(), None)  # the typed landscape's formula
+    bounds: Field[Bounds | None] = Field(ViewBounds(), None)  # and its view (None: default)
     data: Field[Dataset] = Field(Data(), Dataset.default())
     start: Field[np.ndarray | None] = Field(Start(), None)
 
