@@ -18,7 +18,10 @@ _VALUE_OPTIONS = {
     "--steps",
     "--every",
     "--max-steps",
+    "--bounds",
 }
+# Options whose value is free text that may start with "-" (a formula such as "-w^2 + b").
+_TEXT_OPTIONS = {"--expression"}
 _NEGATIVE = re.compile(r"^-(\d|\.\d|inf|nan)", re.IGNORECASE)
 WHOLE = re.compile(r"^[+-]?\d{1,30}$")
 # The window's limits (app/docks/controls.py, run_editor.py), so the CLI accepts the same runs.
@@ -51,12 +54,18 @@ def shown(text: str) -> str:
 
 
 def join_negative_values(argv: Sequence[str]) -> list[str]:
-    """Turn `--start -1.5,2` into `--start=-1.5,2` so argparse keeps the value."""
+    """Turn `--start -1.5,2` into `--start=-1.5,2` so argparse keeps the value (a formula too)."""
     out: list[str] = []
     it = iter(range(len(argv)))
     for i in it:
         a = argv[i]
-        if a in _VALUE_OPTIONS and i + 1 < len(argv) and _NEGATIVE.match(argv[i + 1]):
+        follows = i + 1 < len(argv)
+        if follows and (
+            a in _TEXT_OPTIONS
+            and argv[i + 1].startswith("-")
+            or a in _VALUE_OPTIONS
+            and _NEGATIVE.match(argv[i + 1])
+        ):
             out.append(f"{a}={argv[i + 1]}")
             next(it, None)
         else:

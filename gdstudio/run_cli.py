@@ -24,6 +24,7 @@ from .cli_args import (
     shown,
     whole,
 )
+from .cli_landscape import add_landscape_options, landscape_from_args, landscape_name
 
 if TYPE_CHECKING:
     from .core.data import Dataset
@@ -50,7 +51,7 @@ def add_parser(sub: argparse._SubParsersAction[_P]) -> _P:
         help="run one optimizer headless and print one row per step",
         description="Run one optimizer and print the state after every update.",
     )
-    r.add_argument("--landscape", required=True, help="landscape name (see 'gdstudio list')")
+    add_landscape_options(r)
     r.add_argument("--start", help="start point, comma separated (default: the landscape's)")
     r.add_argument("--optimizer", required=True, help="optimizer name")
     r.add_argument("--lr", help="learning rate (default: PyTorch's for the optimizer)")
@@ -87,22 +88,15 @@ def add_parser(sub: argparse._SubParsersAction[_P]) -> _P:
 
 def build_run(args: argparse.Namespace) -> Run:
     """Validate `run` arguments and build the Run they describe (ArgError on bad input)."""
-    from .core.catalog import DATA_LANDSCAPES, is_data_landscape, landscape_names, make_landscape
+    from .core.catalog import DATA_LANDSCAPES, is_data_landscape
     from .core.optimizers import make_optimizer, optimizer_names
     from .core.run import Run
     from .core.schedules import make_schedule, schedule_names
 
-    name = args.landscape
-    if name not in landscape_names():
-        raise ArgError(
-            f"--landscape: unknown {shown(name)}; allowed: {', '.join(landscape_names())}"
-        )
-    _check_loss_and_data(args)
+    name = landscape_name(args)
+    _check_loss_and_data(args, name)
     dataset = _load_data(args.data, DATA_LANDSCAPES.get(name) == "bce")
-    try:
-        landscape = make_landscape(name, dataset)
-    except ValueError as e:
-        raise ArgError(f"{'--data' if dataset is not None else '--landscape'}: {e}") from None
+    landscape = landscape_from_args(args, dataset)
 
     if args.optimizer not in optimizer_names():
         raise ArgError(
@@ -160,10 +154,9 @@ def build_run(args: argparse.Namespace) -> Run:
         raise ArgError(f"{_option_named_in(str(e))}: {e}") from None
 
 
-def _check_loss_and_data(args: argparse.Namespace) -> None:
+def _check_loss_and_data(args: argparse.Namespace, name: str) -> None:
     from .core.catalog import DATA_LANDSCAPES, LOSS_TO_LANDSCAPE, is_data_landscape
 
-    name = args.landscape
     if args.loss is not None:
         wanted = LOSS_TO_LANDSCAPE[args.loss]
         if is_data_landscape(name) and name != wanted:

@@ -14,6 +14,7 @@ import json
 from typing import TYPE_CHECKING, TextIO, TypeVar
 
 from .cli_args import ArgError, shown
+from .cli_landscape import add_landscape_options
 
 if TYPE_CHECKING:
     from .core.run import Run
@@ -31,7 +32,7 @@ def add_parser(sub: argparse._SubParsersAction[_P]) -> _P:
         description="Run each optimizer at every learning rate of a range and print how each "
         "run ends: its final loss, the step it reached --tol, and its status.",
     )
-    s.add_argument("--landscape", required=True, help="landscape name (see 'gdstudio list')")
+    add_landscape_options(s)
     s.add_argument("--start", help="start point, comma separated (default: the landscape's)")
     s.add_argument(
         "--optimizer", required=True, help="optimizer names, comma separated (e.g. sgd,adam)"
