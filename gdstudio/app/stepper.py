@@ -83,6 +83,15 @@ class Stepper(QObject):
         self.pacer.clock = clock
 
     @property
+    def work_clock(self) -> Clock | None:
+        """What a tick's budget is counted on (the thread's CPU time; None: `clock` itself)."""
+        return self.pacer.work_clock
+
+    @work_clock.setter
+    def work_clock(self, clock: Clock | None) -> None:
+        self.pacer.work_clock = clock
+
+    @property
     def playing(self) -> bool:
         """True while playing."""
         return self._playing

@@ -40,6 +40,7 @@ def window(qtbot, clock):
     w = MainWindow(model, autosave=False)
     qtbot.addWidget(w)
     w.stepper.clock = clock
+    w.stepper.work_clock = None  # the budget on the fake clock too: the machine's load is no part
     if w.statusBar().findChild(RateLabel) is None:  # until the window shows it itself
         w.statusBar().addPermanentWidget(RateLabel(w.stepper))
     w.show()
