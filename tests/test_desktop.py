@@ -130,3 +130,22 @@ def test_data_home_follows_xdg_and_ignores_a_relative_path(monkeypatch, tmp_path
     monkeypatch.setenv("XDG_DATA_HOME", "relative/share")
     monkeypatch.setenv("HOME", str(tmp_path))
     assert desktop.data_home() == tmp_path / ".local" / "share"
+
+
+def test_every_screenshot_the_metainfo_names_is_in_the_repository():
+    root = Path(__file__).resolve().parent.parent
+    metainfo = root / "resources" / "desktop" / "io.github.gdstudio.metainfo.xml"
+    prefix = "https://raw.githubusercontent.com/gdstudio/gdstudio/main/"
+    images = ET.parse(metainfo).getroot().findall("screenshots/screenshot/image")
+    assert images
+    for image in images:
+        assert image.text.startswith(prefix), image.text
+        local = root / image.text.removeprefix(prefix)
+        assert local.is_file(), local
+        from PySide6.QtGui import QImage
+
+        picture = QImage(str(local))
+        assert (picture.width(), picture.height()) == (
+            int(image.get("width")),
+            int(image.get("height")),
+        )
