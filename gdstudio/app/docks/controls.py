@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QSize, Qt
 from PySide6.QtGui import QAction, QColor, QIcon, QPixmap
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
 )
 
 from ...core.catalog import landscape_names, make_landscape
+from ...core.expression_landscape import CUSTOM
 from ...core.optimizers import OPTIMIZERS
 from ...io.scenes import load_scenes
 from ...state import MAX_RUNS, Settings
@@ -40,6 +42,12 @@ from ..widgets import (
 from .run_editor import RunEditor
 from .schedule_box import ScheduleBox
 from .start_fields import StartFields
+
+if TYPE_CHECKING:
+    from ..custom_dialog import CustomLandscapeDialog
+
+CUSTOM_ENTRY = "Custom formula…"
+CUSTOM_SHOWN = 48  # characters of a typed landscape's title the combo shows
 
 # A log slider starts above zero: the smallest tolerance it shows (0 may still be typed).
 TOL_FLOOR = 1e-10
@@ -108,6 +116,7 @@ class ControlsPanel(QScrollArea):
         self.landscape_combo = panel_combo("landscapeCombo")
         for name in landscape_names():
             self.landscape_combo.addItem(make_landscape(name).title, name)
+        self.landscape_combo.addItem(CUSTOM_ENTRY, CUSTOM)
         self.landscape_combo.activated.connect(self._on_landscape_picked)
         form.addRow("Landscape", self.landscape_combo)
         self.landscape_info = QLabel()
@@ -204,10 +213,19 @@ class ControlsPanel(QScrollArea):
             self.scene_combo.setCurrentIndex(max(0, self.scene_combo.findData(sid)))
 
     def _on_landscape_changed(self) -> None:
-        with blocked(self.landscape_combo):
-            self.landscape_combo.setCurrentIndex(
-                self.landscape_combo.findData(self.model.landscape_name)
-            )
+        combo = self.landscape_combo
+        custom = combo.findData(CUSTOM)
+        with blocked(combo):
+            if self.model.landscape_name == CUSTOM:
+                title = self.model.landscape.title
+                if len(title) > CUSTOM_SHOWN:
+                    title = title[: CUSTOM_SHOWN - 1] + "…"
+                combo.setItemText(custom, f"Custom: {title}")
+                combo.setItemData(custom, self.model.landscape.title, Qt.ItemDataRole.ToolTipRole)
+            else:
+                combo.setItemText(custom, CUSTOM_ENTRY)
+                combo.setItemData(custom, None, Qt.ItemDataRole.ToolTipRole)
+            combo.setCurrentIndex(combo.findData(self.model.landscape_name))
         self.landscape_info.setText(self.model.landscape.description)
         self.log_check.setEnabled(self.model.landscape.dim == 2)
         self._show_log_height(self.model.view.log_height)
@@ -245,7 +263,21 @@ class ControlsPanel(QScrollArea):
             self.model.load_scene(sid)
 
     def _on_landscape_picked(self, _row: int) -> None:
-        self.model.set_landscape(self.landscape_combo.currentData())
+        name = self.landscape_combo.currentData()
+        if name == CUSTOM:
+            self.open_custom_dialog()
+        else:
+            self.model.set_landscape(name)
+
+    def open_custom_dialog(self) -> CustomLandscapeDialog:
+        """Open the formula dialog (with the current formula); the combo follows when it ends."""
+        from ..custom_dialog import CustomLandscapeDialog  # loaded when first asked for
+
+        dialog = CustomLandscapeDialog(self.model, self.window())
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(lambda _result: self._on_landscape_changed())
+        dialog.open()
+        return dialog
 
     def _on_log_toggled(self, checked: bool) -> None:
         self.model.view.log_height = checked
