@@ -473,12 +473,35 @@ def test_contour_svg_has_title_legend_and_every_label_inside(tmp_path, needs_gl)
     texts = list(svg_texts(root))
     names = [t for t, *_ in texts]
     assert "Optimizer race (Rosenbrock)" in names
-    assert {"SGD", "Momentum", "RMSprop", "Adam"} <= set(names)
+    assert {"1 Momentum", "2 Adam", "3 SGD", "4 RMSprop"} <= set(names)  # ranked after 300
     assert "x" in names  # the bottom axis' label, the landscape's first parameter
     for text, x, baseline, px in texts:
         assert 0 <= x < 800 and px * 0.7 <= baseline <= 600 - px * 0.2, (text, x, baseline)
     fills = {g.get("fill", "").lower() for g in root.iter(f"{SVG_NS}g")}
     assert {c.lower() for c in RUN_COLORS[:4]} <= fills  # the legend's swatches
+
+
+def legend_names(root) -> list[str]:
+    """The legend's entries of an SVG picture, left to right (the band's texts after the title)."""
+    band = [(x, text) for text, x, baseline, _ in svg_texts(root) if baseline < 60]
+    names = [text for _, text in sorted(band) if text.split(" ")[-1] in RACERS]
+    return list(dict.fromkeys(names))  # each text is drawn twice: its halo, then itself
+
+
+RACERS = ("SGD", "Momentum", "RMSprop", "Adam")
+
+
+@pytest.mark.parametrize(
+    ("steps", "legend"),
+    [
+        ("0", ["SGD", "Momentum", "RMSprop", "Adam"]),  # nobody has stepped: racer order
+        ("2000", ["1 Adam", "2 Momentum", "3 SGD", "4 RMSprop"]),  # Adam converges first
+    ],
+)
+def test_the_legend_lists_the_racers_in_finish_order_with_ranks(tmp_path, needs_gl, steps, legend):
+    out = tmp_path / "race.svg"
+    assert main(export_args(out, "--steps", steps, "--size", "1000x600")) == 0
+    assert legend_names(ET.parse(out).getroot()) == legend
 
 
 def test_a_diverged_racer_leaves_the_svg_geometry_inside_the_view(tmp_path, needs_gl, qapp):

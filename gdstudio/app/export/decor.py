@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ...io.export_decor import Decor
+from ..docks.readouts import finish_order
 
 if TYPE_CHECKING:
     from ..model import StudioModel
@@ -37,8 +38,15 @@ def picture_title(model: StudioModel) -> tuple[str, str]:
 
 
 def legend_entries(model: StudioModel) -> tuple[tuple[str, str], ...]:
-    """(name, colour) of each enabled racer, named as the plots' legend names it."""
-    return tuple((cfg.title, cfg.color) for _, cfg in model.active_runs())
+    """(name, colour) of each enabled racer, named as the plots' legend names it: once any
+    racer has stepped, in finish order with its rank ("1 Adam"), as the Readouts rank them."""
+    configs = [cfg for _, cfg in model.active_runs()]
+    runs = [cfg.live_run for cfg in configs]
+    if not any(run.steps for run in runs):
+        return tuple((cfg.title, cfg.color) for cfg in configs)
+    ranks = finish_order(runs)
+    order = sorted(range(len(configs)), key=lambda i: ranks[i])  # stable: ties keep racer order
+    return tuple((f"{ranks[i]} {configs[i].title}", configs[i].color) for i in order)
 
 
 def shows_legend(view: str) -> bool:
