@@ -2,9 +2,9 @@
 
 import numpy as np
 import pytest
-from pytestqt.exceptions import TimeoutError as WaitTimeout
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QDoubleSpinBox, QLabel, QLineEdit, QPushButton
+from pytestqt.exceptions import TimeoutError as WaitTimeout
 
 from gdstudio.app.model import StudioModel
 from gdstudio.core.expression import ExpressionError
