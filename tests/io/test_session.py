@@ -64,6 +64,35 @@ def test_saved_session_loads_back_equal(tmp_path, race_doc):
     assert load_session(path) == race_doc
 
 
+def test_a_typed_landscape_reopens_with_its_formula_bounds_start_and_racers(tmp_path, qapp):
+    model = StudioModel()
+    model.load_scene("race")
+    model.set_custom_landscape("sin(3*w)*cos(3*b) + 0.1*(w^2 + b^2)", ((-2.5, 3.0), (-3.0, 2.0)))
+    model.set_start((0.7, -0.4))
+    model.add_run("adam", {"lr": 0.03})
+    path = saved(tmp_path, new_document(model.snapshot(), CAMERA))
+    raw = json.loads(path.read_text("utf-8"))["model"]
+    assert raw["landscape"] == "custom"
+    assert raw["expression"] == "sin(3*w)*cos(3*b) + 0.1*(w^2 + b^2)"
+    assert raw["bounds"] == [[-2.5, 3.0], [-3.0, 2.0]]
+    again = StudioModel()
+    again.restore(load_session(path)["model"])
+    assert again.landscape.title == "f(w, b) = sin(3*w)*cos(3*b) + 0.1*(w^2 + b^2)"
+    assert again.landscape.bounds == ((-2.5, 3.0), (-3.0, 2.0))
+    np.testing.assert_array_equal(again.start, [0.7, -0.4])
+    assert [(c.optimizer, c.hyper) for c in again.runs] == [
+        (c.optimizer, c.hyper) for c in model.runs
+    ]
+    assert again.snapshot() == model.snapshot()
+    again.step(5)
+    assert np.isfinite(again.runs[-1].run.loss)
+
+
+def test_a_session_without_a_formula_field_still_opens(tmp_path, race_doc):
+    del race_doc["model"]["expression"], race_doc["model"]["bounds"]
+    assert load_session(saved(tmp_path, race_doc))["model"]["landscape"] == "rosenbrock"
+
+
 def test_saved_file_is_json_with_schema_app_and_version(tmp_path, race_doc):
     path = tmp_path / "race.gdstudio"
     save_session(path, race_doc)

@@ -128,3 +128,55 @@ def test_scenes_take_their_defaults_and_checks_from_the_declaration():
         scene_from_dict({**base, "speed": 0})
     with pytest.raises(SessionError, match=r"runs\[0\]\.seed: must be an integer"):
         scene_from_dict({**base, "runs": [{"optimizer": "sgd", "seed": -3}]})
+
+
+# --- the typed landscape --------------------------------------------------------------------
+
+
+def test_a_typed_landscape_holds_its_formula_and_bounds_and_round_trips():
+    doc = Studio(landscape="custom", expression="w^2 + 3*b", bounds=((-1, 2), (0, 5)))
+    d = doc.to_dict()
+    assert (d["landscape"], d["expression"], d["bounds"]) == (
+        "custom",
+        "w^2 + 3*b",
+        [[-1.0, 2.0], [0.0, 5.0]],
+    )
+    back = Studio.from_dict({**d, "runs": []})
+    assert (back.expression, back.bounds) == ("w^2 + 3*b", ((-1.0, 2.0), (0.0, 5.0)))
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        (
+            {"expression": "(1 - w)^2 + 100*(b"},
+            "model.expression: this ( is never closed (at character 17)",
+        ),
+        ({"expression": "9**9**9"}, "model.expression: "),
+        ({"expression": "__import__('os')"}, "model.expression: "),
+        ({"expression": None}, "model.expression: the custom landscape needs a formula"),
+        (
+            {"expression": "w", "bounds": [[0, 1], [0, 1]]},
+            "model.bounds: give bounds for 1 parameter",
+        ),
+        ({"expression": "w + b", "bounds": [[0, 1, 2]]}, "model.bounds[0]: must be [low, high]"),
+        (
+            {"expression": "w + b", "bounds": [[0, "a"], [0, 1]]},
+            "model.bounds[0][1]: must be a number",
+        ),
+        ({"expression": "w + b", "start": [1.0]}, "model.start: must hold 2 numbers for custom"),
+    ],
+)
+def test_a_refused_formula_names_the_field_and_carries_the_parsers_message(fields, message):
+    d = {**Studio().to_dict(), "landscape": "custom", "expression": "w + b", **fields}
+    with pytest.raises(SessionError) as e:
+        Studio.from_dict(d)
+    assert str(e.value).startswith(message)
+
+
+def test_the_list_of_named_landscapes_leaves_the_typed_one_out():
+    from gdstudio.core.catalog import landscape_names
+    from gdstudio.state import document_landscapes
+
+    assert "custom" not in landscape_names()
+    assert document_landscapes() == [*landscape_names(), "custom"]
