@@ -21,7 +21,8 @@ def _sweep_inputs() -> tuple[object, list[tuple[str, dict[str, object]]], object
 
 def bench_sweep(reps: int) -> Row:
     """CPU ms of the 512-run sweep (tol 0: every run takes every step it can), against the same
-    512 runs stepped one by one with `Run` (its scalar fast path) in the same process."""
+    512 runs stepped one by one with `Run` (its scalar fast path) in the same process; also
+    against lone runs on numpy arrays (Run's array path, estimated from every fourth rate)."""
     from ..core.optimizers import make_optimizer
     from ..core.run import Run
     from ..core.sweep import sweep
@@ -37,6 +38,19 @@ def bench_sweep(reps: int) -> Row:
             opt = make_optimizer(row.optimizer, lr=row.lr)
             Run(landscape, opt, tol=0.0, max_steps=STEPS).step(STEPS)  # type: ignore[arg-type]
 
+    def array_path_quarter() -> None:  # every 4th rate, each run on numpy arrays (fast=False)
+        for row in rows[::4]:
+            opt = make_optimizer(row.optimizer, lr=row.lr)
+            Run(landscape, opt, tol=0.0, max_steps=STEPS, fast=False).step(STEPS)  # type: ignore[arg-type]
+
     ms = median_ms(ours, max(1, reps), clock=time.process_time)
     lone = median_ms(one_by_one, 1, clock=time.process_time)  # once: it takes seconds
-    return entry("sweep_8x64x1000", ms, lone, runs=len(rows))
+    array_path = 4 * median_ms(array_path_quarter, 1, clock=time.process_time)
+    return entry(
+        "sweep_8x64x1000",
+        ms,
+        lone,
+        runs=len(rows),
+        array_path_one_by_one_ms=round(array_path, 1),  # 128 of the 512 runs, times 4
+        array_path_ratio=round(array_path / ms, 1),
+    )
