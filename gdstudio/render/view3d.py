@@ -13,6 +13,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QWidget
 
 from gdstudio import theme
+from gdstudio.render.arrows3d import ArrowModel, SurfaceArrows
 from gdstudio.render.axes_item import AxesItem
 from gdstudio.render.camera import start_points
 from gdstudio.render.camera_view import CameraView
@@ -95,7 +96,13 @@ class LandscapeView3D(CameraView):
             self.addItem(item)
         self._axes.setDepthValue(1.5)  # over the surface, under the paths and balls
         self.addItem(self._axes)
-        static = [self._surface, self._minima, self._axes]
+        self._arrows = SurfaceArrows(self)
+        for depth, item in enumerate(self._arrows.items):
+            item.setDepthValue(1.6 + 0.1 * depth)  # on the surface, under the paths and balls
+            self.addItem(item)
+        # the arrows change at most ten times a second: they are kept with the surface, and
+        # their version in the race layers' key draws the kept picture again when they change
+        static = [self._surface, self._minima, self._axes, *self._arrows.items]
         self._layers = RaceLayers(static, self._paths_item, self._moving, self._heads)
         self._timer = FrameTimer()
         self._export = ExportTarget(self)
@@ -117,6 +124,15 @@ class LandscapeView3D(CameraView):
     def minima_positions(self) -> np.ndarray:
         """World positions (m, 3) of the minimum markers drawn."""
         return self._minima.positions
+
+    @property
+    def arrows(self) -> SurfaceArrows:
+        """The step arrows at the balls (its check box switches them on)."""
+        return self._arrows
+
+    def bind_arrows(self, model: ArrowModel) -> None:
+        """Draw the step arrows of `model`'s racers (when its check box is on)."""
+        self._arrows.bind(model)
 
     @property
     def axes(self) -> AxesItem:
@@ -182,6 +198,7 @@ class LandscapeView3D(CameraView):
         self._paths_changed = True
         self.update()
         self.take_starts(start_points(self._paths))
+        self._arrows.request()
 
     def _show(self, heightmap: HeightMap) -> None:
         self._heightmap = heightmap
@@ -189,6 +206,7 @@ class LandscapeView3D(CameraView):
         self._rebuild_surface()
         self._rebuild_minima(heightmap)
         self._paths_changed = True  # the new landscape or height scale maps them again
+        self._arrows.set_heightmap(heightmap)
 
     def _rebuild_surface(self) -> None:
         if self._heightmap is None:
@@ -303,6 +321,14 @@ class LandscapeView3D(CameraView):
             if params is not None:
                 self.startPicked.emit(params)
 
+    def showEvent(self, ev: QtGui.QShowEvent) -> None:
+        """Shown in a window with a model (the main window's): its racers' arrows, caught up."""
+        super().showEvent(ev)
+        model = getattr(self.window(), "model", None)
+        if model is not None and hasattr(model, "active_runs"):
+            self.bind_arrows(model)
+        self._arrows.refresh()
+
     def paintGL(self) -> None:
         """Paint the frame with the paths as last set; time it (without waiting for it) to
         coarsen the grid when software GL cannot keep up."""
@@ -338,6 +364,8 @@ class LandscapeView3D(CameraView):
     def _set_pixel_scale(self, scale: float) -> None:
         for item in (self._paths_item, self._moving, self._minima, self._heads):
             item.pixel_scale = scale
+        for line in self._arrows.items:
+            line.pixel_scale = scale
 
     def _on_frame_timed(self, ms: float) -> None:
         self.last_frame_ms = ms
@@ -367,7 +395,7 @@ class LandscapeView3D(CameraView):
         scale = min(width / w, height / h)  # lines and balls keep their size in the picture
         self._set_pixel_scale(scale)
         full = self._export_surface.item(self._heightmap, self._requested_grid, self._grid)
-        static = [full or self._surface, self._minima, self._axes]
+        static = [full or self._surface, self._minima, self._axes, *self._arrows.items]
         margin = HEAD_SIZE_PX * scale + 3
         try:
             frame = self.frame((0, 0, width, height), (0, 0, width, height))
