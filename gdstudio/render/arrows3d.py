@@ -288,12 +288,16 @@ class SurfaceArrows(QObject):
 
 def _legend_html() -> str:
     """The legend's lines: a sample of each style and what it shows."""
+    white, tint = theme.OUTLINE_COLOR, theme.LABEL_COLOR
     rows = [
-        ("━━", "Δθ, to scale (its tip: the next position)"),
-        ("──", "−∇L (direction, white)"),
-        ("╌╌", "−m: velocity / 1st moment"),
-        ("┈┈", "−adjusted gradient"),
-        ("▭", "box: log(1+√accumulator) per axis"),
+        ("━━━", tint, "Δθ, to scale (its tip: the next position)"),
+        ("───", white, "−∇L (direction)"),
+        ("– – –", tint, "−m: velocity / 1st moment"),
+        ("· · · ·", tint, "−adjusted gradient"),
+        ("▢", tint, "box: log(1+√accumulator) per axis"),
     ]
-    body = "<br>".join(f"<b>{sample}</b>&nbsp;{text}" for sample, text in rows)
-    return f"<span style='font-size:9pt'>{body}<br><i>in each racer's colour</i></span>"
+    body = "<br>".join(
+        f"<b style='color:{color}'>{sample}</b>&nbsp;{text}" for sample, color, text in rows
+    )
+    note = "<i>−∇L white, the rest in each racer's colour</i>"
+    return f"<span style='font-size:9pt'>{body}<br>{note}</span>"
