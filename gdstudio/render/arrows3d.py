@@ -9,8 +9,9 @@ dash-dotted box of half-side ACC_FRACTION of that side per unit of log(1 + √s)
 
 Every point of an arrow is lifted onto the surface by the view's own HeightMap (the mapping the
 balls and paths use, log height included) and a little above it, so the arrows follow the
-slope. They are PathLinesItems the view draws with its surface (in the race layers' kept
-picture, whose key holds their version): what they change is drawn again, never left stale.
+slope. They are PathLinesItems the race layers draw over their kept picture with the balls,
+copying it again around where they were and are (`groups`): they never leave stale pixels, and
+never make the surface be drawn again.
 While the race plays they refresh at most every REFRESH_MS; paused or stepped, at once.
 """
 
@@ -164,6 +165,8 @@ class SurfaceArrows(QObject):
         """Racer title → kind → the world points of that arrow's shaft (the tip last)."""
         self.tips: dict[str, dict[str, np.ndarray]] = {}
         """Racer title → kind → where that arrow ends, in params."""
+        self.groups: list[np.ndarray] = []
+        """World points of all that is drawn for each racer (none while hidden)."""
         for item in self.items:
             item.setVisible(False)
         self.check = QCheckBox("Show arrows", view)
@@ -230,7 +233,7 @@ class SurfaceArrows(QObject):
         model, hm = self.model, self.heightmap
         show = self.enabled and model is not None and model.landscape.dim == 2
         self.legend.setVisible(show)
-        self.shafts, self.tips = {}, {}
+        self.shafts, self.tips, self.groups = {}, {}, []
         if model is None or hm is None or not show or not self.view.isVisible():
             for item in self.items:
                 if item.visible():
@@ -261,6 +264,7 @@ class SurfaceArrows(QObject):
         rgb = theme.hex_to_rgb(cfg.color)
         shafts, tips = self.shafts.setdefault(cfg.title, {}), self.tips.setdefault(cfg.title, {})
         empty = np.empty(0)
+        drawn = []  # every world point drawn for this racer
         for kind in KINDS:
             vector = preview.vectors.get(kind)
             if vector is None:
@@ -268,6 +272,7 @@ class SurfaceArrows(QObject):
             tip = tips[kind] = arrow_tip(before, np.asarray(vector), kind, ARROW_FRACTION * span)
             shaft = world_path(hm, _sampled(before, tip), empty, LIFT)
             shafts[kind] = shaft
+            drawn.append(shaft)
             rgba = (*(theme.hex_to_rgb(GRAD_COLOR) if kind == "-grad" else rgb), 1.0)
             target = lines["thick" if kind == "step" else "thin"]
             for piece in _dashed(shaft, *_DASHES[kind]):
@@ -277,6 +282,7 @@ class SurfaceArrows(QObject):
                 world = world_path(hm, barb, empty, LIFT)
                 target.add(world, rgba)
                 lines["halo"].add(world, HALO_RGBA)
+                drawn.append(world)
         root = preview.vectors.get("accumulator")
         if root is not None:
             box = world_path(
@@ -284,6 +290,8 @@ class SurfaceArrows(QObject):
             )
             for piece in _dashed(box, *_BOX_DASHES):
                 lines["thin"].add(piece, (*rgb, 1.0))
+            drawn.append(box)
+        self.groups.append(np.concatenate(drawn))
 
 
 def _legend_html() -> str:

@@ -1,6 +1,7 @@
 """A race frame in two layers: what stays (surface, minima, the settled part of every path),
 kept in a LayerCache and grown by the segments that settled since, and what moves (the last
-segment of each path and the balls), drawn on top every frame.
+segment of each path and the balls), drawn on top every frame. An `overlay` (the step
+arrows) is drawn with what moves, and the boxes around where it was and is are copied again.
 
 Only the segments that settled since the last frame and the tips go to the GL each frame, in
 a small item of their own (`moving`); the item of every path (`paths`) is given the paths
@@ -27,7 +28,8 @@ class RaceLayers:
     """Draws `static` items, the paths and `heads` as one frame, keeping what did not move.
 
     `paths` and `moving` are two PathLinesItems of one style: `paths` draws whole paths,
-    `moving` the pieces of each frame (it is not one of the view's items).
+    `moving` the pieces of each frame (it is not one of the view's items). The `overlay`
+    items are drawn every frame over the kept layer, under the balls (see set_overlay).
     """
 
     def __init__(
@@ -36,8 +38,12 @@ class RaceLayers:
         paths: PathLinesItem,
         moving: PathLinesItem,
         heads: BufferedItem,
+        overlay: Sequence[BufferedItem] = (),
     ) -> None:
         self.static, self.paths, self.moving, self.heads = list(static), paths, moving, heads
+        self.overlay = list(overlay)
+        self._overlay: list[np.ndarray] = []  # world points of what `overlay` draws
+        self._overlay_drawn: list[np.ndarray] = []  # ...and drew in the last frame
         self.cache = LayerCache()
         self.tracks: PathTracks | None = None
         self.spans: tuple[PathSpan, ...] = ()
@@ -56,6 +62,11 @@ class RaceLayers:
         self.spans = tracks.spans
         self._colors = b"".join(t.rgba.tobytes() for t in tracks.shown)
         self._stale = True
+
+    def set_overlay(self, groups: Sequence[np.ndarray]) -> None:
+        """World points (n, 3) of each group the overlay items draw now (none when hidden):
+        a frame copies the kept layer again around where they were and are."""
+        self._overlay = [np.asarray(g, dtype=np.float64).reshape(-1, 3) for g in groups]
 
     def full_geometry(self) -> PathGeometry:
         """Every path as one geometry, which `paths` then holds (for a frame drawn whole or
@@ -114,8 +125,9 @@ class RaceLayers:
             return False
         if paths.visible():
             self.moving.paint(frame, [tips])
-        view.draw_items([self.heads], frame)
+        view.draw_items([*self.overlay, self.heads], frame)
         self._heads_drawn = self._heads
+        self._overlay_drawn = self._overlay
         return True
 
     @property
@@ -135,7 +147,9 @@ class RaceLayers:
             np.concatenate([t.points[k:], was[None], now[None]])
             for t, k, was, now in zip(shown, kept, old, new, strict=True)
         ]
-        return damage_boxes(groups, frame.mvp, size, margin)
+        return damage_boxes(
+            [*groups, *self._overlay_drawn, *self._overlay], frame.mvp, size, margin
+        )
 
     def _set_moving(self, spans: tuple[PathSpan, ...]) -> tuple[tuple[int, int], tuple[int, int]]:
         """Give `moving` the segments settled since the kept layer was grown, then the tips;

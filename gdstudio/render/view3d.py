@@ -98,12 +98,13 @@ class LandscapeView3D(CameraView):
         self.addItem(self._axes)
         self._arrows = SurfaceArrows(self)
         for depth, item in enumerate(self._arrows.items):
-            item.setDepthValue(1.6 + 0.1 * depth)  # on the surface, under the paths and balls
+            item.setDepthValue(2.5 + 0.1 * depth)  # over the paths, under the balls
             self.addItem(item)
-        # the arrows change at most ten times a second: they are kept with the surface, and
-        # their version in the race layers' key draws the kept picture again when they change
-        static = [self._surface, self._minima, self._axes, *self._arrows.items]
-        self._layers = RaceLayers(static, self._paths_item, self._moving, self._heads)
+        static = [self._surface, self._minima, self._axes]
+        # the arrows are drawn over the kept layer with the balls, which copies it again
+        # around where they were and are: they never force the surface to be drawn again
+        arrows = self._arrows.items
+        self._layers = RaceLayers(static, self._paths_item, self._moving, self._heads, arrows)
         self._timer = FrameTimer()
         self._export = ExportTarget(self)
         self._export_surface = FullGridSurface()
@@ -340,6 +341,7 @@ class LandscapeView3D(CameraView):
 
     def _paint_frame(self) -> None:
         self._follow_paths()
+        self._layers.set_overlay(self._arrows.groups)
         self._set_pixel_scale(self.devicePixelRatioF())
         if self._auto_coarsen:
             self._timer.begin()

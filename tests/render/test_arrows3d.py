@@ -101,3 +101,22 @@ def test_arrows_add_racer_colour_at_the_ball_and_leave_nothing_when_off(
     after = frame_rgb(view)
     changed = np.abs(after.astype(int) - bare).max(axis=-1) > 8
     assert changed.sum() == 0  # no arrow left behind
+
+
+def test_arrows_that_moved_with_a_step_leave_no_trace(studio_window, qtbot, user, frame_rgb):
+    w = studio_window("race", steps=40)
+    view = w.view3d
+    w.activateWindow()
+    qtbot.waitUntil(w.isActiveWindow, timeout=20000)
+    user.tick(user.find(w, "arrows3dCheck"))
+    frame_rgb(view)
+    for _ in range(3):
+        qtbot.keyClick(w, Qt.Key.Key_Right)
+        grown = frame_rgb(view)  # drawn over the last frame: only boxes copied again
+    azimuth = view.opts["azimuth"]
+    view.set_camera_state({"azimuth": azimuth + 10.0})
+    frame_rgb(view)
+    view.set_camera_state({"azimuth": azimuth})
+    whole = frame_rgb(view)  # the camera moved: this frame is drawn whole
+    changed = np.abs(grown.astype(int) - whole).max(axis=-1) > 8
+    assert changed.sum() == 0
