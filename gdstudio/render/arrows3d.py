@@ -128,24 +128,45 @@ def _box(centre: np.ndarray, half: np.ndarray) -> np.ndarray:
     )
 
 
-class _Polylines:
-    """Pieces of lines gathered into one polyline with invisible segments between them."""
+class _Pieces:
+    """Lines in params, lifted onto the surface in one go, then gathered for each item into
+    one polyline with invisible segments between the pieces."""
 
     def __init__(self) -> None:
-        self.points: list[np.ndarray] = []
-        self.colors: list[np.ndarray] = []
+        self.params: list[np.ndarray] = []
+        self.lines: dict[str, list[tuple[int, tuple[float, ...], tuple[int, int]]]] = {
+            "halo": [],
+            "thin": [],
+            "thick": [],
+        }
 
-    def add(self, world: np.ndarray, rgba: tuple[float, ...]) -> None:
-        """One piece (k, 3) in one colour (the segment after it is a gap)."""
-        colors = np.tile(np.asarray(rgba, np.float32), (len(world), 1))
-        colors[-1, 3] = 0.0
-        self.points.append(world)
-        self.colors.append(colors)
+    def add(self, params: np.ndarray) -> int:
+        """A sampled line in params (k, 2); its number."""
+        self.params.append(params)
+        return len(self.params) - 1
 
-    def send(self, item: PathLinesItem) -> None:
-        """Give `item` the pieces (or nothing)."""
-        if self.points:
-            item.set_polylines(np.concatenate(self.points), np.concatenate(self.colors))
+    def draw(self, item: str, line: int, rgba: tuple[float, ...], dashes: tuple[int, int]) -> None:
+        """Draw `line` in `item` in one colour, with (segments on, segments off)."""
+        self.lines[item].append((line, rgba, dashes))
+
+    def lift(self, hm: HeightMap) -> list[np.ndarray]:
+        """Every line's world points, on the surface and LIFT above it."""
+        if not self.params:
+            return []
+        world = world_path(hm, np.concatenate(self.params), np.empty(0), LIFT)
+        return np.split(world, np.cumsum([len(p) for p in self.params])[:-1])
+
+    def send(self, name: str, item: PathLinesItem, world: list[np.ndarray]) -> None:
+        """Give `item` its pieces (or nothing); each piece's last segment is a gap."""
+        points, colors = [], []
+        for line, rgba, dashes in self.lines[name]:
+            for piece in _dashed(world[line], *dashes):
+                rows = np.tile(np.asarray(rgba, np.float32), (len(piece), 1))
+                rows[-1, 3] = 0.0
+                points.append(piece)
+                colors.append(rows)
+        if points:
+            item.set_polylines(np.concatenate(points), np.concatenate(colors))
         else:
             item.set_polylines(np.empty((0, 3)), np.empty((0, 4)))
 
@@ -239,15 +260,19 @@ class SurfaceArrows(QObject):
                 if item.visible():
                     item.setVisible(False)
             return
-        lines = {"halo": _Polylines(), "thin": _Polylines(), "thick": _Polylines()}
+        pieces = _Pieces()
         span = self.span()
+        racers = []
         for _index, cfg in model.active_runs():
             preview = preview_step(cfg.live_run)
             if preview is not None:
-                self._racer(hm, cfg, preview, span, lines)
-        lines["halo"].send(self.halo)
-        lines["thin"].send(self.thin)
-        lines["thick"].send(self.thick)
+                racers.append((cfg.title, self._racer(hm, cfg, preview, span, pieces)))
+        world = pieces.lift(hm)
+        for title, (shafts, lines) in racers:
+            self.shafts[title] = {kind: world[line] for kind, line in shafts.items()}
+            self.groups.append(np.concatenate([world[line] for line in lines]))
+        for name, item in zip(("halo", "thin", "thick"), self.items, strict=True):
+            pieces.send(name, item, world)
         for item in self.items:
             item.setVisible(True)
 
@@ -257,41 +282,35 @@ class SurfaceArrows(QObject):
         cfg: ArrowRun,
         preview: StepWrittenOut,
         span: float,
-        lines: dict[str, _Polylines],
-    ) -> None:
-        """Add one racer's arrows and box to the lines."""
+        pieces: _Pieces,
+    ) -> tuple[dict[str, int], list[int]]:
+        """Add one racer's arrows and box to the pieces: the line of each kind's shaft, and
+        every line drawn for the racer."""
         before = np.asarray(preview.before, dtype=np.float64)
         rgb = theme.hex_to_rgb(cfg.color)
-        shafts, tips = self.shafts.setdefault(cfg.title, {}), self.tips.setdefault(cfg.title, {})
-        empty = np.empty(0)
-        drawn = []  # every world point drawn for this racer
+        tips = self.tips.setdefault(cfg.title, {})
+        shafts: dict[str, int] = {}
+        first = len(pieces.params)
         for kind in KINDS:
             vector = preview.vectors.get(kind)
             if vector is None:
                 continue
             tip = tips[kind] = arrow_tip(before, np.asarray(vector), kind, ARROW_FRACTION * span)
-            shaft = world_path(hm, _sampled(before, tip), empty, LIFT)
-            shafts[kind] = shaft
-            drawn.append(shaft)
             rgba = (*(theme.hex_to_rgb(GRAD_COLOR) if kind == "-grad" else rgb), 1.0)
-            target = lines["thick" if kind == "step" else "thin"]
-            for piece in _dashed(shaft, *_DASHES[kind]):
-                target.add(piece, rgba)
-            lines["halo"].add(shaft, HALO_RGBA)
+            target = "thick" if kind == "step" else "thin"
+            shafts[kind] = shaft = pieces.add(_sampled(before, tip))
+            pieces.draw(target, shaft, rgba, _DASHES[kind])
+            pieces.draw("halo", shaft, HALO_RGBA, (1, 0))
             for barb in _barbs(hm, before, tip):
-                world = world_path(hm, barb, empty, LIFT)
-                target.add(world, rgba)
-                lines["halo"].add(world, HALO_RGBA)
-                drawn.append(world)
+                line = pieces.add(barb)
+                pieces.draw(target, line, rgba, (1, 0))
+                pieces.draw("halo", line, HALO_RGBA, (1, 0))
         root = preview.vectors.get("accumulator")
         if root is not None:
-            box = world_path(
-                hm, _box(before, accumulator_half_sides(np.asarray(root), span)), empty, LIFT
-            )
-            for piece in _dashed(box, *_BOX_DASHES):
-                lines["thin"].add(piece, (*rgb, 1.0))
-            drawn.append(box)
-        self.groups.append(np.concatenate(drawn))
+            half = accumulator_half_sides(np.asarray(root), span)
+            box = pieces.add(_box(before, half))
+            pieces.draw("thin", box, (*rgb, 1.0), _BOX_DASHES)
+        return shafts, list(range(first, len(pieces.params)))
 
 
 def _legend_html() -> str:
