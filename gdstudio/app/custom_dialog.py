@@ -85,6 +85,9 @@ class CustomLandscapeDialog(QDialog):
         self.formula_error.setTextFormat(Qt.TextFormat.PlainText)
         self.formula_error.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
         self.formula_error.setStyleSheet("color: #C0392B;")
+        lines = self.formula_error.fontMetrics().lineSpacing()
+        self.formula_error.setMinimumHeight(3 * lines + 4)  # message, formula, caret: no jump
+        self.formula_error.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         form.addRow(self.formula_error)
         hint = QLabel(HELP)
         hint.setWordWrap(True)
