@@ -5,6 +5,8 @@ by what the window then shows (the readouts table)."""
 import pytest
 from PySide6.QtWidgets import QListWidget, QTableWidget, QWidget
 
+from gdstudio.core.catalog import landscape_names
+
 
 @pytest.fixture
 def open_window(studio_window):
@@ -125,3 +127,19 @@ def test_a_typed_tolerance_ends_the_run_as_soon_as_the_gradient_is_below_it(
     qtbot.waitUntil(lambda: readout(window, "status").startswith("converged"), timeout=5000)
     assert readout(window, "status") == "converged at step 15"  # 12 · 0.8^15 = 0.42 < 0.5
     assert 0.1 < float(readout(window, "|∇L|")) < 0.5  # the default 1e-4 needs 53 steps
+
+
+def test_the_landscape_combo_ends_with_the_custom_entry_that_names_a_typed_formula(
+    open_window, user
+):
+    window = open_window("race")
+    combo = user.find(window, "landscapeCombo")
+    assert [combo.itemData(i) for i in range(combo.count())] == [*landscape_names(), "custom"]
+    window.model.set_custom_landscape("w^2 + " * 12 + "b^2")  # a long one: the entry elides it
+    assert combo.currentData() == "custom"
+    assert combo.currentText().startswith("Custom: f(w, b) = w^2 + w^2")
+    assert combo.currentText().endswith("…") and len(combo.currentText()) <= 8 + 48
+    user.pick(combo, "Beale")
+    assert window.model.landscape_name == "beale"
+    assert combo.itemText(combo.count() - 1) == "Custom formula…"
+    assert window.model.state.expression.startswith("w^2")  # kept for the dialog
