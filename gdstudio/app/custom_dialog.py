@@ -93,7 +93,7 @@ class CustomLandscapeDialog(QDialog):
         hint.setWordWrap(True)
         hint.setStyleSheet("color: palette(mid);")
         form.addRow(hint)
-        bounds = state.bounds if model.landscape_name == CUSTOM and state.bounds else ()
+        bounds = state.bounds or ()  # the bounds of the formula shown
         self.bound_spins: list[tuple[QDoubleSpinBox, QDoubleSpinBox]] = []
         for i, name in enumerate(("w", "b")):
             lo, hi = bounds[i] if i < len(bounds) else DEFAULT_BOUNDS
