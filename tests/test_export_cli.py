@@ -260,6 +260,22 @@ def test_a_saved_session_exports_its_own_race(qapp, tmp_path):
     assert {r[0] for r in rows[1:]} == {"Momentum", "RMSprop", "Adam"}
 
 
+def test_a_session_on_a_typed_formula_exports_its_paths(qapp, tmp_path):
+    from gdstudio.app.model import StudioModel
+    from gdstudio.io import session
+
+    model = StudioModel()
+    model.load_scene("race")
+    model.set_custom_landscape("(w - 1)^2 + (b + 2)^2", ((-3.0, 3.0), (-4.0, 2.0)))
+    path = tmp_path / "typed.gdstudio"
+    session.save_session(path, session.new_document(model.snapshot(), None))
+    out = tmp_path / "typed.json"
+    assert main(["export", "--session", str(path), "--steps", "20", "--out", str(out)]) == 0
+    written = json.loads(out.read_text(encoding="utf-8"))
+    assert written["landscape"] == "custom" and written["param_names"] == ["w", "b"]
+    assert written["runs"] and all(r["steps"] == 20 for r in written["runs"])
+
+
 # --- bad arguments: one line, exit 2 -----------------------------------------------------------
 
 

@@ -106,6 +106,7 @@ class MainWindow(QMainWindow):
         lay.addWidget(self.caption)
         self.stack = QStackedWidget()
         self.view3d = LandscapeView3D()
+        self.view3d.bind_arrows(self.model)  # the step arrows of this window's racers
         self.view3d.setFormat(view_format())
         self.view3d.setObjectName("view3d")
         self.view3d.set_auto_coarsen(True)

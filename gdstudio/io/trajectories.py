@@ -127,6 +127,8 @@ def _session_landscape(state: Studio) -> Landscape | DataLandscape:
         huber_delta=state.settings.huber_delta,
         x_norm=state.data.stats.x_moments() if state.settings.normalize_x else None,
         start=scene.start if scene is not None and scene.landscape == name else None,
+        expression=state.expression,
+        bounds=state.bounds,
     )
 
 

@@ -71,7 +71,7 @@ class ArrowModel(Protocol):
     def playing(self) -> bool:
         """True while the race plays."""
 
-    def active_runs(self) -> Iterable[tuple[int, ArrowRun]]:
+    def active_runs(self) -> Iterable[tuple[int, Any]]:  # (index, an ArrowRun)
         """The enabled racers, with their index."""
 
 

@@ -323,11 +323,8 @@ class LandscapeView3D(CameraView):
                 self.startPicked.emit(params)
 
     def showEvent(self, ev: QtGui.QShowEvent) -> None:
-        """Shown in a window with a model (the main window's): its racers' arrows, caught up."""
+        """Shown: the arrows of the bound racers (bind_arrows) caught up."""
         super().showEvent(ev)
-        model = getattr(self.window(), "model", None)
-        if model is not None and hasattr(model, "active_runs"):
-            self.bind_arrows(model)
         self._arrows.refresh()
 
     def paintGL(self) -> None:
