@@ -102,7 +102,7 @@ class StepPanel(QWidget):
         index = self.racer.currentData()
         runs = self.model.runs
         run: Run | None = runs[index].run if index is not None and index < len(runs) else None
-        if run is None:
+        if run is None or not self.isVisible():  # hidden, it slows no racer down
             self.recorder.detach()
         elif self.recorder.run is not run or run.optimizer.observer is None:
             self.recorder.attach(run)

@@ -74,3 +74,13 @@ def test_closing_the_panel_gives_the_run_its_fast_path_back(studio_window, qtbot
     user.menu_bar(window, "View", "Step by Step")
     qtbot.waitUntil(lambda: not panel.isVisible())
     assert run.fast and run.optimizer.observer is None
+
+
+def test_a_panel_never_shown_watches_no_racer(studio_window):
+    window = studio_window("race")
+    assert not window.findChild(QDockWidget, "stepDock").isVisible()
+    for _, cfg in window.model.active_runs():
+        assert cfg.live_run.fast and cfg.live_run.optimizer.observer is None
+    window.model.set_landscape("himmelblau")  # racers built anew: still nobody watched
+    for _, cfg in window.model.active_runs():
+        assert cfg.live_run.fast and cfg.live_run.optimizer.observer is None
