@@ -119,6 +119,23 @@ def lower_thread_priority() -> None:
         pass
 
 
+_POOL: list[QThreadPool] = []
+
+
+def shared_pool() -> QThreadPool:
+    """The one worker thread of every SurfaceWorker, never destroyed with a worker.
+
+    A pool owned by a worker died with it: a model collected by Python's garbage collector
+    while a job ran took the pool down under the running job (a segfault in CI). Jobs keep
+    what they use alive, and a stale one stops at its next check.
+    """
+    if not _POOL:
+        pool = QThreadPool()
+        pool.setMaxThreadCount(1)
+        _POOL.append(pool)
+    return _POOL[0]
+
+
 class SurfaceWorker(QObject):
     """Computes display surfaces for a landscape; emits `ready(table)` for the newest only."""
 
@@ -132,8 +149,7 @@ class SurfaceWorker(QObject):
         self._latest = _Latest()
         self.signals = _Signals()
         self.signals.ready.connect(self._on_ready)
-        self.pool = QThreadPool(self)
-        self.pool.setMaxThreadCount(1)
+        self.pool = shared_pool()
         latest = self._latest
         # Jobs still running when the owner goes away stop at their next check.
         self.destroyed.connect(lambda *_: setattr(latest, "generation", -1))

@@ -161,3 +161,21 @@ def test_the_worker_thread_yields_the_cpu_to_the_ui_thread():
     thread.join()
     assert seen and seen[0] >= WORKER_NICENESS
     assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) < WORKER_NICENESS
+
+
+def test_a_worker_dropped_while_its_job_runs_takes_nothing_down(qapp):
+    import gc
+
+    from gdstudio.app.surface_worker import SurfaceWorker, shared_pool
+    from gdstudio.core.data import Dataset
+    from gdstudio.core.fitting import DataLandscape
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=200_000)
+    land = DataLandscape(Dataset(x, 2 * x + rng.normal(size=x.size)), "mae")
+    for _ in range(3):
+        worker = SurfaceWorker()
+        worker.submit(land)  # a job starts on the shared thread
+        del worker
+        gc.collect()  # the worker goes while its job runs: the pool and the job live on
+    assert shared_pool().waitForDone(60_000)
