@@ -202,6 +202,14 @@ class SurfaceArrows(QObject):
                 f"background: #16181d; color: {theme.LABEL_COLOR}; padding: 2px 4px;"
             )
             widget.adjustSize()
+        # the box itself drawn light on the dark view (the style's own is dark on dark)
+        self.check.setStyleSheet(
+            f"QCheckBox {{ background: #16181d; color: {theme.LABEL_COLOR}; padding: 2px 4px; }}"
+            f"QCheckBox::indicator {{ width: 11px; height: 11px; background: #16181d;"
+            f" border: 1px solid {theme.LABEL_COLOR}; }}"
+            f"QCheckBox::indicator:checked {{ background: {theme.LABEL_COLOR}; }}"
+        )
+        self.check.adjustSize()
         self.check.move(8, 6)
         self.legend.move(8, 6 + self.check.height() + 4)
         self.legend.setVisible(False)
