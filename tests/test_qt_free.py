@@ -19,7 +19,7 @@ QT_FREE = {
     "theme": "import gdstudio.theme",
     "render numerics": "import gdstudio.render.heightmap, gdstudio.render.picking, "
     "gdstudio.render.camera, gdstudio.render.path_geometry, gdstudio.render.colormap, "
-    "gdstudio.render.contours",
+    "gdstudio.render.contours, gdstudio.render.arrow_rules",
     "io without pictures": "import gdstudio.io.atomic, gdstudio.io.session, "
     "gdstudio.io.scenes, gdstudio.io.trajectories, gdstudio.io.export_data",
     "gdstudio run and list": HEADLESS_CLI,

@@ -27,22 +27,18 @@ from PySide6.QtWidgets import QCheckBox
 
 from .. import theme
 from ..core.explain import StepWrittenOut, preview_step
+from ..render.arrow_rules import (
+    ARROW_FRACTION,
+    HEAD_ANGLE,
+    HEAD_FRACTION,
+    KINDS,
+    REFRESH_MS,
+    accumulator_half_sides,
+    arrow_tip,
+)
 from .model import RunConfig, StudioModel
 
-ARROW_FRACTION = 0.12
-ACC_FRACTION = 0.02
-HEAD_FRACTION = 0.22  # arrowhead barbs, as a fraction of the arrow's length
-HEAD_ANGLE = math.radians(25)
-REFRESH_MS = 100  # while playing, at most 10 refreshes a second
 GRAD_COLOR = theme.OUTLINE_COLOR
-
-# kind → (sign applied to the engine's vector, drawn to scale?, legend name)
-KINDS: dict[str, tuple[float, bool, str]] = {
-    "-grad": (1.0, False, "−∇L (direction)"),
-    "moment": (-1.0, False, "−m: velocity / 1st moment"),
-    "adjusted": (-1.0, False, "−adjusted gradient"),
-    "step": (1.0, True, "Δθ, to scale"),
-}
 
 
 def _pen(kind: str, color: str) -> pg.QtGui.QPen:
@@ -54,21 +50,6 @@ def _pen(kind: str, color: str) -> pg.QtGui.QPen:
     if kind == "adjusted":
         return pg.mkPen(color, width=2, style=Qt.PenStyle.DotLine)
     return pg.mkPen(color, width=4)
-
-
-def arrow_tip(before: np.ndarray, vector: np.ndarray, kind: str, length: float) -> np.ndarray:
-    """Where the arrow of `kind` for the engine's `vector` ends (at `before` if it is zero)."""
-    sign, to_scale, _ = KINDS[kind]
-    v = sign * np.asarray(vector, dtype=np.float64)
-    if to_scale:
-        return before + v
-    norm = float(np.hypot(*v))
-    return before + (length / norm) * v if norm > 0 and math.isfinite(norm) else before.copy()
-
-
-def accumulator_half_sides(root: np.ndarray, span: float) -> np.ndarray:
-    """The accumulator box's half-side on each axis for the per-axis root √s."""
-    return ACC_FRACTION * span * np.log1p(np.asarray(root, dtype=np.float64))
 
 
 def arrow_segments(before: np.ndarray, tip: np.ndarray) -> np.ndarray:

@@ -27,27 +27,25 @@ from PySide6.QtWidgets import QCheckBox, QLabel, QWidget
 
 from gdstudio import theme
 from gdstudio.core.explain import StepWrittenOut, preview_step
+from gdstudio.render.arrow_rules import (
+    ARROW_FRACTION,
+    HEAD_ANGLE,
+    HEAD_FRACTION,
+    KINDS,
+    REFRESH_MS,
+    accumulator_half_sides,
+    arrow_tip,
+)
 from gdstudio.render.heightmap import HeightMap
 from gdstudio.render.line_item import PathLinesItem
 from gdstudio.render.path_geometry import world_path
 
-ARROW_FRACTION = 0.12
-ACC_FRACTION = 0.02
-HEAD_FRACTION = 0.22  # arrowhead barbs, as a fraction of the arrow's length
-HEAD_ANGLE = math.radians(25)
-REFRESH_MS = 100  # while playing, at most 10 refreshes a second
 SAMPLES = 24  # pieces of a shaft or a box side, so it bends with the surface
 LIFT = 0.045  # above the surface (and the paths' 0.03)
 GRAD_COLOR = theme.OUTLINE_COLOR
 HALO_RGBA = (0.0, 0.0, 0.0, 0.55)
 
-# kind → (sign applied to the engine's vector, drawn to scale?, legend name)
-KINDS: dict[str, tuple[float, bool, str]] = {
-    "-grad": (1.0, False, "−∇L (direction)"),
-    "moment": (-1.0, False, "−m: velocity / 1st moment"),
-    "adjusted": (-1.0, False, "−adjusted gradient"),
-    "step": (1.0, True, "Δθ, to scale"),
-}
+
 # kind → (segments drawn, segments left out) along a shaft: solid, dashed, dotted
 _DASHES = {"-grad": (1, 0), "moment": (3, 2), "adjusted": (1, 1), "step": (1, 0)}
 _BOX_DASHES = (4, 2)
@@ -73,21 +71,6 @@ class ArrowModel(Protocol):
 
     def active_runs(self) -> Iterable[tuple[int, Any]]:  # (index, an ArrowRun)
         """The enabled racers, with their index."""
-
-
-def arrow_tip(before: np.ndarray, vector: np.ndarray, kind: str, length: float) -> np.ndarray:
-    """Where the arrow of `kind` for the engine's `vector` ends (at `before` if it is zero)."""
-    sign, to_scale, _ = KINDS[kind]
-    v = sign * np.asarray(vector, dtype=np.float64)
-    if to_scale:
-        return before + v
-    norm = float(np.hypot(*v))
-    return before + (length / norm) * v if norm > 0 and math.isfinite(norm) else before.copy()
-
-
-def accumulator_half_sides(root: np.ndarray, span: float) -> np.ndarray:
-    """The accumulator box's half-side on each axis for the per-axis root √s."""
-    return ACC_FRACTION * span * np.log1p(np.asarray(root, dtype=np.float64))
 
 
 def _sampled(a: np.ndarray, b: np.ndarray, n: int = SAMPLES) -> np.ndarray:

@@ -7,8 +7,8 @@ from PySide6.QtGui import QImage
 from PySide6.QtWidgets import QCheckBox
 
 from gdstudio.app.contour import ContourView
-from gdstudio.app.contour_arrows import ACC_FRACTION, ARROW_FRACTION
 from gdstudio.core.explain import preview_step
+from gdstudio.render.arrow_rules import ACC_FRACTION, ARROW_FRACTION
 
 
 def span(view: ContourView) -> float:

@@ -7,7 +7,8 @@ import pytest
 from PySide6.QtCore import Qt
 
 from gdstudio.core.explain import preview_step
-from gdstudio.render.arrows3d import ARROW_FRACTION, KINDS, LIFT
+from gdstudio.render.arrow_rules import ARROW_FRACTION, KINDS
+from gdstudio.render.arrows3d import LIFT
 from gdstudio.render.path_geometry import world_path
 
 RACER_COLOURS = ("#E69F00", "#56B4E9", "#CC79A7", "#009E73")
