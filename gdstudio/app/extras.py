@@ -9,12 +9,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QAction
-from PySide6.QtWidgets import QMenu
 
 from .logs import ErrorRelay, open_log_folder
 from .step_panel import install_step_panel
 from .sweep_view import install_sweep
 from .tour import Tour, install_tour
+from .widgets import menu_named
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -25,7 +25,7 @@ def install_extras(window: MainWindow, offer_tour: bool = False) -> Tour:
     install_sweep(window)
     install_step_panel(window)
     tour = install_tour(window, offer=offer_tour)
-    help_menu = _menu(window, "Help")
+    help_menu = menu_named(window, "Help")
     if help_menu is not None:
         folder = QAction("Open &Log Folder", window)
         folder.setObjectName("action_open_log_folder")
@@ -35,14 +35,6 @@ def install_extras(window: MainWindow, offer_tour: bool = False) -> Tour:
         window.actions_by_name["open_log_folder"] = folder
     window.error_relay = ErrorRelay(window.statusBar().showMessage)  # type: ignore[attr-defined]
     return tour
-
-
-def _menu(window: MainWindow, title: str) -> QMenu | None:
-    for action in window.menuBar().actions():
-        menu = action.menu()
-        if isinstance(menu, QMenu) and action.text().replace("&", "") == title:
-            return menu
-    return None
 
 
 def _open_logs(window: MainWindow) -> None:

@@ -17,7 +17,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
-    QMenu,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -25,6 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.explain import StepRecorder, StepWrittenOut
+from .widgets import menu_named
 
 if TYPE_CHECKING:
     from ..core.run import Run
@@ -166,8 +166,7 @@ def install_step_panel(window: MainWindow) -> QDockWidget:
     toggle = dock.toggleViewAction()
     toggle.setText("Step by St&ep")
     toggle.setStatusTip("Each step of one racer written out with the engine's numbers")
-    for action in window.menuBar().actions():
-        menu = action.menu()
-        if isinstance(menu, QMenu) and action.text().replace("&", "") == "View":
-            menu.addAction(toggle)
+    view = menu_named(window, "View")
+    if view is not None:
+        view.addAction(toggle)
     return dock

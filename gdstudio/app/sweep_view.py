@@ -25,14 +25,13 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
-    QMenu,
     QPushButton,
     QSpinBox,
     QVBoxLayout,
     QWidget,
 )
 
-from .widgets import NumberField
+from .widgets import NumberField, menu_named
 
 if TYPE_CHECKING:
     from ..core.sweep import SweepRow
@@ -367,8 +366,7 @@ def install_sweep(window: MainWindow) -> QDockWidget:
     toggle = dock.toggleViewAction()
     toggle.setText("&Sweep")
     toggle.setStatusTip("Each racer's outcome against its learning rate; Tune for a fair race")
-    for action in window.menuBar().actions():
-        menu = action.menu()
-        if isinstance(menu, QMenu) and action.text().replace("&", "") == "View":
-            menu.addAction(toggle)
+    view = menu_named(window, "View")
+    if view is not None:
+        view.addAction(toggle)
     return dock

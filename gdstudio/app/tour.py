@@ -25,6 +25,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .widgets import menu_named
+
 if TYPE_CHECKING:
     from .main_window import MainWindow
 
@@ -387,9 +389,9 @@ def install_tour(window: MainWindow, offer: bool = False) -> Tour:
     menu.setObjectName("tourMenu")
     menu.addAction(tour.start_action)
     menu.addAction(tour.resume_action)
-    help_menu = next((a for a in bar.actions() if a.text().replace("&", "") == "Help"), None)
+    help_menu = menu_named(window, "Help")
     if help_menu is not None:
-        bar.insertAction(help_menu, menu.menuAction())
+        bar.insertAction(help_menu.menuAction(), menu.menuAction())
     if offer:
         tour.offer_once()
     return tour

@@ -19,6 +19,8 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QLabel,
+    QMainWindow,
+    QMenu,
     QSizePolicy,
     QSlider,
     QWidget,
@@ -99,6 +101,15 @@ def panel_combo(name: str, letters: int = 8) -> QComboBox:
     combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
     combo.setMinimumContentsLength(letters)
     return combo
+
+
+def menu_named(window: QMainWindow, title: str) -> QMenu | None:
+    """The menu of `window`'s menu bar titled `title` (mnemonic & ignored), None if none."""
+    for action in window.menuBar().actions():
+        menu = action.menu()
+        if isinstance(menu, QMenu) and action.text().replace("&", "") == title:
+            return menu
+    return None
 
 
 def name_fields(root: QWidget) -> None:
