@@ -69,7 +69,7 @@ class MainWindow(QMainWindow):
         self.stepper = Stepper(self.model, self)
         self.actions_by_name: dict[str, QAction] = {}
         self._framed: tuple[str, str | None] | None = None
-        self._was_data: bool | None = None  # not yet applied: after a saved layout, it is
+        self._was_data: bool | None = None  # the data mode the docks were last shown for
         build_actions(self)
         self.stepper.playingChanged.connect(self._on_playing_changed)
         self._build_central()
@@ -92,6 +92,7 @@ class MainWindow(QMainWindow):
             self._on_view_changed()
             self._on_scene_changed(self.model.scene.id if self.model.scene else "")
         self.restore_layout()
+        self._was_data = None  # a saved layout may have hidden the Data dock: apply it again
         self._on_data_mode_changed()
         self.sessions = SessionManager(self, autosave=autosave)
 

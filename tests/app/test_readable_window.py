@@ -83,6 +83,8 @@ def test_line_fit_opened_from_the_lessons_menu_shows_its_data_panel_after_any_se
     assert not earlier.data_dock.isVisible()
     earlier.close()
     window = shown_window(qtbot)  # the next launch restores that layout
+    assert window.model.scene.id == "surface" and window.model.is_data  # the default lesson
+    assert window.data_dock.isVisible()  # fits data: its dock is back, whatever was saved
     choose_from_menu_bar(qtbot, window, "Lessons", "6. Linear regression")
     assert window.model.scene.id == "line-fit"
     assert window.data_dock.isVisible()
