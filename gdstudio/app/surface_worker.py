@@ -29,6 +29,9 @@ _BLOCKS = 8
 # The worker thread's niceness (Linux: per thread): when it and the UI thread want the same
 # core, the UI thread's turn comes first and the window keeps painting.
 WORKER_NICENESS = 5
+# A job waits for the UI thread to finish the turn that asked for it (the rest of an edit's
+# click: the model, the plot, the table) before it competes for the CPU; at most this long.
+_HOLD_S = 0.05
 
 
 def needs_worker(landscape: object, grid: int = DISPLAY_GRID) -> TypeGuard[DataLandscape]:
@@ -57,6 +60,7 @@ class _Job(QRunnable):
         self.passes = plan(COSTS, landscape.loss, landscape.n_samples, grid)
         self.grid = grid
         self.generation = latest.generation
+        self.go = threading.Event()
 
     def _stale(self) -> bool:
         # A newer edit superseded this one (or the worker was shut down).
@@ -64,6 +68,9 @@ class _Job(QRunnable):
 
     def run(self) -> None:  # noqa: D102 - QRunnable override
         lower_thread_priority()
+        self.go.wait(_HOLD_S)  # the edit's own turn on the UI thread first
+        if self._stale():
+            return
         land = self.landscape
         _ = land.minima  # computed here, off the UI thread
         exact_range: Grid | None = None
@@ -145,6 +152,7 @@ class SurfaceWorker(QObject):
         super().__init__(parent)
         self.grid = grid
         self._pending: GridSurface | None = None
+        self._held: threading.Event | None = None  # the newest job's go, until released
         self._source: DataLandscape | None = None
         self._latest = _Latest()
         self.signals = _Signals()
@@ -163,7 +171,17 @@ class SurfaceWorker(QObject):
         """Compute `landscape`'s surface (coarse, then full); older requests are dropped."""
         self._latest.generation += 1
         self._source = landscape
-        self.pool.start(_Job(self._latest, self.signals, landscape, self.grid))
+        job = _Job(self._latest, self.signals, landscape, self.grid)
+        self._release()  # an older job waiting: it is stale now, and stops at once
+        self.pool.start(job)
+        self._held = job.go
+        QTimer.singleShot(0, self, self._release)
+
+    def _release(self) -> None:
+        """The turn that submitted the newest job is over: let it run."""
+        if self._held is not None:
+            self._held.set()
+            self._held = None
 
     def cancel(self) -> None:
         """Forget every pending request."""
@@ -172,6 +190,7 @@ class SurfaceWorker(QObject):
 
     def wait(self, msecs: int = -1) -> bool:
         """Block until queued jobs are done (tests and shutdown)."""
+        self._release()
         return self.pool.waitForDone(msecs)
 
     def _on_ready(self, generation: int, table: GridSurface) -> None:
