@@ -83,8 +83,19 @@ def run_checks(out: TextIO) -> None:
             raise SmokeFailure("the plots drew nothing")
         out.write("ok: plots drawn\n")
     finally:
-        window.hide()
-        window.deleteLater()
+        _dispose(window)
+
+
+def _dispose(window: object) -> None:
+    """Hide the window and delete it now, while the application and its GL context live: a
+    window left for the interpreter's exit crashes in Qt's teardown (exit code 139)."""
+    from PySide6.QtCore import QCoreApplication, QEvent
+    from PySide6.QtWidgets import QWidget
+
+    assert isinstance(window, QWidget)
+    window.hide()
+    window.deleteLater()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete)
 
 
 def main(out: TextIO = sys.stdout) -> int:
