@@ -29,7 +29,10 @@ class Curve:
     series: Series = field(default_factory=Series)
     trail: Trail = field(default_factory=Trail)
     generation: int = -1
-    tail: QPolygonF = field(default_factory=QPolygonF)  # the newest column, joined on
+    tail: QPolygonF = field(default_factory=QPolygonF)  # the newest columns, joined on
+    tail_done: QPolygonF = field(default_factory=QPolygonF)  # the tail's complete columns
+    tail_done_n: int = 0  # points of series.done mapped into tail_done
+    tail_base: tuple[object, ...] = ()  # what tail_done was started from
 
 
 @dataclass
@@ -93,6 +96,26 @@ def clamp_range(y_range: tuple[float, float]) -> tuple[float, float]:
     return (y_range[0] - 10.0 * span, y_range[1] + 10.0 * span)
 
 
+def tail_polyline(curve: Curve, log: bool, clamp: tuple[float, float] | None) -> QPolygonF:
+    """The curve's tail in view units, from its last settled point on (the points of its
+    complete columns are mapped once, as they join the tail)."""
+    s = curve.series
+    base = (s.generation, len(curve.trail), log, clamp)
+    if base != curve.tail_base or len(s.done) < curve.tail_done_n:
+        curve.tail_base, curve.tail_done_n = base, 0
+        curve.tail_done = QPolygonF()
+        if len(curve.trail):  # the tail starts where the settled points end
+            curve.tail_done.append(QPointF(*curve.trail.last()))
+    done = curve.tail_done
+    for x, y in s.done[curve.tail_done_n :]:
+        done.append(QPointF(x, map_value(y, log, clamp)))
+    curve.tail_done_n = len(s.done)
+    line = QPolygonF(done)
+    for x, y in s.newest_points():
+        line.append(QPointF(x, map_value(y, log, clamp)))
+    return line
+
+
 def map_value(y: float, log: bool, clamp: tuple[float, float] | None) -> float:
     """A value in view units: log10 on a log axis, else clamped to `clamp`."""
     if log or clamp is None:
@@ -100,16 +123,8 @@ def map_value(y: float, log: bool, clamp: tuple[float, float] | None) -> float:
     return min(max(y, clamp[0]), clamp[1])
 
 
-def tail_polyline(curve: Curve, log: bool, clamp: tuple[float, float] | None) -> QPolygonF:
-    """The curve's tail in view units, from its last settled point on."""
-    points = [QPointF(x, map_value(y, log, clamp)) for x, y in curve.series.tail_points()]
-    if len(curve.trail):  # the tail starts where the settled points end
-        points.insert(0, QPointF(*curve.trail.last()))
-    return QPolygonF(points)
-
-
 def mapped(y: np.ndarray, log: bool, clamp: tuple[float, float] | None) -> np.ndarray:
-    """map_value over an array."""
+    """Values in view units: log10 on a log axis, else clamped to `clamp`."""
     out: np.ndarray = np.log10(y) if log or clamp is None else np.clip(y, *clamp)
     return out
 

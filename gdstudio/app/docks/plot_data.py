@@ -85,19 +85,19 @@ class Series:
 
     def tail_points(self) -> list[Point]:
         """The tail's (step, value) points, in step order."""
-        points = list(self.done)
+        return [*self.done, *self.newest_points()]
+
+    def newest_points(self) -> list[Point]:
+        """The tail's points after `done`: the newest column's, with the latest row."""
         latest = self.latest
         if self.columns:
             last = self.columns[-1]
             if latest is None or self.frame is None:
-                points.extend(last.points())
-            elif self.frame.column(latest[0]) == last.index:
-                points.extend(last.with_latest(latest))
-            else:
-                points.extend([*last.points(), latest])
-        elif latest is not None:
-            points.append(latest)
-        return points
+                return last.points()
+            if self.frame.column(latest[0]) == last.index:
+                return last.with_latest(latest)
+            return [*last.points(), latest]
+        return [latest] if latest is not None else []
 
     def tail(self) -> tuple[np.ndarray, np.ndarray]:
         """The tail's points as (steps, values) arrays."""

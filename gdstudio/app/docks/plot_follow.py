@@ -28,8 +28,9 @@ TOGETHER_AT = 8
 of them beats a Python loop per curve well before a single curve's numpy passes would)."""
 
 
-def follow_all(items: list[tuple[History, Plotted]]) -> list[list[bool]]:
-    """follow() each (history, plotted) pair; which series changed, per pair."""
+def follow_all(items: list[tuple[History, Plotted]], settle: bool = True) -> list[list[bool]]:
+    """follow() each (history, plotted) pair, settling complete columns if `settle`; which
+    series changed, per pair."""
     out: list[list[bool] | None] = [None] * len(items)
     groups: dict[tuple[int, float, float, int, Frame], list[tuple[int, np.ndarray]]] = {}
     for i, (history, plotted) in enumerate(items):
@@ -41,11 +42,11 @@ def follow_all(items: list[tuple[History, Plotted]]) -> list[list[bool]]:
         latest = history.latest
         frames = {f for _, _, f in plotted}
         if new is None or latest is None or len(frames) != 1:
-            out[i] = follow(history, plotted)
+            out[i] = follow(history, plotted, settle)
             continue
         kept = len(new) - (1 if latest[0] % history.stride else 0)
         if kept < TOGETHER_AT:
-            out[i] = follow(history, plotted)
+            out[i] = follow(history, plotted, settle)
             continue
         key = (kept, float(new[0, 0]), float(new[kept - 1, 0]), history.stride, frames.pop())
         groups.setdefault(key, []).append((i, new))
@@ -60,7 +61,7 @@ def follow_all(items: list[tuple[History, Plotted]]) -> list[list[bool]]:
         values = np.column_stack(columns)
         if not plottable(values, frame.log).all():
             for i, _ in members:
-                out[i] = follow(*items[i])
+                out[i] = follow(*items[i], settle)
             continue
         x = members[0][1][:kept, 0].astype(np.float64)
         folded = iter(blocks(x, values, frame.column_of(x)))
@@ -73,7 +74,7 @@ def follow_all(items: list[tuple[History, Plotted]]) -> list[list[bool]]:
                     new[:, latest_index(history.dim, c)],
                     history.stride,
                     f,
-                    True,
+                    settle,
                     start,
                     next(folded),
                 )

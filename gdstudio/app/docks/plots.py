@@ -39,6 +39,8 @@ CURVE_WIDTH = 1.0
 AXIS_WIDTH = 56
 REST_MS = 300  # no step for this long: the race paused, the ranges fit the data
 AHEAD_S = 1.0  # while racing, the step axis leaves room for this long at the set speed
+SETTLE_COLUMNS = 16  # a tail this many pixel columns long settles: the cached curves are
+# re-rendered every few frames, not on every one
 # (history column, y-axis label) of the stacked plots, top to bottom.
 SERIES: tuple[tuple[str, str], ...] = (("loss", "loss"), ("grad_norm", "|∇L|"))
 
@@ -218,11 +220,15 @@ class PlotsPanel(QWidget):
             Frame(x_range[0], x_range[1], max(1, int(p.item.vb.width())), log) for p in self.plots
         ]
         pairs = list(zip(self.plots, frames, strict=True))
+        settle = tight or any(
+            len(c.series.columns) >= SETTLE_COLUMNS for p in self.plots for c in p.curves
+        )
         per_run = follow_all(
             [
                 (run.history, [(p.curves[i].series, p.column, f) for p, f in pairs])
                 for i, run in enumerate(runs)
-            ]
+            ],
+            settle,
         )
         for k, plot in enumerate(self.plots):
             self._draw(plot, x_range, log, [fresh[k] for fresh in per_run], tight)
