@@ -11,6 +11,7 @@ from PySide6.QtWidgets import QMenu, QMessageBox, QStyle, QWidget
 
 from .. import version
 from ..io.scenes import load_scenes
+from .dock_focus import install_go_to
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -28,6 +29,8 @@ SHORTCUTS = (
     ("Delete", "Remove the selected data points"),
     ("Ctrl+E", "Export a picture, animation or data"),
     ("Ctrl+N / Ctrl+O / Ctrl+S", "New, open, save a session"),
+    ("Ctrl+0 / Ctrl+1 … Ctrl+4", "Keys to the view / Controls, Plots, Data, Readouts"),
+    ("F6 / Shift+F6", "Keys to the next / previous panel"),
     ("Ctrl+Q", "Quit"),
     ("Mouse", "3D: drag rotates, wheel zooms, middle- or Shift-drag pans, click drops a start"),
 )
@@ -174,6 +177,7 @@ def build_menus(window: MainWindow) -> tuple[QMenu, QMenu]:
     view = bar.addMenu("&View")
     for dock in window.docks():
         view.addAction(dock.toggleViewAction())
+    install_go_to(window, view)  # Ctrl+0 … Ctrl+4, F6: the keys to each part of the window
     view.addSeparator()
     view.addAction(a["toggle_view"])
     view.addAction(a["reset_camera"])

@@ -85,7 +85,9 @@ class ReadoutsPanel(QWidget):
         self.table.setObjectName("readoutsTable")
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
-        self.table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+        # Reached by Tab and F6 (keyboard and screen-reader users read it cell by cell); a
+        # click leaves the keys where they were, so Space and → still run the race.
+        self.table.setFocusPolicy(Qt.FocusPolicy.TabFocus)
         self.table.verticalHeader().setVisible(False)
         self.table.setAlternatingRowColors(True)
         self.table.setWordWrap(False)
