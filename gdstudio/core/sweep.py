@@ -11,7 +11,7 @@ path does not cover (minibatches, schedules) runs as separate `Run`s: slower, sa
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,6 +23,8 @@ from .optimizers import make_optimizer
 from .run import CONVERGED, DIVERGED, RUNNING, STOPPED, Run
 from .run_base import RUNAWAY_FACTOR, RUNAWAY_MIN, SurfaceLike
 from .schedules import Schedule
+from .sweep_engine import SweepEngine
+from .sweep_rules import plan_for
 
 Array = np.ndarray
 MAX_RATES = 4096
@@ -168,54 +170,15 @@ def _array_sweep(
     tol: float,
     clip_norm: float | None,
 ) -> list[SweepRow]:
-    """All racers × rates as rows of one array, each row stepped as a lone run steps."""
+    """All racers × rates as columns of one array, each run stepped as a lone run steps."""
     n = len(rates)
-    total = n * len(kinds)
-    optimizers = [make_optimizer(name, **hyper) for name, hyper in kinds]
-    slices = [slice(k * n, (k + 1) * n) for k in range(len(kinds))]
-    params = np.repeat(start[None, :], total, axis=0)
-    measure = _measurer(landscape)
-    loss, gnorm, grad = measure(params)
-    status = np.zeros(total, dtype=np.int8)  # index into _CODES
-    status_step = np.zeros(total, dtype=np.int64)
     span = max(hi - lo for lo, hi in landscape.bounds)
     limit = max(RUNAWAY_MIN, RUNAWAY_FACTOR * span)
-    runaway_sq = limit * limit
-    lr = np.tile(rates, len(kinds))[:, None]
-    new = np.empty_like(params)
-    with np.errstate(all="ignore"):
-        for t in range(steps):
-            step = t + 1
-            active = status == 0
-            g = grad if clip_norm is None else _clip(grad, clip_norm)
-            for opt, rows in zip(optimizers, slices, strict=True):
-                new[rows] = opt.step_many(params[rows], g[rows], lr[rows])
-            v, gn, gm = measure(new)
-            # inf or nan anywhere in a row makes its probe nan: one pass instead of four
-            probe = v * 0.0 + gn * 0.0
-            for i in range(new.shape[1]):
-                probe += new[:, i] * 0.0
-            fine = probe == 0.0
-            ok = active & fine
-            np.copyto(params, new, where=ok[:, None])
-            np.copyto(grad, gm, where=ok[:, None])
-            np.copyto(loss, v, where=ok)
-            np.copyto(gnorm, gn, where=ok)
-            size_sq = new[:, 0] * new[:, 0]
-            for i in range(1, new.shape[1]):  # summed in order, as a run sums
-                size_sq = size_sq + new[:, i] * new[:, i]
-            ran_away = ok & (size_sq > runaway_sq)
-            converged = ok & ~ran_away & (gn < tol)
-            diverged = (active & ~fine) | ran_away
-            status[diverged] = 2
-            status[converged] = 1
-            status_step[diverged | converged] = step
-            if step == steps:
-                still = status == 0
-                status[still] = 3
-                status_step[still] = step
-            elif not (status == 0).any():
-                break
+    plans = [plan_for(make_optimizer(name, **hyper)) for name, hyper in kinds]
+    engine = SweepEngine(
+        landscape, plans, rates, start, tol=tol, clip_norm=clip_norm, runaway_sq=limit * limit
+    )
+    loss, status, status_step = engine.run(steps)
     return [
         SweepRow(
             name,
@@ -227,34 +190,6 @@ def _array_sweep(
         )
         for i, name in enumerate(name for name, _ in kinds for _ in range(n))
     ]
-
-
-def _measurer(landscape: SurfaceLike) -> Callable[[Array], tuple[Array, Array, Array]]:
-    """Loss, |∇L| and ∇L at each row of an array of points, as a run measures one point."""
-    both: Any = getattr(landscape, "value_and_grad", None)
-
-    def measure(points: Array) -> tuple[Array, Array, Array]:
-        with np.errstate(all="ignore"):
-            if both is not None:
-                value, g = both(points)
-            else:
-                value, g = landscape.value(points), landscape.grad(points)
-            g = np.array(g, dtype=np.float64).reshape(points.shape)
-            gg = g[:, 0] * g[:, 0]
-            for i in range(1, points.shape[1]):  # summed in order, as a run sums
-                gg = gg + g[:, i] * g[:, i]
-        values: Array = np.array(value, dtype=np.float64).reshape(-1)
-        return values, np.sqrt(gg), g
-
-    return measure
-
-
-def _clip(grad: Array, max_norm: float) -> Array:
-    """Each row scaled as `clip_grad_norm` scales a lone gradient (2-norm)."""
-    total = np.sqrt(np.sum(grad * grad, axis=1))
-    coef = np.minimum(float(max_norm) / (total + 1e-6), 1.0)
-    clipped: Array = grad * coef[:, None]
-    return clipped
 
 
 def best_rows(rows: Sequence[SweepRow]) -> list[SweepRow]:

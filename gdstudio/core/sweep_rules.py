@@ -1,0 +1,212 @@
+"""The sweep's update rules as one shared template with per-run coefficient columns.
+
+A sweep steps hundreds of runs of a few optimizers at once. Stepping each optimizer's runs on
+their own costs one numpy call per operation per optimizer; here the rules share their
+operations instead, each run carrying its own coefficients (SGD with or without momentum,
+Nesterov, RMSprop, Adagrad, Adam, AdamW, NAdam):
+
+    s ← s·α + (w·g)·g                 d ← √(s / c) / e + ε
+    b ← b·μ + δ·g  (b = g at step 1)  h ← κ·g + ν·b
+    p' ← p + c₁·(h / d)               m ← m + w₁·(g − m)          p' ← p' + c₂·(m / d)
+
+Each rule is this with its own numbers: Adam has c = 1, e = √(1 − β₂ᵗ), c₁ = 0,
+c₂ = −lr / (1 − β₁ᵗ); SGD has s = 1, α = 1, w = 0, ε = 0 (so d = 1), κ = 1, ν = 0 and
+c₁ = −lr; Momentum has κ = 0, ν = 1; Nesterov κ = 1, ν = μ... Multiplying or dividing by 1
+and adding a zero are exact in IEEE arithmetic, so each run takes the operations of
+optimizers.py in their order: the same bits as a lone run (adding a zero may turn a −0 into
++0, which compares equal).
+
+Weight decay is applied per optimizer first (g + wd·p, or p·(1 − lr·wd) when decoupled). A
+rule the template does not cover (centered or momentum RMSprop, AMSGrad, β₁ < 0.5) steps its
+own runs with `Optimizer.step_many`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+
+import numpy as np
+
+from .optimizers import SGD, Adagrad, Adam, NAdam, Optimizer, RMSprop
+
+Array = np.ndarray
+SHARED, OWN = "shared", "own"
+# The per-run coefficient columns and the value a run that does not use one holds.
+COLUMNS: dict[str, float] = {
+    "lr": 0.0,
+    "neg_lr": 0.0,
+    "alpha": 1.0,
+    "w": 0.0,
+    "c": 1.0,
+    "e": 1.0,
+    "eps": 0.0,
+    "c1": 0.0,
+    "w1": 0.0,
+    "c2": 0.0,
+    "decay": 1.0,
+    "mom": 0.0,
+    "damp": 0.0,
+    "kappa": 1.0,
+    "nu": 0.0,
+}
+Views = dict[str, Array]  # one racer's rows of every column
+VARYING = ("c", "e", "c1", "c2")  # the columns that change from step to step
+# A racer's varying columns at steps ts, each (len(ts), 1, 1) or (len(ts), d, runs): the numbers
+# a lone run computes at each of those steps, computed for many steps at once.
+Varying = Callable[[list[int], Views], dict[str, Array]]
+
+
+@dataclass
+class Plan:
+    """How one racer's runs step: its template, its columns and what changes each step."""
+
+    family: str
+    opt: Optimizer
+    columns: Callable[[Array], dict[str, Array | float]] = field(default=lambda lr: {})
+    varying: Varying | None = None
+    s0: float = 0.0  # the second moment's first value (Adagrad's initial accumulator, SGD's 1)
+    coupled_wd: float = 0.0  # g + wd·p before the rule
+    decoupled: bool = False  # p·(1 − lr·wd) before the rule
+    uses_b: bool = False  # a heavy ball: b and h as above
+    uses_m: bool = False
+
+
+def plan_for(opt: Optimizer) -> Plan:
+    """The template (and numbers) a fresh optimizer's runs step with."""
+    rule = type(opt)._update
+    h = opt.hyper
+    if rule is SGD._update:
+        return _sgd(opt, h)
+    if rule is RMSprop._update and not h["centered"] and h["momentum"] == 0:
+        return _rmsprop(opt, h)
+    if rule is Adagrad._update:
+        return _adagrad(opt, h)
+    if rule is Adam._update and not h["amsgrad"] and abs(1 - h["betas"][0]) < 0.5:
+        return _adam(opt, h)
+    if rule is NAdam._update and abs(1 - h["betas"][0]) < 0.5:
+        return _nadam(opt, h)
+    return Plan(OWN, opt)
+
+
+def _sgd(opt: Optimizer, h: dict[str, object]) -> Plan:
+    wd = float(h["weight_decay"])  # type: ignore[arg-type]
+    momentum = float(h["momentum"])  # type: ignore[arg-type]
+    if momentum == 0:
+        return Plan(SHARED, opt, lambda lr: {"c1": -lr}, s0=1.0, coupled_wd=wd)
+    damp = 1 - float(h["dampening"])  # type: ignore[arg-type]
+    # p − lr·(g + μ·b) with Nesterov, else p − lr·b
+    kappa, nu = (1.0, momentum) if h["nesterov"] else (0.0, 1.0)
+    return Plan(
+        SHARED,
+        opt,
+        lambda lr: {"c1": -lr, "mom": momentum, "damp": damp, "kappa": kappa, "nu": nu},
+        s0=1.0,
+        coupled_wd=wd,
+        uses_b=True,
+    )
+
+
+def _rmsprop(opt: Optimizer, h: dict[str, object]) -> Plan:
+    alpha = float(h["alpha"])  # type: ignore[arg-type]
+    eps = float(h["eps"])  # type: ignore[arg-type]
+    return Plan(
+        SHARED,
+        opt,
+        lambda lr: {"alpha": alpha, "w": 1 - alpha, "eps": eps, "c1": -lr},
+        coupled_wd=float(h["weight_decay"]),  # type: ignore[arg-type]
+    )
+
+
+def _adagrad(opt: Optimizer, h: dict[str, object]) -> Plan:
+    eps = float(h["eps"])  # type: ignore[arg-type]
+    lr_decay = float(h["lr_decay"])  # type: ignore[arg-type]
+
+    def varying(ts: list[int], v: Views) -> dict[str, Array]:  # −lr / (1 + (t − 1)·lr_decay)
+        return {"c1": v["neg_lr"][None] / _steps([1 + (t - 1) * lr_decay for t in ts])}
+
+    return Plan(
+        SHARED,
+        opt,
+        lambda lr: {"alpha": 1.0, "w": 1.0, "eps": eps, "c1": -lr},
+        varying if lr_decay != 0 else None,
+        s0=float(h["initial_accumulator_value"]),  # type: ignore[arg-type]
+        coupled_wd=float(h["weight_decay"]),  # type: ignore[arg-type]
+    )
+
+
+def _moments(h: dict[str, object]) -> tuple[float, float, dict[str, float]]:
+    betas: tuple[float, float] = h["betas"]  # type: ignore[assignment]
+    beta1, beta2 = betas
+    eps = float(h["eps"])  # type: ignore[arg-type]
+    return beta1, beta2, {"alpha": beta2, "w": 1 - beta2, "eps": eps, "w1": 1 - beta1}
+
+
+def _decay(h: dict[str, object], decoupled: bool) -> Callable[[Array], dict[str, Array | float]]:
+    wd = float(h["weight_decay"])  # type: ignore[arg-type]
+    return (lambda lr: {"decay": 1 - lr * wd}) if decoupled else (lambda lr: {})
+
+
+def _adam(opt: Optimizer, h: dict[str, object]) -> Plan:
+    beta1, beta2, fixed = _moments(h)
+    wd = float(h["weight_decay"])  # type: ignore[arg-type]
+    decoupled = wd != 0 and bool(getattr(opt, "decoupled", False))
+    decay = _decay(h, decoupled)
+
+    def varying(ts: list[int], v: Views) -> dict[str, Array]:  # −lr / (1 − β₁ᵗ), √(1 − β₂ᵗ)
+        return {
+            "c2": v["neg_lr"][None] / _steps([1 - beta1**t for t in ts]),
+            "e": _steps([(1 - beta2**t) ** 0.5 for t in ts]),
+        }
+
+    return Plan(
+        SHARED,
+        opt,
+        lambda lr: {**fixed, **decay(lr)},
+        varying,
+        coupled_wd=0.0 if decoupled else wd,
+        decoupled=decoupled,
+        uses_m=True,
+    )
+
+
+def _nadam(opt: Optimizer, h: dict[str, object]) -> Plan:
+    beta1, beta2, fixed = _moments(h)
+    wd = float(h["weight_decay"])  # type: ignore[arg-type]
+    md = float(h["momentum_decay"])  # type: ignore[arg-type]
+    decoupled = wd != 0 and bool(h["decoupled_weight_decay"])
+    decay = _decay(h, decoupled)
+    products = [1.0]  # products[t] = μ₁·μ₂·…·μₜ, multiplied in order as a run does
+
+    @cache
+    def mu(t: int) -> float:
+        return float(beta1 * (1.0 - 0.5 * 0.96 ** (t * md)))
+
+    def varying(ts: list[int], v: Views) -> dict[str, Array]:
+        while len(products) <= ts[-1]:
+            products.append(products[-1] * mu(len(products)))
+        lr = v["neg_lr"][None]
+        after = [mu(t + 1) for t in ts]
+        return {
+            "c": _steps([1 - beta2**t for t in ts]),
+            "c1": lr * _steps([1.0 - mu(t) for t in ts]) / _steps([1.0 - products[t] for t in ts]),
+            "c2": lr
+            * _steps(after)
+            / _steps([1.0 - products[t] * a for t, a in zip(ts, after, strict=True)]),
+        }
+
+    return Plan(
+        SHARED,
+        opt,
+        lambda lr: {**fixed, **decay(lr)},
+        varying,
+        coupled_wd=0.0 if decoupled else wd,
+        decoupled=decoupled,
+        uses_m=True,
+    )
+
+
+def _steps(values: list[float]) -> Array:
+    """Numbers computed step by step in Python floats, shaped (steps, 1, 1) to broadcast."""
+    return np.array(values, dtype=np.float64)[:, None, None]
