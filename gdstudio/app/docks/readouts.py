@@ -83,6 +83,10 @@ class ReadoutsPanel(QWidget):
 
         self.table = QTableWidget(0, 0)
         self.table.setObjectName("readoutsTable")
+        self.table.setAccessibleName("Readouts")
+        self.table.setAccessibleDescription(
+            "One row per racer: rank, parameters, loss, |∇L|, steps, lr and status"
+        )
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         # Reached by Tab and F6 (keyboard and screen-reader users read it cell by cell); a
