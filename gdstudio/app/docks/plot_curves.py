@@ -30,9 +30,9 @@ class Curve:
     trail: Trail = field(default_factory=Trail)
     generation: int = -1
     tail: QPolygonF = field(default_factory=QPolygonF)  # the newest columns, joined on
-    tail_done: QPolygonF = field(default_factory=QPolygonF)  # the tail's complete columns
-    tail_done_n: int = 0  # points of series.done mapped into tail_done
-    tail_base: tuple[object, ...] = ()  # what tail_done was started from
+    tail_head: int = 0  # points of the tail before the series' done points
+    tail_done: int = 0  # done points of the series in the tail
+    tail_base: tuple[object, ...] = ()  # what the tail's first points were mapped from
 
 
 @dataclass
@@ -96,24 +96,38 @@ def clamp_range(y_range: tuple[float, float]) -> tuple[float, float]:
     return (y_range[0] - 10.0 * span, y_range[1] + 10.0 * span)
 
 
-def tail_polyline(curve: Curve, log: bool, clamp: tuple[float, float] | None) -> QPolygonF:
-    """The curve's tail in view units, from its last settled point on (the points of its
-    complete columns are mapped once, as they join the tail)."""
-    s = curve.series
+def tail_polylines(
+    curves: list[Curve], fresh: list[bool], log: bool, clamp: tuple[float, float] | None
+) -> QRectF:
+    """Bring each fresh curve's tail (in view units, from its last settled point on) up to
+    date; the rectangle their old and new tails cover."""
+    dirty = QRectF()
+    for curve, new in zip(curves, fresh, strict=True):
+        if new:
+            dirty = dirty.united(_follow_tail(curve, log, clamp))
+    return dirty
+
+
+def _follow_tail(curve: Curve, log: bool, clamp: tuple[float, float] | None) -> QRectF:
+    """Update the curve's tail in place: the points of its complete columns are mapped once,
+    as they join it, and only the newest column's are replaced; where it was and is."""
+    s, line = curve.series, curve.tail
+    old = line.boundingRect()
     base = (s.generation, len(curve.trail), log, clamp)
-    if base != curve.tail_base or len(s.done) < curve.tail_done_n:
-        curve.tail_base, curve.tail_done_n = base, 0
-        curve.tail_done = QPolygonF()
+    if base != curve.tail_base or len(s.done) < curve.tail_done:
+        curve.tail_base, curve.tail_done = base, 0
+        line = curve.tail = QPolygonF()
         if len(curve.trail):  # the tail starts where the settled points end
-            curve.tail_done.append(QPointF(*curve.trail.last()))
-    done = curve.tail_done
-    for x, y in s.done[curve.tail_done_n :]:
-        done.append(QPointF(x, map_value(y, log, clamp)))
-    curve.tail_done_n = len(s.done)
-    line = QPolygonF(done)
+            line.append(QPointF(*curve.trail.last()))
+        curve.tail_head = line.size()
+    else:
+        line.resize(curve.tail_head + curve.tail_done)
+    for x, y in s.done[curve.tail_done :]:
+        line.append(QPointF(x, map_value(y, log, clamp)))
+    curve.tail_done = len(s.done)
     for x, y in s.newest_points():
         line.append(QPointF(x, map_value(y, log, clamp)))
-    return line
+    return old.united(line.boundingRect())
 
 
 def map_value(y: float, log: bool, clamp: tuple[float, float] | None) -> float:

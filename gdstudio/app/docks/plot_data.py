@@ -18,7 +18,17 @@ from .plot_columns import NO_COLUMN, Column, Frame, Point, m4, plottable, shows
 from .plot_fold import Block, blocks
 from .plot_trail import Trail
 
-__all__ = ["Frame", "Series", "advance", "follow", "latest_index", "m4", "plottable", "rows_after"]
+__all__ = [
+    "Frame",
+    "Series",
+    "advance",
+    "follow",
+    "follow_rows",
+    "latest_index",
+    "m4",
+    "plottable",
+    "rows_after",
+]
 
 _NO_VALUES = np.empty(0)
 
@@ -179,6 +189,22 @@ class Series:
             self._settle()
         return changed
 
+    def take(
+        self, block: Block, rows: int, anchor: int, step: int, value: float, settle: bool
+    ) -> bool:
+        """update() for new kept rows, grouped (plot_fold.blocks), that follow the rows
+        folded in (same frame and stride): `rows` kept rows in all, the last at step
+        `anchor`; the history's latest row is at `step` with `value`. True (they change
+        what is plotted)."""
+        assert self.frame is not None
+        self.fold_block(block)
+        self.rows, self.anchor = rows, anchor
+        unkept = step % self.stride and shows(value, self.frame.log)
+        self.latest, self.last_step = ((float(step), value) if unkept else None), step
+        if settle or len(self.columns) > MAX_TAIL_COLUMNS:
+            self._settle()
+        return True
+
     def _rebuild(self, steps: np.ndarray, values: np.ndarray) -> None:
         """Read a whole history: every column but the newest settles at once."""
         assert self.frame is not None
@@ -302,16 +328,23 @@ def follow(
     moved = advance(history, plotted)
     if moved is not None:
         return moved
-    stride = history.stride
     new = rows_after(history, plotted)
     if new is not None:
-        start, steps = plotted[0][0].rows, new[:, 0].astype(np.int64)
-        return [
-            s.update(steps, new[:, latest_index(history.dim, c)], stride, f, settle, start)
-            for s, c, f in plotted
-        ]
+        return follow_rows(history, plotted, new, settle)
     cols = history.columns()
+    stride = history.stride
     return [s.update(cols["step"], cols[c], stride, f, settle) for s, c, f in plotted]
+
+
+def follow_rows(
+    history: History, plotted: list[tuple[Series, str, Frame]], new: np.ndarray, settle: bool
+) -> list[bool]:
+    """follow() given the history's rows after those the series folded in (rows_after)."""
+    start, steps, stride = plotted[0][0].rows, new[:, 0].astype(np.int64), history.stride
+    return [
+        s.update(steps, new[:, latest_index(history.dim, c)], stride, f, settle, start)
+        for s, c, f in plotted
+    ]
 
 
 def advance(history: History, plotted: list[tuple[Series, str, Frame]]) -> list[bool] | None:

@@ -21,7 +21,7 @@ from PySide6.QtWidgets import QCheckBox, QGraphicsItem, QHBoxLayout, QVBoxLayout
 from ... import theme
 from ...core.run import Run
 from ..model import RunConfig, StudioModel
-from .plot_curves import Curve, Plot, clamp_range, mapped, mark, padded, tail_polyline
+from .plot_curves import Curve, Plot, clamp_range, mapped, mark, padded, tail_polylines
 from .plot_data import Frame, Series
 from .plot_follow import follow_all
 from .plot_items import CACHED, CurveLayer, LegendBar, TickAxis, TraceLayer
@@ -257,8 +257,7 @@ class PlotsPanel(QWidget):
         clamp = None if log else clamp_range(y_range)
         whole = moved  # the settled points redrawn whole (else only where they grew)
         grown = QRectF()  # where settled points were added, in view coordinates
-        dirty = QRectF()  # where the tails were and are
-        for curve, fresh in zip(plot.curves, changed, strict=True):
+        for curve in plot.curves:
             s = curve.series
             if s.generation != curve.generation or (moved and not log):
                 curve.generation = s.generation
@@ -266,10 +265,8 @@ class PlotsPanel(QWidget):
                 whole = True
             elif len(s.settled) > len(curve.trail):
                 grown = grown.united(_extend(curve, s, log, clamp))
-            if fresh or moved:
-                dirty = dirty.united(curve.tail.boundingRect())
-                curve.tail = tail_polyline(curve, log, clamp)
-                dirty = dirty.united(curve.tail.boundingRect())
+        fresh = changed if not moved else [True] * len(plot.curves)
+        dirty = tail_polylines(plot.curves, fresh, log, clamp)  # where the tails were and are
         traces = [(c.pen, c.trail.x, c.trail.y) for c in plot.curves if len(c.trail) > 1]
         if whole:
             plot.settled.set_traces(traces)
