@@ -19,7 +19,9 @@ software GL at 1200×800, the tips of a race a fraction of it. Elsewhere it is Q
 from __future__ import annotations
 
 import atexit
+import time
 import weakref
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import shiboken6
@@ -68,6 +70,30 @@ class GLSurface(QOpenGLWindow):
         self._tip.setSingleShot(True)
         self._tip.timeout.connect(self._show_tip)
         self._tip_at = QtCore.QPoint()
+        self._hold: tuple[Callable[[], bool], float] | None = None
+        self._held = QtCore.QTimer(self)  # asks again for the frame a hold put off
+        self._held.setSingleShot(True)
+        self._held.setInterval(1)
+        self._held.timeout.connect(self.update)
+
+    def hold(self, ready: Callable[[], bool], max_ms: float) -> None:
+        """Put the next frame off until `ready()` (asked with the context current) or for
+        at most `max_ms`: GL work issued ahead (a surface drawn ahead) is done meanwhile,
+        while the event loop turns, instead of inside the frame that needs it."""
+        self._hold = (ready, time.perf_counter() + max_ms / 1000.0)
+
+    def _put_off(self) -> bool:
+        """For an update request: whether a hold puts the frame off (asked again soon)."""
+        if self._hold is None:
+            return False
+        ready, until = self._hold
+        if self.isValid():
+            self.makeCurrent()
+            if not ready() and time.perf_counter() < until:
+                self._held.start()
+                return True
+        self._hold = None
+        return False
 
     def initializeGL(self) -> None:  # noqa: N802
         """The view's GL set-up."""
@@ -151,10 +177,12 @@ class GLSurface(QOpenGLWindow):
         self._forward(ev)
 
     def event(self, ev: QEvent) -> bool:
-        """Leaving the surface hides the tooltip."""
+        """Leaving the surface hides the tooltip; a hold puts a frame off (see `hold`)."""
         if ev.type() == QEvent.Type.Leave:
             self._tip.stop()
             QToolTip.hideText()
+        elif ev.type() == QEvent.Type.UpdateRequest and self._put_off():
+            return True
         return super().event(ev)
 
     def _show_tip(self) -> None:
@@ -184,6 +212,7 @@ class GLSurface(QOpenGLWindow):
         """Paint and swap a frame at once; False when the surface is not on screen."""
         if not (self.isExposed() and self.isValid()):
             return False
+        self._hold = None  # a frame wanted now is not put off
         self.update()
         QApplication.sendEvent(self, QEvent(QEvent.Type.UpdateRequest))
         return True

@@ -1,12 +1,15 @@
-"""SurfaceItem: a lit height-field mesh with deferred uploads."""
+"""SurfaceItem: a lit height-field mesh with deferred uploads; on software GL a new mesh
+under a still camera is drawn ahead, in a turn of its own (render.surface_picture)."""
 
 from __future__ import annotations
 
 import numpy as np
 from OpenGL import GL
+from PySide6.QtCore import QTimer
 
 from gdstudio.render.glitem import BufferedItem
 from gdstudio.render.glview import Frame
+from gdstudio.render.surface_picture import SurfacePicture
 
 # Lighting per vertex (the grid is fine enough that Gouraud matches per-pixel Lambert) so a
 # single varying reaches the rasterizer: software GL pays per triangle per varying. Lambert
@@ -70,6 +73,8 @@ class SurfaceItem(BufferedItem):
         self._contour_step = DEFAULT_CONTOUR_STEP
         self._light = (_KEY_LIGHT / np.linalg.norm(_KEY_LIGHT)).astype(np.float32)
         self._faces: np.ndarray | None = None
+        self._picture = SurfacePicture()
+        self._ahead_due = False
 
     def set_mesh(
         self, vertices: np.ndarray, normals: np.ndarray, colors: np.ndarray, faces: np.ndarray
@@ -84,6 +89,26 @@ class SurfaceItem(BufferedItem):
         if faces is not self._faces:
             self._faces = faces
             self._set_array("faces", np.asarray(faces, dtype=np.uint32))
+        if self._picture.seen is not None and not self._ahead_due:
+            # the frame that shows it comes a few ms later: drawn ahead, it only copies
+            self._ahead_due = True
+            QTimer.singleShot(0, self._draw_ahead)
+
+    def _draw_ahead(self) -> None:
+        self._ahead_due = False
+        view = self._view
+        if view is not None and self._drawable() is not None:
+            self._picture.draw_ahead(view, self.version, self._draw)
+
+    def _drawable(self) -> np.ndarray | None:
+        faces = self._array("faces")
+        return None if faces is None or self._array("a_position") is None else faces
+
+    def _drawn_first(self) -> bool:
+        """Whether the view draws this item before any other (over the cleared frame)."""
+        view = self._view
+        items = getattr(view, "items", ())
+        return next((item for item in items if item.visible()), None) is self
 
     def clear(self) -> None:
         """Draw nothing until the next set_mesh."""
@@ -102,9 +127,17 @@ class SurfaceItem(BufferedItem):
         self.update()
 
     def paint(self, frame: Frame) -> None:
-        """Upload dirty buffers and draw the triangles."""
-        faces = self._array("faces")
-        if faces is None or self._array("a_position") is None:
+        """Upload dirty buffers and draw the triangles (or copy them, drawn ahead)."""
+        if self._drawable() is None:
+            return
+        seen = self._picture.watch(self._view, frame, self._drawn_first())
+        if seen is not None and self._picture.copy(seen, self.version):
+            return
+        self._draw(frame)
+
+    def _draw(self, frame: Frame) -> None:
+        faces = self._drawable()
+        if faces is None:
             return
         self._gl_state()
         self._prepare()

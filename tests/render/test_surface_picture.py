@@ -1,0 +1,87 @@
+"""A new surface under a still camera (a data edit) is drawn ahead, in a turn of its own, on
+software GL: the frame that shows it copies that picture, and equals one drawn in place."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from gdstudio.core.data import Dataset
+from gdstudio.core.fitting import DataLandscape
+from gdstudio.render.glprobe import is_software_gl
+from gdstudio.render.surface_picture import SurfacePicture
+
+
+@pytest.fixture
+def copies(monkeypatch) -> list[bool]:
+    """Whether each frame that drew the surface copied a picture drawn ahead."""
+    seen: list[bool] = []
+    copy = SurfacePicture.copy
+
+    def spy(self, *args):
+        done = copy(self, *args)
+        seen.append(done)
+        return done
+
+    monkeypatch.setattr(SurfacePicture, "copy", spy)
+    return seen
+
+
+def _fit(points: int) -> DataLandscape:
+    """A line fit to the first `points` of 60 points (the view bounds of all 60)."""
+    ds = Dataset.generate(60, slope=2.0, intercept=1.0, noise=3.0, seed=4)
+    land = DataLandscape(Dataset(ds.x[:points], ds.y[:points]), "mae")
+    land.bounds = DataLandscape(ds, "mae").bounds  # a data edit keeps the view's bounds
+    return land
+
+
+def _new_surface_shown(qtbot, view, points: int) -> None:
+    with qtbot.waitSignal(view.frameSwapped, timeout=5000):
+        view.set_landscape(_fit(points), fit_camera=False)
+
+
+@pytest.fixture
+def fit_view(qtbot, view):
+    """The view showing the fit to all 60 points."""
+    view.set_landscape(_fit(60))
+    with qtbot.waitSignal(view.frameSwapped, timeout=5000):
+        view.orbit(20.0, 5.0)  # a frame on screen: its camera is the one drawn ahead for
+    return view
+
+
+@pytest.fixture
+def software_gl(view) -> None:
+    if not is_software_gl():
+        pytest.skip("drawn ahead on software GL only")
+
+
+@pytest.mark.usefixtures("software_gl")
+def test_a_new_surface_under_a_still_camera_is_copied_exactly_as_drawn_in_place(
+    qtbot, fit_view, copies, frame_rgb, monkeypatch
+):
+    view = fit_view
+    copies.clear()
+    _new_surface_shown(qtbot, view, 40)
+    assert copies and copies[-1]  # the frame copied the picture drawn ahead
+    ahead = frame_rgb(view)
+    # The same surface drawn in place, as without the picture.
+    monkeypatch.setattr(SurfacePicture, "watch", lambda *_: None)
+    _new_surface_shown(qtbot, view, 60)
+    _new_surface_shown(qtbot, view, 40)
+    in_place = frame_rgb(view)
+    assert np.array_equal(ahead, in_place)
+    assert len(np.unique(in_place.reshape(-1, 3), axis=0)) > 100  # a surface, not a blank
+
+
+@pytest.mark.usefixtures("software_gl")
+def test_a_camera_moved_since_draws_the_surface_in_place(qtbot, fit_view, copies, frame_rgb):
+    view = fit_view
+    view.set_landscape(_fit(40), fit_camera=False)
+    with qtbot.waitSignal(view.frameSwapped, timeout=5000):
+        view.orbit(-35.0, 0.0)  # before the picture's frame: drawn for another camera
+    copies.clear()
+    first = frame_rgb(view)  # a frame drawn whole: the surface in place
+    assert copies == [False]
+    with qtbot.waitSignal(view.frameSwapped, timeout=5000):
+        view.orbit(0.0, 0.0)
+    assert np.array_equal(first, frame_rgb(view))
