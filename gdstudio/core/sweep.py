@@ -119,8 +119,9 @@ def sweep(
     kinds = [(name, {k: v for k, v in hyper.items() if k != "lr"}) for name, hyper in racers]
     if not kinds:
         raise ConfigError("a sweep needs at least one optimizer")
+    plain = bool(np.all(np.isfinite(rates) & (rates >= 0)))  # every rate a valid lr
     for name, hyper in kinds:  # the rules' own checks, with their messages
-        for rate in rates:
+        for rate in rates[:1] if plain else rates:
             make_optimizer(name, **hyper, lr=float(rate))
     first = tuple(float(v) for v in start) if start is not None else None
 

@@ -1,4 +1,4 @@
-"""The sweep's engine: every racer × rate as one column of (parameters × runs) arrays.
+"""The sweep's engine: every racer × rate as one row of (runs × parameters) arrays.
 
 Each step measures the landscape once for all runs, steps the runs of all optimizers with the
 shared template of sweep_rules.py (sweep_step.py, written into preallocated arrays) and checks
@@ -17,13 +17,13 @@ import numpy as np
 
 from .landscape_math import FORMULAS
 from .landscapes import ANALYTIC
-from .sweep_rules import COLUMNS, OWN, VARYING, Plan, Views
+from .sweep_rules import COLUMNS, OWN, VARYING, Plan, Views, rank
 from .sweep_step import make_step, squared_tolerance, summed_rows
 
 Array = np.ndarray
 CONVERGED_CODE, DIVERGED_CODE, STOPPED_CODE = 1, 2, 3
 CHUNK = 64  # steps of the varying columns computed at once
-Measure = Callable[[Array, Array], Array]  # (points (d, n), gradient out (d, n)) -> losses (n,)
+Measure = Callable[[Array, Array], Array]  # (points (n, d), gradient out (n, d)) -> losses (n,)
 
 
 @dataclass
@@ -56,25 +56,26 @@ class SweepEngine:
         runaway_sq: float,
     ) -> None:
         n = len(rates)
-        order = sorted(range(len(plans)), key=lambda k: plans[k].family == OWN)
+        order = sorted(range(len(plans)), key=lambda k: rank(plans[k]))
         self.racers = [Racer(plans[k], n) for k in order]
         self.ids = np.concatenate([np.arange(k * n, (k + 1) * n) for k in order])
         self.total = n * len(plans)
         self.tol, self.clip, self.runaway_sq = tol, clip_norm, runaway_sq
         dim = len(start)
-        shape = (dim, len(self.ids))
+        shape = (len(self.ids), dim)
         self.cols = {name: np.full(shape, fill) for name, fill in COLUMNS.items()}
-        self.cols["lr"][:] = np.tile(rates, len(plans))
+        self.cols["lr"][:] = np.tile(rates, len(plans))[:, None]
         np.negative(self.cols["lr"], out=self.cols["neg_lr"])
         self.s, self.m, self.b = np.zeros(shape), np.zeros(shape), np.zeros(shape)
+        self.den = np.ones(shape)  # √(s/c)/e + ε, and 1 for runs without a second moment
         self._place()
         for r in self.racers:
             for name, value in r.plan.columns(rates).items():
-                self.cols[name][:, r.rows] = value
-            self.s[:, r.rows] = r.plan.s0
+                self.cols[name][r.rows] = np.asarray(value).reshape(-1, 1)
+            self.s[r.rows] = r.plan.s0
         # x[0] the parameters, x[1] their gradients: one block, so both square in one pass
         self.x = np.empty((2, *shape))
-        self.x[0] = np.asarray(start, dtype=np.float64)[:, None]
+        self.x[0] = np.asarray(start, dtype=np.float64)[None, :]
         self.measure = _measurer(landscape)
         self.loss2 = np.empty(0)  # the losses of a step not yet taken (see step())
         with np.errstate(all="ignore"):
@@ -82,18 +83,18 @@ class SweepEngine:
         self._build()
 
     def _place(self) -> None:
-        """Each racer's first column and its views of the columns."""
+        """Each racer's first row and its views of the columns."""
         at = 0
         for r in self.racers:
             r.start = at
             at += r.count
-            r.views = {name: col[:, r.rows] for name, col in self.cols.items()}
+            r.views = {name: col[r.rows] for name, col in self.cols.items()}
 
     def _build(self) -> None:
         """Scratch arrays, the varying columns' tables and the step function for the runs left."""
         self.new = np.empty_like(self.x)  # the next parameters and gradients
         self.work = np.empty_like(self.x)
-        self.sq, self.gg, self.probe, self.z = (np.empty(self.x.shape[2]) for _ in range(4))
+        self.sq, self.gg, self.probe, self.z = (np.empty(self.x.shape[1]) for _ in range(4))
         self.tables = {name: np.empty((CHUNK, *self.x.shape[1:])) for name in VARYING}
         for name, table in self.tables.items():  # the rows of racers whose numbers stay put
             np.copyto(table, self.cols[name][None])
@@ -106,7 +107,7 @@ class SweepEngine:
         for r in self.racers:
             if r.count and r.plan.varying is not None and r.views is not None:
                 for name, value in r.plan.varying(ts, r.views).items():
-                    self.tables[name][:, :, r.rows] = value
+                    self.tables[name][:, r.rows] = value
         self.first = t
 
     def run(self, steps: int) -> tuple[Array, Array, Array]:
@@ -134,7 +135,7 @@ class SweepEngine:
         idx = np.flatnonzero(~(self.probe > 0.0))
         gn = np.sqrt(self.gg[idx])
         fine = np.isfinite(loss2[idx]) & np.isfinite(gn)
-        fine &= np.isfinite(self.new[0][:, idx]).all(axis=0)
+        fine &= np.isfinite(self.new[0][idx]).all(axis=1)
         ran_away = fine & (self.sq[idx] > self.runaway_sq)
         converged = fine & ~ran_away & (gn < self.tol)
         ended = ~fine | ran_away | converged
@@ -175,41 +176,35 @@ class SweepEngine:
             r.count = int(mine.sum())
         self.ids = self.ids[keep]
         self.loss = self.loss[keep]
-        self.x = _kept(self.x, keep)
-        self.s, self.m, self.b = _kept(self.s, keep), _kept(self.m, keep), _kept(self.b, keep)
-        self.cols = {name: _kept(col, keep) for name, col in self.cols.items()}
+        self.x = np.ascontiguousarray(self.x[:, keep])
+        self.s, self.m, self.b, self.den = (a[keep] for a in (self.s, self.m, self.b, self.den))
+        self.cols = {name: col[keep] for name, col in self.cols.items()}
         self._place()
         self._build()
 
 
-def _kept(a: Array, keep: Array) -> Array:
-    """The kept columns (last axis) as a C-ordered array: numpy's fast loops need that."""
-    return np.ascontiguousarray(a[..., keep])
-
-
 def _measurer(landscape: Any) -> Measure:
-    """Loss of each column of points and its gradient written into `grad`, as a run measures."""
+    """Loss at each row of points and its gradient written into `grad`, as a run measures."""
     name = getattr(landscape, "name", "")
-    if ANALYTIC.get(name) is landscape:  # a built-in formula
+    if ANALYTIC.get(name) is landscape:  # a built-in formula, on each coordinate's column
         both = FORMULAS[name].both
 
         def formula(points: Array, grad: Array) -> Array:
-            value, *parts = both(*points, np)
+            value, *parts = both(*points.T, np)
             for i, part in enumerate(parts):
-                np.copyto(grad[i], part)
-            return _losses(value, points.shape[1])
+                grad[:, i] = part
+            return _losses(value, len(points))
 
         return formula
     pair: Any = getattr(landscape, "value_and_grad", None)
 
     def general(points: Array, grad: Array) -> Array:
-        rows = np.ascontiguousarray(points.T)
         if pair is not None:
-            value, g = pair(rows)
+            value, g = pair(points)
         else:
-            value, g = landscape.value(rows), landscape.grad(rows)
-        np.copyto(grad, np.asarray(g, dtype=np.float64).reshape(rows.shape).T)
-        return _losses(value, rows.shape[0])
+            value, g = landscape.value(points), landscape.grad(points)
+        grad[:] = np.asarray(g, dtype=np.float64).reshape(points.shape)
+        return _losses(value, len(points))
 
     return general
 

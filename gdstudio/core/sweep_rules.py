@@ -69,8 +69,19 @@ class Plan:
     s0: float = 0.0  # the second moment's first value (Adagrad's initial accumulator, SGD's 1)
     coupled_wd: float = 0.0  # g + wd·p before the rule
     decoupled: bool = False  # p·(1 − lr·wd) before the rule
+    uses_s: bool = False  # a second moment: s and d as above (else d = 1)
     uses_b: bool = False  # a heavy ball: b and h as above
-    uses_m: bool = False
+    uses_m: bool = False  # a first moment m
+
+
+def rank(plan: Plan) -> int:
+    """Where a racer's runs go among the columns, so that each part of the template covers
+    one range: second moment only, both moments, heavy ball, plain SGD, their own rule."""
+    if plan.family == OWN:
+        return 4
+    if plan.uses_m:
+        return 1
+    return 0 if plan.uses_s else 2 if plan.uses_b else 3
 
 
 def plan_for(opt: Optimizer) -> Plan:
@@ -116,6 +127,7 @@ def _rmsprop(opt: Optimizer, h: dict[str, object]) -> Plan:
         opt,
         lambda lr: {"alpha": alpha, "w": 1 - alpha, "eps": eps, "c1": -lr},
         coupled_wd=float(h["weight_decay"]),  # type: ignore[arg-type]
+        uses_s=True,
     )
 
 
@@ -133,6 +145,7 @@ def _adagrad(opt: Optimizer, h: dict[str, object]) -> Plan:
         varying if lr_decay != 0 else None,
         s0=float(h["initial_accumulator_value"]),  # type: ignore[arg-type]
         coupled_wd=float(h["weight_decay"]),  # type: ignore[arg-type]
+        uses_s=True,
     )
 
 
@@ -167,6 +180,7 @@ def _adam(opt: Optimizer, h: dict[str, object]) -> Plan:
         varying,
         coupled_wd=0.0 if decoupled else wd,
         decoupled=decoupled,
+        uses_s=True,
         uses_m=True,
     )
 
@@ -203,6 +217,7 @@ def _nadam(opt: Optimizer, h: dict[str, object]) -> Plan:
         varying,
         coupled_wd=0.0 if decoupled else wd,
         decoupled=decoupled,
+        uses_s=True,
         uses_m=True,
     )
 

@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from .sweep_rules import OWN, SHARED, VARYING
+from .sweep_rules import OWN, VARYING, rank
 
 Array = np.ndarray
 
@@ -42,13 +42,9 @@ def make_step(e: Any) -> Callable[[int], Array | None]:
     p_all, g_all, q_all, g2_all = x[0], x[1], new[0], new[1]
     w0, w1 = work[0], work[1]
     live = [r for r in e.racers if r.count]
-    n = sum(r.count for r in live if r.plan.family == SHARED)
-    full = n == p_all.shape[1]
-
-    def cut(a: Array) -> Array:
-        return a if full else a[:, :n]
-
-    c = {name: cut(col) for name, col in e.cols.items()}
+    counts = [sum(r.count for r in live if rank(r.plan) == k) for k in range(4)]
+    lo_m, lo_h = counts[0], counts[0] + counts[1]  # where the moment and heavy-ball runs start
+    hi_h, n = lo_h + counts[2], sum(counts)
     tables = e.tables
     t_c, t_e, t_c1, t_c2 = (tables[name] for name in VARYING)
     clip = e.clip
@@ -56,24 +52,29 @@ def make_step(e: Any) -> Callable[[int], Array | None]:
     g_in = gc
     coupled = [(r.plan.coupled_wd, r.rows) for r in live if r.plan.coupled_wd != 0]
     ge = np.empty_like(g_all) if coupled else g_in
-    own = [
-        (r.plan.opt, r.rows, e.cols["lr"][0, r.rows][:, None]) for r in live if r.plan.family == OWN
-    ]
-    uses_b = any(r.plan.uses_b for r in live)
-    uses_m = any(r.plan.uses_m for r in live)
+    lr_col = e.cols["lr"][:, :1]
+    own = [(r.plan.opt, r.rows, lr_col[r.rows]) for r in live if r.plan.family == OWN]
     decoupled = any(r.plan.decoupled for r in live)
-    den = np.empty((p_all.shape[0], n))
-    p, q, g, s, m, b = cut(p_all), cut(q_all), cut(ge), cut(e.s), cut(e.m), cut(e.b)
-    t1, t2 = cut(w0), cut(w1)
-    w, alpha, eps = c["w"], c["alpha"], c["eps"]
-    mom, damp, kappa, nu = c["mom"], c["damp"], c["kappa"], c["nu"]
-    w1c, decay = c["w1"], c["decay"]
+    col = e.cols
+
+    def part(a: Array, lo: int, hi: int) -> Array:  # runs lo..hi − 1: one contiguous block
+        return a[lo:hi]
+
+    # every shared run (all), those with a second moment (sm), a first moment (fm), a heavy ball
+    p, q, g, t1, den = (part(a, 0, n) for a in (p_all, q_all, ge, w0, e.den))
+    g_sm, t_sm, s, den_sm = (part(a, 0, lo_h) for a in (ge, w0, e.s, e.den))
+    w, alpha, eps = (part(col[k], 0, lo_h) for k in ("w", "alpha", "eps"))
+    g_fm, t_fm, m, q_fm, w1c, decay = (
+        part(a, lo_m, lo_h) for a in (ge, w0, e.m, q_all, col["w1"], col["decay"])
+    )
+    g_h, t1_h, t2_h, b = (part(a, lo_h, hi_h) for a in (ge, w0, w1, e.b))
+    mom, damp, kappa, nu = (part(col[k], lo_h, hi_h) for k in ("mom", "damp", "kappa", "nu"))
     measure, tol2 = e.measure, squared_tolerance(e.tol)
     bound = e.runaway_sq * (1 - 1e-9)  # below the limit with room for the sum's rounding
     q_flat, g2_flat = q_all.reshape(-1), g2_all.reshape(-1)
-    ones, ones_g = np.ones(p_all.shape[1]), np.ones(g2_flat.shape)
+    ones, ones_g = np.ones(len(p_all)), np.ones(g2_flat.shape)
     gg, grad_sq = e.gg, w1
-    two = p_all.shape[0] == 2
+    two = p_all.shape[1] == 2
     chunk = len(t_c)
 
     def clipped() -> None:  # clip_grad_norm on each run: the norm summed in order, one scale
@@ -81,65 +82,65 @@ def make_step(e: Any) -> Callable[[int], Array | None]:
         total = summed_rows(gc)
         sqrt(total, total)
         add(total, 1e-6, total)
-        mul(g_all, minimum(float(clip or 0.0) / total, 1.0), gc)
+        mul(g_all, minimum(float(clip or 0.0) / total, 1.0)[:, None], gc)
 
     def step(t: int) -> Array | None:
         i = t - e.first
         if i >= chunk:
             e.fill_tables(t)
             i = 0
-        cc, ee, c1, c2 = cut(t_c[i]), cut(t_e[i]), cut(t_c1[i]), cut(t_c2[i])
         if clip is not None:
             clipped()
         if coupled:  # g + wd·p, as the rule does first
             copyto(ge, g_in)
             for wd, rows in coupled:
-                mul(p_all[:, rows], wd, w0[:, rows])
-                add(g_in[:, rows], w0[:, rows], ge[:, rows])
-        if n:
-            mul(w, g, t1)  # s ← s·α + (w·g)·g
-            mul(t1, g, t1)
+                mul(p_all[rows], wd, w0[rows])
+                add(g_in[rows], w0[rows], ge[rows])
+        if lo_h:  # s ← s·α + (w·g)·g;  d ← √(s/c)/e + ε  (d stays 1 for the other runs)
+            mul(w, g_sm, t_sm)
+            mul(t_sm, g_sm, t_sm)
             mul(s, alpha, s)
-            add(s, t1, s)
-            div(s, cc, den)  # d ← √(s/c)/e + ε
-            sqrt(den, den)
-            div(den, ee, den)
-            add(den, eps, den)
-            h = g
-            if uses_b:
-                if t == 1:  # PyTorch starts the buffer at the first gradient, undampened
-                    copyto(b, g)
-                else:  # b ← b·μ + δ·g
-                    mul(b, mom, b)
-                    mul(damp, g, t1)
-                    add(b, t1, b)
-                mul(kappa, g, t2)  # h ← κ·g + ν·b
-                mul(nu, b, t1)
-                add(t2, t1, t2)
-                h = t2
+            add(s, t_sm, s)
+            div(s, part(t_c[i], 0, lo_h), den_sm)
+            sqrt(den_sm, den_sm)
+            div(den_sm, part(t_e[i], 0, lo_h), den_sm)
+            add(den_sm, eps, den_sm)
+        if hi_h > lo_h:  # b ← b·μ + δ·g (b = g at the first step, as PyTorch starts it)
+            if t == 1:
+                copyto(b, g_h)
+            else:
+                mul(b, mom, b)
+                mul(damp, g_h, t2_h)
+                add(b, t2_h, b)
+        if n:
             base = p
             if decoupled:  # p·(1 − lr·wd) first
-                mul(p, decay, q)
+                copyto(q, p)
+                mul(q_fm, decay, q_fm)
                 base = q
-            div(h, den, t1)  # p' ← p + c₁·(h/d)
-            mul(t1, c1, t1)
+            div(g, den, t1)  # p' ← p + c₁·(h/d), h = g but for a heavy ball (d = 1 there)
+            if hi_h > lo_h:  # h ← κ·g + ν·b
+                mul(kappa, g_h, t1_h)
+                mul(nu, b, t2_h)
+                add(t1_h, t2_h, t1_h)
+            mul(t1, part(t_c1[i], 0, n), t1)
             add(base, t1, q)
-            if uses_m:
-                sub(g, m, t1)  # m ← m + w₁·(g − m)
-                mul(t1, w1c, t1)
-                add(m, t1, m)
-                div(m, den, t1)  # p' ← p' + c₂·(m/d)
-                mul(t1, c2, t1)
-                add(q, t1, q)
+        if lo_h > lo_m:  # m ← m + w₁·(g − m);  p' ← p' + c₂·(m/d)
+            sub(g_fm, m, t_fm)
+            mul(t_fm, w1c, t_fm)
+            add(m, t_fm, m)
+            div(m, part(den, lo_m, lo_h), t_fm)
+            mul(t_fm, part(t_c2[i], lo_m, lo_h), t_fm)
+            add(q_fm, t_fm, q_fm)
         for opt, rows, lr in own:
-            q_all[:, rows] = opt.step_many(p_all[:, rows].T, ge[:, rows].T, lr).T
+            q_all[rows] = opt.step_many(p_all[rows], ge[rows], lr)
         loss2: Array = measure(q_all, g2_all)
         # Σ|p'|² bounds every run's |p'|²; the sums are finite iff every loss and gradient is
         ok = q_flat.dot(q_flat) <= bound and math.isfinite(g2_flat.dot(ones_g) + loss2.dot(ones))
         if ok and tol2 >= 0:  # every |∇L|² above tol² (with room): no run converged
             mul(g2_all, g2_all, grad_sq)
             if two:
-                add(grad_sq[0], grad_sq[1], gg)
+                add(grad_sq[:, 0], grad_sq[:, 1], gg)
             else:
                 copyto(gg, summed_rows(grad_sq))
             ok = bool(gg.min() > tol2)
@@ -154,8 +155,8 @@ def make_step(e: Any) -> Callable[[int], Array | None]:
 
 
 def summed_rows(rows: Array) -> Array:
-    """rows[0] + rows[1] + ... summed in order (as a run sums its squares), a new array."""
-    out: Array = rows[0].copy()
-    for i in range(1, len(rows)):
-        out += rows[i]
+    """Each row's numbers summed in order (as a run sums its squares), a new array."""
+    out: Array = rows[:, 0].copy()
+    for i in range(1, rows.shape[1]):
+        out += rows[:, i]
     return out
