@@ -1,18 +1,15 @@
-"""OrbitView: a GL view (a QOpenGLWindow surface in a widget) with an orbit camera and a
-list of GL items (no pyqtgraph).
+"""OrbitView: a GL view (a QOpenGLWindow surface in a widget) with an orbit camera
+(orbit_camera.py, pyqtgraph's GLViewWidget camera) and a list of GL items (no pyqtgraph).
 
-The camera is pyqtgraph's GLViewWidget camera (distance, elevation, azimuth, center, fov in
-`opts`, the same view and projection matrices, the same mouse gestures), so pictures and saved
-cameras are unchanged; the paint loop hands every item the frame's matrices once.
+The paint loop hands every item the frame's matrices once; a frame the window holds already
+is not drawn again (shows_current_frame).
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import Protocol
 
-import numpy as np
 from OpenGL import GL
 from PySide6 import QtCore, QtGui
 from PySide6.QtCore import Qt, Signal
@@ -20,6 +17,19 @@ from PySide6.QtWidgets import QVBoxLayout, QWidget
 
 from gdstudio.render import glsl
 from gdstudio.render.glsurface import GLSurface, Offscreen, framebuffer
+from gdstudio.render.orbit_camera import OrbitCamera
+
+# Events after which the surface's window may not hold its last frame any more.
+_NEW_WINDOW_EVENTS = frozenset(
+    {
+        QtCore.QEvent.Type.Expose,  # exposed again after being hidden or covered
+        QtCore.QEvent.Type.Show,
+        QtCore.QEvent.Type.Hide,
+        QtCore.QEvent.Type.Resize,
+        QtCore.QEvent.Type.PlatformSurface,
+        QtCore.QEvent.Type.ScreenChangeInternal,
+    }
+)
 
 
 class Frame:
@@ -50,7 +60,7 @@ class GLItem(Protocol):
         """Draw with the frame's matrices (the GL context is current)."""
 
 
-class OrbitView(QWidget):
+class OrbitView(OrbitCamera):
     """A GL view with an orbit camera: left-drag orbits, wheel zooms, middle-drag pans.
 
     Ctrl+left-drag pans in the view plane, ctrl+wheel changes the field of view. It draws
@@ -59,13 +69,16 @@ class OrbitView(QWidget):
     """
 
     frameSwapped = Signal()
-    mousePos: QtCore.QPointF
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._offscreen: Offscreen | None = None
         self._target_fbo: int | None = None  # the framebuffer of an offscreen paint
         self.surface = GLSurface(self)
+        self.frame_stale = True
+        """Whether the window may not show the scene as it is now (see note_shown_frame)."""
+        self._shown_frame: tuple[int, int, float] | None = None  # the size of the last one
+        self.surface.installEventFilter(self)
         self.setFormat(QtGui.QSurfaceFormat.defaultFormat())
         # queued: a listener may close or quit the window, which must not happen inside the
         # surface's own paint event (the window would be torn down under it: a crash)
@@ -75,16 +88,7 @@ class OrbitView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(container)
-        self.opts: dict[str, Any] = {
-            "center": QtGui.QVector3D(0.0, 0.0, 0.0),
-            "distance": 10.0,
-            "fov": 60.0,
-            "elevation": 30.0,
-            "azimuth": 45.0,
-            "bgcolor": (0.0, 0.0, 0.0, 1.0),
-        }
         self.items: list[GLItem] = []
-        self.mousePos = QtCore.QPointF()
         self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
 
     # --- the QOpenGLWidget methods, on the surface ---------------------------------------
@@ -97,10 +101,12 @@ class OrbitView(QWidget):
 
     def update(self) -> None:  # type: ignore[override]  # the no-argument form only
         """Schedule a repaint of the GL picture."""
+        self.frame_stale = True
         self.surface.update()
 
     def repaint(self) -> None:  # type: ignore[override]
         """Paint a frame now (on screen, else offscreen)."""
+        self.frame_stale = True
         if not self.surface.paint_now():
             self.grabFramebuffer()
 
@@ -160,8 +166,10 @@ class OrbitView(QWidget):
         """Paint a frame and return it: on the surface when it is on screen, else in the
         offscreen context at the view's size."""
         if self.surface.isExposed() and self.surface.isValid():
+            self.frame_stale = True  # drawn again, whatever the window shows
             self.surface.makeCurrent()
             self.surface.paintGL()  # into the back buffer, read before any swap
+            self.frame_stale = True  # not shown: the next frame is drawn for the window
             return self.surface.grabFramebuffer()
         offscreen = self.offscreen()
         if not offscreen.make_current():
@@ -179,6 +187,30 @@ class OrbitView(QWidget):
             fbo.release()
             del fbo
             offscreen.done_current()
+
+    # --- frames the window holds already ----------------------------------------------------
+
+    def eventFilter(self, watched: QtCore.QObject, event: QtCore.QEvent) -> bool:  # noqa: N802
+        """The surface shown, hidden, resized or made again: its next frame is drawn whole."""
+        if watched is self.surface and event.type() in _NEW_WINDOW_EVENTS:
+            self.frame_stale = True
+        return False
+
+    def shows_current_frame(self) -> bool:
+        """Whether the window shows the scene as it is now: nothing asked for a new frame
+        since the last one drawn on screen (note_shown_frame), at this size.
+
+        X exposes a window a second time when it is first mapped; that paint (and any other
+        the window system asks for while nothing changed) needs no drawing: the surface's
+        framebuffer, or Qt's where the surface uses it, still holds the frame, and a swap
+        shows it again."""
+        size = (self.deviceWidth(), self.deviceHeight(), self.devicePixelRatioF())
+        return not self.frame_stale and size == self._shown_frame
+
+    def note_shown_frame(self) -> None:
+        """A frame of the scene as it is now was drawn on screen (see shows_current_frame)."""
+        self.frame_stale = False
+        self._shown_frame = (self.deviceWidth(), self.deviceHeight(), self.devicePixelRatioF())
 
     # --- items and background --------------------------------------------------------------
 
@@ -203,122 +235,6 @@ class OrbitView(QWidget):
     def deviceHeight(self) -> int:  # noqa: N802
         """Height in device pixels."""
         return int(self.height() * self.devicePixelRatioF())
-
-    # --- camera ----------------------------------------------------------------------------
-
-    def getViewport(self) -> tuple[int, int, int, int]:  # noqa: N802
-        """(x, y, w, h) of the widget in logical pixels."""
-        return (0, 0, self.width(), self.height())
-
-    def projectionMatrix(  # noqa: N802
-        self, region: tuple[float, ...], viewport: tuple[float, ...]
-    ) -> QtGui.QMatrix4x4:
-        """Perspective for `region` of `viewport` (horizontal fov, near/far from distance)."""
-        x0, y0, w, h = viewport
-        dist = self.opts["distance"]
-        near, far = dist * 0.001, dist * 1000.0
-        r = near * math.tan(0.5 * math.radians(self.opts["fov"]))
-        t = r * h / w
-        left = r * ((region[0] - x0) * (2.0 / w) - 1)
-        right = r * ((region[0] + region[2] - x0) * (2.0 / w) - 1)
-        bottom = t * ((region[1] - y0) * (2.0 / h) - 1)
-        top = t * ((region[1] + region[3] - y0) * (2.0 / h) - 1)
-        m = QtGui.QMatrix4x4()
-        m.frustum(left, right, bottom, top, near, far)
-        return m
-
-    def viewMatrix(self) -> QtGui.QMatrix4x4:  # noqa: N802
-        """World → eye: back off `distance`, tilt by elevation, turn by azimuth."""
-        m = QtGui.QMatrix4x4()
-        m.translate(0.0, 0.0, -self.opts["distance"])
-        m.rotate(self.opts["elevation"] - 90.0, 1.0, 0.0, 0.0)
-        m.rotate(self.opts["azimuth"] + 90.0, 0.0, 0.0, -1.0)
-        c = self.opts["center"]
-        m.translate(-c.x(), -c.y(), -c.z())
-        return m
-
-    def setCameraPosition(  # noqa: N802
-        self,
-        pos: QtGui.QVector3D | None = None,
-        distance: float | None = None,
-        elevation: float | None = None,
-        azimuth: float | None = None,
-    ) -> None:
-        """Move the camera; None keeps a value."""
-        if pos is not None:
-            self.opts["center"] = QtGui.QVector3D(pos)
-        if distance is not None:
-            self.opts["distance"] = distance
-        if elevation is not None:
-            self.opts["elevation"] = elevation
-        if azimuth is not None:
-            self.opts["azimuth"] = azimuth
-        self.update()
-
-    def cameraPosition(self) -> QtGui.QVector3D:  # noqa: N802
-        """World position of the eye."""
-        c, d = self.opts["center"], self.opts["distance"]
-        elev, azim = math.radians(self.opts["elevation"]), math.radians(self.opts["azimuth"])
-        return QtGui.QVector3D(
-            c.x() + d * math.cos(elev) * math.cos(azim),
-            c.y() + d * math.cos(elev) * math.sin(azim),
-            c.z() + d * math.sin(elev),
-        )
-
-    def orbit(self, azim: float, elev: float) -> None:
-        """Turn the camera around the center by degrees (elevation stays within ±90)."""
-        self.opts["azimuth"] += azim
-        self.opts["elevation"] = float(np.clip(self.opts["elevation"] + elev, -90.0, 90.0))
-        self.update()
-
-    def pan(self, dx: float, dy: float, dz: float, relative: str = "view") -> None:
-        """Move the center about one pixel per unit: in the view plane ("view") or in the
-        ground plane and up ("view-upright")."""
-        c = self.opts["center"]
-        dist = (c - self.cameraPosition()).length()
-        scale = dist * 2.0 * math.tan(0.5 * math.radians(self.opts["fov"])) / self.width()
-        if relative == "view":
-            elev, azim = math.radians(self.opts["elevation"]), math.radians(self.opts["azimuth"])
-            z = scale * math.cos(elev) * dy
-            x = scale * (math.sin(azim) * dx - math.sin(elev) * math.cos(azim) * dy)
-            y = scale * (math.cos(azim) * dx + math.sin(elev) * math.sin(azim) * dy)
-            self.opts["center"] = c + QtGui.QVector3D(x, -y, z)
-        else:
-            to_center = c - self.cameraPosition()
-            up = QtGui.QVector3D(0.0, 0.0, 1.0)
-            xv = QtGui.QVector3D.crossProduct(up, to_center).normalized()
-            yv = QtGui.QVector3D.crossProduct(xv, up).normalized()
-            self.opts["center"] = c + (xv * dx + yv * dy + up * dz) * scale
-        self.update()
-
-    # --- mouse -----------------------------------------------------------------------------
-
-    def mousePressEvent(self, ev: QtGui.QMouseEvent) -> None:  # noqa: N802
-        """Remember where a gesture starts."""
-        self.mousePos = ev.position()
-
-    def mouseMoveEvent(self, ev: QtGui.QMouseEvent) -> None:  # noqa: N802
-        """Left-drag orbits (ctrl: pans), middle-drag pans over the ground (ctrl: up)."""
-        diff = ev.position() - self.mousePos
-        self.mousePos = ev.position()
-        ctrl = bool(ev.modifiers() & Qt.KeyboardModifier.ControlModifier)
-        if ev.buttons() == Qt.MouseButton.LeftButton:
-            if ctrl:
-                self.pan(diff.x(), diff.y(), 0.0, relative="view")
-            else:
-                self.orbit(-diff.x(), diff.y())
-        elif ev.buttons() == Qt.MouseButton.MiddleButton:
-            if ctrl:
-                self.pan(diff.x(), 0.0, diff.y(), relative="view-upright")
-            else:
-                self.pan(diff.x(), diff.y(), 0.0, relative="view-upright")
-
-    def wheelEvent(self, ev: QtGui.QWheelEvent) -> None:  # noqa: N802
-        """Zoom (ctrl: change the field of view)."""
-        delta = ev.angleDelta().x() or ev.angleDelta().y()
-        key = "fov" if ev.modifiers() & Qt.KeyboardModifier.ControlModifier else "distance"
-        self.opts[key] *= 0.999**delta
-        self.update()
 
     # --- painting --------------------------------------------------------------------------
 

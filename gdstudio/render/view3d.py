@@ -337,6 +337,10 @@ class LandscapeView3D(CameraView):
             self._painting = False
 
     def _paint_frame(self) -> None:
+        on_screen = QtGui.QOpenGLContext.currentContext() is self.surface.context()
+        if on_screen and self.shows_current_frame():
+            self.surface.set_damage([])  # the window's framebuffer holds this frame: swap it
+            return
         self._follow_paths()
         self._layers.set_overlay(self._arrows.groups)
         self._set_pixel_scale(self.devicePixelRatioF())
@@ -348,13 +352,14 @@ class LandscapeView3D(CameraView):
         key = (frame.mvp.tobytes(), self.opts["bgcolor"], self._minima.pixel_scale)
         # on screen a frame is drawn over the last one (the surface's framebuffer keeps it):
         # only the boxes around what moved are copied in, and blitted to the window
-        on_screen = QtGui.QOpenGLContext.currentContext() is self.surface.context()
         margin = HEAD_SIZE_PX * self._heads.pixel_scale + 3 if on_screen else None
         if self.format().samples() > 0 or not self._layers.paint(self, frame, key, margin):
             self._layers.full_geometry()
             self.paint(region=region, viewport=region)
         elif on_screen:
             self.surface.set_damage(self._layers.damage)
+        if on_screen:
+            self.note_shown_frame()
         if self._auto_coarsen:
             ms = self._timer.end()
             if ms is not None:
