@@ -31,7 +31,9 @@ class Frame:
     def column_of(self, steps: np.ndarray) -> np.ndarray:
         """The pixel column of each step (clipped to the plot)."""
         cols = ((steps - self.x0) * self.scale).astype(np.int64)
-        return np.clip(cols, 0, self.columns - 1)
+        np.minimum(cols, self.columns - 1, out=cols)
+        out: np.ndarray = np.maximum(cols, 0, out=cols)
+        return out
 
     def column(self, step: float) -> int:
         """The pixel column of one step, as column_of computes it."""

@@ -86,7 +86,12 @@ def mark(plot: Plot, y_range: tuple[float, float], log: bool, away: set[int]) ->
 
 def padded(plot: Plot, rect: QRectF) -> QRectF:
     """`rect` (view coordinates) grown by a few pixels: room for the pen and antialiasing."""
-    px, py = plot.item.vb.viewPixelSize()
+    if plot.shown is None:
+        px, py = plot.item.vb.viewPixelSize()
+    else:  # the range the view shows over its size (what viewPixelSize works out, for less)
+        (x0, x1), (y0, y1) = plot.shown
+        size = plot.item.vb.size()
+        px, py = (x1 - x0) / max(size.width(), 1.0), (y1 - y0) / max(size.height(), 1.0)
     return rect.adjusted(-3 * px, -3 * py, 3 * px, 3 * py)
 
 

@@ -84,6 +84,14 @@ class Series:
         latest = self.latest[1] if self.latest is not None else -math.inf
         return max(self.settled_hi, self.tail_hi, latest)
 
+    def extent(self) -> tuple[float, float, float]:
+        """(lo, hi, first) in one call (the range asks every frame, for every curve)."""
+        lo, hi = min(self.settled_lo, self.tail_lo), max(self.settled_hi, self.tail_hi)
+        if self.latest is not None:
+            lo, hi = min(lo, self.latest[1]), max(hi, self.latest[1])
+        return lo, hi, self.first
+
+
     @property
     def first(self) -> float:
         """The first plotted value (nan if none)."""
@@ -125,7 +133,7 @@ class Series:
     def current(self, step: int, stride: int, frame: Frame) -> bool:
         """True if the history kept no row since (only its latest row moved)."""
         return (
-            frame == self.frame
+            (frame is self.frame or frame == self.frame)
             and stride == self.stride
             and 0 <= self.last_step <= step
             and step // stride == self.last_step // stride
@@ -159,7 +167,7 @@ class Series:
         """
         n = start + len(steps)
         restart = not start and (
-            frame != self.frame
+            (frame is not self.frame and frame != self.frame)
             or stride != self.stride
             or n < self.rows
             or (self.rows > 0 and steps[self.rows - 1] != self.anchor)
@@ -367,7 +375,9 @@ def rows_after(history: History, plotted: list[tuple[Series, str, Frame]]) -> np
     if not rows or latest is None or history.kept < rows:
         return None
     for s, _, f in plotted:
-        if s.rows != rows or s.anchor != anchor or s.stride != stride or s.frame != f:
+        if s.rows != rows or s.anchor != anchor or s.stride != stride:
+            return None
+        if s.frame is not f and s.frame != f:
             return None
     new = history.rows_since(anchor)
     unkept = 1 if latest[0] % stride else 0

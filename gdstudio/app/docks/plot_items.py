@@ -119,13 +119,14 @@ class CurveLayer(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships no
 
     def __init__(self) -> None:
         super().__init__()
-        self._lines: list[tuple[QPen, QPolygonF]] = []
-        self._rect = QRectF()
+        self._lines: list[tuple[QPen, QPolygonF]] = []  # changed in place: setting an
+        self._rect = QRectF()  # attribute of a Qt object costs more than reading it
 
     def set_lines(self, lines: list[tuple[QPen, QPolygonF]], dirty: QRectF | None = None) -> None:
         """Draw these (pen, polyline) pairs from the next paint on; `dirty`, if given, is all
         that changed (item coordinates), and all that is repainted."""
-        self._lines = lines
+        self._lines[:] = lines
+
         if dirty is None:
             self.update()
         elif not dirty.isEmpty():

@@ -75,6 +75,8 @@ class PlotsPanel(QWidget):
         self.legend = LegendBar(indent=AXIS_WIDTH)
         self.graphics.addItem(self.legend, row=0, col=0)
         self.plots: list[Plot] = [self._add_plot(row, *s) for row, s in enumerate(SERIES, 1)]
+        self._frames: list[Frame | None] = [None] * len(self.plots)
+
         self.plots[0].item.hideAxis("bottom")
         self.plots[-1].item.setLabel("bottom", "step", **LABEL_STYLE)
 
@@ -216,9 +218,7 @@ class PlotsPanel(QWidget):
         else:
             ahead = self.model.settings.speed * AHEAD_S
             x_range = live_step_range(float(last), shown[0] if shown else None, ahead)
-        frames = [
-            Frame(x_range[0], x_range[1], max(1, int(p.item.vb.width())), log) for p in self.plots
-        ]
+        frames = self._frames_now(x_range, log)
         pairs = list(zip(self.plots, frames, strict=True))
         settle = tight or any(
             len(c.series.columns) >= SETTLE_COLUMNS for p in self.plots for c in p.curves
@@ -233,6 +233,17 @@ class PlotsPanel(QWidget):
         for k, plot in enumerate(self.plots):
             self._draw(plot, x_range, log, [fresh[k] for fresh in per_run], tight)
 
+    def _frames_now(self, x_range: tuple[float, float], log: bool) -> list[Frame]:
+        """Each plot's pixel grid; the same objects while they stay the same (the series
+        compare them on every frame)."""
+        frames: list[Frame] = []
+        for plot, old in zip(self.plots, self._frames, strict=True):
+            new = Frame(x_range[0], x_range[1], max(1, int(plot.item.vb.size().width())), log)
+            same = next((f for f in (old, *frames) if f == new), None)
+            frames.append(same if same is not None else new)
+        self._frames[:] = frames
+        return frames
+
     def _draw(
         self,
         plot: Plot,
@@ -243,7 +254,8 @@ class PlotsPanel(QWidget):
     ) -> None:
         if not (tight or any(changed)) and plot.shown is not None and plot.shown[0] == x_range:
             return  # nothing new (a finished race, a hidden curve's neighbour)
-        extents = [Extent(c.series.lo, c.series.hi, c.series.first) for c in plot.curves]
+        extents = [Extent(*c.series.extent()) for c in plot.curves]
+
         ideal, data, away = fit(extents, log)
         shown = None if tight or plot.shown is None else plot.shown[1]
         y_range = steady_range(shown, ideal, log, data)
