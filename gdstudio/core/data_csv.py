@@ -103,11 +103,12 @@ def read_columns(
     require_label: bool,
     source: str,
     warnings: list[str],
+    columns: tuple[str, str, str] = COLUMNS,
 ) -> Columns:
     """x, y (and label, when the header has one) from CSV text with a header line.
 
     Raises DataError naming the line (and column) of the first problem; appends a message
-    to `warnings` for each thing read past.
+    to `warnings` for each thing read past. `columns` names the x, y and label columns.
     """
     text = text.removeprefix("\ufeff")
     nul = text.find("\0")
@@ -131,18 +132,20 @@ def read_columns(
         if not any(c.strip() for c in row):
             continue
         if header is None:
-            header = _Header(row, line, require_label, source, warnings)
+            header = _Header(row, line, require_label, source, warnings, columns)
             continue
         header.check_width(row, line)
-        xs.append(_number(row[header.ix], source, line, "x"))
-        ys.append(_number(row[header.iy], source, line, "y"))
+        xs.append(_number(row[header.ix], source, line, columns[0]))
+        ys.append(_number(row[header.iy], source, line, columns[1]))
         if header.il is not None:
-            v = _number(row[header.il], source, line, "label")
+            v = _number(row[header.il], source, line, columns[2])
             if v not in (0.0, 1.0):
-                raise DataError(f"{source}: line {line}, column 'label': must be 0 or 1")
+                raise DataError(f"{source}: line {line}, column '{columns[2]}': must be 0 or 1")
             labels.append(v)
     if header is None:
-        raise DataError(f"{source}: the file is empty; expected a header line 'x,y'")
+        raise DataError(
+            f"{source}: the file is empty; expected a header line '{','.join(columns[:2])}'"
+        )
     if not xs:
         raise DataError(f"{source}: no data rows after the header (line {header.line})")
     return xs, ys, labels if header.il is not None else None
@@ -180,35 +183,37 @@ class _Header:
         require_label: bool,
         source: str,
         warnings: list[str],
+        columns: tuple[str, str, str] = COLUMNS,
     ) -> None:
         self.line, self.source = line, source
         names = [c.strip().lower() for c in row]
         if all(_is_number(c) for c in row if c.strip()):
             raise DataError(
                 f"{source}: line {line}: the first line must name the columns "
-                f"(a header such as x,y); found {_show(','.join(row))}"
+                f"(a header such as {','.join(columns[:2])}); found {_show(','.join(row))}"
             )
         for name in names:
             if name and names.count(name) > 1:
                 raise DataError(
                     f"{source}: line {line}: column '{name}' appears twice in the header"
                 )
-        wanted = COLUMNS if require_label else COLUMNS[:2]
+        wanted = columns if require_label else columns[:2]
         for col in wanted:
             if col not in names:
                 raise DataError(
                     f"{source}: line {line}: missing column '{col}' (header is "
                     f"{_show(','.join(names), quote=False)}; expected {','.join(wanted)})"
                 )
-        unused = [n for n in names if n and n not in COLUMNS]
+        unused = [n for n in names if n and n not in columns]
         if unused:
             listed = ", ".join(f"'{_show(n, quote=False)}'" for n in unused[:5])
             warnings.append(
                 f"{source}: line {line}: column{'s' if len(unused) > 1 else ''} "
-                f"{listed} not used; the columns read are x, y and label"
+                f"{listed} not used; the columns read are {', '.join(columns[:2])} and "
+                f"{columns[2]}"
             )
-        self.ix, self.iy = names.index("x"), names.index("y")
-        self.il = names.index("label") if "label" in names else None
+        self.ix, self.iy = names.index(columns[0]), names.index(columns[1])
+        self.il = names.index(columns[2]) if columns[2] in names else None
         self.width = max(i for i, n in enumerate(names) if n) + 1
 
     def check_width(self, row: list[str], line: int) -> None:
