@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import sys
 
-from . import preload  # noqa: F401  # isort: skip  (first: before PySide6, see preload.py)
+from . import preload  # isort: skip  (first: before PySide6, see preload.py)
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QIcon, QSurfaceFormat
 from PySide6.QtWidgets import QApplication
-
-from ..paths import resource_dir
 
 ORGANIZATION = "gdstudio"
 APPLICATION = "Gradient Descent Studio"
@@ -17,6 +15,7 @@ APPLICATION = "Gradient Descent Studio"
 
 def configure_application() -> None:
     """Identity, OpenGL surface format and HiDPI policy; call before the QApplication exists."""
+    preload.skip_source_scan()  # before the window's modules are imported
     QCoreApplication.setOrganizationName(ORGANIZATION)
     QCoreApplication.setApplicationName(APPLICATION)
     QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
@@ -34,8 +33,10 @@ def run_app(scene: str | None = None, session: str | None = None, *, console: bo
     window opens; from a desktop launcher (console False) a bad session file is explained in
     the window, where the user is looking, and the default lesson stays open.
     """
+    preload.skip_source_scan()  # before the imports below
     from ..io.scenes import get_scene
     from ..io.session import SessionError, load_session
+    from ..paths import resource_dir
 
     if scene is not None:
         try:

@@ -15,6 +15,7 @@ from .. import theme
 from .actions import LocalKeys
 from .lazy import LazyWidget, Placeholder
 from .memory import release_startup_memory
+from .preload import skip_source_scan
 
 if TYPE_CHECKING:
     from .contour import ContourView
@@ -69,6 +70,7 @@ class LateParts(QObject):
     def contour(self) -> ContourView:
         """The contour page of the central stack (built now if not yet)."""
         if self._contour is None:
+            skip_source_scan("pyqtgraph")
             from .contour import ContourView
 
             self._contour = ContourView(self._window.model)
@@ -85,11 +87,13 @@ class LateParts(QObject):
         QTimer.singleShot(STARTUP_FALLBACK_MS if showing_3d else 0, self._start)
 
     def _make_plots(self) -> PlotsPanel:
+        skip_source_scan("pyqtgraph")
         from .docks.plots import PlotsPanel
 
         return PlotsPanel(self._window.model)
 
     def _make_data_panel(self) -> DataPanel:
+        skip_source_scan("pyqtgraph")
         from .data.panel import DataPanel
 
         panel = DataPanel(self._window.model)

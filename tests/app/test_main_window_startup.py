@@ -47,6 +47,40 @@ app.exec()
 """
 
 
+# At the first frame: the sources read so far, from the studio and the libraries it imported
+# before PySide6 (as `gdstudio` starts: app/application.py imports app/preload.py first).
+_SOURCES_READ = """
+import json, linecache, sys
+from gdstudio.app.application import configure_application
+configure_application()
+from PySide6.QtWidgets import QApplication
+app = QApplication(sys.argv[:1])
+from gdstudio.app.main_window import MainWindow
+window = MainWindow(autosave=False)
+def first_frame():
+    read = [f for f in linecache.cache if any(p in f for p in ("/gdstudio/", "/numpy/"))]
+    print(json.dumps(sorted(read)), flush=True)
+    app.quit()
+window.view3d.frameSwapped.connect(first_frame)
+window.show()
+app.exec()
+"""
+
+
+def _first_frame_report(code: str, tmp_path) -> object:
+    """What a fresh process running `code` (a window shown, as the app starts) printed last."""
+    home = {"HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "config")}  # no saved layout
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, **home, "QT_LOGGING_RULES": "*=false"},
+        check=True,
+    )
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
 def open_window(qtbot, model: StudioModel | None = None) -> MainWindow:
     """A window shown as the app shows it, and started (its docks built)."""
     w = MainWindow(model)
@@ -72,21 +106,17 @@ def click_menu(qtbot, window: MainWindow, menu_title: str, entry: str) -> None:
 
 
 def test_the_first_frame_waits_for_no_plot_export_or_contour_module(tmp_path):
-    code = f"HEAVY = {HEAVY!r}\n" + _FIRST_FRAME
-    home = {"HOME": str(tmp_path), "XDG_CONFIG_HOME": str(tmp_path / "config")}  # no saved layout
-    out = subprocess.run(
-        [sys.executable, "-c", code],
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, **home, "QT_LOGGING_RULES": "*=false"},
-        check=True,
-    )
-    seen = json.loads(out.stdout.strip().splitlines()[-1])
+    seen = _first_frame_report(f"HEAVY = {HEAVY!r}\n" + _FIRST_FRAME, tmp_path)
     assert seen["first"] == []
     # the surface lesson shows plots and data: both are built once the window is up
     assert {"gdstudio.app.docks.plots", "gdstudio.app.data.panel"} <= set(seen["started"])
     assert "gdstudio.app.export.dialog" not in seen["started"]  # until File ▸ Export…
+
+
+def test_the_first_frame_reads_no_source_of_the_studio_or_numpy(tmp_path):
+    # PySide6's import hook reads a module's source to see if it uses PySide6: told already
+    # for the studio and what it imported before PySide6, it reads none of them
+    assert _first_frame_report(_SOURCES_READ, tmp_path) == []
 
 
 def test_the_docks_are_built_in_place_without_moving(qtbot):
