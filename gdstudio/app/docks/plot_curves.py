@@ -33,6 +33,8 @@ class Curve:
     tail_head: int = 0  # points of the tail before the series' done points
     tail_done: int = 0  # done points of the series in the tail
     tail_base: tuple[object, ...] = ()  # what the tail's first points were mapped from
+    tail_anchor: tuple[float, float] | None = None  # the tail's point before the newest column
+    tail_tip: list[tuple[float, float]] = field(default_factory=list)  # the newest column's
 
 
 @dataclass
@@ -103,36 +105,55 @@ def clamp_range(y_range: tuple[float, float]) -> tuple[float, float]:
 
 def tail_polylines(
     curves: list[Curve], fresh: list[bool], log: bool, clamp: tuple[float, float] | None
-) -> QRectF:
+) -> QRectF | None:
     """Bring each fresh curve's tail (in view units, from its last settled point on) up to
-    date; the rectangle their old and new tails cover."""
-    dirty = QRectF()
+    date; the rectangle where they changed (None if nowhere)."""
+    x0 = y0 = math.inf
+    x1 = y1 = -math.inf
     for curve, new in zip(curves, fresh, strict=True):
         if new:
-            dirty = dirty.united(_follow_tail(curve, log, clamp))
-    return dirty
+            a, b, c, d = _follow_tail(curve, log, clamp)
+            x0, y0, x1, y1 = min(x0, a), min(y0, b), max(x1, c), max(y1, d)
+    return QRectF(x0, y0, x1 - x0, y1 - y0) if x0 <= x1 and y0 <= y1 else None
 
 
-def _follow_tail(curve: Curve, log: bool, clamp: tuple[float, float] | None) -> QRectF:
+Bounds = tuple[float, float, float, float]
+
+
+def _follow_tail(curve: Curve, log: bool, clamp: tuple[float, float] | None) -> Bounds:
     """Update the curve's tail in place: the points of its complete columns are mapped once,
-    as they join it, and only the newest column's are replaced; where it was and is."""
+    as they join it, and only the newest column's are replaced; (x0, y0, x1, y1) around
+    what changed (where the tail was and is, if it started over)."""
     s, line = curve.series, curve.tail
-    old = line.boundingRect()
     base = (s.generation, len(curve.trail), log, clamp)
     if base != curve.tail_base or len(s.done) < curve.tail_done:
-        curve.tail_base, curve.tail_done = base, 0
+        old = line.boundingRect()
+        changed = [(old.left(), old.top()), (old.right(), old.bottom())] if line.size() else []
+        curve.tail_base, curve.tail_done, curve.tail_tip = base, 0, []
         line = curve.tail = QPolygonF()
-        if len(curve.trail):  # the tail starts where the settled points end
-            line.append(QPointF(*curve.trail.last()))
+        curve.tail_anchor = curve.trail.last() if len(curve.trail) else None
+        if curve.tail_anchor is not None:  # the tail starts where the settled points end
+            line.append(QPointF(*curve.tail_anchor))
         curve.tail_head = line.size()
-    else:
+    else:  # the newest column's points go; they and the point before them changed
+        changed = list(curve.tail_tip)
         line.resize(curve.tail_head + curve.tail_done)
+    if curve.tail_anchor is not None:
+        changed.append(curve.tail_anchor)
     for x, y in s.done[curve.tail_done :]:
-        line.append(QPointF(x, map_value(y, log, clamp)))
+        point = (x, map_value(y, log, clamp))
+        line.append(QPointF(*point))
+        changed.append(point)
+        curve.tail_anchor = point
     curve.tail_done = len(s.done)
-    for x, y in s.newest_points():
-        line.append(QPointF(x, map_value(y, log, clamp)))
-    return old.united(line.boundingRect())
+    curve.tail_tip = [(x, map_value(y, log, clamp)) for x, y in s.newest_points()]
+    for point in curve.tail_tip:
+        line.append(QPointF(*point))
+    changed.extend(curve.tail_tip)
+    if not changed:
+        return (math.inf, math.inf, -math.inf, -math.inf)
+    xs, ys = [p[0] for p in changed], [p[1] for p in changed]
+    return min(xs), min(ys), max(xs), max(ys)
 
 
 def map_value(y: float, log: bool, clamp: tuple[float, float] | None) -> float:

@@ -39,7 +39,7 @@ CURVE_WIDTH = 1.0
 AXIS_WIDTH = 56
 REST_MS = 300  # no step for this long: the race paused, the ranges fit the data
 AHEAD_S = 1.0  # while racing, the step axis leaves room for this long at the set speed
-SETTLE_COLUMNS = 16  # a tail this many pixel columns long settles: the cached curves are
+SETTLE_COLUMNS = 48  # a tail this many pixel columns long settles: the cached curves are
 # re-rendered every few frames, not on every one
 # (history column, y-axis label) of the stacked plots, top to bottom.
 SERIES: tuple[tuple[str, str], ...] = (("loss", "loss"), ("grad_norm", "|∇L|"))
@@ -278,15 +278,16 @@ class PlotsPanel(QWidget):
             elif len(s.settled) > len(curve.trail):
                 grown = grown.united(_extend(curve, s, log, clamp))
         fresh = changed if not moved else [True] * len(plot.curves)
-        dirty = tail_polylines(plot.curves, fresh, log, clamp)  # where the tails were and are
+        dirty = tail_polylines(plot.curves, fresh, log, clamp)  # where the tails changed
         traces = [(c.pen, c.trail.x, c.trail.y) for c in plot.curves if len(c.trail) > 1]
         if whole:
             plot.settled.set_traces(traces)
         elif not grown.isNull():
             plot.settled.set_traces(traces, padded(plot, grown))
-        if whole or any(changed):
+        if whole or dirty is not None:
             lines = [(c.pen, c.tail) for c in plot.curves]
-            plot.tail.set_lines(lines, None if whole else padded(plot, dirty))
+            plot.tail.set_lines(lines, None if dirty is None or whole else padded(plot, dirty))
+
         mark(plot, y_range, log, away)
 
 
