@@ -181,8 +181,11 @@ class NetworkLandscape:
 
     # --- what a view or the CLI reports ---------------------------------------------------------
 
-    def evaluate(self, p: Array) -> Metrics:
-        """Loss (with the penalty) and accuracy on the training and validation points."""
+    def evaluate(self, p: Array, train_loss: float | None = None) -> Metrics:
+        """Loss (with the penalty) and accuracy on the training and validation points.
+
+        `train_loss`, if given, is the loss at p already known (a run's), not computed again.
+        """
         p = self._check(p)
         val = self.validation
         if len(val):
@@ -191,7 +194,7 @@ class NetworkLandscape:
         else:
             val_loss = math.nan
         return Metrics(
-            float(self.value(p)),
+            float(self.value(p)) if train_loss is None else train_loss,
             val_loss,
             accuracy(self.arch, p, self._x, self._y),
             accuracy(self.arch, p, val.inputs, val.labels),
