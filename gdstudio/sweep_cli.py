@@ -59,8 +59,9 @@ def add_parser(sub: argparse._SubParsersAction[_P]) -> _P:
     s.add_argument(
         "--best",
         action="store_true",
-        help="one row per optimizer: its rate with the lowest final loss (ties: fewer steps "
-        "to --tol); a diverged rate never wins",
+        help="one row per optimizer, its best rate: the rates that reach --tol tie and the "
+        "fewest steps win; the others by their highest loss over the last tenth of the "
+        "steps; a diverged rate never wins",
     )
     s.add_argument("--format", choices=("table", "csv", "json"), default="table")
     return s

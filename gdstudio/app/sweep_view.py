@@ -6,15 +6,18 @@ COUNT learning rates spaced in log between two bounds, for N steps, off the UI t
 shows the final loss (or the steps to the tolerance) against the rate, on log axes, with the
 rates that diverged marked along the top and the edge where divergence begins drawn as a
 dashed line. Clicking a point sets that racer's learning rate; Tune gives every racer its best
-rate (lowest final loss, ties to fewer steps) and resets the race, so no method gets a
-hand-picked advantage.
+rate and resets the race, so no method gets a hand-picked advantage. The sweep's steps follow
+the race's own max steps (the budget the racers are tuned for) until the user sets them, and
+the criterion is shown: lowest loss after N steps, where every run that reaches the tolerance
+ties and the fewer steps win; a run that does not is judged by its highest loss over the last
+tenth of the steps, so a rate hopping across the valley does not win by where it last landed.
+The legend sits above the plot, never over the curves.
 """
 
 from __future__ import annotations
 
 import math
 import threading
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -31,77 +34,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from .sweep_jobs import RacerSweep, run_jobs, sweep_jobs
 from .widgets import NumberField, menu_named
 
 if TYPE_CHECKING:
-    from ..core.sweep import SweepRow
     from .main_window import MainWindow
     from .model import StudioModel
 
 CRITERIA = ("final loss", "steps to tolerance")
-
-
-@dataclass(frozen=True)
-class RacerSweep:
-    """One racer's sweep: its index in the model, title, colour and rows (rate by rate)."""
-
-    index: int
-    title: str
-    color: str
-    rows: tuple[SweepRow, ...]
-
-    def best(self) -> SweepRow:
-        """Its best rate: lowest final loss, ties to fewer steps to tolerance."""
-        from ..core.sweep import best_rows
-
-        return best_rows(self.rows)[0]
-
-    def divergence_edge(self) -> float | None:
-        """The lowest rate that diverged (None if none did)."""
-        diverged = [r.lr for r in self.rows if r.status == "diverged"]
-        return min(diverged) if diverged else None
-
-
-@dataclass(frozen=True)
-class SweepJob:
-    """What one racer's sweep needs, copied on the UI thread (a worker never reads the model)."""
-
-    index: int
-    title: str
-    color: str
-    settings: dict[str, Any]
-
-
-def sweep_jobs(model: StudioModel) -> list[SweepJob]:
-    """A job for each enabled racer of `model`: its optimizer and the window's settings."""
-    jobs = []
-    for index, cfg in model.active_runs():
-        run = cfg.live_run
-        hyper = {k: v for k, v in run.optimizer.hyper.items() if k != "lr"}
-        settings = {
-            "landscape": run.landscape,
-            "racers": [(run.optimizer.name, hyper)],
-            "start": tuple(float(v) for v in run.start),
-            "tol": run.tol,
-            "clip_norm": run.clip_norm,
-            "schedule": run.schedule,
-            "batch_size": run.batch_size,
-            "seed": run.seed,
-        }
-        jobs.append(SweepJob(index, cfg.title, cfg.color, settings))
-    return jobs
-
-
-def run_jobs(jobs: list[SweepJob], rates: np.ndarray, steps: int) -> list[RacerSweep]:
-    """Every job's sweep (in any thread)."""
-    from ..core.sweep import sweep
-
-    out = []
-    for job in jobs:
-        s = dict(job.settings)
-        rows = sweep(s.pop("landscape"), s.pop("racers"), rates, steps, **s)
-        out.append(RacerSweep(job.index, job.title, job.color, tuple(rows)))
-    return out
+TUNE_RULE = (
+    "lowest loss after the sweep's steps; runs that reach the tolerance tie and the fewer "
+    "steps win, the others count their highest loss over the last tenth of the steps"
+)
 
 
 class _Relay(QObject):
@@ -128,6 +72,8 @@ class SweepPanel(QWidget):
         self._build()
         model.landscapeChanged.connect(self._stale)
         model.runsChanged.connect(self._stale)
+        model.sceneChanged.connect(self._follow_race)
+        self._follow_race()
 
     def _build(self) -> None:
         import pyqtgraph as pg
@@ -152,7 +98,7 @@ class SweepPanel(QWidget):
         self.steps.setObjectName("sweepSteps")
         self.steps.setRange(1, 100_000)
         self.steps.setValue(1000)
-        self.steps.setToolTip("Updates per run")
+        self.steps.setToolTip("Updates per run: the race's max steps unless you set them")
         self.criterion = QComboBox()
         self.criterion.setObjectName("sweepCriterion")
         self.criterion.addItems([c.capitalize() for c in CRITERIA])
@@ -170,8 +116,7 @@ class SweepPanel(QWidget):
         self.tune_button = QPushButton("&Tune Learning Rates")
         self.tune_button.setObjectName("tuneButton")
         self.tune_button.setToolTip(
-            "Give every racer its best rate from the sweep (lowest final loss, ties to fewer "
-            "steps) and reset the race"
+            f"Give every racer its best rate from the sweep ({TUNE_RULE}) and reset the race"
         )
         self.tune_button.setEnabled(False)
         self.status = QLabel("Sweep to see each racer's outcome against its learning rate.")
@@ -181,6 +126,11 @@ class SweepPanel(QWidget):
         buttons.addWidget(self.run_button)
         buttons.addWidget(self.tune_button)
         buttons.addStretch(1)
+        self.legend = QLabel()  # beside the plot, not over it: it never hides a curve
+        self.legend.setObjectName("sweepLegend")
+        self.legend.setWordWrap(True)
+        self.legend.setTextFormat(Qt.TextFormat.RichText)
+        self.legend.hide()
         self.plot = pg.PlotWidget()
         self.plot.setObjectName("sweepPlot")
         self.plot.setBackground("w")
@@ -189,13 +139,13 @@ class SweepPanel(QWidget):
         self.plot.setLabel("left", "final loss")
         self.plot.showGrid(x=True, y=True, alpha=0.2)
         self.plot.setMinimumHeight(160)
-        self.plot.addLegend(offset=(-10, 10), brush=(255, 255, 255, 215), labelTextColor="#202020")
         for side in ("left", "bottom"):
             self.plot.getAxis(side).enableAutoSIPrefix(False)  # log axes read 10⁻³, not ×1e9
         layout = QVBoxLayout(self)
         layout.addLayout(form)
         layout.addLayout(buttons)
         layout.addWidget(self.status)
+        layout.addWidget(self.legend)
         layout.addWidget(self.plot, 1)
         self.run_button.clicked.connect(self.start)
         self.tune_button.clicked.connect(self.tune)
@@ -203,6 +153,12 @@ class SweepPanel(QWidget):
         self.plot.scene().sigMouseClicked.connect(self._on_click)
 
     # --- running ----------------------------------------------------------------------------
+
+    def _follow_race(self) -> None:
+        """Sweep as many steps as the race runs (its max steps), the budget Tune tunes for."""
+        limit = self.model.settings.max_steps
+        if limit:
+            self.steps.setValue(min(int(limit), self.steps.maximum()))
 
     def rates(self) -> np.ndarray:
         """The rates of the settings, low to high."""
@@ -238,11 +194,8 @@ class SweepPanel(QWidget):
         self.results = results
         self.run_button.setEnabled(True)
         self.tune_button.setEnabled(bool(results))
-        edges = [r for r in results if r.divergence_edge() is not None]
-        text = f"{sum(len(r.rows) for r in results)} runs. Click a point to use that rate."
-        if edges:
-            text += " Dashed lines: where each racer starts to diverge."
-        self.status.setText(text)
+        runs = sum(len(r.rows) for r in results)
+        self.status.setText(f"{runs} runs. Click a point to use that rate.")
         self._draw()
         self.sweepDone.emit()
 
@@ -296,7 +249,7 @@ class SweepPanel(QWidget):
             pen = pg.mkPen(result.color, width=2)
             plot.plot(
                 xs, ys, pen=pen, symbol="o", symbolSize=5, symbolBrush=result.color,
-                symbolPen=None, name=result.title,
+                symbolPen=None,
             )  # fmt: skip
             diverged = [r.lr for r in result.rows if r.status == "diverged"]
             if diverged:  # along the top, where the plotted figures end
@@ -309,6 +262,18 @@ class SweepPanel(QWidget):
                     pen=pg.mkPen(result.color, width=1, style=Qt.PenStyle.DashLine),
                 )  # fmt: skip
                 plot.addItem(edge)
+        self._draw_legend()
+
+    def _draw_legend(self) -> None:
+        """Each racer's colour and name, and what the marks mean, in a line above the plot."""
+        entries = [
+            f'<span style="color:{r.color}; font-size:large">&#9632;</span>&nbsp;{r.title}'
+            for r in self.results
+        ]
+        if any(r.divergence_edge() is not None for r in self.results):
+            entries.append("&#215;&nbsp;diverged, dashed:&nbsp;where it starts to")
+        self.legend.setText(" &nbsp; ".join(entries))
+        self.legend.setVisible(bool(entries))
 
     # --- using the result ---------------------------------------------------------------------
 
@@ -345,8 +310,9 @@ class SweepPanel(QWidget):
             chosen.append(f"{result.title} {best.lr:.3g}")
         self.model.reset()
         self.status.setText(
-            "Tuned (lowest final loss after "
-            f"{self.steps.value()} steps): " + ", ".join(chosen) + ". Press Space to race."
+            f"Tuned over {self.steps.value()} steps ({TUNE_RULE}): "
+            + ", ".join(chosen)
+            + ". Press Space to race."
         )
 
 

@@ -41,6 +41,9 @@ class SweepRow:
     steps_to_tol: int | None  # the step |∇L| fell below the tolerance, None if never
     status: str  # converged, diverged or stopped
     status_step: int
+    # The highest loss over the last tenth of the steps (a run that ended: its final loss), so
+    # a rate that hops across a valley is judged by its hops, not by where the last one landed.
+    settled_loss: float = math.nan
 
     @property
     def status_text(self) -> str:
@@ -140,7 +143,7 @@ def sweep(
 
     if schedule is not None or batch_size is not None:
         return [
-            _row_of(name, float(r), _finished(lone(name, hyper, float(r))))
+            _row_of(name, float(r), *_finished(lone(name, hyper, float(r))))
             for name, hyper in kinds
             for r in rates
         ]
@@ -150,16 +153,30 @@ def sweep(
     return _array_sweep(landscape, kinds, rates, steps, probe.params, tol, clip_norm)
 
 
-def _finished(run: Run) -> Run:
-    run.step(run.max_steps or 0)
-    return run
+def tail_start(steps: int) -> int:
+    """The first of the last tenth of `steps` (at least the last step): the settled window."""
+    return steps - max(1, steps // 10) + 1
 
 
-def _row_of(optimizer: str, rate: float, run: Run) -> SweepRow:
+def _finished(run: Run) -> tuple[Run, float]:
+    """The run after its max steps, and its highest loss over the settled window."""
+    steps = run.max_steps or 0
+    run.step(tail_start(steps) - 1)
+    highest = -math.inf
+    while run.status == RUNNING and run.steps < steps:
+        run.step(1)
+        highest = max(highest, float(run.loss))
+    return run, highest if run.status in (RUNNING, STOPPED) else float(run.loss)
+
+
+def _row_of(optimizer: str, rate: float, run: Run, settled: float | None = None) -> SweepRow:
     status = run.status if run.status != RUNNING else STOPPED
     step = run.status_step if run.status_step is not None else run.steps
     converged = step if run.status == CONVERGED else None
-    return SweepRow(optimizer, rate, float(run.loss), converged, status, int(step))
+    loss = float(run.loss)
+    return SweepRow(
+        optimizer, rate, loss, converged, status, int(step), loss if settled is None else settled
+    )
 
 
 def _array_sweep(
@@ -179,7 +196,7 @@ def _array_sweep(
     engine = SweepEngine(
         landscape, plans, rates, start, tol=tol, clip_norm=clip_norm, runaway_sq=limit * limit
     )
-    loss, status, status_step = engine.run(steps)
+    loss, status, status_step, settled = engine.run(steps, tail_start(steps))
     return [
         SweepRow(
             name,
@@ -188,14 +205,19 @@ def _array_sweep(
             int(status_step[i]) if status[i] == 1 else None,
             _CODES[status[i]],
             int(status_step[i]),
+            float(settled[i]),
         )
         for i, name in enumerate(name for name, _ in kinds for _ in range(n))
     ]
 
 
 def best_rows(rows: Sequence[SweepRow]) -> list[SweepRow]:
-    """Per optimizer, the rate with the lowest final loss; ties go to fewer steps to tolerance.
+    """Per optimizer, its best rate: the lowest loss after the steps, ties to fewer steps.
 
+    A run that reached the tolerance ties with every other that did (each reached the goal),
+    and the one that got there in fewer steps wins; any of them beats one that did not. The
+    others are compared by their settled loss (the highest over the last tenth of the steps),
+    so a rate whose iterate hops across the valley does not win by where its last hop landed.
     A diverged rate never wins; an optimizer whose every rate diverged keeps its first row.
     """
     by_optimizer: dict[str, list[SweepRow]] = {}
@@ -204,17 +226,13 @@ def best_rows(rows: Sequence[SweepRow]) -> list[SweepRow]:
     best = []
     for group in by_optimizer.values():
         usable = [r for r in group if r.status != DIVERGED and math.isfinite(r.final_loss)]
-        if not usable:
-            best.append(group[0])
-            continue
-        best.append(
-            min(
-                usable,
-                key=lambda r: (
-                    r.final_loss,
-                    r.steps_to_tol if r.steps_to_tol is not None else math.inf,
-                    r.lr,
-                ),
-            )
-        )
+        best.append(min(usable, key=_merit) if usable else group[0])
     return best
+
+
+def _merit(row: SweepRow) -> tuple[float, float, float, float]:
+    """Lower is better: converged first (by steps), then by settled and final loss, then lr."""
+    if row.steps_to_tol is not None:
+        return (0.0, float(row.steps_to_tol), row.final_loss, row.lr)
+    settled = row.settled_loss if math.isfinite(row.settled_loss) else row.final_loss
+    return (1.0, settled, row.final_loss, row.lr)

@@ -78,6 +78,7 @@ class SweepEngine:
         self.x[0] = np.asarray(start, dtype=np.float64)[None, :]
         self.measure = _measurer(landscape)
         self.loss2 = np.empty(0)  # the losses of a step not yet taken (see step())
+        self.highest = np.full(len(self.ids), -np.inf)  # the loss's highest in the tail
         with np.errstate(all="ignore"):
             self.loss = self.measure(self.x[0], self.x[1])
         self._build()
@@ -110,8 +111,12 @@ class SweepEngine:
                     self.tables[name][:, r.rows] = value
         self.first = t
 
-    def run(self, steps: int) -> tuple[Array, Array, Array]:
-        """(final loss, status code, status step) of every run, in racer × rate order."""
+    def run(self, steps: int, tail: int) -> tuple[Array, Array, Array, Array]:
+        """(final loss, status code, status step, settled loss) of every run, racer × rate.
+
+        The settled loss is a run's highest loss from step `tail` on (a run that ended: its
+        final loss).
+        """
         loss_out = np.zeros(self.total)
         code_out = np.zeros(self.total, dtype=np.int8)
         step_out = np.zeros(self.total, dtype=np.int64)
@@ -122,11 +127,15 @@ class SweepEngine:
                     self._settle(t, loss_out, code_out, step_out)
                     if not len(self.ids):
                         break
+                if t >= tail:
+                    np.maximum(self.highest, self.loss, out=self.highest)
+            settled = loss_out.copy()
             rows = self.ids
             loss_out[rows] = self.loss
             code_out[rows] = STOPPED_CODE
             step_out[rows] = steps
-        return loss_out, code_out, step_out
+            settled[rows] = self.highest
+        return loss_out, code_out, step_out, settled
 
     def _settle(self, t: int, loss_out: Array, code_out: Array, step_out: Array) -> None:
         """Record the runs that ended at step t (as Run decides); the rest take the step."""
@@ -175,7 +184,7 @@ class SweepEngine:
                 opt._shape = None
             r.count = int(mine.sum())
         self.ids = self.ids[keep]
-        self.loss = self.loss[keep]
+        self.loss, self.highest = self.loss[keep], self.highest[keep]
         self.x = np.ascontiguousarray(self.x[:, keep])
         self.s, self.m, self.b, self.den = (a[keep] for a in (self.s, self.m, self.b, self.den))
         self.cols = {name: col[keep] for name, col in self.cols.items()}
