@@ -92,7 +92,7 @@ class SurfaceItem(BufferedItem):
         if self._picture.seen is not None and not self._ahead_due:
             # the frame that shows it comes a few ms later: drawn ahead, it only copies
             self._ahead_due = True
-            QTimer.singleShot(0, self._draw_ahead)
+            QTimer.singleShot(1, self._draw_ahead)  # after a turn of the loop: one block each
 
     def _draw_ahead(self) -> None:
         self._ahead_due = False

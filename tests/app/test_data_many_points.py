@@ -45,7 +45,13 @@ def generate_from_dock(qtbot, panel, n: int, seed: int = 1) -> None:
     QTimer.singleShot(0, fill)
     qtbot.mouseClick(panel.button_for(panel.generate_action), LEFT)
     qtbot.waitUntil(lambda: bool(done) and len(panel.model.dataset) == n)
+    settled(qtbot, panel)
     qtbot.waitUntil(lambda: binned_for_view(panel), timeout=5_000)  # after the framing
+
+
+def settled(qtbot, panel) -> None:
+    """Wait for the plot and the table to show the last change (drawn in a turn after it)."""
+    qtbot.waitUntil(lambda: panel.plot.settled and panel.table.settled)
 
 
 def binned_for_view(panel) -> bool:
@@ -64,6 +70,7 @@ def choose_loss(qtbot, panel, title: str) -> None:
     for _ in range(combo.findText(title)):
         qtbot.keyClick(combo, Qt.Key.Key_Down)
     assert combo.currentText() == title
+    settled(qtbot, panel)
 
 
 def at(panel, x: float, y: float) -> QPoint:
@@ -120,11 +127,13 @@ def test_clicks_on_a_million_points_remove_add_and_draw_the_new_one(qtbot, milli
     row, col = bin_of(million, lx, ly)
     before = plot.density.counts()[row, col]
     qtbot.mouseClick(plot.viewport(), RIGHT, NONE, at(million, lx, ly))
+    settled(qtbot, million)
     assert len(model.dataset) == MILLION - 1
     assert plot.density.counts().sum() == MILLION - 1
     assert plot.density.counts()[row, col] == before - 1
 
     qtbot.mouseClick(plot.viewport(), LEFT, NONE, at(million, 8.0, -4.0))  # below the cloud
+    settled(qtbot, million)
     assert len(model.dataset) == MILLION
     row, col = bin_of(million, model.dataset.x[-1], model.dataset.y[-1])
     assert plot.density.counts()[row, col] >= 1

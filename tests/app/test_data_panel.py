@@ -50,8 +50,15 @@ def at(panel: DataPanel, x: float, y: float):
     return panel.plot.mapFromScene(scene)
 
 
+def settled(qtbot, panel) -> None:
+    """Wait for the plot and the table to show what the last change did (each redraws in a
+    turn of the event loop of its own after it)."""
+    qtbot.waitUntil(lambda: panel.plot.settled and panel.table.settled)
+
+
 def click(qtbot, panel, x, y, button=LEFT, modifiers=NONE) -> None:
     qtbot.mouseClick(panel.plot.viewport(), button, modifiers, at(panel, x, y))
+    settled(qtbot, panel)
 
 
 def drag(
@@ -69,6 +76,7 @@ def drag(
     if before_release is not None:
         before_release()
     qtbot.mouseRelease(vp, button, modifiers, path[-1])
+    settled(qtbot, panel)
 
 
 def data_tolerance(panel) -> tuple[float, float]:
@@ -202,9 +210,10 @@ def test_undo_and_redo_walk_a_session_of_edits_exactly(qtbot, panel):
 # --- drawing -----------------------------------------------------------------------------------
 
 
-def test_each_run_is_drawn_as_its_line_with_residuals_and_the_dashed_optimum(panel):
+def test_each_run_is_drawn_as_its_line_with_residuals_and_the_dashed_optimum(qtbot, panel):
     model = panel.model
     model.step(300)
+    settled(qtbot, panel)
     cfg = model.runs[0]
     w, b = model.to_original(cfg.run.params)
     ((curve_cfg, curve),) = panel.plot.fit.curves
@@ -231,6 +240,7 @@ def test_lines_are_redrawn_when_the_fit_moves_and_left_alone_when_it_does_not(qt
     assert curve.getData()[1] is drawn[0] and panel.plot.residuals.getData()[1] is drawn[1]
     assert panel.plot.optimum_curve.getData()[1] is drawn[2]
     model.step(5)  # the run moves: its line and residuals follow, the optimum stays
+    settled(qtbot, panel)
     w, b = model.to_original(model.runs[0].run.params)
     x, y = curve.getData()
     np.testing.assert_allclose(y, w * x + b)
@@ -241,9 +251,10 @@ def test_lines_are_redrawn_when_the_fit_moves_and_left_alone_when_it_does_not(qt
     assert panel.plot.optimum_curve.getData()[1] is not drawn[2]
 
 
-def test_equation_uses_real_minus_signs(panel):
+def test_equation_uses_real_minus_signs(qtbot, panel):
     model = panel.model
     model.step(5000)
+    settled(qtbot, panel)
     assert panel.plot.equation == "y = 2.03 × x \u2212 0.03"
 
 
@@ -256,6 +267,7 @@ def test_normalization_keeps_the_reported_coefficients_in_original_units(qtbot, 
     assert not cfg.run.running  # converged
     slope, intercept = np.polyfit(model.dataset.x, model.dataset.y, 1)
     assert abs(cfg.run.params[0] - slope) > 0.5  # the fit itself runs in other units
+    settled(qtbot, panel)
     ((_, w, b),) = panel.plot.fit_coefficients()
     assert w == pytest.approx(slope, abs=1e-3)
     assert b == pytest.approx(intercept, abs=1e-3)
@@ -265,6 +277,7 @@ def test_normalization_keeps_the_reported_coefficients_in_original_units(qtbot, 
 def test_empty_dataset_shows_a_hint_and_clicking_adds_the_first_point(qtbot, panel):
     model = panel.model
     qtbot.mouseClick(panel.button_for(panel.clear_action), LEFT)
+    settled(qtbot, panel)
     assert len(model.dataset) == 0
     assert model.undo_stack.undoText() == "Clear data"
     assert panel.plot.hint_text.isVisible()
@@ -316,8 +329,9 @@ def test_table_refuses_text_that_is_not_a_number(panel):
     assert panel.model.undo_stack.count() == 0
 
 
-def test_selecting_table_rows_selects_the_points(panel):
+def test_selecting_table_rows_selects_the_points(qtbot, panel):
     panel.table.selectRow(3)
+    settled(qtbot, panel)
     assert list(panel.selection.indices) == [3]
     x, y = panel.plot.rings.getData()
     assert list(x) == [4.0] and list(y) == [8.0]
@@ -377,9 +391,11 @@ def test_deleting_a_point_from_the_table_shifts_the_rows_after_it(qtbot, panel):
     focus_window(qtbot, panel)
     table.setFocus()
     qtbot.keyClick(table, Qt.Key.Key_Delete)
+    settled(qtbot, panel)
     assert len(panel.model.dataset) == 4
     assert table_texts(table) == before[:1] + before[2:]
     panel.model.undo_stack.undo()
+    settled(qtbot, panel)
     assert table_texts(table) == before
 
 
@@ -534,6 +550,7 @@ def test_loss_picker_and_huber_delta_drive_the_model(qtbot, panel):
 def test_logistic_clicks_add_class_1_and_shift_clicks_class_0(qtbot, panel):
     model = panel.model
     panel.loss_combo.setCurrentIndex(panel.loss_combo.findData("bce"))
+    settled(qtbot, panel)
     assert model.loss == "bce" and panel.plot.getViewBox().viewRange()[1] == [-0.1, 1.1]
     n = len(model.dataset)
     click(qtbot, panel, 2.7, 0.8)
@@ -555,6 +572,7 @@ def test_logistic_clicks_add_class_1_and_shift_clicks_class_0(qtbot, panel):
 def test_logistic_drag_across_the_middle_changes_the_class(qtbot, panel):
     model = panel.model
     model.set_loss("bce")
+    settled(qtbot, panel)
     assert model.dataset.label[1] == 0.0
     drag(qtbot, panel, (1.0, 0.0), (1.2, 0.9))
     assert model.dataset.label[1] == 1.0
@@ -579,8 +597,9 @@ def test_hit_radius_is_a_few_pixels(qtbot, panel):
     assert panel.plot.point_at(centre + QPointF(HIT_RADIUS + 2, 0)) is None
 
 
-def test_the_view_widens_to_show_a_point_typed_far_away(panel):
+def test_the_view_widens_to_show_a_point_typed_far_away(qtbot, panel):
     panel.table.model().setData(panel.table.model().index(0, 0), "20")
+    settled(qtbot, panel)
     (x0, x1), _ = panel.plot.getViewBox().viewRange()
     assert x0 < 1.0 and x1 > 20.0
 
@@ -644,6 +663,7 @@ def test_the_cloud_drawn_is_the_data_after_each_click_and_undo(qtbot, panel):
             drawn[1], model.dataset.y
         )
     model.undo_stack.undo()
+    settled(qtbot, panel)
     drawn = cloud.getData()
     assert np.array_equal(drawn[0], model.dataset.x) and len(drawn[0]) == 7
 

@@ -21,6 +21,7 @@ from .geometry import DISPLAY_LIMIT, nearest_point, padded_range
 from .interaction import PlotGestures, gestures_tip
 from .markers import PointLayer
 from .selection import DataSelection
+from .turns import TURNS
 from .viewbox import EditViewBox
 
 LABEL_STYLE = {"color": theme.LABEL_COLOR, "font-size": "11pt"}
@@ -48,6 +49,7 @@ class DataPlot(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
         self._equation_html = ""
         self._bce: bool | None = None  # unknown until the first refresh
         self._hold = 0  # > 0 while changes are collected for one redraw
+        self._due = False  # a redraw is coming in a turn of the event loop of its own
         self._shown = np.empty(0, dtype=np.int64)
         self._dirty = {"mode", "points", "lines", "fit"}
 
@@ -190,9 +192,25 @@ class DataPlot(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
 
     # --- drawing -------------------------------------------------------------------------------
 
+    @property
+    def settled(self) -> bool:
+        """Whether what is drawn is up to date (no redraw due)."""
+        return not self._due and not (self._dirty and self._drawable())
+
+    def _drawable(self) -> bool:
+        return not self._hold and self.isVisible() and self.model.is_data
+
     def _refresh(self) -> None:
-        """Redraw what is out of date; while hidden (or not a data fit), wait."""
-        if self._hold or not self.isVisible() or not self.model.is_data:
+        """Redraw what is out of date soon, in a turn of the event loop of its own (an edit's
+        click returns at once; the signals of one change are drawn once); while hidden (or
+        not a data fit), wait."""
+        if self._drawable() and not self._due:
+            self._due = True
+            TURNS.soon(self, "redraw", self._redraw_due)
+
+    def _redraw_due(self) -> None:
+        self._due = False
+        if not self._drawable():
             return
         self._hold += 1
         try:

@@ -25,6 +25,7 @@ from ..commands import MovePoint, SetLabel
 from ..model import StudioModel
 from .format import MINUS
 from .selection import DataSelection
+from .turns import TURNS
 
 # Selecting more separate runs of rows than this in the table would make it crawl.
 MAX_SYNCED_RUNS = 5_000
@@ -225,14 +226,42 @@ class PointsTable(QTableView):
         )
         self._syncing = False
         self._stale = False  # the data changed while hidden: refreshed when shown
+        self._due: set[str] = set()  # what the next sync shows: "rows", "selection"
+        self._sync_posted = False
         self.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
         selection.changed.connect(self._on_selection_changed)
 
     def refresh(self) -> None:
-        """Show the current dataset, keeping the shared selection (when shown next, if hidden)."""
+        """Show the current dataset, keeping the shared selection, soon: in a turn of the
+        event loop of its own (an edit's click returns at once); when shown next, if hidden."""
         if not self.isVisible():
             self._stale = True
             return
+        self._due.add("rows")
+        self._sync_soon()
+
+    @property
+    def settled(self) -> bool:
+        """Whether the table shows the data and the selection as they are (nothing due)."""
+        return not self._due
+
+    def _sync_soon(self) -> None:
+        if not self._sync_posted:
+            self._sync_posted = True
+            TURNS.soon(self, "sync", self._sync)
+
+    def _sync(self) -> None:
+        self._sync_posted = False
+        due, self._due = self._due, set()
+        if not self.isVisible():
+            self._stale = self._stale or bool(due)
+            return
+        if "rows" in due:
+            self._refresh_rows()
+        if "selection" in due:
+            self._show_selection(scroll=True)
+
+    def _refresh_rows(self) -> None:
         self._stale = False
         self._syncing = True
         try:
@@ -258,14 +287,15 @@ class PointsTable(QTableView):
         """Catch up with the edits made while hidden."""
         super().showEvent(event)
         if self._stale:
-            self.refresh()
+            self._refresh_rows()
             self._show_selection()
 
     def _on_selection_changed(self, source: object) -> None:
         if not self.isVisible():
             self._stale = True
         elif source is not self:
-            self._show_selection(scroll=True)
+            self._due.add("selection")
+            self._sync_soon()
 
     def _show_selection(self, scroll: bool = False) -> None:
         """Select the shared selection's rows (contiguous runs as ranges)."""

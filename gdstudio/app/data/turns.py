@@ -1,0 +1,56 @@
+"""One piece of deferred drawing per turn of the event loop, so no turn is long.
+
+An edit's click returns once the model has the new point; the Data dock's plot and table then
+catch up in turns of their own, one after the other (a 1 ms timer each, so input, frames and
+other timers get their turn between them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import shiboken6
+from PySide6.QtCore import QObject, Qt, QTimer
+
+
+class Turns:
+    """Queued jobs, run one per turn of the event loop in the order first asked for."""
+
+    def __init__(self) -> None:
+        self._jobs: dict[tuple[int, str], tuple[QObject, Callable[[], None]]] = {}
+        self._timer: QTimer | None = None
+
+    def soon(self, owner: QObject, name: str, job: Callable[[], None]) -> None:
+        """Run `job` in a turn of its own soon (once, however often asked before it runs);
+        dropped if `owner` is deleted first."""
+        key = (id(owner), name)
+        queued = self._jobs.get(key)
+        if queued is None or not shiboken6.isValid(queued[0]):  # (an id of a deleted one)
+            self._jobs[key] = (owner, job)
+        timer = self._timer
+        if timer is None or not shiboken6.isValid(timer):
+            timer = self._timer = QTimer()
+            timer.setSingleShot(True)
+            timer.setTimerType(Qt.TimerType.PreciseTimer)
+            timer.setInterval(1)
+            timer.timeout.connect(self._run_one)
+        if not timer.isActive():
+            timer.start()
+
+    def due(self, owner: QObject) -> bool:
+        """Whether a job of `owner` waits for its turn."""
+        return any(key[0] == id(owner) for key in self._jobs)
+
+    def _run_one(self) -> None:
+        while self._jobs:
+            key = next(iter(self._jobs))
+            owner, job = self._jobs.pop(key)
+            if shiboken6.isValid(owner):
+                job()
+                break
+        if self._jobs and self._timer is not None:
+            self._timer.start()
+
+
+TURNS = Turns()
+"""The Data dock's queue (one for every panel: their jobs take turns too)."""
