@@ -12,6 +12,7 @@ from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QPen, QPolygonF
 
 from ..model import RunConfig
+from .plot_columns import Point
 from .plot_data import Series
 from .plot_items import CurveLayer, TraceLayer, marker
 from .plot_ranges import EMPTY_STEPS
@@ -47,6 +48,8 @@ class Plot:
     tail: CurveLayer
     curves: list[Curve] = field(default_factory=list)
     shown: tuple[tuple[float, float], tuple[float, float]] | None = None
+    size: tuple[float, float] = (1.0, 1.0)  # the view's, in pixels, as of the last redraw
+
     # title → (label, what it shows, what that was computed from)
     markers: dict[str, tuple[pg.TextItem, tuple[object, ...], tuple[object, ...]]] = field(
         default_factory=dict
@@ -92,8 +95,8 @@ def padded(plot: Plot, rect: QRectF) -> QRectF:
         px, py = plot.item.vb.viewPixelSize()
     else:  # the range the view shows over its size (what viewPixelSize works out, for less)
         (x0, x1), (y0, y1) = plot.shown
-        size = plot.item.vb.size()
-        px, py = (x1 - x0) / max(size.width(), 1.0), (y1 - y0) / max(size.height(), 1.0)
+        width, height = plot.size
+        px, py = (x1 - x0) / max(width, 1.0), (y1 - y0) / max(height, 1.0)
     return rect.adjusted(-3 * px, -3 * py, 3 * px, 3 * py)
 
 
@@ -125,28 +128,28 @@ def _follow_tail(curve: Curve, log: bool, clamp: tuple[float, float] | None) -> 
     as they join it, and only the newest column's are replaced; (x0, y0, x1, y1) around
     what changed (where the tail was and is, if it started over)."""
     s, line = curve.series, curve.tail
-    base = (s.generation, len(curve.trail), log, clamp)
+    base = (s.generation, curve.trail.n, clamp)
     if base != curve.tail_base or len(s.done) < curve.tail_done:
         old = line.boundingRect()
         changed = [(old.left(), old.top()), (old.right(), old.bottom())] if line.size() else []
         curve.tail_base, curve.tail_done, curve.tail_tip = base, 0, []
         line = curve.tail = QPolygonF()
-        curve.tail_anchor = curve.trail.last() if len(curve.trail) else None
+        curve.tail_anchor = curve.trail.last() if curve.trail.n else None
         if curve.tail_anchor is not None:  # the tail starts where the settled points end
             line.append(QPointF(*curve.tail_anchor))
         curve.tail_head = line.size()
     else:  # the newest column's points go; they and the point before them changed
-        changed = list(curve.tail_tip)
+        changed = curve.tail_tip
         line.resize(curve.tail_head + curve.tail_done)
     if curve.tail_anchor is not None:
         changed.append(curve.tail_anchor)
-    for x, y in s.done[curve.tail_done :]:
-        point = (x, map_value(y, log, clamp))
-        line.append(QPointF(*point))
-        changed.append(point)
-        curve.tail_anchor = point
-    curve.tail_done = len(s.done)
-    curve.tail_tip = [(x, map_value(y, log, clamp)) for x, y in s.newest_points()]
+    if len(s.done) > curve.tail_done:
+        done = _mapped_points(s.done[curve.tail_done :], log, clamp)
+        for point in done:
+            line.append(QPointF(*point))
+        changed.extend(done)
+        curve.tail_anchor, curve.tail_done = done[-1], len(s.done)
+    curve.tail_tip = _mapped_points(s.newest_points(), log, clamp)
     for point in curve.tail_tip:
         line.append(QPointF(*point))
     changed.extend(curve.tail_tip)
@@ -156,11 +159,15 @@ def _follow_tail(curve: Curve, log: bool, clamp: tuple[float, float] | None) -> 
     return min(xs), min(ys), max(xs), max(ys)
 
 
-def map_value(y: float, log: bool, clamp: tuple[float, float] | None) -> float:
-    """A value in view units: log10 on a log axis, else clamped to `clamp`."""
+def _mapped_points(
+    points: list[Point], log: bool, clamp: tuple[float, float] | None
+) -> list[Point]:
+    """The points with their values in view units: log10 on a log axis, else clamped."""
     if log or clamp is None:
-        return math.log10(y)
-    return min(max(y, clamp[0]), clamp[1])
+        log10 = math.log10
+        return [(x, log10(y)) for x, y in points]
+    lo, hi = clamp
+    return [(x, min(max(y, lo), hi)) for x, y in points]
 
 
 def mapped(y: np.ndarray, log: bool, clamp: tuple[float, float] | None) -> np.ndarray:

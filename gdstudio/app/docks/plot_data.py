@@ -91,12 +91,11 @@ class Series:
             lo, hi = min(lo, self.latest[1]), max(hi, self.latest[1])
         return lo, hi, self.first
 
-
     @property
     def first(self) -> float:
         """The first plotted value (nan if none)."""
-        if len(self.settled):
-            return float(self.settled.y[0])
+        if self.settled.n:
+            return self.settled.first()
         if self.columns:
             return self.columns[0].first[1]
         return self.latest[1] if self.latest is not None else math.nan
@@ -314,6 +313,8 @@ class Series:
         self.settled.extend(xs, ys)
         self.settled_lo = min(self.settled_lo, min(ys))
         self.settled_hi = max(self.settled_hi, max(ys))
+
+
         last = self.columns[0]
         self.tail_lo, self.tail_hi = last.low[1], last.high[1]
         self.revision += 1

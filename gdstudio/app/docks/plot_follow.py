@@ -29,7 +29,7 @@ TOGETHER_AT = 48
 passes for all of them beats a Python loop per curve well before a single curve's numpy
 passes would)."""
 
-Key = tuple[int, float, float, int, Frame]
+Key = tuple[int, float, float, int, int]  # kept rows, their first and last step, stride, frame id
 
 
 def follow_all(items: list[tuple[History, Plotted]], settle: bool = True) -> list[list[bool]]:
@@ -37,6 +37,7 @@ def follow_all(items: list[tuple[History, Plotted]], settle: bool = True) -> lis
     series changed, per pair."""
     out: list[list[bool] | None] = [None] * len(items)
     groups: dict[Key, list[tuple[int, np.ndarray, int]]] = {}
+    frames: dict[int, Frame] = {}
     for i, (history, plotted) in enumerate(items):
         moved = advance(history, plotted) if plotted else []
         if moved is not None:
@@ -44,18 +45,21 @@ def follow_all(items: list[tuple[History, Plotted]], settle: bool = True) -> lis
             continue
         new = rows_after(history, plotted)
         latest = history.latest
-        if new is None or latest is None or len({f for _, _, f in plotted}) != 1:
+        frame = plotted[0][2]
+        if new is None or latest is None or any(f is not frame for _, _, f in plotted):
             out[i] = follow(history, plotted, settle)
             continue
         kept = len(new) - (1 if latest[0] % history.stride else 0)
         if not kept:
             out[i] = follow_rows(history, plotted, new, settle)
             continue
-        key = (kept, float(new[0, 0]), float(new[kept - 1, 0]), history.stride, plotted[0][2])
+        key = (kept, float(new[0, 0]), float(new[kept - 1, 0]), history.stride, id(frame))
         groups.setdefault(key, []).append((i, new, kept))
+        frames[id(frame)] = frame
     for key, members in groups.items():
         curves = sum(len(items[i][1]) for i, _, _ in members)
-        if key[0] * curves < TOGETHER_AT or not _fold_together(items, key[4], members, settle, out):
+        frame = frames[key[4]]
+        if key[0] * curves < TOGETHER_AT or not _fold_together(items, frame, members, settle, out):
             for i, new, _ in members:
                 out[i] = follow_rows(*items[i], new, settle)
     return [o if o is not None else [] for o in out]
@@ -71,12 +75,21 @@ def _fold_together(
     """Fold the new rows of runs that share their steps in one set of numpy passes; False
     (nothing done) if some value cannot be plotted."""
     kept = members[0][2]
-    columns = [
-        new[:kept, latest_index(items[i][0].dim, c)]
-        for i, new, _ in members
-        for _, c, _ in items[i][1]
-    ]
-    values = np.column_stack(columns)
+    picks = {
+        tuple(latest_index(items[i][0].dim, c) for _, c, _ in items[i][1]) for i, _, _ in members
+    }
+    if len(picks) == 1:  # the runs' rows alike: their columns in one pass
+        rows = np.stack([new[:kept] for _, new, _ in members], axis=1)  # (kept, runs, row)
+        values = rows[:, :, list(picks.pop())].reshape(kept, -1)
+    else:
+        values = np.column_stack(
+            [
+                new[:kept, latest_index(items[i][0].dim, c)]
+                for i, new, _ in members
+                for _, c, _ in items[i][1]
+            ]
+        )
+
     if not plottable(values, frame.log).all():
         return False
     x = members[0][1][:kept, 0].astype(np.float64)

@@ -34,6 +34,10 @@ class Trail:
     def __len__(self) -> int:
         return self.n
 
+    def first(self) -> float:
+        """The first point's y (the trail must not be empty)."""
+        return float(self._y[0])
+
     def last(self) -> tuple[float, float]:
         """The last point (the trail must not be empty)."""
         return float(self._x[self.n - 1]), float(self._y[self.n - 1])

@@ -238,7 +238,10 @@ class PlotsPanel(QWidget):
         compare them on every frame)."""
         frames: list[Frame] = []
         for plot, old in zip(self.plots, self._frames, strict=True):
-            new = Frame(x_range[0], x_range[1], max(1, int(plot.item.vb.size().width())), log)
+            size = plot.item.vb.size()
+            plot.size = (size.width(), size.height())
+            new = Frame(x_range[0], x_range[1], max(1, int(plot.size[0])), log)
+
             same = next((f for f in (old, *frames) if f == new), None)
             frames.append(same if same is not None else new)
         self._frames[:] = frames
