@@ -137,7 +137,7 @@ def make_points(name: str, points: int = 200, noise: float = 0.1, seed: int = 0)
     seed = check_int("seed", seed, 0)
     rng = np.random.default_rng([_DATA_STREAM, seed])
     x, label = GENERATORS[name](n, rng)
-    x = x + rng.normal(0.0, sd, x.shape) if sd > 0 else x
+    x = x + rng.normal(0.0, sd, x.shape)  # drawn at sd 0 too: noise moves the same points
     order = rng.permutation(n)
     return Points(np.ascontiguousarray(x[order]), label[order])
 
