@@ -9,7 +9,7 @@ from PySide6.QtCore import QTimer
 
 from gdstudio.render.glitem import BufferedItem
 from gdstudio.render.glview import Frame
-from gdstudio.render.surface_picture import SurfacePicture
+from gdstudio.render.surface_picture import HOLD_MS, SurfacePicture
 
 # Lighting per vertex (the grid is fine enough that Gouraud matches per-pixel Lambert) so a
 # single varying reaches the rasterizer: software GL pays per triangle per varying. Lambert
@@ -86,13 +86,22 @@ class SurfaceItem(BufferedItem):
         if colors.dtype != np.uint8:
             colors = colors.astype(np.float32)
         self._set_array("a_color", colors)
-        if faces is not self._faces:
+        same_grid = faces is self._faces
+        if not same_grid:
             self._faces = faces
             self._set_array("faces", np.asarray(faces, dtype=np.uint32))
-        if self._picture.seen is not None and not self._ahead_due:
-            # the frame that shows it comes a few ms later: drawn ahead, it only copies
+        if same_grid and self._picture.seen is not None and not self._ahead_due:
+            # a new surface on the same grid (a data edit): drawn ahead, the frame that shows
+            # it a few ms later only copies it
             self._ahead_due = True
             QTimer.singleShot(1, self._draw_ahead)  # after a turn of the loop: one block each
+            surface = getattr(self._view, "surface", None)
+            if surface is not None:  # the frame that shows it waits for it
+                surface.hold(self._ahead_done, HOLD_MS)
+
+    def _ahead_done(self) -> bool:
+        """Whether the surface drawn ahead is ready to copy (or was not drawn ahead after all)."""
+        return not self._ahead_due and self._picture.rasterized()
 
     def _draw_ahead(self) -> None:
         self._ahead_due = False

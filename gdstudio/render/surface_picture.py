@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from gdstudio.render.glview import Frame, OrbitView
 
 HOLD_MS = 40.0
-"""The longest a frame is put off for the picture drawn ahead to be rasterized."""
+"""The longest a frame is put off for the picture to be drawn ahead and rasterized."""
 _DONE = (GL.GL_ALREADY_SIGNALED, GL.GL_CONDITION_SATISFIED)
 
 
@@ -138,7 +138,6 @@ class SurfacePicture:
         finally:
             GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, saved)
         self._key = seen.key(version)
-        surface.hold(self.rasterized, HOLD_MS)  # the frame that shows it waits for it
         return True
 
     def rasterized(self) -> bool:
