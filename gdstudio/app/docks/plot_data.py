@@ -314,7 +314,6 @@ class Series:
         self.settled_lo = min(self.settled_lo, min(ys))
         self.settled_hi = max(self.settled_hi, max(ys))
 
-
         last = self.columns[0]
         self.tail_lo, self.tail_hi = last.low[1], last.high[1]
         self.revision += 1

@@ -32,7 +32,10 @@ def blocks(x: np.ndarray, values: np.ndarray, cols: np.ndarray) -> list[Block]:
     """The Block of each column of `values` (rows, curves), every value plottable, the rows'
     steps `x` (float) falling in the non-decreasing pixel columns `cols`."""
     n = len(x)
+    if cols[0] == cols[-1]:  # one column (a frame's few rows, mostly): no grouping
+        return _one_column(x, values, int(cols[0]))
     starts = np.concatenate(([0], np.flatnonzero(cols[1:] != cols[:-1]) + 1))
+
     lengths = np.diff(np.append(starts, n))
     lows = np.minimum.reduceat(values, starts, axis=0)
     highs = np.maximum.reduceat(values, starts, axis=0)
@@ -46,5 +49,18 @@ def blocks(x: np.ndarray, values: np.ndarray, cols: np.ndarray) -> list[Block]:
     lo, hi = lows.min(axis=0).tolist(), highs.max(axis=0).tolist()
     return [
         Block(xs, ys[j], columns, first, lo_at[j], hi_at[j], last, lo[j], hi[j])
+        for j in range(values.shape[1])
+    ]
+
+
+def _one_column(x: np.ndarray, values: np.ndarray, column: int) -> list[Block]:
+    """blocks() of rows that all fall in one pixel column."""
+    n = len(x)
+    lows, highs = values.min(axis=0), values.max(axis=0)
+    lo_at, hi_at = values.argmin(axis=0).tolist(), values.argmax(axis=0).tolist()  # the first
+    xs, ys, lo, hi = x.tolist(), values.T.tolist(), lows.tolist(), highs.tolist()
+    first, last, columns = [0], [n - 1], [column]
+    return [
+        Block(xs, ys[j], columns, first, [lo_at[j]], [hi_at[j]], last, lo[j], hi[j])
         for j in range(values.shape[1])
     ]

@@ -1,0 +1,135 @@
+"""A racing frame repaints little of the plots: the tails grow for many frames before they
+settle into the cached curves, each frame repaints only around the newest column of each
+tail, and the screen stays what a fresh paint shows."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from PySide6.QtCore import QEvent, QObject, QRect
+from PySide6.QtGui import QImage
+
+from gdstudio.app.docks.plot_fold import blocks
+from gdstudio.app.docks.plot_items import TraceLayer
+from gdstudio.app.docks.plots import PlotsPanel
+
+FRAMES = 60
+
+
+class PaintedRects(QObject):
+    """Records the bounding rectangle of every paint of the widget it watches."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rects: list[QRect] = []
+
+    def eventFilter(self, watched, event) -> bool:  # noqa: N802 - Qt override
+        if event.type() == QEvent.Type.Paint:
+            self.rects.append(event.region().boundingRect())
+        return False
+
+
+@pytest.fixture
+def panel(show_panel) -> PlotsPanel:
+    """The race's plots, shown; nobody converges, and the step axis has room for the frames."""
+    panel = show_panel(PlotsPanel, "race", (420, 600))
+    panel.model.set_tol(0.0)
+    panel.model.set_max_steps(100_000)
+    panel.model.set_speed(2000.0)  # a live step axis leaves room for this many steps
+    return panel
+
+
+@pytest.fixture
+def settled_paints(monkeypatch) -> list[int]:
+    """One entry per paint of the cached curves (a settle, a range change, a full redraw)."""
+    seen: list[int] = []
+    paint = TraceLayer.paint
+
+    def watched(self, p, option, *args):
+        seen.append(1)
+        paint(self, p, option, *args)
+
+    monkeypatch.setattr(TraceLayer, "paint", watched)
+    return seen
+
+
+def one_step_frames(qtbot, panel: PlotsPanel, count: int) -> list[tuple[bool, int, int]]:
+    """`count` frames of one step, each painted on screen before the next; per frame: whether
+    a range moved, the widest painted width and the longest tail (pixel columns)."""
+    painted = PaintedRects()
+    view = panel.graphics.viewport()
+    view.installEventFilter(painted)
+    out = []
+    for _ in range(count):
+        shown = [p.shown for p in panel.plots]
+        painted.rects.clear()
+        panel.model.step(1)
+        runs = [cfg for _, cfg in panel.model.active_runs()]
+        qtbot.waitUntil(
+            lambda runs=runs: (
+                bool(painted.rects)
+                and all(panel.plotted(c.title)[0][-1] == c.run.history.latest[0] for c in runs)
+            )
+        )
+        moved = [p.shown for p in panel.plots] != shown
+        tail = max(len(c.series.columns) for p in panel.plots for c in p.curves)
+        out.append((moved, max(r.width() for r in painted.rects), tail))
+    view.removeEventFilter(painted)
+    return out
+
+
+def screen_matches_a_fresh_paint(app, panel: PlotsPanel) -> bool:
+    """What the screen shows of the plots equals the plots painted afresh."""
+    view = panel.graphics.viewport()
+    shot = app.primaryScreen().grabWindow(view.winId()).toImage()
+    fresh = view.grab().toImage()
+    fmt = QImage.Format.Format_RGB32
+    return shot.convertToFormat(fmt) == fresh.convertToFormat(fmt)
+
+
+def test_a_racing_frame_repaints_only_the_newest_column_of_long_tails(qtbot, qapp, panel):
+    panel.model.step(300)
+    qtbot.waitUntil(lambda: panel.plotted(panel.model.runs[0].title)[0][-1] == 300)
+    frames = one_step_frames(qtbot, panel, FRAMES)
+    steady = [(width, tail) for moved, width, tail in frames if not moved]
+    assert len(steady) > FRAMES // 2
+    assert max(tail for _, tail in steady) >= 20  # the tails grew over many frames
+    assert max(width for width, _ in steady) <= 16, steady  # a few pixels around each tip
+    qtbot.waitUntil(lambda: screen_matches_a_fresh_paint(qapp, panel))
+
+
+def test_the_cached_curves_are_re_rendered_only_every_few_frames(qtbot, panel, settled_paints):
+    panel.model.step(300)
+    qtbot.waitUntil(lambda: panel.plotted(panel.model.runs[0].title)[0][-1] == 300)
+    settled_paints.clear()
+    frames = one_step_frames(qtbot, panel, FRAMES)
+    moved = sum(m for m, _, _ in frames)
+    assert moved < FRAMES // 4
+    assert len(settled_paints) <= 2 * (moved + 2), (len(settled_paints), moved)
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    values=st.lists(
+        st.lists(st.sampled_from([0.5, 1.0, 2.0, 3.0]), min_size=3, max_size=3),
+        min_size=1,
+        max_size=12,
+    ),
+    split=st.booleans(),
+)
+def test_folded_rows_keep_each_columns_first_lowest_highest_and_last(values, split):
+    """Rows in one pixel column (a frame's few rows, mostly) or two fold to the first row, the
+    earliest lowest and highest, and the last, per curve (ties among few values)."""
+    v = np.array(values)
+    n = len(v)
+    x = np.arange(n, dtype=np.float64)
+    cols = np.where(np.arange(n) < n // 2, 3, 4) if split and n > 1 else np.full(n, 3)
+    for j, block in enumerate(blocks(x, v, cols)):
+        groups = [np.flatnonzero(cols == c) for c in sorted(set(cols.tolist()))]
+        assert block.columns == sorted(set(cols.tolist()))
+        for g, rows in enumerate(groups):
+            y = v[rows, j]
+            assert block.first[g] == rows[0] and block.last[g] == rows[-1]
+            assert block.low[g] == rows[int(np.flatnonzero(y == y.min())[0])]
+            assert block.high[g] == rows[int(np.flatnonzero(y == y.max())[0])]
+        assert (block.lo, block.hi) == (v[:, j].min(), v[:, j].max())
