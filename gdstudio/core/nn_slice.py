@@ -12,6 +12,7 @@ a 64×64 slice on 1,000 points under a second. `dtype=np.float64` gives the exac
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -138,43 +139,49 @@ def slice_losses(
 
 def losses_at(land: NetworkLandscape, params: Array, dtype: DTypeLike = np.float32) -> Array:
     """The loss at each row of params (G, d), in batched forward passes computed in `dtype`."""
-    arch = land.arch
-    x = land.train.inputs.astype(dtype)
     y = land.train.labels.astype(dtype)
-    n = len(y)
-    out = np.empty(len(params))
-    if n == 0:
-        out.fill(np.nan)
+    out = np.full(len(params), np.nan)
+    if len(y) == 0:
         return out
-    widths = arch.sizes[1:-1]
-    batch = max(1, _BATCH_ELEMENTS // (n * max(widths, default=1)))
-    buffers = [_Buffers(batch, n, width, dtype) for width in widths]
-    act = ACTIVATE[arch.activation]
-    weights = [(w, b) for w, b in zip(arch.blocks[::2], arch.blocks[1::2], strict=True)]
-    logits = np.empty((batch, n, 1), dtype=dtype)
     with np.errstate(over="ignore", invalid="ignore", under="ignore"):
-        for lo in range(0, len(params), batch):
-            ps = params[lo : lo + batch].astype(dtype)
-            g = len(ps)
-            inputs: NDArray[np.generic] = x
-            for k, (wb, bb) in enumerate(weights):
-                w = ps[:, wb.start : wb.stop].reshape(g, *wb.shape).transpose(0, 2, 1)
-                bias = ps[:, None, bb.start : bb.stop]
-                if k < len(widths):
-                    buf = buffers[k]
-                    z, act_out, tmp = buf.z[:g], buf.a[:g], buf.tmp[:g]
-                else:
-                    z = logits[:g]
-                np.matmul(inputs, w, out=z)
-                z += bias
-                if k < len(widths):
-                    act(z, act_out, tmp)
-                    inputs = act_out
-            terms, _ = bce_terms(logits[:g, :, 0], y)
-            out[lo : lo + g] = np.mean(terms, axis=-1, dtype=np.float64)
+        for rows, z in logit_batches(land.arch, params, land.train.inputs, dtype):
+            terms, _ = bce_terms(z, y)
+            out[rows] = np.mean(terms, axis=-1, dtype=np.float64)
     if land.l2:
         out += _penalties(land, params)
     return out
+
+
+def logit_batches(
+    arch: Architecture, params: Array, x: Array, dtype: DTypeLike = np.float32
+) -> Iterator[tuple[slice, Array]]:
+    """(rows, logits of shape (g, n)) for successive batches of the rows of params (G, d) on
+    points x (n, 2); each batch's logits live in a buffer the next batch overwrites."""
+    xs: Array = np.asarray(x).astype(dtype)
+    n = len(xs)
+    widths = arch.sizes[1:-1]
+    batch = max(1, _BATCH_ELEMENTS // max(1, n * max(widths, default=1)))
+    buffers = [_Buffers(batch, n, width, dtype) for width in widths]
+    act = ACTIVATE[arch.activation]
+    weights = list(zip(arch.blocks[::2], arch.blocks[1::2], strict=True))
+    logits: Array = np.empty((batch, n, 1), dtype=dtype)  # float32 arrays typed as Array
+    for lo in range(0, len(params), batch):
+        ps = params[lo : lo + batch].astype(dtype)
+        g = len(ps)
+        inputs = xs
+        for k, (wb, bb) in enumerate(weights):
+            w = ps[:, wb.start : wb.stop].reshape(g, *wb.shape).transpose(0, 2, 1)
+            if k < len(widths):
+                buf = buffers[k]
+                z, act_out, tmp = buf.z[:g], buf.a[:g], buf.tmp[:g]
+            else:
+                z = logits[:g]
+            np.matmul(inputs, w, out=z)
+            z += ps[:, None, bb.start : bb.stop]
+            if k < len(widths):
+                act(z, act_out, tmp)
+                inputs = act_out
+        yield slice(lo, lo + g), logits[:g, :, 0]
 
 
 def _penalties(land: NetworkLandscape, params: Array) -> Array:
