@@ -3,8 +3,7 @@ the optimum. Clicks add, drags move or select, right-click removes; every edit i
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager
 
 import numpy as np
 import pyqtgraph as pg
@@ -21,7 +20,7 @@ from .geometry import DISPLAY_LIMIT, nearest_point, padded_range
 from .interaction import PlotGestures, gestures_tip
 from .markers import PointLayer
 from .selection import DataSelection
-from .turns import TURNS
+from .turns import Redraws
 from .viewbox import EditViewBox
 
 LABEL_STYLE = {"color": theme.LABEL_COLOR, "font-size": "11pt"}
@@ -48,10 +47,10 @@ class DataPlot(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
         self.equation = ""
         self._equation_html = ""
         self._bce: bool | None = None  # unknown until the first refresh
-        self._hold = 0  # > 0 while changes are collected for one redraw
-        self._due = False  # a redraw is coming in a turn of the event loop of its own
         self._shown = np.empty(0, dtype=np.int64)
-        self._dirty = {"mode", "points", "lines", "fit"}
+        # Redrawn soon, in a turn of the event loop of its own: an edit's click returns at once.
+        everything = {"mode", "points", "lines", "fit"}
+        self.redraws = Redraws(self, self._can_draw, self._redraw, everything)
 
         self.setMenuEnabled(False)
         self.hideButtons()
@@ -156,83 +155,48 @@ class DataPlot(pg.PlotWidget):  # type: ignore[misc]  # pyqtgraph ships no type 
     # --- model observers -------------------------------------------------------------------------
 
     def _on_landscape_changed(self) -> None:
-        self._dirty |= {"mode", "lines"}
-        self._refresh()
+        self.redraws.ask("mode", "lines")
 
     def _on_data_changed(self) -> None:
-        if self.gestures.drag is not None:
-            self._dirty |= {"drag", "lines"}
-        else:
-            self._dirty |= {"points", "lines", "include"}
-        self._refresh()
+        dragging = self.gestures.drag is not None
+        self.redraws.ask("lines", *(("drag",) if dragging else ("points", "include")))
 
     def _on_runs_stepped(self) -> None:
-        self._dirty.add("lines")
-        self._refresh()
+        self.redraws.ask("lines")
 
     def _on_scene_changed(self, _scene_id: str) -> None:
-        self._dirty |= {"mode", "points", "lines", "fit"}
-        self._refresh()
+        self.redraws.ask("mode", "points", "lines", "fit")
 
     def _on_selection_changed(self, _source: object) -> None:
-        big = len(self.model.dataset) > DISPLAY_LIMIT
-        self._dirty.add("points" if big else "rings")
-        self._refresh()
+        self.redraws.ask("points" if len(self.model.dataset) > DISPLAY_LIMIT else "rings")
 
     def _on_range_changed(self, *_: object) -> None:
         self.density.view_changed()
-        self._dirty.add("lines")
-        self._refresh()
+        self.redraws.ask("lines")
 
     def showEvent(self, event: QShowEvent) -> None:
         """Apply what changed while hidden."""
         super().showEvent(event)
         self._place_overlays()
-        self._refresh()
+        self.redraws.ask()
 
     # --- drawing -------------------------------------------------------------------------------
 
     @property
     def settled(self) -> bool:
         """Whether what is drawn is up to date (no redraw due)."""
-        return not self._due and not (self._dirty and self._drawable())
-
-    def _drawable(self) -> bool:
-        return not self._hold and self.isVisible() and self.model.is_data
-
-    def _refresh(self) -> None:
-        """Redraw what is out of date soon, in a turn of the event loop of its own (an edit's
-        click returns at once; the signals of one change are drawn once); while hidden (or
-        not a data fit), wait."""
-        if self._drawable() and not self._due:
-            self._due = True
-            TURNS.soon(self, "redraw", self._redraw_due)
-
-    def _redraw_due(self) -> None:
-        self._due = False
-        if not self._drawable():
-            return
-        self._hold += 1
-        try:
-            while self._dirty:  # redrawing may report more changes (a clipped selection)
-                dirty, self._dirty = self._dirty, set()
-                self._redraw(dirty)
-        finally:
-            self._hold -= 1
+        return self.redraws.settled
 
     def invalidate(self, *parts: str) -> None:
         """Mark parts of the drawing out of date (redrawn by the next refresh)."""
-        self._dirty.update(parts)
+        self.redraws.parts.update(parts)
 
-    @contextmanager
-    def batch(self) -> Iterator[None]:
+    def batch(self) -> AbstractContextManager[None]:
         """Collect the changes of one user action and redraw once at the end."""
-        self._hold += 1
-        try:
-            yield
-        finally:
-            self._hold -= 1
-            self._refresh()
+        return self.redraws.batch()
+
+    def _can_draw(self) -> bool:
+        return self.isVisible() and self.model.is_data
 
     def _redraw(self, dirty: set[str]) -> None:
         n = len(self.model.dataset)

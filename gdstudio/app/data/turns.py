@@ -7,7 +7,8 @@ other timers get their turn between them).
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import shiboken6
 from PySide6.QtCore import QObject, Qt, QTimer
@@ -54,3 +55,57 @@ class Turns:
 
 TURNS = Turns()
 """The Data dock's queue (one for every panel: their jobs take turns too)."""
+
+
+class Redraws:
+    """The parts of a drawing out of date, drawn together soon in a turn of their own; asked
+    inside batch(), at its end; never while `can_draw()` is False (hidden: when shown)."""
+
+    def __init__(
+        self,
+        owner: QObject,
+        can_draw: Callable[[], bool],
+        draw: Callable[[set[str]], None],
+        parts: set[str],
+    ) -> None:
+        self.owner, self.can_draw, self.draw = owner, can_draw, draw
+        self.parts = set(parts)
+        self._hold = 0  # > 0 inside batch()
+        self._due = False
+
+    @property
+    def settled(self) -> bool:
+        """Whether nothing waits to be drawn (that could be drawn now)."""
+        return not self._due and not (self.parts and self._ready())
+
+    def _ready(self) -> bool:
+        return not self._hold and self.can_draw()
+
+    def ask(self, *parts: str) -> None:
+        """Mark `parts` out of date and draw what is, soon."""
+        self.parts.update(parts)
+        if self._ready() and not self._due:
+            self._due = True
+            TURNS.soon(self.owner, "redraw", self._run)
+
+    def _run(self) -> None:
+        self._due = False
+        if not self._ready():
+            return
+        self._hold += 1
+        try:
+            while self.parts:  # drawing may report more changes (a clipped selection)
+                parts, self.parts = self.parts, set()
+                self.draw(parts)
+        finally:
+            self._hold -= 1
+
+    @contextmanager
+    def batch(self) -> Iterator[None]:
+        """Collect the changes of one user action, drawn once after it."""
+        self._hold += 1
+        try:
+            yield
+        finally:
+            self._hold -= 1
+            self.ask()
