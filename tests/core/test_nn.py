@@ -236,3 +236,25 @@ def test_a_run_converges_on_separable_blobs_with_a_tolerance():
     run = Run(land, make_optimizer("adam", lr=0.5), tol=0.05, max_steps=10_000)
     run.step(10_000)
     assert run.status == CONVERGED and run.grad_norm < 0.05
+
+
+def test_a_network_with_no_training_points_has_no_data_to_step_on():
+    empty = Points(np.empty((0, 2)), np.empty(0))
+    land = NetworkLandscape(Architecture((4,), "tanh"), empty)
+    run = Run(land, make_optimizer("adam"), max_steps=5)
+    assert run.status == "no data" and run.step(5) == 0
+    assert math.isnan(float(land.value(np.array(land.default_start))))
+
+
+def test_evaluate_reports_both_sets_with_the_penalty_on_each():
+    train, val = split(make_points("circles", 60, 0.1, 0), 0.5, 0)
+    land = NetworkLandscape(Architecture((5,), "relu"), train, val, l2=0.1)
+    p = np.array(land.default_start)
+    m = land.evaluate(p)
+    assert m.train_loss == float(land.value(p))
+    on_val = NetworkLandscape(land.arch, val, l2=0.1)
+    assert m.val_loss == pytest.approx(float(on_val.value(p)), rel=1e-14)
+    assert m.val_acc == accuracy(land.arch, p, val.inputs, val.labels)
+    assert land.evaluate(p, train_loss=1.5).train_loss == 1.5
+    probs = land.probabilities(p, val.inputs)
+    assert np.all((probs > 0) & (probs < 1))
