@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 import numpy as np
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QShowEvent
 from PySide6.QtWidgets import (
     QDockWidget,
@@ -337,6 +337,10 @@ class MainWindow(QMainWindow):
         if not self._sized_docks:
             self._sized_docks = True
             self._default_dock_sizes()  # before the first frame, so that nothing moves after it
+        # Laid out again now, before the window is mapped: the caption's height follows the
+        # width it was just given, and the 3D view's first frame is drawn at its final size
+        # (not ~50 px shorter, framed again and redrawn right after).
+        QCoreApplication.sendPostedEvents(None, QEvent.Type.LayoutRequest)
         self._parts.window_shown()
 
     def save_layout(self) -> None:

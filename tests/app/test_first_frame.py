@@ -34,7 +34,9 @@ def _drawing_counted(view, monkeypatch) -> list[int]:
 
 
 def _settled(qtbot, view) -> np.ndarray:
-    """The view's pixels on screen once no frame is pending any more."""
+    """The view's pixels on screen once a frame of the scene as it is is on screen (the
+    fixture's grab drew one that was never swapped onto the screen)."""
+    view.update()
     qtbot.waitUntil(lambda: view.shows_current_frame())
     QApplication.processEvents()
     return _screen_rgb(view)

@@ -138,6 +138,25 @@ def test_the_docks_are_built_in_place_without_moving(qtbot):
     assert w.findChild(object, "plotsPlaceholder") is None
 
 
+def test_the_first_3d_frame_is_drawn_at_the_views_final_size_and_camera(qtbot):
+    w = MainWindow()
+    qtbot.addWidget(w)
+    at_first_frame: dict[str, object] = {}
+
+    def first_frame() -> None:
+        if not at_first_frame:
+            view = w.view3d
+            at_first_frame.update(size=view.size(), camera=view.camera_state())
+
+    w.view3d.surface.frameSwapped.connect(first_frame)  # as the frame is swapped on screen
+    w.show()
+    qtbot.waitUntil(lambda: w.is_started and bool(at_first_frame))
+    QApplication.processEvents()
+    # the caption's height for its width was laid out before the first frame, not after it
+    assert w.view3d.size() == at_first_frame["size"]
+    assert w.view3d.camera_state() == at_first_frame["camera"]
+
+
 def test_the_view_menu_opens_every_dock_with_its_contents(qtbot, user):
     model = StudioModel()
     model.load_scene("race")  # no data: the Data dock starts hidden, its editor not built
