@@ -91,11 +91,17 @@ class _Job(QRunnable):
                 grids[RANGE_GRID] = exact_range
             table = GridSurface(land, grids, sub.n_samples)
             heightmap = HeightMap(table)  # the UI thread only copies the 3D mesh
-            for n in {self.grid, *VIEW_GRIDS}:
-                heightmap.prepare(n)
+            heightmap.prepare(self.grid)
             if self._stale():
                 return
             self.signals.ready.emit(self.generation, table)
+            if step is not self.passes[-1]:
+                continue  # a coarse look: the full pass next, at once
+            # ...and the grids a slow view lowers itself to, once the surface is on its way
+            for n in sorted(set(VIEW_GRIDS) - {self.grid}, reverse=True):
+                if self._stale():
+                    return
+                heightmap.prepare(n)
 
     def _compute(self, land: DataLandscape, n: int) -> Grid | None:
         """Loss and gradient on the n×n grid over the bounds, in blocks of columns (None if
