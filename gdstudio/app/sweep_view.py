@@ -108,8 +108,11 @@ class SweepPanel(QWidget):
             rates.addWidget(QLabel(text))
             rates.addWidget(w)
         form.addRow("Learning rates", rates)
-        form.addRow("Steps", self.steps)
-        form.addRow("Show", self.criterion)
+        steps_row = QHBoxLayout()  # one row: the plot keeps its height in a small dock
+        steps_row.addWidget(self.steps, 1)
+        steps_row.addWidget(QLabel("show"))
+        steps_row.addWidget(self.criterion, 1)
+        form.addRow("Steps", steps_row)
         self.run_button = QPushButton("&Sweep")
         self.run_button.setObjectName("sweepButton")
         self.run_button.setToolTip("Run every racer at every rate (off the UI thread)")
@@ -271,7 +274,7 @@ class SweepPanel(QWidget):
             for r in self.results
         ]
         if any(r.divergence_edge() is not None for r in self.results):
-            entries.append("&#215;&nbsp;diverged, dashed:&nbsp;where it starts to")
+            entries.append("&#215;&nbsp;diverged (dashed:&nbsp;from&nbsp;here)")
         self.legend.setText(" &nbsp; ".join(entries))
         self.legend.setVisible(bool(entries))
 
@@ -310,9 +313,8 @@ class SweepPanel(QWidget):
             chosen.append(f"{result.title} {best.lr:.3g}")
         self.model.reset()
         self.status.setText(
-            f"Tuned over {self.steps.value()} steps ({TUNE_RULE}): "
-            + ", ".join(chosen)
-            + ". Press Space to race."
+            f"Tuned (lowest loss after {self.steps.value()} steps; ties: fewer steps): "
+            f"{', '.join(chosen)}."
         )
 
 

@@ -40,7 +40,8 @@ def test_tune_then_run_brings_every_racer_to_the_target_and_fills_the_leaderboar
     assert steps.value() == window.model.settings.max_steps == 5000  # the race's own budget
     _sweep(panel, qtbot, user, window)
     user.click(user.find(window, "tuneButton"))
-    assert "Tuned over 5000 steps" in user.find(window, "sweepStatus").text()
+    assert "lowest loss after 5000 steps" in user.find(window, "sweepStatus").text()
+    assert "ties: fewer steps" in user.find(window, "sweepStatus").text()
     speed = user.find(window, "speedSlider").findChild(QDoubleSpinBox)
     user.type_into(speed, "5000")  # no long wait on a loaded machine
     user.click(user.find(window, "playButton"))
