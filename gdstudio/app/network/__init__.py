@@ -1,0 +1,1 @@
+"""The network lesson's views: decision boundary, train/validation curves, sharpness (Qt)."""

@@ -1,0 +1,175 @@
+"""DecisionBoundaryView: a network's probability of class 1 as a heat map under its points.
+
+TensorFlow Playground's view: the data points (training filled, validation hollow) over the
+network's σ(z) on a grid, with the p = ½ contour drawn as the boundary. Redraws follow the
+weights live, at most MAX_RATE_HZ times a second: weights that arrive sooner wait for a timer,
+and only the newest is drawn.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from numpy.typing import NDArray
+from PySide6.QtCore import QRectF
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from ... import theme
+from ...core.nn_landscape import NetworkLandscape
+from ...render.contours import isoline_segments
+from .rate import RateLimit
+
+GRID = 96
+MAX_RATE_HZ = 10.0
+MARGIN = 0.15  # of the points' span, around them
+LABEL_STYLE = {"color": theme.LABEL_COLOR, "font-size": "10pt"}
+
+
+def probability_colormap() -> pg.ColorMap:
+    """Class 0's colour at p = 0, the background at ½, class 1's colour at p = 1 (dimmed)."""
+    zero, one = (pg.mkColor(c) for c in theme.CLASS_COLORS)
+    mid = pg.mkColor(theme.BACKGROUND)
+    dim = [
+        pg.mkColor(int(c.red() * 0.7), int(c.green() * 0.7), int(c.blue() * 0.7))
+        for c in (zero, one)
+    ]
+    return pg.ColorMap([0.0, 0.5, 1.0], [dim[0], mid, dim[1]])
+
+
+class DecisionBoundaryView(QWidget):
+    """The points over the network's probability of class 1, for one set of weights."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setAccessibleName("Decision boundary")
+        self.land: NetworkLandscape | None = None
+        self.weights: NDArray[np.float64] | None = None
+        self.draws = 0  # how many heat maps were drawn (the rate limit's count)
+        self._pending: NDArray[np.float64] | None = None
+        self._caption = ""
+        self._rate = RateLimit(self._draw_pending, MAX_RATE_HZ, self)
+
+        self.plot = pg.PlotWidget()
+        self.plot.setBackground(theme.BACKGROUND)
+        self.plot.setLabel("bottom", "x1", **LABEL_STYLE)
+        self.plot.setLabel("left", "x2", **LABEL_STYLE)
+        self.plot.setMenuEnabled(False)
+        self.plot.getViewBox().setAspectLocked(True)
+        self.plot.getViewBox().sigRangeChanged.connect(self._on_range_changed)
+        self.image = pg.ImageItem()
+        self.image.setLookupTable(probability_colormap().getLookupTable(0.0, 1.0, 256))
+        self.image.setZValue(-10)
+        self.boundary = pg.PlotDataItem(pen=pg.mkPen(theme.OUTLINE_COLOR, width=1.5))
+        # The legend's samples: grey, filled for training and hollow for validation.
+        self.train_points = pg.ScatterPlotItem(
+            size=7, pen=pg.mkPen(theme.BACKGROUND), brush=pg.mkBrush(theme.CURVE_COLOR)
+        )
+        self.val_points = pg.ScatterPlotItem(size=7, pen=pg.mkPen(theme.CURVE_COLOR), brush=None)
+        for item in (self.image, self.boundary, self.train_points, self.val_points):
+            self.plot.addItem(item)
+        back = pg.mkColor(theme.BACKGROUND)
+        back.setAlpha(215)
+        legend = self.plot.addLegend(
+            offset=(6, 6), brush=pg.mkBrush(back), labelTextColor=theme.LABEL_COLOR
+        )
+        legend.addItem(self.train_points, "training points")
+        legend.addItem(self.val_points, "validation points")
+
+        self.title = QLabel("Decision boundary")
+        self.title.setWordWrap(True)
+        self.show_points = QCheckBox("&Points")
+        self.show_points.setChecked(True)
+        self.show_points.setToolTip("Show the data points over the network's probabilities")
+        self.show_points.toggled.connect(self._on_show_points_changed)
+        top = QHBoxLayout()
+        top.addWidget(self.title, 1)
+        top.addWidget(self.show_points)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(top)
+        layout.addWidget(self.plot, 1)
+
+    # --- public --------------------------------------------------------------------------------
+
+    def set_landscape(self, land: NetworkLandscape | None) -> None:
+        """Show this network's points (None: nothing); the heat map waits for weights."""
+        self.land, self.weights, self._pending = land, None, None
+        self._rate.cancel()
+        self.image.clear()
+        self.boundary.setData([], [])
+        if land is None:
+            self.train_points.setData([])
+            self.val_points.setData([])
+            return
+        colors = [pg.mkBrush(c) for c in theme.CLASS_COLORS]
+        pens = [pg.mkPen(c, width=1.5) for c in theme.CLASS_COLORS]
+        tr, va = land.train, land.validation
+        self.train_points.setData(
+            pos=tr.inputs, brush=[colors[int(k)] for k in tr.labels], pen=pg.mkPen(theme.BACKGROUND)
+        )
+        self.val_points.setData(pos=va.inputs, pen=[pens[int(k)] for k in va.labels], brush=None)
+        (x0, x1), (y0, y1) = self.extent()
+        self.plot.getViewBox().setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0.0)
+
+    def show_weights(self, weights: NDArray[np.float64], caption: str = "") -> None:
+        """Draw the network at these weights now, or when the rate limit allows (newest wins)."""
+        self._pending = np.array(weights, dtype=np.float64)
+        self._caption = caption
+        self._rate.request()
+
+    def extent(self) -> tuple[tuple[float, float], tuple[float, float]]:
+        """The region drawn: every point (training and validation) with a margin."""
+        if self.land is None:
+            return (-1.0, 1.0), (-1.0, 1.0)
+        pts = np.vstack([self.land.train.inputs, self.land.validation.inputs])
+        lo, hi = pts.min(axis=0), pts.max(axis=0)
+        pad = MARGIN * np.maximum(hi - lo, 1e-6)
+        return (float(lo[0] - pad[0]), float(hi[0] + pad[0])), (
+            float(lo[1] - pad[1]),
+            float(hi[1] + pad[1]),
+        )
+
+    def region(self) -> tuple[tuple[float, float], tuple[float, float]]:
+        """The part of the plane the heat map covers: what the plot shows."""
+        (x0, x1), (y0, y1) = self.plot.getViewBox().viewRange()
+        return (float(x0), float(x1)), (float(y0), float(y1))
+
+    def probabilities(self) -> NDArray[np.float64]:
+        """The heat map drawn: p(class 1) on the GRID × GRID grid over region(), [row y, col x]."""
+        if self.land is None or self.weights is None:
+            return np.empty((0, 0))
+        (x0, x1), (y0, y1) = self.region()
+        xs, ys = np.linspace(x0, x1, GRID), np.linspace(y0, y1, GRID)
+        grid = np.stack(np.meshgrid(xs, ys), axis=-1).reshape(-1, 2)
+        return self.land.probabilities(self.weights, grid).reshape(GRID, GRID)
+
+    # --- drawing -------------------------------------------------------------------------------
+
+    def _draw_pending(self) -> None:
+        if self._pending is None or self.land is None:
+            return
+        self.weights, self._pending = self._pending, None
+        self.draws += 1
+        prob = self.probabilities()
+        (x0, x1), (y0, y1) = self.region()
+        dx, dy = (x1 - x0) / (GRID - 1), (y1 - y0) / (GRID - 1)
+        self.image.setImage(prob.T, levels=(0.0, 1.0), autoLevels=False)
+        self.image.setRect(QRectF(x0 - dx / 2, y0 - dy / 2, x1 - x0 + dx, y1 - y0 + dy))
+        xs, ys = np.linspace(x0, x1, GRID), np.linspace(y0, y1, GRID)
+        seg = isoline_segments(prob, np.array([0.5]), xs, ys)
+        self.boundary.setData(seg[:, 0], seg[:, 1], connect="pairs")
+        metrics = self.land.evaluate(self.weights)
+        head = f"{self._caption}: " if self._caption else ""
+        self.title.setText(
+            f"{head}training accuracy {metrics.train_acc:.0%}"
+            + ("" if np.isnan(metrics.val_acc) else f", validation {metrics.val_acc:.0%}")
+        )
+
+    def _on_range_changed(self, *_: object) -> None:
+        if self.weights is not None and self._pending is None:
+            self._pending = self.weights  # the same network over the newly shown region
+            self._rate.request()
+
+    def _on_show_points_changed(self, shown: bool) -> None:
+        self.train_points.setVisible(shown)
+        self.val_points.setVisible(shown)
