@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gdstudio.app.docks.plot_data import Frame, Series, follow, m4
+from gdstudio.app.docks.plot_data import Frame, Series, m4
 from gdstudio.app.docks.plot_ranges import (
     Extent,
     fit,
@@ -16,6 +16,7 @@ from gdstudio.app.docks.plot_ranges import (
     step_range,
     value_range,
 )
+from gdstudio.app.docks.plot_reading import follow
 from gdstudio.app.docks.plot_ticks import (
     linear_ticks,
     log_axis,

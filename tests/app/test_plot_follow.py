@@ -6,8 +6,9 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gdstudio.app.docks.plot_data import Frame, Series, follow
+from gdstudio.app.docks.plot_data import Frame, Series
 from gdstudio.app.docks.plot_follow import follow_all
+from gdstudio.app.docks.plot_reading import follow
 from gdstudio.core.history import History
 
 VALUES = st.lists(st.floats(1e-6, 1e6), min_size=50, max_size=50)

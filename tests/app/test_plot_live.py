@@ -11,6 +11,7 @@ from PySide6.QtGui import QImage
 
 from gdstudio.app.docks.plot_fold import blocks
 from gdstudio.app.docks.plot_items import TraceLayer
+from gdstudio.app.docks.plot_ranges import step_range
 from gdstudio.app.docks.plots import PlotsPanel
 
 FRAMES = 60
@@ -55,13 +56,15 @@ def settled_paints(monkeypatch) -> list[int]:
 
 def one_step_frames(qtbot, panel: PlotsPanel, count: int) -> list[tuple[bool, int, int]]:
     """`count` frames of one step, each painted on screen before the next; per frame: whether
-    a range moved, the widest painted width and the longest tail (pixel columns)."""
+    a range or a plot's size changed, the widest painted width and the longest tail (pixel
+    columns)."""
+
     painted = PaintedRects()
     view = panel.graphics.viewport()
     view.installEventFilter(painted)
     out = []
     for _ in range(count):
-        shown = [p.shown for p in panel.plots]
+        shown, sizes = [p.shown for p in panel.plots], [p.size for p in panel.plots]
         painted.rects.clear()
         panel.model.step(1)
         runs = [cfg for _, cfg in panel.model.active_runs()]
@@ -71,7 +74,7 @@ def one_step_frames(qtbot, panel: PlotsPanel, count: int) -> list[tuple[bool, in
                 and all(panel.plotted(c.title)[0][-1] == c.run.history.latest[0] for c in runs)
             )
         )
-        moved = [p.shown for p in panel.plots] != shown
+        moved = [p.shown for p in panel.plots] != shown or [p.size for p in panel.plots] != sizes
         tail = max(len(c.series.columns) for p in panel.plots for c in p.curves)
         out.append((moved, max(r.width() for r in painted.rects), tail))
     view.removeEventFilter(painted)
@@ -87,20 +90,27 @@ def screen_matches_a_fresh_paint(app, panel: PlotsPanel) -> bool:
     return shot.convertToFormat(fmt) == fresh.convertToFormat(fmt)
 
 
-def test_a_racing_frame_repaints_only_the_newest_column_of_long_tails(qtbot, qapp, panel):
+def started(qtbot, qapp, panel: PlotsPanel) -> None:
+    """300 steps in, paused (the ranges fitted to the data) and on screen."""
     panel.model.step(300)
-    qtbot.waitUntil(lambda: panel.plotted(panel.model.runs[0].title)[0][-1] == 300)
+    qtbot.waitUntil(lambda: panel.plots[0].shown[0] == step_range(300.0))
+    qtbot.waitUntil(lambda: screen_matches_a_fresh_paint(qapp, panel))
+
+
+def test_a_racing_frame_repaints_only_the_newest_column_of_long_tails(qtbot, qapp, panel):
+    started(qtbot, qapp, panel)
     frames = one_step_frames(qtbot, panel, FRAMES)
     steady = [(width, tail) for moved, width, tail in frames if not moved]
     assert len(steady) > FRAMES // 2
     assert max(tail for _, tail in steady) >= 20  # the tails grew over many frames
-    assert max(width for width, _ in steady) <= 16, steady  # a few pixels around each tip
+    assert max(width for width, _ in steady) <= 16, frames  # a few pixels around each tip
     qtbot.waitUntil(lambda: screen_matches_a_fresh_paint(qapp, panel))
 
 
-def test_the_cached_curves_are_re_rendered_only_every_few_frames(qtbot, panel, settled_paints):
-    panel.model.step(300)
-    qtbot.waitUntil(lambda: panel.plotted(panel.model.runs[0].title)[0][-1] == 300)
+def test_the_cached_curves_are_re_rendered_only_every_few_frames(
+    qtbot, qapp, panel, settled_paints
+):
+    started(qtbot, qapp, panel)
     settled_paints.clear()
     frames = one_step_frames(qtbot, panel, FRAMES)
     moved = sum(m for m, _, _ in frames)

@@ -3,7 +3,8 @@ of every run share their steps and fold in one set of numpy passes (plot_fold.bl
 
 Numpy only. Anything else (a history that only moved its latest row, runs that no longer
 step together, values a plot cannot show, too few new rows for the numpy passes to pay) is
-followed run by run, as plot_data.follow does; either way the series end up the same.
+followed run by run, as plot_reading.follow does; either way the series end up the same.
+
 """
 
 from __future__ import annotations
@@ -11,17 +12,10 @@ from __future__ import annotations
 import numpy as np
 
 from ...core.history import History
-from .plot_data import (
-    Frame,
-    Series,
-    advance,
-    follow,
-    follow_rows,
-    latest_index,
-    plottable,
-    rows_after,
-)
+from .plot_columns import Frame, plottable
+from .plot_data import Series
 from .plot_fold import blocks
+from .plot_reading import advance, follow, follow_rows, latest_index, rows_after
 
 Plotted = list[tuple[Series, str, Frame]]
 TOGETHER_AT = 48

@@ -266,6 +266,9 @@ class PlotsPanel(QWidget):
         if moved:
             plot.shown = (x_range, y_range)
             plot.item.vb.setRange(xRange=x_range, yRange=y_range, padding=0.0)
+            plot.item.vb.updateMatrix()  # now, not as the paint starts: that would mark the
+            # whole view dirty again and paint it a second time
+
             rect = QRectF(x_range[0], y_range[0], x_range[1] - x_range[0], y_range[1] - y_range[0])
             plot.settled.set_rect(rect)
             plot.tail.set_rect(rect)
