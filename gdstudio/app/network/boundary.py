@@ -11,7 +11,7 @@ from __future__ import annotations
 import numpy as np
 import pyqtgraph as pg
 from numpy.typing import NDArray
-from PySide6.QtCore import QRectF
+from PySide6.QtCore import QRectF, QTimer
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ... import theme
@@ -48,6 +48,12 @@ class DecisionBoundaryView(QWidget):
         self._pending: NDArray[np.float64] | None = None
         self._caption = ""
         self._rate = RateLimit(self._draw_pending, MAX_RATE_HZ, self)
+        # A new view range (a resize, a pan) redraws from a turn of its own, never from inside
+        # the paint that laid the range out.
+        self._range_timer = QTimer(self)
+        self._range_timer.setSingleShot(True)
+        self._range_timer.setInterval(0)
+        self._range_timer.timeout.connect(self._rate.request)
 
         self.plot = pg.PlotWidget()
         self.plot.setBackground(theme.BACKGROUND)
@@ -56,8 +62,8 @@ class DecisionBoundaryView(QWidget):
         self.plot.setMenuEnabled(False)
         self.plot.getViewBox().setAspectLocked(True)
         self.plot.getViewBox().sigRangeChanged.connect(self._on_range_changed)
-        self.image = pg.ImageItem()
-        self.image.setLookupTable(probability_colormap().getLookupTable(0.0, 1.0, 256))
+        self.image = pg.ImageItem(axisOrder="row-major")
+        self.image.setColorMap(probability_colormap())
         self.image.setZValue(-10)
         self.boundary = pg.PlotDataItem(pen=pg.mkPen(theme.OUTLINE_COLOR, width=1.5))
         # The legend's samples: grey, filled for training and hollow for validation.
@@ -132,6 +138,9 @@ class DecisionBoundaryView(QWidget):
     def region(self) -> tuple[tuple[float, float], tuple[float, float]]:
         """The part of the plane the heat map covers: what the plot shows."""
         (x0, x1), (y0, y1) = self.plot.getViewBox().viewRange()
+        box = np.array([x0, x1, y0, y1], dtype=np.float64)
+        if not (np.isfinite(box).all() and x1 - x0 > 1e-9 and y1 - y0 > 1e-9):
+            return self.extent()  # not laid out yet
         return (float(x0), float(x1)), (float(y0), float(y1))
 
     def probabilities(self) -> NDArray[np.float64]:
@@ -153,7 +162,7 @@ class DecisionBoundaryView(QWidget):
         prob = self.probabilities()
         (x0, x1), (y0, y1) = self.region()
         dx, dy = (x1 - x0) / (GRID - 1), (y1 - y0) / (GRID - 1)
-        self.image.setImage(prob.T, levels=(0.0, 1.0), autoLevels=False)
+        self.image.setImage(prob, levels=(0.0, 1.0), autoLevels=False)
         self.image.setRect(QRectF(x0 - dx / 2, y0 - dy / 2, x1 - x0 + dx, y1 - y0 + dy))
         xs, ys = np.linspace(x0, x1, GRID), np.linspace(y0, y1, GRID)
         seg = isoline_segments(prob, np.array([0.5]), xs, ys)
@@ -168,7 +177,7 @@ class DecisionBoundaryView(QWidget):
     def _on_range_changed(self, *_: object) -> None:
         if self.weights is not None and self._pending is None:
             self._pending = self.weights  # the same network over the newly shown region
-            self._rate.request()
+            self._range_timer.start()
 
     def _on_show_points_changed(self, shown: bool) -> None:
         self.train_points.setVisible(shown)

@@ -1,0 +1,177 @@
+"""The network lesson's docks in the main window, shown only while the landscape is a network.
+
+NetworkPanels follows the model: its landscape (a NetworkLandscape or not), its racers and
+their steps. The Decision Boundary dock shows the chosen racer's network over the points, with
+its sharpness; the Training and Validation dock shows every racer's curves. Both have View-menu
+toggles, enabled only while there is a network to show.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from PySide6.QtCore import QObject, Qt
+from PySide6.QtWidgets import QComboBox, QDockWidget, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+
+from ...core.nn_landscape import NetworkLandscape
+from ...core.run import RUNNING, Run
+from ..widgets import menu_named
+from .boundary import DecisionBoundaryView
+from .curves import TrainValidationView
+from .rate import RateLimit
+from .sharpness import SharpnessReadout
+
+if TYPE_CHECKING:
+    from ..main_window import MainWindow
+
+CURVES_HZ = 5.0
+
+
+class NetworkPanels(QObject):
+    """The boundary, curves and sharpness of the model's network racers, and their docks.
+
+    The docks and their View-menu toggles exist from the start; the widgets in them (and
+    pyqtgraph's first views) are made when a network first appears.
+    """
+
+    def __init__(self, window: Any) -> None:
+        super().__init__(window)
+        # No reference to the window (its child already): a cycle through the window would
+        # leave its deletion to the garbage collector, at any moment, even inside a paint.
+        self.model = window.model
+        self.boundary_dock = _dock(window, "Decision Boundary", "networkBoundaryDock")
+        self.curves_dock = _dock(window, "Training and Validation", "networkCurvesDock")
+        self._built = False
+        self._runs: list[tuple[str, str, Run]] = []
+        self._finished: set[int] = set()
+        self.model.landscapeChanged.connect(self._on_landscape_changed)
+        self.model.runsChanged.connect(self._on_runs_changed)
+        self.model.runsReset.connect(self._on_runs_changed)
+        self.model.stepped.connect(self._on_stepped)
+        self._on_landscape_changed()
+
+    def _build(self) -> None:
+        """Make the widgets and put them in the docks (once)."""
+        self._built = True
+        self.boundary = DecisionBoundaryView()
+        self.curves = TrainValidationView()
+        self.sharpness = SharpnessReadout()
+        self.racer = QComboBox()
+        self.racer.setAccessibleName("Racer shown")
+        self.racer.currentIndexChanged.connect(self._on_racer_changed)
+        racer_label = QLabel("&Racer:")
+        racer_label.setBuddy(self.racer)
+        head = QHBoxLayout()
+        head.addWidget(racer_label)
+        head.addWidget(self.racer, 1)
+        body = QWidget()
+        column = QVBoxLayout(body)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.addLayout(head)
+        column.addWidget(self.boundary, 1)
+        column.addWidget(self.sharpness)
+        self.boundary_dock.setWidget(body)
+        self.curves_dock.setWidget(self.curves)
+        self._curves_rate = RateLimit(self.curves.refresh, CURVES_HZ, self)
+
+    @property
+    def built(self) -> bool:
+        """True once a network has been shown (the widgets exist)."""
+        return self._built
+
+    @property
+    def network(self) -> NetworkLandscape | None:
+        """The model's landscape if it is a network."""
+        land = self.model.landscape
+        return land if isinstance(land, NetworkLandscape) else None
+
+    def docks(self) -> tuple[QDockWidget, QDockWidget]:
+        """The Decision Boundary and Training and Validation docks."""
+        return self.boundary_dock, self.curves_dock
+
+    # --- model observers -----------------------------------------------------------------------
+
+    def _on_landscape_changed(self) -> None:
+        land = self.network
+        if land is not None and not self._built:
+            self._build()
+        for dock in self.docks():
+            dock.toggleViewAction().setEnabled(land is not None)
+            dock.setVisible(land is not None)
+        if self._built:
+            self.boundary.set_landscape(land)
+            self._on_runs_changed()
+
+    def _on_runs_changed(self) -> None:
+        if not self._built:
+            return
+        land = self.network
+        self._runs = []
+        if land is not None:
+            for _, cfg in self.model.active_runs():
+                if cfg.run is not None and cfg.run.landscape is land:
+                    self._runs.append((cfg.title, cfg.color, cfg.run))
+        self._finished = {i for i, (_, _, run) in enumerate(self._runs) if run.status != RUNNING}
+        chosen = self.racer.currentText()
+        self.racer.blockSignals(True)
+        self.racer.clear()
+        self.racer.addItems([title for title, _, _ in self._runs])
+        index = self.racer.findText(chosen)
+        self.racer.setCurrentIndex(max(index, 0) if self._runs else -1)
+        self.racer.blockSignals(False)
+        self.curves.set_racers(land, self._runs)
+        self._on_racer_changed()
+
+    def _on_racer_changed(self) -> None:
+        chosen = self._chosen()
+        if chosen is None:
+            self.sharpness.set_target(None, None)
+            return
+        title, _, run = chosen
+        self.sharpness.set_target(self.network, run.params, self._caption(title, run))
+        self.boundary.show_weights(run.params, self._caption(title, run))
+
+    def _on_stepped(self) -> None:
+        if self.network is None:
+            return
+        self._curves_rate.request()
+        chosen = self._chosen()
+        if chosen is None:
+            return
+        title, _, run = chosen
+        caption = self._caption(title, run)
+        self.boundary.show_weights(run.params, caption)
+        self.sharpness.set_target(self.network, run.params, caption)
+        index = self.racer.currentIndex()
+        if run.status != RUNNING and index not in self._finished:
+            self._finished.add(index)
+            self.sharpness.compute()  # the run ended: its final sharpness
+
+    def _chosen(self) -> tuple[str, str, Run] | None:
+        index = self.racer.currentIndex()
+        return self._runs[index] if 0 <= index < len(self._runs) else None
+
+    @staticmethod
+    def _caption(title: str, run: Run) -> str:
+        return f"{title} at step {run.steps}"
+
+
+def _dock(window: Any, title: str, name: str) -> QDockWidget:
+    """A hidden dock on the right with its View-menu toggle."""
+    dock = QDockWidget(title, window)
+    dock.setObjectName(name)
+    dock.setWidget(QWidget())
+    window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+    dock.hide()
+    toggle = dock.toggleViewAction()
+    toggle.setText(f"&{title}")
+    toggle.setStatusTip(f"Show or hide the network lesson's {title} panel")
+    view = menu_named(window, "View")
+    if view is not None:
+        view.addAction(toggle)
+    return dock
+
+
+def install_network(window: MainWindow) -> None:
+    """Add the network lesson's docks to the window (hidden unless the landscape is a network)."""
+    window.network_panels = NetworkPanels(window)  # type: ignore[attr-defined]
