@@ -149,3 +149,32 @@ def test_sharpness_is_computed_on_request_off_the_ui_thread(qtbot, moons):
         qtbot.mouseClick(readout.button, Qt.MouseButton.LeftButton)
     assert got.args[0] == pytest.approx(top_hessian_eigenvalue(land, run.params), rel=1e-12)
     assert "λmax" in readout.label.text() and "Adam at step 300" in readout.label.text()
+
+
+def test_a_slice_is_computed_off_the_ui_thread_and_the_newest_request_wins(qtbot, moons):
+    from gdstudio.app.network.slice_job import SliceJob
+    from gdstudio.core.nn_view import make_slice
+
+    land, run = moons
+    run.reset()
+    run.step(120)
+    path = run.history.columns()["params"]
+    job = SliceJob()
+    got = []
+    job.ready.connect(got.append)
+    job.request(land, path[:60], "pca", n=9)
+    job.request(land, path, "pca", n=17)
+    assert job.busy
+    qtbot.waitUntil(lambda: not job.busy, timeout=20000)
+    assert len(got) == 1 and got[0].n == 17
+    np.testing.assert_array_equal(got[0].values, make_slice(land, path, "pca", n=17).values)
+
+
+def test_a_slice_that_cannot_be_made_says_why(qtbot, moons):
+    from gdstudio.app.network.slice_job import SliceJob
+
+    land, run = moons
+    job = SliceJob()
+    with qtbot.waitSignal(job.failed, timeout=20000) as failed:
+        job.request(land, np.asarray([land.default_start] * 2), "pca")
+    assert "at least 3 steps" in failed.args[0]

@@ -1,8 +1,7 @@
 """SharpnessReadout: the top Hessian eigenvalue at a racer's weights, computed off the UI thread.
 
 Power iteration on exact Hessian-vector products (core/nn_hessian.py) takes tens to hundreds of
-milliseconds, so it runs on a QThreadPool thread; the result comes back to the UI thread by a
-queued signal, and only the newest request's result is shown.
+milliseconds, so it runs in the background (jobs.py); only the newest request's result is shown.
 """
 
 from __future__ import annotations
@@ -11,44 +10,12 @@ import math
 
 import numpy as np
 from numpy.typing import NDArray
-from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
 
 from ...core.nn_hessian import top_hessian_eigenvalue
 from ...core.nn_landscape import NetworkLandscape
-
-_POOLS: list[QThreadPool] = []
-
-
-def _pool() -> QThreadPool:
-    """One thread for every readout (made on first use): jobs never compete with each other."""
-    if not _POOLS:
-        pool = QThreadPool()
-        pool.setMaxThreadCount(1)
-        _POOLS.append(pool)
-    return _POOLS[0]
-
-
-class _Signals(QObject):
-    done = Signal(int, float)
-
-
-class _Job(QRunnable):
-    """One eigenvalue, reported with its request number."""
-
-    def __init__(
-        self, signals: _Signals, number: int, land: NetworkLandscape, p: NDArray[np.float64]
-    ) -> None:
-        super().__init__()
-        self.signals, self.number, self.land, self.p = signals, number, land, p
-
-    def run(self) -> None:
-        """Compute and report (nan if the iteration fails)."""
-        try:
-            value = top_hessian_eigenvalue(self.land, self.p)
-        except (ArithmeticError, ValueError):
-            value = math.nan
-        self.signals.done.emit(self.number, value)
+from .jobs import Background
 
 
 class SharpnessReadout(QWidget):
@@ -61,11 +28,10 @@ class SharpnessReadout(QWidget):
         self.setAccessibleName("Sharpness")
         self.value = math.nan
         self._target: tuple[NetworkLandscape, NDArray[np.float64], str] | None = None
-        self._number = 0
         self._caption = ""
-        # No parent: a job still running when the readout goes keeps its own reference to it.
-        self._signals = _Signals()
-        self._signals.done.connect(self._on_done)
+        self._job = Background(self)
+        self._job.done.connect(self._on_done)
+        self._job.failed.connect(self._on_failed)
         self.label = QLabel("Sharpness: not computed")
         self.label.setWordWrap(True)
         self.button = QPushButton("Compute &Sharpness")
@@ -95,18 +61,21 @@ class SharpnessReadout(QWidget):
         if self._target is None:
             return
         land, p, caption = self._target
-        self._number += 1
         self._caption = caption
         self.label.setText(f"Sharpness{_of(caption)}: computing…")
-        _pool().start(_Job(self._signals, self._number, land, p.copy()))
+        weights = p.copy()
+        self._job.submit(lambda: top_hessian_eigenvalue(land, weights))
 
-    def _on_done(self, number: int, value: float) -> None:
-        if number != self._number:
-            return  # a newer request is on its way
-        self.value = value
-        text = "could not be computed" if math.isnan(value) else f"λmax = {value:.4g}"
+    def _on_done(self, value: object) -> None:
+        self.value = float(value)  # type: ignore[arg-type]
+        text = "could not be computed" if math.isnan(self.value) else f"λmax = {self.value:.4g}"
         self.label.setText(f"Sharpness{_of(self._caption)}: {text}")
-        self.computed.emit(value)
+        self.computed.emit(self.value)
+
+    def _on_failed(self, message: str) -> None:
+        self.value = math.nan
+        self.label.setText(f"Sharpness{_of(self._caption)}: could not be computed ({message})")
+        self.computed.emit(self.value)
 
 
 def _of(caption: str) -> str:
