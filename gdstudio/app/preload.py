@@ -14,8 +14,8 @@ the hook reading numpy's and typing's source (~130 files, ~40–80 ms, before th
 from __future__ import annotations
 
 import importlib.util
+import os
 import sys
-from pathlib import Path
 
 import numpy  # noqa: F401
 from OpenGL import GL  # noqa: F401
@@ -39,10 +39,14 @@ def package_modules(package: str) -> list[str]:
         return []
     names = []
     for location in spec.submodule_search_locations:
-        root = Path(location)
-        for path in root.rglob("*.py"):
-            parts = (package, *path.relative_to(root).with_suffix("").parts)
-            names.append(".".join(parts[:-1] if parts[-1] == "__init__" else parts))
+        for folder, subfolders, files in os.walk(location):
+            subfolders[:] = [d for d in subfolders if d != "__pycache__"]
+            prefix = package + folder[len(location) :].replace(os.sep, ".")
+            names += [
+                prefix if f == "__init__.py" else f"{prefix}.{f[:-3]}"
+                for f in files
+                if f.endswith(".py")
+            ]
     return names
 
 
