@@ -19,6 +19,7 @@ from .landscape_math import FORMULAS
 from .landscapes import ANALYTIC
 from .sweep_rules import COLUMNS, OWN, VARYING, Plan, Views, rank
 from .sweep_step import make_step, squared_tolerance, summed_rows
+from .sweep_trace import record
 
 Array = np.ndarray
 CONVERGED_CODE, DIVERGED_CODE, STOPPED_CODE = 1, 2, 3
@@ -81,6 +82,7 @@ class SweepEngine:
         self.highest = np.full(len(self.ids), -np.inf)  # the loss's highest in the tail
         with np.errstate(all="ignore"):
             self.loss = self.measure(self.x[0], self.x[1])
+        self._tables()
         self._build()
 
     def _place(self) -> None:
@@ -92,15 +94,30 @@ class SweepEngine:
             r.views = {name: col[r.rows] for name, col in self.cols.items()}
 
     def _build(self) -> None:
-        """Scratch arrays, the varying columns' tables and the step function for the runs left."""
+        """Scratch arrays and the step function for the runs left."""
         self.new = np.empty_like(self.x)  # the next parameters and gradients
         self.work = np.empty_like(self.x)
         self.sq, self.gg, self.probe, self.z = (np.empty(self.x.shape[1]) for _ in range(4))
-        self.tables = {name: np.empty((CHUNK, *self.x.shape[1:])) for name in VARYING}
+        self.step = make_step(self)
+
+    def _tables(self) -> None:
+        """The varying columns' tables, CHUNK steps × runs × d, in two sets of flat arrays
+        written once now (their memory ready), so a compaction copies into the other set."""
+        n, d = self.x.shape[1:]
+        self.table_sets = [{name: np.zeros(CHUNK * n * d) for name in VARYING} for _ in range(2)]
+        self.table_set = 0  # which set holds the tables in use
+        self.tables = self._table_views(0, n)
         for name, table in self.tables.items():  # the rows of racers whose numbers stay put
             np.copyto(table, self.cols[name][None])
         self.first = -CHUNK  # the step the tables start at: none yet
-        self.step = make_step(self)
+
+    def _table_views(self, which: int, n: int) -> dict[str, Array]:
+        """Set `which` as C-ordered tables of n runs."""
+        d = self.x.shape[2]
+        return {
+            name: flat[: CHUNK * n * d].reshape(CHUNK, n, d)
+            for name, flat in self.table_sets[which].items()
+        }
 
     def fill_tables(self, t: int) -> None:
         """The varying columns for steps t .. t + CHUNK − 1."""
@@ -188,6 +205,11 @@ class SweepEngine:
         self.x = np.ascontiguousarray(self.x[:, keep])
         self.s, self.m, self.b, self.den = (a[keep] for a in (self.s, self.m, self.b, self.den))
         self.cols = {name: col[keep] for name, col in self.cols.items()}
+        self.table_set ^= 1
+        spare = self._table_views(self.table_set, int(keep.sum()))
+        for name, table in self.tables.items():  # into the other set's arrays: no new memory
+            np.compress(keep, table, axis=1, out=spare[name])
+        self.tables = spare
         self._place()
         self._build()
 
@@ -197,6 +219,7 @@ def _measurer(landscape: Any) -> Measure:
     name = getattr(landscape, "name", "")
     if ANALYTIC.get(name) is landscape:  # a built-in formula, on each coordinate's column
         both = FORMULAS[name].both
+        replay = record(both, ANALYTIC[name].dim)
 
         def formula(points: Array, grad: Array) -> Array:
             value, *parts = both(*points.T, np)
@@ -204,7 +227,7 @@ def _measurer(landscape: Any) -> Measure:
                 grad[:, i] = part
             return _losses(value, len(points))
 
-        return formula
+        return formula if replay is None else _checked(replay, formula)
     pair: Any = getattr(landscape, "value_and_grad", None)
 
     def general(points: Array, grad: Array) -> Array:
@@ -216,6 +239,25 @@ def _measurer(landscape: Any) -> Measure:
         return _losses(value, len(points))
 
     return general
+
+
+def _checked(replay: Measure, formula: Measure) -> Measure:
+    """The replay, once its first answer is the formula's to the bit (else the formula)."""
+    chosen: list[Measure] = []
+
+    def measure(points: Array, grad: Array) -> Array:
+        if not chosen:
+            mine, theirs = np.empty_like(grad), np.empty_like(grad)
+            same = _equal(replay(points, mine), formula(points, theirs)) and _equal(mine, theirs)
+            chosen.append(replay if same else formula)
+        return chosen[0](points, grad)
+
+    return measure
+
+
+def _equal(a: Array, b: Array) -> bool:
+    """The same numbers, nan where nan."""
+    return bool(np.array_equal(a, b, equal_nan=True))
 
 
 def _losses(value: Any, n: int) -> Array:

@@ -27,8 +27,23 @@ def squared_tolerance(tol: float) -> float:
     return max(tol * tol * (1 + 1e-9), 1e-290)
 
 
-def make_step(e: Any) -> Callable[[int], Array | None]:
-    """The step function for the engine's current runs (see the module's docstring)."""
+Step = Callable[[int], "Array | None"]
+
+
+def make_step(e: Any) -> Step:
+    """The step function for the engine's current runs (see the module's docstring).
+
+    Two of them, one writing e.new from e.x and one the other way: a taken step swaps the
+    engine's two arrays and hands over to the other function instead of copying.
+    """
+    pair: list[Step] = []
+    pair.append(_bind(e, e.x, e.new, pair, 1))
+    pair.append(_bind(e, e.new, e.x, pair, 0))
+    return pair[0]
+
+
+def _bind(e: Any, x: Array, new: Array, pair: list[Step], other: int) -> Step:
+    """step(t) from x into new (see make_step)."""
     mul, div, add, sub, sqrt, copyto, minimum = (
         np.multiply,
         np.divide,
@@ -38,7 +53,7 @@ def make_step(e: Any) -> Callable[[int], Array | None]:
         np.copyto,
         np.minimum,
     )
-    x, new, work = e.x, e.new, e.work
+    work = e.work
     p_all, g_all, q_all, g2_all = x[0], x[1], new[0], new[1]
     w0, w1 = work[0], work[1]
     live = [r for r in e.racers if r.count]
@@ -64,9 +79,8 @@ def make_step(e: Any) -> Callable[[int], Array | None]:
     p, q, g, t1, den = (part(a, 0, n) for a in (p_all, q_all, ge, w0, e.den))
     g_sm, t_sm, s, den_sm = (part(a, 0, lo_h) for a in (ge, w0, e.s, e.den))
     w, alpha, eps = (part(col[k], 0, lo_h) for k in ("w", "alpha", "eps"))
-    g_fm, t_fm, m, q_fm, w1c, decay = (
-        part(a, lo_m, lo_h) for a in (ge, w0, e.m, q_all, col["w1"], col["decay"])
-    )
+    decay = part(col["decay"], 0, n)  # 1 but for decoupled weight decay: p·1 is exact
+    g_fm, t_fm, m, q_fm, w1c = (part(a, lo_m, lo_h) for a in (ge, w0, e.m, q_all, col["w1"]))
     g_h, t1_h, t2_h, b = (part(a, lo_h, hi_h) for a in (ge, w0, w1, e.b))
     mom, damp, kappa, nu = (part(col[k], lo_h, hi_h) for k in ("mom", "damp", "kappa", "nu"))
     measure, tol2 = e.measure, squared_tolerance(e.tol)
@@ -115,8 +129,7 @@ def make_step(e: Any) -> Callable[[int], Array | None]:
         if n:
             base = p
             if decoupled:  # p·(1 − lr·wd) first
-                copyto(q, p)
-                mul(q_fm, decay, q_fm)
+                mul(p, decay, q)
                 base = q
             div(g, den, t1)  # p' ← p + c₁·(h/d), h = g but for a heavy ball (d = 1 there)
             if hi_h > lo_h:  # h ← κ·g + ν·b
@@ -144,8 +157,8 @@ def make_step(e: Any) -> Callable[[int], Array | None]:
             else:
                 copyto(gg, summed_rows(grad_sq))
             ok = bool(gg.min() > tol2)
-        if ok:
-            copyto(x, new)
+        if ok:  # the step is taken: new is the state now, and x is free for the next one
+            e.x, e.new, e.step = new, x, pair[other]
             e.loss = loss2
             return loss2
         e.loss2 = loss2
