@@ -128,6 +128,26 @@ def test_when_the_chosen_run_ends_its_sharpness_is_computed(qtbot):
     readout = window.network_panels.sharpness
     model.step(30)
     assert "not computed" in readout.label.text()
-    with qtbot.waitSignal(readout.computed, timeout=20000):
+    panels = window.network_panels
+    with qtbot.waitSignals([readout.computed, panels.sliceReady], timeout=20000):
         model.step(30)  # Adam reaches its 60 steps
     assert "Adam at step 60" in readout.label.text() and "λmax" in readout.label.text()
+    assert np.array_equal(panels.slicer.last.plane.origin, model.racers[0].run.params)
+
+
+def test_slice_landscape_slices_through_the_chosen_racer_along_the_chosen_directions(qtbot):
+    _, model = _race()
+    window = _window(qtbot, model)
+    panels = window.network_panels
+    model.step(40)
+    panels.racer.setFocus()
+    qtbot.keyClick(panels.racer, Qt.Key.Key_Down)  # SGD
+    panels.slicer.kind.setFocus()
+    qtbot.keyClick(panels.slicer.kind, Qt.Key.Key_Down)  # PCA of the trajectory
+    assert panels.slicer.directions == "pca"
+    with qtbot.waitSignal(panels.sliceReady, timeout=20000) as got:
+        qtbot.mouseClick(panels.slicer.button, Qt.MouseButton.LeftButton)
+    made = got.args[0]
+    assert made.plane.kind == "pca" and made.values.shape == (64, 64)
+    assert np.array_equal(made.plane.origin, model.racers[1].run.params)
+    assert "SGD at step 40" in panels.slicer.label.text()

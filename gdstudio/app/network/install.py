@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QObject, Qt, Signal
 from PySide6.QtWidgets import QComboBox, QDockWidget, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from ...core.nn_landscape import NetworkLandscape
@@ -20,6 +20,7 @@ from .boundary import DecisionBoundaryView
 from .curves import TrainValidationView
 from .rate import RateLimit
 from .sharpness import SharpnessReadout
+from .slice_control import SliceControl
 
 if TYPE_CHECKING:
     from ..main_window import MainWindow
@@ -28,11 +29,16 @@ CURVES_HZ = 5.0
 
 
 class NetworkPanels(QObject):
-    """The boundary, curves and sharpness of the model's network racers, and their docks.
+    """The boundary, curves, sharpness and slice of the model's network racers, and their docks.
+
+    `sliceReady` carries each SliceLandscape computed (on request, or when the chosen racer's
+    run ends) to whoever shows it as the landscape views' surface.
 
     The docks and their View-menu toggles exist from the start; the widgets in them (and
     pyqtgraph's first views) are made when a network first appears.
     """
+
+    sliceReady = Signal(object)  # a SliceLandscape
 
     def __init__(self, window: Any) -> None:
         super().__init__(window)
@@ -56,6 +62,8 @@ class NetworkPanels(QObject):
         self.boundary = DecisionBoundaryView()
         self.curves = TrainValidationView()
         self.sharpness = SharpnessReadout()
+        self.slicer = SliceControl()
+        self.slicer.ready.connect(self.sliceReady)
         self.racer = QComboBox()
         self.racer.setAccessibleName("Racer shown")
         self.racer.currentIndexChanged.connect(self._on_racer_changed)
@@ -70,6 +78,7 @@ class NetworkPanels(QObject):
         column.addLayout(head)
         column.addWidget(self.boundary, 1)
         column.addWidget(self.sharpness)
+        column.addWidget(self.slicer)
         self.boundary_dock.setWidget(body)
         self.curves_dock.setWidget(self.curves)
         self._curves_rate = RateLimit(self.curves.refresh, CURVES_HZ, self)
@@ -126,9 +135,11 @@ class NetworkPanels(QObject):
         chosen = self._chosen()
         if chosen is None:
             self.sharpness.set_target(None, None)
+            self.slicer.set_target(None, None)
             return
         title, _, run = chosen
         self.sharpness.set_target(self.network, run.params, self._caption(title, run))
+        self.slicer.set_target(self.network, run, self._caption(title, run))
         self.boundary.show_weights(run.params, self._caption(title, run))
 
     def _on_stepped(self) -> None:
@@ -142,10 +153,12 @@ class NetworkPanels(QObject):
         caption = self._caption(title, run)
         self.boundary.show_weights(run.params, caption)
         self.sharpness.set_target(self.network, run.params, caption)
+        self.slicer.set_target(self.network, run, caption)
         index = self.racer.currentIndex()
         if run.status != RUNNING and index not in self._finished:
             self._finished.add(index)
-            self.sharpness.compute()  # the run ended: its final sharpness
+            self.sharpness.compute()  # the run ended: its final sharpness and slice
+            self.slicer.compute()
 
     def _chosen(self) -> tuple[str, str, Run] | None:
         index = self.racer.currentIndex()
