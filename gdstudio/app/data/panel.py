@@ -65,6 +65,8 @@ class DataPanel(QWidget):
         self.plot.setObjectName("dataPlot")
         self.table = PointsTable(model, self.selection)
         self.table.setObjectName("pointsTable")
+        self.table.setAccessibleName("Data points")
+        self.table.setAccessibleDescription("One row per point: x, y (and the class); editable")
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
         self.splitter.setChildrenCollapsible(False)
         self.splitter.addWidget(self.plot)
