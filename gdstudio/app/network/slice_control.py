@@ -70,7 +70,13 @@ class SliceControl(QWidget):
     def _on_ready(self, result: object) -> None:
         assert isinstance(result, SliceLandscape)
         self.last = result
-        self.label.setText(f"Slice ({self._caption}): {KIND_TITLES[result.plane.kind]}")
+        plane = result.plane
+        share = (
+            f" ({100 * (plane.explained[0] + plane.explained[1]):.0f}% of its variance)"
+            if plane.kind == "pca"
+            else ""
+        )
+        self.label.setText(f"Slice ({self._caption}): {KIND_TITLES[plane.kind]}{share}")
         self.ready.emit(result)
 
     def _on_failed(self, message: str) -> None:
