@@ -85,7 +85,9 @@ def pca_plane(trajectory: Array) -> Plane:
     directions of θ_i − θ_final (orthonormal; the SVD of those differences, not centred).
 
     Not centring gives the plane through θ_final that fits the trajectory best in least
-    squares, so the slice drawn around θ_final holds the path as closely as a plane can.
+    squares, so the slice drawn around θ_final holds the path as closely as a plane can
+    (Li et al.'s code centres the differences first, sklearn's PCA: a plane through their
+    mean, which need not pass through θ_final).
     """
     path = np.asarray(trajectory, dtype=np.float64)
     if path.ndim != 2 or len(path) < 3:
