@@ -36,7 +36,7 @@ def bench_sweep(reps: int) -> Row:
 
     landscape, racers, rates = _sweep_inputs()
     rows = sweep(landscape, racers, rates, STEPS, tol=0.0)  # type: ignore[arg-type]
-    rounds = max(3, reps)
+    rounds = max(9, reps)
 
     def ours() -> None:
         sweep(landscape, racers, rates, STEPS, tol=0.0)  # type: ignore[arg-type]

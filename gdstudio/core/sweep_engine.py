@@ -82,6 +82,7 @@ class SweepEngine:
         self.highest = np.full(len(self.ids), -np.inf)  # the loss's highest in the tail
         with np.errstate(all="ignore"):
             self.loss = self.measure(self.x[0], self.x[1])
+        self.measure = getattr(self.measure, "chosen", self.measure)  # a replay, once checked
         self._tables()
         self._build()
 
@@ -104,7 +105,8 @@ class SweepEngine:
         """The varying columns' tables, CHUNK steps × runs × d, in two sets of flat arrays
         written once now (their memory ready), so a compaction copies into the other set."""
         n, d = self.x.shape[1:]
-        self.table_sets = [{name: np.zeros(CHUNK * n * d) for name in VARYING} for _ in range(2)]
+        size = CHUNK * n * d
+        self.table_sets = [{name: np.full(size, 1.0) for name in VARYING} for _ in range(2)]
         self.table_set = 0  # which set holds the tables in use
         self.tables = self._table_views(0, n)
         for name, table in self.tables.items():  # the rows of racers whose numbers stay put
@@ -122,10 +124,12 @@ class SweepEngine:
     def fill_tables(self, t: int) -> None:
         """The varying columns for steps t .. t + CHUNK − 1."""
         ts = list(range(t, t + CHUNK))
+        d = self.x.shape[2]
         for r in self.racers:
             if r.count and r.plan.varying is not None and r.views is not None:
+                cells = slice(r.start * d, (r.start + r.count) * d)
                 for name, value in r.plan.varying(ts, r.views).items():
-                    self.tables[name][:, r.rows] = value
+                    self.tables[name].reshape(CHUNK, -1)[:, cells] = value
         self.first = t
 
     def run(self, steps: int, tail: int) -> tuple[Array, Array, Array, Array]:
@@ -227,7 +231,7 @@ def _measurer(landscape: Any) -> Measure:
                 grad[:, i] = part
             return _losses(value, len(points))
 
-        return formula if replay is None else _checked(replay, formula)
+        return formula if replay is None else _Checked(replay, formula)
     pair: Any = getattr(landscape, "value_and_grad", None)
 
     def general(points: Array, grad: Array) -> Array:
@@ -241,18 +245,19 @@ def _measurer(landscape: Any) -> Measure:
     return general
 
 
-def _checked(replay: Measure, formula: Measure) -> Measure:
-    """The replay, once its first answer is the formula's to the bit (else the formula)."""
-    chosen: list[Measure] = []
+class _Checked:
+    """A replay that gives way to its formula if its first answer is not the formula's."""
 
-    def measure(points: Array, grad: Array) -> Array:
-        if not chosen:
-            mine, theirs = np.empty_like(grad), np.empty_like(grad)
-            same = _equal(replay(points, mine), formula(points, theirs)) and _equal(mine, theirs)
-            chosen.append(replay if same else formula)
-        return chosen[0](points, grad)
+    def __init__(self, replay: Measure, formula: Measure) -> None:
+        self.replay, self.formula = replay, formula
 
-    return measure
+    def __call__(self, points: Array, grad: Array) -> Array:
+        """The first measure, compared; `chosen` then says which to use from now on."""
+        mine = np.empty_like(grad)
+        theirs = self.formula(points, grad)
+        same = _equal(self.replay(points, mine), theirs) and _equal(mine, grad)
+        self.chosen = self.replay if same else self.formula
+        return theirs
 
 
 def _equal(a: Array, b: Array) -> bool:

@@ -53,7 +53,7 @@ COLUMNS: dict[str, float] = {
 }
 Views = dict[str, Array]  # one racer's rows of every column
 VARYING = ("c", "e", "c1", "c2")  # the columns that change from step to step
-# A racer's varying columns at steps ts, each (len(ts), 1, 1) or (len(ts), d, runs): the numbers
+# A racer's varying columns at steps ts, each (len(ts), 1) or (len(ts), runs·d): the numbers
 # a lone run computes at each of those steps, computed for many steps at once.
 Varying = Callable[[list[int], Views], dict[str, Array]]
 
@@ -136,7 +136,7 @@ def _adagrad(opt: Optimizer, h: dict[str, object]) -> Plan:
     lr_decay = float(h["lr_decay"])  # type: ignore[arg-type]
 
     def varying(ts: list[int], v: Views) -> dict[str, Array]:  # −lr / (1 + (t − 1)·lr_decay)
-        return {"c1": v["neg_lr"][None] / _steps([1 + (t - 1) * lr_decay for t in ts])}
+        return {"c1": _flat(v["neg_lr"]) / _steps([1 + (t - 1) * lr_decay for t in ts])}
 
     return Plan(
         SHARED,
@@ -169,7 +169,7 @@ def _adam(opt: Optimizer, h: dict[str, object]) -> Plan:
 
     def varying(ts: list[int], v: Views) -> dict[str, Array]:  # −lr / (1 − β₁ᵗ), √(1 − β₂ᵗ)
         return {
-            "c2": v["neg_lr"][None] / _steps([1 - beta1**t for t in ts]),
+            "c2": _flat(v["neg_lr"]) / _steps([1 - beta1**t for t in ts]),
             "e": _steps([(1 - beta2**t) ** 0.5 for t in ts]),
         }
 
@@ -200,7 +200,7 @@ def _nadam(opt: Optimizer, h: dict[str, object]) -> Plan:
     def varying(ts: list[int], v: Views) -> dict[str, Array]:
         while len(products) <= ts[-1]:
             products.append(products[-1] * mu(len(products)))
-        lr = v["neg_lr"][None]
+        lr = _flat(v["neg_lr"])
         after = [mu(t + 1) for t in ts]
         return {
             "c": _steps([1 - beta2**t for t in ts]),
@@ -223,5 +223,10 @@ def _nadam(opt: Optimizer, h: dict[str, object]) -> Plan:
 
 
 def _steps(values: list[float]) -> Array:
-    """Numbers computed step by step in Python floats, shaped (steps, 1, 1) to broadcast."""
-    return np.array(values, dtype=np.float64)[:, None, None]
+    """Numbers computed step by step in Python floats, as a column (steps, 1) to broadcast."""
+    return np.array(values, dtype=np.float64)[:, None]
+
+
+def _flat(rows: Array) -> Array:
+    """A racer's (runs, d) column as one row (1, runs·d): one long inner loop for numpy."""
+    return rows.reshape(1, -1)

@@ -90,6 +90,8 @@ def _bind(e: Any, x: Array, new: Array, pair: list[Step], other: int) -> Step:
     gg, grad_sq = e.gg, w1
     two = p_all.shape[1] == 2
     chunk = len(t_c)
+    # each table cut to the runs its part of the template covers: one index a step
+    c_sm, e_sm, c1_all, c2_fm = t_c[:, :lo_h], t_e[:, :lo_h], t_c1[:, :n], t_c2[:, lo_m:lo_h]
 
     def clipped() -> None:  # clip_grad_norm on each run: the norm summed in order, one scale
         mul(g_all, g_all, gc)
@@ -115,9 +117,9 @@ def _bind(e: Any, x: Array, new: Array, pair: list[Step], other: int) -> Step:
             mul(t_sm, g_sm, t_sm)
             mul(s, alpha, s)
             add(s, t_sm, s)
-            div(s, part(t_c[i], 0, lo_h), den_sm)
+            div(s, c_sm[i], den_sm)
             sqrt(den_sm, den_sm)
-            div(den_sm, part(t_e[i], 0, lo_h), den_sm)
+            div(den_sm, e_sm[i], den_sm)
             add(den_sm, eps, den_sm)
         if hi_h > lo_h:  # b ← b·μ + δ·g (b = g at the first step, as PyTorch starts it)
             if t == 1:
@@ -136,14 +138,14 @@ def _bind(e: Any, x: Array, new: Array, pair: list[Step], other: int) -> Step:
                 mul(kappa, g_h, t1_h)
                 mul(nu, b, t2_h)
                 add(t1_h, t2_h, t1_h)
-            mul(t1, part(t_c1[i], 0, n), t1)
+            mul(t1, c1_all[i], t1)
             add(base, t1, q)
         if lo_h > lo_m:  # m ← m + w₁·(g − m);  p' ← p' + c₂·(m/d)
             sub(g_fm, m, t_fm)
             mul(t_fm, w1c, t_fm)
             add(m, t_fm, m)
             div(m, part(den, lo_m, lo_h), t_fm)
-            mul(t_fm, part(t_c2[i], lo_m, lo_h), t_fm)
+            mul(t_fm, c2_fm[i], t_fm)
             add(q_fm, t_fm, q_fm)
         for opt, rows, lr in own:
             q_all[rows] = opt.step_many(p_all[rows], ge[rows], lr)
