@@ -7,8 +7,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from PySide6.QtCore import QEvent, QObject, QRect
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QColor, QImage
 
+from gdstudio import theme
 from gdstudio.app.docks.plot_fold import blocks
 from gdstudio.app.docks.plot_items import TraceLayer
 from gdstudio.app.docks.plot_ranges import step_range
@@ -143,3 +144,52 @@ def test_folded_rows_keep_each_columns_first_lowest_highest_and_last(values, spl
             assert block.low[g] == rows[int(np.flatnonzero(y == y.min())[0])]
             assert block.high[g] == rows[int(np.flatnonzero(y == y.max())[0])]
         assert (block.lo, block.hi) == (v[:, j].min(), v[:, j].max())
+
+
+def test_curves_are_drawn_at_their_values_when_the_legend_reflows_in_a_grab(qtbot, show_panel):
+    """A resize that gives the legend another row lays the plots out again as the grab
+    starts to paint: every curve's newest point is still drawn where its value is."""
+    panel = show_panel(PlotsPanel, "race", (560, 600))
+    for name in ("nesterov", "adagrad", "adamw", "nadam"):
+        panel.model.add_run(name)
+    panel.model.step(200)
+    qtbot.waitUntil(lambda: panel.plots[0].shown is not None and panel.plots[0].shown[0][1] > 0)
+    panel.graphics.grab()
+    rows = panel.legend.size().height()
+    panel.resize(300, 600)  # the legend needs more rows: the plots shrink as the grab paints
+    image = panel.graphics.grab().toImage()
+    assert panel.legend.size().height() > rows
+    for plot in panel.plots:
+        (x0, x1), (y0, y1) = plot.shown
+        box = panel.graphics.mapFromScene(plot.item.vb.sceneBoundingRect()).boundingRect()
+        tips = []
+        for curve in plot.curves:
+            steps, values = curve.series.points()
+            x = box.left() + (steps[-1] - x0) / (x1 - x0) * box.width()
+            y = box.bottom() - (np.log10(values[-1]) - y0) / (y1 - y0) * box.height()
+            tips.append((x, y, curve))
+        alone = [  # tips no other curve's tip covers
+            (x, y, c)
+            for x, y, c in tips
+            if all(abs(x - u) + abs(y - v) > 8 for u, v, o in tips if o is not c)
+        ]
+        assert len(alone) >= 2, plot.column
+        for x, y, curve in alone:
+            assert _colour_near(image, x, y, curve.pen.color()), (plot.column, curve.cfg.title)
+
+
+def _colour_near(image: QImage, x: float, y: float, colour) -> bool:
+    """True if a pixel within 3 px of (x, y) is mostly `colour` (an antialiased line's pixel
+    nearer it than half the way from the background)."""
+    want = np.array([colour.red(), colour.green(), colour.blue()], dtype=float)
+    ground = QColor(theme.BACKGROUND)
+    back = np.array([ground.red(), ground.green(), ground.blue()], dtype=float)
+    for dx in range(-3, 4):
+        for dy in range(-3, 4):
+            px, py = round(x) + dx, round(y) + dy
+            if 0 <= px < image.width() and 0 <= py < image.height():
+                c = image.pixelColor(px, py)
+                got = np.array([c.red(), c.green(), c.blue()], dtype=float)
+                if np.linalg.norm(got - want) < 0.5 * np.linalg.norm(back - want):
+                    return True
+    return False

@@ -187,6 +187,7 @@ class PlotsPanel(QWidget):
             self.graphics.ci.layout.activate()
         if self._dirty:  # a paint before the frame's redraw: a live frame keeps its room to
             self.refresh(tight=not self._rest.isActive())  # grow; a grab of a pause fits
+        self._lay_transforms()  # the views laid out anew above: pyqtgraph's own update ran
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
         """Catch up with what happened while hidden."""
@@ -232,6 +233,14 @@ class PlotsPanel(QWidget):
         )
         for k, plot in enumerate(self.plots):
             self._draw(plot, x_range, log, [fresh[k] for fresh in per_run], tight)
+        self._lay_transforms()
+
+    def _lay_transforms(self) -> None:
+        """Map each view's range onto its current size now, if either changed (pyqtgraph
+        does it as a paint begins, which marks the view dirty and paints it once more, and
+        misses a size the layout gives the view after that)."""
+        for plot in self.plots:
+            plot.item.vb.updateMatrix()
 
     def _frames_now(self, x_range: tuple[float, float], log: bool) -> list[Frame]:
         """Each plot's pixel grid; the same objects while they stay the same (the series
@@ -266,8 +275,6 @@ class PlotsPanel(QWidget):
         if moved:
             plot.shown = (x_range, y_range)
             plot.item.vb.setRange(xRange=x_range, yRange=y_range, padding=0.0)
-            plot.item.vb.updateMatrix()  # now, not as the paint starts: that would mark the
-            # whole view dirty again and paint it a second time
 
             rect = QRectF(x_range[0], y_range[0], x_range[1] - x_range[0], y_range[1] - y_range[0])
             plot.settled.set_rect(rect)
