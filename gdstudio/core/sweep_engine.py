@@ -2,7 +2,7 @@
 
 Each step measures the landscape once for all runs, steps the runs of all optimizers with the
 shared template of sweep_rules.py (sweep_step.py, written into preallocated arrays) and checks
-every run with one reduction. A run that converges or diverges leaves the arrays at once, so
+every run with a few sums. A run that converges or diverges leaves the arrays at once, so
 later steps cost only what is still running. Each run's arithmetic is what `Run` does alone
 (the same operations in the same order), so its final loss, status and step are a lone run's.
 """
@@ -19,7 +19,6 @@ from .landscape_math import FORMULAS
 from .landscapes import ANALYTIC
 from .sweep_rules import COLUMNS, OWN, VARYING, Plan, Views, rank
 from .sweep_step import make_step, squared_tolerance, summed_rows
-from .sweep_trace import record
 
 Array = np.ndarray
 CONVERGED_CODE, DIVERGED_CODE, STOPPED_CODE = 1, 2, 3
@@ -82,7 +81,6 @@ class SweepEngine:
         self.highest = np.full(len(self.ids), -np.inf)  # the loss's highest in the tail
         with np.errstate(all="ignore"):
             self.loss = self.measure(self.x[0], self.x[1])
-        self.measure = getattr(self.measure, "chosen", self.measure)  # a replay, once checked
         self._tables()
         self._build()
 
@@ -223,7 +221,6 @@ def _measurer(landscape: Any) -> Measure:
     name = getattr(landscape, "name", "")
     if ANALYTIC.get(name) is landscape:  # a built-in formula, on each coordinate's column
         both = FORMULAS[name].both
-        replay = record(both, ANALYTIC[name].dim)
 
         def formula(points: Array, grad: Array) -> Array:
             value, *parts = both(*points.T, np)
@@ -231,7 +228,7 @@ def _measurer(landscape: Any) -> Measure:
                 grad[:, i] = part
             return _losses(value, len(points))
 
-        return formula if replay is None else _Checked(replay, formula)
+        return formula
     pair: Any = getattr(landscape, "value_and_grad", None)
 
     def general(points: Array, grad: Array) -> Array:
@@ -243,26 +240,6 @@ def _measurer(landscape: Any) -> Measure:
         return _losses(value, len(points))
 
     return general
-
-
-class _Checked:
-    """A replay that gives way to its formula if its first answer is not the formula's."""
-
-    def __init__(self, replay: Measure, formula: Measure) -> None:
-        self.replay, self.formula = replay, formula
-
-    def __call__(self, points: Array, grad: Array) -> Array:
-        """The first measure, compared; `chosen` then says which to use from now on."""
-        mine = np.empty_like(grad)
-        theirs = self.formula(points, grad)
-        same = _equal(self.replay(points, mine), theirs) and _equal(mine, grad)
-        self.chosen = self.replay if same else self.formula
-        return theirs
-
-
-def _equal(a: Array, b: Array) -> bool:
-    """The same numbers, nan where nan."""
-    return bool(np.array_equal(a, b, equal_nan=True))
 
 
 def _losses(value: Any, n: int) -> Array:

@@ -83,6 +83,7 @@ def _bind(e: Any, x: Array, new: Array, pair: list[Step], other: int) -> Step:
     g_fm, t_fm, m, q_fm, w1c = (part(a, lo_m, lo_h) for a in (ge, w0, e.m, q_all, col["w1"]))
     g_h, t1_h, t2_h, b = (part(a, lo_h, hi_h) for a in (ge, w0, w1, e.b))
     mom, damp, kappa, nu = (part(col[k], lo_h, hi_h) for k in ("mom", "damp", "kappa", "nu"))
+    damped = bool((damp != 1.0).any())
     measure, tol2 = e.measure, squared_tolerance(e.tol)
     bound = e.runaway_sq * (1 - 1e-9)  # below the limit with room for the sum's rounding
     q_flat, g2_flat = q_all.reshape(-1), g2_all.reshape(-1)
@@ -124,10 +125,13 @@ def _bind(e: Any, x: Array, new: Array, pair: list[Step], other: int) -> Step:
         if hi_h > lo_h:  # b ← b·μ + δ·g (b = g at the first step, as PyTorch starts it)
             if t == 1:
                 copyto(b, g_h)
-            else:
+            elif damped:
                 mul(b, mom, b)
                 mul(damp, g_h, t2_h)
                 add(b, t2_h, b)
+            else:  # no dampening: (1 − 0)·g is g itself
+                mul(b, mom, b)
+                add(b, g_h, b)
         if n:
             base = p
             if decoupled:  # p·(1 − lr·wd) first
