@@ -91,11 +91,17 @@ class Column:
 
     def points(self) -> list[Point]:
         """The M4 points, in step order, each once."""
-        out = [self.first]
-        for p in sorted((self.low, self.high)) + [self.last]:
-            if p[0] != out[-1][0]:
-                out.append(p)
+        first, low, high, last = self.first, self.low, self.high, self.last
+        a, b = (low, high) if low <= high else (high, low)  # in step order (as sorted())
+        out = [first]
+        if a[0] != first[0]:
+            out.append(a)
+        if b[0] != out[-1][0]:
+            out.append(b)
+        if last[0] != out[-1][0]:
+            out.append(last)
         return out
+
 
     def with_latest(self, point: Point) -> list[Point]:
         """The points this column would have with one more row."""

@@ -240,21 +240,21 @@ class Series:
         cols, done = self.columns, self.done
         for g, index_g in enumerate(block.columns):
             lo, hi, j = block.low[g], block.high[g], block.last[g]
-            low, high = (xs[lo], ys[lo]), (xs[hi], ys[hi])
             if cols and cols[-1].index == index_g:  # only the first can join the newest
                 col = cols[-1]
-                if low[1] < col.low[1]:
-                    col.low = low
-                if high[1] > col.high[1]:
-                    col.high = high
+                if ys[lo] < col.low[1]:
+                    col.low = (xs[lo], ys[lo])
+                if ys[hi] > col.high[1]:
+                    col.high = (xs[hi], ys[hi])
             else:
                 if cols:
                     done.extend(cols[-1].points())
                 i = block.first[g]
                 col = Column(index_g, (xs[i], ys[i]))
-                col.low, col.high = low, high
+                col.low, col.high = (xs[lo], ys[lo]), (xs[hi], ys[hi])
                 cols.append(col)
             col.last = (xs[j], ys[j])
+
         self.tail_lo = min(self.tail_lo, block.lo)
         self.tail_hi = max(self.tail_hi, block.hi)
 
