@@ -31,6 +31,26 @@ def test_batched_metrics_equal_evaluate_at_each_point(l2):
         )
 
 
+def test_float32_metrics_agree_with_float64_to_a_picture():
+    land = _land(l2=0.01)
+    params = np.asarray(land.default_start) + np.linspace(-0.5, 0.5, 4)[:, None]
+    exact, quick = metrics_at(land, params), metrics_at(land, params, np.float32)
+    np.testing.assert_allclose(quick[:, :2], exact[:, :2], rtol=1e-5)
+    np.testing.assert_allclose(quick[:, 2:], exact[:, 2:], atol=0.02)
+
+
+def test_a_tracks_validation_loss_is_the_landscapes_and_its_training_loss_the_runs():
+    land = _land()
+    run = Run(land, make_optimizer("sgd", lr=0.3), tol=0.0, max_steps=50)
+    track = MetricsTrack(land, run.history, budget=64)
+    run.step(50)
+    track.update()
+    cols = track.columns()
+    np.testing.assert_array_equal(cols["train_loss"], run.history.columns()["loss"])
+    m = land.evaluate(run.params)
+    assert cols["val_loss"][-1] == pytest.approx(m.val_loss, rel=1e-5)
+
+
 def test_no_validation_points_give_nan():
     land = _land(validation=0.0)
     row = metrics_at(land, np.asarray(land.default_start))[0]
