@@ -102,7 +102,6 @@ class Column:
             out.append(last)
         return out
 
-
     def with_latest(self, point: Point) -> list[Point]:
         """The points this column would have with one more row."""
         c = Column(self.index, self.first)

@@ -126,7 +126,6 @@ class CurveLayer(pg.GraphicsObject):  # type: ignore[misc]  # pyqtgraph ships no
         """Draw these (pen, polyline) pairs from the next paint on; `dirty`, if given, is all
         that changed (item coordinates), and all that is repainted."""
         self._lines[:] = lines
-
         if dirty is None:
             self.update()
         elif not dirty.isEmpty():

@@ -4,10 +4,13 @@ A step only marks the plots dirty; they redraw once per frame, on a zero-delay t
 before a paint or an export, if that comes first). A redraw folds every history's new rows into
 per-pixel-column points (plot_data.Series; the runs of a race together, plot_follow), sets the
 ranges from the curves' cached min/max (plot_ranges: while racing they grow in steps with
-room, so the axes are re-laid about once a second), and repaints only what the frame adds:
-the complete columns join the settled curves, whose cached pixmap re-renders just that
-stretch (plot_items.TraceLayer), and the newest column of each curve is a tiny tail drawn
-over it. The axes and the legend are cached pixmaps too.
+room, so the axes are re-laid about once a second), and repaints only what the frame adds.
+Each curve's newest columns are its tail, drawn over the settled curves and updated in place
+(plot_curves): a frame repaints only around the newest column of each tail. Once a tail spans
+SETTLE_COLUMNS pixel columns its complete columns join the settled curves, whose cached
+pixmap re-renders just that stretch (plot_items.TraceLayer), a few times a second. The axes
+and the legend are cached pixmaps too.
+
 """
 
 from __future__ import annotations
@@ -76,7 +79,6 @@ class PlotsPanel(QWidget):
         self.graphics.addItem(self.legend, row=0, col=0)
         self.plots: list[Plot] = [self._add_plot(row, *s) for row, s in enumerate(SERIES, 1)]
         self._frames: list[Frame | None] = [None] * len(self.plots)
-
         self.plots[0].item.hideAxis("bottom")
         self.plots[-1].item.setLabel("bottom", "step", **LABEL_STYLE)
 
@@ -267,7 +269,6 @@ class PlotsPanel(QWidget):
         if not (tight or any(changed)) and plot.shown is not None and plot.shown[0] == x_range:
             return  # nothing new (a finished race, a hidden curve's neighbour)
         extents = [Extent(*c.series.extent()) for c in plot.curves]
-
         ideal, data, away = fit(extents, log)
         shown = None if tight or plot.shown is None else plot.shown[1]
         y_range = steady_range(shown, ideal, log, data)
@@ -275,7 +276,6 @@ class PlotsPanel(QWidget):
         if moved:
             plot.shown = (x_range, y_range)
             plot.item.vb.setRange(xRange=x_range, yRange=y_range, padding=0.0)
-
             rect = QRectF(x_range[0], y_range[0], x_range[1] - x_range[0], y_range[1] - y_range[0])
             plot.settled.set_rect(rect)
             plot.tail.set_rect(rect)
@@ -288,15 +288,13 @@ class PlotsPanel(QWidget):
                 curve.generation = s.generation
                 curve.trail.replace(s.settled.x, mapped(s.settled.y, log, clamp))
                 whole = True
-            elif len(s.settled) > len(curve.trail):
+            elif s.settled.n > curve.trail.n:
                 grown = grown.united(_extend(curve, s, log, clamp))
         fresh = changed if not moved else [True] * len(plot.curves)
         dirty = tail_polylines(plot.curves, fresh, log, clamp)  # where the tails changed
-        traces = [(c.pen, c.trail.x, c.trail.y) for c in plot.curves if len(c.trail) > 1]
-        if whole:
-            plot.settled.set_traces(traces)
-        elif not grown.isNull():
-            plot.settled.set_traces(traces, padded(plot, grown))
+        if whole or not grown.isNull():
+            traces = [(c.pen, c.trail.x, c.trail.y) for c in plot.curves if c.trail.n > 1]
+            plot.settled.set_traces(traces, None if whole else padded(plot, grown))
         if whole or dirty is not None:
             lines = [(c.pen, c.tail) for c in plot.curves]
             plot.tail.set_lines(lines, None if dirty is None or whole else padded(plot, dirty))
