@@ -9,7 +9,7 @@ import sys
 from collections.abc import Sequence
 from typing import Any, NoReturn, TextIO
 
-from . import export_cli, run_cli, sweep_cli, version
+from . import export_cli, run_cli, sweep_cli, train_cli, version
 from .cli_args import ArgError, join_negative_values, one_line
 
 
@@ -53,6 +53,7 @@ def build_parser() -> argparse.ArgumentParser:
                            parser_class=_Parser)  # fmt: skip
     sub.add_parser("list", help="list landscapes, optimizers, schedules and scenes")
     run_cli.add_parser(sub)
+    train_cli.add_train_parser(sub)
     sweep_cli.add_parser(sub)
     export_cli.add_parser(sub)
     desktop = sub.add_parser(
@@ -66,7 +67,7 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
-COMMANDS = ("list", "run", "sweep", "export", "install-desktop")
+COMMANDS = ("list", "run", "train", "sweep", "export", "install-desktop")
 
 
 def session_shortcut(argv: list[str]) -> list[str]:
@@ -92,6 +93,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return cmd_list(sys.stdout)
         if args.command == "run":
             return run_cli.cmd_run(args, sys.stdout)
+        if args.command == "train":
+            return train_cli.cmd_train(args, sys.stdout)
         if args.command == "sweep":
             return sweep_cli.cmd_sweep(args, sys.stdout)
         if args.command == "export":

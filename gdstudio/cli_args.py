@@ -19,6 +19,10 @@ _VALUE_OPTIONS = {
     "--every",
     "--max-steps",
     "--bounds",
+    "--noise",
+    "--validation",
+    "--points",
+    "--layers",
 }
 # Options whose value is free text that may start with "-" (a formula such as "-w^2 + b").
 _TEXT_OPTIONS = {"--expression"}

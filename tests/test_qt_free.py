@@ -10,11 +10,13 @@ HEADLESS_CLI = """
 from gdstudio import cli
 cli.main(["run", "--landscape", "rosenbrock", "--optimizer", "adam", "--steps", "3"])
 cli.main(["list"])
+cli.main(["train", "--dataset", "moons", "--optimizer", "adam", "--lr", "0.01", "--steps", "3"])
 """
 QT_FREE = {
     "core": "import gdstudio.core.catalog, gdstudio.core.run, gdstudio.core.race, "
     "gdstudio.core.optimizers, gdstudio.core.schedules, gdstudio.core.fitting, "
-    "gdstudio.core.batching, gdstudio.core.data, gdstudio.core.lad",
+    "gdstudio.core.batching, gdstudio.core.data, gdstudio.core.lad, gdstudio.core.nn_landscape, "
+    "gdstudio.core.nn_hessian, gdstudio.core.datasets",
     "state": "import gdstudio.state",
     "theme": "import gdstudio.theme",
     "render numerics": "import gdstudio.render.heightmap, gdstudio.render.picking, "
@@ -22,7 +24,7 @@ QT_FREE = {
     "gdstudio.render.contours, gdstudio.render.arrow_rules",
     "io without pictures": "import gdstudio.io.atomic, gdstudio.io.session, "
     "gdstudio.io.scenes, gdstudio.io.trajectories, gdstudio.io.export_data",
-    "gdstudio run and list": HEADLESS_CLI,
+    "gdstudio run, list and train": HEADLESS_CLI,
 }
 
 
