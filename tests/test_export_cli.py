@@ -609,3 +609,30 @@ def test_step_counter_options_are_in_the_help_and_only_for_animations(capsys, tm
     assert "apply to pictures" in fails(
         capsys, "--scene", "race", "--out", str(tmp_path / "x.csv"), "--no-title"
     )
+
+
+def test_from_the_desktop_a_bad_session_is_explained_over_the_shown_window(tmp_path, xvfb):
+    """gdstudio-gui FILE (a double-click): the window opens on the default lesson and the
+    message about the file comes over it, not alone on an empty screen before any window."""
+    bad = CORPUS / "max_steps_10_pow_400.gdstudio"
+    code = (
+        "import sys; from gdstudio.app import application as a; "
+        "from PySide6.QtWidgets import QApplication, QMessageBox\n"
+        "def warned(parent, title, text, *rest, **kw):\n"
+        "    print('parent shown:', parent is not None and parent.window().isVisible())\n"
+        "    print('text:', text.splitlines()[0])\n"
+        "    QApplication.instance().exit(7)\n"
+        "QMessageBox.warning = staticmethod(warned)\n"
+        f"sys.stdout.flush(); rc = a.run_app(session={str(bad)!r}, console=False)\n"
+        "sys.stdout.flush(); import os; os._exit(rc)"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        env=cli_env(tmp_path, DISPLAY=os.environ["DISPLAY"]),
+        timeout=60,
+    )
+    assert done.returncode == 7, done.stdout + done.stderr
+    assert "parent shown: True" in done.stdout, done.stdout
+    assert "max_steps_10_pow_400.gdstudio" in done.stdout
