@@ -35,6 +35,8 @@ BENCHES: dict[str, tuple[str, str]] = {
     "core_step_us": ("core", "bench_core_step"),  # and core_step_us_torch where torch imports
     "gif_frame_ms": ("export", "bench_gif_frame"),  # and gif_encode_ms
     "sweep_8x64x1000": ("sweep", "bench_sweep"),
+    "nn_step_16x16_1k": ("nn", "bench_nn_step"),  # against torch's step where torch imports
+    "nn_slice_64x64_1k": ("nn_slice", "bench_nn_slice"),
 }
 
 # name → ("<=" or ">=", target) on "ours_ms" (or "ours" for a row with a unit)
@@ -54,6 +56,8 @@ TARGETS: dict[str, tuple[str, float]] = {
     "core_step_us": ("<=", 8.0),
     "gif_frame_ms": ("<=", 50.0),
     "sweep_8x64x1000": ("<=", 1000.0),
+    "nn_step_16x16_1k": ("<=", 1.0),
+    "nn_slice_64x64_1k": ("<=", 1000.0),
 }
 
 
