@@ -8,7 +8,6 @@ the window's status bar; Help ▸ Open Log Folder opens the folder in the file m
 from __future__ import annotations
 
 import logging
-import logging.handlers
 import sys
 import threading
 from collections.abc import Callable
@@ -52,6 +51,8 @@ def setup_logging(folder: Path | None = None, level: int = logging.INFO) -> Path
 
     Called again (a second window, a test), it replaces its own handler rather than adding one.
     """
+    import logging.handlers  # here, after the first frame: its import costs start-up ~10 ms
+
     folder = folder or log_folder()
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / LOG_NAME
