@@ -207,4 +207,6 @@ def frame_focus(
             enough = shown >= FOCUS_SHOWN
             spread = _spread(targets, framing, f)
             candidates.append((-seen, not enough, rank if enough else -shown, -spread, framing))
+        if any(c[0] == -len(targets) and not c[1] for c in candidates):
+            break  # every point seen and enough shown: a higher elevation can only rank lower
     return min(candidates, key=lambda c: c[:4])[4]
