@@ -22,7 +22,8 @@ from .sweep_step import make_step, squared_tolerance, summed_rows
 
 Array = np.ndarray
 CONVERGED_CODE, DIVERGED_CODE, STOPPED_CODE = 1, 2, 3
-CHUNK = 64  # steps of the varying columns computed at once
+CHUNK = 64  # steps of the varying columns computed at once (fewer for a big sweep)
+TABLE_CELLS = 2**18  # at most this many numbers per table (2 MB): 8 tables, 16 MB
 Measure = Callable[[Array, Array], Array]  # (points (n, d), gradient out (n, d)) -> losses (n,)
 
 
@@ -100,34 +101,35 @@ class SweepEngine:
         self.step = make_step(self)
 
     def _tables(self) -> None:
-        """The varying columns' tables, CHUNK steps × runs × d, in two sets of flat arrays
+        """The varying columns' tables, chunk steps × runs × d, in two sets of flat arrays
         written once now (their memory ready), so a compaction copies into the other set."""
         n, d = self.x.shape[1:]
-        size = CHUNK * n * d
+        self.chunk = max(1, min(CHUNK, TABLE_CELLS // (n * d)))
+        size = self.chunk * n * d
         self.table_sets = [{name: np.full(size, 1.0) for name in VARYING} for _ in range(2)]
         self.table_set = 0  # which set holds the tables in use
         self.tables = self._table_views(0, n)
         for name, table in self.tables.items():  # the rows of racers whose numbers stay put
             np.copyto(table, self.cols[name][None])
-        self.first = -CHUNK  # the step the tables start at: none yet
+        self.first = -self.chunk  # the step the tables start at: none yet
 
     def _table_views(self, which: int, n: int) -> dict[str, Array]:
         """Set `which` as C-ordered tables of n runs."""
         d = self.x.shape[2]
         return {
-            name: flat[: CHUNK * n * d].reshape(CHUNK, n, d)
+            name: flat[: self.chunk * n * d].reshape(self.chunk, n, d)
             for name, flat in self.table_sets[which].items()
         }
 
     def fill_tables(self, t: int) -> None:
-        """The varying columns for steps t .. t + CHUNK − 1."""
-        ts = list(range(t, t + CHUNK))
+        """The varying columns for steps t .. t + chunk − 1."""
+        ts = list(range(t, t + self.chunk))
         d = self.x.shape[2]
         for r in self.racers:
             if r.count and r.plan.varying is not None and r.views is not None:
                 cells = slice(r.start * d, (r.start + r.count) * d)
                 for name, value in r.plan.varying(ts, r.views).items():
-                    self.tables[name].reshape(CHUNK, -1)[:, cells] = value
+                    self.tables[name].reshape(self.chunk, -1)[:, cells] = value
         self.first = t
 
     def run(self, steps: int, tail: int) -> tuple[Array, Array, Array, Array]:

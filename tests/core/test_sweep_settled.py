@@ -55,3 +55,22 @@ def test_the_best_rate_reaches_the_tolerance_first_then_settles_lowest():
         SweepRow("adam", 0.01, 1e-12, None, "stopped", 500, 1e-12),  # never reached tol
     ]
     assert [(b.optimizer, b.lr) for b in best_rows(rows)] == [("rmsprop", 0.002), ("adam", 2.0)]
+
+
+def test_a_big_sweep_steps_in_short_chunks_and_still_equals_lone_runs():
+    from gdstudio.core.sweep_engine import TABLE_CELLS
+
+    land = make_landscape("rosenbrock")
+    rates = log_rates(1e-4, 5.0, 4096)
+    racers = [("adam", {}), ("nadam", {}), ("sgd", {})]  # SGD diverges: runs leave mid-chunk
+    assert TABLE_CELLS // (len(racers) * len(rates) * 2) < 40  # the tables hold fewer steps
+    rows = sweep(land, racers, rates, 40, tol=1e-3)
+    assert {r.status for r in rows} >= {"stopped", "diverged"}
+    for row in rows[::97]:
+        run = Run(land, make_optimizer(row.optimizer, lr=row.lr), tol=1e-3, max_steps=40)
+        run.step(40)
+        assert (row.final_loss, row.status, row.status_step) == (
+            run.loss,
+            run.status,
+            run.status_step,
+        ), row
