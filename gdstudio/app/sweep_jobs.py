@@ -68,12 +68,34 @@ def sweep_jobs(model: StudioModel) -> list[SweepJob]:
 
 
 def run_jobs(jobs: list[SweepJob], rates: np.ndarray, steps: int) -> list[RacerSweep]:
-    """Every job's sweep (in any thread)."""
+    """Every job's sweep (in any thread), racers sharing the window's settings in one sweep.
+
+    One sweep of several racers steps them all together (one landscape call a step for all),
+    which costs little more than one racer's; its rows come racer by racer, as alone.
+    """
     from ..core.sweep import sweep
 
-    out = []
+    groups: dict[tuple[Any, ...], list[SweepJob]] = {}
     for job in jobs:
-        s = dict(job.settings)
-        rows = sweep(s.pop("landscape"), s.pop("racers"), rates, steps, **s)
-        out.append(RacerSweep(job.index, job.title, job.color, tuple(rows)))
-    return out
+        groups.setdefault(_shared_key(job), []).append(job)
+    rows_of: dict[int, tuple[SweepRow, ...]] = {}
+    n = len(rates)
+    for group in groups.values():
+        s = dict(group[0].settings)
+        s.pop("racers")
+        racers = [racer for job in group for racer in job.settings["racers"]]
+        rows = sweep(s.pop("landscape"), racers, rates, steps, **s)
+        for k, job in enumerate(group):
+            rows_of[id(job)] = tuple(rows[k * n : (k + 1) * n])
+    return [RacerSweep(job.index, job.title, job.color, rows_of[id(job)]) for job in jobs]
+
+
+def _shared_key(job: SweepJob) -> tuple[Any, ...]:
+    """Jobs with equal keys can share one sweep: the same landscape and settings, and a
+    constant rate without batches (other runs step alone anyway)."""
+    from ..core.schedules import Constant
+
+    s = job.settings
+    if type(s["schedule"]) not in (type(None), Constant) or s["batch_size"] is not None:
+        return ("alone", id(job))
+    return (id(s["landscape"]), s["start"], s["tol"], s["clip_norm"], s["seed"])

@@ -22,7 +22,7 @@ from .errors import ConfigError
 from .optimizers import make_optimizer
 from .run import CONVERGED, DIVERGED, RUNNING, STOPPED, Run
 from .run_base import RUNAWAY_FACTOR, RUNAWAY_MIN, SurfaceLike
-from .schedules import Schedule
+from .schedules import Constant, Schedule
 from .sweep_engine import SweepEngine
 from .sweep_rules import plan_for
 
@@ -141,6 +141,8 @@ def sweep(
             max_steps=steps,
         )
 
+    if type(schedule) is Constant:  # the base rate throughout: as no schedule (Run's own rule)
+        schedule = None
     if schedule is not None or batch_size is not None:
         return [
             _row_of(name, float(r), *_finished(lone(name, hyper, float(r))))

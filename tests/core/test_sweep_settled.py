@@ -74,3 +74,25 @@ def test_a_big_sweep_steps_in_short_chunks_and_still_equals_lone_runs():
             run.status,
             run.status_step,
         ), row
+
+
+def test_a_constant_schedule_sweeps_as_one_array_and_equals_lone_runs_with_it(monkeypatch):
+    from gdstudio.core import sweep as sweep_module
+
+    land = make_landscape("rosenbrock")
+    constant = make_schedule("constant")
+    lone_calls: list[Run] = []
+    real = sweep_module._finished
+    monkeypatch.setattr(sweep_module, "_finished", lambda run: lone_calls.append(run) or real(run))
+    rows = sweep(land, [(n, {}) for n in optimizer_names()], log_rates(1e-4, 1.0, 5), 120,
+                 schedule=constant, tol=1e-5)  # fmt: skip
+    assert not lone_calls  # the window's Constant schedule does not send runs one by one
+    for row in rows:
+        run = Run(land, make_optimizer(row.optimizer, lr=row.lr), schedule=constant,
+                  max_steps=120, tol=1e-5)  # fmt: skip
+        run.step(120)
+        assert (row.final_loss, row.status, row.status_step) == (
+            run.loss,
+            run.status,
+            run.status_step,
+        ) or (math.isnan(row.final_loss) and math.isnan(run.loss)), row
