@@ -104,13 +104,23 @@ class SweepPanel(QWidget):
         self.criterion.addItems([c.capitalize() for c in CRITERIA])
         self.criterion.setToolTip("What the plot shows against the rate")
         rates = QHBoxLayout()
-        for w, text in ((self.low, "from"), (self.high, "to"), (self.count, "rates")):
-            rates.addWidget(QLabel(text))
+        for w, text, name in (
+            (self.low, "from", "Lowest learning rate"),
+            (self.high, "to", "Highest learning rate"),
+            (self.count, "rates", "Number of learning rates"),
+        ):
+            label = QLabel(text)
+            label.setBuddy(w)
+            w.setAccessibleName(name)  # "from" alone says nothing to a screen reader
+            rates.addWidget(label)
             rates.addWidget(w)
         form.addRow("Learning rates", rates)
         steps_row = QHBoxLayout()  # one row: the plot keeps its height in a small dock
         steps_row.addWidget(self.steps, 1)
-        steps_row.addWidget(QLabel("show"))
+        show = QLabel("show")
+        show.setBuddy(self.criterion)
+        self.steps.setAccessibleName("Steps per run")
+        steps_row.addWidget(show)
         steps_row.addWidget(self.criterion, 1)
         form.addRow("Steps", steps_row)
         self.run_button = QPushButton("&Sweep")
