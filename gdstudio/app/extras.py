@@ -12,7 +12,7 @@ from PySide6.QtGui import QAction
 
 from .logs import ErrorRelay, open_log_folder
 from .step_panel import install_step_panel
-from .sweep_view import install_sweep
+from .sweep_dock import install_sweep
 from .tour import Tour, install_tour
 from .widgets import menu_named
 

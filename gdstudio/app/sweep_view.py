@@ -24,7 +24,6 @@ import numpy as np
 from PySide6.QtCore import QObject, QPointF, Qt, Signal
 from PySide6.QtWidgets import (
     QComboBox,
-    QDockWidget,
     QFormLayout,
     QHBoxLayout,
     QLabel,
@@ -35,10 +34,9 @@ from PySide6.QtWidgets import (
 )
 
 from .sweep_jobs import RacerSweep, run_jobs, sweep_jobs
-from .widgets import NumberField, menu_named
+from .widgets import NumberField
 
 if TYPE_CHECKING:
-    from .main_window import MainWindow
     from .model import StudioModel
 
 CRITERIA = ("final loss", "steps to tolerance")
@@ -326,25 +324,3 @@ class SweepPanel(QWidget):
             f"Tuned (lowest loss after {self.steps.value()} steps; ties: fewer steps): "
             f"{', '.join(chosen)}."
         )
-
-
-def install_sweep(window: MainWindow) -> QDockWidget:
-    """The Sweep dock, hidden until View ▸ Sweep shows it (its entry added to the View menu)."""
-    dock = QDockWidget("Sweep", window)
-    dock.setObjectName("sweepDock")
-    dock.setWidget(QWidget())  # the panel (and pyqtgraph) only once the dock is first shown
-
-    def build(visible: bool) -> None:
-        if visible and not isinstance(dock.widget(), SweepPanel):
-            dock.setWidget(SweepPanel(window.model))
-
-    dock.visibilityChanged.connect(build)
-    window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
-    dock.hide()
-    toggle = dock.toggleViewAction()
-    toggle.setText("&Sweep")
-    toggle.setStatusTip("Each racer's outcome against its learning rate; Tune for a fair race")
-    view = menu_named(window, "View")
-    if view is not None:
-        view.addAction(toggle)
-    return dock
