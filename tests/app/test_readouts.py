@@ -2,6 +2,7 @@
 
 import math
 
+import numpy as np
 import pytest
 from PySide6.QtWidgets import QTableWidget
 
@@ -153,3 +154,37 @@ def test_finish_order_shares_ties_and_puts_unfinished_by_loss():
         R(status="diverged", status_step=30, loss=float("inf")),
     ]
     assert finish_order(runs) == [4, 1, 6, 3, 1, 5]
+
+
+def _on_a_network(model) -> None:
+    """Put the model's racers on a 2-8-8-1 network (the lesson's landscape is not in the state
+    yet): the landscape and a run of each racer from its seeded weights, announced as a load
+    announces them."""
+    from gdstudio.core.datasets import make_points, split
+    from gdstudio.core.nn import Architecture
+    from gdstudio.core.nn_landscape import NetworkLandscape
+    from gdstudio.core.optimizers import make_optimizer
+    from gdstudio.core.run import Run
+
+    train, val = split(make_points("moons", 100, 0.2, 0), 0.2, seed=0)
+    land = NetworkLandscape(Architecture((8, 8), "tanh"), train, val)
+    model.landscape = land
+    for cfg in model.runs:
+        cfg.run = Run(land, make_optimizer(cfg.optimizer, **cfg.hyper), tol=0.0, name=cfg.title)
+    model.landscapeChanged.emit()
+
+
+def test_a_network_shows_the_norm_of_its_weights_in_one_column(panel):
+    model = panel.model
+    _on_a_network(model)
+    table = panel.findChild(QTableWidget, "readoutsTable")
+    heads = header(table)
+    assert heads[:5] == ["run", "rank", "‖θ‖ (105 weights)", "loss", "|∇L|"]
+    model.step(5)
+    for row, cfg in enumerate(model.runs):
+        shown = panel.row_texts(row)
+        assert shown["‖θ‖ (105 weights)"] == format_number(float(np.linalg.norm(cfg.run.params)))
+        assert shown["steps"] == "5"
+        assert shown["loss"] == format_number(cfg.run.loss)
+    model.load_scene("race")  # back on two parameters: one column each again
+    assert header(table)[2:4] == ["x", "y"]

@@ -1,6 +1,8 @@
 """ReadoutsPanel: a table of each enabled racer's rank, parameters, loss, |∇L|, steps and status.
 
-The rank column is a live leaderboard (see `finish_order`).
+The rank column is a live leaderboard (see `finish_order`). A landscape of more than
+MAX_PARAM_COLUMNS parameters (a network's weights) shows one column instead, the norm ‖θ‖ of
+the racer's parameter vector, headed with how many there are.
 
 While the race plays the numbers refresh at a readable rate (READ_EVERY_MS), not on every
 tick; paused, every change shows at once. A hidden panel refreshes when shown again.
@@ -10,6 +12,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QBrush, QColor, QIcon, QPixmap, QShowEvent
 from PySide6.QtWidgets import (
@@ -30,6 +33,14 @@ MISSING = "—"
 _NUMBER_ALIGN = Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
 _WIDEST_NUMBER = "-8.888e-88"
 READ_EVERY_MS = 100  # while playing, the numbers change at most this often (10 a second)
+MAX_PARAM_COLUMNS = 4  # more parameters than this: one ‖θ‖ column
+
+
+def param_headers(names: tuple[str, ...] | list[str]) -> list[str]:
+    """The parameter columns' headers: one per parameter, or one ‖θ‖ column for many."""
+    if len(names) > MAX_PARAM_COLUMNS:
+        return [f"‖θ‖ ({len(names)} weights)"]
+    return list(names)
 
 
 def format_number(x: float | None) -> str:
@@ -111,7 +122,7 @@ class ReadoutsPanel(QWidget):
 
     def columns(self) -> list[str]:
         """Header labels, left to right."""
-        names = list(self.model.landscape.param_names)
+        names = param_headers(self.model.landscape.param_names)
         return ["run", "rank", *names, "loss", "|∇L|", "steps", "lr", "epoch", "status"]
 
     def row_texts(self, row: int) -> dict[str, str]:
@@ -124,10 +135,13 @@ class ReadoutsPanel(QWidget):
     def _values(self, cfg: RunConfig, rank: int) -> list[str]:
         run = cfg.live_run
         epoch = run.epoch
+        params = run.params
+        if len(params) > MAX_PARAM_COLUMNS:
+            params = np.array([np.linalg.norm(params)])
         return [
             cfg.title,
             str(rank),
-            *(format_number(float(p)) for p in run.params),
+            *(format_number(float(p)) for p in params),
             format_number(run.loss),
             format_number(run.grad_norm),
             str(run.steps),
