@@ -3,13 +3,15 @@
 Each press of → (Run ▸ Step) takes one step; this panel then shows that step for the racer
 chosen at its top — its rule's formulas and every term (for Adam g, m, v, m̂, v̂, lr and Δθ)
 per axis, in full precision — so a student can check the update by hand. The numbers come
-from the step the engine took (core/explain.py's StepRecorder), never recomputed here.
+from the step the engine took (core/explain.py's StepRecorder), never recomputed here. A step
+of more than MANY_AXES parameters (a network's weights) shows each vector term by its norm.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import (
     QComboBox,
@@ -32,6 +34,7 @@ if TYPE_CHECKING:
     from .model import StudioModel
 
 _REFRESH_MS = 100  # while racing, at most ten updates a second: numbers a person reads
+MANY_AXES = 4  # more parameters than this: a vector term is shown by its norm
 
 
 def exact(value: float) -> str:
@@ -142,7 +145,10 @@ class StepPanel(QWidget):
     def _fill(self, step: StepWrittenOut, names: tuple[str, ...]) -> None:
         rows: list[tuple[str, str, str]] = []
         for term in step.terms:
-            if isinstance(term.value, tuple):
+            if isinstance(term.value, tuple) and len(term.value) > MANY_AXES:
+                norm = float(np.linalg.norm(np.asarray(term.value, dtype=np.float64)))
+                shown = f"‖·‖ {exact(norm)}  ({len(term.value)} weights)"
+            elif isinstance(term.value, tuple):
                 shown = ",  ".join(
                     f"{n} {exact(v)}" for n, v in zip(names, term.value, strict=False)
                 )

@@ -1,4 +1,8 @@
-"""The start point typed in: one field per parameter, for those who do not click the surface."""
+"""The start point typed in: one field per parameter, for those who do not click the surface.
+
+A landscape of more than MAX_PARAM_COLUMNS parameters (a network's weights) is not typed in:
+the fields give way to one line saying how many there are and the norm of the start.
+"""
 
 from __future__ import annotations
 
@@ -8,6 +12,7 @@ import numpy as np
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QWidget
 
 from ..widgets import NumberField, blocked
+from .readouts import MAX_PARAM_COLUMNS, format_number
 
 if TYPE_CHECKING:
     from ..model import StudioModel
@@ -26,6 +31,10 @@ class StartFields(QWidget):
         self.labels: list[QLabel] = []
         self._layout = QHBoxLayout(self)
         self._layout.setContentsMargins(0, 0, 0, 0)
+        self.many = QLabel(self)
+        self.many.setObjectName("startMany")
+        self.many.setWordWrap(True)
+        self.many.hide()
         for signal in (model.landscapeChanged, model.runsReset, model.sceneChanged):
             signal.connect(self.sync)
         self.sync()
@@ -35,9 +44,15 @@ class StartFields(QWidget):
         while self._layout.count():
             item = self._layout.takeAt(0)
             widget = item.widget() if item is not None else None
-            if widget is not None:
+            if widget is not None and widget is not self.many:
                 widget.deleteLater()
         self.fields, self.labels = [], []
+        many = len(names) > MAX_PARAM_COLUMNS
+        if many:
+            self._layout.addWidget(self.many, 1)
+            self.many.show()
+            return
+        self.many.hide()
         for i, name in enumerate(names):
             label = QLabel(name)
             field = NumberField(6)
@@ -55,9 +70,16 @@ class StartFields(QWidget):
     def sync(self, *_: object) -> None:
         """Show the model's start (rebuilding the fields for a landscape with other names)."""
         names = tuple(self.model.landscape.param_names)
-        if tuple(label.text() for label in self.labels) != names:
+        many = len(names) > MAX_PARAM_COLUMNS
+        if many != self.many.isVisibleTo(self) or (
+            not many and tuple(label.text() for label in self.labels) != names
+        ):
             self._rebuild(names)
         start = self.model.start
+        if many:
+            norm = format_number(float(np.linalg.norm(start)))
+            self.many.setText(f"θ: {len(names)} weights (seeded initialisation), ‖θ‖ = {norm}")
+            return
         for field, value in zip(self.fields, start, strict=False):
             with blocked(field):
                 field.setValue(float(value))
