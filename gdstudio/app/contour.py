@@ -12,6 +12,7 @@ from PySide6.QtWidgets import QGraphicsItem, QVBoxLayout, QWidget
 from .. import theme
 from ..render.contours import contour_levels, isoline_segments
 from .contour_arrows import ContourArrows
+from .drawn import drawn_path
 from .model import RunConfig, StudioModel
 
 LABEL_STYLE = {"color": theme.LABEL_COLOR, "font-size": "11pt"}
@@ -137,9 +138,13 @@ class ContourView(QWidget):
         return {cfg.title: head for cfg, _, head in self._racers}
 
     def extent(self) -> tuple[tuple[float, float], ...]:
-        """The landscape's bounds, widened to hold the start (a scene may start outside them)."""
+        """The drawn surface's bounds, widened to hold the start (a scene may start outside
+        them); a slice's bounds as they are (the start is not a point of its plane)."""
+        bounds = self.model.display_landscape.bounds
+        if len(bounds) != self.model.landscape.dim:
+            return tuple((float(lo), float(hi)) for lo, hi in bounds)
         out = []
-        for (lo, hi), s in zip(self.model.landscape.bounds, self.model.start, strict=True):
+        for (lo, hi), s in zip(bounds, self.model.start, strict=True):
             margin = 0.08 * (max(hi, s) - min(lo, s))
             out.append(
                 (min(lo, s - margin), max(hi, s + margin)) if not lo <= s <= hi else (lo, hi)
@@ -182,7 +187,9 @@ class ContourView(QWidget):
     # --- drawing -------------------------------------------------------------------------------
 
     def _build_surface(self) -> None:
-        land = self.model.landscape
+        land = self.model.display_landscape
+        if land.dim > 2:  # a network before its first slice: nothing to draw yet
+            return
         names = land.param_names
         self.plot.setLabel("bottom", names[0], **LABEL_STYLE)
         self.plot.setLabel("left", names[1] if land.dim == 2 else "loss", **LABEL_STYLE)
@@ -277,8 +284,12 @@ class ContourView(QWidget):
 
     def _update_racers(self) -> None:
         one_d = self.model.landscape.dim == 1
+        shown = self.model.display_landscape
+        if shown.dim > 2:  # a network before its first slice: no plane to draw on yet
+            return
         start = self.model.start
-        self.start_marker.setData(pos=start.reshape(-1, 2) if not one_d else np.empty((0, 2)))
+        start_at = drawn_path(shown, start.reshape(1, -1), np.zeros(1))[0]
+        self.start_marker.setData(pos=start_at if not one_d else np.empty((0, 2)))
         px, py = self.plot.getViewBox().viewPixelSize()
         cell_x, cell_y = PATH_CELL_PX * px, PATH_CELL_PX * py
         for cfg, path, head in self._racers:
@@ -289,8 +300,9 @@ class ContourView(QWidget):
                 path.setData(*thin_path(params[:, 0], cols["loss"], cell_x, cell_y))
                 head.setData(x=[run.params[0]], y=[run.loss])
             else:
-                path.setData(*thin_path(params[:, 0], params[:, 1], cell_x, cell_y))
-                head.setData(pos=run.params.reshape(1, 2))
+                points, _ = drawn_path(shown, params, cols["loss"])
+                path.setData(*thin_path(points[:, 0], points[:, 1], cell_x, cell_y))
+                head.setData(pos=drawn_path(shown, run.params.reshape(1, -1), points[:1])[0])
         self.arrows.request()
 
     # --- input ---------------------------------------------------------------------------------
@@ -303,6 +315,8 @@ class ContourView(QWidget):
         if not vb.sceneBoundingRect().contains(pos):
             return
         point = vb.mapSceneToView(pos)
+        if self.model.landscape.dim > 2:
+            return  # a slice's point is no start: a network starts from its seeded weights
         if self.model.landscape.dim == 1:
             self.model.set_start((point.x(),))
         else:

@@ -30,6 +30,7 @@ from .actions import build_actions, build_menus
 from .caption import CaptionBar
 from .docks.controls import ControlsPanel
 from .docks.readouts import ReadoutsPanel
+from .drawn import drawn_path, view_dim
 from .export.action import install_export_action
 from .extras import install_extras
 from .late_parts import LateParts
@@ -202,7 +203,7 @@ class MainWindow(QMainWindow):
     # --- model → views ---------------------------------------------------------------------
 
     def _on_landscape_changed(self) -> None:
-        self.actions_by_name["toggle_view"].setEnabled(self.model.landscape.dim == 2)
+        self.actions_by_name["toggle_view"].setEnabled(view_dim(self.model.landscape) == 2)
         self._show_caption()
         self._on_paths_changed()
 
@@ -239,12 +240,13 @@ class MainWindow(QMainWindow):
             self.resizeDocks([self.data_dock, self.plots_dock], [500, 240], Qt.Orientation.Vertical)
 
     def _on_view_changed(self) -> None:
-        three_d = self.model.view_mode == "3d" and self.model.landscape.dim == 2
+        plane = view_dim(self.model.landscape) == 2
+        three_d = self.model.view_mode == "3d" and plane
         if three_d:
             self.stack.setCurrentWidget(self.view3d)
         else:
             self.stack.setCurrentWidget(self.contour)
-        if self.model.landscape.dim == 2:
+        if plane:
             self.view3d.set_log_height(self.model.log_height)
         self.actions_by_name["reset_camera"].setEnabled(three_d)
 
@@ -253,7 +255,7 @@ class MainWindow(QMainWindow):
         if scene is not None and self.model.is_data and not self.data_dock.isVisible():
             self._show_data_dock(True)  # a lesson shows the docks it needs, whatever came before
         self._show_caption()
-        if scene is not None and scene.camera and self.model.landscape.dim == 2:
+        if scene is not None and scene.camera and view_dim(self.model.landscape) == 2:
             self.view3d.set_camera_state(scene.camera)
 
     def _show_caption(self, *_: object) -> None:
@@ -281,12 +283,14 @@ class MainWindow(QMainWindow):
             view.setFocus(Qt.FocusReason.OtherFocusReason)
 
     def _on_paths_changed(self, *_: object) -> None:
-        if self.model.landscape.dim != 2:
-            return
+        shown = self.model.display_landscape
+        if view_dim(self.model.landscape) != 2 or shown.dim != 2:
+            return  # a curve, or a network before its first slice
         paths = []
         for _i, cfg in self.model.active_runs():
             cols = cfg.live_run.history.columns()
-            paths.append((theme.hex_to_rgb(cfg.color), cols["params"], cols["loss"]))
+            points, heights = drawn_path(shown, cols["params"], cols["loss"])
+            paths.append((theme.hex_to_rgb(cfg.color), points, heights))
         self.view3d.set_paths(paths)
 
     def _on_playing_changed(self, playing: bool) -> None:
@@ -315,6 +319,8 @@ class MainWindow(QMainWindow):
     # --- user actions ----------------------------------------------------------------------
 
     def _on_start_picked(self, params: np.ndarray) -> None:
+        if self.model.landscape.dim != len(params):
+            return  # a point of a slice is no start: a network starts from its seeded weights
         self.model.set_start(params)
         coords = ", ".join(
             f"{n} = {v:.3g}" for n, v in zip(self.model.landscape.param_names, params, strict=True)

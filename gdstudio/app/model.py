@@ -21,6 +21,7 @@ from ..io.scenes import Scene, get_scene, scene_dataset
 from ..state import MAX_RUNS, Settings, Studio
 from ..state.build import RunConfig
 from ..theme import run_color
+from .drawn import view_dim
 from .model_data import DataModel
 
 __all__ = ["DEFAULT_SCENE", "RunConfig", "StudioModel"]
@@ -113,7 +114,7 @@ class StudioModel(DataModel):
             self.state.start = np.array(
                 self.landscape.default_start if start is None else start, dtype=np.float64
             )
-            if self.landscape.dim != 2:
+            if view_dim(self.landscape) != 2:
                 self.view.view_mode = "contour"
             self._rebuild_runs()
         finally:

@@ -1,0 +1,71 @@
+"""The 3D and contour views on a network's loss slice: α and β axes, the slice's extent, and
+each racer's trajectory projected onto the slice's plane."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import Qt
+
+from gdstudio import theme
+from gdstudio.app.drawn import drawn_path, is_sliced
+from gdstudio.core.nn_slice import project
+from gdstudio.core.nn_view import make_slice
+from tests.app.test_many_parameters import on_a_network
+from tests.render.conftest import _image_rgba
+
+
+def _sliced_window(studio_window, steps: int = 60):
+    """The race window with its racers moved onto a network, stepped, and a slice through the
+    first racer's weights as the views' surface (what the lesson's slice hands on)."""
+    window = studio_window("race")
+    model = window.model
+    land = on_a_network(model)
+    model.step(steps)
+    history = model.runs[0].run.history.columns()["params"]
+    model.display_landscape = make_slice(land, history, "random", n=24)
+    model.surfaceChanged.emit()
+    model.stepped.emit()
+    return window, land
+
+
+def test_the_contour_view_draws_the_slice_with_alpha_and_beta_axes(studio_window, qtbot):
+    window, land = _sliced_window(studio_window)
+    model = window.model
+    assert is_sliced(model)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.view3d.setFocus()
+    qtbot.keyClick(window, Qt.Key.Key_T)  # to the contour view
+    qtbot.waitUntil(lambda: window.contour.isVisible())
+    plot = window.contour.plot
+    assert plot.getAxis("bottom").labelText == "α"
+    assert plot.getAxis("left").labelText == "β"
+    shown = model.display_landscape
+    assert window.contour.extent() == shown.bounds
+    for cfg in model.runs:
+        path = window.contour.paths()[cfg.title]
+        x, y = path.getData()
+        expected = project(shown.plane, cfg.run.history.columns()["params"])
+        assert np.allclose([x[0], y[0]], expected[0]) and np.allclose([x[-1], y[-1]], expected[-1])
+    first = model.runs[0].run.history.columns()["params"]
+    assert np.allclose(drawn_path(shown, first, np.zeros(len(first)))[0], shown.trajectory)
+
+
+def _near(rgba: np.ndarray, color: str, tol: int = 30) -> int:
+    """How many pixels are within `tol` of `color` in every channel."""
+    want = np.array(theme.hex_to_rgb(color)) * 255.0
+    return int((np.abs(rgba[..., :3].astype(float) - want) <= tol).all(axis=-1).sum())
+
+
+def test_the_3d_view_shows_the_slice_surface_and_the_projected_paths(studio_window, qtbot):
+    window, _ = _sliced_window(studio_window, steps=200)
+    view = window.view3d
+    assert window.stack.currentWidget() is view
+    rgba = _image_rgba(view.grabFramebuffer())
+    assert len(np.unique(rgba[::5, ::5, :3].reshape(-1, 3), axis=0)) > 50  # a shaded surface
+    model = window.model
+    color = model.runs[0].color
+    with_path = _near(rgba, color)
+    model.set_run_enabled(0, False)
+    qtbot.waitUntil(lambda: _near(_image_rgba(view.grabFramebuffer()), color) < with_path)
+    assert with_path > 30
