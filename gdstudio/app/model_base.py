@@ -163,6 +163,16 @@ class ModelBase(QObject):
         self.display_landscape = table
         self.surfaceChanged.emit()
 
+    def take_slice(self, table: TabulatedLandscape) -> None:
+        """Draw a loss slice (core/nn_view.py) of the landscape as the views' surface.
+
+        A slice of a landscape the model no longer holds (computed before a switch) is dropped.
+        """
+        if getattr(table, "source", None) is not self.landscape:
+            return
+        self.display_landscape = table
+        self.surfaceChanged.emit()
+
     def _update_x_norm(self) -> None:
         self.x_norm = x_moments(self.dataset, self.normalize_x)
 

@@ -44,6 +44,9 @@ class NetworkRace(QObject):
             cfg.run.step(n)
         self.stepped.emit()
 
+    def take_slice(self, table) -> None:
+        self.sliced = table
+
     def set_landscape(self, landscape) -> None:
         self.landscape = landscape
         self.landscapeChanged.emit()

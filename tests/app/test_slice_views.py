@@ -69,3 +69,26 @@ def test_the_3d_view_shows_the_slice_surface_and_the_projected_paths(studio_wind
     model.set_run_enabled(0, False)
     qtbot.waitUntil(lambda: _near(_image_rgba(view.grabFramebuffer()), color) < with_path)
     assert with_path > 30
+
+
+def test_a_network_gets_its_first_slice_and_slice_landscape_redraws_it(studio_window, qtbot):
+    from gdstudio.app.network.install import install_network
+    from gdstudio.core.nn_view import SliceLandscape
+
+    window = studio_window("race")
+    install_network(window)
+    model = window.model
+    land = on_a_network(model)
+    qtbot.waitUntil(lambda: isinstance(model.display_landscape, SliceLandscape), timeout=20000)
+    first = model.display_landscape
+    assert first.source is land and first.param_names == ("α", "β")
+    assert np.array_equal(first.plane.origin, model.runs[0].run.params)  # through the start
+    model.step(50)
+    panels = window.network_panels
+    with qtbot.waitSignal(model.surfaceChanged, timeout=20000):
+        qtbot.mouseClick(panels.slicer.button, Qt.MouseButton.LeftButton)
+    assert model.display_landscape is not first
+    assert np.array_equal(model.display_landscape.plane.origin, model.runs[0].run.params)
+    model.load_scene("race")  # off the network: its own surface again, a late slice dropped
+    model.take_slice(first)
+    assert model.display_landscape is not first and not is_sliced(model)

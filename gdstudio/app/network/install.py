@@ -110,6 +110,8 @@ class NetworkPanels(QObject):
         if self._built:
             self.boundary.set_landscape(land)
             self._on_runs_changed()
+            if land is not None:
+                self.slicer.compute()  # a new network: the views' first slice, through its start
 
     def _on_runs_changed(self) -> None:
         if not self._built:
@@ -186,5 +188,7 @@ def _dock(window: Any, title: str, name: str) -> QDockWidget:
 
 
 def install_network(window: MainWindow) -> None:
-    """Add the network lesson's docks to the window (hidden unless the landscape is a network)."""
-    window.network_panels = NetworkPanels(window)  # type: ignore[attr-defined]
+    """Add the network lesson's docks to the window (hidden unless the landscape is a network);
+    each slice they compute becomes the 3D and contour views' surface."""
+    panels = window.network_panels = NetworkPanels(window)  # type: ignore[attr-defined]
+    panels.sliceReady.connect(window.model.take_slice)
