@@ -16,7 +16,7 @@ from gdstudio.core.run import Row, Run
 from gdstudio.io.captions import CaptionFacts, caption_text, default_caption
 from gdstudio.io.scenes import Scene, get_scene, load_scenes, scene_runs
 
-CHECKED = {"surface", "learning-rate", "variants", "challenges", "race", "line-fit"}
+CHECKED = {"surface", "learning-rate", "variants", "challenges", "race", "line-fit", "network"}
 
 
 class Trace:
@@ -323,3 +323,35 @@ def test_line_fit_caption():
         assert run.running and np.array_equal(run.params, at)
         run.step(run.max_steps)
         assert converged(run) and np.allclose(run.params, edited.minima[0], atol=1e-3)
+
+
+def test_network_caption():
+    scene = get_scene("network")
+    caption = default_caption(scene)
+    runs = scene_runs(scene)
+    land = runs[0].landscape
+    # "Four optimizers train the same 2-8-8-1 tanh network from the same seeded weights"
+    assert caption.startswith("Four optimizers train the same 2-8-8-1 tanh network")
+    assert len(runs) == 4 and all(r.landscape is land for r in runs)
+    assert land.arch.sizes == (2, 8, 8, 1) and land.arch.activation == "tanh"
+    assert all(np.array_equal(r.start, land.arch.init(scene.network.seed)) for r in runs)
+    # "... on 200 noisy moons, 40 of them held out for validation."
+    assert scene.network.dataset == "moons" and scene.network.noise == 0.2
+    assert (len(land.train) + len(land.validation), len(land.validation)) == (200, 40)
+    assert "200 noisy moons, 40 of them held out" in caption
+    val_losses = {r.name: [] for r in runs}
+    for step in range(50, scene.max_steps + 1, 50):
+        for r in runs:
+            r.step(50)
+            m = land.evaluate(r.params)
+            val_losses[r.name].append(m.val_loss)
+            # "Within 200 steps every boundary ... classifies at least 90% of the held-out points"
+            if step == 200:
+                assert m.val_acc >= 0.9 and m.train_acc >= 0.9, r.name
+            # "by step 1000 Adam classifies every training point"
+            if step == 1000 and r.name == "Adam":
+                assert m.train_acc == 1.0
+    # "each racer ends with its validation loss above its lowest": the loss turned up.
+    for name, losses in val_losses.items():
+        assert losses[-1] > 1.2 * min(losses), name
+    assert all(stopped_at_max_steps(r) for r in runs)  # the race runs its 2000 steps

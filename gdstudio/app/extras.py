@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtGui import QAction
 
 from .logs import ErrorRelay, open_log_folder
+from .network.install import install_network
 from .step_panel import install_step_panel
 from .sweep_dock import install_sweep
 from .tour import Tour, install_tour
@@ -21,9 +22,11 @@ if TYPE_CHECKING:
 
 
 def install_extras(window: MainWindow, offer_tour: bool = False) -> Tour:
-    """Sweep and Step by Step (View menu), the Tour menu, Help ▸ Open Log Folder, error relay."""
+    """Sweep, Step by Step and the network lesson's docks (View menu), the Tour menu, Help ▸
+    Open Log Folder, error relay."""
     install_sweep(window)
     install_step_panel(window)
+    install_network(window)
     tour = install_tour(window, offer=offer_tour)
     help_menu = menu_named(window, "Help")
     if help_menu is not None:

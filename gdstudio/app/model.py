@@ -73,7 +73,7 @@ class StudioModel(DataModel):
         dataset = scene_dataset(scene)
         if dataset is None:
             dataset = self.dataset
-        doc = Studio(scene=scene.id, landscape=scene.landscape, data=dataset)
+        doc = Studio(scene=scene.id, landscape=scene.landscape, data=dataset, network=scene.network)
         doc.settings.assign(self.settings)
         doc.settings.set(
             normalize_x=False,

@@ -17,11 +17,13 @@ from ..core.catalog import DATA_LANDSCAPES, is_data_landscape
 from ..core.data import Dataset
 from ..core.fitting import DataLandscape
 from ..core.landscapes import Landscape
+from ..core.nn_landscape import NetworkLandscape
 from ..core.run import Run
 from ..core.tabulated import TabulatedLandscape
 from ..io.scenes import Scene
 from ..state import Settings, Studio, View
 from ..state.build import RunConfig, build_landscape, build_run, to_fit_units, x_moments
+from ..state.network import NETWORK, NetworkSpec, build_network
 from .surface_worker import SurfaceWorker, needs_worker
 
 
@@ -46,14 +48,16 @@ class ModelBase(QObject):
         self.scene: Scene | None = None
         self._replacing = False
         self._playing = False
-        self.landscape: Landscape | DataLandscape = build_landscape(
+        self.landscape: Landscape | DataLandscape | NetworkLandscape = build_landscape(
             self.landscape_name, self.dataset
         )
         self.state.start = np.array(self.landscape.default_start, dtype=np.float64)
         self.x_norm: tuple[float, float] = (0.0, 1.0)
         self.undo_stack = QUndoStack(self)
         # What views draw: the landscape itself, or a table of it computed off the UI thread.
-        self.display_landscape: Landscape | DataLandscape | TabulatedLandscape = self.landscape
+        self.display_landscape: (
+            Landscape | DataLandscape | NetworkLandscape | TabulatedLandscape
+        ) = self.landscape
         self.surface_worker = SurfaceWorker(self)
         self.surface_worker.ready.connect(self._on_surface_ready)
 
@@ -136,7 +140,9 @@ class ModelBase(QObject):
 
     # --- the landscape and its surface --------------------------------------------------------
 
-    def _build_landscape(self) -> Landscape | DataLandscape:
+    def _build_landscape(self) -> Landscape | DataLandscape | NetworkLandscape:
+        if self.landscape_name == NETWORK:
+            return build_network(self.state.network or NetworkSpec())
         scene = self.scene
         start = scene.start if scene and scene.landscape == self.landscape_name else None
         return build_landscape(

@@ -13,6 +13,7 @@ from ..core.data import Dataset
 from ..core.expression_landscape import CUSTOM, expression_landscape
 from ..core.fitting import DataLandscape
 from ..core.landscapes import Landscape
+from ..core.nn_landscape import NetworkLandscape
 from .model_base import ModelBase
 
 
@@ -56,7 +57,7 @@ class DataModel(ModelBase):
         self.state.set(landscape=CUSTOM, expression=text, bounds=view)
         self._switched(landscape)
 
-    def _switched(self, landscape: Landscape | DataLandscape) -> None:
+    def _switched(self, landscape: Landscape | DataLandscape | NetworkLandscape) -> None:
         """Take a new landscape: runs restart from its default start; every view follows."""
         name = self.landscape_name
         self.landscape = landscape

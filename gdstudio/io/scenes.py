@@ -12,10 +12,12 @@ from ..core.catalog import default_dataset, is_data_landscape, make_landscape
 from ..core.data import Dataset
 from ..core.fitting import DataLandscape
 from ..core.landscapes import Landscape
+from ..core.nn_landscape import NetworkLandscape
 from ..core.run import Run
 from ..paths import resource_dir
 from ..state import Field, Settings, View
 from ..state.build import build_landscape, build_run, run_title
+from ..state.network import NETWORK, NetworkKind, NetworkSpec, build_network
 from ..state.runs import RunSpec as RacerFields
 
 # A scene's settings by their key in the scene file (= Scene attribute): the state's fields,
@@ -61,6 +63,8 @@ class Scene:
     log_height: bool | None = View.log_height.default
     suggests: tuple[str, ...] = ()
     """Landscapes the caption suggests switching to: it stays shown on them."""
+    network: NetworkSpec | None = None
+    """The network lesson's points and network (on the NETWORK landscape)."""
 
     def caption_applies(self, landscape: str) -> bool:
         """True if the caption speaks of `landscape`: the lesson's own or one it suggests."""
@@ -103,6 +107,7 @@ def scene_from_dict(d: dict[str, Any]) -> Scene:
         data=d.get("data"),
         caption=d.get("caption", ""),
         suggests=tuple(str(name) for name in d.get("suggests", ())),
+        network=NetworkKind().check(d["network"], f"{where}.network") if "network" in d else None,
         **checked,
     )
 
@@ -135,9 +140,13 @@ def scene_dataset(scene: Scene, name: str | None = None) -> Dataset | None:
     return default_dataset(name) if is_data_landscape(name) else None
 
 
-def scene_landscape(scene: Scene, name: str | None = None) -> Landscape | DataLandscape:
+def scene_landscape(
+    scene: Scene, name: str | None = None
+) -> Landscape | DataLandscape | NetworkLandscape:
     """The landscape a scene opens on, or landscape `name` picked while the scene is open."""
     name = scene.landscape if name is None else name
+    if name == NETWORK:
+        return build_network(scene.network or NetworkSpec())
     dataset = scene_dataset(scene, name)
     if dataset is None:
         return make_landscape(name)

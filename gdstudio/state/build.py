@@ -17,6 +17,7 @@ from ..core.data import Dataset
 from ..core.expression_landscape import CUSTOM, expression_landscape
 from ..core.fitting import DataLandscape
 from ..core.landscapes import Landscape
+from ..core.nn_landscape import NetworkLandscape
 from ..core.optimizers import OPTIMIZERS, make_optimizer
 from ..core.run import Run
 from ..core.schedules import make_schedule
@@ -104,7 +105,7 @@ def build_landscape(
 
 
 def build_run(
-    landscape: Landscape | DataLandscape,
+    landscape: Landscape | DataLandscape | NetworkLandscape,
     optimizer: str,
     hyper: Mapping[str, Any],
     start: np.ndarray | tuple[float, ...],

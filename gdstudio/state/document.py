@@ -22,6 +22,7 @@ from .evented import Evented, Field
 from .formula import CUSTOM, Bounds, Formula, ViewBounds, formula_dim
 from .kinds import Choice, Kind, Number, SessionError, Text, as_list, as_object, finite_numbers
 from .kinds import required as required_key
+from .network import NETWORK, NetworkKind, NetworkSpec
 from .runs import MAX_RUNS, RunSpec, default_color
 from .settings import Settings, View
 
@@ -32,15 +33,20 @@ C = TypeVar("C", bound=Evented)
 
 
 def document_landscapes() -> list[str]:
-    """The landscapes a document may hold: every named one, then the typed formula."""
-    return [*landscape_names(), CUSTOM]
+    """The landscapes a document may hold: every named one, the typed formula, the network."""
+    return [*landscape_names(), CUSTOM, NETWORK]
 
 
-def landscape_dim(name: str, expression: str | None = None) -> int:
+def landscape_dim(
+    name: str, expression: str | None = None, network: NetworkSpec | None = None
+) -> int:
     """How many parameters landscape `name` has (data fits: slope and intercept).
 
-    The typed landscape (CUSTOM) has as many as its formula `expression`.
+    The typed landscape (CUSTOM) has as many as its formula `expression`, the network
+    (NETWORK) as many weights and biases as `network` (None: the default network).
     """
+    if name == NETWORK:
+        return (network or NetworkSpec()).n_params
     if name == CUSTOM:
         if expression is None:
             raise SessionError("the custom landscape needs a formula")
@@ -57,7 +63,7 @@ class Start(Kind):
             return None
         values = list(value) if isinstance(value, (tuple, np.ndarray)) else as_list(value, where)
         landscape = context["landscape"]
-        dim = landscape_dim(landscape, context.get("expression"))
+        dim = landscape_dim(landscape, context.get("expression"), context.get("network"))
         if len(values) != dim:
             raise SessionError(
                 f"{where}: must hold {dim} number{'s' * (dim > 1)} for "
@@ -127,6 +133,24 @@ class Data(Kind):
         return a is b
 
 
+class OptionalNetwork(Kind):
+    """The network lesson's setup, or None on every other landscape."""
+
+    spec = NetworkKind()
+
+    def check(self, value: Any, where: str) -> NetworkSpec | None:
+        """None stays None; otherwise a checked NetworkSpec (SessionError naming the key)."""
+        return None if value is None else self.spec.check(value, where)
+
+    def dump(self, value: NetworkSpec | None, copy_arrays: bool = False) -> Any:
+        """The spec as JSON (null: none)."""
+        return None if value is None else self.spec.dump(value)
+
+    def same(self, a: Any, b: Any) -> bool:
+        """Equal specs (or both None)."""
+        return bool(a == b)
+
+
 class Studio(Evented):
     """The document: what a session saves and what every view shows."""
 
@@ -135,6 +159,7 @@ class Studio(Evented):
     expression: Field[str | None] = Field(Formula(), None)  # the typed landscape's formula
     bounds: Field[Bounds | None] = Field(ViewBounds(), None)  # and its view (None: default)
     data: Field[Dataset] = Field(Data(), Dataset.default())
+    network: Field[NetworkSpec | None] = Field(OptionalNetwork(), None)  # the network lesson's
     start: Field[np.ndarray | None] = Field(Start(), None)
 
     def __init__(self, **values: Any) -> None:
@@ -187,9 +212,13 @@ class Studio(Evented):
     # --- whole document --------------------------------------------------------------------
 
     def to_dict(self, copy_arrays: bool = False) -> dict[str, Any]:
-        """The session's "model" object (numpy copies of the data with `copy_arrays`)."""
+        """The session's "model" object (numpy copies of the data with `copy_arrays`); the
+        network's setup only on the network (a session of another landscape has none)."""
+        fields = super().to_dict(copy_arrays)
+        if fields["network"] is None:
+            del fields["network"]
         return {
-            **super().to_dict(copy_arrays),
+            **fields,
             "runs": [r.to_dict() for r in self.runs],
             **self.settings.to_dict(),
             **self.view.to_dict(),

@@ -134,7 +134,8 @@ def test_the_landscape_combo_ends_with_the_custom_entry_that_names_a_typed_formu
 ):
     window = open_window("race")
     combo = user.find(window, "landscapeCombo")
-    assert [combo.itemData(i) for i in range(combo.count())] == [*landscape_names(), "custom"]
+    names = [*landscape_names(), "network", "custom"]
+    assert [combo.itemData(i) for i in range(combo.count())] == names
     window.model.set_custom_landscape("w^2 + " * 12 + "b^2")  # a long one: the entry elides it
     assert combo.currentData() == "custom"
     assert combo.currentText().startswith("Custom: f(w, b) = w^2 + w^2")

@@ -79,8 +79,7 @@ def _window(qtbot, model) -> QMainWindow:
 
 
 def test_off_a_network_the_docks_are_hidden_and_their_toggles_disabled(studio_window):
-    window = studio_window("race")
-    install_network(window)
+    window = studio_window("race")  # the window installs them (app/extras.py)
     titles = _view_titles(window)
     for title in ("Decision Boundary", "Training and Validation"):
         assert not titles[title].isEnabled()

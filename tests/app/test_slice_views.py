@@ -9,27 +9,25 @@ from PySide6.QtCore import Qt
 from gdstudio import theme
 from gdstudio.app.drawn import drawn_path, is_sliced
 from gdstudio.core.nn_slice import project
-from gdstudio.core.nn_view import make_slice
 from tests.app.test_many_parameters import on_a_network
 from tests.render.conftest import _image_rgba
 
 
-def _sliced_window(studio_window, steps: int = 60):
-    """The race window with its racers moved onto a network, stepped, and a slice through the
-    first racer's weights as the views' surface (what the lesson's slice hands on)."""
+def _sliced_window(studio_window, qtbot, steps: int = 60):
+    """The race window with its racers moved onto a network, stepped, and sliced by the
+    Slice Landscape button through the first racer's weights."""
     window = studio_window("race")
     model = window.model
     land = on_a_network(model)
+    qtbot.waitUntil(lambda: is_sliced(model), timeout=20000)  # the first slice, at the start
     model.step(steps)
-    history = model.runs[0].run.history.columns()["params"]
-    model.display_landscape = make_slice(land, history, "random", n=24)
-    model.surfaceChanged.emit()
-    model.stepped.emit()
+    with qtbot.waitSignal(model.surfaceChanged, timeout=20000):
+        qtbot.mouseClick(window.network_panels.slicer.button, Qt.MouseButton.LeftButton)
     return window, land
 
 
 def test_the_contour_view_draws_the_slice_with_alpha_and_beta_axes(studio_window, qtbot):
-    window, land = _sliced_window(studio_window)
+    window, land = _sliced_window(studio_window, qtbot)
     model = window.model
     assert is_sliced(model)
     window.activateWindow()
@@ -58,7 +56,7 @@ def _near(rgba: np.ndarray, color: str, tol: int = 30) -> int:
 
 
 def test_the_3d_view_shows_the_slice_surface_and_the_projected_paths(studio_window, qtbot):
-    window, _ = _sliced_window(studio_window, steps=200)
+    window, _ = _sliced_window(studio_window, qtbot, steps=200)
     view = window.view3d
     assert window.stack.currentWidget() is view
     rgba = _image_rgba(view.grabFramebuffer())
@@ -72,11 +70,9 @@ def test_the_3d_view_shows_the_slice_surface_and_the_projected_paths(studio_wind
 
 
 def test_a_network_gets_its_first_slice_and_slice_landscape_redraws_it(studio_window, qtbot):
-    from gdstudio.app.network.install import install_network
     from gdstudio.core.nn_view import SliceLandscape
 
-    window = studio_window("race")
-    install_network(window)
+    window = studio_window("race")  # with the network docks (app/extras.py)
     model = window.model
     land = on_a_network(model)
     qtbot.waitUntil(lambda: isinstance(model.display_landscape, SliceLandscape), timeout=20000)

@@ -64,6 +64,48 @@ def test_saved_session_loads_back_equal(tmp_path, race_doc):
     assert load_session(path) == race_doc
 
 
+def test_the_network_lesson_reopens_with_its_points_network_weights_and_racers(tmp_path, qapp):
+    model = StudioModel()
+    model.load_scene("network")
+    model.add_run("adam", {"lr": 0.03})
+    path = saved(tmp_path, new_document(model.snapshot(), CAMERA))
+    raw = json.loads(path.read_text("utf-8"))["model"]
+    assert raw["landscape"] == "network" and len(raw["start"]) == 105
+    assert raw["network"] == {
+        "dataset": "moons",
+        "noise": 0.2,
+        "points": 200,
+        "validation": 0.2,
+        "layers": [8, 8],
+        "activation": "tanh",
+        "seed": 0,
+    }
+    again = StudioModel()
+    again.restore(load_session(path)["model"])
+    assert again.landscape_name == "network" and again.landscape.arch == model.landscape.arch
+    assert np.array_equal(again.landscape.train.inputs, model.landscape.train.inputs)
+    assert np.array_equal(again.start, model.start)
+    assert [c.title for c in again.runs] == [c.title for c in model.runs]
+    again.step(5)
+    model.step(5)
+    assert np.array_equal(again.runs[0].run.params, model.runs[0].run.params)
+    # A session of another landscape holds no network at all.
+    model.load_scene("race")
+    assert "network" not in model.snapshot()
+
+
+def test_a_network_session_with_a_bad_network_is_refused_naming_it(tmp_path, qapp):
+    model = StudioModel()
+    model.load_scene("network")
+    doc = new_document(model.snapshot(), CAMERA)
+    doc["model"]["network"]["layers"] = [8, 64]
+    with pytest.raises(SessionError, match=r"model\.network\.layers\[1\]: must be an integer"):
+        StudioModel().restore(load_session(saved(tmp_path, doc))["model"])
+    doc["model"]["network"]["layers"] = [4]  # a start of 105 weights for a network of 17
+    with pytest.raises(SessionError, match="start: must hold 17 numbers for network, got 105"):
+        StudioModel().restore(load_session(saved(tmp_path, doc))["model"])
+
+
 def test_a_typed_landscape_reopens_with_its_formula_bounds_start_and_racers(tmp_path, qapp):
     model = StudioModel()
     model.load_scene("race")

@@ -179,4 +179,4 @@ def test_the_list_of_named_landscapes_leaves_the_typed_one_out():
     from gdstudio.state import document_landscapes
 
     assert "custom" not in landscape_names()
-    assert document_landscapes() == [*landscape_names(), "custom"]
+    assert document_landscapes() == [*landscape_names(), "custom", "network"]

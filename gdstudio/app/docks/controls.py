@@ -29,6 +29,7 @@ from ...core.expression_landscape import CUSTOM
 from ...core.optimizers import OPTIMIZERS
 from ...io.scenes import load_scenes
 from ...state import MAX_RUNS, Settings
+from ...state.network import NETWORK
 from ..bindings import bind_number, connect_field, field_number
 from ..model import StudioModel
 from ..widgets import (
@@ -47,6 +48,7 @@ if TYPE_CHECKING:
     from ..custom_dialog import CustomLandscapeDialog
 
 CUSTOM_ENTRY = "Custom formula…"
+NETWORK_ENTRY = "Neural network (lesson 7)"
 CUSTOM_SHOWN = 48  # characters of a typed landscape's title the combo shows
 
 # A log slider starts above zero: the smallest tolerance it shows (0 may still be typed).
@@ -116,6 +118,7 @@ class ControlsPanel(QScrollArea):
         self.landscape_combo = panel_combo("landscapeCombo")
         for name in landscape_names():
             self.landscape_combo.addItem(make_landscape(name).title, name)
+        self.landscape_combo.addItem(NETWORK_ENTRY, NETWORK)
         self.landscape_combo.addItem(CUSTOM_ENTRY, CUSTOM)
         self.landscape_combo.activated.connect(self._on_landscape_picked)
         form.addRow("Landscape", self.landscape_combo)

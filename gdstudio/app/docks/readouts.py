@@ -191,6 +191,8 @@ class ReadoutsPanel(QWidget):
         number = self.table.fontMetrics().horizontalAdvance(_WIDEST_NUMBER) + 12
         for col in range(2, self.table.columnCount() - 1):
             self.table.setColumnWidth(col, number)
+        if len(self.model.landscape.param_names) > MAX_PARAM_COLUMNS:
+            self.table.resizeColumnToContents(2)  # "‖θ‖ (105 weights)" is wider than a number
         self.table.resizeColumnToContents(1)
         stochastic = any(cfg.live_run.batch_size is not None for cfg, _ in self._rows)
         self.table.setColumnHidden(self.table.columnCount() - 2, not stochastic)

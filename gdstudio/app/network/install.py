@@ -10,8 +10,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, Signal
-from PySide6.QtWidgets import QComboBox, QDockWidget, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QDockWidget,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QVBoxLayout,
+    QWidget,
+)
 
 from ...core.nn_landscape import NetworkLandscape
 from ...core.run import RUNNING, Run
@@ -104,14 +112,23 @@ class NetworkPanels(QObject):
         land = self.network
         if land is not None and not self._built:
             self._build()
+        shown_before = self.boundary_dock.isVisible()
         for dock in self.docks():
             dock.toggleViewAction().setEnabled(land is not None)
             dock.setVisible(land is not None)
+        if land is not None and not shown_before:
+            QTimer.singleShot(0, self.boundary_dock, self._size_docks)  # none once it is gone
         if self._built:
             self.boundary.set_landscape(land)
             self._on_runs_changed()
             if land is not None:
                 self.slicer.compute()  # a new network: the views' first slice, through its start
+
+    def _size_docks(self) -> None:
+        """Newly shown, the boundary gets most of its column: a square view needs the height."""
+        window = self.boundary_dock.parentWidget()
+        if isinstance(window, QMainWindow) and self.boundary_dock.isVisible():
+            window.resizeDocks(list(self.docks()), [560, 260], Qt.Orientation.Vertical)
 
     def _on_runs_changed(self) -> None:
         if not self._built:
