@@ -125,10 +125,15 @@ class NetworkPanels(QObject):
                 self.slicer.compute()  # a new network: the views' first slice, through its start
 
     def _size_docks(self) -> None:
-        """Newly shown, the boundary gets most of its column: a square view needs the height."""
+        """Newly shown, the boundary and curves get most of their column (the plots less)."""
         window = self.boundary_dock.parentWidget()
-        if isinstance(window, QMainWindow) and self.boundary_dock.isVisible():
-            window.resizeDocks(list(self.docks()), [560, 260], Qt.Orientation.Vertical)
+        if not isinstance(window, QMainWindow) or not self.boundary_dock.isVisible():
+            return
+        docks, sizes = list(self.docks()), [460, 330]
+        plots = window.findChild(QDockWidget, "PlotsDock")  # the race's loss plots: smaller
+        if plots is not None and plots.isVisible():
+            docks, sizes = [plots, *docks], [150, *sizes]
+        window.resizeDocks(docks, sizes, Qt.Orientation.Vertical)
 
     def _on_runs_changed(self) -> None:
         if not self._built:
