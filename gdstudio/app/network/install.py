@@ -10,7 +10,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import (
+    QCoreApplication,
+    QElapsedTimer,
+    QEventLoop,
+    QObject,
+    Qt,
+    QTimer,
+    Signal,
+)
 from PySide6.QtWidgets import (
     QComboBox,
     QDockWidget,
@@ -101,6 +109,19 @@ class NetworkPanels(QObject):
         """The model's landscape if it is a network."""
         land = self.model.landscape
         return land if isinstance(land, NetworkLandscape) else None
+
+    def settle_slice(self, timeout_ms: int = 60_000) -> bool:
+        """Slice through the chosen racer's current weights and wait until the views have it
+        (for an export, which grabs at once); False if there is no network or it timed out."""
+        if self.network is None or not self._built or self._chosen() is None:
+            return False
+        self.slicer.compute()
+        timer = QElapsedTimer()
+        timer.start()
+        while self.slicer.job.busy and timer.elapsed() < timeout_ms:
+            QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.AllEvents, 50)
+        QCoreApplication.processEvents()  # the slice's surfaceChanged reaches the views
+        return not self.slicer.job.busy
 
     def docks(self) -> tuple[QDockWidget, QDockWidget]:
         """The Decision Boundary and Training and Validation docks."""
