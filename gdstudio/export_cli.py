@@ -316,6 +316,9 @@ def _export_drawn(job: ExportJob) -> int:
                 window.view3d.reset_camera()  # framed for the view as laid out here
         if job.fmt not in ANIMATION_FORMATS:
             run_race(model, job.steps)
+        panels = getattr(window, "network_panels", None)
+        if panels is not None:
+            panels.settle_slice()  # a network's slice through the weights the race ended at
         try:
             export(
                 window,

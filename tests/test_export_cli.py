@@ -260,6 +260,22 @@ def test_a_saved_session_exports_its_own_race(qapp, tmp_path):
     assert {r[0] for r in rows[1:]} == {"Momentum", "RMSprop", "Adam"}
 
 
+def test_a_saved_network_session_exports_its_race_with_every_weight(qapp, tmp_path):
+    from gdstudio.app.model import StudioModel
+    from gdstudio.io import session
+
+    model = StudioModel()
+    model.load_scene("network")
+    path = tmp_path / "net.gdstudio"
+    session.save_session(path, session.new_document(model.snapshot(), None))
+    out = tmp_path / "net.csv"
+    assert main(["export", "--session", str(path), "--steps", "5", "--out", str(out)]) == 0
+    rows = list(csv.reader(out.open(encoding="utf-8")))
+    assert rows[0][:4] == ["run", "optimizer", "step", "W1[0,0]"]
+    assert len(rows[0]) >= 3 + 105  # every one of the 2-8-8-1 network's weights
+    assert {r[0] for r in rows[1:]} == {"SGD", "Momentum", "RMSprop", "Adam"}
+
+
 def test_a_session_on_a_typed_formula_exports_its_paths(qapp, tmp_path):
     from gdstudio.app.model import StudioModel
     from gdstudio.io import session

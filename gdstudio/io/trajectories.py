@@ -16,10 +16,12 @@ import numpy as np
 from ..core.catalog import is_data_landscape
 from ..core.fitting import DataLandscape
 from ..core.landscapes import Landscape
+from ..core.nn_landscape import NetworkLandscape
 from ..core.race import Race
 from ..core.run import Run
 from ..state import RunSpec, Studio
 from ..state.build import build_landscape, build_run, run_title
+from ..state.network import NETWORK, NetworkSpec, build_network
 from ..theme import run_color
 from .scenes import get_scene, load_scenes, scene_landscape, scene_runs
 
@@ -117,9 +119,11 @@ def from_session(doc: Mapping[str, Any], max_steps: int | None = None) -> Trajec
     return result
 
 
-def _session_landscape(state: Studio) -> Landscape | DataLandscape:
+def _session_landscape(state: Studio) -> Landscape | DataLandscape | NetworkLandscape:
     """The landscape a restored session fits (as the window's model builds it)."""
     name = state.landscape
+    if name == NETWORK:
+        return build_network(state.network or NetworkSpec())
     scene = load_scenes().get(state.scene) if state.scene else None
     return build_landscape(
         name,
