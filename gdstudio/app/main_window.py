@@ -306,7 +306,9 @@ class MainWindow(QMainWindow):
                 else QStyle.StandardPixmap.SP_MediaPlay
             )
         )
-        if not playing:
+        if playing:  # not the "Ready: press Space to run" of before the race started
+            self.statusBar().showMessage("Running: Space pauses")
+        else:
             self.statusBar().showMessage(self._race_summary())
 
     def _race_summary(self) -> str:

@@ -40,8 +40,10 @@ def test_runs_that_never_stepped_read_ready(window):
 
 
 def test_space_reads_running_while_playing_and_paused_after(qtbot, window):
+    assert window.statusBar().currentMessage().startswith("Ready")
     space(qtbot, window)
     assert window.stepper.playing
+    assert window.statusBar().currentMessage() == "Running: Space pauses"  # no stale "Ready"
     qtbot.waitUntil(lambda: statuses(window) == ["running"] * RACERS, timeout=5000)
     qtbot.waitUntil(lambda: window.model.runs[0].run.steps >= 10, timeout=10000)
     space(qtbot, window)
