@@ -11,6 +11,7 @@ import stat
 import sys
 import warnings
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, TextIO, TypeVar
 
 from .cli_args import (
@@ -28,6 +29,7 @@ from .cli_landscape import add_landscape_options, landscape_from_args, landscape
 
 if TYPE_CHECKING:
     from .core.data import Dataset
+    from .core.optimizers import Optimizer
     from .core.run import Row, Run
     from .core.schedules import Schedule
 
@@ -53,23 +55,7 @@ def add_parser(sub: argparse._SubParsersAction[_P]) -> _P:
     )
     add_landscape_options(r)
     r.add_argument("--start", help="start point, comma separated (default: the landscape's)")
-    r.add_argument("--optimizer", required=True, help="optimizer name")
-    r.add_argument("--lr", help="learning rate (default: PyTorch's for the optimizer)")
-    r.add_argument("--steps", required=True, help=f"number of updates, 1 to {MAX_STEPS}")
-    r.add_argument(
-        "--param",
-        action="append",
-        metavar="NAME=VALUE",
-        help="optimizer hyperparameter, PyTorch's name (repeatable)",
-    )
-    r.add_argument("--schedule", default="constant", help="learning-rate schedule")
-    r.add_argument(
-        "--schedule-param",
-        action="append",
-        metavar="NAME=VALUE",
-        help="schedule parameter (repeatable)",
-    )
-    r.add_argument("--clip-norm", help="clip the gradient to this global norm")
+    add_stepping_options(r)
     r.add_argument("--data", help="CSV file with columns x,y[,label]")
     r.add_argument("--loss", choices=("mse", "mae", "huber", "bce"), help="loss on the data")
     r.add_argument("--batch", default="full", help="full, sgd or a mini-batch size K")
@@ -86,17 +72,43 @@ def add_parser(sub: argparse._SubParsersAction[_P]) -> _P:
     return r
 
 
-def build_run(args: argparse.Namespace) -> Run:
-    """Validate `run` arguments and build the Run they describe (ArgError on bad input)."""
-    from .core.catalog import DATA_LANDSCAPES, is_data_landscape
-    from .core.optimizers import make_optimizer, optimizer_names
-    from .core.run import Run
-    from .core.schedules import make_schedule, schedule_names
+def add_stepping_options(parser: argparse.ArgumentParser) -> None:
+    """The optimizer, its hyperparameters, the steps, schedule and clipping: `run`'s and
+    `train`'s options alike (read back by `stepping_from_args`)."""
+    parser.add_argument("--optimizer", required=True, help="optimizer name")
+    parser.add_argument("--lr", help="learning rate (default: PyTorch's for the optimizer)")
+    parser.add_argument("--steps", required=True, help=f"number of updates, 1 to {MAX_STEPS}")
+    parser.add_argument(
+        "--param",
+        action="append",
+        metavar="NAME=VALUE",
+        help="optimizer hyperparameter, PyTorch's name (repeatable)",
+    )
+    parser.add_argument("--schedule", default="constant", help="learning-rate schedule")
+    parser.add_argument(
+        "--schedule-param",
+        action="append",
+        metavar="NAME=VALUE",
+        help="schedule parameter (repeatable)",
+    )
+    parser.add_argument("--clip-norm", help="clip the gradient to this global norm")
 
-    name = landscape_name(args)
-    _check_loss_and_data(args, name)
-    dataset = _load_data(args.data, DATA_LANDSCAPES.get(name) == "bce")
-    landscape = landscape_from_args(args, dataset)
+
+@dataclass(frozen=True)
+class Stepping:
+    """What `add_stepping_options` (and --tol) set, checked."""
+
+    optimizer: Optimizer
+    schedule: Schedule
+    steps: int
+    clip_norm: float | None
+    tol: float
+
+
+def stepping_from_args(args: argparse.Namespace) -> Stepping:
+    """The optimizer, schedule, steps, clipping and --tol of `args` (ArgError on bad input)."""
+    from .core.optimizers import make_optimizer, optimizer_names
+    from .core.schedules import make_schedule, schedule_names
 
     if args.optimizer not in optimizer_names():
         raise ArgError(
@@ -122,17 +134,31 @@ def build_run(args: argparse.Namespace) -> Run:
     except (ValueError, OverflowError, TypeError) as e:
         raise ArgError(f"--schedule-param: {e}") from None
 
-    start = _start(args.start, landscape.param_names, name)
     steps = whole(args.steps, "--steps", 1, MAX_STEPS)
-    _check_lr_stays_finite(schedule, float(optimizer.hyper["lr"]), steps)
+    check_lr_stays_finite(schedule, float(optimizer.hyper["lr"]), steps)
     clip = (
         None
         if args.clip_norm is None
         else real(args.clip_norm, "--clip-norm", "a finite number > 0", lambda x: x > 0)
     )
     tol = real(args.tol, "--tol", "a finite number >= 0 (0 never stops)", lambda x: x >= 0)
+    return Stepping(optimizer, schedule, steps, clip, tol)
+
+
+def build_run(args: argparse.Namespace) -> Run:
+    """Validate `run` arguments and build the Run they describe (ArgError on bad input)."""
+    from .core.catalog import DATA_LANDSCAPES, is_data_landscape
+    from .core.run import Run
+
+    name = landscape_name(args)
+    _check_loss_and_data(args, name)
+    dataset = _load_data(args.data, DATA_LANDSCAPES.get(name) == "bce")
+    landscape = landscape_from_args(args, dataset)
+
+    stepping = stepping_from_args(args)
+    start = _start(args.start, landscape.param_names, name)
     seed = whole(args.seed, "--seed", 0, MAX_SEED)
-    batch = _batch(args.batch)
+    batch = batch_from_text(args.batch)
     if batch is not None and not is_data_landscape(name):
         raise ArgError(
             f"--batch {args.batch.strip()} applies to data landscapes "
@@ -141,14 +167,14 @@ def build_run(args: argparse.Namespace) -> Run:
     try:
         return Run(
             landscape,
-            optimizer,
+            stepping.optimizer,
             start,
-            schedule=schedule,
-            clip_norm=clip,
+            schedule=stepping.schedule,
+            clip_norm=stepping.clip_norm,
             batch_size=batch,
             seed=seed,
-            tol=tol,
-            max_steps=steps,
+            tol=stepping.tol,
+            max_steps=stepping.steps,
         )
     except (ValueError, OverflowError, TypeError) as e:
         raise ArgError(f"{_option_named_in(str(e))}: {e}") from None
@@ -219,7 +245,8 @@ def _start(text: str | None, names: Sequence[str], landscape: str) -> tuple[floa
     return start
 
 
-def _batch(text: str) -> int | None:
+def batch_from_text(text: str) -> int | None:
+    """--batch: None for full batch, 1 for sgd, else the mini-batch size K."""
     if text in ("full", "sgd"):
         return None if text == "full" else 1
     t = text.strip()
@@ -231,7 +258,7 @@ def _batch(text: str) -> int | None:
     )
 
 
-def _check_lr_stays_finite(schedule: Schedule, base_lr: float, steps: int) -> None:
+def check_lr_stays_finite(schedule: Schedule, base_lr: float, steps: int) -> None:
     """Refuse a schedule whose learning rate overflows within the run.
 
     Every schedule is monotone (step, exponential) or bounded (cosine, warm-up), so the first

@@ -19,17 +19,15 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
-from .cli_args import MAX_SEED, MAX_STEPS, ArgError, key_values, real, shown, whole
-from .run_cli import _batch, _check_lr_stays_finite
+from .cli_args import MAX_SEED, MAX_STEPS, ArgError, real, shown, whole
+from .run_cli import add_stepping_options, batch_from_text, stepping_from_args
 
 if TYPE_CHECKING:
     import numpy as np
 
     from .core.datasets import Points
     from .core.nn_landscape import NetworkLandscape
-    from .core.optimizers import Optimizer
     from .core.run import Row, Run
-    from .core.schedules import Schedule
 
 _P = TypeVar("_P", bound=argparse.ArgumentParser)
 COLUMNS = ["step", "train_loss", "val_loss", "train_acc", "val_acc", "grad_norm", "lr"]
@@ -59,28 +57,12 @@ def add_train_parser(sub: argparse._SubParsersAction[_P]) -> _P:
         "--layers", default="8,8", help="hidden layer sizes, e.g. 8,8 (up to 3 of 1-32; 0: none)"
     )
     t.add_argument("--activation", default="tanh", help="tanh, relu or sigmoid")
-    t.add_argument("--optimizer", required=True, help="optimizer name")
-    t.add_argument("--lr", help="learning rate (default: PyTorch's for the optimizer)")
-    t.add_argument("--steps", required=True, help=f"number of updates, 1 to {MAX_STEPS}")
+    add_stepping_options(t)
     t.add_argument("--batch", default="full", help="full, sgd or a mini-batch size K")
     t.add_argument(
         "--seed", default="0", help=f"seed of the data, split, weights and batches, 0 to {MAX_SEED}"
     )
     t.add_argument("--tol", default="1e-6", help="stop when |∇L| falls below this (0 never stops)")
-    t.add_argument(
-        "--param",
-        action="append",
-        metavar="NAME=VALUE",
-        help="optimizer hyperparameter, PyTorch's name (repeatable)",
-    )
-    t.add_argument("--schedule", default="constant", help="learning-rate schedule")
-    t.add_argument(
-        "--schedule-param",
-        action="append",
-        metavar="NAME=VALUE",
-        help="schedule parameter (repeatable)",
-    )
-    t.add_argument("--clip-norm", help="clip the gradient to this global norm")
     t.add_argument("--every", default="1", help="print every K-th row (and the last)")
     t.add_argument("--format", choices=("table", "csv", "json"), default="table")
     t.add_argument("--init-weights", help=".npz of W1, b1, W2, b2, ... to start from")
@@ -132,38 +114,6 @@ def _load_points(path: str) -> Points:
         raise ArgError(f"--data: {shown(path)}: {e}") from None
 
 
-def _optimizer(args: argparse.Namespace) -> Optimizer:
-    from .core.optimizers import make_optimizer, optimizer_names
-
-    if args.optimizer not in optimizer_names():
-        raise ArgError(
-            f"--optimizer: unknown {shown(args.optimizer)}; allowed: {', '.join(optimizer_names())}"
-        )
-    hyper = key_values(args.param, "--param")
-    if args.lr is not None:
-        if "lr" in hyper:
-            raise ArgError("give the learning rate once: --lr or --param lr=..., not both")
-        hyper["lr"] = real(args.lr, "--lr", "a finite number >= 0", lambda x: x >= 0)
-    try:
-        return make_optimizer(args.optimizer, **hyper)
-    except (ValueError, OverflowError, TypeError) as e:
-        raise ArgError(f"--param: {e}") from None
-
-
-def _schedule(args: argparse.Namespace) -> Schedule:
-    from .core.schedules import make_schedule, schedule_names
-
-    if args.schedule not in schedule_names():
-        raise ArgError(
-            f"--schedule: unknown {shown(args.schedule)}; allowed: {', '.join(schedule_names())}"
-        )
-    sparams = key_values(args.schedule_param, "--schedule-param")
-    try:
-        return make_schedule(args.schedule, **sparams)
-    except (ValueError, OverflowError, TypeError) as e:
-        raise ArgError(f"--schedule-param: {e}") from None
-
-
 def _check_save_path(path: str | None) -> None:
     """Refuse a --save-weights path that cannot be written, before any step is taken."""
     if path is None:
@@ -211,27 +161,18 @@ def build_training(args: argparse.Namespace) -> Run:
         except ConfigError as e:
             raise ArgError(f"--init-weights: {e}") from None
     landscape = NetworkLandscape(arch, train, held, start=start, seed=seed)
-    optimizer = _optimizer(args)
-    schedule = _schedule(args)
-    steps = whole(args.steps, "--steps", 1, MAX_STEPS)
-    _check_lr_stays_finite(schedule, float(optimizer.hyper["lr"]), steps)
-    clip = (
-        None
-        if args.clip_norm is None
-        else real(args.clip_norm, "--clip-norm", "a finite number > 0", lambda x: x > 0)
-    )
-    tol = real(args.tol, "--tol", "a finite number >= 0 (0 never stops)", lambda x: x >= 0)
-    batch = _batch(args.batch)
+    stepping = stepping_from_args(args)
+    batch = batch_from_text(args.batch)
     _check_save_path(args.save_weights)
     return Run(
         landscape,
-        optimizer,
-        schedule=schedule,
-        clip_norm=clip,
+        stepping.optimizer,
+        schedule=stepping.schedule,
+        clip_norm=stepping.clip_norm,
         batch_size=batch,
         seed=seed,
-        tol=tol,
-        max_steps=steps,
+        tol=stepping.tol,
+        max_steps=stepping.steps,
         history_capacity=4,  # rows are streamed; the run keeps none of them
     )
 
