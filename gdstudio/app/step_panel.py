@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.explain import StepRecorder, StepWrittenOut
-from .widgets import menu_named
+from .widgets import view_dock
 
 if TYPE_CHECKING:
     from ..core.run import Run
@@ -168,15 +168,11 @@ class StepPanel(QWidget):
 
 def install_step_panel(window: MainWindow) -> QDockWidget:
     """The Step by Step dock, hidden until View ▸ Step by Step shows it."""
-    dock = QDockWidget("Step by Step", window)
-    dock.setObjectName("stepDock")
-    dock.setWidget(StepPanel(window.model))
-    window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
-    dock.hide()
-    toggle = dock.toggleViewAction()
-    toggle.setText("Step by St&ep")
-    toggle.setStatusTip("Each step of one racer written out with the engine's numbers")
-    view = menu_named(window, "View")
-    if view is not None:
-        view.addAction(toggle)
-    return dock
+    return view_dock(
+        window,
+        "Step by Step",
+        "stepDock",
+        StepPanel(window.model),
+        "Step by St&ep",
+        "Each step of one racer written out with the engine's numbers",
+    )

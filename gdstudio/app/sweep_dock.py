@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QDockWidget, QWidget
 
-from .widgets import menu_named
+from .widgets import view_dock
 
 if TYPE_CHECKING:
     from .main_window import MainWindow
@@ -17,9 +17,14 @@ SWEEP_SHARE = 0.6  # of the right column, when the Sweep first opens beside the 
 
 def install_sweep(window: MainWindow) -> QDockWidget:
     """The Sweep dock, hidden until View ▸ Sweep shows it (its entry added to the View menu)."""
-    dock = QDockWidget("Sweep", window)
-    dock.setObjectName("sweepDock")
-    dock.setWidget(QWidget())  # the panel (and pyqtgraph) only once the dock is first shown
+    dock = view_dock(  # the panel (and pyqtgraph) only once the dock is first shown
+        window,
+        "Sweep",
+        "sweepDock",
+        QWidget(),
+        "&Sweep",
+        "Each racer's outcome against its learning rate; Tune for a fair race",
+    )
 
     def build(visible: bool) -> None:
         if visible and dock.widget().objectName() != "sweepPanel":
@@ -29,14 +34,6 @@ def install_sweep(window: MainWindow) -> QDockWidget:
             QTimer.singleShot(0, lambda: _give_room(window, dock))
 
     dock.visibilityChanged.connect(build)
-    window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
-    dock.hide()
-    toggle = dock.toggleViewAction()
-    toggle.setText("&Sweep")
-    toggle.setStatusTip("Each racer's outcome against its learning rate; Tune for a fair race")
-    view = menu_named(window, "View")
-    if view is not None:
-        view.addAction(toggle)
     return dock
 
 

@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QApplication,
     QComboBox,
+    QDockWidget,
     QDoubleSpinBox,
     QFormLayout,
     QHBoxLayout,
@@ -110,6 +111,24 @@ def menu_named(window: QMainWindow, title: str) -> QMenu | None:
         if isinstance(menu, QMenu) and action.text().replace("&", "") == title:
             return menu
     return None
+
+
+def view_dock(
+    window: QMainWindow, title: str, name: str, widget: QWidget, entry: str, tip: str
+) -> QDockWidget:
+    """A dock on the right, hidden until its View-menu entry (`entry`, with `tip`) shows it."""
+    dock = QDockWidget(title, window)
+    dock.setObjectName(name)
+    dock.setWidget(widget)
+    window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+    dock.hide()
+    toggle = dock.toggleViewAction()
+    toggle.setText(entry)
+    toggle.setStatusTip(tip)
+    view = menu_named(window, "View")
+    if view is not None:
+        view.addAction(toggle)
+    return dock
 
 
 def name_fields(root: QWidget) -> None:

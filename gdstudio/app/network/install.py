@@ -31,7 +31,7 @@ from PySide6.QtWidgets import (
 
 from ...core.nn_landscape import NetworkLandscape
 from ...core.run import RUNNING, Run
-from ..widgets import menu_named
+from ..widgets import view_dock
 from .boundary import DecisionBoundaryView
 from .curves import TrainValidationView
 from .rate import RateLimit
@@ -216,18 +216,14 @@ class NetworkPanels(QObject):
 
 def _dock(window: Any, title: str, name: str) -> QDockWidget:
     """A hidden dock on the right with its View-menu toggle."""
-    dock = QDockWidget(title, window)
-    dock.setObjectName(name)
-    dock.setWidget(QWidget())
-    window.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
-    dock.hide()
-    toggle = dock.toggleViewAction()
-    toggle.setText(f"&{title}")
-    toggle.setStatusTip(f"Show or hide the network lesson's {title} panel")
-    view = menu_named(window, "View")
-    if view is not None:
-        view.addAction(toggle)
-    return dock
+    return view_dock(
+        window,
+        title,
+        name,
+        QWidget(),
+        f"&{title}",
+        f"Show or hide the network lesson's {title} panel",
+    )
 
 
 def install_network(window: MainWindow) -> None:
