@@ -161,18 +161,16 @@ def _decay(h: dict[str, object], decoupled: bool) -> Callable[[Array], dict[str,
     return (lambda lr: {"decay": 1 - lr * wd}) if decoupled else (lambda lr: {})
 
 
-def _adam(opt: Optimizer, h: dict[str, object]) -> Plan:
-    beta1, beta2, fixed = _moments(h)
-    wd = float(h["weight_decay"])  # type: ignore[arg-type]
-    decoupled = wd != 0 and bool(getattr(opt, "decoupled", False))
+def _moment_plan(
+    opt: Optimizer,
+    h: dict[str, object],
+    fixed: dict[str, float],
+    decoupled: bool,
+    varying: Callable[[list[int], Views], dict[str, Array]],
+) -> Plan:
+    """Adam's and NAdam's plan: both moments, weight decay coupled or decoupled."""
     decay = _decay(h, decoupled)
-
-    def varying(ts: list[int], v: Views) -> dict[str, Array]:  # −lr / (1 − β₁ᵗ), √(1 − β₂ᵗ)
-        return {
-            "c2": _flat(v["neg_lr"]) / _steps([1 - beta1**t for t in ts]),
-            "e": _steps([(1 - beta2**t) ** 0.5 for t in ts]),
-        }
-
+    wd = float(h["weight_decay"])  # type: ignore[arg-type]
     return Plan(
         SHARED,
         opt,
@@ -185,12 +183,25 @@ def _adam(opt: Optimizer, h: dict[str, object]) -> Plan:
     )
 
 
+def _adam(opt: Optimizer, h: dict[str, object]) -> Plan:
+    beta1, beta2, fixed = _moments(h)
+    wd = float(h["weight_decay"])  # type: ignore[arg-type]
+    decoupled = wd != 0 and bool(getattr(opt, "decoupled", False))
+
+    def varying(ts: list[int], v: Views) -> dict[str, Array]:  # −lr / (1 − β₁ᵗ), √(1 − β₂ᵗ)
+        return {
+            "c2": _flat(v["neg_lr"]) / _steps([1 - beta1**t for t in ts]),
+            "e": _steps([(1 - beta2**t) ** 0.5 for t in ts]),
+        }
+
+    return _moment_plan(opt, h, fixed, decoupled, varying)
+
+
 def _nadam(opt: Optimizer, h: dict[str, object]) -> Plan:
     beta1, beta2, fixed = _moments(h)
     wd = float(h["weight_decay"])  # type: ignore[arg-type]
     md = float(h["momentum_decay"])  # type: ignore[arg-type]
     decoupled = wd != 0 and bool(h["decoupled_weight_decay"])
-    decay = _decay(h, decoupled)
     products = [1.0]  # products[t] = μ₁·μ₂·…·μₜ, multiplied in order as a run does
 
     @cache
@@ -210,16 +221,7 @@ def _nadam(opt: Optimizer, h: dict[str, object]) -> Plan:
             / _steps([1.0 - products[t] * a for t, a in zip(ts, after, strict=True)]),
         }
 
-    return Plan(
-        SHARED,
-        opt,
-        lambda lr: {**fixed, **decay(lr)},
-        varying,
-        coupled_wd=0.0 if decoupled else wd,
-        decoupled=decoupled,
-        uses_s=True,
-        uses_m=True,
-    )
+    return _moment_plan(opt, h, fixed, decoupled, varying)
 
 
 def _steps(values: list[float]) -> Array:
