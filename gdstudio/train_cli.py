@@ -20,14 +20,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 from .cli_args import MAX_SEED, MAX_STEPS, ArgError, real, shown, whole
-from .run_cli import add_stepping_options, batch_from_text, stepping_from_args
+from .cli_stepping import add_stepping_options, batch_from_text, stepping_from_args, stream_rows
 
 if TYPE_CHECKING:
     import numpy as np
 
     from .core.datasets import Points
     from .core.nn_landscape import NetworkLandscape
-    from .core.run import Row, Run
+    from .core.run import Run
 
 _P = TypeVar("_P", bound=argparse.ArgumentParser)
 COLUMNS = ["step", "train_loss", "val_loss", "train_acc", "val_acc", "grad_norm", "lr"]
@@ -203,48 +203,19 @@ def _head(args: argparse.Namespace, run: Run) -> dict[str, Any]:
 
 def cmd_train(args: argparse.Namespace, out: TextIO) -> int:
     """Train and stream one row per step (after the update), then the run's status."""
-    import numpy as np
-
-    from .core.race import Race
-    from .core.run import RUNNING
-    from .run_output import final_status, make_writer
+    from .run_output import make_writer
 
     every = whole(args.every, "--every", 1, MAX_STEPS)
     run = build_training(args)
     land: NetworkLandscape = run.landscape  # type: ignore[assignment]
     writer = make_writer(args.format, out, COLUMNS, _head(args, run))
-    Kept = tuple[int, np.ndarray, float, float, float]
-    held: Kept | None = None  # the last row kept, written once we know if it is the last
-    latest: Kept | None = None
-
-    def write(row: Kept, status: str) -> None:
-        writer.row(_cells(land, *row), status)
-
-    def keep(row: Row) -> None:
-        nonlocal held, latest
-        latest = (row.step, row.params.copy(), row.loss, row.grad_norm, row.lr)
-        if row.step % every == 0:
-            if held is not None:
-                write(held, RUNNING)
-            held = latest
-
-    try:
-        with np.errstate(all="ignore"):
-            Race([run]).step(run.max_steps or 0, on_row=lambda _run, row: keep(row))
-    except (ArithmeticError, ValueError) as e:
-        raise ArgError(
-            f"step {run.steps + 1} failed ({type(e).__name__}: {e}); "
-            "check --lr, --param and --schedule-param"
-        ) from None
-    if latest is not None and latest is not held:
-        if held is not None:
-            write(held, RUNNING)
-        held = latest
-    if held is None:  # no update made a row: state the start
-        held = (0, run.start.copy(), run.loss, run.grad_norm, run.lr)
-    status = final_status(run)
-    with np.errstate(all="ignore"):
-        write(held, status.text)
+    status = stream_rows(
+        run,
+        every,
+        lambda row: (row.step, row.params.copy(), row.loss, row.grad_norm, row.lr),
+        lambda: (0, run.start.copy(), run.loss, run.grad_norm, run.lr),
+        lambda kept, status: writer.row(_cells(land, *kept), status),
+    )
     writer.close(status, run.steps)
     _save(args.save_weights, run)
     return 0
