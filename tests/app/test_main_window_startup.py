@@ -21,6 +21,9 @@ HEAVY = (
     "gdstudio.app.export.dialog",
     "gdstudio.io.export",
     "gdstudio.io.export_graphics",
+    "gdstudio.app.network.boundary",
+    "gdstudio.app.network.curves",
+    "pyqtgraph",
     "imageio",
 )
 

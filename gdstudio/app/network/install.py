@@ -32,11 +32,7 @@ from PySide6.QtWidgets import (
 from ...core.nn_landscape import NetworkLandscape
 from ...core.run import RUNNING, Run
 from ..widgets import view_dock
-from .boundary import DecisionBoundaryView
-from .curves import TrainValidationView
 from .rate import RateLimit
-from .sharpness import SharpnessReadout
-from .slice_control import SliceControl
 
 if TYPE_CHECKING:
     from ..main_window import MainWindow
@@ -73,7 +69,13 @@ class NetworkPanels(QObject):
         self._on_landscape_changed()
 
     def _build(self) -> None:
-        """Make the widgets and put them in the docks (once)."""
+        """Make the widgets and put them in the docks (once): their modules (and pyqtgraph) are
+        imported only then, when a network first appears, not on the way to the first frame."""
+        from .boundary import DecisionBoundaryView
+        from .curves import TrainValidationView
+        from .sharpness import SharpnessReadout
+        from .slice_control import SliceControl
+
         self._built = True
         self.boundary = DecisionBoundaryView()
         self.curves = TrainValidationView()
