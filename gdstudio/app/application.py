@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import sys
-from typing import TYPE_CHECKING
 
 from . import preload  # isort: skip  (first: before PySide6, see preload.py)
 from PySide6.QtCore import QCoreApplication, Qt, QTimer
 from PySide6.QtGui import QGuiApplication, QIcon, QSurfaceFormat
 from PySide6.QtWidgets import QApplication
-
-if TYPE_CHECKING:
-    from .main_window import MainWindow
 
 ORGANIZATION = "gdstudio"
 APPLICATION = "Gradient Descent Studio"
@@ -28,20 +24,6 @@ def configure_application() -> None:
     fmt = QSurfaceFormat()
     fmt.setDepthBufferSize(24)  # multisampling is chosen per view, once the GL is known
     QSurfaceFormat.setDefaultFormat(fmt)
-
-
-def _open_session(window: MainWindow, path: str) -> None:
-    """The session file from the command line: opened before the first frame if it loads;
-    if not, its message comes once the window is up, over the default lesson, not alone on an
-    empty screen before any window (as a double-click from the desktop showed it)."""
-    from ..io.session import SessionError, load_session
-
-    try:
-        load_session(path)
-    except SessionError:
-        QTimer.singleShot(0, lambda: window.sessions.open_path(path))
-        return
-    window.sessions.open_path(path)
 
 
 def run_app(scene: str | None = None, session: str | None = None, *, console: bool = True) -> int:
@@ -79,7 +61,7 @@ def run_app(scene: str | None = None, session: str | None = None, *, console: bo
         model.load_scene(scene)
     window = MainWindow(model)
     if session is not None:
-        _open_session(window, session)
+        window.sessions.open_path(session)  # a bad file is explained over the window
     window.show()
     window.tour.offer_once()  # a first launch offers the tour, once
     QTimer.singleShot(0, _start_logging)  # after the first frame is on its way

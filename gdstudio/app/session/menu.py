@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QStandardPaths
+from PySide6.QtCore import QObject, QStandardPaths, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMessageBox
 
@@ -150,7 +150,13 @@ class FileMenu(QObject):
         return self.open_path(path)
 
     def _warn(self, title: str, message: str) -> None:
-        QMessageBox.warning(self.host.window(), title, message)
+        """The message over the window; before the window is up (a file named on the command
+        line or by a desktop double-click), once it is, not alone on an empty screen."""
+        window = self.host.window()
+        if window.isVisible():
+            QMessageBox.warning(window, title, message)
+        else:
+            QTimer.singleShot(0, window, lambda: QMessageBox.warning(window, title, message))
 
     def _dialog_dir(self) -> str:
         for p in [self.document.path, *self.recent.files()]:
