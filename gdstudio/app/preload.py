@@ -3,8 +3,8 @@ and PySide6's source scan skipped for the modules it would read all the same.
 
 Once PySide6 is imported, its import hook reads the whole source of every module an import
 statement names after it (to learn whether the module selects PySide6 `__feature__`s, which
-the studio never does), once per module name: numpy, PyOpenGL and the studio's core and state
-are ~300 modules, ~50–100 ms of start-up and as many files held in `linecache` until start-up
+the studio never does), once per module name: numpy and the studio's core and state are ~200
+modules, ~35–70 ms of start-up and as many files held in `linecache` until start-up
 is over. Imported first, they are not read when they are imported; `skip_source_scan` then
 tells the hook what it would find for them, for the studio's own modules and for what is
 imported already, before an `import numpy` or `from typing import …` of a later module sends
@@ -18,7 +18,6 @@ import os
 import sys
 
 import numpy  # noqa: F401
-from OpenGL import GL  # noqa: F401
 
 from .. import state  # noqa: F401
 from ..core import catalog, race  # noqa: F401

@@ -10,11 +10,11 @@ from __future__ import annotations
 
 import numpy as np
 import shiboken6
-from OpenGL import GL
 from PySide6 import QtGui
 from PySide6.QtCore import QLineF, QPointF, Qt
 
 from gdstudio import theme
+from gdstudio.render import gl
 from gdstudio.render.axes import AxesLayout, layout_axes
 from gdstudio.render.glitem import BufferedItem
 from gdstudio.render.glview import Frame
@@ -146,7 +146,7 @@ class AxesItem(BufferedItem):
         """Lay the image of the axes over the picture (no depth test, no depth written)."""
         if self._heightmap is None:
             return
-        _, _, width, height = (int(v) for v in GL.glGetIntegerv(GL.GL_VIEWPORT))
+        _, _, width, height = gl.get_viewport()
         if width < 1 or height < 1:
             return
         key = (frame.mvp.tobytes(), width, height, self._scale(width, height))
@@ -158,28 +158,28 @@ class AxesItem(BufferedItem):
             return
         self._gl_state()
         self._prepare()
-        GL.glDisable(GL.GL_DEPTH_TEST)
-        GL.glDepthMask(GL.GL_FALSE)
-        GL.glBlendFunc(GL.GL_ONE, GL.GL_ONE_MINUS_SRC_ALPHA)  # premultiplied
+        gl.glDisable(gl.GL_DEPTH_TEST)
+        gl.glDepthMask(gl.GL_FALSE)
+        gl.glBlendFunc(gl.GL_ONE, gl.GL_ONE_MINUS_SRC_ALPHA)  # premultiplied
         try:
-            GL.glActiveTexture(GL.GL_TEXTURE0)
+            gl.glActiveTexture(gl.GL_TEXTURE0)
             _, u, v = self._texture(image)
             self._uniform_vec2("u_uv_scale", np.array([u, v]))
             x0, y0 = self._origin
             left, right = 2.0 * x0 / width - 1.0, 2.0 * (x0 + image.width()) / width - 1.0
             top, bottom = 1.0 - 2.0 * y0 / height, 1.0 - 2.0 * (y0 + image.height()) / height
             self._uniform_vec4("u_rect", np.array([left, top, right, bottom]))
-            GL.glDrawArrays(GL.GL_TRIANGLE_STRIP, 0, 4)
+            gl.glDrawArrays(gl.GL_TRIANGLE_STRIP, 0, 4)
         finally:
-            GL.glBindTexture(GL.GL_TEXTURE_2D, 0)
-            GL.glDepthMask(GL.GL_TRUE)
-            GL.glEnable(GL.GL_DEPTH_TEST)
+            gl.glBindTexture(gl.GL_TEXTURE_2D, 0)
+            gl.glDepthMask(gl.GL_TRUE)
+            gl.glEnable(gl.GL_DEPTH_TEST)
             self._finish()
 
     def _uniform_vec4(self, name: str, value: np.ndarray) -> None:
         value = np.asarray(value, dtype=np.float32)
         if self._changed(name, value):
-            GL.glUniform4fv(self._location(name), 1, value)
+            gl.glUniform4fv(self._location(name), 1, value)
 
     def _texture(self, image: QtGui.QImage) -> tuple[int, float, float]:
         """This context's texture holding `image` at its corner (uploaded when new here),
@@ -189,38 +189,38 @@ class AxesItem(BufferedItem):
         self._textures = {k: v for k, v in self._textures.items() if shiboken6.isValid(v[0])}
         entry = self._textures.get(id(ctx))
         if entry is None or entry[0] is not ctx:
-            name = int(GL.glGenTextures(1))
-            GL.glBindTexture(GL.GL_TEXTURE_2D, name)
+            name = gl.gen_texture()
+            gl.glBindTexture(gl.GL_TEXTURE_2D, name)
             for pname, value in (
-                (GL.GL_TEXTURE_MIN_FILTER, GL.GL_NEAREST),
-                (GL.GL_TEXTURE_MAG_FILTER, GL.GL_NEAREST),
-                (GL.GL_TEXTURE_WRAP_S, GL.GL_CLAMP_TO_EDGE),
-                (GL.GL_TEXTURE_WRAP_T, GL.GL_CLAMP_TO_EDGE),
+                (gl.GL_TEXTURE_MIN_FILTER, gl.GL_NEAREST),
+                (gl.GL_TEXTURE_MAG_FILTER, gl.GL_NEAREST),
+                (gl.GL_TEXTURE_WRAP_S, gl.GL_CLAMP_TO_EDGE),
+                (gl.GL_TEXTURE_WRAP_T, gl.GL_CLAMP_TO_EDGE),
             ):
-                GL.glTexParameteri(GL.GL_TEXTURE_2D, pname, value)
+                gl.glTexParameteri(gl.GL_TEXTURE_2D, pname, value)
             entry = (ctx, name, -1, 0, 0)
         ctx_, name, generation, cap_w, cap_h = entry
-        GL.glBindTexture(GL.GL_TEXTURE_2D, name)
+        gl.glBindTexture(gl.GL_TEXTURE_2D, name)
         w, h = image.width(), image.height()
         if generation != self._generation:
             if w > cap_w or h > cap_h:
                 cap_w, cap_h = max(w, cap_w), max(h, cap_h)
-                GL.glTexImage2D(
-                    GL.GL_TEXTURE_2D,
+                gl.glTexImage2D(
+                    gl.GL_TEXTURE_2D,
                     0,
-                    GL.GL_RGBA,
+                    gl.GL_RGBA,
                     cap_w,
                     cap_h,
                     0,
-                    GL.GL_RGBA,
-                    GL.GL_UNSIGNED_BYTE,
+                    gl.GL_RGBA,
+                    gl.GL_UNSIGNED_BYTE,
                     None,
                 )
-            GL.glPixelStorei(GL.GL_UNPACK_ALIGNMENT, 4)
+            gl.glPixelStorei(gl.GL_UNPACK_ALIGNMENT, 4)
             data = np.frombuffer(image.constBits(), dtype=np.uint8, count=image.sizeInBytes())
             pixels = np.ascontiguousarray(data.reshape(h, image.bytesPerLine())[:, : 4 * w])
-            GL.glTexSubImage2D(
-                GL.GL_TEXTURE_2D, 0, 0, 0, w, h, GL.GL_RGBA, GL.GL_UNSIGNED_BYTE, pixels
+            gl.glTexSubImage2D(
+                gl.GL_TEXTURE_2D, 0, 0, 0, w, h, gl.GL_RGBA, gl.GL_UNSIGNED_BYTE, pixels
             )
         self._textures[id(ctx)] = (ctx_, name, self._generation, cap_w, cap_h)
         return name, w / cap_w, h / cap_h

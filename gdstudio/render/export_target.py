@@ -13,12 +13,12 @@ import math
 from collections.abc import Callable, Hashable, Sequence
 
 import numpy as np
-from OpenGL import GL
-from OpenGL.error import GLError
 from PySide6 import QtCore, QtGui
 from PySide6.QtOpenGL import QOpenGLFramebufferObject
 
+from gdstudio.render import gl
 from gdstudio.render.export_damage import Box, PathDamage
+from gdstudio.render.gl import GLError
 from gdstudio.render.glitem import BufferedItem
 from gdstudio.render.glview import Frame, OrbitView
 from gdstudio.render.heightmap import HeightMap
@@ -127,7 +127,7 @@ class ExportTarget:
         width, height = size
         self._idle.start()
         self._ensure(width, height)
-        GL.glViewport(0, 0, width, height)
+        gl.glViewport(0, 0, width, height)
         target = self._frame
         assert target is not None
         key = (frame.mvp.tobytes(), background, *key)
@@ -137,8 +137,8 @@ class ExportTarget:
         )
 
         def draw_static() -> None:
-            GL.glClearColor(*background)
-            GL.glClear(GL.GL_DEPTH_BUFFER_BIT | GL.GL_COLOR_BUFFER_BIT)
+            gl.glClearColor(*background)
+            gl.glClear(gl.GL_DEPTH_BUFFER_BIT | gl.GL_COLOR_BUFFER_BIT)
             OrbitView.draw_items(static, frame)
 
         try:
@@ -146,7 +146,7 @@ class ExportTarget:
                 self._redraw(regions, frame, moving)
                 return self._read(width, height, resolve=False)
             if not self._copy_layer(width, height, key, draw_static):
-                GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, target.handle())
+                gl.glBindFramebuffer(gl.GL_FRAMEBUFFER, target.handle())
                 draw_static()
                 self._damage.forget()  # no layer to restore boxes from
             moving.draw(frame, None)
@@ -160,20 +160,20 @@ class ExportTarget:
         and resolved."""
         layer, target, resolve = self._layer, self._frame, self._resolve
         assert layer is not None and target is not None and resolve is not None
-        mask = GL.GL_COLOR_BUFFER_BIT
+        mask = gl.GL_COLOR_BUFFER_BIT
         for (x0, y0, x1, y1), ranges in regions:
             w, h = x1 - x0, y1 - y0
             copy_images(self._copies, layer.handle(), target.handle(), w, h, x0, y0)
-            GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, target.handle())
-            GL.glEnable(GL.GL_SCISSOR_TEST)
-            GL.glScissor(x0, y0, w, h)
+            gl.glBindFramebuffer(gl.GL_FRAMEBUFFER, target.handle())
+            gl.glEnable(gl.GL_SCISSOR_TEST)
+            gl.glScissor(x0, y0, w, h)
             try:
                 moving.draw(frame, ranges)
             finally:
-                GL.glDisable(GL.GL_SCISSOR_TEST)
-            GL.glBindFramebuffer(GL.GL_READ_FRAMEBUFFER, target.handle())
-            GL.glBindFramebuffer(GL.GL_DRAW_FRAMEBUFFER, resolve.handle())
-            GL.glBlitFramebuffer(x0, y0, x1, y1, x0, y0, x1, y1, mask, GL.GL_NEAREST)
+                gl.glDisable(gl.GL_SCISSOR_TEST)
+            gl.glBindFramebuffer(gl.GL_READ_FRAMEBUFFER, target.handle())
+            gl.glBindFramebuffer(gl.GL_DRAW_FRAMEBUFFER, resolve.handle())
+            gl.glBlitFramebuffer(x0, y0, x1, y1, x0, y0, x1, y1, mask, gl.GL_NEAREST)
 
     def release(self) -> None:
         """Free the buffers (the context they were made in is current)."""
@@ -219,7 +219,7 @@ class ExportTarget:
         try:
             if key != self._key:
                 self._key = None
-                GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, layer.handle())
+                gl.glBindFramebuffer(gl.GL_FRAMEBUFFER, layer.handle())
                 draw()
                 self._key = key
             copy_images(self._copies, layer.handle(), frame.handle(), width, height)
@@ -227,7 +227,7 @@ class ExportTarget:
             self.layer_enabled, self._layer, self._key, self._copies = False, None, None, []
             return False
         finally:
-            GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, frame.handle())
+            gl.glBindFramebuffer(gl.GL_FRAMEBUFFER, frame.handle())
         return True
 
     def _read(self, width: int, height: int, resolve: bool = True) -> np.ndarray:
@@ -236,11 +236,11 @@ class ExportTarget:
         frame, resolved = self._frame, self._resolve
         assert frame is not None and resolved is not None
         if resolve:
-            GL.glBindFramebuffer(GL.GL_READ_FRAMEBUFFER, frame.handle())
-            GL.glBindFramebuffer(GL.GL_DRAW_FRAMEBUFFER, resolved.handle())
-            mask = GL.GL_COLOR_BUFFER_BIT
-            GL.glBlitFramebuffer(0, 0, width, height, 0, 0, width, height, mask, GL.GL_NEAREST)
-        GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, resolved.handle())
+            gl.glBindFramebuffer(gl.GL_READ_FRAMEBUFFER, frame.handle())
+            gl.glBindFramebuffer(gl.GL_DRAW_FRAMEBUFFER, resolved.handle())
+            mask = gl.GL_COLOR_BUFFER_BIT
+            gl.glBlitFramebuffer(0, 0, width, height, 0, 0, width, height, mask, gl.GL_NEAREST)
+        gl.glBindFramebuffer(gl.GL_FRAMEBUFFER, resolved.handle())
         pixels = self._pixels
         if QtGui.QOpenGLContext.currentContext().isOpenGLES():
             image = resolved.toImage(False).convertToFormat(
@@ -250,8 +250,8 @@ class ExportTarget:
             data = np.frombuffer(image.constBits(), dtype=np.uint32, count=height * line)
             pixels[...] = data.reshape(height, line)[:, :width]
         else:  # BGRA bytes = 0xAARRGGBB words on any byte order with this type
-            GL.glPixelStorei(GL.GL_PACK_ALIGNMENT, 4)
-            GL.glReadPixels(0, 0, width, height, GL.GL_BGRA, GL.GL_UNSIGNED_INT_8_8_8_8_REV, pixels)
+            gl.glPixelStorei(gl.GL_PACK_ALIGNMENT, 4)
+            gl.glReadPixels(0, 0, width, height, gl.GL_BGRA, gl.GL_UNSIGNED_INT_8_8_8_8_REV, pixels)
         return pixels
 
 

@@ -5,8 +5,9 @@ from __future__ import annotations
 import time
 from collections import deque
 
-from OpenGL import GL
 from PySide6 import QtGui
+
+from gdstudio.render import gl
 
 
 def _timer_queries(ctx: QtGui.QOpenGLContext) -> bool:
@@ -39,21 +40,21 @@ class FrameTimer:
         if not self._queries:
             self._started = time.perf_counter()
             return
-        query = self._free.pop() if self._free else int(GL.glGenQueries(1)[0])
-        GL.glBeginQuery(GL.GL_TIME_ELAPSED, query)
+        query = self._free.pop() if self._free else gl.gen_query()
+        gl.glBeginQuery(gl.GL_TIME_ELAPSED, query)
         self._pending.append(query)
 
     def end(self) -> float | None:
         """Stop timing; milliseconds of the newest frame whose result is in (None if none)."""
         if not self._queries:
-            GL.glFinish()
+            gl.glFinish()
             return (time.perf_counter() - self._started) * 1000.0
-        GL.glEndQuery(GL.GL_TIME_ELAPSED)
+        gl.glEndQuery(gl.GL_TIME_ELAPSED)
         ms = None
         while len(self._pending) > 1:  # never the frame just ended: it has not run yet
             query = self._pending[0]
-            if not GL.glGetQueryObjectiv(query, GL.GL_QUERY_RESULT_AVAILABLE):
+            if not gl.glGetQueryObjectiv(query, gl.GL_QUERY_RESULT_AVAILABLE):
                 break
-            ms = int(GL.glGetQueryObjectuiv(query, GL.GL_QUERY_RESULT)) / 1e6  # ns, < 4 s
+            ms = int(gl.glGetQueryObjectuiv(query, gl.GL_QUERY_RESULT)) / 1e6  # ns, < 4 s
             self._free.append(self._pending.popleft())
         return ms

@@ -6,20 +6,19 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 import shiboken6
-from OpenGL import GL
 from PySide6 import QtGui
 from PySide6.QtOpenGL import QOpenGLBuffer, QOpenGLVertexArrayObject
 
-from gdstudio.render import glsl
+from gdstudio.render import gl, glsl
 
 if TYPE_CHECKING:
     from gdstudio.render.glview import Frame, OrbitView
 
 _GL_TYPES = {
-    np.dtype(np.float32): (GL.GL_FLOAT, False),
-    np.dtype(np.uint8): (GL.GL_UNSIGNED_BYTE, True),
+    np.dtype(np.float32): (gl.GL_FLOAT, False),
+    np.dtype(np.uint8): (gl.GL_UNSIGNED_BYTE, True),
 }
-_BLEND = (GL.GL_SRC_ALPHA, GL.GL_ONE_MINUS_SRC_ALPHA, GL.GL_ONE, GL.GL_ONE_MINUS_SRC_ALPHA)
+_BLEND = (gl.GL_SRC_ALPHA, gl.GL_ONE_MINUS_SRC_ALPHA, gl.GL_ONE, gl.GL_ONE_MINUS_SRC_ALPHA)
 
 
 class _GLObjects:
@@ -165,7 +164,7 @@ class BufferedItem:
         if self._vao is None or self._vao_stale:
             self._bind_attributes()
             self._vao_stale = self._vao is None
-        GL.glUseProgram(self._program)
+        gl.glUseProgram(self._program)
 
     def _switch_to(self, ctx: QtGui.QOpenGLContext) -> None:
         """Use the program and buffers of `ctx`'s share group (made there the first time)
@@ -199,7 +198,7 @@ class BufferedItem:
         for location, name in enumerate(self.ATTRIBUTES):
             array = self._arrays.get(name)
             if array is None or name not in self._buffers:
-                GL.glDisableVertexAttribArray(location)
+                gl.glDisableVertexAttribArray(location)
                 continue
             gl_type, normalized = _GL_TYPES[array.dtype]
             size = 1 if array.ndim == 1 else array.shape[-1]
@@ -209,30 +208,30 @@ class BufferedItem:
 
     def _finish(self) -> None:
         """Unbind program and VAO (without a VAO: disable the attributes)."""
-        GL.glUseProgram(0)
+        gl.glUseProgram(0)
         if self._vao is not None:
             self._vao.release()
         else:
             for location in range(len(self.ATTRIBUTES)):
-                GL.glDisableVertexAttribArray(location)
+                gl.glDisableVertexAttribArray(location)
             if "faces" in self._buffers:
                 self._buffers["faces"].release()
 
     def _gl_state(self) -> None:
         """Depth test on; blending on for translucent items."""
-        GL.glEnable(GL.GL_DEPTH_TEST)
+        gl.glEnable(gl.GL_DEPTH_TEST)
         if self.translucent:
-            GL.glEnable(GL.GL_BLEND)
-            GL.glBlendFuncSeparate(*_BLEND)
+            gl.glEnable(gl.GL_BLEND)
+            gl.glBlendFuncSeparate(*_BLEND)
         else:
-            GL.glDisable(GL.GL_BLEND)
+            gl.glDisable(gl.GL_BLEND)
 
     # --- uniforms --------------------------------------------------------------------------
 
     def _location(self, name: str) -> int:
         location = self._locations.get(name)
         if location is None:
-            location = self._locations[name] = int(GL.glGetUniformLocation(self._program, name))
+            location = self._locations[name] = int(gl.glGetUniformLocation(self._program, name))
         return location
 
     def _changed(self, name: str, value: np.ndarray) -> bool:
@@ -245,25 +244,25 @@ class BufferedItem:
     def _uniform_matrix(self, name: str, value: np.ndarray) -> None:
         """Set a 4×4 or 3×3 matrix uniform (column-major float32) if it changed."""
         if self._changed(name, value):
-            setter = GL.glUniformMatrix4fv if value.size == 16 else GL.glUniformMatrix3fv
+            setter = gl.glUniformMatrix4fv if value.size == 16 else gl.glUniformMatrix3fv
             setter(self._location(name), 1, False, value)
 
     def _uniform_float(self, name: str, value: float) -> None:
         """Set a float uniform if it changed."""
         if self._changed(name, np.float32(value)):
-            GL.glUniform1f(self._location(name), float(value))
+            gl.glUniform1f(self._location(name), float(value))
 
     def _uniform_vec2(self, name: str, value: np.ndarray) -> None:
         """Set a vec2 uniform if it changed."""
         value = np.asarray(value, dtype=np.float32)
         if self._changed(name, value):
-            GL.glUniform2fv(self._location(name), 1, value)
+            gl.glUniform2fv(self._location(name), 1, value)
 
     def _uniform_vec3(self, name: str, value: np.ndarray) -> None:
         """Set a vec3 uniform if it changed."""
         value = np.asarray(value, dtype=np.float32)
         if self._changed(name, value):
-            GL.glUniform3fv(self._location(name), 1, value)
+            gl.glUniform3fv(self._location(name), 1, value)
 
     def _set_lifted_view(self, frame: Frame, lift: float) -> None:
         """Set the uniforms of glsl.LIFTED_POSITION (the program must be in use)."""

@@ -19,9 +19,9 @@ def renderer_name() -> str:
     if not context.create() or not context.makeCurrent(surface):
         return ""
     try:
-        from OpenGL import GL
+        from gdstudio.render import gl
 
-        name = GL.glGetString(GL.GL_RENDERER)
+        name = gl.glGetString(gl.GL_RENDERER)
         return name.decode(errors="replace") if name else ""
     finally:
         context.doneCurrent()

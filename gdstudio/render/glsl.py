@@ -5,9 +5,10 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from OpenGL import GL
 from PySide6 import QtGui
 from PySide6.QtOpenGL import QOpenGLBuffer
+
+from gdstudio.render import gl
 
 # Sources are written in GLSL 1.20 style; these headers translate them for newer dialects.
 _CORE_VERTEX = "#define attribute in\n#define varying out\n"
@@ -65,16 +66,16 @@ def enable_point_sprites() -> None:
         and (version <= (3, 0) or ctx.hasExtension(b"GL_ARB_compatibility"))
     )
     if compatibility:
-        GL.glEnable(GL.GL_POINT_SPRITE)
-    GL.glEnable(GL.GL_PROGRAM_POINT_SIZE)
+        gl.glEnable(gl.GL_POINT_SPRITE)
+    gl.glEnable(gl.GL_PROGRAM_POINT_SIZE)
 
 
 def _shader(kind: int, sources: list[str]) -> int:
-    shader = GL.glCreateShader(kind)
-    GL.glShaderSource(shader, sources)
-    GL.glCompileShader(shader)
-    if not GL.glGetShaderiv(shader, GL.GL_COMPILE_STATUS):
-        log = GL.glGetShaderInfoLog(shader)
+    shader = gl.glCreateShader(kind)
+    gl.glShaderSource(shader, sources)
+    gl.glCompileShader(shader)
+    if not gl.glGetShaderiv(shader, gl.GL_COMPILE_STATUS):
+        log = gl.glGetShaderInfoLog(shader)
         raise RuntimeError(f"shader compile failure: {log.decode(errors='replace')}")
     return int(shader)
 
@@ -82,21 +83,21 @@ def _shader(kind: int, sources: list[str]) -> int:
 def compile_program(vertex: str, fragment: str, attributes: tuple[str, ...]) -> int:
     """Link a program; attribute i of `attributes` is bound to generic location i.
 
-    (Raw GL calls: OpenGL.GL.shaders costs 150 ms to import.)
+    (Raw GL calls: OpenGL.gl.shaders costs 150 ms to import.)
     """
     vhead, fhead = _headers()
-    program = GL.glCreateProgram()
+    program = gl.glCreateProgram()
     for shader in (
-        _shader(GL.GL_VERTEX_SHADER, [vhead, vertex]),
-        _shader(GL.GL_FRAGMENT_SHADER, [fhead, fragment]),
+        _shader(gl.GL_VERTEX_SHADER, [vhead, vertex]),
+        _shader(gl.GL_FRAGMENT_SHADER, [fhead, fragment]),
     ):
-        GL.glAttachShader(program, shader)
-        GL.glDeleteShader(shader)  # freed with the program
+        gl.glAttachShader(program, shader)
+        gl.glDeleteShader(shader)  # freed with the program
     for i, name in enumerate(attributes):
-        GL.glBindAttribLocation(program, i, name)
-    GL.glLinkProgram(program)
-    if not GL.glGetProgramiv(program, GL.GL_LINK_STATUS):
-        log = GL.glGetProgramInfoLog(program)
+        gl.glBindAttribLocation(program, i, name)
+    gl.glLinkProgram(program)
+    if not gl.glGetProgramiv(program, gl.GL_LINK_STATUS):
+        log = gl.glGetProgramInfoLog(program)
         raise RuntimeError(f"shader link failure: {log.decode(errors='replace')}")
     return int(program)
 
@@ -121,9 +122,9 @@ def bind_attribute(
 ) -> None:
     """Point generic attribute `location` at `buffer` and enable it."""
     buffer.bind()
-    GL.glVertexAttribPointer(location, size, gl_type, normalized, 0, None)
+    gl.glVertexAttribPointer(location, size, gl_type, normalized, 0, None)
     buffer.release()
-    GL.glEnableVertexAttribArray(location)
+    gl.glEnableVertexAttribArray(location)
 
 
 def matrix(m: QtGui.QMatrix4x4 | QtGui.QMatrix3x3) -> np.ndarray:

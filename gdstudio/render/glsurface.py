@@ -25,7 +25,6 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import shiboken6
-from OpenGL import GL
 from PySide6 import QtCore, QtGui
 from PySide6.QtCore import QEvent, Qt
 from PySide6.QtGui import QGuiApplication, QOffscreenSurface, QOpenGLContext
@@ -36,6 +35,7 @@ from PySide6.QtOpenGL import (
 )
 from PySide6.QtWidgets import QApplication, QStyle, QToolTip
 
+from gdstudio.render import gl
 from gdstudio.render.glprobe import is_software_gl
 
 if TYPE_CHECKING:
@@ -111,8 +111,8 @@ class GLSurface(QOpenGLWindow):
         self._damage = None
         frame = self._frame_buffer(width, height) if self.keeps_frames else None
         if frame is not None:
-            GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, frame.handle())
-        GL.glViewport(0, 0, width, height)
+            gl.glBindFramebuffer(gl.GL_FRAMEBUFFER, frame.handle())
+        gl.glViewport(0, 0, width, height)
         self._view.paintGL()
         if frame is not None:
             self._present(frame, width, height)
@@ -147,13 +147,13 @@ class GLSurface(QOpenGLWindow):
         boxes = self._damage
         if boxes is None or self._presented != (width, height):
             boxes = [(0, 0, width, height)]
-        GL.glBindFramebuffer(GL.GL_READ_FRAMEBUFFER, frame.handle())
-        GL.glBindFramebuffer(GL.GL_DRAW_FRAMEBUFFER, 0)
+        gl.glBindFramebuffer(gl.GL_READ_FRAMEBUFFER, frame.handle())
+        gl.glBindFramebuffer(gl.GL_DRAW_FRAMEBUFFER, 0)
         for x0, y0, x1, y1 in boxes:
-            GL.glBlitFramebuffer(
-                x0, y0, x1, y1, x0, y0, x1, y1, GL.GL_COLOR_BUFFER_BIT, GL.GL_NEAREST
+            gl.glBlitFramebuffer(
+                x0, y0, x1, y1, x0, y0, x1, y1, gl.GL_COLOR_BUFFER_BIT, gl.GL_NEAREST
             )
-        GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, 0)
+        gl.glBindFramebuffer(gl.GL_FRAMEBUFFER, 0)
         self._presented = (width, height)
 
     def _forward(self, ev: QEvent) -> None:

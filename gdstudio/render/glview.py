@@ -10,12 +10,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from OpenGL import GL
 from PySide6 import QtCore, QtGui
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from gdstudio.render import glsl
+from gdstudio.render import gl, glsl
 from gdstudio.render.glsurface import GLSurface, Offscreen, framebuffer
 from gdstudio.render.orbit_camera import OrbitCamera
 
@@ -179,7 +178,7 @@ class OrbitView(OrbitCamera):
         try:
             fbo.bind()
             self._target_fbo = int(fbo.handle())
-            GL.glViewport(0, 0, width, height)
+            gl.glViewport(0, 0, width, height)
             self.paintGL()
             return fbo.toImage()
         finally:
@@ -249,8 +248,8 @@ class OrbitView(OrbitCamera):
 
     def paint(self, *, region: tuple[float, ...], viewport: tuple[float, ...]) -> None:
         """Clear and draw every visible item (the caller has set glViewport)."""
-        GL.glClearColor(*self.opts["bgcolor"])
-        GL.glClear(GL.GL_DEPTH_BUFFER_BIT | GL.GL_COLOR_BUFFER_BIT)
+        gl.glClearColor(*self.opts["bgcolor"])
+        gl.glClear(gl.GL_DEPTH_BUFFER_BIT | gl.GL_COLOR_BUFFER_BIT)
         self.draw_items(self.items, self.frame(region, viewport))
 
     @staticmethod

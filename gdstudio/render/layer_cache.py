@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
 
-from OpenGL import GL
-from OpenGL.error import GLError
 from PySide6 import QtGui
 from PySide6.QtOpenGL import QOpenGLFramebufferObject, QOpenGLFramebufferObjectFormat
 
+from gdstudio.render import gl
+from gdstudio.render.gl import GLError
 from gdstudio.render.live_damage import Box, merge_boxes
 
 
@@ -30,7 +30,7 @@ def offscreen_fbo(width: int, height: int, samples: int = 0) -> QOpenGLFramebuff
     return fbo
 
 
-_TARGETS = {GL.GL_RENDERBUFFER: GL.GL_RENDERBUFFER, GL.GL_TEXTURE: GL.GL_TEXTURE_2D}
+_TARGETS = {gl.GL_RENDERBUFFER: gl.GL_RENDERBUFFER, gl.GL_TEXTURE: gl.GL_TEXTURE_2D}
 
 
 def _can_copy_images(ctx: QtGui.QOpenGLContext) -> bool:
@@ -45,16 +45,16 @@ def image_copies(source: int, target: int) -> list[tuple[int, int, int, int]]:
     cannot copy images or an attachment is missing. Binds `target` to GL_FRAMEBUFFER."""
     if not source or not target or not _can_copy_images(QtGui.QOpenGLContext.currentContext()):
         return []  # a window's own framebuffer (0) has no images to copy: blit to it
-    get = GL.glGetFramebufferAttachmentParameteriv
+    get = gl.glGetFramebufferAttachmentParameteriv
     copies = []
-    for attachment in (GL.GL_COLOR_ATTACHMENT0, GL.GL_DEPTH_ATTACHMENT):
+    for attachment in (gl.GL_COLOR_ATTACHMENT0, gl.GL_DEPTH_ATTACHMENT):
         images = []
         for fbo in (source, target):
-            GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, fbo)
-            kind = int(get(GL.GL_FRAMEBUFFER, attachment, GL.GL_FRAMEBUFFER_ATTACHMENT_OBJECT_TYPE))
+            gl.glBindFramebuffer(gl.GL_FRAMEBUFFER, fbo)
+            kind = int(get(gl.GL_FRAMEBUFFER, attachment, gl.GL_FRAMEBUFFER_ATTACHMENT_OBJECT_TYPE))
             if kind not in _TARGETS:
                 return []
-            name = get(GL.GL_FRAMEBUFFER, attachment, GL.GL_FRAMEBUFFER_ATTACHMENT_OBJECT_NAME)
+            name = get(gl.GL_FRAMEBUFFER, attachment, gl.GL_FRAMEBUFFER_ATTACHMENT_OBJECT_NAME)
             images += [int(name), _TARGETS[kind]]
         copies.append((images[0], images[1], images[2], images[3]))
     return copies
@@ -75,15 +75,15 @@ def copy_images(
     as a shader: slower, and it may round)."""
     if copies:
         for src, src_target, dst, dst_target in copies:
-            GL.glCopyImageSubData(
+            gl.glCopyImageSubData(
                 src, src_target, 0, x, y, 0, dst, dst_target, 0, x, y, 0, width, height, 1
             )
         return
-    GL.glBindFramebuffer(GL.GL_READ_FRAMEBUFFER, source)
-    GL.glBindFramebuffer(GL.GL_DRAW_FRAMEBUFFER, target)
-    mask = GL.GL_COLOR_BUFFER_BIT | GL.GL_DEPTH_BUFFER_BIT
+    gl.glBindFramebuffer(gl.GL_READ_FRAMEBUFFER, source)
+    gl.glBindFramebuffer(gl.GL_DRAW_FRAMEBUFFER, target)
+    mask = gl.GL_COLOR_BUFFER_BIT | gl.GL_DEPTH_BUFFER_BIT
     x1, y1 = x + width, y + height
-    GL.glBlitFramebuffer(x, y, x1, y1, x, y, x1, y1, mask, GL.GL_NEAREST)
+    gl.glBlitFramebuffer(x, y, x1, y1, x, y, x1, y1, mask, gl.GL_NEAREST)
 
 
 class LayerCache:
@@ -135,11 +135,11 @@ class LayerCache:
                 return False
         try:
             if key != self._key:
-                GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, fbo.handle())
+                gl.glBindFramebuffer(gl.GL_FRAMEBUFFER, fbo.handle())
                 paint()
                 self._key, boxes = key, None
             elif add is not None:
-                GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, fbo.handle())
+                gl.glBindFramebuffer(gl.GL_FRAMEBUFFER, fbo.handle())
                 add()
             if self._last != (target, width, height):
                 boxes = None
@@ -152,7 +152,7 @@ class LayerCache:
             self.enabled, self._fbo = False, None  # e.g. depth formats that do not match
             return False
         finally:
-            GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, target)
+            gl.glBindFramebuffer(gl.GL_FRAMEBUFFER, target)
         return True
 
     def target_changed(self) -> None:

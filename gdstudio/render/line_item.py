@@ -5,9 +5,8 @@ from __future__ import annotations
 import ctypes
 
 import numpy as np
-from OpenGL import GL
 
-from gdstudio.render import glsl
+from gdstudio.render import gl, glsl
 from gdstudio.render.glitem import BufferedItem
 from gdstudio.render.glview import Frame
 
@@ -104,16 +103,16 @@ class PathLinesItem(BufferedItem):
         if "a_start" not in self._buffers:
             return
         corner, start, end, color = range(4)
-        glsl.bind_attribute(corner, self._buffers["a_corner"], 2, GL.GL_FLOAT)
+        glsl.bind_attribute(corner, self._buffers["a_corner"], 2, gl.GL_FLOAT)
         points = self._buffers["a_start"]
         points.bind()
         stride = 3 * _FLOAT
-        GL.glVertexAttribPointer(start, 3, GL.GL_FLOAT, False, stride, None)
-        GL.glVertexAttribPointer(end, 3, GL.GL_FLOAT, False, stride, ctypes.c_void_p(4 * stride))
+        gl.glVertexAttribPointer(start, 3, gl.GL_FLOAT, False, stride, None)
+        gl.glVertexAttribPointer(end, 3, gl.GL_FLOAT, False, stride, ctypes.c_void_p(4 * stride))
         points.release()
-        GL.glEnableVertexAttribArray(start)
-        GL.glEnableVertexAttribArray(end)
-        glsl.bind_attribute(color, self._buffers["a_color"], 4, GL.GL_FLOAT)
+        gl.glEnableVertexAttribArray(start)
+        gl.glEnableVertexAttribArray(end)
+        glsl.bind_attribute(color, self._buffers["a_color"], 4, gl.GL_FLOAT)
         self._buffers["faces"].bind()
 
     def paint(self, frame: Frame, ranges: list[tuple[int, int]] | None = None) -> None:
@@ -129,8 +128,8 @@ class PathLinesItem(BufferedItem):
         self._prepare()
         try:
             self._set_lifted_view(frame, self._lift)
-            viewport = GL.glGetIntegerv(GL.GL_VIEWPORT)
-            self._uniform_vec2("u_viewport", viewport[2:4])
+            viewport = gl.get_viewport()
+            self._uniform_vec2("u_viewport", np.array(viewport[2:4]))
             self._draw(ranges, self.width)
         finally:
             self._finish()
@@ -139,4 +138,4 @@ class PathLinesItem(BufferedItem):
         self._uniform_float("u_half_width", 0.5 * max(width * self.pixel_scale, 1.0))
         for first, count in ranges:
             offset = ctypes.c_void_p(6 * first * ctypes.sizeof(ctypes.c_uint32))
-            GL.glDrawElements(GL.GL_TRIANGLES, 6 * count, GL.GL_UNSIGNED_INT, offset)
+            gl.glDrawElements(gl.GL_TRIANGLES, 6 * count, gl.GL_UNSIGNED_INT, offset)

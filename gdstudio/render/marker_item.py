@@ -3,9 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
-from OpenGL import GL
 
-from gdstudio.render import glsl
+from gdstudio.render import gl, glsl
 from gdstudio.render.glitem import BufferedItem
 from gdstudio.render.glview import Frame
 
@@ -96,7 +95,7 @@ class MarkerItem(BufferedItem):
         try:
             self._set_lifted_view(frame, self._lift)
             self._uniform_float("u_pixel_scale", self.pixel_scale)
-            self._uniform_float("u_viewport_height", float(GL.glGetIntegerv(GL.GL_VIEWPORT)[3]))
-            GL.glDrawArrays(GL.GL_POINTS, 0, self._count)
+            self._uniform_float("u_viewport_height", float(gl.get_viewport()[3]))
+            gl.glDrawArrays(gl.GL_POINTS, 0, self._count)
         finally:
             self._finish()

@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Hashable, Sequence
 
 import numpy as np
-from OpenGL import GL
 
+from gdstudio.render import gl
 from gdstudio.render.glitem import BufferedItem
 from gdstudio.render.glview import Frame, OrbitView
 from gdstudio.render.layer_cache import LayerCache
@@ -107,8 +107,8 @@ class RaceLayers:
         added, tips = self._set_moving(spans)
 
         def repaint() -> None:
-            GL.glClearColor(*view.opts["bgcolor"])
-            GL.glClear(GL.GL_DEPTH_BUFFER_BIT | GL.GL_COLOR_BUFFER_BIT)
+            gl.glClearColor(*view.opts["bgcolor"])
+            gl.glClear(gl.GL_DEPTH_BUFFER_BIT | gl.GL_COLOR_BUFFER_BIT)
             view.draw_items(self.static, frame)
             if paths.visible():
                 self.full_geometry()

@@ -4,9 +4,9 @@ under a still camera is drawn ahead, in a turn of its own (render.surface_pictur
 from __future__ import annotations
 
 import numpy as np
-from OpenGL import GL
 from PySide6.QtCore import QTimer
 
+from gdstudio.render import gl
 from gdstudio.render.glitem import BufferedItem
 from gdstudio.render.glview import Frame
 from gdstudio.render.surface_picture import HOLD_MS, SurfacePicture
@@ -150,8 +150,8 @@ class SurfaceItem(BufferedItem):
             return
         self._gl_state()
         self._prepare()
-        GL.glEnable(GL.GL_POLYGON_OFFSET_FILL)
-        GL.glPolygonOffset(1.0, 1.0)
+        gl.glEnable(gl.GL_POLYGON_OFFSET_FILL)
+        gl.glPolygonOffset(1.0, 1.0)
         try:
             self._uniform_matrix("u_mvp", frame.mvp)
             self._uniform_matrix("u_modelview", frame.modelview)
@@ -159,7 +159,7 @@ class SurfaceItem(BufferedItem):
             self._uniform_vec3("u_light", self._light)
             self._uniform_float("u_opacity", self._opacity)
             self._uniform_float("u_contour_step", self._contour_step)
-            GL.glDrawElements(GL.GL_TRIANGLES, faces.size, GL.GL_UNSIGNED_INT, None)
+            gl.glDrawElements(gl.GL_TRIANGLES, faces.size, gl.GL_UNSIGNED_INT, None)
         finally:
             self._finish()
-            GL.glDisable(GL.GL_POLYGON_OFFSET_FILL)
+            gl.glDisable(gl.GL_POLYGON_OFFSET_FILL)

@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import shiboken6
-from OpenGL import GL
-from OpenGL.error import GLError
 from PySide6 import QtGui
 from PySide6.QtOpenGL import QOpenGLFramebufferObject
 
+from gdstudio.render import gl
+from gdstudio.render.gl import GLError
 from gdstudio.render.glprobe import is_software_gl
 from gdstudio.render.layer_cache import copy_images, image_copies, offscreen_fbo
 
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 HOLD_MS = 40.0
 """The longest a frame is put off for the picture to be drawn ahead and rasterized."""
-_DONE = (GL.GL_ALREADY_SIGNALED, GL.GL_CONDITION_SATISFIED)
+_DONE = (gl.GL_ALREADY_SIGNALED, gl.GL_CONDITION_SATISFIED)
 
 
 @dataclass(frozen=True)
@@ -68,7 +68,7 @@ class SurfacePicture:
         if view is None or not first or not self._usable(view):
             return None
         ctx = QtGui.QOpenGLContext.currentContext()
-        x, y, width, height = (int(v) for v in GL.glGetIntegerv(GL.GL_VIEWPORT))
+        x, y, width, height = gl.get_viewport()
         if ctx is not view.surface.context() or x or y or ctx.format().samples() > 0:
             return None
         background = tuple(float(v) for v in view.opts["bgcolor"])
@@ -86,7 +86,7 @@ class SurfacePicture:
         fbo = self._fbo
         if fbo is None or self._key != seen.key(version) or self._context is not seen.context:
             return False
-        target = int(GL.glGetIntegerv(GL.GL_DRAW_FRAMEBUFFER_BINDING))
+        target = gl.get_integer(gl.GL_DRAW_FRAMEBUFFER_BINDING)
         if not target:
             return False  # a window's own framebuffer: its depth may not match
         try:
@@ -97,7 +97,7 @@ class SurfacePicture:
             self.enabled = False  # formats that cannot be copied: draw as before
             return False
         finally:
-            GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, target)
+            gl.glBindFramebuffer(gl.GL_FRAMEBUFFER, target)
         return True
 
     def draw_ahead(self, view: OrbitView, version: int, draw: Callable[[Frame], None]) -> bool:
@@ -125,18 +125,18 @@ class SurfacePicture:
             if not fbo.isValid():
                 self.enabled, self._fbo = False, None
                 return False
-        saved = int(GL.glGetIntegerv(GL.GL_FRAMEBUFFER_BINDING))
+        saved = gl.get_integer(gl.GL_FRAMEBUFFER_BINDING)
         try:
-            GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, fbo.handle())
-            GL.glViewport(0, 0, seen.width, seen.height)
-            GL.glClearColor(*seen.background)
-            GL.glClear(GL.GL_DEPTH_BUFFER_BIT | GL.GL_COLOR_BUFFER_BIT)
+            gl.glBindFramebuffer(gl.GL_FRAMEBUFFER, fbo.handle())
+            gl.glViewport(0, 0, seen.width, seen.height)
+            gl.glClearColor(*seen.background)
+            gl.glClear(gl.GL_DEPTH_BUFFER_BIT | gl.GL_COLOR_BUFFER_BIT)
             draw(seen.frame)
             self._forget_sync()
-            self._sync = GL.glFenceSync(GL.GL_SYNC_GPU_COMMANDS_COMPLETE, 0)
-            GL.glFlush()  # rasterized while the event loop turns
+            self._sync = gl.glFenceSync(gl.GL_SYNC_GPU_COMMANDS_COMPLETE, 0)
+            gl.glFlush()  # rasterized while the event loop turns
         finally:
-            GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, saved)
+            gl.glBindFramebuffer(gl.GL_FRAMEBUFFER, saved)
         self._key = seen.key(version)
         return True
 
@@ -145,7 +145,7 @@ class SurfacePicture:
         if self._sync is None:
             return True
         try:
-            done = GL.glClientWaitSync(self._sync, 0, 0) in _DONE
+            done = gl.glClientWaitSync(self._sync, 0, 0) in _DONE
         except GLError:
             done = True
         if done:
@@ -155,7 +155,7 @@ class SurfacePicture:
     def _forget_sync(self) -> None:
         if self._sync is not None:
             try:
-                GL.glDeleteSync(self._sync)
+                gl.glDeleteSync(self._sync)
             except GLError:
                 pass
             self._sync = None

@@ -7,12 +7,12 @@ import math
 from typing import Any
 
 import numpy as np
-from OpenGL import GL
 from PySide6 import QtCore, QtGui
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QWidget
 
 from gdstudio import theme
+from gdstudio.render import gl
 from gdstudio.render.arrows3d import ArrowModel, SurfaceArrows
 from gdstudio.render.axes_item import AxesItem
 from gdstudio.render.camera import start_points
@@ -410,6 +410,6 @@ class LandscapeView3D(CameraView):
             image = pixels_to_image(pixels, transparent)
         finally:
             self.opts["bgcolor"], self.opts["fov"] = saved_bg, saved_fov
-            GL.glBindFramebuffer(GL.GL_FRAMEBUFFER, 0)
+            gl.glBindFramebuffer(gl.GL_FRAMEBUFFER, 0)
             offscreen.done_current()
         return image

@@ -12,7 +12,8 @@ from PySide6.QtWidgets import QApplication, QCheckBox, QDoubleSpinBox
 from gdstudio.app.main_window import MainWindow
 from gdstudio.app.model import StudioModel
 
-# What the first frame must not wait for: the pyqtgraph views, the exporters, imageio.
+# What the first frame must not wait for: the pyqtgraph views, the exporters, imageio and
+# PyOpenGL (the 3D view calls GL through gdstudio.render.gl).
 HEAVY = (
     "gdstudio.app.contour",
     "gdstudio.app.docks.plots",
@@ -25,6 +26,7 @@ HEAVY = (
     "gdstudio.app.network.curves",
     "pyqtgraph",
     "imageio",
+    "OpenGL",
 )
 
 _FIRST_FRAME = """
@@ -114,6 +116,7 @@ def test_the_first_frame_waits_for_no_plot_export_or_contour_module(tmp_path):
     # the surface lesson shows plots and data: both are built once the window is up
     assert {"gdstudio.app.docks.plots", "gdstudio.app.data.panel"} <= set(seen["started"])
     assert "gdstudio.app.export.dialog" not in seen["started"]  # until File ▸ Export…
+    assert "OpenGL" not in seen["started"]  # nor later: the studio itself never loads PyOpenGL
 
 
 def test_the_first_frame_reads_no_source_of_the_studio_or_numpy(tmp_path):

@@ -126,7 +126,7 @@ def test_quitting_when_the_first_frame_is_on_screen_does_not_crash():
 def test_a_race_frame_on_software_gl_blits_only_what_moved_into_the_window(
     view, frame_rgb, monkeypatch
 ):
-    from OpenGL import GL
+    from gdstudio.render import gl
 
     assert view.surface.keeps_frames  # Mesa's llvmpipe under Xvfb keeps its back buffer
     ls = ANALYTIC["rosenbrock"]
@@ -135,13 +135,13 @@ def test_a_race_frame_on_software_gl_blits_only_what_moved_into_the_window(
         view.set_paths([(MAGENTA, points[:n], ls.value(points[:n]))])
         frame_rgb(view)
     blits: list[int] = []
-    blit = GL.glBlitFramebuffer
+    blit = gl.glBlitFramebuffer
 
     def counted(x0, y0, x1, y1, *rest):
         blits.append((x1 - x0) * (y1 - y0))
         return blit(x0, y0, x1, y1, *rest)
 
-    monkeypatch.setattr(GL, "glBlitFramebuffer", counted)
+    monkeypatch.setattr(gl, "glBlitFramebuffer", counted)
     view.set_paths([(MAGENTA, points[:120], ls.value(points[:120]))])  # a tick later
     grown = frame_rgb(view)
     window = view.deviceWidth() * view.deviceHeight()
