@@ -181,6 +181,38 @@ def test_activations_are_what_they_say():
         np.testing.assert_allclose(activate("sigmoid", z), 1 / (1 + np.exp(-z)), rtol=1e-15)
 
 
+def test_the_float64_tanh_is_within_one_and_a_half_units_of_1s_last_place_of_numpys():
+    rng = np.random.default_rng(7)
+    scales = (1e-300, 1e-12, 1e-3, 0.1, 1.0, 3.0, 20.0, 400.0)
+    z = np.concatenate([rng.standard_normal(20_000) * s for s in scales])
+    z = np.concatenate([z, [0.0, -0.0, 1e308, -1e308, np.inf, -np.inf]])
+    with np.errstate(divide="raise", invalid="raise"):
+        ours = activate("tanh", z)
+    assert np.abs(ours - np.tanh(z)).max() <= 1.5 * 2.0**-52
+    assert np.array_equal(ours[-4:], [1.0, -1.0, 1.0, -1.0])
+    away = np.abs(z) > 0.5  # there also within a few units of its own last place
+    assert np.all(np.abs(ours - np.tanh(z))[away] <= 8 * np.spacing(np.abs(np.tanh(z[away]))))
+    z32 = z[:1000].astype(np.float32)
+    assert np.array_equal(activate("tanh", z32), np.tanh(z32))  # float32 (the slice): numpy's
+
+
+def test_a_reused_workspace_gives_what_a_fresh_pass_gives():
+    from gdstudio.core.nn_passes import Workspace, loss_and_grad
+
+    arch = Architecture((5, 4), "tanh")
+    data = make_points("spiral", 40, 0.2, 1)
+    other = make_points("moons", 40, 0.2, 2)
+    ws = Workspace(arch, 40)
+    for seed, pts in ((1, data), (2, other), (3, data)):
+        p = arch.init(seed)
+        again = loss_and_grad(arch, p, pts.inputs, pts.labels, ws)
+        fresh = loss_and_grad(arch, p, pts.inputs, pts.labels)
+        assert again[0] == fresh[0] and np.array_equal(again[1], fresh[1])
+    first = loss_and_grad(arch, arch.init(4), data.inputs, data.labels, ws)[1]
+    loss_and_grad(arch, arch.init(5), data.inputs, data.labels, ws)
+    assert np.array_equal(first, loss_and_grad(arch, arch.init(4), data.inputs, data.labels)[1])
+
+
 def test_accuracy_counts_points_on_the_right_side():
     arch = Architecture((), "tanh")
     p = np.array([1.0, 0.0, 0.0])  # z = x1: class 1 right of the axis
