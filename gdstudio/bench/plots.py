@@ -86,7 +86,7 @@ def bench_plots_update(reps: int) -> Row:
     view in a frame and left out, for both ways). Also reported: `full_redraw_ms`, a frame
     whose range changed (every curve rebuilt), which happens now and then as a race grows,
     and `window_repaint_ms`, a repaint of the view in place, the window's compositing of its
-    OpenGL view included.
+    OpenGL view included. The naive way is pyqtgraph's own curves, fed whole histories.
     """
     from PySide6.QtWidgets import QApplication
 
@@ -121,7 +121,7 @@ def bench_plots_update(reps: int) -> Row:
 
     def in_window() -> None:
         update()
-        graphics.viewport().repaint()
+        graphics.repaint()
 
     ours_ms = median_ms(ours, reps, time.thread_time, advance)
     full_ms = median_ms(full, max(3, reps // 2), time.thread_time, advance)
@@ -157,15 +157,15 @@ def bench_plots_live(reps: int) -> Row:
     """
     import statistics
 
-    import pyqtgraph as pg
     from PySide6.QtCore import QEventLoop, QTimer
 
+    from ..app.docks.plot_canvas import PlotCanvas
     from ..app.docks.plots import PlotsPanel
     from .live import _close, _race_window
 
     frames: list[tuple[bool, float]] = []  # (a range moved, plots' CPU ms) per paint
     pending = {"ms": 0.0}
-    paint, refresh = pg.GraphicsView.paintEvent, PlotsPanel.refresh
+    paint, refresh = PlotCanvas.paintEvent, PlotsPanel.refresh
     watched: list[PlotsPanel] = []
     shown: list[object] = []
 
@@ -187,7 +187,7 @@ def bench_plots_live(reps: int) -> Row:
 
     # patched before the window is built: Qt then calls the timed paint
     PlotsPanel.refresh = timed_refresh  # type: ignore[method-assign]
-    pg.GraphicsView.paintEvent = timed_paint
+    PlotCanvas.paintEvent = timed_paint  # type: ignore[method-assign]
     try:
         window = _race_window()
         watched.append(window.plots)
@@ -201,7 +201,7 @@ def bench_plots_live(reps: int) -> Row:
         main_ms = 1000.0 * (time.thread_time() - t0)
     finally:
         PlotsPanel.refresh = refresh  # type: ignore[method-assign]
-        pg.GraphicsView.paintEvent = paint
+        PlotCanvas.paintEvent = paint  # type: ignore[method-assign]
     _close(window)
     steady = [ms for moved, ms in frames if not moved]
     moved = [ms for m, ms in frames if m]

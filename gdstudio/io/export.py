@@ -1,7 +1,8 @@
 """Export pictures and animations of what the caller hands over, and trajectories and data.
 
 Exporters receive what they draw, never the window: a render callback (the 3D view's
-`render_image(width, height, transparent=...)`), a pyqtgraph QGraphicsView, an image, or for
+`render_image(width, height, transparent=...)`), a pyqtgraph QGraphicsView or a view that
+paints itself (export_graphics.View), an image, or for
 an animation a frame callback and the race to step. Which widget that is belongs to the app
 (gdstudio.app.export.sources). The extension of the path picks the format (.png .svg .gif
 .mp4 .csv .json); every file is written atomically.
@@ -16,7 +17,6 @@ from typing import Protocol
 import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QColor, QImage
-from PySide6.QtWidgets import QGraphicsView
 
 from .export_animation import Progress, encoder_size, frame_count, frame_steps, write_animation
 from .export_data import export_dataset_csv, export_trajectories_csv, export_trajectories_json
@@ -36,7 +36,7 @@ from .export_formats import (
     check_view_format,
     format_of,
 )
-from .export_graphics import render_graphics_image, render_graphics_svg, write_image_atomic
+from .export_graphics import View, render_graphics_image, render_graphics_svg, write_image_atomic
 
 __all__ = [
     "ANIMATION_FORMATS",
@@ -125,27 +125,27 @@ def export_3d_png(
 
 
 def export_graphics_png(
-    view: QGraphicsView,
+    view: View,
     path: str | os.PathLike[str],
     width: int,
     height: int,
     decor: Decor | None = None,
 ) -> None:
-    """Write a pyqtgraph view (contour view, plots) as a width×height PNG."""
+    """Write a view (the contour view's pyqtgraph scene, the plots) as a width×height PNG."""
     check_size(width, height)
     check_writable(path)
     write_image_atomic(path, render_graphics_image(view, width, height, decor))
 
 
 def export_graphics_svg(
-    view: QGraphicsView,
+    view: View,
     path: str | os.PathLike[str],
     width: int,
     height: int,
     title: str = "",
     decor: Decor | None = None,
 ) -> None:
-    """Write a pyqtgraph view as SVG: curves and paths as vector paths, images embedded."""
+    """Write a view as SVG: curves and paths as vector paths, images embedded."""
     check_size(width, height)
     check_writable(path)
     write_bytes_atomic(path, render_graphics_svg(view, width, height, title, decor))

@@ -1,4 +1,5 @@
-"""Render a pyqtgraph view (contour view, plots) to a PNG-ready QImage or to vector SVG.
+"""Render a pyqtgraph view (the contour view) or a view that paints itself (the loss plots)
+to a PNG-ready QImage or to vector SVG.
 
 The view is laid out at the picture's aspect ratio for the duration of the render, and the
 scene is painted through a scaled QPainter, so text, symbols and curves keep their size
@@ -13,6 +14,7 @@ import contextlib
 import math
 import os
 from collections.abc import Iterator
+from typing import Protocol
 
 import pyqtgraph as pg
 from PySide6.QtCore import QBuffer, QByteArray, QIODevice, QRectF, QSize, Qt
@@ -27,6 +29,23 @@ from .export_formats import ExportError, check_size
 from .svg_geometry import flatten_svg, view_box
 
 
+class PaintedView(Protocol):
+    """A view that paints its own picture at any size (the loss plots' canvas)."""
+
+    def size(self) -> QSize:
+        """Its size on screen."""
+
+    def background(self) -> QColor:
+        """The colour its picture is filled with."""
+
+    def paint_picture(self, painter: QPainter, target: QRectF, scale: float) -> None:
+        """Paint itself into `target`, laid out at target ÷ scale logical pixels."""
+
+
+View = QGraphicsView | PaintedView
+"""What the exporters draw: a pyqtgraph scene's view, or a view that paints itself."""
+
+
 def layout_scale(view_size: QSize, width: int, height: int) -> float:
     """How much a width×height picture magnifies the view: it fits the view's size on screen
     into the picture (never below 1: a small picture is laid out at its own size)."""
@@ -35,7 +54,7 @@ def layout_scale(view_size: QSize, width: int, height: int) -> float:
 
 
 def render_graphics_image(
-    view: QGraphicsView, width: int, height: int, decor: Decor | None = None
+    view: View, width: int, height: int, decor: Decor | None = None
 ) -> QImage:
     """The view's scene as a width×height RGB image, laid out at that aspect ratio, below
     the decor's band (title, legend) if one is given."""
@@ -54,7 +73,7 @@ def render_graphics_image(
 
 
 def render_graphics_svg(
-    view: QGraphicsView, width: int, height: int, title: str = "", decor: Decor | None = None
+    view: View, width: int, height: int, title: str = "", decor: Decor | None = None
 ) -> bytes:
     """The view's scene as SVG text (vector paths and text; images embedded), width×height
     pixels, below the decor's band. Lines are in the picture's pixels, clipped to it."""
@@ -84,15 +103,17 @@ def render_graphics_svg(
     return flatten_svg(svg, view_box(width, height)).encode("utf-8")
 
 
-def _background(view: QGraphicsView) -> QColor:
+def _background(view: View) -> QColor:
     """The view's background colour; the studio's (theme.BACKGROUND) if it sets none."""
+    if not isinstance(view, QGraphicsView):
+        return view.background()
     brush = view.backgroundBrush()
     if brush.style() == Qt.BrushStyle.NoBrush:
         return QColor(BACKGROUND)
     return brush.color()
 
 
-def _paint_view(view: QGraphicsView, painter: QPainter, target: QRectF) -> None:
+def _paint_view(view: View, painter: QPainter, target: QRectF) -> None:
     """Paint the view's scene into `target`, laid out at its aspect ratio.
 
     Axis labels pyqtgraph places partly outside the view (the bottom one by a few pixels)
@@ -100,6 +121,16 @@ def _paint_view(view: QGraphicsView, painter: QPainter, target: QRectF) -> None:
     """
     width, height = target.width(), target.height()
     scale = layout_scale(view.size(), round(width), round(height))
+    if not isinstance(view, QGraphicsView):
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing, True)
+        painter.setClipRect(target)
+        try:
+            view.paint_picture(painter, target, scale)
+        finally:
+            painter.restore()
+        return
     logical = QSize(max(1, round(width / scale)), max(1, round(height / scale)))
     with _laid_out(view, logical):
         left, top, right, bottom = _label_overflow(view)

@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 from PySide6.QtGui import QImage
 
-from gdstudio.app.docks.plot_items import TraceLayer
+import gdstudio.app.docks.plot_canvas as plot_canvas
 from gdstudio.app.docks.plots import PlotsPanel
 
 
@@ -20,17 +20,19 @@ def panel(show_panel) -> PlotsPanel:
 
 @pytest.fixture
 def partial_paints(monkeypatch) -> list[bool]:
-    """Whether each paint of the cached curves was of a part of them only."""
+    """Whether each render of the settled curves was of a part of them only."""
     seen: list[bool] = []
-    paint = TraceLayer.paint
+    draw = plot_canvas.draw_traces
 
-    def watched(self, p, option, *args):
-        rect = self.boundingRect()
-        seen.append(option.exposedRect.width() < 0.5 * rect.width())
-        paint(self, p, option, *args)
+    def watched(p, transform, clip, traces, part=None):
+        seen.append(part is not None and part[1] - part[0] < 0.5 * PLOT_WIDTH)
+        draw(p, transform, clip, traces, part)
 
-    monkeypatch.setattr(TraceLayer, "paint", watched)
+    monkeypatch.setattr(plot_canvas, "draw_traces", watched)
     return seen
+
+
+PLOT_WIDTH = 300  # about the plots' width at the panel's size
 
 
 def picture(panel: PlotsPanel) -> QImage:
@@ -56,8 +58,7 @@ def frames(qtbot, panel: PlotsPanel, count: int, steps: int) -> None:
 def assert_as_a_whole_redraw(panel: PlotsPanel) -> None:
     """The plots as the frames left them equal the plots with every curve redrawn whole."""
     live = picture(panel)
-    for plot in panel.plots:
-        plot.settled.update()  # the cached curves re-rendered whole at the next paint
+    panel.graphics.restale()  # the cached picture rendered whole at the next paint
     whole = picture(panel)
     assert _curve_pixels(live) > 500  # the curves are there
     diff = np.abs(pixels(live) - pixels(whole))
@@ -107,7 +108,7 @@ def test_after_a_range_change_the_frames_paint_what_a_whole_redraw_paints(qtbot,
 def test_after_a_resize_the_frames_paint_what_a_whole_redraw_paints(qtbot, panel):
     frames(qtbot, panel, 10, 20)
     panel.resize(560, 480)
-    qtbot.waitUntil(lambda: int(panel.plots[0].item.vb.width()) > 420)
+    qtbot.waitUntil(lambda: int(panel.plots[0].view.width()) > 420)
     frames(qtbot, panel, 15, 11)
     assert_as_a_whole_redraw(panel)
 

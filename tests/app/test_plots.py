@@ -6,7 +6,7 @@ import re
 import numpy as np
 import pytest
 from PySide6.QtCore import QRectF, Qt
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QColor, QImage
 from PySide6.QtWidgets import QCheckBox
 
 from gdstudio.app.docks.plots import PlotsPanel
@@ -50,26 +50,20 @@ def labels(axis) -> list[str]:
     return [text for text, _ in axis.shown]
 
 
-def on_screen(panel: PlotsPanel, item, rect: QRectF) -> QRectF:
-    """An item's rectangle in the plots view's pixels."""
-    return panel.graphics.mapFromScene(item.mapRectToScene(rect)).boundingRect().toRectF()
-
-
 def assert_readable(panel: PlotsPanel) -> None:
     """Every visible tick label inside the view, none overlapping another; log labels 1, 2
     or 5 × a power of ten (no labelled minor ticks)."""
-    view = QRectF(panel.graphics.viewport().rect())
+    view = QRectF(panel.graphics.rect())
     for plot in panel.plots:
-        for name in ("left", "bottom"):
-            axis = plot.item.getAxis(name)
-            if not axis.isVisible():
+        for axis in (plot.left, plot.bottom):
+            if axis is None:
                 continue
-            rects = [on_screen(panel, axis, r) for _, r in axis.shown]
-            assert rects, f"{name} axis has no labels"
+            rects = [r for _, r in axis.shown]
+            assert rects, f"{axis.side} axis has no labels"
             for i, r in enumerate(rects):
                 assert view.contains(r), (labels(axis)[i], r, view)
                 assert not any(r.intersects(o) for o in rects[i + 1 :]), labels(axis)
-            if name == "left" and axis.log:  # 1, 2, 5 × 10ⁿ, or evenly spaced numbers
+            if axis.side == "left" and axis.log:  # 1, 2, 5 × 10ⁿ, or evenly spaced numbers
                 texts = labels(axis)
                 powers = all(re.fullmatch(LOG_LABEL, t) for t in texts)
                 assert powers or _evenly_spaced(texts), texts
@@ -143,8 +137,7 @@ def test_the_plotted_points_keep_every_pixel_columns_min_and_max(qtbot, make_pan
     assert all(cfg.run.steps == 1800 for cfg in model.runs)
     caught_up(qtbot, panel)
     for plot in panel.plots:
-        vb = plot.item.vb
-        (x0, x1), width = vb.viewRange()[0], int(vb.width())
+        (x0, x1), width = plot.shown[0], int(plot.view.width())
         for cfg in model.runs:
             cols = cfg.run.history.columns()
             steps, values = cols["step"], cols[plot.column]
@@ -177,15 +170,15 @@ def test_log_y_checkbox_switches_both_plots(qtbot, panel):
     panel.model.step(50)
     shown_up_to(qtbot, panel, 50)
     assert check.isChecked()
-    assert all(plot.item.getAxis("left").log for plot in panel.plots)
+    assert all(plot.left.log for plot in panel.plots)
     qtbot.mouseClick(check, Qt.MouseButton.LeftButton)
     assert not check.isChecked()
-    assert not any(plot.item.getAxis("left").log for plot in panel.plots)
+    assert not any(plot.left.log for plot in panel.plots)
     top = max(cfg.run.history.columns()["loss"].max() for cfg in panel.model.runs)
-    assert panel.plots[0].item.vb.viewRange()[1][1] >= top  # linear units now
+    assert panel.plots[0].shown[1][1] >= top  # linear units now
     qtbot.mouseClick(check, Qt.MouseButton.LeftButton)
-    assert all(plot.item.getAxis("left").log for plot in panel.plots)
-    assert panel.plots[0].item.vb.viewRange()[1][1] < top  # log10 units again
+    assert all(plot.left.log for plot in panel.plots)
+    assert panel.plots[0].shown[1][1] < top  # log10 units again
 
 
 def test_a_diverging_run_ends_its_curve_with_finite_data(qtbot, make_panel):
@@ -231,7 +224,7 @@ def test_a_curve_within_one_decade_gets_no_labelled_minor_ticks(qtbot, make_pane
     panel.model.step(100)
     caught_up(qtbot, panel)
     assert_readable(panel)
-    texts = labels(panel.plots[0].item.getAxis("left"))
+    texts = labels(panel.plots[0].left)
     assert len(texts) >= 2 and "10" in texts and _evenly_spaced(texts), texts
 
 
@@ -240,7 +233,7 @@ def test_linear_axes_read_as_plain_numbers(qtbot, panel):
     qtbot.mouseClick(panel.findChild(QCheckBox, "logYCheck"), Qt.MouseButton.LeftButton)
     caught_up(qtbot, panel)
     assert_readable(panel)
-    texts = labels(panel.plots[0].item.getAxis("left"))
+    texts = labels(panel.plots[0].left)
     assert all(re.fullmatch(r"\d+(\.\d+)?", t) for t in texts) and _evenly_spaced(texts), texts
 
 
@@ -250,12 +243,12 @@ def test_an_empty_plot_shows_a_plain_axis(qtbot, panel):
     qtbot.waitUntil(lambda: not panel.curve_colors())
     caught_up(qtbot, panel)
     assert_readable(panel)
-    steps = labels(panel.plots[1].item.getAxis("bottom"))
+    steps = labels(panel.plots[1].bottom)
     assert steps[0] == "0" and steps[-1] == "100"
     for plot in panel.plots:
-        texts = labels(plot.item.getAxis("left"))
+        texts = labels(plot.left)
         assert {"0.1", "1", "10"} <= set(texts), texts
-    assert panel.legend.entries() == [] and panel.legend.size().height() == 0
+    assert panel.legend.entries() == [] and panel.graphics.legend_box.height() == 0
 
 
 @pytest.mark.parametrize("size", [(420, 700), (300, 500)])
@@ -267,9 +260,9 @@ def test_eight_racers_legend_sits_above_the_curves_inside_the_view(qtbot, make_p
     caught_up(qtbot, panel)
     assert [t for t, _ in panel.legend.entries()] == [c.title for c in panel.model.runs]
     assert len(panel.legend.entries()) == 8
-    view = QRectF(panel.graphics.viewport().rect())
-    plots = [on_screen(panel, p.item.vb, p.item.vb.boundingRect()) for p in panel.plots]
-    entries = [on_screen(panel, panel.legend, r) for r in panel.legend.entry_rects()]
+    view = QRectF(panel.graphics.rect())
+    plots = [p.view for p in panel.plots]
+    entries = panel.legend.entry_rects(panel.graphics.legend_box)
     for r in entries:
         assert view.contains(r), (r, view)
         assert not any(r.intersects(p) for p in plots), (r, plots)
@@ -290,28 +283,43 @@ def test_a_diverged_racer_is_marked_and_does_not_flatten_the_others(qtbot, panel
     tame_hi = math.log10(max(v.max() for v in others))
 
     def y_range() -> tuple[float, float]:
-        return tuple(panel.plots[0].item.vb.viewRange()[1])
+        return tuple(panel.plots[0].shown[1])
 
     assert y_range()[1] < tame_hi + 1.0  # the plot's top stays near the other curves
     # which, once the steps stop and the range fits them, fill most of its height
     qtbot.waitUntil(lambda: (tame_hi - tame_lo) / (y_range()[1] - y_range()[0]) > 0.7)
     assert y_range()[1] < tame_hi + 1.0
-    panel.graphics.grab()
+    image = panel.graphics.grab().toImage()
     for column in ("loss", "grad_norm"):
-        marker = panel.markers(column)[sgd.title]
-        assert marker.textItem.toPlainText() == "↑ SGD diverged"
-        assert marker.color.name() == sgd.color.lower()
+        marker, box = panel.markers(column)[sgd.title]
+        assert marker.text == "↑ SGD diverged"
+        assert marker.color.lower() == sgd.color.lower()
         plot = next(p for p in panel.plots if p.column == column)
-        box = on_screen(panel, marker, marker.boundingRect())
-        area = on_screen(panel, plot.item.vb, plot.item.vb.boundingRect())
-        assert area.contains(box), (box, area)
+        assert plot.view.contains(box), (box, plot.view)
+        assert _pixels_like(image, box, sgd.color) > 10  # the label is drawn there
     assert set(panel.markers()) == {sgd.title}
+
+
+def _pixels_like(image: QImage, box: QRectF, color: str) -> int:
+    """Pixels in `box` within a few levels of `color` (text drawn in it)."""
+    want = QColor(color)
+    count = 0
+    r = box.toAlignedRect()
+    for x in range(r.left(), r.right()):
+        for y in range(r.top(), r.bottom()):
+            c = image.pixelColor(x, y)
+            near = abs(c.red() - want.red()) + abs(c.green() - want.green())
+            count += near + abs(c.blue() - want.blue()) < 40
+    return count
 
 
 def _screen_matches_a_fresh_paint(app, panel: PlotsPanel) -> bool:
     """What the screen shows of the plots equals the plots painted afresh."""
-    view = panel.graphics.viewport()
-    shot = app.primaryScreen().grabWindow(view.winId()).toImage()
+    view = panel.graphics
+    at = view.mapTo(panel.window(), view.rect().topLeft())
+    window = panel.window().winId()
+    screen = app.primaryScreen()
+    shot = screen.grabWindow(window, at.x(), at.y(), view.width(), view.height()).toImage()
     fresh = view.grab().toImage()
     fmt = QImage.Format.Format_RGB32
     return shot.convertToFormat(fmt) == fresh.convertToFormat(fmt)
@@ -329,7 +337,7 @@ def test_a_paint_before_the_frame_keeps_the_live_range_until_the_race_pauses(
         panel, "refresh", lambda tight=False: (redraws.append(tight), original(tight))
     )
     panel.model.step(40)
-    panel.graphics.viewport().repaint()
+    panel.graphics.repaint()
     assert redraws == [False]
     assert panel.plotted(panel.model.runs[0].title)[0][-1] == 40
     qtbot.waitUntil(lambda: redraws[-1:] == [True])

@@ -5,16 +5,17 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
-import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF
 from PySide6.QtGui import QPen, QPolygonF
 
 from ..model import RunConfig
+from .plot_axes import Axis
 from .plot_columns import Point
 from .plot_data import Series
-from .plot_items import CurveLayer, TraceLayer, marker
+from .plot_items import Shown
 from .plot_ranges import EMPTY_STEPS
 from .plot_trail import Trail
 
@@ -38,28 +39,37 @@ class Curve:
     tail_tip: list[tuple[float, float]] = field(default_factory=list)  # the newest column's
 
 
+class Marker(NamedTuple):
+    """A label marking a curve: its text and colour, and where it is anchored (view units;
+    `anchor` is the point of its box that lies there, (0, 0) its top left)."""
+
+    text: str
+    color: str
+    x: float
+    y: float
+    anchor: tuple[float, float]
+
+
 @dataclass
 class Plot:
-    """One of the stacked plots: its pyqtgraph item, layers, curves and what it shows."""
+    """One of the stacked plots: its axes, curves, what it shows and where (its view, the
+    rectangle the curves are drawn in, in the canvas's pixels)."""
 
-    item: pg.PlotItem
     column: str
-    settled: TraceLayer
-    tail: CurveLayer
+    left: Axis
+    bottom: Axis | None = None
     curves: list[Curve] = field(default_factory=list)
-    shown: tuple[tuple[float, float], tuple[float, float]] | None = None
+    shown: Shown | None = None
     size: tuple[float, float] = (1.0, 1.0)  # the view's, in pixels, as of the last redraw
-
-    # title → (label, what it shows, what that was computed from)
-    markers: dict[str, tuple[pg.TextItem, tuple[object, ...], tuple[object, ...]]] = field(
-        default_factory=dict
-    )
+    view: QRectF = field(default_factory=QRectF)
+    # title → (marker, what it was computed from)
+    markers: dict[str, tuple[Marker, tuple[object, ...]]] = field(default_factory=dict)
 
 
-def mark(plot: Plot, y_range: tuple[float, float], log: bool, away: set[int]) -> None:
-    """Label each curve that left the plot ("↑ SGD diverged") or ended diverged."""
-    wanted: dict[str, tuple[tuple[object, ...], tuple[object, ...]]] = {}
-    key: tuple[object, ...]
+def mark(plot: Plot, y_range: tuple[float, float], log: bool, away: set[int]) -> bool:
+    """Label each curve that left the plot ("↑ SGD diverged") or ended diverged; True if
+    the labels changed."""
+    wanted: dict[str, tuple[Marker, tuple[object, ...]]] = {}
     for i, curve in enumerate(plot.curves):
         diverged = curve.cfg.live_run.status == "diverged"
         if i not in away and not diverged:
@@ -67,37 +77,14 @@ def mark(plot: Plot, y_range: tuple[float, float], log: bool, away: set[int]) ->
         s, title = curve.series, curve.cfg.title
         key = (s.revision, s.last_step, s.latest, plot.shown, i in away, diverged)
         old = plot.markers.get(title)
-        if old is not None and old[2] == key:  # nothing it depends on changed
-            wanted[title] = (old[1], key)
+        if old is not None and old[1] == key:  # nothing it depends on changed
+            wanted[title] = old
             continue
         spot = _exit(s, y_range, log) if i in away else None
         wanted[title] = (_marker_spec(curve, spot, diverged, plot.shown, log), key)
-    for title in [t for t in plot.markers if t not in wanted]:
-        plot.item.vb.removeItem(plot.markers.pop(title)[0])
-    for title, (spec, source) in wanted.items():
-        old = plot.markers.get(title)
-        if old is not None and old[1] == spec:
-            plot.markers[title] = (old[0], spec, source)
-            continue
-        if old is not None:
-            plot.item.vb.removeItem(old[0])
-        text, color, x, y, anchor = spec
-        item = marker(str(text), str(color))
-        item.setAnchor(anchor)
-        item.setPos(float(x), float(y))  # type: ignore[arg-type]
-        plot.item.vb.addItem(item, ignoreBounds=True)
-        plot.markers[title] = (item, spec, source)
-
-
-def padded(plot: Plot, rect: QRectF) -> QRectF:
-    """`rect` (view coordinates) grown by a few pixels: room for the pen and antialiasing."""
-    if plot.shown is None:
-        px, py = plot.item.vb.viewPixelSize()
-    else:  # the range the view shows over its size (what viewPixelSize works out, for less)
-        (x0, x1), (y0, y1) = plot.shown
-        width, height = plot.size
-        px, py = (x1 - x0) / max(width, 1.0), (y1 - y0) / max(height, 1.0)
-    return rect.adjusted(-3 * px, -3 * py, 3 * px, 3 * py)
+    changed = [m for m, _ in wanted.values()] != [m for m, _ in plot.markers.values()]
+    plot.markers = wanted
+    return changed
 
 
 def clamp_range(y_range: tuple[float, float]) -> tuple[float, float]:
@@ -191,10 +178,10 @@ def _marker_spec(
     curve: Curve,
     spot: tuple[float, float] | None,
     diverged: bool,
-    shown: tuple[tuple[float, float], tuple[float, float]] | None,
+    shown: Shown | None,
     log: bool,
-) -> tuple[object, ...]:
-    """(text, colour, x, y, anchor) of a curve's label: at the edge where it leaves, else at
+) -> Marker:
+    """The label of a curve: at the edge where it leaves, else at
     its last point; kept inside the plot."""
     word = f"{curve.cfg.title} {'diverged' if diverged else 'off scale'}"
     (x0, x1), (y0, y1) = shown or (EMPTY_STEPS, (0.0, 1.0))
@@ -206,9 +193,9 @@ def _marker_spec(
     else:
         xs, ys = curve.series.points()
         if not len(xs):
-            return (word, curve.cfg.color, x0, y1, (0.0, 0.0))
+            return Marker(word, curve.cfg.color, x0, y1, (0.0, 0.0))
         x, y = float(xs[-1]), float(np.log10(ys[-1]) if log else ys[-1])
         text = "✕ " + word
         ay = 0.0 if y > (y0 + y1) / 2.0 else 1.0
     ax = 1.0 if x > x0 + 0.6 * (x1 - x0) else 0.0
-    return (text, curve.cfg.color, x, y, (ax, ay))
+    return Marker(text, curve.cfg.color, x, y, (ax, ay))

@@ -75,7 +75,8 @@ def log_ticks(lo: float, hi: float, length: float, gap: float) -> Ticks:
     finer = [_log_level(lo, hi, tuple(range(1, 10)))]
     for i, level in enumerate(levels):
         if level and _min_gap_px(level, px) >= gap:
-            candidates = finer + levels[1:2] if i >= 2 else finer  # 2…9, else decades
+            candidates = finer + (levels[1:2] if i >= 2 else levels[:1])  # 2…9, else 2, 5
+            # (or decades, with labels sparser than a decade)
             minor = next((m for m in candidates if _min_gap_px(m, px) >= _MINOR_GAP), [])
             return level, [v for v in minor if not _close_to_any(v, level)]
     sparse = next((lv for lv in reversed(levels) if lv), [])

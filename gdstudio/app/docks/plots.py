@@ -15,19 +15,22 @@ and the legend are cached pixmaps too.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
-import pyqtgraph as pg
 from PySide6.QtCore import QRectF, QTimer
 from PySide6.QtGui import QShowEvent
-from PySide6.QtWidgets import QCheckBox, QGraphicsItem, QHBoxLayout, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 
-from ... import theme
 from ...core.run import Run
 from ..model import RunConfig, StudioModel
-from .plot_curves import Curve, Plot, clamp_range, mapped, mark, padded, tail_polylines
+from .plot_axes import Axis
+from .plot_canvas import PlotCanvas
+from .plot_curves import Curve, Marker, Plot, clamp_range, mapped, mark, tail_polylines
 from .plot_data import Frame, Series
 from .plot_follow import follow_all
-from .plot_items import CACHED, CurveLayer, LegendBar, TickAxis, TraceLayer
+from .plot_items import Trace, curve_pen
+from .plot_legend import Legend
 from .plot_ranges import (
     EMPTY_STEPS,
     Extent,
@@ -36,10 +39,8 @@ from .plot_ranges import (
     steady_range,
     step_range,
 )
+from .plot_reading import follow
 
-LABEL_STYLE = {"color": theme.LABEL_COLOR, "font-size": "10pt"}
-CURVE_WIDTH = 1.0
-AXIS_WIDTH = 56
 REST_MS = 300  # no step for this long: the race paused, the ranges fit the data
 AHEAD_S = 1.0  # while racing, the step axis leaves room for this long at the set speed
 SETTLE_COLUMNS = 48  # a tail this many pixel columns long settles: the cached curves are
@@ -71,16 +72,14 @@ class PlotsPanel(QWidget):
         self.log_y_check.setChecked(True)
         self.log_y_check.toggled.connect(self._on_log_y_changed)
 
-        self.graphics = pg.GraphicsLayoutWidget()
-        self.graphics.setBackground(theme.BACKGROUND)
-        self.graphics.ci.setSpacing(2)
-        self.graphics.ci.setContentsMargins(4, 4, 16, 4)  # room for the last step label
-        self.legend = LegendBar(indent=AXIS_WIDTH)
-        self.graphics.addItem(self.legend, row=0, col=0)
-        self.plots: list[Plot] = [self._add_plot(row, *s) for row, s in enumerate(SERIES, 1)]
+        self.legend = Legend()
+        self.plots: list[Plot] = [
+            Plot(column, Axis("left", label, True)) for column, label in SERIES
+        ]
+        self.plots[-1].bottom = Axis("bottom", "step")
         self._frames: list[Frame | None] = [None] * len(self.plots)
-        self.plots[0].item.hideAxis("bottom")
-        self.plots[-1].item.setLabel("bottom", "step", **LABEL_STYLE)
+        self.graphics = PlotCanvas(self)
+        self.graphics.setObjectName("plotsCanvas")
 
         bar = QHBoxLayout()
         bar.setContentsMargins(6, 4, 6, 0)
@@ -92,8 +91,6 @@ class PlotsPanel(QWidget):
         layout.addLayout(bar)
         layout.addWidget(self.graphics, 1)
 
-        self.graphics.scene().sigPrepareForPaint.connect(self._on_prepare_for_paint)
-
         model.runsChanged.connect(self._on_runs_changed)
         model.runsReset.connect(self._on_runs_changed)
         model.landscapeChanged.connect(self._on_runs_changed)
@@ -102,25 +99,6 @@ class PlotsPanel(QWidget):
         model.stepped.connect(self._on_stepped)
         self._on_runs_changed()
         self.refresh()
-
-    def _add_plot(self, row: int, column: str, label: str) -> Plot:
-        axes = {"left": TickAxis("left"), "bottom": TickAxis("bottom", steps=True)}
-        item = self.graphics.addPlot(row=row, col=0, axisItems=axes)
-        item.setLabel("left", label, **LABEL_STYLE)
-        item.setMenuEnabled(False)
-        item.hideButtons()
-        item.setMouseEnabled(x=False, y=False)
-        item.vb.disableAutoRange()
-        item.vb.setFlag(QGraphicsItem.GraphicsItemFlag.ItemHasNoContents)  # no border to draw
-        item.getAxis("left").setWidth(AXIS_WIDTH)
-        item.getAxis("left").set_log(True)
-        for name in ("left", "bottom"):  # the axis titles: drawn once, then blitted
-            item.getAxis(name).label.setCacheMode(CACHED)
-        settled, tail = TraceLayer(), CurveLayer()
-        item.vb.addItem(settled, ignoreBounds=True)
-        item.vb.addItem(tail, ignoreBounds=True)
-        item.vb.sigResized.connect(self._on_stepped)
-        return Plot(item, column, settled, tail)
 
     @property
     def log_y(self) -> bool:
@@ -140,10 +118,29 @@ class PlotsPanel(QWidget):
         plot = next(p for p in self.plots if p.column == column)
         return {c.cfg.title: c.pen.color().name() for c in plot.curves}
 
-    def markers(self, column: str = "loss") -> dict[str, pg.TextItem]:
-        """The labels marking curves that diverged or left the plot, by racer title."""
+    def markers(self, column: str = "loss") -> dict[str, tuple[Marker, QRectF]]:
+        """The labels marking curves that diverged or left the plot, by racer title, with
+        where each is drawn (the canvas's pixels)."""
         plot = next(p for p in self.plots if p.column == column)
-        return {title: item for title, (item, _, _) in plot.markers.items()}
+        rects = self.graphics.marker_rects(plot)
+        return {title: (m, rects[title]) for title, (m, _) in plot.markers.items()}
+
+    def picture_traces(self, plot: Plot, columns: int, scale: float) -> list[Trace]:
+        """Every curve of `plot`, read afresh from its history and binned for `columns`
+        pixel columns, in view units, with pens `scale` times as wide (for an export)."""
+        if plot.shown is None:
+            return []
+        (x0, x1), y_range = plot.shown
+        log = self.log_y
+        frame = Frame(x0, x1, max(1, columns), log)
+        clamp = None if log else clamp_range(y_range)
+        out: list[Trace] = []
+        for curve in plot.curves:
+            series = Series()
+            follow(curve.cfg.live_run.history, [(series, plot.column, frame)])
+            x, y = series.points()
+            out.append((curve_pen(curve.cfg.color, scale), x, mapped(y, log, clamp)))
+        return out
 
     # --- model → plots ------------------------------------------------------------------------
 
@@ -153,8 +150,9 @@ class PlotsPanel(QWidget):
         if layout != self._layout:
             self._layout = layout
             for plot in self.plots:
-                plot.curves = [Curve(c, pg.mkPen(c.color, width=CURVE_WIDTH)) for c in active]
-            self.legend.set_entries([(c.title, c.color) for c in active])
+                plot.curves = [Curve(c, curve_pen(c.color)) for c in active]
+            if self.legend.set_entries([(c.title, c.color) for c in active]):
+                self.graphics.lay_out()
         else:
             for plot in self.plots:
                 for curve in plot.curves:
@@ -167,6 +165,10 @@ class PlotsPanel(QWidget):
         if not self._timer.isActive():
             self._timer.start()
         self._rest.start()
+
+    def laid_out(self) -> None:
+        """The canvas laid the plots out anew (a resize): bin the curves for it."""
+        self._on_stepped()
 
     def _on_frame(self) -> None:
         if self._dirty and self.graphics.isVisible():
@@ -182,14 +184,11 @@ class PlotsPanel(QWidget):
         if self._dirty:
             self.refresh(tight=True)
 
-    def _on_prepare_for_paint(self) -> None:
-        if self.legend.relayout:  # the legend changed height while the layout laid it out
-            self.legend.relayout = False
-            self.graphics.ci.layout.invalidate()
-            self.graphics.ci.layout.activate()
-        if self._dirty:  # a paint before the frame's redraw: a live frame keeps its room to
-            self.refresh(tight=not self._rest.isActive())  # grow; a grab of a pause fits
-        self._lay_transforms()  # the views laid out anew above: pyqtgraph's own update ran
+    def before_paint(self) -> None:
+        """A paint before the frame's redraw: a live frame keeps its room to grow; a grab of
+        a pause fits."""
+        if self._dirty:
+            self.refresh(tight=not self._rest.isActive())
 
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
         """Catch up with what happened while hidden."""
@@ -199,8 +198,9 @@ class PlotsPanel(QWidget):
 
     def _on_log_y_changed(self, checked: bool) -> None:
         for plot in self.plots:
-            plot.item.getAxis("left").set_log(checked)
+            plot.left.log = checked
             plot.shown = None  # other units: the range starts afresh
+        self.graphics.restale()
         self.refresh()
 
     # --- drawing ------------------------------------------------------------------------------
@@ -208,6 +208,7 @@ class PlotsPanel(QWidget):
     def refresh(self, tight: bool = False) -> None:
         """Bring both plots up to date with the histories now (what a frame does); `tight`
         fits the ranges to the data, else they keep room to grow into while a race runs."""
+        self.graphics.lay_out()  # a new layout asks for a redraw: this one
         self._dirty = False
         log = self.log_y
         runs = [curve.cfg.live_run for curve in self.plots[0].curves]
@@ -234,25 +235,15 @@ class PlotsPanel(QWidget):
             settle,
         )
         for k, plot in enumerate(self.plots):
-            self._draw(plot, x_range, log, [fresh[k] for fresh in per_run], tight)
-        self._lay_transforms()
-
-    def _lay_transforms(self) -> None:
-        """Map each view's range onto its current size now, if either changed (pyqtgraph
-        does it as a paint begins, which marks the view dirty and paints it once more, and
-        misses a size the layout gives the view after that)."""
-        for plot in self.plots:
-            plot.item.vb.updateMatrix()
+            self._draw(k, plot, x_range, log, [fresh[k] for fresh in per_run], tight)
 
     def _frames_now(self, x_range: tuple[float, float], log: bool) -> list[Frame]:
         """Each plot's pixel grid; the same objects while they stay the same (the series
         compare them on every frame)."""
         frames: list[Frame] = []
         for plot, old in zip(self.plots, self._frames, strict=True):
-            size = plot.item.vb.size()
-            plot.size = (size.width(), size.height())
+            plot.size = (plot.view.width(), plot.view.height())
             new = Frame(x_range[0], x_range[1], max(1, int(plot.size[0])), log)
-
             same = next((f for f in (old, *frames) if f == new), None)
             frames.append(same if same is not None else new)
         self._frames[:] = frames
@@ -260,6 +251,7 @@ class PlotsPanel(QWidget):
 
     def _draw(
         self,
+        index: int,
         plot: Plot,
         x_range: tuple[float, float],
         log: bool,
@@ -275,13 +267,9 @@ class PlotsPanel(QWidget):
         moved = (x_range, y_range) != plot.shown
         if moved:
             plot.shown = (x_range, y_range)
-            plot.item.vb.setRange(xRange=x_range, yRange=y_range, padding=0.0)
-            rect = QRectF(x_range[0], y_range[0], x_range[1] - x_range[0], y_range[1] - y_range[0])
-            plot.settled.set_rect(rect)
-            plot.tail.set_rect(rect)
         clamp = None if log else clamp_range(y_range)
         whole = moved  # the settled points redrawn whole (else only where they grew)
-        grown = QRectF()  # where settled points were added, in view coordinates
+        grown = math.inf  # from where settled points were added (view x)
         for curve in plot.curves:
             s = curve.series
             if s.generation != curve.generation or (moved and not log):
@@ -289,26 +277,24 @@ class PlotsPanel(QWidget):
                 curve.trail.replace(s.settled.x, mapped(s.settled.y, log, clamp))
                 whole = True
             elif s.settled.n > curve.trail.n:
-                grown = grown.united(_extend(curve, s, log, clamp))
+                grown = min(grown, _extend(curve, s, log, clamp))
         fresh = changed if not moved else [True] * len(plot.curves)
         dirty = tail_polylines(plot.curves, fresh, log, clamp)  # where the tails changed
-        if whole or not grown.isNull():
-            traces = [(c.pen, c.trail.x, c.trail.y) for c in plot.curves if c.trail.n > 1]
-            plot.settled.set_traces(traces, None if whole else padded(plot, grown))
-        if whole or dirty is not None:
-            lines = [(c.pen, c.tail) for c in plot.curves]
-            plot.tail.set_lines(lines, None if dirty is None or whole else padded(plot, dirty))
+        relabelled = mark(plot, y_range, log, away)
+        if whole or relabelled:
+            self.graphics.restale()
+            return
+        if grown < math.inf:
+            self.graphics.grow(index, grown)
+        if dirty is not None:
+            self.graphics.touch(index, dirty)
 
-        mark(plot, y_range, log, away)
 
-
-def _extend(curve: Curve, s: Series, log: bool, clamp: tuple[float, float] | None) -> QRectF:
-    """Append the series' new settled points to the curve's; the rectangle they cover,
-    joined to the point before them."""
+def _extend(curve: Curve, s: Series, log: bool, clamp: tuple[float, float] | None) -> float:
+    """Append the series' new settled points to the curve's; the step of the point before
+    them (the settled curves change from there on)."""
     n = len(curve.trail)
     x = s.settled.x[n:]
-    y = mapped(s.settled.y[n:], log, clamp).tolist()
-    x0, y0 = curve.trail.last() if n else (float(x[0]), y[0])
-    lo, hi = min(y0, min(y)), max(y0, max(y))
-    curve.trail.extend(x, y)
-    return QRectF(x0, lo, float(x[-1]) - x0, hi - lo)
+    x0 = curve.trail.last()[0] if n else float(x[0])
+    curve.trail.extend(x, mapped(s.settled.y[n:], log, clamp))
+    return x0

@@ -1,6 +1,6 @@
 """What each export of the main window draws: the window's side of io.export.
 
-io.export writes what it is handed (a render callback, a pyqtgraph view, an image, a race);
+io.export writes what it is handed (a render callback, a view, an image, a race);
 this module knows which widget that is, makes the views live for rendering (the window
 "shown" off the desktop, the contour page current) and hands them over.
 """
@@ -35,7 +35,7 @@ from ...io.export import (
 )
 from ...io.export import export_animation as write_race_animation
 from ...io.export_files import check_writable
-from ...io.export_graphics import render_graphics_image
+from ...io.export_graphics import View, render_graphics_image
 from ...io.trajectories import Racer, Trajectories
 from ...theme import MINIMUM_COLOR, TEXT_COLOR, hex_to_rgb255
 from .decor import ALL, Decorations, decor_of
@@ -99,11 +99,16 @@ def view_widget(window: ExportWindow, view: str) -> QWidget:
         return window.view3d
     if view == "window":
         return window.window()
-    return graphics_view(window, view)
+    if view == "contour":
+        widget: QGraphicsView = window.contour.plot
+        return widget
+    window.plots.flush()
+    return window.plots.graphics
 
 
-def graphics_view(window: ExportWindow, view: str) -> QGraphicsView:
-    """The pyqtgraph view of "contour" or "plots", as the graphics exporters take it.
+def graphics_view(window: ExportWindow, view: str) -> View:
+    """The view of "contour" (a pyqtgraph view) or "plots" (a canvas that paints itself),
+    as the graphics exporters take it.
 
     The plots are brought up to date first: steps taken since their last frame are drawn now,
     not from inside the exporter's render (a scene changed while it renders draws garbage).
@@ -112,8 +117,7 @@ def graphics_view(window: ExportWindow, view: str) -> QGraphicsView:
         widget: QGraphicsView = window.contour.plot
         return widget
     window.plots.flush()
-    plots: QGraphicsView = window.plots.graphics
-    return plots
+    return window.plots.graphics
 
 
 def default_size(window: ExportWindow, view: str, scale: float = 2.0) -> tuple[int, int]:
