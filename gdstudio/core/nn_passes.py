@@ -30,21 +30,27 @@ Array = NDArray[np.float64]
 # --- activations: a = f(z) into a buffer; e ← e · f'(z) in place, from z and a ------------------
 
 
-def _tanh(z: Array, a: Array, tmp: Array) -> None:
-    """tanh(z) = 2 / (1 + exp(−2z)) − 1 in float64 (within 1.5·2⁻⁵² of tanh), np.tanh otherwise.
+def _tanh_into(z: Array, a: Array, tmp: Array) -> None:
+    """tanh(z) = 2 / (1 + exp(−2z)) − 1 in float64, np.tanh otherwise; under over="ignore".
 
     numpy's float64 tanh is scalar on this CPU and twice the cost of its exp; the identity
-    has one exp and four cheap passes, and is exact at ±∞ (exp(−2z) = ∞ gives −1).
+    has one exp and four cheap passes, is within 1.5·2⁻⁵² of tanh, and exact at ±∞
+    (exp(−2z) = ∞ gives −1).
     """
     if z.dtype != np.float64:
         np.tanh(z, out=a)
         return
-    with np.errstate(over="ignore"):
-        np.multiply(z, -2.0, out=a)
-        np.exp(a, out=a)
+    np.multiply(z, -2.0, out=a)
+    np.exp(a, out=a)
     a += 1.0
     np.divide(2.0, a, out=a)
     a -= 1.0
+
+
+def _tanh(z: Array, a: Array, tmp: Array) -> None:
+    """tanh(z) into a, as _tanh_into, with no overflow warning."""
+    with np.errstate(over="ignore"):
+        _tanh_into(z, a, tmp)
 
 
 def _relu(z: Array, a: Array, tmp: Array) -> None:
@@ -81,6 +87,7 @@ Activate = Callable[[Array, Array, Array], None]
 Slope = Callable[[Array, Array, Array, Array], None]
 ACTIVATE: dict[str, Activate] = {"tanh": _tanh, "relu": _relu, "sigmoid": _sigmoid}
 SLOPE: dict[str, Slope] = {"tanh": _tanh_slope, "relu": _relu_slope, "sigmoid": _sigmoid_slope}
+_IN_PASS: dict[str, Activate] = {**ACTIVATE, "tanh": _tanh_into}  # a pass ignores overflow once
 
 
 def activate(name: str, z: Array) -> Array:
@@ -102,23 +109,29 @@ def _augmented_order(arch: Architecture) -> NDArray[np.intp]:
     return np.concatenate(order)
 
 
+class _Hidden:
+    """One hidden layer's buffers: its input [a; 1], [W | b] and gradient, z, f(z), error."""
+
+    def __init__(self, inputs: Array, wb: Array, gb: Array, a: Array) -> None:
+        units, n = a.shape
+        self.inputs, self.inputs_t, self.wb, self.gb, self.a = inputs, inputs.T, wb, gb, a
+        self.w_t = wb[:, :-1].T  # Wᵀ: sends this layer's error back to its input
+        self.z, self.delta, self.tmp = np.empty((units, n)), np.empty((units, n)), np.empty_like(a)
+
+
 class Workspace:
     """The buffers of a forward and backward pass over n points, layer by layer.
 
     `inputs[k]` is linear layer k's input with a row of ones under it ((units + 1, n)); for
-    k >= 1 its top rows are `a[k - 1]`, hidden layer k's activations. `wb[k]` is the layer's
-    [W | b] and `gb[k]` its gradient, all views into the flat `wb_flat` and `gb_flat`.
+    k >= 1 its top rows are hidden layer k's activations. `wb[k]` is the layer's [W | b] and
+    `gb[k]` its gradient, all views into the flat `wb_flat` and `gb_flat`.
     """
 
     def __init__(self, arch: Architecture, n: int) -> None:
         sizes = arch.sizes
-        units = sizes[1:-1]
         self.arch, self.n = arch, n
         self.inputs = [np.ones((size + 1, n)) for size in sizes[:-1]]
-        self.a = [self.inputs[k + 1][:-1] for k in range(len(units))]
-        self.z = [np.empty((u, n)) for u in units]
-        self.delta = [np.empty((u, n)) for u in units]
-        self.tmp = [np.empty((u, n)) for u in units]
+        self.x_rows = self.inputs[0][:-1]
         self.order = _augmented_order(arch)
         self.unorder = np.argsort(self.order)
         self.wb_flat, self.gb_flat = np.empty(arch.n_params), np.empty(arch.n_params)
@@ -129,25 +142,32 @@ class Workspace:
             self.wb.append(self.wb_flat[start:stop].reshape(fan_out, fan_in + 1))
             self.gb.append(self.gb_flat[start:stop].reshape(fan_out, fan_in + 1))
             start = stop
+        self.hidden = [
+            _Hidden(self.inputs[k], self.wb[k], self.gb[k], self.inputs[k + 1][:-1])
+            for k in range(arch.depth - 1)
+        ]
+        self.back = self.hidden[::-1]
+        self.w_out = self.wb[-1][0, :-1, None]  # the output layer's weights as a column
         self.out = np.empty((1, n))  # the logits as a row
         self.logits: Array = self.out[0]
-        self.terms, self.e = np.empty(n), np.empty(n)
+        self.terms, self.e, self.dz = np.empty(n), np.empty(n), np.empty(n)
 
     def load(self, x: Array) -> None:
         """Copy the points x (n, 2) in as the first layer's input columns."""
-        np.copyto(self.inputs[0][:-1], x.T)
+        np.copyto(self.x_rows, x.T)
 
 
 def forward(arch: Architecture, p: Array, x: Array, ws: Workspace | None = None) -> Workspace:
     """The forward pass on points x (n, 2) into ws (a new one if None); ws.logits holds z."""
     if ws is None:
         ws = Workspace(arch, len(x))
-    ws.load(x)
-    np.take(p, ws.order, out=ws.wb_flat)
-    act = ACTIVATE[arch.activation]
-    for k in range(arch.depth - 1):
-        np.matmul(ws.wb[k], ws.inputs[k], out=ws.z[k])
-        act(ws.z[k], ws.a[k], ws.tmp[k])
+    np.copyto(ws.x_rows, x.T)
+    p.take(ws.order, out=ws.wb_flat)
+    act = _IN_PASS[arch.activation]
+    with np.errstate(over="ignore"):
+        for layer in ws.hidden:
+            np.matmul(layer.wb, layer.inputs, out=layer.z)
+            act(layer.z, layer.a, layer.tmp)
     np.matmul(ws.wb[-1], ws.inputs[-1], out=ws.out)
     return ws
 
@@ -155,17 +175,18 @@ def forward(arch: Architecture, p: Array, x: Array, ws: Workspace | None = None)
 def backward(arch: Architecture, ws: Workspace, dz: Array) -> Array:
     """∂/∂p of Σ dz·z after forward(..., ws): dz is the loss's gradient at each logit."""
     slope = SLOPE[arch.activation]
-    # The output layer: ∂L/∂[w | b] = dz · [a; 1]; the error sent back is w ⊗ dz.
+    # The output layer: ∂L/∂[w | b] = [a; 1] · dz; the error sent back is w ⊗ dz.
     np.matmul(ws.inputs[-1], dz, out=ws.gb[-1][0])
-    if arch.depth > 1:
-        np.multiply(ws.wb[-1][0, :-1, None], dz, out=ws.delta[-1])
-    for k in range(arch.depth - 2, -1, -1):
-        delta = ws.delta[k]
-        slope(delta, ws.z[k], ws.a[k], ws.tmp[k])  # now ∂L/∂z of hidden layer k + 1
-        np.matmul(delta, ws.inputs[k].T, out=ws.gb[k])
-        if k:
-            np.matmul(ws.wb[k][:, :-1].T, delta, out=ws.delta[k - 1])
-    out: Array = np.take(ws.gb_flat, ws.unorder)
+    back = ws.back
+    if back:
+        np.multiply(ws.w_out, dz, out=back[0].delta)
+    for k, layer in enumerate(back, 1):
+        delta = layer.delta
+        slope(delta, layer.z, layer.a, layer.tmp)  # now ∂L/∂z of this hidden layer
+        np.matmul(delta, layer.inputs_t, out=layer.gb)
+        if k < len(back):
+            np.matmul(layer.w_t, delta, out=back[k].delta)
+    out: Array = ws.gb_flat.take(ws.unorder)
     return out
 
 
@@ -211,7 +232,7 @@ def loss_and_grad(
     if n == 0:
         return math.nan, np.full(arch.n_params, math.nan)
     ws = forward(arch, p, x, ws)
-    dz = np.empty(n)
+    dz = ws.dz
     _bce_into(ws.logits, y, ws.terms, ws.e, dz)
     loss = float(np.add.reduce(ws.terms)) / n  # np.mean's bits, without its overhead
     dz -= y
