@@ -23,7 +23,7 @@ from ..core.tabulated import TabulatedLandscape
 from ..io.scenes import Scene
 from ..state import Settings, Studio, View
 from ..state.build import RunConfig, build_landscape, build_run, to_fit_units, x_moments
-from ..state.network import NETWORK, NetworkSpec, build_network
+from ..state.network import NETWORK, NetworkSpec, build_network, takes_batches
 from .surface_worker import SurfaceWorker, needs_worker
 
 
@@ -198,7 +198,7 @@ class ModelBase(QObject):
             cfg.optimizer,
             cfg.hyper,
             self.start,
-            batch=cfg.batch if self.is_data else None,
+            batch=cfg.batch if takes_batches(self.landscape_name) else None,
             seed=cfg.seed,
             schedule=self.settings.schedule,
             clip_norm=self.clip_norm,

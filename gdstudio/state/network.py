@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from ..core.catalog import is_data_landscape
 from ..core.datasets import GENERATORS, MAX_NOISE, make_points, split
 from ..core.errors import ConfigError
 from ..core.nn import ACTIVATIONS, MAX_HIDDEN_LAYERS, MAX_UNITS, Architecture
@@ -20,6 +21,11 @@ from .runs import MAX_SEED
 
 NETWORK = "network"  # the landscape's name in a document, a scene and a session
 MAX_NETWORK_POINTS = 5000  # the app's boundary and curves stay live up to here
+
+
+def takes_batches(landscape: str) -> bool:
+    """True if racers on this landscape may step on mini-batches: a fit to data, or the network."""
+    return landscape == NETWORK or is_data_landscape(landscape)
 
 
 @dataclass(frozen=True)

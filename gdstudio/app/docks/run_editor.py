@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 from ...core.optimizers import OPTIMIZERS
 from ...state import MAX_BATCH, RunSpec
 from ...state.kinds import Number
+from ...state.network import takes_batches
 from ...state.runs import hyper_number
 from ..bindings import field_number
 from ..model import StudioModel
@@ -66,7 +67,7 @@ class RunEditor(QWidget):
         cfg = self.model.runs[self.index]
         run = cfg.run
         hyper = tuple(run.optimizer.hyper) if run is not None else ()
-        return (self.index, cfg.optimizer, hyper, self.model.is_data)
+        return (self.index, cfg.optimizer, hyper, takes_batches(self.model.landscape_name))
 
     def _refresh_if_changed(self) -> None:
         """Rebuild only when the rows would differ (another racer, optimizer or kind of
@@ -110,7 +111,7 @@ class RunEditor(QWidget):
                 part.setToolTip(tip)
             self._fields[name] = field
             self.form.addRow("Learning rate" if name == "lr" else name, field)
-        if self.model.is_data:
+        if takes_batches(self.model.landscape_name):
             self._add_batch_fields(cfg.batch, cfg.seed)
         self.form.addRow(self.error)
         for name in BOUND_FIELDS:
