@@ -30,11 +30,15 @@ class NetworkRace(QObject):
     runsChanged = Signal()
     runsReset = Signal()
     stepped = Signal()
+    sceneChanged = Signal(str)
 
     def __init__(self, landscape, racers) -> None:
         super().__init__()
         self.landscape = landscape
         self.racers = racers
+        self.runs = racers
+        self.scene = None  # no lesson, no preset: the Preset combo shows its placeholder
+        self.state = SimpleNamespace(network=None)
 
     def active_runs(self):
         return list(enumerate(self.racers))
@@ -57,7 +61,11 @@ def _race(max_steps: int = 400):
     land = NetworkLandscape(Architecture((8, 8), "tanh"), train, val)
     racers = [
         SimpleNamespace(
-            title=title, color=theme.run_color(i), run=Run(land, opt, tol=0.0, max_steps=max_steps)
+            title=title,
+            color=theme.run_color(i),
+            run=Run(land, opt, tol=0.0, max_steps=max_steps),
+            optimizer=title.lower(),
+            batch=None,
         )
         for i, (title, opt) in enumerate(
             [("Adam", make_optimizer("adam", lr=0.05)), ("SGD", make_optimizer("sgd", lr=0.5))]

@@ -73,6 +73,7 @@ class NetworkPanels(QObject):
         imported only then, when a network first appears, not on the way to the first frame."""
         from .boundary import DecisionBoundaryView
         from .curves import TrainValidationView
+        from .setup import NetworkSetup
         from .sharpness import SharpnessReadout
         from .slice_control import SliceControl
 
@@ -82,6 +83,7 @@ class NetworkPanels(QObject):
         self.sharpness = SharpnessReadout()
         self.slicer = SliceControl()
         self.slicer.ready.connect(self.sliceReady)
+        self.setup = NetworkSetup(self.model)
         self.racer = QComboBox()
         self.racer.setAccessibleName("Racer shown")
         self.racer.currentIndexChanged.connect(self._on_racer_changed)
@@ -93,6 +95,7 @@ class NetworkPanels(QObject):
         body = QWidget()
         column = QVBoxLayout(body)
         column.setContentsMargins(0, 0, 0, 0)
+        column.addWidget(self.setup)
         column.addLayout(head)
         column.addWidget(self.boundary, 1)
         column.addWidget(self.sharpness)
@@ -168,6 +171,7 @@ class NetworkPanels(QObject):
                 if cfg.run is not None and cfg.run.landscape is land:
                     self._runs.append((cfg.title, cfg.color, cfg.run))
         self._finished = {i for i, (_, _, run) in enumerate(self._runs) if run.status != RUNNING}
+        self.sharpness.clear_finals()
         chosen = self.racer.currentText()
         self.racer.blockSignals(True)
         self.racer.clear()
@@ -190,21 +194,29 @@ class NetworkPanels(QObject):
         self.boundary.show_weights(run.params, self._caption(title, run))
 
     def _on_stepped(self) -> None:
-        if self.network is None:
+        land = self.network
+        if land is None:
             return
         self._curves_rate.request()
         chosen = self._chosen()
+        ended = [
+            i
+            for i, (_, _, r) in enumerate(self._runs)
+            if r.status != RUNNING and i not in self._finished
+        ]
+        for i in ended:  # each racer's sharpness where its run ended, for the list
+            self._finished.add(i)
+            title, _, run = self._runs[i]
+            self.sharpness.record_final(title, land, run.params)
         if chosen is None:
             return
         title, _, run = chosen
         caption = self._caption(title, run)
         self.boundary.show_weights(run.params, caption)
-        self.sharpness.set_target(self.network, run.params, caption)
-        self.slicer.set_target(self.network, run, caption)
-        index = self.racer.currentIndex()
-        if run.status != RUNNING and index not in self._finished:
-            self._finished.add(index)
-            self.sharpness.compute()  # the run ended: its final sharpness and slice
+        self.sharpness.set_target(land, run.params, caption)
+        self.slicer.set_target(land, run, caption)
+        if self.racer.currentIndex() in ended:
+            self.sharpness.compute()  # the chosen run ended: its final sharpness and slice
             self.slicer.compute()
 
     def _chosen(self) -> tuple[str, str, Run] | None:

@@ -1,4 +1,8 @@
-"""RateLimit: run a redraw now, or later when a rate allows; calls in between fold into one."""
+"""RateLimit: run a redraw now, or later when a rate allows; calls in between fold into one.
+
+A redraw that takes long runs less often: at most MAX_SHARE of the time goes to it, so a big
+network's heat map cannot starve the race's ticks.
+"""
 
 from __future__ import annotations
 
@@ -7,14 +11,17 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer
 
+MAX_SHARE = 0.25  # of the time, at most, spent in the action
+
 
 class RateLimit(QObject):
-    """Calls `action` at most `hz` times a second: a request too soon waits for a timer."""
+    """Calls `action` at most `hz` times a second, and less often if it takes long (MAX_SHARE of
+    the time at most): a request too soon waits for a timer."""
 
     def __init__(self, action: Callable[[], None], hz: float, parent: QObject | None = None):
         super().__init__(parent)
         self.action = action
-        self.interval = 1.0 / hz
+        self.shortest = self.interval = 1.0 / hz
         self._last = -float("inf")
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
@@ -36,3 +43,5 @@ class RateLimit(QObject):
     def _run(self) -> None:
         self._last = time.monotonic()
         self.action()
+        cost = time.monotonic() - self._last
+        self.interval = max(self.shortest, cost / MAX_SHARE)

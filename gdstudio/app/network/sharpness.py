@@ -2,6 +2,7 @@
 
 Power iteration on exact Hessian-vector products (core/nn_hessian.py) takes tens to hundreds of
 milliseconds, so it runs in the background (jobs.py); only the newest request's result is shown.
+Each racer's sharpness where its run ended is listed below, so racers compare at a glance.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import math
 import numpy as np
 from numpy.typing import NDArray
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ...core.nn_hessian import top_hessian_eigenvalue
 from ...core.nn_landscape import NetworkLandscape
@@ -41,10 +42,19 @@ class SharpnessReadout(QWidget):
         )
         self.button.clicked.connect(self.compute)
         self.button.setEnabled(False)
-        layout = QHBoxLayout(self)
+        self.finals: dict[str, float] = {}  # racer title → sharpness where its run ended
+        self._final_jobs: dict[str, Background] = {}
+        self.finals_label = QLabel()
+        self.finals_label.setObjectName("sharpnessFinals")
+        self.finals_label.setWordWrap(True)
+        self.finals_label.hide()
+        row = QHBoxLayout()
+        row.addWidget(self.label, 1)
+        row.addWidget(self.button)
+        layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(self.label, 1)
-        layout.addWidget(self.button)
+        layout.addLayout(row)
+        layout.addWidget(self.finals_label)
 
     def set_target(
         self, land: NetworkLandscape | None, weights: NDArray[np.float64] | None, caption: str = ""
@@ -66,6 +76,40 @@ class SharpnessReadout(QWidget):
         weights = p.copy()
         self._job.submit(lambda: top_hessian_eigenvalue(land, weights))
 
+    def record_final(
+        self, title: str, land: NetworkLandscape, weights: NDArray[np.float64]
+    ) -> None:
+        """Compute, off the UI thread, the sharpness where racer `title`'s run ended (the list)."""
+        job = self._final_jobs.get(title)
+        if job is None:
+            job = self._final_jobs[title] = Background(self)
+            job.done.connect(lambda value, t=title: self._on_final(t, float(value)))
+            job.failed.connect(lambda _message, t=title: self._on_final(t, math.nan))
+        self.finals.pop(title, None)
+        p = np.array(weights, dtype=np.float64)
+        job.submit(lambda: top_hessian_eigenvalue(land, p))
+
+    def clear_finals(self) -> None:
+        """Forget every racer's final sharpness (the racers restart or change)."""
+        for job in self._final_jobs.values():
+            job.deleteLater()  # a late result reports to a deleted job: dropped
+        self._final_jobs.clear()
+        self.finals.clear()
+        self._show_finals()
+
+    def _on_final(self, title: str, value: float) -> None:
+        self.finals[title] = value
+        self._show_finals()
+
+    def _show_finals(self) -> None:
+        parts = [  # in the order the runs ended
+            f"{title} λmax = {_shown(self.finals[title])}"
+            for title in self._final_jobs
+            if title in self.finals
+        ]
+        self.finals_label.setText("Where each run ended: " + " · ".join(parts) if parts else "")
+        self.finals_label.setVisible(bool(parts))
+
     def _on_done(self, value: object) -> None:
         self.value = float(value)  # type: ignore[arg-type]
         text = "could not be computed" if math.isnan(self.value) else f"λmax = {self.value:.4g}"
@@ -76,6 +120,10 @@ class SharpnessReadout(QWidget):
         self.value = math.nan
         self.label.setText(f"Sharpness{_of(self._caption)}: could not be computed ({message})")
         self.computed.emit(self.value)
+
+
+def _shown(value: float) -> str:
+    return "not computed" if math.isnan(value) else f"{value:.3g}"
 
 
 def _of(caption: str) -> str:
