@@ -21,11 +21,22 @@ from .checks import check_real, shown
 from .datasets import Points
 from .errors import ConfigError
 from .nn import Architecture
-from .nn_passes import ACTIVATE, Workspace, accuracy, bce_terms, logits, loss_and_grad
+from .nn_passes import (
+    ACTIVATE,
+    Workspace,
+    bce_terms,
+    logits,
+    loss_and_accuracy,
+    loss_and_grad,
+    mean_loss,
+)
 
 Array = NDArray[np.float64]
 # Floats one chunk of a many-point value() may hold per layer (32 MB).
 _CHUNK_FLOATS = 1 << 22
+# Point counts whose pass buffers a landscape keeps: the full batch, a batch size and its
+# last partial batch, the validation set, a view's grid, ...
+_POOLED_SIZES = 8
 
 
 @dataclass(frozen=True)
@@ -81,7 +92,7 @@ class NetworkLandscape:
                 f"start must be {self.dim} numbers for {arch.label}, got shape {first.shape}"
             )
         self.default_start: tuple[float, ...] = tuple(first.tolist())
-        self._pool: list[Workspace] = []  # buffers of full-batch passes, one per thread at once
+        self._pools: dict[int, list[Workspace]] = {}  # pass buffers by point count
         self._weight_mask = np.zeros(self.dim)
         for block in arch.blocks[::2]:
             self._weight_mask[block.start : block.stop] = 1.0
@@ -111,18 +122,32 @@ class NetworkLandscape:
             return loss, grad
         return loss + self.penalty(p), grad + self.l2 * (p * self._weight_mask)
 
+    def _borrow(self, n: int) -> Workspace:
+        """Buffers for a pass over n points: a pooled Workspace (each thread its own) or new."""
+        pool = self._pools.get(n)
+        if pool:
+            try:
+                return pool.pop()  # list.pop and append are atomic
+            except IndexError:  # another thread took the last one
+                pass
+        return Workspace(self.arch, n)
+
+    def _give_back(self, ws: Workspace) -> None:
+        pools = self._pools
+        if ws.n in pools or len(pools) < _POOLED_SIZES:
+            pools.setdefault(ws.n, []).append(ws)
+
     def value_and_grad(self, p: Array) -> tuple[Array, Array]:
         """Loss and gradient at one point p of shape (d,), in one forward and backward pass."""
         p = self._check(p)
         if p.ndim != 1:
             values = self.value(p)
             return values, self.grad(p)
-        pool = self._pool
-        ws = pool.pop() if pool else Workspace(self.arch, len(self._y))
+        ws = self._borrow(len(self._y))
         try:
             loss, grad = loss_and_grad(self.arch, p, self._x, self._y, ws)
         finally:
-            pool.append(ws)  # list.pop and append are atomic: a worker thread gets its own
+            self._give_back(ws)
         loss, grad = self._with_penalty(p, loss, grad)
         return np.asarray(loss), grad
 
@@ -140,7 +165,13 @@ class NetworkLandscape:
         return out.reshape(p.shape[:-1])
 
     def _one_value(self, p: Array) -> float:
-        return self.value_and_grad(p)[0].item()
+        """value_and_grad's loss (the same bits), from a forward pass only."""
+        ws = self._borrow(len(self._y))
+        try:
+            loss = mean_loss(self.arch, p, self._x, self._y, ws)
+        finally:
+            self._give_back(ws)
+        return loss + self.penalty(p)
 
     def _many_values(self, ps: Array) -> Array:
         """The loss at each row of ps (G, d): the layers as stacks of G matrices."""
@@ -176,10 +207,25 @@ class NetworkLandscape:
     def batch_grad(self, p: Array, idx: NDArray[np.intp]) -> Array:
         """Gradient of the mean loss over the training points `idx` (plus the penalty's)."""
         p = self._check(p)
-        loss, grad = loss_and_grad(self.arch, p, self._x[idx], self._y[idx])
+        ws = self._borrow(len(idx))
+        try:
+            loss, grad = loss_and_grad(self.arch, p, self._x[idx], self._y[idx], ws)
+        finally:
+            self._give_back(ws)
         return self._with_penalty(p, loss, grad)[1]
 
     # --- what a view or the CLI reports ---------------------------------------------------------
+
+    def _loss_and_accuracy(self, p: Array, points: Points) -> tuple[float, float]:
+        """Loss (with the penalty) and accuracy on `points`, from one forward pass."""
+        if not len(points):
+            return math.nan, math.nan
+        ws = self._borrow(len(points))
+        try:
+            loss, right = loss_and_accuracy(self.arch, p, points.inputs, points.labels, ws)
+        finally:
+            self._give_back(ws)
+        return loss + self.penalty(p), right
 
     def evaluate(self, p: Array, train_loss: float | None = None) -> Metrics:
         """Loss (with the penalty) and accuracy on the training and validation points.
@@ -187,23 +233,19 @@ class NetworkLandscape:
         `train_loss`, if given, is the loss at p already known (a run's), not computed again.
         """
         p = self._check(p)
-        val = self.validation
-        if len(val):
-            val_loss, _ = loss_and_grad(self.arch, p, val.inputs, val.labels)
-            val_loss += self.penalty(p)
-        else:
-            val_loss = math.nan
-        return Metrics(
-            float(self.value(p)) if train_loss is None else train_loss,
-            val_loss,
-            accuracy(self.arch, p, self._x, self._y),
-            accuracy(self.arch, p, val.inputs, val.labels),
-        )
+        loss, train_acc = self._loss_and_accuracy(p, self.train)
+        val_loss, val_acc = self._loss_and_accuracy(p, self.validation)
+        return Metrics(loss if train_loss is None else train_loss, val_loss, train_acc, val_acc)
 
     def probabilities(self, p: Array, x: Array) -> Array:
         """σ(z): the network's probability of class 1 at each point of x (n, 2)."""
-        z = logits(self.arch, self._check(p), np.asarray(x, dtype=np.float64))
-        return bce_terms(z, np.zeros_like(z))[1]
+        x = np.asarray(x, dtype=np.float64)
+        ws = self._borrow(len(x))
+        try:
+            z = logits(self.arch, self._check(p), x, ws)
+            return bce_terms(z, np.zeros_like(z))[1]
+        finally:
+            self._give_back(ws)
 
 
 def _no_points() -> Points:

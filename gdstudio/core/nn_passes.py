@@ -150,7 +150,7 @@ class Workspace:
         self.w_out = self.wb[-1][0, :-1, None]  # the output layer's weights as a column
         self.out = np.empty((1, n))  # the logits as a row
         self.logits: Array = self.out[0]
-        self.terms, self.e, self.dz = np.empty(n), np.empty(n), np.empty(n)
+        self.terms, self.dz, self.e, self.tmp = (np.empty(n) for _ in range(4))
 
     def load(self, x: Array) -> None:
         """Copy the points x (n, 2) in as the first layer's input columns."""
@@ -190,30 +190,30 @@ def backward(arch: Architecture, ws: Workspace, dz: Array) -> Array:
     return out
 
 
-def _bce_into(z: Array, y: Array, terms: Array, e: Array, sigma: Array) -> None:
-    """Per-point loss into terms and σ(z) into sigma (e: scratch), as bce_terms computes them."""
+def _bce_into(z: Array, y: Array, terms: Array, sigma: Array, e: Array, tmp: Array) -> None:
+    """Per-point loss (1 − y)·z − log σ(z) into terms, σ(z) into sigma (e, tmp: scratch).
+
+    With m = min(z, 0) and e = exp(−|z|): log σ(z) = m − log1p(e), and σ(z) = exp(m)/(1 + e)
+    (exp(m) is e itself where z < 0, and 1 elsewhere); stable for any z.
+    """
+    np.minimum(z, 0.0, out=sigma)
     np.abs(z, out=e)
     np.negative(e, out=e)
     np.exp(e, out=e)
     np.subtract(1.0, y, out=terms)
     terms *= z
-    np.minimum(z, 0.0, out=sigma)
     terms -= sigma
-    np.log1p(e, out=sigma)
-    terms += sigma
-    np.add(e, 1.0, out=sigma)
-    np.divide(1.0, sigma, out=sigma)
-    np.multiply(sigma, e, out=sigma, where=z < 0)
+    np.exp(sigma, out=sigma)
+    np.add(e, 1.0, out=tmp)
+    sigma /= tmp
+    np.log1p(e, out=tmp)
+    terms += tmp
 
 
 def bce_terms(z: Array, y: Array) -> tuple[Array, Array]:
-    """Per-point logistic loss (1 − y)·z − log σ(z), and σ(z); stable for any z.
-
-    With e = exp(−|z|): log σ(z) = min(z, 0) − log1p(e), and σ(z) = 1/(1 + e) for z >= 0,
-    e/(1 + e) below.
-    """
-    terms, e, sigma = np.empty_like(z), np.empty_like(z), np.empty_like(z)
-    _bce_into(z, y, terms, e, sigma)
+    """Per-point logistic loss (1 − y)·z − log σ(z), and σ(z); stable for any z (_bce_into)."""
+    terms, sigma = np.empty_like(z), np.empty_like(z)
+    _bce_into(z, y, terms, sigma, np.empty_like(z), np.empty_like(z))
     return terms, sigma
 
 
@@ -224,6 +224,32 @@ def mean_bce(z: Array, y: Array) -> float:
     return float(np.mean(bce_terms(z, y)[0]))
 
 
+def _loss_at_logits(ws: Workspace, y: Array) -> float:
+    """The mean loss of the last forward pass in ws; σ(z) left in ws.dz."""
+    _bce_into(ws.logits, y, ws.terms, ws.dz, ws.e, ws.tmp)
+    return float(np.add.reduce(ws.terms)) / len(y)  # np.mean's bits, without its overhead
+
+
+def mean_loss(
+    arch: Architecture, p: Array, x: Array, y: Array, ws: Workspace | None = None
+) -> float:
+    """Mean logistic loss over the points (nan with none): loss_and_grad's, with no gradient."""
+    if len(y) == 0:
+        return math.nan
+    return _loss_at_logits(forward(arch, p, x, ws), y)
+
+
+def loss_and_accuracy(
+    arch: Architecture, p: Array, x: Array, y: Array, ws: Workspace | None = None
+) -> tuple[float, float]:
+    """Mean logistic loss and accuracy over the points from one forward pass (nan with none)."""
+    if len(y) == 0:
+        return math.nan, math.nan
+    ws = forward(arch, p, x, ws)
+    right = float(np.mean((ws.logits > 0) == (y > 0.5)))
+    return _loss_at_logits(ws, y), right
+
+
 def loss_and_grad(
     arch: Architecture, p: Array, x: Array, y: Array, ws: Workspace | None = None
 ) -> tuple[float, Array]:
@@ -232,21 +258,22 @@ def loss_and_grad(
     if n == 0:
         return math.nan, np.full(arch.n_params, math.nan)
     ws = forward(arch, p, x, ws)
+    loss = _loss_at_logits(ws, y)
     dz = ws.dz
-    _bce_into(ws.logits, y, ws.terms, ws.e, dz)
-    loss = float(np.add.reduce(ws.terms)) / n  # np.mean's bits, without its overhead
     dz -= y
     dz /= n
     return loss, backward(arch, ws, dz)
 
 
-def logits(arch: Architecture, p: Array, x: Array) -> Array:
-    """The output logit z of each point of x (n, 2): p(class 1) = σ(z)."""
-    return forward(arch, p, x).logits
+def logits(arch: Architecture, p: Array, x: Array, ws: Workspace | None = None) -> Array:
+    """The output logit z of each point of x (n, 2): p(class 1) = σ(z) (in ws if given)."""
+    return forward(arch, p, x, ws).logits
 
 
-def accuracy(arch: Architecture, p: Array, x: Array, y: Array) -> float:
+def accuracy(
+    arch: Architecture, p: Array, x: Array, y: Array, ws: Workspace | None = None
+) -> float:
     """Fraction of points classified right: class 1 where z > 0 (σ(z) > ½); nan with none."""
     if len(y) == 0:
         return math.nan
-    return float(np.mean((logits(arch, p, x) > 0) == (y > 0.5)))
+    return float(np.mean((logits(arch, p, x, ws) > 0) == (y > 0.5)))

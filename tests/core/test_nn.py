@@ -290,3 +290,30 @@ def test_evaluate_reports_both_sets_with_the_penalty_on_each():
     assert land.evaluate(p, train_loss=1.5).train_loss == 1.5
     probs = land.probabilities(p, val.inputs)
     assert np.all((probs > 0) & (probs < 1))
+
+
+def test_pooled_buffers_give_each_size_and_each_thread_what_a_fresh_landscape_gives():
+    from concurrent.futures import ThreadPoolExecutor
+
+    train, val = split(make_points("moons", 90, 0.2, 3), 0.3, 3)
+    land = NetworkLandscape(Architecture((7, 5), "tanh"), train, val)
+    ps = [land.arch.init(seed) for seed in range(12)] * 5
+    idx = np.arange(0, len(train), 4)
+
+    def results(on: NetworkLandscape, q: np.ndarray) -> tuple:
+        loss, grad = on.value_and_grad(q)
+        return (
+            float(loss),
+            on.evaluate(q),
+            grad,
+            on.batch_grad(q, idx),
+            on.probabilities(q, val.inputs),
+        )
+
+    with ThreadPoolExecutor(4) as pool:  # passes at once on several threads, sizes mixed
+        got = list(pool.map(lambda q: results(land, q), ps))
+    for q, row in zip(ps, got, strict=True):
+        want = results(NetworkLandscape(land.arch, train, val), q)
+        assert row[:2] == want[:2]
+        assert all(np.array_equal(a, b) for a, b in zip(row[2:], want[2:], strict=True))
+    assert set(land._pools) == {len(train), len(idx), len(val)}
