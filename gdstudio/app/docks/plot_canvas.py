@@ -98,7 +98,8 @@ class PlotCanvas(QWidget):
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.setMinimumSize(160, 160)
         self.legend_box = QRectF()
-        self._image = QImage()
+        self._image = QImage()  # background, legend, axes and settled curves
+        self._frame = QImage()  # a paint's picture: the part of _image, the tails over it
         self._stale = True  # the whole picture is to be rendered again
         self._grown: dict[int, float] = {}  # plot → from which pixel its settled curves grew
         self._laid: tuple[object, ...] | None = None
@@ -170,27 +171,38 @@ class PlotCanvas(QWidget):
     # --- painting ---------------------------------------------------------------------------
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
-        """Copy the picture's part, then the tails and labels over it."""
+        """Copy the picture's part, with the tails and labels stroked over it."""
         self.source.before_paint()
         self.lay_out()
         self._render()
-        p = QPainter(self)
         rect = event.rect()
-        ratio = self._image.devicePixelRatio()
-        source = QRectF(
-            rect.x() * ratio, rect.y() * ratio, rect.width() * ratio, rect.height() * ratio
-        )
-        p.drawImage(QRectF(rect), self._image, source)
         clip = QRectF(rect)
+        # composed offscreen: stroking onto the window's own buffer costs several times more
+        q = QPainter(self._frame)
+        q.setCompositionMode(QPainter.CompositionMode.CompositionMode_Source)
+        q.drawImage(clip, self._image, self._pixels(clip))
+        q.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceOver)
         for plot in self.source.plots:
             if plot.shown is None or not plot.view.intersects(clip):
                 continue
             transform = view_transform(plot.view, plot.shown)
-            draw_lines(
-                p, transform, plot.view.intersected(clip), [(c.pen, c.tail) for c in plot.curves]
-            )
-            self._paint_markers(p, plot)
+            lines = [(c.pen, c.tail) for c in plot.curves]
+            draw_lines(q, transform, plot.view.intersected(clip), lines)
+            if plot.markers:
+                q.setClipRect(clip)
+                self._paint_markers(q, plot)
+                q.setClipping(False)
+        q.end()
+        p = QPainter(self)
+        p.drawImage(clip, self._frame, self._pixels(clip))
         p.end()
+
+    def _pixels(self, rect: QRectF) -> QRectF:
+        """`rect` (logical pixels) in the pictures' device pixels."""
+        ratio = self._image.devicePixelRatio()
+        return QRectF(
+            rect.x() * ratio, rect.y() * ratio, rect.width() * ratio, rect.height() * ratio
+        )
 
     def _paint_markers(self, p: QPainter, plot: Plot) -> None:
         if not plot.markers or plot.shown is None:
@@ -217,6 +229,8 @@ class PlotCanvas(QWidget):
         if self._image.size() != size or self._image.devicePixelRatio() != ratio:
             self._image = QImage(size, QImage.Format.Format_RGB32)
             self._image.setDevicePixelRatio(ratio)
+            self._frame = QImage(size, QImage.Format.Format_RGB32)
+            self._frame.setDevicePixelRatio(ratio)
             self._stale = True
         if not self._stale and not self._grown:
             return

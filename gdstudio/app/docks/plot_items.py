@@ -66,11 +66,7 @@ def draw_traces(
     p.setTransform(transform, True)
     bounds = None
     if part is not None:
-        inverse = transform.inverted()[0]
-        margin = SLICE_PX / max(abs(transform.m11()), 1e-300)
-        a = inverse.map(QPointF(part[0], 0.0)).x() - margin
-        b = inverse.map(QPointF(part[1], 0.0)).x() + margin
-        bounds = np.array([a, b])
+        bounds = _view_bounds(transform, QRectF(part[0], 0.0, part[1] - part[0], 1.0))
     for pen, x, y in traces:
         if bounds is not None:
             lo, hi = x.searchsorted(bounds).tolist()
@@ -95,6 +91,15 @@ def draw_lines(
             p.setPen(pen)
             p.drawPolyline(line)
     p.restore()
+
+
+def _view_bounds(transform: QTransform, clip: QRectF) -> np.ndarray:
+    """The view x range (a little wider) that `transform` maps onto the clip's columns."""
+    inverse = transform.inverted()[0]
+    margin = SLICE_PX / max(abs(transform.m11()), 1e-300)
+    a = inverse.map(QPointF(clip.left(), 0.0)).x() - margin
+    b = inverse.map(QPointF(clip.right(), 0.0)).x() + margin
+    return np.array([a, b])
 
 
 def marker_font() -> QFont:
