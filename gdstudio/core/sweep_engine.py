@@ -1,30 +1,41 @@
 """The sweep's engine: every racer × rate as one row of (runs × parameters) arrays.
 
-Each step measures the landscape once for all runs, steps the runs of all optimizers with the
-shared template of sweep_rules.py (sweep_step.py, written into preallocated arrays) and checks
-every run with a few sums. A run that converges or diverges leaves the arrays at once, so
-later steps cost only what is still running. Each run's arithmetic is what `Run` does alone
-(the same operations in the same order), so its final loss, status and step are a lone run's.
+Each step measures the landscape once for all runs and steps the runs of all optimizers with
+the shared template of sweep_rules.py (sweep_step.py, written into preallocated arrays). The
+steps go in blocks: each step's positions and gradients are kept, and after the block every
+run is checked at every step at once, as Run checks it (the losses of a built-in formula are
+computed there too, sweep_fused.py), so a run's end is found at its exact step. The runs that
+ended leave the arrays then, so later blocks cost only what is still running. Each run's
+arithmetic is what `Run` does alone (the same operations in the same order), so its final
+loss, status and step are a lone run's.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from .landscape_math import FORMULAS
-from .landscapes import ANALYTIC
+from .sweep_fused import kernel_for
 from .sweep_rules import COLUMNS, OWN, VARYING, Plan, Views, rank
-from .sweep_step import make_step, squared_tolerance, summed_rows
+from .sweep_step import make_step, summed_rows
+
+
+def squared_tolerance(tol: float) -> float:
+    """A bound above tol² (|∇L|² below it may mean |∇L| < tol; the engine then decides)."""
+    if not tol > 0:
+        return -1.0  # |∇L| < 0 never happens: never flag
+    return max(tol * tol * (1 + 1e-9), 1e-290)
+
 
 Array = np.ndarray
 CONVERGED_CODE, DIVERGED_CODE, STOPPED_CODE = 1, 2, 3
 CHUNK = 64  # steps of the varying columns computed at once (fewer for a big sweep)
 TABLE_CELLS = 2**18  # at most this many numbers per table (2 MB): 8 tables, 16 MB
-Measure = Callable[[Array, Array], Array]  # (points (n, d), gradient out (n, d)) -> losses (n,)
+BLOCK = 32  # steps between checks (fewer for a big sweep)
+HISTORY_CELLS = 2**19  # at most this many numbers kept of a block's positions and gradients
 
 
 @dataclass
@@ -77,11 +88,10 @@ class SweepEngine:
         # x[0] the parameters, x[1] their gradients: one block, so both square in one pass
         self.x = np.empty((2, *shape))
         self.x[0] = np.asarray(start, dtype=np.float64)[None, :]
-        self.measure = _measurer(landscape)
-        self.loss2 = np.empty(0)  # the losses of a step not yet taken (see step())
+        self.kernel_for = kernel_for(landscape)
         self.highest = np.full(len(self.ids), -np.inf)  # the loss's highest in the tail
         with np.errstate(all="ignore"):
-            self.loss = self.measure(self.x[0], self.x[1])
+            self.loss = np.array(self.kernel_for(shape[0], 1).both(self.x[0], self.x[1]))
         self._tables()
         self._build()
 
@@ -94,10 +104,14 @@ class SweepEngine:
             r.views = {name: col[r.rows] for name, col in self.cols.items()}
 
     def _build(self) -> None:
-        """Scratch arrays and the step function for the runs left."""
+        """Scratch arrays, the block's history and the step function for the runs left."""
         self.new = np.empty_like(self.x)  # the next parameters and gradients
         self.work = np.empty_like(self.x)
-        self.sq, self.gg, self.probe, self.z = (np.empty(self.x.shape[1]) for _ in range(4))
+        n, d = self.x.shape[1:]
+        self.block = max(1, min(BLOCK, HISTORY_CELLS // max(1, 2 * n * d)))
+        self.history = np.empty((self.block, 2, n, d))  # each step's parameters and gradients
+        self.history_loss = np.empty((self.block + 1, n))  # [0] the losses before the block
+        self.kernel = self.kernel_for(n, self.block)
         self.step = make_step(self)
 
     def _tables(self) -> None:
@@ -138,18 +152,24 @@ class SweepEngine:
         The settled loss is a run's highest loss from step `tail` on (a run that ended: its
         final loss).
         """
-        loss_out = np.zeros(self.total)
-        code_out = np.zeros(self.total, dtype=np.int8)
-        step_out = np.zeros(self.total, dtype=np.int64)
+        out = (
+            np.zeros(self.total),
+            np.zeros(self.total, dtype=np.int8),
+            np.zeros(self.total, dtype=np.int64),
+        )
         with np.errstate(all="ignore"):
-            for t in range(1, steps + 1):
-                loss2 = self.step(t)
-                if loss2 is None:  # some run ended at this step
-                    self._settle(t, loss_out, code_out, step_out)
-                    if not len(self.ids):
-                        break
-                if t >= tail:
-                    np.maximum(self.highest, self.loss, out=self.highest)
+            done = 0
+            while done < steps and len(self.ids):
+                k = min(self.block, steps - done)
+                history, history_loss, copyto = self.history, self.history_loss, np.copyto
+                for j in range(k):
+                    loss = self.step(done + j + 1)
+                    copyto(history[j], self.x)
+                    if loss is not None:
+                        copyto(history_loss[j + 1], loss)
+                self._check(done, k, tail, out)
+                done += k
+            loss_out, code_out, step_out = out
             settled = loss_out.copy()
             rows = self.ids
             loss_out[rows] = self.loss
@@ -158,40 +178,63 @@ class SweepEngine:
             settled[rows] = self.highest
         return loss_out, code_out, step_out, settled
 
-    def _settle(self, t: int, loss_out: Array, code_out: Array, step_out: Array) -> None:
-        """Record the runs that ended at step t (as Run decides); the rest take the step."""
-        loss2 = self.loss2
-        self._probe(loss2)
-        idx = np.flatnonzero(~(self.probe > 0.0))
-        gn = np.sqrt(self.gg[idx])
-        fine = np.isfinite(loss2[idx]) & np.isfinite(gn)
-        fine &= np.isfinite(self.new[0][idx]).all(axis=1)
-        ran_away = fine & (self.sq[idx] > self.runaway_sq)
+    def _check(self, done: int, k: int, tail: int, out: tuple[Array, Array, Array]) -> None:
+        """Check every run at each of steps done + 1 .. done + k, as Run checks each step;
+        those that ended leave the arrays. A few sums first: finite and small when no run can
+        have ended (then nothing else is needed)."""
+        losses = self.history_loss[: k + 1]
+        losses[0] = self.loss
+        if self.kernel.deferred:
+            losses[1:] = self.kernel.losses(self.history[:k, 0])
+        first = max(tail - done - 1, 0)  # the block's first step in the settled window
+        if first < k:
+            np.maximum(self.highest, losses[1 + first :].max(axis=0), out=self.highest)
+        self.loss = losses[k].copy()
+        if not self._may_have_ended(k):
+            return
+        hit, at, fine, converged = self._ends(k)
+        if not hit.any():
+            return
+        idx = np.flatnonzero(hit)
+        at = at[idx]
+        fine, converged = fine[at, idx], converged[at, idx]
+        loss_out, code_out, step_out = out
+        rows = self.ids[idx]
+        loss_out[rows] = np.where(fine, losses[at + 1, idx], losses[at, idx])
+        code_out[rows] = np.where(converged, CONVERGED_CODE, DIVERGED_CODE)
+        step_out[rows] = done + 1 + at
+        self._compact(~hit)
+
+    def _may_have_ended(self, k: int) -> bool:
+        """False when no run can have ended in the block's k steps: every number finite, every
+        |p|² below the limit and every |∇L|² above tol² (with room for rounding)."""
+        total = self.history[:k].sum() + self.history_loss[1 : k + 1].sum()  # not BLAS: no threads
+        if not np.isfinite(total):  # a nan or ±inf among them (or a sum too big: check them)
+            return True
+        d = self.history.shape[-1]
+        points = self.history[:k, 0]
+        largest = max(-float(points.min()), float(points.max()))
+        if d * largest * largest > self.runaway_sq * (1 - 1e-9):
+            return True
+        tol2 = squared_tolerance(self.tol)
+        if tol2 < 0:
+            return False
+        grads = self.history[:k, 1]
+        return bool(summed_rows(grads * grads).min() <= tol2)
+
+    def _ends(self, k: int) -> tuple[Array, Array, Array, Array]:
+        """Which runs ended in the block, the step each ended at (in the block), and per step
+        and run: loss, |∇L| and parameters finite; converged. As Run decides at each step."""
+        points, grads = self.history[:k, 0], self.history[:k, 1]
+        sq = summed_rows(points * points)
+        gn = np.sqrt(summed_rows(grads * grads))
+        fine = np.isfinite(self.history_loss[1 : k + 1]) & np.isfinite(gn)
+        for i in range(points.shape[-1]):  # each parameter finite (a loop: d is short)
+            fine &= np.isfinite(points[..., i])
+        ran_away = fine & (sq > self.runaway_sq)
         converged = fine & ~ran_away & (gn < self.tol)
         ended = ~fine | ran_away | converged
-        rows = self.ids[idx[ended]]
-        loss_out[rows] = np.where(fine, loss2[idx], self.loss[idx])[ended]
-        code_out[rows] = np.where(converged, CONVERGED_CODE, DIVERGED_CODE)[ended]
-        step_out[rows] = t
-        np.copyto(self.x, self.new)
-        self.loss = loss2
-        if ended.any():
-            keep = np.ones(len(self.ids), dtype=bool)
-            keep[idx[ended]] = False
-            self._compact(keep)
-
-    def _probe(self, loss2: Array) -> None:
-        """Each run's |p'|² and |∇L|² (summed in order, as a run sums) and its probe: > 0 unless
-        |p'|² > limit, |∇L|² is near or below tol², or the loss or |∇L|² is not finite."""
-        np.multiply(self.new, self.new, out=self.work)
-        np.copyto(self.sq, summed_rows(self.work[0]))
-        np.copyto(self.gg, summed_rows(self.work[1]))
-        np.subtract(self.runaway_sq, self.sq, out=self.probe)
-        np.subtract(self.gg, squared_tolerance(self.tol), out=self.z)
-        np.minimum(self.probe, self.z, out=self.probe)
-        np.add(loss2, self.gg, out=self.z)
-        np.subtract(self.z, self.z, out=self.z)
-        np.add(self.probe, self.z, out=self.probe)
+        return ended.any(axis=0), ended.argmax(axis=0), fine, converged
 
     def _compact(self, keep: Array) -> None:
         """Only the kept runs' columns from now on."""
@@ -216,38 +259,3 @@ class SweepEngine:
         self.tables = spare
         self._place()
         self._build()
-
-
-def _measurer(landscape: Any) -> Measure:
-    """Loss at each row of points and its gradient written into `grad`, as a run measures."""
-    name = getattr(landscape, "name", "")
-    if ANALYTIC.get(name) is landscape:  # a built-in formula, on each coordinate's column
-        both = FORMULAS[name].both
-
-        def formula(points: Array, grad: Array) -> Array:
-            value, *parts = both(*points.T, np)
-            for i, part in enumerate(parts):
-                grad[:, i] = part
-            return _losses(value, len(points))
-
-        return formula
-    pair: Any = getattr(landscape, "value_and_grad", None)
-
-    def general(points: Array, grad: Array) -> Array:
-        if pair is not None:
-            value, g = pair(points)
-        else:
-            value, g = landscape.value(points), landscape.grad(points)
-        grad[:] = np.asarray(g, dtype=np.float64).reshape(points.shape)
-        return _losses(value, len(points))
-
-    return general
-
-
-def _losses(value: Any, n: int) -> Array:
-    """The losses as a float array of n."""
-    if isinstance(value, np.ndarray) and value.base is None and value.shape == (n,):
-        if value.dtype == np.float64:  # a new array of the formula's own: no copy
-            return value
-    out = np.asarray(value, dtype=np.float64).reshape(-1)
-    return out if out.shape == (n,) else np.broadcast_to(out, (n,)).copy()

@@ -1,15 +1,13 @@
 """One step of every run of a sweep: the template of sweep_rules.py as numpy calls with out=.
 
 `make_step(engine)` binds the engine's arrays once (again after runs leave) and returns
-step(t): the new parameters of every run, their losses and gradients (one landscape call for
-all runs) and a quick check of them all: sums that are finite and small when no run can have
-converged, diverged or run away. It commits the step and returns the losses when the check
-passes; otherwise it returns None and the engine checks each run exactly as Run does.
+step(t): the new parameters of every run and their gradients (one landscape call for all
+runs), and their losses unless the landscape leaves them for later (sweep_fused.py). It checks
+nothing: the engine checks the runs every few steps, from the positions it keeps.
 """
 
 from __future__ import annotations
 
-import math
 from collections.abc import Callable
 from typing import Any
 
@@ -20,14 +18,7 @@ from .sweep_rules import OWN, VARYING, rank
 Array = np.ndarray
 
 
-def squared_tolerance(tol: float) -> float:
-    """A bound above tol² (|∇L|² below it may mean |∇L| < tol; the engine then decides)."""
-    if not tol > 0:
-        return -1.0  # |∇L| < 0 never happens: never flag
-    return max(tol * tol * (1 + 1e-9), 1e-290)
-
-
-Step = Callable[[int], "Array | None"]
+Step = Callable[[int], "Array | None"]  # step t; the losses, unless deferred
 
 
 def make_step(e: Any) -> Step:
@@ -84,12 +75,7 @@ def _bind(e: Any, x: Array, new: Array, pair: list[Step], other: int) -> Step:
     g_h, t1_h, t2_h, b = (part(a, lo_h, hi_h) for a in (ge, w0, w1, e.b))
     mom, damp, kappa, nu = (part(col[k], lo_h, hi_h) for k in ("mom", "damp", "kappa", "nu"))
     damped = bool((damp != 1.0).any())
-    measure, tol2 = e.measure, squared_tolerance(e.tol)
-    bound = e.runaway_sq * (1 - 1e-9)  # below the limit with room for the sum's rounding
-    q_flat, g2_flat = q_all.reshape(-1), g2_all.reshape(-1)
-    ones, ones_g = np.ones(len(p_all)), np.ones(g2_flat.shape)
-    gg, grad_sq = e.gg, w1
-    two = p_all.shape[1] == 2
+    measure = e.kernel.bind(q_all, g2_all)
     chunk = len(t_c)
     # each table cut to the runs its part of the template covers: one index a step
     c_sm, e_sm, c1_all, c2_fm = t_c[:, :lo_h], t_e[:, :lo_h], t_c1[:, :n], t_c2[:, lo_m:lo_h]
@@ -153,29 +139,16 @@ def _bind(e: Any, x: Array, new: Array, pair: list[Step], other: int) -> Step:
             add(q_fm, t_fm, q_fm)
         for opt, rows, lr in own:
             q_all[rows] = opt.step_many(p_all[rows], ge[rows], lr)
-        loss2: Array = measure(q_all, g2_all)
-        # Σ|p'|² bounds every run's |p'|²; the sums are finite iff every loss and gradient is
-        ok = q_flat.dot(q_flat) <= bound and math.isfinite(g2_flat.dot(ones_g) + loss2.dot(ones))
-        if ok and tol2 >= 0:  # every |∇L|² above tol² (with room): no run converged
-            mul(g2_all, g2_all, grad_sq)
-            if two:
-                add(grad_sq[:, 0], grad_sq[:, 1], gg)
-            else:
-                copyto(gg, summed_rows(grad_sq))
-            ok = bool(gg.min() > tol2)
-        if ok:  # the step is taken: new is the state now, and x is free for the next one
-            e.x, e.new, e.step = new, x, pair[other]
-            e.loss = loss2
-            return loss2
-        e.loss2 = loss2
-        return None
+        loss: Array | None = measure()
+        e.x, e.new, e.step = new, x, pair[other]  # new is the state now, x free for the next
+        return loss
 
     return step
 
 
 def summed_rows(rows: Array) -> Array:
-    """Each row's numbers summed in order (as a run sums its squares), a new array."""
-    out: Array = rows[:, 0].copy()
-    for i in range(1, rows.shape[1]):
-        out += rows[:, i]
+    """Each row's numbers (the last axis) summed in order, as a run sums its squares."""
+    out: Array = rows[..., 0].copy()
+    for i in range(1, rows.shape[-1]):
+        out += rows[..., i]
     return out
