@@ -150,7 +150,7 @@ class Workspace:
         self.w_out = self.wb[-1][0, :-1, None]  # the output layer's weights as a column
         self.out = np.empty((1, n))  # the logits as a row
         self.logits: Array = self.out[0]
-        self.terms, self.dz, self.e, self.tmp = (np.empty(n) for _ in range(4))
+        self.terms, self.dz, self.scratch = np.empty(n), np.empty(n), np.empty(n)
 
     def load(self, x: Array) -> None:
         """Copy the points x (n, 2) in as the first layer's input columns."""
@@ -190,30 +190,26 @@ def backward(arch: Architecture, ws: Workspace, dz: Array) -> Array:
     return out
 
 
-def _bce_into(z: Array, y: Array, terms: Array, sigma: Array, e: Array, tmp: Array) -> None:
-    """Per-point loss (1 − y)·z − log σ(z) into terms, σ(z) into sigma (e, tmp: scratch).
+def _bce_into(z: Array, y: Array, terms: Array, sigma: Array, scratch: Array) -> None:
+    """Per-point loss (1 − y)·z − log σ(z) into terms and σ(z) into sigma; stable for any z.
 
-    With m = min(z, 0) and e = exp(−|z|): log σ(z) = m − log1p(e), and σ(z) = exp(m)/(1 + e)
-    (exp(m) is e itself where z < 0, and 1 elsewhere); stable for any z.
+    −log σ(z) = log(1 + exp(−z)) is np.logaddexp(0, −z), which is max(−z, 0) + log1p(e),
+    e = exp(−|z|): the same bits as torch's log_sigmoid, min(z, 0) − log1p(e), negated. σ(z)
+    is exp(log σ(z)), within 2⁻⁵² of σ.
     """
-    np.minimum(z, 0.0, out=sigma)
-    np.abs(z, out=e)
-    np.negative(e, out=e)
-    np.exp(e, out=e)
+    np.negative(z, out=scratch)
+    np.logaddexp(0.0, scratch, out=scratch)
     np.subtract(1.0, y, out=terms)
     terms *= z
-    terms -= sigma
+    terms += scratch
+    np.negative(scratch, out=sigma)
     np.exp(sigma, out=sigma)
-    np.add(e, 1.0, out=tmp)
-    sigma /= tmp
-    np.log1p(e, out=tmp)
-    terms += tmp
 
 
 def bce_terms(z: Array, y: Array) -> tuple[Array, Array]:
     """Per-point logistic loss (1 − y)·z − log σ(z), and σ(z); stable for any z (_bce_into)."""
     terms, sigma = np.empty_like(z), np.empty_like(z)
-    _bce_into(z, y, terms, sigma, np.empty_like(z), np.empty_like(z))
+    _bce_into(z, y, terms, sigma, np.empty_like(z))
     return terms, sigma
 
 
@@ -226,7 +222,7 @@ def mean_bce(z: Array, y: Array) -> float:
 
 def _loss_at_logits(ws: Workspace, y: Array) -> float:
     """The mean loss of the last forward pass in ws; σ(z) left in ws.dz."""
-    _bce_into(ws.logits, y, ws.terms, ws.dz, ws.e, ws.tmp)
+    _bce_into(ws.logits, y, ws.terms, ws.dz, ws.scratch)
     return float(np.add.reduce(ws.terms)) / len(y)  # np.mean's bits, without its overhead
 
 
