@@ -24,6 +24,17 @@ GRID = 96
 MAX_RATE_HZ = 10.0
 MARGIN = 0.15  # of the points' span, around them
 LABEL_STYLE = {"color": theme.LABEL_COLOR, "font-size": "10pt"}
+MIN_PLOT_HEIGHT = 200  # px: the points stay readable however crowded the column
+
+
+def _key_html() -> str:
+    """The points' key: filled training, hollow validation, in each class's colour."""
+    zero, one = theme.CLASS_COLORS
+    return (
+        f"<span style='color:{zero}'>●</span><span style='color:{one}'>●</span> training "
+        f"points &nbsp; <span style='color:{zero}'>○</span><span style='color:{one}'>○</span> "
+        "validation points &nbsp; — p = ½ (the boundary)"
+    )
 
 
 def probability_colormap() -> pg.ColorMap:
@@ -67,20 +78,13 @@ class DecisionBoundaryView(QWidget):
         self.image.setColorMap(probability_colormap())
         self.image.setZValue(-10)
         self.boundary = pg.PlotDataItem(pen=pg.mkPen(theme.OUTLINE_COLOR, width=1.5))
-        # The legend's samples: grey, filled for training and hollow for validation.
         self.train_points = pg.ScatterPlotItem(
             size=7, pen=pg.mkPen(theme.BACKGROUND), brush=pg.mkBrush(theme.CURVE_COLOR)
         )
         self.val_points = pg.ScatterPlotItem(size=7, pen=pg.mkPen(theme.CURVE_COLOR), brush=None)
         for item in (self.image, self.boundary, self.train_points, self.val_points):
             self.plot.addItem(item)
-        back = pg.mkColor(theme.BACKGROUND)
-        back.setAlpha(215)
-        legend = self.plot.addLegend(
-            offset=(6, 6), brush=pg.mkBrush(back), labelTextColor=theme.LABEL_COLOR
-        )
-        legend.addItem(self.train_points, "training points")
-        legend.addItem(self.val_points, "validation points")
+        self.plot.setMinimumHeight(MIN_PLOT_HEIGHT)
 
         self.title = QLabel("Decision boundary")
         self.title.setWordWrap(True)
@@ -88,6 +92,10 @@ class DecisionBoundaryView(QWidget):
         self.show_points.setChecked(True)
         self.show_points.setToolTip("Show the data points over the network's probabilities")
         self.show_points.toggled.connect(self._on_show_points_changed)
+        # The key sits under the plot, outside the data area: an overlay legend hid points.
+        self.key = QLabel(_key_html())
+        self.key.setObjectName("boundaryKey")
+        self.key.setWordWrap(True)
         top = QHBoxLayout()
         top.addWidget(self.title, 1)
         top.addWidget(self.show_points)
@@ -95,6 +103,7 @@ class DecisionBoundaryView(QWidget):
         layout.setContentsMargins(4, 4, 4, 4)
         layout.addLayout(top)
         layout.addWidget(self.plot, 1)
+        layout.addWidget(self.key)
 
     # --- public --------------------------------------------------------------------------------
 

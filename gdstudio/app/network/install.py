@@ -90,13 +90,14 @@ class NetworkPanels(QObject):
         racer_label = QLabel("&Racer:")
         racer_label.setBuddy(self.racer)
         head = QHBoxLayout()
+        head.addWidget(self.setup, 3)
         head.addWidget(racer_label)
-        head.addWidget(self.racer, 1)
+        head.addWidget(self.racer, 2)
         body = QWidget()
         column = QVBoxLayout(body)
         column.setContentsMargins(0, 0, 0, 0)
-        column.addWidget(self.setup)
         column.addLayout(head)
+        column.addWidget(self.setup.summary)
         column.addWidget(self.boundary, 1)
         column.addWidget(self.sharpness)
         column.addWidget(self.slicer)
@@ -151,15 +152,26 @@ class NetworkPanels(QObject):
                 self.slicer.compute()  # a new network: the views' first slice, through its start
 
     def _size_docks(self) -> None:
-        """Newly shown, the boundary and curves get most of their column (the plots less)."""
+        """Newly shown, the boundary takes most of its column, the curves the rest; the race's
+        Plots go in a tab behind the curves (in a 1000 px window the three stacked left the
+        Plots ~150 px, unreadable, and squeezed the boundary)."""
         window = self.boundary_dock.parentWidget()
         if not isinstance(window, QMainWindow) or not self.boundary_dock.isVisible():
             return
-        docks, sizes = list(self.docks()), [460, 330]
-        plots = window.findChild(QDockWidget, "PlotsDock")  # the race's loss plots: smaller
-        if plots is not None and plots.isVisible():
-            docks, sizes = [plots, *docks], [150, *sizes]
-        window.resizeDocks(docks, sizes, Qt.Orientation.Vertical)
+        plots = window.findChild(QDockWidget, "PlotsDock")
+        if (
+            plots is not None
+            and plots.isVisible()
+            and not plots.isFloating()
+            and plots not in window.tabifiedDockWidgets(self.curves_dock)
+            and window.dockWidgetArea(plots) == window.dockWidgetArea(self.curves_dock)
+        ):
+            window.tabifyDockWidget(self.curves_dock, plots)
+        self.curves_dock.raise_()
+        height = max(window.height(), 600)
+        window.resizeDocks(
+            list(self.docks()), [int(0.58 * height), int(0.42 * height)], Qt.Orientation.Vertical
+        )
 
     def _on_runs_changed(self) -> None:
         if not self._built:

@@ -1,4 +1,4 @@
-"""NetworkSetup: the network lesson's preset picker, over the Decision Boundary dock.
+"""NetworkSetup: the network lesson's preset picker, atop the Decision Boundary dock.
 
 Picking a preset replaces the network, its points and the racers (presets.py); the combo shows
 the preset the model's setup is, or "Preset…" once it is none of them (a session, an edit).
@@ -9,13 +9,14 @@ from __future__ import annotations
 from typing import Any
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
 from .presets import PRESETS, Preset
 
 
 class NetworkSetup(QWidget):
-    """A Preset combo (each entry's tooltip says what it shows) and the chosen one's summary."""
+    """A Preset combo (each entry's tooltip says what it shows) and the chosen one's summary,
+    a label the dock places below its head row."""
 
     def __init__(self, model: Any, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -37,13 +38,10 @@ class NetworkSetup(QWidget):
         self.summary = QLabel()
         self.summary.setObjectName("networkPresetSummary")
         self.summary.setWordWrap(True)
-        row = QHBoxLayout()
+        row = QHBoxLayout(self)
+        row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(label)
         row.addWidget(self.preset, 1)
-        column = QVBoxLayout(self)
-        column.setContentsMargins(0, 0, 0, 0)
-        column.addLayout(row)
-        column.addWidget(self.summary)
         for signal in (model.sceneChanged, model.runsChanged, model.landscapeChanged):
             signal.connect(self.follow)
         self.follow()

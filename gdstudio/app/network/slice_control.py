@@ -7,7 +7,7 @@ for the 3D and contour views to draw as their surface.
 from __future__ import annotations
 
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from ...core.nn_landscape import NetworkLandscape
 from ...core.nn_view import KIND_TITLES, KINDS, SliceLandscape
@@ -42,11 +42,13 @@ class SliceControl(QWidget):
         self.button.setEnabled(False)
         self.label = QLabel("Slice: not computed")
         self.label.setWordWrap(True)
-        layout = QHBoxLayout(self)
+        row = QHBoxLayout()
+        row.addWidget(self.kind, 1)
+        row.addWidget(self.button)
+        layout = QVBoxLayout(self)  # the label on a line of its own: it wraps on one line less
         layout.setContentsMargins(4, 0, 4, 4)
-        layout.addWidget(self.label, 1)
-        layout.addWidget(self.kind)
-        layout.addWidget(self.button)
+        layout.addWidget(self.label)
+        layout.addLayout(row)
 
     @property
     def directions(self) -> str:
