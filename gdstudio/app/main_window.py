@@ -79,9 +79,6 @@ class MainWindow(QMainWindow):
         install_export_action(self)
         self.tour = install_extras(self)  # Sweep, Step by Step, Tour, Help ▸ Open Log Folder
         self._default_state = self.saveState(LAYOUT_VERSION)
-        self.statusBar().showMessage(
-            "Ready: press Space to run, click the landscape to drop a start"
-        )
         self.rate_label = RateLabel(self.stepper)  # the real steps/s while playing
         self.statusBar().addPermanentWidget(self.rate_label)
         self._connect_model()
@@ -92,6 +89,14 @@ class MainWindow(QMainWindow):
             self._on_landscape_changed()
             self._on_view_changed()
             self._on_scene_changed(self.model.scene.id if self.model.scene else "")
+        self.statusBar().showMessage(
+            "Ready: press Space to run"
+            + (  # a network's slice takes no start: it trains from its seeded weights
+                ", from the network's seeded weights"
+                if self.model.landscape.dim > 2
+                else ", click the landscape to drop a start"
+            )
+        )
         self.restore_layout()
         self._was_data = None  # a saved layout may have hidden the Data dock: apply it again
         self._on_data_mode_changed()
@@ -196,7 +201,8 @@ class MainWindow(QMainWindow):
         m.landscapeChanged.connect(self._on_data_mode_changed)
         for signal in (m.dataChanged, m.runsChanged, m.runsReset):
             signal.connect(self._show_caption)
-        for signal in (m.stepped, m.runsReset, m.runsChanged, m.runChanged):
+        # A new surface too: a network's paths are projected onto the slice that just came.
+        for signal in (m.stepped, m.runsReset, m.runsChanged, m.runChanged, m.surfaceChanged):
             signal.connect(self._on_paths_changed)
         self.view3d.startPicked.connect(self._on_start_picked)
 
