@@ -148,15 +148,19 @@ class PlotCanvas(QWidget):
         self._grown[index] = min(self._grown.get(index, math.inf), math.floor(left))
         self.update(self._part(index).toAlignedRect())
 
-    def touch(self, index: int, rect: QRectF) -> None:
-        """Repaint where `rect` (view units of plot `index`) lies, a few pixels around it."""
+    def touch(self, index: int, x0: float, x1: float) -> None:
+        """Repaint plot `index` from step x0 to x1 (view units), a few pixels either side,
+        all its height."""
         plot = self.source.plots[index]
         if plot.shown is None:
             return
-        pixels = view_transform(plot.view, plot.shown).mapRect(rect)
-        pixels = pixels.adjusted(-PAD, -PAD, PAD, PAD).intersected(plot.view)
-        if not pixels.isEmpty():
-            self.update(pixels.toAlignedRect())
+        (lo, hi), _ = plot.shown  # view_transform's x, in plain arithmetic (every frame)
+        view = plot.view
+        scale = view.width() / (hi - lo if hi != lo else 1.0)
+        left = max(math.floor(view.left() + (x0 - lo) * scale - PAD), int(view.left()))
+        right = min(math.ceil(view.left() + (x1 - lo) * scale + PAD), int(view.right()))
+        if right > left:
+            self.update(left, int(view.top()), right - left, int(view.height()))
 
     def _part(self, index: int) -> QRectF:
         view = self.source.plots[index].view

@@ -95,30 +95,32 @@ def clamp_range(y_range: tuple[float, float]) -> tuple[float, float]:
 
 def tail_polylines(
     curves: list[Curve], fresh: list[bool], log: bool, clamp: tuple[float, float] | None
-) -> QRectF | None:
+) -> tuple[float, float] | None:
     """Bring each fresh curve's tail (in view units, from its last settled point on) up to
-    date; the rectangle where they changed (None if nowhere)."""
-    x0 = y0 = math.inf
-    x1 = y1 = -math.inf
+    date; the span of steps where they changed (None if nowhere)."""
+    x0, x1 = math.inf, -math.inf
     for curve, new in zip(curves, fresh, strict=True):
         if new:
-            a, b, c, d = _follow_tail(curve, log, clamp)
-            x0, y0, x1, y1 = min(x0, a), min(y0, b), max(x1, c), max(y1, d)
-    return QRectF(x0, y0, x1 - x0, y1 - y0) if x0 <= x1 and y0 <= y1 else None
+            a, b = _follow_tail(curve, log, clamp)
+            if a < x0:
+                x0 = a
+            if b > x1:
+                x1 = b
+    return (x0, x1) if x0 <= x1 else None
 
 
-Bounds = tuple[float, float, float, float]
-
-
-def _follow_tail(curve: Curve, log: bool, clamp: tuple[float, float] | None) -> Bounds:
+def _follow_tail(curve: Curve, log: bool, clamp: tuple[float, float] | None) -> tuple[float, float]:
     """Update the curve's tail in place: the points of its complete columns are mapped once,
-    as they join it, and only the newest column's are replaced; (x0, y0, x1, y1) around
-    what changed (where the tail was and is, if it started over)."""
+    as they join it, and only the newest column's are replaced; the span of steps that
+    changed (from the point before the newest column, or where the tail was if it started
+    over, to its end)."""
     s, line = curve.series, curve.tail
     base = (s.generation, curve.trail.n, clamp)
-    if base != curve.tail_base or len(s.done) < curve.tail_done:
-        old = line.boundingRect()
-        changed = [(old.left(), old.top()), (old.right(), old.bottom())] if line.size() else []
+    lo, hi = math.inf, -math.inf
+    count = len(s.done)
+    if base != curve.tail_base or count < curve.tail_done:
+        if line.size():
+            lo, hi = line.at(0).x(), line.at(line.size() - 1).x()
         curve.tail_base, curve.tail_done, curve.tail_tip = base, 0, []
         line = curve.tail = QPolygonF()
         curve.tail_anchor = curve.trail.last() if curve.trail.n else None
@@ -126,24 +128,27 @@ def _follow_tail(curve: Curve, log: bool, clamp: tuple[float, float] | None) -> 
             line.append(QPointF(*curve.tail_anchor))
         curve.tail_head = line.size()
     else:  # the newest column's points go; they and the point before them changed
-        changed = curve.tail_tip
+        if curve.tail_tip:
+            hi = curve.tail_tip[-1][0]
         line.resize(curve.tail_head + curve.tail_done)
-    if curve.tail_anchor is not None:
-        changed.append(curve.tail_anchor)
-    if len(s.done) > curve.tail_done:
+    anchor = curve.tail_anchor
+    if anchor is not None and anchor[0] < lo:
+        lo = anchor[0]
+    if count > curve.tail_done:
         done = _mapped_points(s.done[curve.tail_done :], log, clamp)
         for point in done:
             line.append(QPointF(*point))
-        changed.extend(done)
-        curve.tail_anchor, curve.tail_done = done[-1], len(s.done)
-    curve.tail_tip = _mapped_points(s.newest_points(), log, clamp)
-    for point in curve.tail_tip:
+        curve.tail_anchor, curve.tail_done = done[-1], count
+        if anchor is None:
+            lo, anchor = min(lo, done[0][0]), done[0]
+    tip = curve.tail_tip = _mapped_points(s.newest_points(), log, clamp)
+    for point in tip:
         line.append(QPointF(*point))
-    changed.extend(curve.tail_tip)
-    if not changed:
-        return (math.inf, math.inf, -math.inf, -math.inf)
-    xs, ys = [p[0] for p in changed], [p[1] for p in changed]
-    return min(xs), min(ys), max(xs), max(ys)
+    if tip:
+        hi = max(hi, tip[-1][0])
+        if anchor is None:
+            lo = min(lo, tip[0][0])
+    return lo, hi
 
 
 def _mapped_points(

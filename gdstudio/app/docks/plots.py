@@ -287,7 +287,7 @@ class PlotsPanel(QWidget):
         if grown < math.inf:
             self.graphics.grow(index, grown)
         if dirty is not None:
-            self.graphics.touch(index, dirty)
+            self.graphics.touch(index, *dirty)
 
 
 def _extend(curve: Curve, s: Series, log: bool, clamp: tuple[float, float] | None) -> float:
