@@ -57,14 +57,18 @@ def _relu(z: Array, a: Array, tmp: Array) -> None:
     np.maximum(z, 0.0, out=a)
 
 
-def _sigmoid(z: Array, a: Array, tmp: Array) -> None:
-    """σ(z) without overflow: 1/(1 + e) for z >= 0, e/(1 + e) below, e = exp(−|z|)."""
-    np.abs(z, out=tmp)
-    np.negative(tmp, out=tmp)
-    np.exp(tmp, out=tmp)
-    np.add(tmp, 1.0, out=a)
+def _sigmoid_into(z: Array, a: Array, tmp: Array) -> None:
+    """σ(z) = 1 / (1 + exp(−z)), as torch computes it; under over="ignore" (exp(−z) = ∞ gives 0)."""
+    np.negative(z, out=a)
+    np.exp(a, out=a)
+    a += 1.0
     np.divide(1.0, a, out=a)
-    np.multiply(a, tmp, out=a, where=z < 0)
+
+
+def _sigmoid(z: Array, a: Array, tmp: Array) -> None:
+    """σ(z) into a, as _sigmoid_into, with no overflow warning."""
+    with np.errstate(over="ignore"):
+        _sigmoid_into(z, a, tmp)
 
 
 def _tanh_slope(e: Array, z: Array, a: Array, tmp: Array) -> None:
@@ -87,7 +91,8 @@ Activate = Callable[[Array, Array, Array], None]
 Slope = Callable[[Array, Array, Array, Array], None]
 ACTIVATE: dict[str, Activate] = {"tanh": _tanh, "relu": _relu, "sigmoid": _sigmoid}
 SLOPE: dict[str, Slope] = {"tanh": _tanh_slope, "relu": _relu_slope, "sigmoid": _sigmoid_slope}
-_IN_PASS: dict[str, Activate] = {**ACTIVATE, "tanh": _tanh_into}  # a pass ignores overflow once
+# A pass ignores overflow once for all its layers.
+_IN_PASS: dict[str, Activate] = {**ACTIVATE, "tanh": _tanh_into, "sigmoid": _sigmoid_into}
 
 
 def activate(name: str, z: Array) -> Array:
