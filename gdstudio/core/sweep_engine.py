@@ -115,35 +115,39 @@ class SweepEngine:
         self.step = make_step(self)
 
     def _tables(self) -> None:
-        """The varying columns' tables, chunk steps × runs × d, in two sets of flat arrays
-        written once now (their memory ready), so a compaction copies into the other set."""
+        """The varying columns' tables, chunk steps × runs × d, in flat arrays allocated once
+        (a compaction writes the fewer runs' tables at their start)."""
         n, d = self.x.shape[1:]
         self.chunk = max(1, min(CHUNK, TABLE_CELLS // (n * d)))
-        size = self.chunk * n * d
-        self.table_sets = [{name: np.full(size, 1.0) for name in VARYING} for _ in range(2)]
-        self.table_set = 0  # which set holds the tables in use
-        self.tables = self._table_views(0, n)
-        for name, table in self.tables.items():  # the rows of racers whose numbers stay put
-            np.copyto(table, self.cols[name][None])
+        self.table_cells = {name: np.empty(self.chunk * n * d) for name in VARYING}
         self.first = -self.chunk  # the step the tables start at: none yet
+        self._table_views()
 
-    def _table_views(self, which: int, n: int) -> dict[str, Array]:
-        """Set `which` as C-ordered tables of n runs."""
-        d = self.x.shape[2]
-        return {
+    def _table_views(self) -> None:
+        """The tables of the runs left, C-ordered, holding every run's column at each step
+        (for a racer whose numbers stay put, its numbers) and the varying ones for the steps
+        the tables are at."""
+        n, d = self.x.shape[1:]
+        self.tables = {
             name: flat[: self.chunk * n * d].reshape(self.chunk, n, d)
-            for name, flat in self.table_sets[which].items()
+            for name, flat in self.table_cells.items()
         }
+        for name, table in self.tables.items():
+            np.copyto(table, self.cols[name][None])
+        if self.first > 0:
+            self.fill_tables(self.first)
 
     def fill_tables(self, t: int) -> None:
         """The varying columns for steps t .. t + chunk − 1."""
-        ts = list(range(t, t + self.chunk))
         d = self.x.shape[2]
         for r in self.racers:
             if r.count and r.plan.varying is not None and r.views is not None:
                 cells = slice(r.start * d, (r.start + r.count) * d)
-                for name, value in r.plan.varying(ts, r.views).items():
-                    self.tables[name].reshape(self.chunk, -1)[:, cells] = value
+                out = {
+                    name: table.reshape(self.chunk, -1)[:, cells]
+                    for name, table in self.tables.items()
+                }
+                r.plan.varying(t, r.views, out)
         self.first = t
 
     def run(self, steps: int, tail: int) -> tuple[Array, Array, Array, Array]:
@@ -252,10 +256,6 @@ class SweepEngine:
         self.x = np.ascontiguousarray(self.x[:, keep])
         self.s, self.m, self.b, self.den = (a[keep] for a in (self.s, self.m, self.b, self.den))
         self.cols = {name: col[keep] for name, col in self.cols.items()}
-        self.table_set ^= 1
-        spare = self._table_views(self.table_set, int(keep.sum()))
-        for name, table in self.tables.items():  # into the other set's arrays: no new memory
-            np.compress(keep, table, axis=1, out=spare[name])
-        self.tables = spare
         self._place()
+        self._table_views()
         self._build()

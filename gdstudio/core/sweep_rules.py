@@ -53,9 +53,9 @@ COLUMNS: dict[str, float] = {
 }
 Views = dict[str, Array]  # one racer's rows of every column
 VARYING = ("c", "e", "c1", "c2")  # the columns that change from step to step
-# A racer's varying columns at steps ts, each (len(ts), 1) or (len(ts), runs·d): the numbers
-# a lone run computes at each of those steps, computed for many steps at once.
-Varying = Callable[[list[int], Views], dict[str, Array]]
+# A racer's varying columns at steps t0, t0 + 1, ..., written into out[name] (steps, runs·d):
+# the numbers a lone run computes at each of those steps, computed for many steps at once.
+Varying = Callable[[int, Views, dict[str, Array]], None]
 
 
 @dataclass
@@ -135,8 +135,10 @@ def _adagrad(opt: Optimizer, h: dict[str, object]) -> Plan:
     eps = float(h["eps"])  # type: ignore[arg-type]
     lr_decay = float(h["lr_decay"])  # type: ignore[arg-type]
 
-    def varying(ts: list[int], v: Views) -> dict[str, Array]:  # −lr / (1 + (t − 1)·lr_decay)
-        return {"c1": _flat(v["neg_lr"]) / _steps([1 + (t - 1) * lr_decay for t in ts])}
+    decayed = _Steps(lambda t, _: 1 + (t - 1) * lr_decay)
+
+    def varying(t0: int, v: Views, out: dict[str, Array]) -> None:  # −lr / (1 + (t − 1)·lr_decay)
+        np.divide(_flat(v["neg_lr"]), decayed.column(t0, len(out["c1"])), out=out["c1"])
 
     return Plan(
         SHARED,
@@ -166,7 +168,7 @@ def _moment_plan(
     h: dict[str, object],
     fixed: dict[str, float],
     decoupled: bool,
-    varying: Callable[[list[int], Views], dict[str, Array]],
+    varying: Varying,
 ) -> Plan:
     """Adam's and NAdam's plan: both moments, weight decay coupled or decoupled."""
     decay = _decay(h, decoupled)
@@ -188,11 +190,13 @@ def _adam(opt: Optimizer, h: dict[str, object]) -> Plan:
     wd = float(h["weight_decay"])  # type: ignore[arg-type]
     decoupled = wd != 0 and bool(getattr(opt, "decoupled", False))
 
-    def varying(ts: list[int], v: Views) -> dict[str, Array]:  # −lr / (1 − β₁ᵗ), √(1 − β₂ᵗ)
-        return {
-            "c2": _flat(v["neg_lr"]) / _steps([1 - beta1**t for t in ts]),
-            "e": _steps([(1 - beta2**t) ** 0.5 for t in ts]),
-        }
+    first = _Steps(lambda t, _: 1 - beta1**t)
+    second = _Steps(lambda t, _: (1 - beta2**t) ** 0.5)
+
+    def varying(t0: int, v: Views, out: dict[str, Array]) -> None:  # −lr / (1 − β₁ᵗ), √(1 − β₂ᵗ)
+        k = len(out["c2"])
+        np.divide(_flat(v["neg_lr"]), first.column(t0, k), out=out["c2"])
+        out["e"][...] = second.column(t0, k)
 
     return _moment_plan(opt, h, fixed, decoupled, varying)
 
@@ -202,31 +206,51 @@ def _nadam(opt: Optimizer, h: dict[str, object]) -> Plan:
     wd = float(h["weight_decay"])  # type: ignore[arg-type]
     md = float(h["momentum_decay"])  # type: ignore[arg-type]
     decoupled = wd != 0 and bool(h["decoupled_weight_decay"])
-    products = [1.0]  # products[t] = μ₁·μ₂·…·μₜ, multiplied in order as a run does
 
     @cache
     def mu(t: int) -> float:
         return float(beta1 * (1.0 - 0.5 * 0.96 ** (t * md)))
 
-    def varying(ts: list[int], v: Views) -> dict[str, Array]:
-        while len(products) <= ts[-1]:
-            products.append(products[-1] * mu(len(products)))
+    # μ₁·μ₂·…·μₜ, multiplied in order as a run does
+    products = _Steps(lambda t, done: done[t - 1] * mu(t) if t else 1.0)
+    second = _Steps(lambda t, _: 1 - beta2**t)
+    now_a = _Steps(lambda t, _: 1.0 - mu(t))
+    now_b = _Steps(lambda t, _: 1.0 - products.value(t))
+    next_a = _Steps(lambda t, _: mu(t + 1))
+    next_b = _Steps(lambda t, _: 1.0 - products.value(t) * mu(t + 1))
+
+    def varying(t0: int, v: Views, out: dict[str, Array]) -> None:
+        k = len(out["c"])
         lr = _flat(v["neg_lr"])
-        after = [mu(t + 1) for t in ts]
-        return {
-            "c": _steps([1 - beta2**t for t in ts]),
-            "c1": lr * _steps([1.0 - mu(t) for t in ts]) / _steps([1.0 - products[t] for t in ts]),
-            "c2": lr
-            * _steps(after)
-            / _steps([1.0 - products[t] * a for t, a in zip(ts, after, strict=True)]),
-        }
+        out["c"][...] = second.column(t0, k)
+        for name, a, b in (("c1", now_a, now_b), ("c2", next_a, next_b)):  # lr·a / b
+            np.multiply(lr, a.column(t0, k), out=out[name])
+            np.divide(out[name], b.column(t0, k), out=out[name])
 
     return _moment_plan(opt, h, fixed, decoupled, varying)
 
 
-def _steps(values: list[float]) -> Array:
-    """Numbers computed step by step in Python floats, as a column (steps, 1) to broadcast."""
-    return np.array(values, dtype=np.float64)[:, None]
+class _Steps:
+    """A number of each step t (f(t, the numbers of the steps before)), computed once in
+    Python floats and kept as a column of an array for any range of steps."""
+
+    def __init__(self, f: Callable[[int, list[float]], float]) -> None:
+        self.f = f
+        self.values: list[float] = []
+        self.array = np.empty((0, 1))
+
+    def value(self, t: int) -> float:
+        """The number of step t."""
+        while len(self.values) <= t:
+            self.values.append(float(self.f(len(self.values), self.values)))
+        return self.values[t]
+
+    def column(self, t0: int, k: int) -> Array:
+        """Steps t0 .. t0 + k − 1 as a column (k, 1), to broadcast over runs."""
+        if t0 + k > len(self.array):
+            self.value(max(t0 + k, 2 * len(self.array)))
+            self.array = np.array(self.values, dtype=np.float64)[:, None]
+        return self.array[t0 : t0 + k]
 
 
 def _flat(rows: Array) -> Array:
