@@ -30,7 +30,7 @@ class SliceControl(QWidget):
         self.job.ready.connect(self._on_ready)
         self.job.failed.connect(self._on_failed)
         self.kind = QComboBox()
-        self.kind.addItems([KIND_TITLES[k].capitalize() for k in KINDS])
+        self.kind.addItems([_sentence(KIND_TITLES[k]) for k in KINDS])
         self.kind.setAccessibleName("Slice directions")
         self.kind.setToolTip(
             "The plane of the slice: two filter-normalized random directions through the "
@@ -83,3 +83,8 @@ class SliceControl(QWidget):
 
     def _on_failed(self, message: str) -> None:
         self.label.setText(f"Slice ({self._caption}): {message}")
+
+
+def _sentence(title: str) -> str:
+    """The title with a capital first letter, the rest as written (PCA stays PCA)."""
+    return title[:1].upper() + title[1:]
