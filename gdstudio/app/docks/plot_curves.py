@@ -8,8 +8,8 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF
-from PySide6.QtGui import QPen, QPolygonF
+from PySide6.QtCore import QRectF
+from PySide6.QtGui import QPen
 
 from ..model import RunConfig
 from .plot_axes import Axis
@@ -31,12 +31,12 @@ class Curve:
     series: Series = field(default_factory=Series)
     trail: Trail = field(default_factory=Trail)
     generation: int = -1
-    tail: QPolygonF = field(default_factory=QPolygonF)  # the newest columns, joined on
+    tail: Trail = field(default_factory=Trail)  # the newest columns, joined on (view units)
     tail_head: int = 0  # points of the tail before the series' done points
     tail_done: int = 0  # done points of the series in the tail
     tail_base: tuple[object, ...] = ()  # what the tail's first points were mapped from
     tail_anchor: tuple[float, float] | None = None  # the tail's point before the newest column
-    tail_tip: list[tuple[float, float]] = field(default_factory=list)  # the newest column's
+    tail_end: float = -math.inf  # the tail's last step
 
 
 class Marker(NamedTuple):
@@ -119,47 +119,45 @@ def _follow_tail(curve: Curve, log: bool, clamp: tuple[float, float] | None) -> 
     lo, hi = math.inf, -math.inf
     count = len(s.done)
     if base != curve.tail_base or count < curve.tail_done:
-        if line.size():
-            lo, hi = line.at(0).x(), line.at(line.size() - 1).x()
-        curve.tail_base, curve.tail_done, curve.tail_tip = base, 0, []
-        line = curve.tail = QPolygonF()
+        if line.n:
+            lo, hi = float(line.x[0]), curve.tail_end
+        curve.tail_base, curve.tail_done, line.n = base, 0, 0
         curve.tail_anchor = curve.trail.last() if curve.trail.n else None
         if curve.tail_anchor is not None:  # the tail starts where the settled points end
-            line.append(QPointF(*curve.tail_anchor))
-        curve.tail_head = line.size()
+            line.extend([curve.tail_anchor[0]], [curve.tail_anchor[1]])
+        curve.tail_head = line.n
     else:  # the newest column's points go; they and the point before them changed
-        if curve.tail_tip:
-            hi = curve.tail_tip[-1][0]
-        line.resize(curve.tail_head + curve.tail_done)
+        hi = curve.tail_end
+        line.n = curve.tail_head + curve.tail_done
     anchor = curve.tail_anchor
     if anchor is not None and anchor[0] < lo:
         lo = anchor[0]
     if count > curve.tail_done:
-        done = _mapped_points(s.done[curve.tail_done :], log, clamp)
-        for point in done:
-            line.append(QPointF(*point))
-        curve.tail_anchor, curve.tail_done = done[-1], count
+        xs, ys = _mapped(s.done[curve.tail_done :], log, clamp)
+        line.extend(xs, ys)
+        curve.tail_anchor, curve.tail_done = (xs[-1], ys[-1]), count
         if anchor is None:
-            lo, anchor = min(lo, done[0][0]), done[0]
-    tip = curve.tail_tip = _mapped_points(s.newest_points(), log, clamp)
-    for point in tip:
-        line.append(QPointF(*point))
-    if tip:
-        hi = max(hi, tip[-1][0])
+            lo, anchor = min(lo, xs[0]), (xs[0], ys[0])
+    xs, ys = _mapped(s.newest_points(), log, clamp)
+    if xs:
+        line.extend(xs, ys)
+        curve.tail_end = xs[-1]
+        hi = max(hi, xs[-1])
         if anchor is None:
-            lo = min(lo, tip[0][0])
+            lo = min(lo, xs[0])
     return lo, hi
 
 
-def _mapped_points(
+def _mapped(
     points: list[Point], log: bool, clamp: tuple[float, float] | None
-) -> list[Point]:
-    """The points with their values in view units: log10 on a log axis, else clamped."""
+) -> tuple[list[float], list[float]]:
+    """The points' steps and their values in view units: log10 on a log axis, else clamped."""
+    xs = [p[0] for p in points]
     if log or clamp is None:
         log10 = math.log10
-        return [(x, log10(y)) for x, y in points]
+        return xs, [log10(p[1]) for p in points]
     lo, hi = clamp
-    return [(x, min(max(y, lo), hi)) for x, y in points]
+    return xs, [min(max(p[1], lo), hi) for p in points]
 
 
 def mapped(y: np.ndarray, log: bool, clamp: tuple[float, float] | None) -> np.ndarray:

@@ -78,21 +78,6 @@ def draw_traces(
     p.restore()
 
 
-def draw_lines(
-    p: QPainter, transform: QTransform, clip: QRectF, lines: list[tuple[QPen, QPolygonF]]
-) -> None:
-    """Stroke polylines held in view units through `transform`, clipped to `clip`."""
-    p.save()
-    p.setClipRect(clip, Qt.ClipOperation.IntersectClip)
-    p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
-    p.setTransform(transform, True)
-    for pen, line in lines:
-        if line.size() > 1:
-            p.setPen(pen)
-            p.drawPolyline(line)
-    p.restore()
-
-
 def _view_bounds(transform: QTransform, clip: QRectF) -> np.ndarray:
     """The view x range (a little wider) that `transform` maps onto the clip's columns."""
     inverse = transform.inverted()[0]

@@ -70,17 +70,34 @@ def log_ticks(lo: float, hi: float, length: float, gap: float) -> Ticks:
     if not (hi > lo and length > 0):
         return [], []
     px = length / (hi - lo)
-    levels = [_log_level(lo, hi, m) for m in _LOG_MANTISSAS]
-    levels += [_decade_level(lo, hi, k) for k in _DECADE_STEPS]
-    finer = [_log_level(lo, hi, tuple(range(1, 10)))]
-    for i, level in enumerate(levels):
-        if level and _min_gap_px(level, px) >= gap:
-            candidates = finer + (levels[1:2] if i >= 2 else levels[:1])  # 2…9, else 2, 5
-            # (or decades, with labels sparser than a decade)
-            minor = next((m for m in candidates if _min_gap_px(m, px) >= _MINOR_GAP), [])
-            return level, [v for v in minor if not _close_to_any(v, level)]
-    sparse = next((lv for lv in reversed(levels) if lv), [])
+    levels: list[list[float] | None] = [None] * (len(_LOG_MANTISSAS) + len(_DECADE_STEPS))
+
+    def level(i: int) -> list[float]:  # worked out only when asked (many decades: many ticks)
+        out = levels[i]
+        if out is None:
+            if i < len(_LOG_MANTISSAS):
+                out = _log_level(lo, hi, _LOG_MANTISSAS[i])
+            else:
+                out = _decade_level(lo, hi, _DECADE_STEPS[i - len(_LOG_MANTISSAS)])
+            levels[i] = out
+        return out
+
+    for i in range(len(levels)):
+        labelled = level(i)
+        if labelled and _min_gap_px(labelled, px) >= gap:
+            # 2…9, else 2 and 5 (or decades, with labels sparser than a decade)
+            for m in (_log_level(lo, hi, tuple(range(1, 10))), level(1 if i >= 2 else 0)):
+                if _min_gap_px(m, px) >= _MINOR_GAP:
+                    return labelled, _apart(m, labelled)
+            return labelled, []
+    sparse = next((lv for lv in map(level, reversed(range(len(levels)))) if lv), [])
     return sparse[:1], []
+
+
+def _apart(values: list[float], others: list[float]) -> list[float]:
+    """The values not within 1e-6 of one of `others` (rounded alike: tick values)."""
+    taken = {round(w, 6) for w in others}
+    return [v for v in values if round(v, 6) not in taken]
 
 
 def log_axis(
@@ -100,15 +117,11 @@ def log_axis(
         if len(values) >= 2 and _min_gap_px(logs, px) >= gap:
             fine = [v for v in _multiples(a, b, _minor_spacing(spacing)) if v > 0]
             fine_logs = [math.log10(v) for v in fine]
-            minor = [v for v in fine_logs if not _close_to_any(v, logs)]
+            minor = _apart(fine_logs, logs)
             if _min_gap_px(fine_logs, px) < _MINOR_GAP:
                 minor = []
             return logs, minor, value_labels(values)
     return major, minor, log_labels(major)
-
-
-def _close_to_any(v: float, values: list[float]) -> bool:
-    return any(abs(v - w) < 1e-6 for w in values)
 
 
 def log_labels(values: list[float]) -> list[str]:
@@ -164,9 +177,7 @@ def linear_ticks(
             minor_spacing = _minor_spacing(spacing)
             minor = []
             if minor_spacing * px >= _MINOR_GAP:
-                minor = [
-                    v for v in _multiples(lo, hi, minor_spacing) if not _close_to_any(v, values)
-                ]
+                minor = _apart(_multiples(lo, hi, minor_spacing), values)
             return values, minor
     return [lo], []
 
