@@ -134,12 +134,16 @@ class DecisionBoundaryView(QWidget):
         self._rate.request()
 
     def extent(self) -> tuple[tuple[float, float], tuple[float, float]]:
-        """The region drawn: every point (training and validation) with a margin."""
+        """The region drawn: every point (training and validation) with a margin; an axis
+        the points barely span (points on a line) gets half the other's span."""
         if self.land is None:
             return (-1.0, 1.0), (-1.0, 1.0)
         pts = np.vstack([self.land.train.inputs, self.land.validation.inputs])
         lo, hi = pts.min(axis=0), pts.max(axis=0)
-        pad = MARGIN * np.maximum(hi - lo, 1e-6)
+        span = np.maximum(hi - lo, max(0.5 * float(np.max(hi - lo)), 1e-6))
+        mid = (lo + hi) / 2
+        lo, hi = mid - span / 2, mid + span / 2
+        pad = MARGIN * span
         return (float(lo[0] - pad[0]), float(hi[0] + pad[0])), (
             float(lo[1] - pad[1]),
             float(hi[1] + pad[1]),

@@ -12,7 +12,7 @@ from typing import Any
 
 from ...core.batching import parse_batch
 from ...state import Settings
-from ...state.network import NETWORK, NetworkKind, NetworkSpec
+from ...state.network import MY_POINTS, NETWORK, NetworkKind, NetworkSpec
 from ...theme import run_color
 
 LESSON = "network"  # the scene of lesson 7
@@ -93,4 +93,20 @@ LESSON_7 = Preset(
     scene=LESSON,
 )
 
-PRESETS: tuple[Preset, ...] = (LESSON_7, OVERFITTING, LARGE_VS_SMALL_BATCH)
+OWN_POINTS = Preset(
+    title="My points (Data dock)",
+    tip=(
+        "The Data dock's points with their classes (on the logistic regression landscape, "
+        "click in the Data dock for class 1 and Shift+click for class 0), a fifth held out, "
+        "under the lesson's 2-8-8-1 tanh network: a boundary a line could not draw"
+    ),
+    network=NetworkSpec(dataset=MY_POINTS),  # its points are taken when it is picked
+    runs=(
+        {"optimizer": "adam", "label": "Adam", "hyper": {"lr": 0.01}},
+        {"optimizer": "sgd", "label": "SGD", "hyper": {"lr": 0.5}},
+    ),
+    max_steps=2000,
+    speed=200.0,
+)
+
+PRESETS: tuple[Preset, ...] = (LESSON_7, OVERFITTING, LARGE_VS_SMALL_BATCH, OWN_POINTS)

@@ -2,15 +2,21 @@
 
 Picking a preset replaces the network, its points and the racers (presets.py); the combo shows
 the preset the model's setup is, or "Preset…" once it is none of them (a session, an edit).
+"My points" takes the Data dock's points with their classes; points a network cannot train on
+(none, no classes, one class) leave the setup as it was and say why.
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
+from ...core.errors import ConfigError
+from ...state.kinds import SessionError
+from ...state.network import MY_POINTS, own_points
 from .presets import PRESETS, Preset
 
 
@@ -38,12 +44,13 @@ class NetworkSetup(QWidget):
         self.summary = QLabel()
         self.summary.setObjectName("networkPresetSummary")
         self.summary.setWordWrap(True)
+        self.message = ""  # why the last pick was refused ("" if it was not)
         row = QHBoxLayout(self)
         row.setContentsMargins(0, 0, 0, 0)
         row.addWidget(label)
         row.addWidget(self.preset, 1)
         for signal in (model.sceneChanged, model.runsChanged, model.landscapeChanged):
-            signal.connect(self.follow)
+            signal.connect(self._on_model_changed)
         self.follow()
 
     def chosen(self) -> Preset | None:
@@ -59,16 +66,29 @@ class NetworkSetup(QWidget):
         self.preset.blockSignals(False)
         preset = self.chosen()
         # The lesson has its caption above the view; another preset says here what it shows.
-        shown = preset is not None and preset.scene is None
-        self.summary.setText(f"{preset.tip}." if shown and preset else "")
-        self.summary.setVisible(shown)
+        text = f"{preset.tip}." if preset is not None and preset.scene is None else ""
+        if self.message:
+            text = f"<b>{self.message}.</b>"
+        self.summary.setText(text)
+        self.summary.setVisible(bool(text))
+
+    def _on_model_changed(self, *_: object) -> None:
+        self.message = ""  # a refusal is about the pick before: the setup changed since
+        self.follow()
 
     def _on_picked(self, index: int) -> None:
         preset = PRESETS[index]
-        if preset.scene is not None:
-            self.model.load_scene(preset.scene)
-        else:
-            self.model.restore(preset.snapshot(self.model.snapshot()))
+        self.message = ""
+        try:
+            if preset.scene is not None:
+                self.model.load_scene(preset.scene)
+            else:
+                if preset.network.dataset == MY_POINTS:
+                    own = own_points(self.model.dataset)
+                    preset = replace(preset, network=replace(preset.network, own=own))
+                self.model.restore(preset.snapshot(self.model.snapshot()))
+        except (ConfigError, SessionError) as e:  # the setup stays as it was
+            self.message = str(e).removeprefix("network: ")
         self.follow()
 
 
@@ -81,6 +101,9 @@ def _matching(model: Any) -> int:
                 return i
             continue
         racers = tuple((c.optimizer, c.batch) for c in model.runs)
-        if scene is None and model.state.network == preset.network and racers == preset.racers():
+        spec = model.state.network
+        if spec is not None and spec.dataset == MY_POINTS == preset.network.dataset:
+            spec = replace(spec, own=())  # My points, whichever they are
+        if scene is None and spec == preset.network and racers == preset.racers():
             return i
     return -1
