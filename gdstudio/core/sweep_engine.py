@@ -165,12 +165,12 @@ class SweepEngine:
             done = 0
             while done < steps and len(self.ids):
                 k = min(self.block, steps - done)
-                history, history_loss, copyto = self.history, self.history_loss, np.copyto
+                slots, losses, copyto = list(self.history), list(self.history_loss), np.copyto
                 for j in range(k):
                     loss = self.step(done + j + 1)
-                    copyto(history[j], self.x)
+                    copyto(slots[j], self.x)
                     if loss is not None:
-                        copyto(history_loss[j + 1], loss)
+                        copyto(losses[j + 1], loss)
                 self._check(done, k, tail, out)
                 done += k
             loss_out, code_out, step_out = out

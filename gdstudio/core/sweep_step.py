@@ -77,8 +77,12 @@ def _bind(e: Any, x: Array, new: Array, pair: list[Step], other: int) -> Step:
     damped = bool((damp != 1.0).any())
     measure = e.kernel.bind(q_all, g2_all)
     chunk = len(t_c)
-    # each table cut to the runs its part of the template covers: one index a step
-    c_sm, e_sm, c1_all, c2_fm = t_c[:, :lo_h], t_e[:, :lo_h], t_c1[:, :n], t_c2[:, lo_m:lo_h]
+    # each table cut to the runs its part of the template covers, as a list of its steps' rows
+    # (views made once: a step only picks them)
+    c_sm, e_sm, c1_all, c2_fm = (
+        list(table) for table in (t_c[:, :lo_h], t_e[:, :lo_h], t_c1[:, :n], t_c2[:, lo_m:lo_h])
+    )
+    den_fm = part(e.den, lo_m, lo_h)
 
     def clipped() -> None:  # clip_grad_norm on each run: the norm summed in order, one scale
         mul(g_all, g_all, gc)
@@ -134,7 +138,7 @@ def _bind(e: Any, x: Array, new: Array, pair: list[Step], other: int) -> Step:
             sub(g_fm, m, t_fm)
             mul(t_fm, w1c, t_fm)
             add(m, t_fm, m)
-            div(m, part(den, lo_m, lo_h), t_fm)
+            div(m, den_fm, t_fm)
             mul(t_fm, c2_fm[i], t_fm)
             add(q_fm, t_fm, q_fm)
         for opt, rows, lr in own:
