@@ -96,7 +96,6 @@ class PlotCanvas(QWidget):
         self.source = source
         self.setAttribute(Qt.WidgetAttribute.WA_OpaquePaintEvent)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.setMinimumSize(160, 160)
         self.legend_box = QRectF()
         self._image = QImage()  # background, legend, axes and settled curves
         self._frame = QImage()  # a paint's picture: the part of _image, the tails over it
@@ -108,6 +107,10 @@ class PlotCanvas(QWidget):
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
         """A dock's worth."""
         return QSize(420, 600)
+
+    def minimumSizeHint(self) -> QSize:  # noqa: N802 - Qt override
+        """Small enough to share a small window (the plots then squeeze)."""
+        return QSize(80, 60)
 
     def background(self) -> QColor:
         """The plots' background colour (an export fills its picture with it)."""
