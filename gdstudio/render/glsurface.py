@@ -8,10 +8,10 @@ around it are flushed as plain images.
 
 Frames are drawn into a framebuffer object, which keeps them: the race's kept layer is
 copied into it image for image (exact colour and depth, which a window's own framebuffer
-cannot take: a depth blit there rounds), and it is blitted to the window. Where the window's
+cannot take: a depth blit there rounds), and it is copied to the window. Where the window's
 framebuffer keeps the last frame too (Mesa's software rasterizers on X11 draw in a back
 buffer of their own and copy it to the window at each swap), the surface owns that buffer
-and blits only what the view says changed (`set_damage`): a whole-window blit is ~7 ms of
+and copies only what the view says changed (`set_damage`): a whole-window blit is ~7 ms of
 software GL at 1200×800, the tips of a race a fraction of it. Elsewhere it is Qt's
 (PartialUpdateBlit), blitted whole.
 """
@@ -36,6 +36,7 @@ from PySide6.QtOpenGL import (
 from PySide6.QtWidgets import QApplication, QStyle, QToolTip
 
 from gdstudio.render import gl
+from gdstudio.render.frame_copy import FrameCopy
 from gdstudio.render.glprobe import is_software_gl
 
 if TYPE_CHECKING:
@@ -66,6 +67,7 @@ class GLSurface(QOpenGLWindow):
         self._frame: QOpenGLFramebufferObject | None = None  # where paints draw (keeps_frames)
         self._presented: tuple[int, int] | None = None  # the size the window last got
         self._damage: list[tuple[int, int, int, int]] | None = None
+        self._copy = FrameCopy()
         self._tip = QtCore.QTimer(self)  # a QWindow has no tooltip: the view's is shown
         self._tip.setSingleShot(True)
         self._tip.timeout.connect(self._show_tip)
@@ -105,7 +107,7 @@ class GLSurface(QOpenGLWindow):
 
     def paintGL(self) -> None:  # noqa: N802
         """The view's frame (looked up on the view each time, so it can be wrapped), drawn
-        in the surface's framebuffer object and blitted where it changed into the window."""
+        in the surface's framebuffer object and copied where it changed into the window."""
         ratio = self.devicePixelRatio()
         width, height = round(self.width() * ratio), round(self.height() * ratio)
         self._damage = None
@@ -119,7 +121,7 @@ class GLSurface(QOpenGLWindow):
 
     def set_damage(self, boxes: list[tuple[int, int, int, int]]) -> None:
         """During paintGL: the frame differs from the last one only in these boxes (x0, y0,
-        x1, y1 in device pixels, y up); without it the whole window is blitted."""
+        x1, y1 in device pixels, y up); without it the whole window is copied."""
         self._damage = list(boxes)
 
     def defaultFramebufferObject(self) -> int:  # noqa: N802
@@ -142,18 +144,20 @@ class GLSurface(QOpenGLWindow):
         return frame
 
     def _present(self, frame: QOpenGLFramebufferObject, width: int, height: int) -> None:
-        """Blit the frame's colour into the window: where it changed, when the window holds
-        the last one."""
+        """Copy the frame's colour into the window (see FrameCopy; else a blit): where it
+        changed, when the window holds the last one."""
         boxes = self._damage
         if boxes is None or self._presented != (width, height):
             boxes = [(0, 0, width, height)]
-        gl.glBindFramebuffer(gl.GL_READ_FRAMEBUFFER, frame.handle())
-        gl.glBindFramebuffer(gl.GL_DRAW_FRAMEBUFFER, 0)
-        for x0, y0, x1, y1 in boxes:
-            gl.glBlitFramebuffer(
-                x0, y0, x1, y1, x0, y0, x1, y1, gl.GL_COLOR_BUFFER_BIT, gl.GL_NEAREST
-            )
         gl.glBindFramebuffer(gl.GL_FRAMEBUFFER, 0)
+        texture = frame.texture() if frame.format().samples() == 0 else 0
+        if not (texture and self._copy.copy(texture, width, height, boxes)):
+            gl.glBindFramebuffer(gl.GL_READ_FRAMEBUFFER, frame.handle())
+            for x0, y0, x1, y1 in boxes:
+                gl.glBlitFramebuffer(
+                    x0, y0, x1, y1, x0, y0, x1, y1, gl.GL_COLOR_BUFFER_BIT, gl.GL_NEAREST
+                )
+            gl.glBindFramebuffer(gl.GL_FRAMEBUFFER, 0)
         self._presented = (width, height)
 
     def _forward(self, ev: QEvent) -> None:

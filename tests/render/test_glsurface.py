@@ -123,7 +123,7 @@ def test_quitting_when_the_first_frame_is_on_screen_does_not_crash():
     assert done.stdout.strip().endswith("quit cleanly")
 
 
-def test_a_race_frame_on_software_gl_blits_only_what_moved_into_the_window(
+def test_a_race_frame_on_software_gl_copies_only_what_moved_into_the_window(
     view, frame_rgb, monkeypatch
 ):
     from gdstudio.render import gl
@@ -134,18 +134,32 @@ def test_a_race_frame_on_software_gl_blits_only_what_moved_into_the_window(
     for n in (100, 110):
         view.set_paths([(MAGENTA, points[:n], ls.value(points[:n]))])
         frame_rgb(view)
-    blits: list[int] = []
-    blit = gl.glBlitFramebuffer
+    copied: list[int] = []
+    scissor = gl.glScissor  # each box copied into the window is drawn inside its scissor
 
-    def counted(x0, y0, x1, y1, *rest):
-        blits.append((x1 - x0) * (y1 - y0))
-        return blit(x0, y0, x1, y1, *rest)
+    def counted(x, y, width, height):
+        copied.append(width * height)
+        return scissor(x, y, width, height)
 
-    monkeypatch.setattr(gl, "glBlitFramebuffer", counted)
+    monkeypatch.setattr(gl, "glScissor", counted)
     view.set_paths([(MAGENTA, points[:120], ls.value(points[:120]))])  # a tick later
     grown = frame_rgb(view)
     window = view.deviceWidth() * view.deviceHeight()
-    assert blits and 0 < sum(blits) < 0.2 * window
+    assert copied and 0 < sum(copied) < 0.2 * window
     monkeypatch.undo()
     view._layers.cache.target_changed()  # the whole kept layer, and the whole window
     np.testing.assert_array_equal(grown, frame_rgb(view))
+
+
+def test_the_window_gets_the_frame_pixel_for_pixel_whole_and_where_a_race_moved(view):
+    ls = ANALYTIC["rosenbrock"]
+    points = np.column_stack([np.linspace(-1.5, 1.5, 400), np.full(400, 2.6)])
+    shown = []
+    for n in (100, 160, 170):  # paths drawn, then ticks of a race: copied around the tips
+        view.set_paths([(MAGENTA, points[:n], ls.value(points[:n]))])
+        window = _rgb(view.grabFramebuffer())  # a frame drawn, copied into the window, read
+        drawn = _rgb(view.surface._frame.toImage())  # what the frame was drawn into
+        np.testing.assert_array_equal(window, drawn)
+        shown.append(window)
+    assert (np.abs(shown[0] - MAGENTA_255).max(axis=-1) < 60).sum() > 100  # paths show
+    assert not np.array_equal(shown[0], shown[1])  # and the race moved
