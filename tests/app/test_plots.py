@@ -362,3 +362,34 @@ def caught_up_quietly(qtbot, panel: PlotsPanel) -> None:
             for _, cfg in panel.model.active_runs()
         )
     )
+
+
+_RACE_MODULES = """
+import sys
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication
+app = QApplication(sys.argv[:1])
+from gdstudio.bench.common import race_window
+window = race_window(0)
+window.stepper.play()
+def done():
+    plots = window.plots
+    drawn = all(len(plots.plotted(c.title)[0]) > 1 for _, c in window.model.active_runs())
+    print(drawn, "pyqtgraph" in sys.modules)
+    app.quit()
+QTimer.singleShot(1500, done)
+app.exec()
+"""
+
+
+def test_the_racing_window_draws_its_plots_without_loading_pyqtgraph():
+    """The race scene's docks (the Plots among them) never load pyqtgraph (~33 MiB)."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "QT_LOGGING_RULES": "*=false"}
+    out = subprocess.run(
+        [sys.executable, "-c", _RACE_MODULES], capture_output=True, text=True, env=env, timeout=120
+    )
+    assert out.stdout.split()[-2:] == ["True", "False"], out.stdout + out.stderr

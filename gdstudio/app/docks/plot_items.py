@@ -59,7 +59,9 @@ def draw_traces(
     part: tuple[float, float] | None = None,
 ) -> None:
     """Stroke each trace through `transform`, clipped to `clip` (pixels); with `part`, a
-    (left, right) span of pixels, only the points near it."""
+    (left, right) span of pixels, only the points near it. On a high-density picture the
+    (cosmetic) pens widen with its pixel ratio, so a curve keeps its width on screen."""
+    ratio = p.device().devicePixelRatioF()
     p.save()
     p.setClipRect(clip, Qt.ClipOperation.IntersectClip)
     p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
@@ -73,6 +75,9 @@ def draw_traces(
             lo, hi = max(lo - 2, 0), hi + 2
             x, y = x[lo:hi], y[lo:hi]
         if len(x) > 1:
+            if ratio != 1.0:
+                pen = QPen(pen)
+                pen.setWidthF(pen.widthF() * ratio)
             p.setPen(pen)
             p.drawPolyline(polyline(x, y))
     p.restore()
