@@ -12,6 +12,7 @@ loss, status and step are a lone run's.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -185,16 +186,22 @@ class SweepEngine:
     def _check(self, done: int, k: int, tail: int, out: tuple[Array, Array, Array]) -> None:
         """Check every run at each of steps done + 1 .. done + k, as Run checks each step;
         those that ended leave the arrays. A few sums first: finite and small when no run can
-        have ended (then nothing else is needed)."""
+        have ended (then nothing else is needed: before the settled window, a landscape whose
+        loss is finite wherever the parameters are bounded needs only the last step's loss)."""
+        kernel, points = self.kernel, self.history[:k, 0]
         losses = self.history_loss[: k + 1]
         losses[0] = self.loss
-        if self.kernel.deferred:
-            losses[1:] = self.kernel.losses(self.history[:k, 0])
         first = max(tail - done - 1, 0)  # the block's first step in the settled window
+        later = kernel.deferred and first >= k and kernel.finite_within > 0
+        if kernel.deferred and not later:
+            losses[1:] = kernel.losses(points)
+        ended = self._may_have_ended(k, kernel.finite_within if later else math.inf)
+        if later:
+            losses[1 if ended else k :] = kernel.losses(points if ended else points[k - 1 :])
         if first < k:
             np.maximum(self.highest, losses[1 + first :].max(axis=0), out=self.highest)
         self.loss = losses[k].copy()
-        if not self._may_have_ended(k):
+        if not ended:
             return
         hit, at, fine, converged = self._ends(k)
         if not hit.any():
@@ -209,16 +216,19 @@ class SweepEngine:
         step_out[rows] = done + 1 + at
         self._compact(~hit)
 
-    def _may_have_ended(self, k: int) -> bool:
+    def _may_have_ended(self, k: int, finite_within: float) -> bool:
         """False when no run can have ended in the block's k steps: every number finite, every
-        |p|² below the limit and every |∇L|² above tol² (with room for rounding)."""
-        total = self.history[:k].sum() + self.history_loss[1 : k + 1].sum()  # not BLAS: no threads
+        |p|² below the limit and every |∇L|² above tol² (with room for rounding). The losses
+        are known, or (finite_within < inf) finite wherever every |pᵢ| ≤ finite_within."""
+        total = self.history[:k].sum()  # not BLAS (dot): no threads
+        if finite_within == math.inf:
+            total += self.history_loss[1 : k + 1].sum()
         if not np.isfinite(total):  # a nan or ±inf among them (or a sum too big: check them)
             return True
         d = self.history.shape[-1]
         points = self.history[:k, 0]
         largest = max(-float(points.min()), float(points.max()))
-        if d * largest * largest > self.runaway_sq * (1 - 1e-9):
+        if d * largest * largest > self.runaway_sq * (1 - 1e-9) or largest > finite_within:
             return True
         tol2 = squared_tolerance(self.tol)
         if tol2 < 0:

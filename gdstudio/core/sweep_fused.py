@@ -27,13 +27,15 @@ class Kernel:
     """A landscape's measure for n runs: `bind` it to a (points, gradient) pair of arrays."""
 
     deferred = False  # True: the bound measure writes the gradient only (losses: `losses`)
+    finite_within = 0.0  # > 0: the loss is finite wherever every |pᵢ| is at most this
 
     def bind(self, points: Array, grad: Array) -> Measure:
         """A call that writes the gradient at `points` (n, d) into `grad` (n, d)."""
         raise NotImplementedError
 
     def losses(self, points: Array) -> Array:
-        """The losses at the positions of the last k measures, `points` (k, n, d): (k, n)."""
+        """The losses at the positions of the last k measures, `points` (k, n, d): (k, n).
+        Once per block: the next call is about the measures after this one."""
         raise NotImplementedError
 
     def both(self, points: Array, grad: Array) -> Array:
@@ -106,6 +108,7 @@ class _Rosenbrock(Kernel):
     """
 
     deferred = True
+    finite_within = 1e70  # |x|, |y| ≤ 1e70: a² + 100·r² ≤ 1e141 + 1e283, finite
 
     def __init__(self, n: int, block: int) -> None:
         self.terms = np.empty((block, n, 2))  # [a | r] of each measure since the last losses
@@ -133,9 +136,9 @@ class _Rosenbrock(Kernel):
         return gradient
 
     def losses(self, points: Array) -> Array:
-        k, self.at = self.at, 0
-        assert k == len(points), "one losses() per block of measures"
-        sq = self.terms[:k] * self.terms[:k]  # a·a | r·r
+        k, at, self.at = len(points), self.at, 0
+        terms = self.terms[at - k : at]
+        sq = terms * terms  # a·a | r·r
         loss: Array = sq[..., 1] * 100.0
         np.add(sq[..., 0], loss, out=loss)  # a·a + 100·(r·r)
         return loss

@@ -154,3 +154,11 @@ def test_a_typed_rosenbrock_sweeps_as_lone_runs_on_it():
 def test_a_formula_kernel_is_used_for_built_ins_but_rosenbrock():
     assert isinstance(kernel_for(ANALYTIC["himmelblau"])(3, 4), _Formula)
     assert isinstance(kernel_for(ANALYTIC["rosenbrock"])(3, 4), _Rosenbrock)
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.lists(st.tuples(st.floats(-1e70, 1e70), st.floats(-1e70, 1e70)), min_size=1))
+def test_rosenbrocks_loss_is_finite_wherever_the_kernel_says(rows):
+    points = np.array(rows, dtype=np.float64)
+    assert np.all(np.abs(points) <= _Rosenbrock.finite_within)
+    assert np.all(np.isfinite(FORMULAS["rosenbrock"].value(*points.T, np)))
