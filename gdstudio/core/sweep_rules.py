@@ -23,9 +23,10 @@ own runs with `Optimizer.step_many`.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from functools import cache
+from functools import cache, lru_cache
 
 import numpy as np
 
@@ -135,7 +136,7 @@ def _adagrad(opt: Optimizer, h: dict[str, object]) -> Plan:
     eps = float(h["eps"])  # type: ignore[arg-type]
     lr_decay = float(h["lr_decay"])  # type: ignore[arg-type]
 
-    decayed = _Steps(lambda t, _: 1 + (t - 1) * lr_decay)
+    decayed = _adagrad_steps(lr_decay)
 
     def varying(t0: int, v: Views, out: dict[str, Array]) -> None:  # −lr / (1 + (t − 1)·lr_decay)
         np.divide(_flat(v["neg_lr"]), decayed.column(t0, len(out["c1"])), out=out["c1"])
@@ -190,8 +191,7 @@ def _adam(opt: Optimizer, h: dict[str, object]) -> Plan:
     wd = float(h["weight_decay"])  # type: ignore[arg-type]
     decoupled = wd != 0 and bool(getattr(opt, "decoupled", False))
 
-    first = _Steps(lambda t, _: 1 - beta1**t)
-    second = _Steps(lambda t, _: (1 - beta2**t) ** 0.5)
+    first, second = _adam_steps(beta1, beta2)
 
     def varying(t0: int, v: Views, out: dict[str, Array]) -> None:  # −lr / (1 − β₁ᵗ), √(1 − β₂ᵗ)
         k = len(out["c2"])
@@ -207,17 +207,7 @@ def _nadam(opt: Optimizer, h: dict[str, object]) -> Plan:
     md = float(h["momentum_decay"])  # type: ignore[arg-type]
     decoupled = wd != 0 and bool(h["decoupled_weight_decay"])
 
-    @cache
-    def mu(t: int) -> float:
-        return float(beta1 * (1.0 - 0.5 * 0.96 ** (t * md)))
-
-    # μ₁·μ₂·…·μₜ, multiplied in order as a run does
-    products = _Steps(lambda t, done: done[t - 1] * mu(t) if t else 1.0)
-    second = _Steps(lambda t, _: 1 - beta2**t)
-    now_a = _Steps(lambda t, _: 1.0 - mu(t))
-    now_b = _Steps(lambda t, _: 1.0 - products.value(t))
-    next_a = _Steps(lambda t, _: mu(t + 1))
-    next_b = _Steps(lambda t, _: 1.0 - products.value(t) * mu(t + 1))
+    second, now_a, now_b, next_a, next_b = _nadam_steps(beta1, beta2, md)
 
     def varying(t0: int, v: Views, out: dict[str, Array]) -> None:
         k = len(out["c"])
@@ -230,27 +220,62 @@ def _nadam(opt: Optimizer, h: dict[str, object]) -> Plan:
     return _moment_plan(opt, h, fixed, decoupled, varying)
 
 
+@lru_cache(maxsize=16)
+def _adagrad_steps(lr_decay: float) -> _Steps:
+    """1 + (t − 1)·lr_decay, step by step (shared by every sweep with this decay)."""
+    return _Steps(lambda t, _: 1 + (t - 1) * lr_decay)
+
+
+@lru_cache(maxsize=16)
+def _adam_steps(beta1: float, beta2: float) -> tuple[_Steps, _Steps]:
+    """1 − β₁ᵗ and √(1 − β₂ᵗ), step by step."""
+    return _Steps(lambda t, _: 1 - beta1**t), _Steps(lambda t, _: (1 - beta2**t) ** 0.5)
+
+
+@lru_cache(maxsize=16)
+def _nadam_steps(beta1: float, beta2: float, md: float) -> tuple[_Steps, ...]:
+    """NAdam's numbers step by step: 1 − β₂ᵗ, then 1 − μₜ over 1 − μ₁…μₜ and μₜ₊₁ over
+    1 − μ₁…μₜ·μₜ₊₁ (the products multiplied in order, as a run does)."""
+
+    @cache
+    def mu(t: int) -> float:
+        return float(beta1 * (1.0 - 0.5 * 0.96 ** (t * md)))
+
+    products = _Steps(lambda t, done: done[t - 1] * mu(t) if t else 1.0)
+    return (
+        _Steps(lambda t, _: 1 - beta2**t),
+        _Steps(lambda t, _: 1.0 - mu(t)),
+        _Steps(lambda t, _: 1.0 - products.value(t)),
+        _Steps(lambda t, _: mu(t + 1)),
+        _Steps(lambda t, _: 1.0 - products.value(t) * mu(t + 1)),
+    )
+
+
 class _Steps:
     """A number of each step t (f(t, the numbers of the steps before)), computed once in
-    Python floats and kept as a column of an array for any range of steps."""
+    Python floats and kept as a column of an array for any range of steps. Shared by the
+    sweeps with the same hyperparameters, in any thread (a lock guards the growth)."""
 
     def __init__(self, f: Callable[[int, list[float]], float]) -> None:
         self.f = f
         self.values: list[float] = []
         self.array = np.empty((0, 1))
+        self.lock = threading.RLock()
 
     def value(self, t: int) -> float:
         """The number of step t."""
-        while len(self.values) <= t:
-            self.values.append(float(self.f(len(self.values), self.values)))
-        return self.values[t]
+        with self.lock:
+            while len(self.values) <= t:
+                self.values.append(float(self.f(len(self.values), self.values)))
+            return self.values[t]
 
     def column(self, t0: int, k: int) -> Array:
         """Steps t0 .. t0 + k − 1 as a column (k, 1), to broadcast over runs."""
-        if t0 + k > len(self.array):
-            self.value(max(t0 + k, 2 * len(self.array)))
-            self.array = np.array(self.values, dtype=np.float64)[:, None]
-        return self.array[t0 : t0 + k]
+        with self.lock:
+            if t0 + k > len(self.array):
+                self.value(max(t0 + k, 2 * len(self.array)))
+                self.array = np.array(self.values, dtype=np.float64)[:, None]
+            return self.array[t0 : t0 + k]
 
 
 def _flat(rows: Array) -> Array:
