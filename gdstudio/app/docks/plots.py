@@ -6,11 +6,12 @@ per-pixel-column points (plot_data.Series; the runs of a race together, plot_fol
 ranges from the curves' cached min/max (plot_ranges: while racing they grow in steps with
 room, so the axes are re-laid about once a second), and repaints only what the frame adds.
 Each curve's newest columns are its tail, drawn over the settled curves and updated in place
-(plot_curves): a frame repaints only around the newest column of each tail. Once a tail spans
-SETTLE_COLUMNS pixel columns its complete columns join the settled curves, whose cached
-pixmap re-renders just that stretch (plot_items.TraceLayer), a few times a second. The axes
-and the legend are cached pixmaps too.
+(plot_curves): a frame repaints only a strip around the newest column of the tails. Once a
+tail spans SETTLE_COLUMNS pixel columns its complete columns join the settled curves, which
+the canvas's cached picture re-renders over just that stretch, a few times a second.
 
+Everything is painted by plot_canvas.PlotCanvas with QPainter (axes, legend, one polyline per
+curve), without pyqtgraph, so the race window never loads it.
 """
 
 from __future__ import annotations
