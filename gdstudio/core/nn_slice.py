@@ -111,11 +111,17 @@ def project(plane: Plane, trajectory: Array) -> Array:
     """(α, β) of each point's orthogonal projection onto the plane (least squares), (m, 2).
 
     For the PCA plane (orthonormal directions) these are the dot products with d1 and d2;
-    filter-normalized random directions are neither unit nor orthogonal, so they are solved for.
+    filter-normalized random directions are neither unit nor orthogonal, so they are solved for
+    by the 2×2 normal equations (a twentieth of least squares' cost on a long path), or by least
+    squares when the two directions are nearly parallel.
     """
     diffs = np.asarray(trajectory, dtype=np.float64) - plane.origin
-    basis = np.column_stack([plane.d1, plane.d2])
-    coords, *_ = np.linalg.lstsq(basis, diffs.T, rcond=None)
+    basis = np.stack([plane.d1, plane.d2])
+    gram = basis @ basis.T
+    if np.linalg.cond(gram) < 1e10:
+        coords = np.linalg.solve(gram, basis @ diffs.T)
+    else:
+        coords, *_ = np.linalg.lstsq(basis.T, diffs.T, rcond=None)
     out: Array = coords.T
     return out
 

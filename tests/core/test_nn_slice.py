@@ -133,6 +133,18 @@ def test_the_projection_onto_random_directions_solves_for_both_coordinates():
     np.testing.assert_allclose(project(plane, off), coords, atol=1e-12)
 
 
+def test_nearly_parallel_directions_still_project_a_point_onto_the_nearest_plane_point():
+    rng = np.random.default_rng(3)
+    d1 = rng.standard_normal(12)
+    plane = Plane(np.zeros(12), d1, d1 * (1 + 1e-9), "random")
+    point = rng.standard_normal(12)
+    got = project(plane, point[None, :])
+    assert np.all(np.isfinite(got))
+    # The nearest point of the (almost) line to `point`: its residual is orthogonal to d1.
+    residual = point - plane.points(got[:, 0], got[:, 1])[0]
+    assert abs(residual @ d1) < 1e-6 * np.linalg.norm(d1) * np.linalg.norm(point)
+
+
 def _orthogonal_to(plane: Plane, v: np.ndarray) -> np.ndarray:
     q, _ = np.linalg.qr(np.column_stack([plane.d1, plane.d2]))
     return v - q @ (q.T @ v)
