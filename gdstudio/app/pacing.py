@@ -5,6 +5,9 @@ A tick owes speed × the real time since the last tick (fractions carry over), s
 frame catches up instead of slowing the race down. Stepping stops when the tick's budget (of
 the thread's CPU time, in the window) is spent: the steps it could not take are dropped
 (counted in `dropped`), never kept as a backlog that would make every later tick late too.
+The budget is BUDGET_S at the display's rate; when frames come slower (costly steps, costly
+views) it grows to a share of the time since the last tick, up to MAX_BUDGET_S, so a slow
+window still gives stepping its share of the time instead of a fixed sliver of every frame.
 """
 
 from __future__ import annotations
@@ -14,7 +17,9 @@ from collections.abc import Callable
 
 Clock = Callable[[], float]
 
-BUDGET_S = 0.008  # the most stepping one tick may do, seconds
+BUDGET_S = 0.008  # the most stepping one tick may do at the display's rate, seconds
+STEP_SHARE = 0.5  # ...and the share of a longer time since the last tick it may take
+MAX_BUDGET_S = 0.05  # but never more than this: the window stays responsive
 MAX_GAP_S = 0.25  # a longer gap between ticks (a blocked event loop) owes only this much
 RATE_WINDOW_S = 1.0  # the real rate is measured over this sliding window
 KEEP_UP = 0.95  # below this share of the asked steps, the machine cannot keep up
@@ -29,13 +34,16 @@ class Pacer:
         budget_s: float = BUDGET_S,
         max_gap_s: float = MAX_GAP_S,
         work_clock: Clock | None = None,
+        max_budget_s: float = MAX_BUDGET_S,
     ) -> None:
         self.clock = clock
         # What the budget is counted on: the thread's CPU time for the window (time the
         # system gave other processes is no work of ours), else the clock itself.
         self.work_clock = work_clock
         self.budget_s = budget_s
+        self.max_budget_s = max(budget_s, max_budget_s)
         self.max_gap_s = max_gap_s
+        self._elapsed = 0.0  # the time since the tick before the last one, seconds
         self.dropped = 0.0  # steps owed but not taken (budget spent, or a gap over max_gap_s)
         self._carry = 0.0
         self._last = 0.0
@@ -54,6 +62,7 @@ class Pacer:
         now = self.clock()
         elapsed = max(0.0, now - self._last)
         self._last = now
+        self._elapsed = min(elapsed, self.max_gap_s)
         asked = speed * elapsed
         counted = speed * min(elapsed, self.max_gap_s)
         self.dropped += asked - counted
@@ -61,6 +70,12 @@ class Pacer:
         k = int(self._carry + 1e-9)  # 0.999… of a step after float sums is a step
         self._carry -= k
         return k, asked, now
+
+    @property
+    def tick_budget(self) -> float:
+        """Seconds of stepping the tick after the last `owed` may take: BUDGET_S, or
+        STEP_SHARE of a longer time since the tick before, at most MAX_BUDGET_S."""
+        return min(self.max_budget_s, max(self.budget_s, STEP_SHARE * self._elapsed))
 
     def take(self, owed: int, step: Callable[[int], int]) -> int:
         """Take up to `owed` steps with step(n) in chunks, stopping once the budget is spent.
@@ -71,7 +86,7 @@ class Pacer:
         """
         clock = self.work_clock or self.clock
         now = clock()
-        deadline = now + self.budget_s
+        deadline = now + self.tick_budget
         taken = 0
         while taken < owed:
             left = owed - taken

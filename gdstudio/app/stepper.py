@@ -34,7 +34,7 @@ class FrameSource(Protocol):
 
 
 class Stepper(QObject):
-    """Plays the model: speed × elapsed wall time per tick, at most BUDGET_S of CPU stepping."""
+    """Plays the model: speed × elapsed wall time per tick, stepped within the pacer's budget."""
 
     playingChanged = Signal(bool)
     rateChanged = Signal(float, float)  # steps/s really made over the last second, and asked

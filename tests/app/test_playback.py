@@ -12,7 +12,14 @@ from PySide6.QtWidgets import QToolButton
 
 from gdstudio.app.main_window import MainWindow
 from gdstudio.app.model import StudioModel
-from gdstudio.app.pacing import BUDGET_S, MAX_GAP_S, Pacer, RateMeter
+from gdstudio.app.pacing import (
+    BUDGET_S,
+    MAX_BUDGET_S,
+    MAX_GAP_S,
+    STEP_SHARE,
+    Pacer,
+    RateMeter,
+)
 from gdstudio.app.rate import RateLabel
 
 
@@ -91,17 +98,39 @@ def test_a_tick_over_budget_drops_the_rest_instead_of_lagging(clock):
         clock.t += 0.001 * n
         return n
 
-    clock.t += 0.2
-    owed, _, _ = pacer.owed(1000.0)
+    clock.t += 0.016  # a frame at the display's rate: the budget is BUDGET_S
+    owed, _, _ = pacer.owed(10_000.0)
     start = clock.t
     taken = pacer.take(owed, slow_step)
-    assert owed == 200
+    assert owed == 160
     assert BUDGET_S * 1000 <= taken <= BUDGET_S * 1000 + 1  # stopped at the budget
     assert clock.t - start <= BUDGET_S + 0.001 + 1e-12
-    assert pacer.dropped == pytest.approx(200 - taken)
+    assert pacer.dropped == pytest.approx(160 - taken)
     clock.t += 0.016
     following = pacer.owed(1000.0)[0]  # the time stepping took, and the next frame's
-    assert abs(following - (taken + 16)) <= 1  # not the dropped 190-odd steps too
+    assert abs(following - (taken + 16)) <= 1  # not the dropped 150-odd steps too
+
+
+def test_slow_frames_give_stepping_its_share_of_the_time_up_to_a_bound(clock):
+    pacer = Pacer(clock)
+    pacer.start()
+
+    def slow_step(n: int) -> int:  # every step costs 1 ms of the clock
+        clock.t += 0.001 * n
+        return n
+
+    budgets = {}
+    for gap in (0.016, 0.06, 0.2):  # frames 16, 60 and 200 ms apart
+        pacer.start()
+        clock.t += gap
+        owed, _, _ = pacer.owed(10_000.0)
+        start = clock.t
+        taken = pacer.take(owed, slow_step)
+        budgets[gap] = clock.t - start
+        assert taken < owed and pacer.dropped > 0
+    assert budgets[0.016] == pytest.approx(BUDGET_S, abs=0.0011)
+    assert budgets[0.06] == pytest.approx(STEP_SHARE * 0.06, abs=0.0011)
+    assert budgets[0.2] == pytest.approx(MAX_BUDGET_S, abs=0.0011)  # never more than this
 
 
 def test_the_budget_counts_the_threads_work_not_time_given_to_other_processes(clock):
@@ -129,7 +158,7 @@ def test_the_budget_counts_the_threads_work_not_time_given_to_other_processes(cl
     owed, _, _ = pacer.owed(1000.0)
     start = work.t
     assert pacer.take(owed, costly) < owed  # the work, not the wall, ran out of budget
-    assert pacer.dropped > 0 and work.t - start <= BUDGET_S + 0.001 + 1e-12
+    assert pacer.dropped > 0 and work.t - start <= pacer.tick_budget + 0.001 + 1e-12
 
 
 def test_a_gap_longer_than_the_limit_is_dropped(clock):
