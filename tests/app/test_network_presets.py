@@ -78,6 +78,7 @@ def test_overfitting_validation_loss_turns_up_while_training_loss_keeps_falling(
     assert not window.caption.isVisible()  # the lesson's caption is not this setup's
     summary = user.find(window, "networkPresetSummary")
     assert summary.isVisible() and "validation loss turns up" in summary.text()
+    assert "2-32-32-1" in summary.toolTip()
     _run_to_the_end(window, qtbot)
     curves = window.network_panels.curves
     for cfg in model.runs:

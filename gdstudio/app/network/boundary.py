@@ -24,7 +24,7 @@ GRID = 96
 MAX_RATE_HZ = 10.0
 MARGIN = 0.15  # of the points' span, around them
 LABEL_STYLE = {"color": theme.LABEL_COLOR, "font-size": "10pt"}
-MIN_PLOT_HEIGHT = 200  # px: the points stay readable however crowded the column
+MIN_PLOT_HEIGHT = 150  # px: the points stay readable however crowded the column
 
 
 def _key_html() -> str:

@@ -152,7 +152,7 @@ class NetworkPanels(QObject):
                 self.slicer.compute()  # a new network: the views' first slice, through its start
 
     def _size_docks(self) -> None:
-        """Newly shown, the boundary takes most of its column, the curves the rest; the race's
+        """Newly shown, the boundary takes most of its column (62%), the curves the rest; the race's
         Plots go in a tab behind the curves (in a 1000 px window the three stacked left the
         Plots ~150 px, unreadable, and squeezed the boundary)."""
         window = self.boundary_dock.parentWidget()
@@ -170,7 +170,7 @@ class NetworkPanels(QObject):
         self.curves_dock.raise_()
         height = max(window.height(), 600)
         window.resizeDocks(
-            list(self.docks()), [int(0.58 * height), int(0.42 * height)], Qt.Orientation.Vertical
+            list(self.docks()), [int(0.62 * height), int(0.38 * height)], Qt.Orientation.Vertical
         )
 
     def _on_runs_changed(self) -> None:

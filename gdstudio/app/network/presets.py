@@ -23,7 +23,8 @@ class Preset:
     """One setup of the network lesson: its points and network, racers, steps and speed."""
 
     title: str
-    tip: str
+    tip: str  # the entry's tooltip: what the preset shows and how
+    summary: str = ""  # one short line under the combo while it is on
     network: NetworkSpec = field(default_factory=NetworkSpec)
     runs: tuple[dict[str, Any], ...] = ()
     max_steps: int = 2000
@@ -69,6 +70,7 @@ OVERFITTING = Preset(
     ),
     max_steps=1500,
     speed=300.0,
+    summary="Memorizing: the dashed validation loss turns up while the training loss falls",
 )
 
 LARGE_VS_SMALL_BATCH = Preset(
@@ -85,6 +87,7 @@ LARGE_VS_SMALL_BATCH = Preset(
     ),
     max_steps=2000,
     speed=400.0,
+    summary="Same net, data and rate: which batch ends in the sharper minimum? (Sharpness)",
 )
 
 LESSON_7 = Preset(
@@ -107,6 +110,7 @@ OWN_POINTS = Preset(
     ),
     max_steps=2000,
     speed=200.0,
+    summary="Your own points from the Data dock, with their classes",
 )
 
 PRESETS: tuple[Preset, ...] = (LESSON_7, OVERFITTING, LARGE_VS_SMALL_BATCH, OWN_POINTS)

@@ -66,10 +66,11 @@ class NetworkSetup(QWidget):
         self.preset.blockSignals(False)
         preset = self.chosen()
         # The lesson has its caption above the view; another preset says here what it shows.
-        text = f"{preset.tip}." if preset is not None and preset.scene is None else ""
+        text = preset.summary if preset is not None and preset.scene is None else ""
         if self.message:
             text = f"<b>{self.message}.</b>"
         self.summary.setText(text)
+        self.summary.setToolTip(preset.tip if preset is not None and not self.message else "")
         self.summary.setVisible(bool(text))
 
     def _on_model_changed(self, *_: object) -> None:

@@ -112,8 +112,10 @@ class SharpnessReadout(QWidget):
 
     def _on_done(self, value: object) -> None:
         self.value = float(value)  # type: ignore[arg-type]
-        text = "could not be computed" if math.isnan(self.value) else f"λmax = {self.value:.4g}"
-        self.label.setText(f"Sharpness{_of(self._caption)}: {text}")
+        if math.isnan(self.value):
+            self.label.setText(f"Sharpness{_of(self._caption)}: could not be computed")
+        else:  # one line beside the button
+            self.label.setText(f"λmax = {self.value:.4g}{_of(self._caption)}")
         self.computed.emit(self.value)
 
     def _on_failed(self, message: str) -> None:
