@@ -23,20 +23,19 @@ from .sweep_fused import kernel_for
 from .sweep_rules import COLUMNS, OWN, VARYING, Plan, Views, rank
 from .sweep_step import make_step, summed_rows
 
+Array = np.ndarray
+CONVERGED_CODE, DIVERGED_CODE, STOPPED_CODE = 1, 2, 3
+CHUNK = 64  # steps of the varying columns computed at once (fewer for a big sweep)
+TABLE_CELLS = 2**18  # at most this many numbers per table (2 MB): 4 tables, 8 MB
+BLOCK = 32  # steps between checks (fewer for a big sweep)
+HISTORY_CELLS = 2**19  # at most this many numbers kept of a block's positions and gradients
+
 
 def squared_tolerance(tol: float) -> float:
     """A bound above tol² (|∇L|² below it may mean |∇L| < tol; the engine then decides)."""
     if not tol > 0:
         return -1.0  # |∇L| < 0 never happens: never flag
     return max(tol * tol * (1 + 1e-9), 1e-290)
-
-
-Array = np.ndarray
-CONVERGED_CODE, DIVERGED_CODE, STOPPED_CODE = 1, 2, 3
-CHUNK = 64  # steps of the varying columns computed at once (fewer for a big sweep)
-TABLE_CELLS = 2**18  # at most this many numbers per table (2 MB): 8 tables, 16 MB
-BLOCK = 32  # steps between checks (fewer for a big sweep)
-HISTORY_CELLS = 2**19  # at most this many numbers kept of a block's positions and gradients
 
 
 @dataclass
@@ -86,7 +85,7 @@ class SweepEngine:
             for name, value in r.plan.columns(rates).items():
                 self.cols[name][r.rows] = np.asarray(value).reshape(-1, 1)
             self.s[r.rows] = r.plan.s0
-        # x[0] the parameters, x[1] their gradients: one block, so both square in one pass
+        # x[0] the parameters, x[1] their gradients: one block, so one copy keeps both
         self.x = np.empty((2, *shape))
         self.x[0] = np.asarray(start, dtype=np.float64)[None, :]
         self.kernel_for = kernel_for(landscape)
