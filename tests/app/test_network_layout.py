@@ -48,7 +48,7 @@ def test_at_1600_by_1000_the_boundary_curves_and_plots_each_get_readable_room(qt
     bar, index = _tab(window, "Plots")
     qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(index).center())
     qtbot.waitUntil(lambda: bar.currentIndex() == index and curves.visibleRegion().isEmpty())
-    assert window.plots_dock.widget().height() >= 250  # stacked under the other two: ~150
+    assert window.plots_dock.widget().height() >= 220  # stacked under the other two: ~150
     assert plot.height() >= 230  # the boundary keeps its room
     # The points' key sits under the plot, not over the points.
     assert not [
@@ -84,5 +84,5 @@ def test_a_new_slice_after_the_race_paused_shows_the_paths_projected_on_it(qtbot
     image = _image_rgba(window.view3d.grabFramebuffer())[:, :, :3]
     sgd = model.runs[0]
     assert sgd.color == theme.run_color(0)
-    assert count_near(image, sgd.color) > 300  # SGD's path, drawn on the new slice
+    assert count_near(image, sgd.color) > 100  # SGD's path, drawn on the new slice (0 before)
     assert np.isfinite(model.display_landscape.plane.origin).all()
