@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QDockWidget, QWidget
 from .. import theme
 from .actions import LocalKeys
 from .lazy import LazyWidget, Placeholder
-from .memory import release_startup_memory
+from .memory import TRIM_EVERY_MS, can_trim_heap, release_startup_memory, trim_heap
 from .preload import skip_source_scan
 
 if TYPE_CHECKING:
@@ -116,4 +116,9 @@ class LateParts(QObject):
         self.plots.arm()
         self.data.arm()
         QTimer.singleShot(0, release_startup_memory)
+        if can_trim_heap():  # racing frees ~10 MiB a second that glibc would keep
+            self._trim_timer = QTimer(self)
+            self._trim_timer.setInterval(TRIM_EVERY_MS)
+            self._trim_timer.timeout.connect(trim_heap)
+            self._trim_timer.start()
         self.started.emit()

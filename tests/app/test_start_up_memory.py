@@ -5,6 +5,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from PySide6.QtCore import QSettings
 
 from gdstudio import cli
@@ -73,3 +74,40 @@ def test_benchmark_children_start_without_saved_settings(qapp, tmp_path, monkeyp
         [sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=60
     ).stdout
     assert seen.strip() == "1"  # and without it the saved value is seen: the check can fail
+
+
+def _rss_bytes() -> int:
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+def _free_heap_below_a_pin(mib: int) -> list[bytes]:
+    """Leave `mib` MiB free inside the heap (2 KiB blocks, past pymalloc, under glibc's mmap
+    threshold), kept from the heap's top by a block still in use: glibc does not trim it."""
+    blocks = [bytes(2048) for _ in range(mib * 512)]
+    pin = [bytes(2048)]
+    del blocks
+    return pin
+
+
+@pytest.mark.skipif(not memory.can_trim_heap(), reason="needs glibc's malloc_trim and mallinfo2")
+def test_freed_heap_goes_back_to_the_system_when_it_is_worth_it():
+    pin = _free_heap_below_a_pin(64)
+    assert memory.free_heap_bytes() > 32 << 20
+    assert not memory.trim_heap(over=1 << 40)  # not worth it: nothing done
+    before = _rss_bytes()
+    assert memory.trim_heap()
+    assert before - _rss_bytes() > 32 << 20
+    del pin
+
+
+@pytest.mark.skipif(not memory.can_trim_heap(), reason="needs glibc's malloc_trim and mallinfo2")
+def test_a_running_window_hands_freed_heap_back_by_itself(qtbot):
+    window = MainWindow()
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: window.is_started)
+    pin = _free_heap_below_a_pin(64)
+    before = _rss_bytes()
+    qtbot.waitUntil(lambda: before - _rss_bytes() > 32 << 20, timeout=4 * memory.TRIM_EVERY_MS)
+    del pin
