@@ -113,15 +113,16 @@ def test_the_cached_curves_are_re_rendered_only_every_few_frames(qtbot, qapp, pa
         min_size=1,
         max_size=12,
     ),
-    split=st.booleans(),
+    spread=st.integers(1, 8),
 )
-def test_folded_rows_keep_each_columns_first_lowest_highest_and_last(values, split):
-    """Rows in one pixel column (a frame's few rows, mostly) or two fold to the first row, the
-    earliest lowest and highest, and the last, per curve (ties among few values)."""
+def test_folded_rows_keep_each_columns_first_lowest_highest_and_last(values, spread):
+    """Rows in one pixel column (a frame's few rows, mostly), a few (folded column by column)
+    or many fold to the first row, the earliest lowest and highest, and the last, per curve
+    (ties among few values)."""
     v = np.array(values)
     n = len(v)
     x = np.arange(n, dtype=np.float64)
-    cols = np.where(np.arange(n) < n // 2, 3, 4) if split and n > 1 else np.full(n, 3)
+    cols = 3 + (np.arange(n) * spread) // n
     for j, block in enumerate(blocks(x, v, cols)):
         groups = [np.flatnonzero(cols == c) for c in sorted(set(cols.tolist()))]
         assert block.columns == sorted(set(cols.tolist()))

@@ -35,6 +35,8 @@ def blocks(x: np.ndarray, values: np.ndarray, cols: np.ndarray) -> list[Block]:
     if cols[0] == cols[-1]:  # one column (a frame's few rows, mostly): no grouping
         return _one_column(x, values, int(cols[0]))
     starts = np.concatenate(([0], np.flatnonzero(cols[1:] != cols[:-1]) + 1))
+    if len(starts) <= FEW_GROUPS:
+        return _few_columns(x, values, cols, starts.tolist())
 
     lengths = np.diff(np.append(starts, n))
     lows = np.minimum.reduceat(values, starts, axis=0)
@@ -50,6 +52,31 @@ def blocks(x: np.ndarray, values: np.ndarray, cols: np.ndarray) -> list[Block]:
     return [
         Block(xs, ys[j], columns, first, lo_at[j], hi_at[j], last, lo[j], hi[j])
         for j in range(values.shape[1])
+    ]
+
+
+FEW_GROUPS = 4
+"""Pixel columns up to which the rows fold group by group (four numpy calls each, over all
+the curves) rather than in one set of passes over every row (a live frame spans one or two)."""
+
+
+def _few_columns(
+    x: np.ndarray, values: np.ndarray, cols: np.ndarray, starts: list[int]
+) -> list[Block]:
+    """blocks() of rows that fall in a few pixel columns: each column's rows reduced at once
+    for every curve."""
+    n, width = len(x), values.shape[1]
+    ends = [*starts[1:], n]
+    parts = [values[a:b] for a, b in zip(starts, ends, strict=True)]
+    at = np.array(starts)[:, None]
+    lo_at = (np.stack([part.argmin(axis=0) for part in parts]) + at).T.tolist()
+    hi_at = (np.stack([part.argmax(axis=0) for part in parts]) + at).T.tolist()
+    xs, ys = x.tolist(), values.T.tolist()
+    lo, hi = values.min(axis=0).tolist(), values.max(axis=0).tolist()
+    last, columns = [e - 1 for e in ends], cols[starts].tolist()
+    return [
+        Block(xs, ys[j], columns, starts, lo_at[j], hi_at[j], last, lo[j], hi[j])
+        for j in range(width)
     ]
 
 
