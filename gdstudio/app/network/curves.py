@@ -1,11 +1,14 @@
 """TrainValidationView: training and validation loss and accuracy against step, per racer.
 
 Each racer draws in its colour: training solid, validation dashed, so a validation loss that
-turns up while the training loss goes on down (memorizing) shows as two curves parting.
+turns up while the training loss goes on down (memorizing) shows as two curves parting. The
+racers' names, in their colours, head the plots (a legend inside the small loss plot hid
+curves and showed only the first names).
 """
 
 from __future__ import annotations
 
+import html
 from dataclasses import dataclass
 
 import numpy as np
@@ -21,6 +24,7 @@ from ...core.run import Run
 
 BUDGET = 4  # rows evaluated per racer per refresh (5 a second): ~0.3 ms each
 LABEL_STYLE = {"color": theme.LABEL_COLOR, "font-size": "10pt"}
+KEY = "(solid: training, dashed: validation)"
 
 
 @dataclass
@@ -49,13 +53,13 @@ class TrainValidationView(QWidget):
             plot.setMenuEnabled(False)
             plot.getAxis("left").enableAutoSIPrefix(False)
         self.acc_plot.setYRange(0.0, 1.0, padding=0.02)
-        self.legend = self.loss_plot.addLegend(offset=(-6, 6))
-        key = QLabel("Loss (top) and accuracy (bottom): solid training, dashed validation")
-        key.setWordWrap(True)
-        key.setAlignment(Qt.AlignmentFlag.AlignLeft)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
-        layout.addWidget(key)
+        self.names = QLabel(KEY)  # the racers' names in their colours, then the key
+        self.names.setObjectName("curveNames")
+        self.names.setWordWrap(True)
+        self.names.setAlignment(Qt.AlignmentFlag.AlignLeft)
+        layout.addWidget(self.names)
         layout.addWidget(self.graphics, 1)
         self._racers: list[_Racer] = []
 
@@ -64,15 +68,19 @@ class TrainValidationView(QWidget):
         for racer in self._racers:
             for name, item in racer.curves.items():
                 (self.loss_plot if name.endswith("loss") else self.acc_plot).removeItem(item)
-        self.legend.clear()
         self._racers = []
+        names = [
+            f"<span style='color:{color}'>━</span> {html.escape(title)}"
+            for title, color, _ in (racers if land is not None else [])
+        ]
+        self.names.setText(" &nbsp; ".join([*names, KEY]))
         if land is None:
             return
         for title, color, run in racers:
             solid = pg.mkPen(color, width=2)
             dashed = pg.mkPen(color, width=2, style=Qt.PenStyle.DashLine)
             curves = {
-                "train_loss": pg.PlotCurveItem(pen=solid, name=title),
+                "train_loss": pg.PlotCurveItem(pen=solid),
                 "val_loss": pg.PlotCurveItem(pen=dashed),
                 "train_acc": pg.PlotCurveItem(pen=solid),
                 "val_acc": pg.PlotCurveItem(pen=dashed),
