@@ -132,15 +132,18 @@ def _follow_tail(curve: Curve, log: bool, clamp: tuple[float, float] | None) -> 
     anchor = curve.tail_anchor
     if anchor is not None and anchor[0] < lo:
         lo = anchor[0]
-    if count > curve.tail_done:
-        xs, ys = _mapped(s.done[curve.tail_done :], log, clamp)
-        line.extend(xs, ys)
-        curve.tail_anchor, curve.tail_done = (xs[-1], ys[-1]), count
+    newest = s.newest_points()
+    if count > curve.tail_done:  # complete columns join: mapped once, kept in the tail
+        xs, ys = _mapped([*s.done[curve.tail_done :], *newest], log, clamp)
+        k = count - curve.tail_done
+        curve.tail_anchor, curve.tail_done = (xs[k - 1], ys[k - 1]), count
         if anchor is None:
             lo, anchor = min(lo, xs[0]), (xs[0], ys[0])
-    xs, ys = _mapped(s.newest_points(), log, clamp)
+    else:
+        xs, ys = _mapped(newest, log, clamp)
     if xs:
         line.extend(xs, ys)
+    if newest:
         curve.tail_end = xs[-1]
         hi = max(hi, xs[-1])
         if anchor is None:
