@@ -76,7 +76,7 @@ def test_the_landscape_combo_switches_to_the_network_and_a_lesson_back(studio_wi
     window = studio_window("race")
     model = window.model
     combo = user.find(window, "landscapeCombo")
-    user.pick(combo, "Neural network (lesson 7)")
+    pick(qtbot, combo, "Neural network (lesson 7)")
     assert model.landscape_name == "network" and model.landscape.dim == 105
     assert all(cfg.run.params.shape == (105,) for cfg in model.runs)
     panels = window.network_panels
