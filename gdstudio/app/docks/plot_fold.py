@@ -8,6 +8,7 @@ array instead of one set per curve.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import NamedTuple
 
 import numpy as np
@@ -21,8 +22,8 @@ class Block(NamedTuple):
     ys: list[float]
     columns: list[int]
     first: list[int]
-    low: list[int]
-    high: list[int]
+    low: Sequence[int]
+    high: Sequence[int]
     last: list[int]
     lo: float
     hi: float
@@ -34,9 +35,14 @@ def blocks(x: np.ndarray, values: np.ndarray, cols: np.ndarray) -> list[Block]:
     n = len(x)
     if cols[0] == cols[-1]:  # one column (a frame's few rows, mostly): no grouping
         return _one_column(x, values, int(cols[0]))
+    if n <= FEW_ROWS:  # a frame's rows: their columns found without numpy's overhead
+        c = cols.tolist()
+        starts_at = [0, *(i for i in range(1, n) if c[i] != c[i - 1])]
+        if len(starts_at) <= FEW_GROUPS:
+            return _few_columns(x, values, [c[i] for i in starts_at], starts_at)
     starts = np.concatenate(([0], np.flatnonzero(cols[1:] != cols[:-1]) + 1))
     if len(starts) <= FEW_GROUPS:
-        return _few_columns(x, values, cols, starts.tolist())
+        return _few_columns(x, values, cols[starts].tolist(), starts.tolist())
 
     lengths = np.diff(np.append(starts, n))
     lows = np.minimum.reduceat(values, starts, axis=0)
@@ -56,24 +62,27 @@ def blocks(x: np.ndarray, values: np.ndarray, cols: np.ndarray) -> list[Block]:
 
 
 FEW_GROUPS = 4
+FEW_ROWS = 64
 """Pixel columns up to which the rows fold group by group (four numpy calls each, over all
 the curves) rather than in one set of passes over every row (a live frame spans one or two)."""
 
 
 def _few_columns(
-    x: np.ndarray, values: np.ndarray, cols: np.ndarray, starts: list[int]
+    x: np.ndarray, values: np.ndarray, columns: list[int], starts: list[int]
 ) -> list[Block]:
-    """blocks() of rows that fall in a few pixel columns: each column's rows reduced at once
-    for every curve."""
+    """blocks() of rows that fall in a few pixel `columns`, starting at rows `starts`: each
+    column's rows reduced at once for every curve."""
     n, width = len(x), values.shape[1]
     ends = [*starts[1:], n]
-    parts = [values[a:b] for a, b in zip(starts, ends, strict=True)]
-    at = np.array(starts)[:, None]
-    lo_at = (np.stack([part.argmin(axis=0) for part in parts]) + at).T.tolist()
-    hi_at = (np.stack([part.argmax(axis=0) for part in parts]) + at).T.tolist()
+    lows, highs = [], []
+    for a, b in zip(starts, ends, strict=True):
+        part = values[a:b]
+        lows.append([a + i for i in part.argmin(axis=0).tolist()])
+        highs.append([a + i for i in part.argmax(axis=0).tolist()])
+    lo_at, hi_at = list(zip(*lows, strict=True)), list(zip(*highs, strict=True))
     xs, ys = x.tolist(), values.T.tolist()
     lo, hi = values.min(axis=0).tolist(), values.max(axis=0).tolist()
-    last, columns = [e - 1 for e in ends], cols[starts].tolist()
+    last = [e - 1 for e in ends]
     return [
         Block(xs, ys[j], columns, starts, lo_at[j], hi_at[j], last, lo[j], hi[j])
         for j in range(width)
