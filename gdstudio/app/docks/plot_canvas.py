@@ -15,7 +15,7 @@ from __future__ import annotations
 import math
 from typing import Protocol
 
-from PySide6.QtCore import QPointF, QRectF, QSize, Qt
+from PySide6.QtCore import QPointF, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QImage, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
@@ -102,6 +102,7 @@ class PlotCanvas(QWidget):
         self._stale = True  # the whole picture is to be rendered again
         self._grown: dict[int, float] = {}  # plot → from which pixel its settled curves grew
         self._laid: tuple[object, ...] | None = None
+        self._touched = QRect()  # the strips touched and not yet asked to be repainted
         self.renders = 0  # pictures rendered whole or in part (tests count them)
 
     def sizeHint(self) -> QSize:  # noqa: N802 - Qt override
@@ -153,7 +154,7 @@ class PlotCanvas(QWidget):
 
     def touch(self, index: int, x0: float, x1: float) -> None:
         """Repaint plot `index` from step x0 to x1 (view units), a few pixels either side,
-        all its height."""
+        all its height (at repaint_touched)."""
         plot = self.source.plots[index]
         if plot.shown is None:
             return
@@ -163,7 +164,15 @@ class PlotCanvas(QWidget):
         left = max(math.floor(view.left() + (x0 - lo) * scale - PAD), int(view.left()))
         right = min(math.ceil(view.left() + (x1 - lo) * scale + PAD), int(view.right()))
         if right > left:
-            self.update(left, int(view.top()), right - left, int(view.height()))
+            strip = QRect(left, int(view.top()), right - left, int(view.height()))
+            self._touched = self._touched.united(strip)
+
+    def repaint_touched(self) -> None:
+        """Ask for one repaint of the stretches touched since the last call (every plot's
+        strips in one rectangle: the paint covers their bounding box either way)."""
+        if not self._touched.isEmpty():
+            self.update(self._touched)
+            self._touched = QRect()
 
     def _part(self, index: int) -> QRectF:
         view = self.source.plots[index].view

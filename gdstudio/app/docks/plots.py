@@ -237,6 +237,7 @@ class PlotsPanel(QWidget):
         )
         for k, plot in enumerate(self.plots):
             self._draw(k, plot, x_range, log, [fresh[k] for fresh in per_run], tight)
+        self.graphics.repaint_touched()
 
     def _frames_now(self, x_range: tuple[float, float], log: bool) -> list[Frame]:
         """Each plot's pixel grid; the same objects while they stay the same (the series
