@@ -22,7 +22,14 @@ from PySide6.QtWidgets import QSizePolicy, QWidget
 from ... import theme
 from .plot_axes import Axis, step_axis_height, title_height
 from .plot_curves import Plot
-from .plot_items import Trace, draw_marker, draw_traces, marker_rect, view_transform
+from .plot_items import (
+    Trace,
+    draw_marker,
+    draw_polylines,
+    draw_traces,
+    marker_rect,
+    view_transform,
+)
 from .plot_legend import Legend
 from .plot_ranges import EMPTY_LOG, EMPTY_STEPS
 
@@ -202,8 +209,8 @@ class PlotCanvas(QWidget):
             if plot.shown is None or not plot.view.intersects(clip):
                 continue
             transform = view_transform(plot.view, plot.shown)
-            tails = [(c.pen, c.tail.x, c.tail.y) for c in plot.curves]
-            draw_traces(q, transform, plot.view.intersected(clip), tails)
+            tails = [(c.pen, c.tail) for c in plot.curves]
+            draw_polylines(q, transform, plot.view.intersected(clip), tails)
             if plot.markers:
                 q.setClipRect(clip)
                 self._paint_markers(q, plot)

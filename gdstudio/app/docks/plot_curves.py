@@ -15,7 +15,7 @@ from ..model import RunConfig
 from .plot_axes import Axis
 from .plot_columns import Point
 from .plot_data import Series
-from .plot_items import Shown
+from .plot_items import Polyline, Shown
 from .plot_ranges import EMPTY_STEPS
 from .plot_trail import Trail
 
@@ -31,7 +31,7 @@ class Curve:
     series: Series = field(default_factory=Series)
     trail: Trail = field(default_factory=Trail)
     generation: int = -1
-    tail: Trail = field(default_factory=Trail)  # the newest columns, joined on (view units)
+    tail: Polyline = field(default_factory=Polyline)  # the newest columns, joined on (view units)
     tail_head: int = 0  # points of the tail before the series' done points
     tail_done: int = 0  # done points of the series in the tail
     tail_base: tuple[object, ...] = ()  # what the tail's first points were mapped from

@@ -32,6 +32,53 @@ def polyline(x: np.ndarray, y: np.ndarray) -> QPolygonF:
     return poly
 
 
+class Polyline:
+    """Points that grow at their end, held in a QPolygonF that is drawn as it is: a tail
+    updated in place every frame is stroked without building a polygon first."""
+
+    __slots__ = ("poly",)
+
+    def __init__(self) -> None:
+        self.poly = QPolygonF()
+
+    @property
+    def n(self) -> int:
+        """How many points."""
+        return int(self.poly.size())
+
+    @n.setter
+    def n(self, count: int) -> None:
+        self.poly.resize(count)  # shrinking keeps the polygon's room
+
+    @property
+    def x(self) -> np.ndarray:
+        """The points' x (a view: valid until the points next change)."""
+        return self._coords()[:, 0]
+
+    @property
+    def y(self) -> np.ndarray:
+        """The points' y (a view, as x)."""
+        return self._coords()[:, 1]
+
+    def extend(self, x: np.ndarray | list[float], y: np.ndarray | list[float]) -> None:
+        """Append these points."""
+        n, k = self.n, len(x)
+        if not k:
+            return
+        self.poly.resize(n + k)
+        coords = self._coords()
+        coords[n:, 0] = x
+        coords[n:, 1] = y
+
+    def _coords(self) -> np.ndarray:
+        n = self.n
+        if not n:
+            return np.empty((0, 2))
+        buffer = shiboken6.VoidPtr(self.poly.data(), 16 * n, True)  # type: ignore[call-arg, arg-type]
+        coords: np.ndarray = np.frombuffer(buffer, np.float64).reshape(n, 2)  # type: ignore[call-overload]
+        return coords
+
+
 def curve_pen(color: str, scale: float = 1.0) -> QPen:
     """A curve's pen: CURVE_WIDTH pixels (times an export's scale) whatever the range."""
     pen = QPen(QColor(color), CURVE_WIDTH * scale)
@@ -75,12 +122,32 @@ def draw_traces(
             lo, hi = max(lo - 2, 0), hi + 2
             x, y = x[lo:hi], y[lo:hi]
         if len(x) > 1:
-            if ratio != 1.0:
-                pen = QPen(pen)
-                pen.setWidthF(pen.widthF() * ratio)
-            p.setPen(pen)
-            p.drawPolyline(polyline(x, y))
+            _stroke(p, pen, ratio, polyline(x, y))
     p.restore()
+
+
+def draw_polylines(
+    p: QPainter, transform: QTransform, clip: QRectF, lines: list[tuple[QPen, Polyline]]
+) -> None:
+    """draw_traces() of points held as Polylines (drawn with no copy)."""
+    ratio = p.device().devicePixelRatioF()
+    p.save()
+    p.setClipRect(clip, Qt.ClipOperation.IntersectClip)
+    p.setRenderHint(QPainter.RenderHint.Antialiasing, True)
+    p.setTransform(transform, True)
+    for pen, line in lines:
+        if line.poly.size() > 1:
+            _stroke(p, pen, ratio, line.poly)
+    p.restore()
+
+
+def _stroke(p: QPainter, pen: QPen, ratio: float, poly: QPolygonF) -> None:
+    """Stroke `poly` with `pen`, widened by a high-density picture's pixel `ratio`."""
+    if ratio != 1.0:
+        pen = QPen(pen)
+        pen.setWidthF(pen.widthF() * ratio)
+    p.setPen(pen)
+    p.drawPolyline(poly)
 
 
 def _view_bounds(transform: QTransform, clip: QRectF) -> np.ndarray:
