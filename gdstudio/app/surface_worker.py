@@ -12,7 +12,8 @@ from PySide6.QtCore import QObject, QRunnable, QThreadPool, QTimer, Signal
 
 from ..core.fitting import DataLandscape
 from ..core.surface_grid import Grid, GridSurface
-from ..render.heightmap import HeightMap
+from ..render.heightmap import HeightMap, prepared_range
+from ..render.loss_range import LossRange
 from .surface_plan import (
     DISPLAY_GRID,
     RANGE_GRID,
@@ -53,10 +54,16 @@ class _Latest:
 
 class _Job(QRunnable):
     def __init__(
-        self, latest: _Latest, signals: _Signals, landscape: DataLandscape, grid: int
+        self,
+        latest: _Latest,
+        signals: _Signals,
+        landscape: DataLandscape,
+        grid: int,
+        keep: LossRange | None = None,
     ) -> None:
         super().__init__()
         self.latest, self.signals, self.landscape = latest, signals, landscape
+        self.keep = keep  # the loss range drawn now: kept while the new one fits in it
         self.passes = plan(COSTS, landscape.loss, landscape.n_samples, grid)
         self.grid = grid
         self.generation = latest.generation
@@ -74,6 +81,7 @@ class _Job(QRunnable):
         land = self.landscape
         _ = land.minima  # computed here, off the UI thread
         exact_range: Grid | None = None
+        keep = self.keep
         for step in self.passes:
             sub = land.subsampled(step.points)
             grid = self._compute(sub, step.n)
@@ -90,8 +98,10 @@ class _Job(QRunnable):
                         return
                 grids[RANGE_GRID] = exact_range
             table = GridSurface(land, grids, sub.n_samples)
-            heightmap = HeightMap(table)  # the UI thread only copies the 3D mesh
+            # the UI thread only copies the 3D mesh, and the axes stay while the range does
+            heightmap = HeightMap(table, keep=keep)
             heightmap.prepare(self.grid)
+            keep = heightmap.loss_range
             if self._stale():
                 return
             self.signals.ready.emit(self.generation, table)
@@ -160,6 +170,8 @@ class SurfaceWorker(QObject):
         self._pending: GridSurface | None = None
         self._held: threading.Event | None = None  # the newest job's go, until released
         self._source: DataLandscape | None = None
+        # What the last surface delivered was drawn with: (name, bounds, log scale, range).
+        self._drawn: tuple[str, object, bool, LossRange] | None = None
         self._latest = _Latest()
         self.signals = _Signals()
         self.signals.ready.connect(self._on_ready)
@@ -177,11 +189,17 @@ class SurfaceWorker(QObject):
         """Compute `landscape`'s surface (coarse, then full); older requests are dropped."""
         self._latest.generation += 1
         self._source = landscape
-        job = _Job(self._latest, self.signals, landscape, self.grid)
+        job = _Job(self._latest, self.signals, landscape, self.grid, self._kept_for(landscape))
         self._release()  # an older job waiting: it is stale now, and stops at once
         self.pool.start(job)
         self._held = job.go
         QTimer.singleShot(0, self, self._release)
+
+    def _kept_for(self, landscape: DataLandscape) -> LossRange | None:
+        """The range last drawn, for an edit of the same fit over the same bounds."""
+        drawn = self._drawn
+        same = (landscape.name, landscape.bounds, bool(landscape.log_height))
+        return drawn[3] if drawn is not None and drawn[:3] == same else None
 
     def _release(self) -> None:
         """The turn that submitted the newest job is over: let it run."""
@@ -193,6 +211,7 @@ class SurfaceWorker(QObject):
         """Forget every pending request."""
         self._latest.generation += 1
         self._source = None
+        self._drawn = None  # the surface is drawn elsewhere now (in place): start afresh
 
     def wait(self, msecs: int = -1) -> bool:
         """Block until queued jobs are done (tests and shutdown)."""
@@ -209,5 +228,9 @@ class SurfaceWorker(QObject):
 
     def _flush(self) -> None:
         table, self._pending = self._pending, None
-        if table is not None and table.source is self._source:
+        source = self._source
+        if table is not None and source is not None and table.source is source:
+            log = bool(table.log_height)
+            drawn = prepared_range(table, log)
+            self._drawn = None if drawn is None else (source.name, source.bounds, log, drawn)
             self.ready.emit(table)

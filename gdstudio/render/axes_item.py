@@ -72,12 +72,15 @@ class AxesItem(BufferedItem):
         self._set_array("a_corner", _CORNERS)
 
     def set_heightmap(self, heightmap: HeightMap | None) -> None:
-        """The box (and the landscape's parameter names) the axes describe."""
-        self._heightmap = heightmap
+        """The box (and the landscape's parameter names) the axes describe; the axes laid out
+        are kept (not laid out or painted again) while the box and its mapping are the same."""
         names = getattr(heightmap.landscape, "param_names", None) if heightmap else None
-        self._names = (str(names[0]), str(names[1])) if names and len(names) == 2 else ("w", "b")
-        self._key = None
-        self.update()
+        names = (str(names[0]), str(names[1])) if names and len(names) == 2 else ("w", "b")
+        same = names == self._names and _box(heightmap) == _box(self._heightmap)
+        self._heightmap, self._names = heightmap, names
+        if not same:
+            self._key = None
+            self.update()
 
     def fonts(self, scale: float) -> tuple[QtGui.QFont, QtGui.QFont]:
         """Tick label and title fonts at `scale` pixels per logical pixel."""
@@ -227,6 +230,15 @@ class AxesItem(BufferedItem):
 
 
 _HALO_OFFSETS = ((-1, 0), (1, 0), (0, -1), (0, 1))
+
+
+def _box(heightmap: HeightMap | None) -> tuple[object, ...] | None:
+    """All the axes' layout reads of a height map: its bounds and its loss-to-height map."""
+    if heightmap is None:
+        return None
+    hm = heightmap
+    bounds = (*hm.param_lo.tolist(), *hm.param_hi.tolist())
+    return (bounds, hm.loss_min, hm.loss_max, hm.log_scale, hm.height)
 
 
 def draw_layout(

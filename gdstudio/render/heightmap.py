@@ -9,6 +9,7 @@ from typing import Protocol
 import numpy as np
 
 from gdstudio.render.colormap import VIRIDIS_LUT
+from gdstudio.render.loss_range import LossRange, settle
 
 WORLD_HEIGHT = 1.0
 _RANGE_SAMPLES = 65
@@ -88,7 +89,8 @@ class HeightMap:
     """Two-way mapping between (params, loss) and world (x, y, z) for a 2-parameter landscape.
 
     Params map affinely onto a box whose longest side spans [-1, 1] (true aspect kept); loss
-    maps onto z in [0, height], linearly or as log1p(L − Lmin).
+    maps onto z in [0, height], linearly or as log1p(L − Lmin). `keep`, the range drawn
+    before a small edit, is kept while it holds this landscape's exact one (render.loss_range).
     """
 
     def __init__(
@@ -96,6 +98,7 @@ class HeightMap:
         landscape: SurfaceLandscape,
         log_height: bool | None = None,
         height: float = WORLD_HEIGHT,
+        keep: LossRange | None = None,
     ) -> None:
         if landscape.dim != 2:
             raise ValueError(
@@ -110,7 +113,9 @@ class HeightMap:
         self._center = 0.5 * (lo + hi)
         self._scale = 2.0 / float(np.max(hi - lo))
         self.extent = 0.5 * (hi - lo) * self._scale
-        self.loss_min, self.loss_max = self._loss_range()
+        self.exact_range = self._loss_range()
+        """The loss range over the bounds; (loss_min, loss_max) is the one drawn."""
+        self.loss_min, self.loss_max = settle(self.exact_range, keep, self.log_scale)
         self._g_max = float(self._g(np.float64(self.loss_max)))
 
     def loss(self, params: np.ndarray) -> np.ndarray:
@@ -222,15 +227,22 @@ class HeightMap:
         """Height of the drawn surface above world (x, y), shape (...,)."""
         return self.z_from_loss(self.loss(self.params_from_world(xy)))
 
+    @property
+    def loss_range(self) -> LossRange:
+        """The loss range drawn, (loss_min, loss_max)."""
+        return self.loss_min, self.loss_max
+
     def _mesh_key(self, n: int, walls: bool) -> tuple[object, ...]:
-        return (n, walls, self.log_scale, self.height)
+        return (n, walls, self.log_scale, self.height, self.loss_min, self.loss_max)
 
     def prepare(self, n: int, walls: bool = True) -> None:
         """Sample the n×n mesh now and keep it in the landscape's `meshes` (a table computed
-        off the UI thread), so that drawing it later only copies it."""
+        off the UI thread), so that drawing it later only copies it; the range it was drawn
+        with is kept there too (see `prepared_range`)."""
         meshes = getattr(self.landscape, "meshes", None)
         if meshes is not None:
             meshes[self._mesh_key(n, walls)] = self.sample(n, walls)
+            meshes[_range_key(self.log_scale, self.height)] = self.loss_range
 
     def sample(self, n: int, walls: bool = True, out: SurfaceMesh | None = None) -> SurfaceMesh:
         """The surface as an n×n mesh (gradient normals, viridis by height), walls down to 0.
@@ -323,3 +335,17 @@ def _fill_walls(vertices: np.ndarray, normals: np.ndarray, colors: np.ndarray, n
     w_colors[:, 0, :, :3] = top_rgb
     w_colors[:, 1, :, :3] = 0.55 * top_rgb
     w_colors[..., 3] = 255
+
+
+def _range_key(log_scale: bool, height: float) -> tuple[object, ...]:
+    return ("loss_range", log_scale, height)
+
+
+def prepared_range(
+    landscape: object, log_scale: bool, height: float = WORLD_HEIGHT
+) -> LossRange | None:
+    """The loss range the meshes prepared off the UI thread for `landscape` were drawn with
+    (None if none were): a view that draws it with this range only copies them."""
+    meshes = getattr(landscape, "meshes", None)
+    kept = meshes.get(_range_key(log_scale, height)) if isinstance(meshes, dict) else None
+    return kept if isinstance(kept, tuple) else None

@@ -25,8 +25,9 @@ from gdstudio.render.export_target import (
     pixels_to_image,
 )
 from gdstudio.render.frame_timer import FrameTimer
-from gdstudio.render.heightmap import HeightMap, SurfaceLandscape, SurfaceMesh
+from gdstudio.render.heightmap import HeightMap, SurfaceLandscape, SurfaceMesh, prepared_range
 from gdstudio.render.line_item import PathLinesItem
+from gdstudio.render.loss_range import LossRange
 from gdstudio.render.marker_item import MarkerItem
 from gdstudio.render.path_tracks import PathTracks
 from gdstudio.render.picking import intersect_heightfield, project_to_screen, ray_from_screen
@@ -154,11 +155,14 @@ class LandscapeView3D(CameraView):
         """Show a 2-parameter landscape: rebuild surface, minima and paths; fit the camera.
 
         Pass fit_camera=False when the same scene only changed (e.g. a data edit), and
-        log_height to change the height scale in the same single rebuild.
+        log_height to change the height scale in the same single rebuild. An edit keeps the
+        loss range drawn (and so the axes) while the new one fits in it (render.loss_range).
         """
         if log_height is not _KEEP:
             self._log_height = log_height
-        heightmap = HeightMap(landscape, self._log_height)  # refuses a bad landscape first
+        keep = self._kept_range(landscape, edit=not fit_camera)
+        # refuses a bad landscape first
+        heightmap = HeightMap(landscape, self._log_height, keep=keep)
         self._landscape = landscape
         self._show(heightmap)
         if self._camera is not None and self._camera.take_hold():
@@ -166,6 +170,19 @@ class LandscapeView3D(CameraView):
         elif fit_camera:
             self.reset_camera()
             self.expect_starts(start_points(self._paths))
+
+    def _kept_range(self, landscape: SurfaceLandscape, edit: bool) -> LossRange | None:
+        """The range to draw `landscape` with: the one its surface was prepared with off the
+        UI thread, else for an edit the one drawn now (same fit, bounds and scale)."""
+        log = self._log_height
+        log_scale = bool(getattr(landscape, "log_height", False) if log is None else log)
+        prepared = prepared_range(landscape, log_scale)
+        if prepared is not None or not edit:
+            return prepared
+        hm = self._heightmap
+        if hm is None or hm.log_scale != log_scale or hm.landscape.name != landscape.name:
+            return None
+        return hm.loss_range if hm.landscape.bounds == landscape.bounds else None
 
     def set_log_height(self, log_height: bool | None) -> None:
         """Log-scale heights (True/False) or follow the landscape's preference (None)."""
