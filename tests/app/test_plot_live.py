@@ -181,3 +181,51 @@ def _colour_near(image: QImage, x: float, y: float, colour) -> bool:
                 if np.linalg.norm(got - want) < 0.5 * np.linalg.norm(back - want):
                     return True
     return False
+
+
+def test_a_tail_updated_in_place_draws_what_its_points_draw(qapp):
+    """A tail cut back and extended in place (as each frame replaces its newest column) holds
+    exactly its points, and strokes the same pixels as a polyline built from them."""
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QPainter
+
+    from gdstudio.app.docks.plot_items import (
+        Polyline,
+        curve_pen,
+        draw_polylines,
+        draw_traces,
+        view_transform,
+    )
+
+    rng = np.random.default_rng(3)
+    x, y = np.arange(300.0), rng.uniform(0.0, 1.0, 300)
+    line = Polyline()
+    line.extend(x[:200], y[:200])
+    line.n = 120  # the newest column's points go …
+    line.extend(x[120:250].tolist(), y[120:250].tolist())  # … and the next frame's come
+    line.extend([], [])
+    line.extend(x[250:], y[250:])
+    np.testing.assert_array_equal(line.x, x)
+    np.testing.assert_array_equal(line.y, y)
+
+    view = QRectF(0, 0, 200, 100)
+    transform = view_transform(view, ((0.0, 299.0), (0.0, 1.0)))
+    pen = curve_pen("#ff8800")
+    images = []
+    for draw in (
+        lambda p: draw_polylines(p, transform, view, [(pen, line)]),
+        lambda p: draw_traces(p, transform, view, [(pen, x, y)]),
+    ):
+        image = QImage(200, 100, QImage.Format.Format_RGB32)
+        image.fill(QColor(theme.BACKGROUND))
+        p = QPainter(image)
+        draw(p)
+        p.end()
+        images.append(image)
+    assert images[0] == images[1]
+    colored = sum(
+        images[0].pixelColor(i, j) != QColor(theme.BACKGROUND)
+        for i in range(0, 200, 2)
+        for j in range(100)
+    )
+    assert colored > 200  # the curve is there
