@@ -238,25 +238,27 @@ class Series:
         group may carry on the newest column)."""
         xs, ys = block.xs, block.ys
         cols, done = self.columns, self.done
-        for g, index_g in enumerate(block.columns):
-            lo, hi, j = block.low[g], block.high[g], block.last[g]
-            if cols and cols[-1].index == index_g:  # only the first can join the newest
-                col = cols[-1]
-                if ys[lo] < col.low[1]:
-                    col.low = (xs[lo], ys[lo])
-                if ys[hi] > col.high[1]:
-                    col.high = (xs[hi], ys[hi])
+        col = cols[-1] if cols else None
+        for index, i, lo, hi, j in zip(
+            block.columns, block.first, block.low, block.high, block.last, strict=True
+        ):
+            if col is not None and col.index == index:  # only the first joins the newest
+                y_lo, y_hi = ys[lo], ys[hi]
+                if y_lo < col.low[1]:
+                    col.low = (xs[lo], y_lo)
+                if y_hi > col.high[1]:
+                    col.high = (xs[hi], y_hi)
             else:
-                if cols:
-                    done.extend(cols[-1].points())
-                i = block.first[g]
-                col = Column(index_g, (xs[i], ys[i]))
+                if col is not None:
+                    done.extend(col.points())
+                col = Column(index, (xs[i], ys[i]))
                 col.low, col.high = (xs[lo], ys[lo]), (xs[hi], ys[hi])
                 cols.append(col)
             col.last = (xs[j], ys[j])
-
-        self.tail_lo = min(self.tail_lo, block.lo)
-        self.tail_hi = max(self.tail_hi, block.hi)
+        if block.lo < self.tail_lo:
+            self.tail_lo = block.lo
+        if block.hi > self.tail_hi:
+            self.tail_hi = block.hi
 
     def _fold_few(self, steps: list[float], values: list[float]) -> None:
         """Fold kept rows into the tail's columns (Frame.column, _shows and Column.fold

@@ -88,20 +88,19 @@ def _fold_together(
         return False
     x = members[0][1][:kept, 0].astype(np.float64)
     folded = iter(blocks(x, values, frame.column_of(x)))
+    anchor = int(x[-1])  # the runs' last kept step, alike
     for i, new, _ in members:
         history, plotted = items[i]
-        start = plotted[0][0].rows
+        rows = plotted[0][0].rows + kept
         newest = new[-1].tolist()
-        step, anchor = int(newest[0]), int(new[kept - 1, 0])
+        step = int(newest[0])
         out[i] = [
-            s.take(
-                next(folded),
-                start + kept,
-                anchor,
-                step,
-                newest[latest_index(history.dim, c)],
-                settle,
-            )
-            for s, c, _ in plotted
+            s.take(next(folded), rows, anchor, step, newest[at], settle)
+            for (s, _, _), at in zip(plotted, _columns_at(history.dim, plotted), strict=True)
         ]
     return True
+
+
+def _columns_at(dim: int, plotted: Plotted) -> list[int]:
+    """Where each plotted column sits in a history row."""
+    return [latest_index(dim, c) for _, c, _ in plotted]
