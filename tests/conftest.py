@@ -152,7 +152,7 @@ class User:
 
     def pick(self, combo, text: str) -> None:
         """Open a combo box with a click and click the entry reading `text` in its list."""
-        from PySide6.QtCore import Qt
+        from PySide6.QtCore import QPoint, Qt
 
         self.click(combo)
         view = combo.view()
@@ -163,7 +163,12 @@ class User:
         index = model.index(texts.index(text), 0)
         view.scrollTo(index)
         centre = view.visualRect(index).center()
+        # Beside the entry first, then onto it: a warp to where the pointer already is sends no
+        # motion, and a list that has not seen the pointer move ignores a click on it soon
+        # after the press that opened it (the flaky picks of a combo picked twice in a row).
+        self.qtbot.mouseMove(view.viewport(), centre + QPoint(7, 0))
         self.qtbot.mouseMove(view.viewport(), centre)
+        self.qtbot.waitUntil(lambda: view.currentIndex() == index)
         self.qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=centre)
         self.qtbot.waitUntil(lambda: not view.isVisible())
         assert combo.currentText() == text

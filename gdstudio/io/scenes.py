@@ -17,7 +17,7 @@ from ..core.run import Run
 from ..paths import resource_dir
 from ..state import Field, Settings, View
 from ..state.build import build_landscape, build_run, run_title
-from ..state.network import NETWORK, NetworkKind, NetworkSpec, build_network
+from ..state.network import NETWORK, NetworkKind, NetworkSpec, build_network, takes_batches
 from ..state.runs import RunSpec as RacerFields
 
 # A scene's settings by their key in the scene file (= Scene attribute): the state's fields,
@@ -163,7 +163,7 @@ def scene_runs(scene: Scene, landscape: str | None = None) -> list[Run]:
     land = scene_landscape(scene, landscape)
     switched = landscape is not None and landscape != scene.landscape
     start = land.default_start if switched or scene.start is None else scene.start
-    data = is_data_landscape(landscape or scene.landscape)
+    data = takes_batches(landscape or scene.landscape)
     runs = []
     for spec in scene.runs:
         if not spec.enabled:

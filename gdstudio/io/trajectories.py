@@ -13,7 +13,6 @@ from typing import Any
 
 import numpy as np
 
-from ..core.catalog import is_data_landscape
 from ..core.fitting import DataLandscape
 from ..core.landscapes import Landscape
 from ..core.nn_landscape import NetworkLandscape
@@ -21,7 +20,7 @@ from ..core.race import Race
 from ..core.run import Run
 from ..state import RunSpec, Studio
 from ..state.build import build_landscape, build_run, run_title
-from ..state.network import NETWORK, NetworkSpec, build_network
+from ..state.network import NETWORK, NetworkSpec, build_network, takes_batches
 from ..theme import run_color
 from .scenes import get_scene, load_scenes, scene_landscape, scene_runs
 
@@ -91,7 +90,7 @@ def from_session(doc: Mapping[str, Any], max_steps: int | None = None) -> Trajec
         landscape.default_start if state.start is None else state.start, dtype=np.float64
     )
     settings = state.settings
-    data = is_data_landscape(state.landscape)
+    data = takes_batches(state.landscape)
     racers = []
     for r in runs:
         if not r.enabled:

@@ -86,3 +86,21 @@ def test_a_network_session_keeps_each_racers_batch_mode_and_replays_it(qtbot, tm
     w1.model.step(40)
     w2.model.step(40)
     assert np.array_equal(w2.model.runs[2].run.params, w1.model.runs[2].run.params)
+
+
+def test_a_network_sessions_export_steps_each_racer_in_its_batch_mode(qtbot, tmp_path):
+    from gdstudio.io.session import load_session
+    from gdstudio.io.trajectories import from_session
+
+    model = StudioModel()
+    model.load_scene("network")
+    window = MainWindow(model)
+    qtbot.addWidget(window)
+    model.set_run_batch(2, 8, seed=3)
+    path = tmp_path / "batches.gdstudio"
+    assert window.sessions.save_to(path)
+    exported = from_session(load_session(path))  # what `gdstudio export --session` draws
+    assert exported.racers[2].run.batch_size == 8
+    exported.racers[2].run.step(40)
+    model.step(40)
+    assert np.array_equal(exported.racers[2].run.params, model.runs[2].run.params)
