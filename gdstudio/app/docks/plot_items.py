@@ -34,12 +34,19 @@ def polyline(x: np.ndarray, y: np.ndarray) -> QPolygonF:
 
 class Polyline:
     """Points that grow at their end, held in a QPolygonF that is drawn as it is: a tail
-    updated in place every frame is stroked without building a polygon first."""
+    updated in place every frame is stroked without building a polygon first.
 
-    __slots__ = ("poly",)
+    The points are written through a numpy view of the polygon's storage, which has room to
+    grow (cutting points off keeps it), so the view stays valid until the room runs out.
+    """
+
+    __slots__ = ("poly", "_flat", "_view", "_room")
 
     def __init__(self) -> None:
         self.poly = QPolygonF()
+        self._flat = np.empty(0)
+        self._view = self._flat.reshape(0, 2)
+        self._room = 0
 
     @property
     def n(self) -> int:
@@ -53,30 +60,32 @@ class Polyline:
     @property
     def x(self) -> np.ndarray:
         """The points' x (a view: valid until the points next change)."""
-        return self._coords()[:, 0]
+        return self._view[: self.n, 0]
 
     @property
     def y(self) -> np.ndarray:
         """The points' y (a view, as x)."""
-        return self._coords()[:, 1]
+        return self._view[: self.n, 1]
 
     def extend(self, x: np.ndarray | list[float], y: np.ndarray | list[float]) -> None:
         """Append these points."""
-        n, k = self.n, len(x)
+        k = len(x)
         if not k:
             return
-        self.poly.resize(n + k)
-        coords = self._coords()
-        coords[n:, 0] = x
-        coords[n:, 1] = y
-
-    def _coords(self) -> np.ndarray:
-        n = self.n
-        if not n:
-            return np.empty((0, 2))
-        buffer = shiboken6.VoidPtr(self.poly.data(), 16 * n, True)  # type: ignore[call-arg, arg-type]
-        coords: np.ndarray = np.frombuffer(buffer, np.float64).reshape(n, 2)  # type: ignore[call-overload]
-        return coords
+        n = int(self.poly.size())
+        end = n + k
+        if end > self._room:
+            self.poly.reserve(max(2 * self._room, end, 64))
+            self.poly.resize(end)
+            self._room = int(self.poly.capacity())
+            buffer = shiboken6.VoidPtr(self.poly.data(), 16 * self._room, True)  # type: ignore[call-arg, arg-type]
+            self._flat = np.frombuffer(buffer, np.float64)  # type: ignore[call-overload]
+            self._view = self._flat.reshape(self._room, 2)
+        else:
+            self.poly.resize(end)
+        flat = self._flat  # strided writes into the flat view beat the 2-D view's
+        flat[2 * n : 2 * end : 2] = x
+        flat[2 * n + 1 : 2 * end : 2] = y
 
 
 def curve_pen(color: str, scale: float = 1.0) -> QPen:
