@@ -91,11 +91,11 @@ def _fold_together(
     anchor = int(x[-1])  # the runs' last kept step, alike
     for i, new, _ in members:
         history, plotted = items[i]
-        rows = plotted[0][0].rows + kept
+        total = plotted[0][0].rows + kept
         newest = new[-1].tolist()
         step = int(newest[0])
         out[i] = [
-            s.take(next(folded), rows, anchor, step, newest[at], settle)
+            s.take(next(folded), total, anchor, step, newest[at], settle)
             for (s, _, _), at in zip(plotted, _columns_at(history.dim, plotted), strict=True)
         ]
     return True
