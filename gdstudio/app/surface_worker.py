@@ -100,18 +100,14 @@ class _Job(QRunnable):
             table = GridSurface(land, grids, sub.n_samples)
             # the UI thread only copies the 3D mesh, and the axes stay while the range does
             heightmap = HeightMap(table, keep=keep)
-            heightmap.prepare(self.grid)
             keep = heightmap.loss_range
-            if self._stale():
-                return
-            self.signals.ready.emit(self.generation, table)
-            if step is not self.passes[-1]:
-                continue  # a coarse look: the full pass next, at once
-            # ...and the grids a slow view lowers itself to, once the surface is on its way
-            for n in sorted(set(VIEW_GRIDS) - {self.grid}, reverse=True):
+            # ...at the grid the view samples, whichever a slow view has lowered itself to: a
+            # grid prepared after the surface was handed over came too late for the view
+            for n in (self.grid, *sorted(set(VIEW_GRIDS) - {self.grid}, reverse=True)):
                 if self._stale():
                     return
                 heightmap.prepare(n)
+            self.signals.ready.emit(self.generation, table)
 
     def _compute(self, land: DataLandscape, n: int) -> Grid | None:
         """Loss and gradient on the n×n grid over the bounds, in blocks of columns (None if
