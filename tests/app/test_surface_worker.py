@@ -179,3 +179,54 @@ def test_a_worker_dropped_while_its_job_runs_takes_nothing_down(qapp):
         del worker
         gc.collect()  # the worker goes while its job runs: the pool and the job live on
     assert shared_pool().waitForDone(60_000)
+
+
+def test_every_grid_a_view_samples_is_ready_when_the_surface_arrives(qtbot):
+    from gdstudio.render.heightmap import HeightMap, SurfaceMesh
+
+    m = _big_mae_model(qtbot)
+    ready: list[set[int]] = []
+
+    def on_surface() -> None:  # what was prepared when the surface was handed over
+        meshes = getattr(m.display_landscape, "meshes", {})
+        ready.append({key[0] for key, v in meshes.items() if isinstance(v, SurfaceMesh)})
+
+    m.surfaceChanged.connect(on_surface)
+    qtbot.waitUntil(lambda: getattr(m.display_landscape, "exact", False), timeout=20000)
+    assert ready and all(sizes >= set(VIEW_GRIDS) for sizes in ready)
+    table = m.display_landscape
+    for n in VIEW_GRIDS:  # a view drawing it with the same range copies the prepared mesh
+        made = table.meshes[(n, True, False, 1.0, *HeightMap(table).loss_range)]
+        assert np.array_equal(HeightMap(table).sample(n).vertices, made.vertices)
+
+
+def _exact_surface(m) -> bool:
+    shown = m.display_landscape
+    return getattr(shown, "source", None) is m.landscape and shown.exact
+
+
+def test_an_edit_keeps_the_range_the_last_surface_was_drawn_with(qtbot):
+    from gdstudio.render.heightmap import HeightMap, prepared_range
+    from gdstudio.render.loss_range import KEEP_COVERAGE, coverage
+
+    m = _big_mae_model(qtbot)
+    qtbot.waitUntil(lambda: _exact_surface(m), timeout=20000)
+    first = prepared_range(m.display_landscape, False)
+    assert first == HeightMap(m.display_landscape).exact_range  # nothing to keep yet
+    m.dataset.add(5.0, 11.0)
+    m.data_edited()
+    qtbot.waitUntil(lambda: _exact_surface(m), timeout=20000)
+    kept = prepared_range(m.display_landscape, False)
+    exact = HeightMap(m.display_landscape).exact_range
+    assert exact != first
+    assert kept[0] <= exact[0] and exact[1] <= kept[1]
+    assert kept == first or kept != exact  # kept as it was, or padded past the exact one
+    m.set_loss("huber")  # another fit: its own range (its coarse look's, kept if it holds)
+    qtbot.waitUntil(lambda: _exact_surface(m), timeout=20000)
+    drawn, exact = (
+        prepared_range(m.display_landscape, False),
+        HeightMap(m.display_landscape).exact_range,
+    )
+    assert drawn != kept
+    assert drawn[0] <= exact[0] and exact[1] <= drawn[1]
+    assert coverage(exact, drawn, log=False) >= KEEP_COVERAGE
