@@ -191,7 +191,8 @@ class OrbitView(OrbitCamera):
 
     def eventFilter(self, watched: QtCore.QObject, event: QtCore.QEvent) -> bool:  # noqa: N802
         """The surface shown, hidden, resized or made again: its next frame is drawn whole."""
-        if watched is self.surface and event.type() in _NEW_WINDOW_EVENTS:
+        # getattr: Qt may still deliver an event while the view's Python side is torn down
+        if watched is getattr(self, "surface", None) and event.type() in _NEW_WINDOW_EVENTS:
             self.frame_stale = True
         return False
 

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from PySide6.QtCore import QRectF, Qt
 from PySide6.QtGui import QColor, QImage
+from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QCheckBox
 
 from gdstudio.app.docks.plots import PlotsPanel
@@ -336,6 +337,8 @@ def test_a_paint_before_the_frame_keeps_the_live_range_until_the_race_pauses(
     monkeypatch.setattr(
         panel, "refresh", lambda tight=False: (redraws.append(tight), original(tight))
     )
+    # A repaint paints only a window the system has mapped (a loaded machine maps it late).
+    assert QTest.qWaitForWindowExposed(panel.graphics.window())
     panel.model.step(40)
     panel.graphics.repaint()
     assert redraws == [False]
