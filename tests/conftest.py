@@ -152,26 +152,8 @@ class User:
 
     def pick(self, combo, text: str) -> None:
         """Open a combo box with a click and click the entry reading `text` in its list."""
-        from PySide6.QtCore import QPoint, Qt
-
         self.click(combo)
-        view = combo.view()
-        self.qtbot.waitUntil(view.isVisible)
-        model = view.model()
-        texts = [model.index(r, 0).data() for r in range(model.rowCount())]
-        assert text in texts, f"{text!r} is not among {texts}"
-        index = model.index(texts.index(text), 0)
-        view.scrollTo(index)
-        centre = view.visualRect(index).center()
-        # Beside the entry first, then onto it: a warp to where the pointer already is sends no
-        # motion, and a list that has not seen the pointer move ignores a click on it soon
-        # after the press that opened it (the flaky picks of a combo picked twice in a row).
-        self.qtbot.mouseMove(view.viewport(), centre + QPoint(7, 0))
-        self.qtbot.mouseMove(view.viewport(), centre)
-        self.qtbot.waitUntil(lambda: view.currentIndex() == index)
-        self.qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=centre)
-        self.qtbot.waitUntil(lambda: not view.isVisible())
-        assert combo.currentText() == text
+        pick_entry(self.qtbot, combo, text)
 
     def menu_bar(self, window, title: str, entry: str) -> None:
         """Click `title` in the window's menu bar, then `entry` in the menu that drops down."""
@@ -244,3 +226,29 @@ def pytest_sessionfinish(session, exitstatus):
     glsurface = sys.modules.get("gdstudio.render.glsurface")
     if glsurface is not None:
         glsurface.destroy_offscreen_contexts()
+
+
+def pick_entry(qtbot, combo, text: str, shows: str | None = None) -> None:
+    """In a combo's open list, click the entry reading `text`; then the combo shows `text`
+    (or `shows`, for a pick the window refused).
+
+    Beside the entry first, then onto it: a warp to where the pointer already is sends no
+    motion, and a list that has not seen the pointer move ignores a click on it soon after
+    the press that opened it (the flaky picks of a combo picked twice in a row).
+    """
+    from PySide6.QtCore import QPoint, Qt
+
+    view = combo.view()
+    qtbot.waitUntil(view.isVisible)
+    model = view.model()
+    texts = [model.index(r, 0).data() for r in range(model.rowCount())]
+    assert text in texts, f"{text!r} is not among {texts}"
+    index = model.index(texts.index(text), 0)
+    view.scrollTo(index)
+    centre = view.visualRect(index).center()
+    qtbot.mouseMove(view.viewport(), centre + QPoint(7, 0))
+    qtbot.mouseMove(view.viewport(), centre)
+    qtbot.waitUntil(lambda: view.currentIndex() == index)
+    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=centre)
+    qtbot.waitUntil(lambda: not view.isVisible())
+    assert combo.currentText() == (text if shows is None else shows)

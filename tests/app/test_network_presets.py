@@ -5,9 +5,10 @@ from __future__ import annotations
 import re
 
 import numpy as np
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import Qt
 
 from gdstudio.app.network.presets import PRESETS
+from tests.conftest import pick_entry
 
 
 def _run_to_the_end(window, qtbot) -> None:
@@ -34,20 +35,7 @@ def pick(qtbot, combo, text: str, shows: str | None = None) -> None:
     `text`, or `shows` if given (a pick the window refused).
     """
     qtbot.mouseClick(combo, Qt.MouseButton.LeftButton)
-    view = combo.view()
-    qtbot.waitUntil(view.isVisible)
-    model = view.model()
-    texts = [model.index(r, 0).data() for r in range(model.rowCount())]
-    assert text in texts, f"{text!r} is not among {texts}"
-    index = model.index(texts.index(text), 0)
-    view.scrollTo(index)
-    centre = view.visualRect(index).center()
-    qtbot.mouseMove(view.viewport(), centre + QPoint(7, 0))  # somewhere else first: a motion
-    qtbot.mouseMove(view.viewport(), centre)
-    qtbot.waitUntil(lambda: view.currentIndex() == index)
-    qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=centre)
-    qtbot.waitUntil(lambda: not view.isVisible())
-    assert combo.currentText() == (text if shows is None else shows)
+    pick_entry(qtbot, combo, text, shows)
 
 
 def _pick_preset(window, user, qtbot, title: str) -> None:
