@@ -20,6 +20,7 @@ from ..core.schedules import make_schedule
 from ..io.scenes import Scene, get_scene, scene_dataset
 from ..state import MAX_RUNS, Settings, Studio
 from ..state.build import RunConfig
+from ..state.network import NETWORK, NetworkSpec, build_network
 from ..theme import run_color
 from .drawn import view_dim
 from .model_data import DataModel
@@ -251,6 +252,8 @@ class StudioModel(DataModel):
         from ..io.scenes import load_scenes
 
         doc, runs = Studio.check(snapshot, run_type=RunConfig)
+        if doc.landscape == NETWORK:  # points the network cannot split into two classes
+            build_network(doc.network or NetworkSpec())  # refused before anything is replaced
         scene = load_scenes().get(doc.scene) if doc.scene else None
         self._replace(doc, runs, scene, doc.start)
 

@@ -1,5 +1,6 @@
 """The user's own points as the network's data: clicked into the Data dock with their classes,
-then picked as "My points (Data dock)"; points a network cannot train on are refused in words."""
+then picked as "My points" (without classed points there: the points shown, to edit); points a
+network cannot train on are refused in words."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from gdstudio.state.network import MY_POINTS, NetworkKind, NetworkSpec, build_ne
 from tests.app.test_data_panel import SHIFT, click, settled
 from tests.app.test_network_presets import pick
 
-MY_POINTS_ENTRY = "My points (Data dock)"
+MY_POINTS_ENTRY = "My points"
 
 
 def _to_network(qtbot, user, window) -> None:
@@ -47,7 +48,7 @@ def test_points_clicked_into_the_data_dock_become_the_networks_data(studio_windo
     assert got == sorted(zip(x, np.zeros(len(x)), labels, strict=True))  # on x2 = 0, classes kept
     assert len(land.validation) == round(0.2 * len(x))
     summary = user.find(window, "networkPresetSummary")
-    assert "Data dock" in summary.text()
+    assert "click the plot" in summary.text()
     # It trains: Space, and the boundary is drawn over the user's points.
     window.activateWindow()
     qtbot.waitUntil(window.isActiveWindow)
@@ -61,16 +62,38 @@ def test_points_clicked_into_the_data_dock_become_the_networks_data(studio_windo
     assert y1 - y0 > 0.3 * (x1 - x0)  # points on a line still get a readable plane
 
 
-def test_points_without_classes_are_refused_in_words_and_the_lesson_kept(
+def test_without_classed_points_in_the_data_dock_my_points_start_from_the_points_shown(
     studio_window, user, qtbot
 ):
     window = studio_window("race")  # the Data dock holds the line-fit points: no classes
     model = window.model
     _to_network(qtbot, user, window)
+    moons = model.landscape
+    shown = np.vstack([moons.train.inputs, moons.validation.inputs])
+    labels = np.r_[moons.train.labels, moons.validation.labels]
+    combo = user.find(window, "networkPresetCombo")
+    pick(qtbot, combo, MY_POINTS_ENTRY)
+    spec = model.state.network
+    assert spec.dataset == MY_POINTS and model.scene is None
+    assert sorted(spec.own) == sorted(
+        (float(a), float(b), float(k)) for (a, b), k in zip(shown, labels, strict=True)
+    )
+    assert [c.title for c in model.runs] == ["Adam", "SGD"]
+    hint = user.find(window, "boundaryClickHint")
+    assert hint.isVisible() and "Shift+click" in hint.text() and "200 points" in hint.text()
+
+
+def test_classed_points_too_few_of_a_class_are_refused_in_words_and_the_lesson_kept(
+    studio_window, user, qtbot
+):
+    window = studio_window("race")
+    model = window.model
+    model.replace_dataset(Dataset([1, 2, 3], [0, 1, 1], [0, 1, 1]))  # as an import would
+    _to_network(qtbot, user, window)
     combo = user.find(window, "networkPresetCombo")
     pick(qtbot, combo, MY_POINTS_ENTRY, shows="Lesson 7: four optimizers")
     summary = user.find(window, "networkPresetSummary")
-    assert summary.isVisible() and "have no classes" in summary.text()
+    assert summary.isVisible() and "1 of class 0 and 2 of class 1" in summary.text()
     assert model.scene is not None and model.scene.id == "network"  # the lesson as it was
     assert [c.title for c in model.runs] == ["SGD", "Momentum", "RMSprop", "Adam"]
 

@@ -72,6 +72,7 @@ class NetworkPanels(QObject):
         """Make the widgets and put them in the docks (once): their modules (and pyqtgraph) are
         imported only then, when a network first appears, not on the way to the first frame."""
         from .boundary import DecisionBoundaryView
+        from .clicks import BoundaryClicks
         from .curves import TrainValidationView
         from .setup import NetworkSetup
         from .sharpness import SharpnessReadout
@@ -84,6 +85,7 @@ class NetworkPanels(QObject):
         self.slicer = SliceControl()
         self.slicer.ready.connect(self.sliceReady)
         self.setup = NetworkSetup(self.model)
+        self.clicks = BoundaryClicks(self.model, self.boundary, self.setup)
         self.racer = QComboBox()
         self.racer.setAccessibleName("Racer shown")
         self.racer.currentIndexChanged.connect(self._on_racer_changed)
@@ -99,6 +101,7 @@ class NetworkPanels(QObject):
         column.addLayout(head)
         column.addWidget(self.setup.summary)
         column.addWidget(self.boundary, 1)
+        column.addWidget(self.clicks.hint)
         column.addWidget(self.sharpness)
         column.addWidget(self.slicer)
         self.boundary_dock.setWidget(body)

@@ -97,11 +97,13 @@ LESSON_7 = Preset(
 )
 
 OWN_POINTS = Preset(
-    title="My points (Data dock)",
+    title="My points",
     tip=(
-        "The Data dock's points with their classes (on the logistic regression landscape, "
-        "click in the Data dock for class 1 and Shift+click for class 0), a fifth held out, "
-        "under the lesson's 2-8-8-1 tanh network: a boundary a line could not draw"
+        "Points of your own, under the lesson's 2-8-8-1 tanh network, a fifth held out: the "
+        "Data dock's points with their classes if it has some (on the logistic regression "
+        "landscape, click in the Data dock for class 1 and Shift+click for class 0), else the "
+        "points shown now; then click the boundary plot to add class 1, Shift+click class 0, "
+        "right-click to remove one"
     ),
     network=NetworkSpec(dataset=MY_POINTS),  # its points are taken when it is picked
     runs=(
@@ -110,7 +112,7 @@ OWN_POINTS = Preset(
     ),
     max_steps=2000,
     speed=200.0,
-    summary="Your own points from the Data dock, with their classes",
+    summary="Your own points: click the plot to add or remove them",
 )
 
 PRESETS: tuple[Preset, ...] = (LESSON_7, OVERFITTING, LARGE_VS_SMALL_BATCH, OWN_POINTS)

@@ -2,8 +2,9 @@
 
 Picking a preset replaces the network, its points and the racers (presets.py); the combo shows
 the preset the model's setup is, or "Preset…" once it is none of them (a session, an edit).
-"My points" takes the Data dock's points with their classes; points a network cannot train on
-(none, no classes, one class) leave the setup as it was and say why.
+"My points" takes the Data dock's points with their classes, or, when the Data dock has no classed
+points, the points the network trains on now (to edit by clicking the plot: clicks.py); classed
+points a network cannot train on (too few of a class) leave the setup as it was and say why.
 """
 
 from __future__ import annotations
@@ -11,12 +12,14 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
+import numpy as np
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QHBoxLayout, QLabel, QWidget
 
 from ...core.errors import ConfigError
+from ...core.nn_landscape import NetworkLandscape
 from ...state.kinds import SessionError
-from ...state.network import MY_POINTS, own_points
+from ...state.network import MY_POINTS, OwnPoints, own_points
 from .presets import PRESETS, Preset
 
 
@@ -85,12 +88,25 @@ class NetworkSetup(QWidget):
                 self.model.load_scene(preset.scene)
             else:
                 if preset.network.dataset == MY_POINTS:
-                    own = own_points(self.model.dataset)
+                    own = self._own_points()
                     preset = replace(preset, network=replace(preset.network, own=own))
                 self.model.restore(preset.snapshot(self.model.snapshot()))
         except (ConfigError, SessionError) as e:  # the setup stays as it was
             self.message = str(e).removeprefix("network: ")
         self.follow()
+
+    def _own_points(self) -> OwnPoints:
+        """The points "My points" starts from: the Data dock's with their classes when it has
+        classed points (ConfigError if too few of a class), else the network's shown now."""
+        dataset = self.model.dataset
+        land = self.model.landscape
+        if (len(dataset) and dataset.has_labels) or not isinstance(land, NetworkLandscape):
+            return own_points(dataset)
+        inputs = np.vstack([land.train.inputs, land.validation.inputs])
+        labels = np.r_[land.train.labels, land.validation.labels]
+        return tuple(
+            (float(a), float(b), float(k)) for (a, b), k in zip(inputs, labels, strict=True)
+        )
 
 
 def _matching(model: Any) -> int:
