@@ -24,6 +24,7 @@ from ...core.run import Run
 
 BUDGET = 4  # rows evaluated per racer per refresh (5 a second): ~0.3 ms each
 LABEL_STYLE = {"color": theme.LABEL_COLOR, "font-size": "10pt"}
+MIN_STEPS = 10  # the step axis spans at least this many
 KEY = "(solid: training, dashed: validation)"
 
 
@@ -52,6 +53,10 @@ class TrainValidationView(QWidget):
             plot.showGrid(x=True, y=True, alpha=0.15)
             plot.setMenuEnabled(False)
             plot.getAxis("left").enableAutoSIPrefix(False)
+            plot.getAxis("bottom").enableAutoSIPrefix(False)
+            # Steps start at 0 and span at least MIN_STEPS: before the race (one point, step
+            # 0) the axis read "-400…400 (×0.001)".
+            plot.setLimits(xMin=0, minXRange=MIN_STEPS)
         self.acc_plot.setYRange(0.0, 1.0, padding=0.02)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(4, 4, 4, 4)
