@@ -89,3 +89,13 @@ def test_a_new_slice_after_the_race_paused_shows_the_paths_projected_on_it(qtbot
     assert colors == [theme.run_color(i) for i in range(len(colors))]
     assert sum(count_near(image, color, tol=12) for color in colors) > 600
     assert np.isfinite(model.display_landscape.plane.origin).all()
+
+
+def test_before_the_race_the_step_axis_reads_from_0_without_a_scale_prefix(qtbot):
+    window = _lesson_7(qtbot)
+    curves = window.network_panels.curves
+    for plot in (curves.loss_plot, curves.acc_plot):
+        (x0, x1), _ = plot.getViewBox().viewRange()
+        assert x0 >= 0 and x1 - x0 >= 10  # one point at step 0: not -0.4…0.4
+        axis = plot.getAxis("bottom")
+        assert "×" not in axis.labelString() and "x0." not in axis.labelString()
