@@ -94,3 +94,14 @@ def race_window(history_steps: int, size: tuple[int, int] = (1400, 900)) -> Main
     window.show()
     QTest.qWaitForWindowExposed(window)
     return window
+
+
+def pyqtgraph_view() -> Any:
+    """A new pyqtgraph GLViewWidget (the naive baselines' view) whose items compile their
+    shaders in its own context: pyqtgraph keeps compiled programs in module globals, so a
+    second view's context would be handed the first one's program ids (GL_INVALID_VALUE)."""
+    import pyqtgraph.opengl as gl
+    from pyqtgraph.opengl import shaders
+
+    shaders.initShaders()
+    return gl.GLViewWidget()

@@ -16,7 +16,7 @@ from ..render.colormap import map_colors
 from ..render.glprobe import view_format
 from ..render.heightmap import HeightMap
 from ..render.path_geometry import build_path_geometry
-from .common import Row, entry, race_window, unit_entry
+from .common import Row, entry, pyqtgraph_view, race_window, unit_entry
 
 
 def bench_surface(reps: int) -> Row:
@@ -130,7 +130,7 @@ def _ours(model: Any, reps: int, orbit: bool) -> tuple[tuple[float, float], dict
 def _baseline(model: Any, camera: dict[str, Any], reps: int) -> float:
     import pyqtgraph.opengl as gl
 
-    view = gl.GLViewWidget()
+    view = pyqtgraph_view()
     _show(view)
     view.setCameraPosition(
         pos=QtGui.QVector3D(*camera["center"]),

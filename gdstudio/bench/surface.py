@@ -19,6 +19,8 @@ from gdstudio.render.glview import OrbitView
 from gdstudio.render.heightmap import HeightMap, SurfaceMesh
 from gdstudio.render.surface_item import SurfaceItem
 
+from .common import pyqtgraph_view
+
 _LANDSCAPES = ("rosenbrock", "himmelblau")
 _VIEW_SIZE = (640, 480)
 
@@ -26,7 +28,7 @@ _VIEW_SIZE = (640, 480)
 View = Any  # pyqtgraph's GLViewWidget (untyped) or our OrbitView
 
 
-def _shown_view(kind: Any = gl.GLViewWidget) -> View:
+def _shown_view(kind: Any = pyqtgraph_view) -> View:
     """A shown 640×480 view (pyqtgraph's for the baseline, ours for our item)."""
     view = kind()
     view.resize(*_VIEW_SIZE)
