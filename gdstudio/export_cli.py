@@ -295,19 +295,20 @@ def _export_drawn(job: ExportJob) -> int:
             "e.g. xvfb-run -a gdstudio export ..."
         )
     model, camera = _load_model(job)
+    from .app.drawn import view_dim
     from .app.export.sources import export, run_race
     from .app.main_window import MainWindow
 
     window = MainWindow(model, autosave=False)
     try:
-        if job.view == "3d" and model.landscape.dim != 2:
+        if job.view == "3d" and view_dim(model.landscape) != 2:  # a network: its slice
             raise ExportArgError(
                 "--view 3d: this scene's landscape has one parameter, so "
                 "there is no 3D view; use --view contour"
             )
         width, height = job.size if job.size is not None else (None, None)
         _lay_out_offscreen(window, job.size if job.view == "window" else None)
-        if model.landscape.dim == 2:
+        if view_dim(model.landscape) == 2:
             if camera:
                 window.view3d.set_camera_state(camera)
             elif job.view == "3d":

@@ -91,6 +91,22 @@ def test_race_at_1600x900_shows_the_surface_and_four_coloured_paths(tmp_path, ne
         assert count_near(pixels, color) >= 8, color
 
 
+def test_the_network_lesson_exports_its_slice_in_3d_with_the_racers(tmp_path, needs_gl, count_near):
+    """Lesson 7's 3D view is a slice of its 105 weights: drawn like every lesson's, not refused
+    as a landscape of one parameter."""
+    out = tmp_path / "network.png"
+    args = ("--scene", "network", "--steps", "300", "--view", "3d", "--out", str(out))
+    done = run_cli(tmp_path, *args, "--size", "800x600")
+    assert done.returncode == 0, done.stderr
+    pixels = iio.imread(out)
+    assert pixels.shape == (600, 800, 3)
+    surface = np.abs(pixels.astype(int) - pixels[0, 0]).max(axis=-1) > 12
+    assert 0.15 < surface.mean() < 0.9
+    assert len(np.unique(pixels[surface] // 8, axis=0)) > 200  # lit and colour-mapped
+    for color in RUN_COLORS[:4]:  # the four racers' balls and paths, and the legend's keys
+        assert count_near(pixels, color) >= 8, color
+
+
 # --- every format, in-process ------------------------------------------------------------------
 
 

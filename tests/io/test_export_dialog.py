@@ -286,3 +286,20 @@ def test_a_race_running_before_an_export_runs_on_after_it(qtbot, window, tmp_pat
     save_to(tmp_path / "again")
     click_export(qtbot, dialog)
     assert not window.stepper.playing
+
+
+def test_the_network_lessons_3d_view_exports_its_slice(qtbot, tmp_path, save_to):
+    """Lesson 7's 3D view draws a slice of its 105 weights: it exports like any lesson's."""
+    window = make_window(qtbot, "network")
+    window.model.step(100)
+    qtbot.waitUntil(lambda: window.model.display_landscape.dim == 2, timeout=60_000)
+    dialog = open_dialog(qtbot, window)
+    dialog.select("3d", "png")
+    dialog.set_size(480, 320)
+    save_to(tmp_path / "slice")
+    click_export(qtbot, dialog)
+    pixels = iio.imread(tmp_path / "slice.png")
+    assert pixels.shape[:2] == (320, 480)
+    surface = np.abs(pixels[..., :3].astype(int) - pixels[0, 0, :3]).max(axis=-1) > 12
+    assert surface.mean() > 0.15  # the slice's surface, not an error
+    assert "slice.png" in window.statusBar().currentMessage()

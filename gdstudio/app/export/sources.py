@@ -38,6 +38,7 @@ from ...io.export_files import check_writable
 from ...io.export_graphics import View, render_graphics_image
 from ...io.trajectories import Racer, Trajectories
 from ...theme import MINIMUM_COLOR, TEXT_COLOR, hex_to_rgb255
+from ..drawn import view_dim
 from .decor import ALL, Decorations, decor_of
 from .live import showing, window_size
 
@@ -87,7 +88,7 @@ class ExportWindow(Protocol):
 def check_export(window: ExportWindow, view: str | None, fmt: str) -> None:
     """ExportError with one clear line if `view` cannot be written as `fmt` right now."""
     check_view_format(view, fmt)
-    if view == "3d" and fmt not in DATA_FORMATS and window.model.landscape.dim != 2:
+    if view == "3d" and fmt not in DATA_FORMATS and view_dim(window.model.landscape) != 2:
         raise ExportError(
             "this landscape has one parameter, so there is no 3D view; use the contour view"
         )
