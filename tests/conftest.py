@@ -252,3 +252,18 @@ def pick_entry(qtbot, combo, text: str, shows: str | None = None) -> None:
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=centre)
     qtbot.waitUntil(lambda: not view.isVisible())
     assert combo.currentText() == (text if shows is None else shows)
+
+
+def race_for(qtbot, window, steps: int, timeout: int = 120_000) -> None:
+    """Space with the keys in the 3D view, as a user starts the race; Space again once every
+    racer took `steps` steps; back when the race has paused."""
+    from PySide6.QtCore import Qt
+
+    model = window.model
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow)
+    window.view3d.setFocus()
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: min(c.run.steps for c in model.runs) >= steps, timeout=timeout)
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: not model.playing)

@@ -13,6 +13,7 @@ from gdstudio.state.kinds import SessionError
 from gdstudio.state.network import MY_POINTS, NetworkKind, NetworkSpec
 from tests.app.test_network_points import MY_POINTS_ENTRY, _to_network
 from tests.app.test_network_presets import pick
+from tests.conftest import race_for
 
 LEFT, RIGHT = Qt.MouseButton.LeftButton, Qt.MouseButton.RightButton
 SHIFT, NONE = Qt.KeyboardModifier.ShiftModifier, Qt.KeyboardModifier.NoModifier
@@ -125,21 +126,13 @@ def test_after_an_added_point_the_racers_start_again_and_train_on_it(studio_wind
     window = studio_window("race")
     model = window.model
     view = _own_points(qtbot, user, window)
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
-    window.view3d.setFocus()
-    qtbot.keyClick(window, Qt.Key.Key_Space)
-    qtbot.waitUntil(lambda: min(c.run.steps for c in model.runs) >= 50, timeout=60_000)
-    qtbot.keyClick(window, Qt.Key.Key_Space)
-    qtbot.waitUntil(lambda: not model.playing)
+    race_for(qtbot, window, 50)
     n = len(model.state.network.own)
     _click(qtbot, view, *_empty_spot(view, model.state.network.own), modifiers=SHIFT)
     assert len(model.state.network.own) == n + 1
     assert all(c.run.steps == 0 for c in model.runs)  # from the seeded weights, on the new points
     assert len(model.landscape.train) + len(model.landscape.validation) == n + 1
-    qtbot.keyClick(window, Qt.Key.Key_Space)
-    qtbot.waitUntil(lambda: min(c.run.steps for c in model.runs) >= 50, timeout=60_000)
-    qtbot.keyClick(window, Qt.Key.Key_Space)
+    race_for(qtbot, window, 50)
     qtbot.waitUntil(lambda: "training accuracy" in view.title.text())
 
 

@@ -11,6 +11,7 @@ from gdstudio import theme
 from gdstudio.app.main_window import MainWindow
 from gdstudio.app.model import StudioModel
 from tests.app.test_network_presets import pick
+from tests.conftest import race_for
 from tests.render.conftest import _image_rgba
 
 
@@ -69,13 +70,7 @@ def test_a_new_slice_after_the_race_paused_shows_the_paths_projected_on_it(qtbot
     window = _lesson_7(qtbot)
     model = window.model
     panels = window.network_panels
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
-    window.view3d.setFocus()
-    qtbot.keyClick(window, Qt.Key.Key_Space)
-    qtbot.waitUntil(lambda: min(c.run.steps for c in model.runs) >= 300, timeout=120_000)
-    qtbot.keyClick(window, Qt.Key.Key_Space)
-    qtbot.waitUntil(lambda: not model.playing)
+    race_for(qtbot, window, 300)
     # The PCA plane of SGD's trajectory: its path spans the slice, from the start to the end.
     pick(qtbot, panels.slicer.kind, "PCA of the trajectory")
     with qtbot.waitSignal(model.surfaceChanged, timeout=60_000):

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt
 
 from gdstudio.core.data import Dataset
 from gdstudio.core.errors import ConfigError
@@ -14,6 +13,7 @@ from gdstudio.state.kinds import SessionError
 from gdstudio.state.network import MY_POINTS, NetworkKind, NetworkSpec, build_network, own_points
 from tests.app.test_data_panel import SHIFT, click, settled
 from tests.app.test_network_presets import pick
+from tests.conftest import race_for
 
 MY_POINTS_ENTRY = "My points"
 
@@ -50,12 +50,7 @@ def test_points_clicked_into_the_data_dock_become_the_networks_data(studio_windo
     summary = user.find(window, "networkPresetSummary")
     assert "click the plot" in summary.text()
     # It trains: Space, and the boundary is drawn over the user's points.
-    window.activateWindow()
-    qtbot.waitUntil(window.isActiveWindow)
-    window.view3d.setFocus()
-    qtbot.keyClick(window, Qt.Key.Key_Space)
-    qtbot.waitUntil(lambda: min(c.run.steps for c in model.runs) >= 100, timeout=120_000)
-    qtbot.keyClick(window, Qt.Key.Key_Space)
+    race_for(qtbot, window, 100)
     view = window.network_panels.boundary
     qtbot.waitUntil(lambda: view.weights is not None and "training accuracy" in view.title.text())
     (x0, x1), (y0, y1) = view.extent()
