@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from PySide6.QtCore import QPointF, Qt, QTimer
+from PySide6.QtCore import QPoint, QPointF, Qt, QTimer
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -56,26 +56,34 @@ def settled(qtbot, panel) -> None:
     qtbot.waitUntil(lambda: panel.plot.settled and panel.table.settled)
 
 
-def click(qtbot, panel, x, y, button=LEFT, modifiers=NONE) -> None:
-    """Move the pointer there, as a hand does, and click once the plot holds still there: a
-    click at a place computed before a pending layout (a loaded machine) missed its point, as
-    a right-click on a point once did in CI."""
+def hold_still(qtbot, panel, x, y) -> QPoint:
+    """Move the pointer onto the data point (x, y), as a hand does, until the plot holds still
+    there; where that is in the viewport. A place computed before a pending layout (a loaded
+    machine) moved with the plot: a right-click on a point once missed it in CI."""
     viewport = panel.plot.viewport()
-    for _ in range(50):  # until the plot holds still where the point is (a layout may move it)
+    for _ in range(50):
         pos = at(panel, x, y)
         qtbot.mouseMove(viewport, pos)
         qtbot.wait(10)
         if at(panel, x, y) == pos:
             break
-    qtbot.mouseClick(viewport, button, modifiers, pos)
+    return pos
+
+
+def click(qtbot, panel, x, y, button=LEFT, modifiers=NONE) -> None:
+    """Click the data point (x, y) once the plot holds still there (hold_still)."""
+    pos = hold_still(qtbot, panel, x, y)
+    qtbot.mouseClick(panel.plot.viewport(), button, modifiers, pos)
     settled(qtbot, panel)
 
 
 def drag(
     qtbot, panel, start, end, modifiers=NONE, steps=4, before_release=None, button=LEFT
 ) -> None:
-    """Press at `start`, move in steps, release at `end` (screen positions fixed up front)."""
+    """Press at `start`, move in steps, release at `end` (screen positions fixed up front,
+    once the plot holds still at `start`)."""
     vp = panel.plot.viewport()
+    hold_still(qtbot, panel, *start)
     path = [
         at(panel, *np.add(start, t * np.subtract(end, start)))
         for t in np.linspace(0.0, 1.0, steps + 1)
