@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 from PySide6.QtCore import QObject
@@ -24,6 +24,9 @@ from ..state.network import NETWORK, NetworkSpec, build_network
 from ..theme import run_color
 from .drawn import view_dim
 from .model_data import DataModel
+
+if TYPE_CHECKING:
+    from ..core.nn_landscape import NetworkLandscape
 
 __all__ = ["DEFAULT_SCENE", "RunConfig", "StudioModel"]
 
@@ -100,9 +103,15 @@ class StudioModel(DataModel):
         self._replace(doc, runs, scene, None if scene.start is None else np.array(scene.start))
 
     def _replace(
-        self, doc: Studio, runs: list[RunConfig], scene: Scene | None, start: np.ndarray | None
+        self,
+        doc: Studio,
+        runs: list[RunConfig],
+        scene: Scene | None,
+        start: np.ndarray | None,
+        landscape: NetworkLandscape | None = None,
     ) -> None:
-        """Take a checked document: every field, racer and derived object, then announce."""
+        """Take a checked document: every field, racer and derived object, then announce
+        (`landscape`: the document's, when it was already built to check it)."""
         self._replacing = True
         try:
             self.scene = scene
@@ -111,7 +120,7 @@ class StudioModel(DataModel):
             self.dataset_kind = "classes" if doc.landscape == "logistic-bce" else "regression"
             self.undo_stack.clear()
             self._update_x_norm()
-            self.landscape = self._build_landscape()
+            self.landscape = landscape if landscape is not None else self._build_landscape()
             self.state.start = np.array(
                 self.landscape.default_start if start is None else start, dtype=np.float64
             )
@@ -252,10 +261,11 @@ class StudioModel(DataModel):
         from ..io.scenes import load_scenes
 
         doc, runs = Studio.check(snapshot, run_type=RunConfig)
-        if doc.landscape == NETWORK:  # points the network cannot split into two classes
-            build_network(doc.network or NetworkSpec())  # refused before anything is replaced
+        # A network is built first: points it cannot split into two classes are refused
+        # before anything is replaced.
+        network = build_network(doc.network or NetworkSpec()) if doc.landscape == NETWORK else None
         scene = load_scenes().get(doc.scene) if doc.scene else None
-        self._replace(doc, runs, scene, doc.start)
+        self._replace(doc, runs, scene, doc.start, network)
 
     # --- stepping ------------------------------------------------------------------------------
 

@@ -45,7 +45,6 @@ class BoundaryClicks(QObject):
         self.hint = QLabel()
         self.hint.setObjectName("boundaryClickHint")
         self.hint.setWordWrap(True)
-        self.edits = 0  # how many clicks changed the points
         view.plot.scene().sigMouseClicked.connect(self._on_clicked)
         for signal in (model.landscapeChanged, model.sceneChanged):
             signal.connect(self.follow)
@@ -80,7 +79,8 @@ class BoundaryClicks(QObject):
         if spec is None:
             return False
         if len(spec.own) >= MAX_NETWORK_POINTS:
-            return self._refuse(f"My points: at most {MAX_NETWORK_POINTS} points")
+            self.setup.refuse(ConfigError(f"My points: at most {MAX_NETWORK_POINTS} points"))
+            return False
         return self._apply(spec, (*spec.own, (float(x1), float(x2), float(label))))
 
     def remove_near(self, scene_pos: QPointF) -> bool:
@@ -125,16 +125,8 @@ class BoundaryClicks(QObject):
         try:
             self.model.restore(snap)  # checked whole first: a refusal changes nothing
         except (ConfigError, SessionError) as e:
-            text = str(e)
-            for prefix in ("network.own: ", "network: "):
-                text = text.removeprefix(prefix)
-            return self._refuse(text)
+            self.setup.refuse(e)
+            return False
         vb.setRange(xRange=shown[0], yRange=shown[1], padding=0.0)
-        self.edits += 1
         self.follow()
         return True
-
-    def _refuse(self, message: str) -> bool:
-        self.setup.message = message
-        self.setup.follow()
-        return False

@@ -92,7 +92,16 @@ class NetworkSetup(QWidget):
                     preset = replace(preset, network=replace(preset.network, own=own))
                 self.model.restore(preset.snapshot(self.model.snapshot()))
         except (ConfigError, SessionError) as e:  # the setup stays as it was
-            self.message = str(e).removeprefix("network: ")
+            self.refuse(e)
+            return
+        self.follow()
+
+    def refuse(self, error: Exception) -> None:
+        """Say under the combo why a change of the setup was refused (until the next one)."""
+        text = str(error)
+        for prefix in ("network.own: ", "network: "):
+            text = text.removeprefix(prefix)
+        self.message = text
         self.follow()
 
     def _own_points(self) -> OwnPoints:
