@@ -254,6 +254,20 @@ def pick_entry(qtbot, combo, text: str, shows: str | None = None) -> None:
     assert combo.currentText() == (text if shows is None else shows)
 
 
+def hold_still(qtbot, viewport, where, ready=lambda: True):
+    """Move the pointer to where() in `viewport`, as a hand does, until the place holds still
+    (and ready()); that place. Under load a pending layout can move a plot between computing
+    a place and clicking it: a click there then missed its point."""
+    for _ in range(50):
+        qtbot.waitUntil(ready)
+        pos = where()
+        qtbot.mouseMove(viewport, pos)
+        qtbot.wait(10)
+        if ready() and where() == pos:
+            break
+    return pos
+
+
 def race_for(qtbot, window, steps: int, timeout: int = 120_000) -> None:
     """Space with the keys in the 3D view, as a user starts the race; Space again once every
     racer took `steps` steps; back when the race has paused."""

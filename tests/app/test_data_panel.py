@@ -20,6 +20,7 @@ from gdstudio.app.data.dialogs import GenerateDialog, GenerateSpec
 from gdstudio.app.data.panel import ANALYTIC_HINT, DataPanel
 from gdstudio.app.data.plot import HIT_RADIUS
 from gdstudio.core.data import Dataset
+from tests.conftest import hold_still
 
 LEFT, RIGHT = Qt.MouseButton.LeftButton, Qt.MouseButton.RightButton
 SHIFT, CTRL = Qt.KeyboardModifier.ShiftModifier, Qt.KeyboardModifier.ControlModifier
@@ -56,23 +57,15 @@ def settled(qtbot, panel) -> None:
     qtbot.waitUntil(lambda: panel.plot.settled and panel.table.settled)
 
 
-def hold_still(qtbot, panel, x, y) -> QPoint:
-    """Move the pointer onto the data point (x, y), as a hand does, until the plot holds still
-    there; where that is in the viewport. A place computed before a pending layout (a loaded
-    machine) moved with the plot: a right-click on a point once missed it in CI."""
-    viewport = panel.plot.viewport()
-    for _ in range(50):
-        pos = at(panel, x, y)
-        qtbot.mouseMove(viewport, pos)
-        qtbot.wait(10)
-        if at(panel, x, y) == pos:
-            break
-    return pos
+def hold_at(qtbot, panel, x, y) -> QPoint:
+    """The pointer on the data point (x, y) once the plot holds still there (a right-click on
+    a point once missed it in CI: conftest.hold_still); where that is in the viewport."""
+    return hold_still(qtbot, panel.plot.viewport(), lambda: at(panel, x, y))
 
 
 def click(qtbot, panel, x, y, button=LEFT, modifiers=NONE) -> None:
-    """Click the data point (x, y) once the plot holds still there (hold_still)."""
-    pos = hold_still(qtbot, panel, x, y)
+    """Click the data point (x, y) once the plot holds still there (hold_at)."""
+    pos = hold_at(qtbot, panel, x, y)
     qtbot.mouseClick(panel.plot.viewport(), button, modifiers, pos)
     settled(qtbot, panel)
 
@@ -83,7 +76,7 @@ def drag(
     """Press at `start`, move in steps, release at `end` (screen positions fixed up front,
     once the plot holds still at `start`)."""
     vp = panel.plot.viewport()
-    hold_still(qtbot, panel, *start)
+    hold_at(qtbot, panel, *start)
     path = [
         at(panel, *np.add(start, t * np.subtract(end, start)))
         for t in np.linspace(0.0, 1.0, steps + 1)

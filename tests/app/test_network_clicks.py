@@ -13,7 +13,7 @@ from gdstudio.state.kinds import SessionError
 from gdstudio.state.network import MY_POINTS, NetworkKind, NetworkSpec
 from tests.app.test_network_points import MY_POINTS_ENTRY, _to_network
 from tests.app.test_network_presets import pick
-from tests.conftest import race_for
+from tests.conftest import hold_still, race_for
 
 LEFT, RIGHT = Qt.MouseButton.LeftButton, Qt.MouseButton.RightButton
 SHIFT, NONE = Qt.KeyboardModifier.ShiftModifier, Qt.KeyboardModifier.NoModifier
@@ -47,14 +47,8 @@ def _drawn(view) -> bool:
 def _click(qtbot, view, x, y, button=LEFT, modifiers=NONE) -> QPoint:
     """Click there, the pointer moved there first as a hand does (pyqtgraph's clicks follow
     the hover); where in the viewport it clicked."""
-    viewport = view.plot.viewport()
-    for _ in range(50):  # until the layout holds still (a longer hint re-lays the dock out)
-        qtbot.waitUntil(lambda: _drawn(view))
-        size, pos = view.plot.size(), _screen(view, x, y)
-        qtbot.mouseMove(viewport, pos)
-        qtbot.wait(10)
-        if view.plot.size() == size and _drawn(view) and _screen(view, x, y) == pos:
-            break
+    # Once the layout holds still: a longer hint re-lays the dock out.
+    pos = hold_still(qtbot, view.plot.viewport(), lambda: _screen(view, x, y), lambda: _drawn(view))
     qtbot.mouseClick(view.plot.viewport(), button, modifiers, pos)
     return pos
 
