@@ -147,15 +147,22 @@ def mae_grid(ws: Array, bs: Array, x: Array, t: Array) -> tuple[Array, Array, Ar
             centre = c[:, n // 2 : n // 2 + 1]  # sums of c − centre keep their precision
             prefix_c = _prefix(c - centre)
             prefix_x = _prefix(x[order])
+            # per w, the points with c < b (residual > 0) and with c ≤ b: two binary searches
+            # each; the sums for every b of every w then at once
+            below = np.empty((len(w), len(bs)), dtype=np.intp)
+            upto = np.empty_like(below)
             for k in range(len(w)):
-                below = np.searchsorted(c[k], bs, side="left")  # c < b: residual > 0
-                above = n - np.searchsorted(c[k], bs, side="right")  # c > b: residual < 0
-                pc, px = prefix_c[k], prefix_x[k]
-                b_c = bs - centre[k, 0]
-                col = lo + k
-                val[:, col] = b_c * (below - above) - pc[below] + (pc[n] - pc[n - above])
-                gw[:, col] = px[below] - (px[n] - px[n - above])
-                gb[:, col] = below - above
+                below[k] = np.searchsorted(c[k], bs, side="left")
+                upto[k] = np.searchsorted(c[k], bs, side="right")
+            above = n - upto  # c > b: residual < 0
+            b_c = bs[None, :] - centre
+            pc_n, px_n = prefix_c[:, n : n + 1], prefix_x[:, n : n + 1]
+            pc_b, pc_a = (np.take_along_axis(prefix_c, i, axis=1) for i in (below, upto))
+            px_b, px_a = (np.take_along_axis(prefix_x, i, axis=1) for i in (below, upto))
+            cols_ = slice(lo, lo + len(w))
+            val[:, cols_] = (b_c * (below - above) - pc_b + (pc_n - pc_a)).T
+            gw[:, cols_] = (px_b - (px_n - px_a)).T
+            gb[:, cols_] = (below - above).T
     return val, gw, gb
 
 

@@ -36,6 +36,7 @@ from PySide6.QtOpenGL import (
 from PySide6.QtWidgets import QApplication, QStyle, QToolTip
 
 from gdstudio.render import gl
+from gdstudio.render.busy_turn import busy_turn
 from gdstudio.render.frame_copy import FrameCopy
 from gdstudio.render.glprobe import is_software_gl
 
@@ -73,16 +74,26 @@ class GLSurface(QOpenGLWindow):
         self._tip.timeout.connect(self._show_tip)
         self._tip_at = QtCore.QPoint()
         self._hold: tuple[Callable[[], bool], float] | None = None
+        self._now = False  # inside paint_now: the frame is neither held nor put off
         self._held = QtCore.QTimer(self)  # asks again for the frame a hold put off
         self._held.setSingleShot(True)
         self._held.setInterval(1)
-        self._held.timeout.connect(self.update)
+        self._held.timeout.connect(self._ask_again)
 
     def hold(self, ready: Callable[[], bool], max_ms: float) -> None:
         """Put the next frame off until `ready()` (asked with the context current) or for
         at most `max_ms`: GL work issued ahead (a surface drawn ahead) is done meanwhile,
         while the event loop turns, instead of inside the frame that needs it."""
         self._hold = (ready, time.perf_counter() + max_ms / 1000.0)
+
+    def _ask_again(self) -> None:
+        """The frame put off, asked for again now: an update request sent at once (update()
+        would wait for the platform's next one, ~5 ms), which a hold may put off again."""
+        if self.isExposed() and self.isValid():
+            self.update()  # (the region to paint: all of it)
+            QApplication.sendEvent(self, QEvent(QEvent.Type.UpdateRequest))
+        else:
+            self.update()
 
     def _put_off(self) -> bool:
         """For an update request: whether a hold puts the frame off (asked again soon)."""
@@ -181,12 +192,25 @@ class GLSurface(QOpenGLWindow):
         self._forward(ev)
 
     def event(self, ev: QEvent) -> bool:
-        """Leaving the surface hides the tooltip; a hold puts a frame off (see `hold`)."""
+        """Leaving the surface hides the tooltip; a hold puts a frame off (see `hold`), and so
+        does other costly work in the same turn of the loop (see busy_turn)."""
         if ev.type() == QEvent.Type.Leave:
             self._tip.stop()
             QToolTip.hideText()
-        elif ev.type() == QEvent.Type.UpdateRequest and self._put_off():
-            return True
+        elif ev.type() == QEvent.Type.UpdateRequest:
+            turn = busy_turn()
+            if not self._now:
+                if self._put_off():
+                    return True
+                if not turn.take():  # other costly work in this turn: the frame in a later one
+                    self._held.start()
+                    return True
+            else:
+                turn.take()  # a frame wanted now is drawn now, and takes the turn all the same
+            try:
+                return super().event(ev)
+            finally:
+                turn.done()
         return super().event(ev)
 
     def _show_tip(self) -> None:
@@ -218,7 +242,11 @@ class GLSurface(QOpenGLWindow):
             return False
         self._hold = None  # a frame wanted now is not put off
         self.update()
-        QApplication.sendEvent(self, QEvent(QEvent.Type.UpdateRequest))
+        self._now = True
+        try:
+            QApplication.sendEvent(self, QEvent(QEvent.Type.UpdateRequest))
+        finally:
+            self._now = False
         return True
 
 

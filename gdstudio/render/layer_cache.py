@@ -30,6 +30,7 @@ def offscreen_fbo(width: int, height: int, samples: int = 0) -> QOpenGLFramebuff
     return fbo
 
 
+_DONE = (gl.GL_ALREADY_SIGNALED, gl.GL_CONDITION_SATISFIED)
 _TARGETS = {gl.GL_RENDERBUFFER: gl.GL_RENDERBUFFER, gl.GL_TEXTURE: gl.GL_TEXTURE_2D}
 
 
@@ -97,6 +98,7 @@ class LayerCache:
         self._copies: list[tuple[int, int, int, int]] | None = None  # None: not asked yet
         self._copy_target = -1
         self._last: tuple[int, int, int] | None = None  # the target last copied into, its size
+        self._sync: object = None  # the fence after a picture drawn ahead
         self.copied: list[Box] = []
         """The boxes the last draw() copied into its target (all of it, or around what
         changed)."""
@@ -121,18 +123,10 @@ class LayerCache:
         and no target_changed() since), only they are copied, else the whole picture.
         """
         self.copied = []
-        if not self.enabled:
+        fbo = self._picture(width, height)
+        if fbo is None:
             self._last = None
             return False
-        ctx = QtGui.QOpenGLContext.currentContext()
-        fbo = self._fbo
-        if ctx is not self._context or fbo is None or fbo.size().toTuple() != (width, height):
-            self._context = ctx
-            fbo = self._fbo = offscreen_fbo(width, height)
-            self._key, self._copies = None, None
-            if not fbo.isValid():
-                self.enabled, self._fbo = False, None
-                return False
         try:
             if key != self._key:
                 gl.glBindFramebuffer(gl.GL_FRAMEBUFFER, fbo.handle())
@@ -154,6 +148,66 @@ class LayerCache:
         finally:
             gl.glBindFramebuffer(gl.GL_FRAMEBUFFER, target)
         return True
+
+    def draw_ahead(self, width: int, height: int, key: Hashable, paint: Callable[[], None]) -> bool:
+        """Between frames: run paint() into the kept picture now if `key` changed, without
+        waiting for it (True if drawn); the next draw() with this key only copies it, whole.
+        Call with the context current."""
+        fbo = self._picture(width, height)
+        if fbo is None or key == self._key:
+            return False
+        saved = gl.get_integer(gl.GL_FRAMEBUFFER_BINDING)
+        try:
+            gl.glBindFramebuffer(gl.GL_FRAMEBUFFER, fbo.handle())
+            gl.glViewport(0, 0, width, height)
+            self._key = None  # the picture is no earlier key's now
+            paint()
+            self._key, self._last = key, None  # a new picture: the next copy is whole
+            self._forget_sync()
+            self._sync = gl.glFenceSync(gl.GL_SYNC_GPU_COMMANDS_COMPLETE, 0)
+            gl.glFlush()  # rasterized while the event loop turns
+        except GLError:
+            self.enabled, self._fbo = False, None
+            return False
+        finally:
+            gl.glBindFramebuffer(gl.GL_FRAMEBUFFER, saved)
+        return True
+
+    def rasterized(self) -> bool:
+        """Whether the picture drawn ahead is done (its context current)."""
+        if self._sync is None:
+            return True
+        try:
+            done = gl.glClientWaitSync(self._sync, 0, 0) in _DONE
+        except GLError:
+            done = True
+        if done:
+            self._forget_sync()
+        return done
+
+    def _forget_sync(self) -> None:
+        if self._sync is not None:
+            try:
+                gl.glDeleteSync(self._sync)
+            except GLError:
+                pass
+            self._sync = None
+
+    def _picture(self, width: int, height: int) -> QOpenGLFramebufferObject | None:
+        """The framebuffer of the kept picture in the current context at this size (made
+        anew, empty, when either changed); None where this GL cannot keep one."""
+        if not self.enabled:
+            return None
+        ctx = QtGui.QOpenGLContext.currentContext()
+        fbo = self._fbo
+        if ctx is not self._context or fbo is None or fbo.size().toTuple() != (width, height):
+            self._context = ctx
+            fbo = self._fbo = offscreen_fbo(width, height)
+            self._key, self._copies, self._sync = None, None, None
+            if not fbo.isValid():
+                self.enabled, self._fbo = False, None
+                return None
+        return fbo
 
     def target_changed(self) -> None:
         """Something else drew into the target: the next frame copies the whole picture."""

@@ -50,6 +50,7 @@ class RaceLayers:
         self.kept_segments: tuple[int, ...] = ()  # settled segments of each path in the cache
         self._colors = b""
         self._view: Hashable = None  # the camera (and what else `key` holds) of the last frame
+        self._frame: Frame | None = None  # ...and its frame
         self._stale = False  # `paths` does not hold the latest paths
         self._heads = np.empty((0, 3), np.float32)  # where `heads` draws its balls
         self._heads_drawn: np.ndarray | None = None  # ...and drew them in the last frame
@@ -89,31 +90,15 @@ class RaceLayers:
         Give `margin`, the pixels around a path point that hold all that is drawn for it,
         when the framebuffer still holds the last frame: only boxes around what moved are
         copied from the kept layer then."""
+        self._frame = frame
         if key != self._view:
             self._view = key
             self.cache.target_changed()
             return False
         spans, paths = self.spans, self.paths
-        key = (
-            key,
-            *(item.version for item in self.static),
-            *(item.visible() for item in self.static),
-            paths.visible(),
-            self._colors,
-            tuple(s.generation for s in spans),
-        )
         width, height = view.deviceWidth(), view.deviceHeight()
         boxes = None if margin is None else self._damage(frame, (width, height), margin)
         added, tips = self._set_moving(spans)
-
-        def repaint() -> None:
-            gl.glClearColor(*view.opts["bgcolor"])
-            gl.glClear(gl.GL_DEPTH_BUFFER_BIT | gl.GL_COLOR_BUFFER_BIT)
-            view.draw_items(self.static, frame)
-            if paths.visible():
-                self.full_geometry()
-                paths.paint(frame, [(s.first, s.settled) for s in spans])
-            self.kept_segments = tuple(s.settled for s in spans)
 
         def add() -> None:
             if paths.visible():
@@ -121,7 +106,10 @@ class RaceLayers:
             self.kept_segments = tuple(s.settled for s in spans)
 
         target = view.defaultFramebufferObject()
-        if not self.cache.draw(target, width, height, key, repaint, add, boxes):
+        kept = self._kept_key(key)
+        if not self.cache.draw(
+            target, width, height, kept, lambda: self._repaint(view, frame), add, boxes
+        ):
             return False
         if paths.visible():
             self.moving.paint(frame, [tips])
@@ -129,6 +117,41 @@ class RaceLayers:
         self._heads_drawn = self._heads
         self._overlay_drawn = self._overlay
         return True
+
+    def draw_ahead(self, view: OrbitView) -> bool:
+        """Between frames (the view's context current): draw the kept layer for the camera
+        of the last frame if it is out of date (a new surface under a still camera), without
+        waiting for it; the next frame only copies it. True if drawn."""
+        frame, key = self._frame, self._view
+        if frame is None or key is None:
+            return False
+        width, height = view.deviceWidth(), view.deviceHeight()
+        kept = self._kept_key(key)
+        return self.cache.draw_ahead(width, height, kept, lambda: self._repaint(view, frame))
+
+    def _kept_key(self, key: Hashable) -> Hashable:
+        """What the kept layer depends on: the camera's `key`, the static items and the
+        paths' identities."""
+        return (
+            key,
+            *(item.version for item in self.static),
+            *(item.visible() for item in self.static),
+            self.paths.visible(),
+            self._colors,
+            tuple(s.generation for s in self.spans),
+        )
+
+    def _repaint(self, view: OrbitView, frame: Frame) -> None:
+        """Draw the kept layer whole into the framebuffer bound: the static items and the
+        settled part of every path."""
+        spans, paths = self.spans, self.paths
+        gl.glClearColor(*view.opts["bgcolor"])
+        gl.glClear(gl.GL_DEPTH_BUFFER_BIT | gl.GL_COLOR_BUFFER_BIT)
+        view.draw_items(self.static, frame)
+        if paths.visible():
+            self.full_geometry()
+            paths.paint(frame, [(s.first, s.settled) for s in spans])
+        self.kept_segments = tuple(s.settled for s in spans)
 
     @property
     def damage(self) -> list[Box]:

@@ -7,6 +7,7 @@ import numpy as np
 from PySide6.QtCore import QTimer
 
 from gdstudio.render import gl
+from gdstudio.render.busy_turn import busy_turn
 from gdstudio.render.glitem import BufferedItem
 from gdstudio.render.glview import Frame
 from gdstudio.render.surface_picture import HOLD_MS, SurfacePicture
@@ -58,6 +59,9 @@ void main() {
 DEFAULT_CONTOUR_STEP = 0.05
 """World-height spacing of iso-loss lines (20 across the box)."""
 _KEY_LIGHT = np.array([-0.45, -0.65, 1.0])
+AHEAD_PARTS = 2
+"""A surface drawn ahead is drawn in this many turns of the event loop (its vertex work on
+software GL: ~5 ms at 256², on the thread that draws)."""
 
 
 class SurfaceItem(BufferedItem):
@@ -75,6 +79,7 @@ class SurfaceItem(BufferedItem):
         self._faces: np.ndarray | None = None
         self._picture = SurfacePicture()
         self._ahead_due = False
+        self._ahead_part = 0  # the part of the picture drawn ahead next
 
     def set_mesh(
         self, vertices: np.ndarray, normals: np.ndarray, colors: np.ndarray, faces: np.ndarray
@@ -99,15 +104,59 @@ class SurfaceItem(BufferedItem):
             if surface is not None:  # the frame that shows it waits for it
                 surface.hold(self._ahead_done, HOLD_MS)
 
+    @property
+    def drawing_ahead(self) -> bool:
+        """Whether a picture of the new surface is being drawn ahead (not all of it yet)."""
+        return self._ahead_due
+
     def _ahead_done(self) -> bool:
         """Whether the surface drawn ahead is ready to copy (or was not drawn ahead after all)."""
         return not self._ahead_due and self._picture.rasterized()
 
+    def picture_ready(self) -> bool:
+        """Whether the picture of the surface as it is now was drawn ahead, for the camera of
+        the last frame, and is rasterized: a frame that draws the surface first copies it."""
+        seen = self._picture.seen
+        return (
+            not self._ahead_due
+            and seen is not None
+            and self._picture.drawn_for(seen, self.version)
+            and self._picture.rasterized()
+        )
+
     def _draw_ahead(self) -> None:
-        self._ahead_due = False
-        view = self._view
-        if view is not None and self._drawable() is not None:
-            self._picture.draw_ahead(view, self.version, self._draw)
+        turn = busy_turn()
+        if not turn.take():  # other costly work in this turn: in a later one
+            QTimer.singleShot(1, self._draw_ahead)
+            return
+        try:
+            self._draw_ahead_part()
+        finally:
+            turn.done()
+
+    def _draw_ahead_part(self) -> None:
+        """Draw the next part of the picture (AHEAD_PARTS of the triangles, in order), and
+        ask for the part after it in a later turn."""
+        view, faces = self._view, self._drawable()
+        part, self._ahead_part = self._ahead_part, 0
+        if view is None or faces is None:
+            self._ahead_due = False
+            return
+        triangles = faces.size // 3
+        lo, hi = (triangles * k // AHEAD_PARTS for k in (part, part + 1))
+        last = part + 1 == AHEAD_PARTS
+
+        def draw(frame: Frame) -> None:
+            self._draw(frame, 3 * lo, 3 * (hi - lo))
+
+        drawn = self._picture.draw_ahead(view, self.version, draw, part == 0, last)
+        if drawn and not last:
+            self._ahead_part = part + 1
+            QTimer.singleShot(1, self._draw_ahead)
+        elif not drawn and part:
+            QTimer.singleShot(1, self._draw_ahead)  # the camera changed meanwhile: again
+        else:
+            self._ahead_due = False
 
     def _drawable(self) -> np.ndarray | None:
         faces = self._array("faces")
@@ -144,10 +193,12 @@ class SurfaceItem(BufferedItem):
             return
         self._draw(frame)
 
-    def _draw(self, frame: Frame) -> None:
+    def _draw(self, frame: Frame, first: int = 0, count: int | None = None) -> None:
+        """Draw the triangles (`count` indices of them from index `first`: all by default)."""
         faces = self._drawable()
         if faces is None:
             return
+        count = faces.size - first if count is None else count
         self._gl_state()
         self._prepare()
         gl.glEnable(gl.GL_POLYGON_OFFSET_FILL)
@@ -159,7 +210,7 @@ class SurfaceItem(BufferedItem):
             self._uniform_vec3("u_light", self._light)
             self._uniform_float("u_opacity", self._opacity)
             self._uniform_float("u_contour_step", self._contour_step)
-            gl.glDrawElements(gl.GL_TRIANGLES, faces.size, gl.GL_UNSIGNED_INT, None)
+            gl.glDrawElements(gl.GL_TRIANGLES, count, gl.GL_UNSIGNED_INT, 4 * first or None)
         finally:
             self._finish()
             gl.glDisable(gl.GL_POLYGON_OFFSET_FILL)

@@ -2,9 +2,10 @@
 
 On software GL a 256² surface costs the thread that draws it ~5 ms of vertex work, and the
 frame then waits for its rasterization. When the mesh changes under a still camera (a data
-edit), the surface is drawn in an event-loop turn of its own, into a picture of colour and
-depth, and the frame copies that picture in place of the clear and the draw it would have
-made (the surface is the first item drawn): exact, and the rasterization ran meanwhile.
+edit), the surface is drawn in event-loop turns of its own, half its triangles in each, into
+a picture of colour and depth, and the frame copies that picture in place of the clear and
+the draw it would have made (the surface is the first item drawn): exact (the same triangles
+in the same order), and the rasterization ran meanwhile.
 """
 
 from __future__ import annotations
@@ -59,6 +60,7 @@ class SurfacePicture:
         self._copies: list[tuple[int, int, int, int]] | None = None
         self._copy_target = -1
         self._sync: object = None  # the fence after the picture drawn ahead
+        self._partial: Hashable = None  # the key of a picture drawn in part so far
 
     def watch(self, view: OrbitView | None, frame: Frame, first: bool) -> Seen | None:
         """During a paint: note what the frame draws with when a picture could stand for the
@@ -80,6 +82,10 @@ class SurfacePicture:
             self.enabled = is_software_gl()
         return bool(self.enabled) and shiboken6.isValid(view.surface)
 
+    def drawn_for(self, seen: Seen, version: int) -> bool:
+        """Whether the picture is whole and of this surface `version` for `seen`'s frame."""
+        return self._fbo is not None and self._key == seen.key(version)
+
     def copy(self, seen: Seen, version: int) -> bool:
         """Copy the picture into the framebuffer being drawn, if it is the one this frame
         would draw (True), else leave the frame alone (False)."""
@@ -100,14 +106,28 @@ class SurfacePicture:
             gl.glBindFramebuffer(gl.GL_FRAMEBUFFER, target)
         return True
 
-    def draw_ahead(self, view: OrbitView, version: int, draw: Callable[[Frame], None]) -> bool:
-        """Between frames: draw the surface (`draw`) into the picture for the camera of the
-        last frame, without waiting for it (True if drawn)."""
+    def draw_ahead(
+        self,
+        view: OrbitView,
+        version: int,
+        draw: Callable[[Frame], None],
+        first: bool = True,
+        last: bool = True,
+    ) -> bool:
+        """Between frames: draw the surface, or a part of it (`draw`), into the picture for
+        the camera of the last frame, without waiting for it (True if drawn).
+
+        A picture drawn in parts starts with `first` (the picture is cleared) and is done
+        with `last`; a later part is drawn only over the earlier parts for the same camera
+        and `version` (else False: start again from the first)."""
         seen = self.seen
         surface = view.surface
         if seen is None or not shiboken6.isValid(surface) or not surface.isExposed():
             return False
-        if surface.context() is not seen.context or self._key == seen.key(version):
+        key = seen.key(version)
+        if surface.context() is not seen.context or self._key == key:
+            return False
+        if not first and (self._partial != key or self._fbo is None):
             return False
         surface.makeCurrent()
         fbo = self._fbo
@@ -129,15 +149,20 @@ class SurfacePicture:
         try:
             gl.glBindFramebuffer(gl.GL_FRAMEBUFFER, fbo.handle())
             gl.glViewport(0, 0, seen.width, seen.height)
-            gl.glClearColor(*seen.background)
-            gl.glClear(gl.GL_DEPTH_BUFFER_BIT | gl.GL_COLOR_BUFFER_BIT)
+            if first:
+                self._key = None  # the picture is not this or any earlier surface now
+                gl.glClearColor(*seen.background)
+                gl.glClear(gl.GL_DEPTH_BUFFER_BIT | gl.GL_COLOR_BUFFER_BIT)
             draw(seen.frame)
-            self._forget_sync()
-            self._sync = gl.glFenceSync(gl.GL_SYNC_GPU_COMMANDS_COMPLETE, 0)
+            if last:
+                self._forget_sync()
+                self._sync = gl.glFenceSync(gl.GL_SYNC_GPU_COMMANDS_COMPLETE, 0)
             gl.glFlush()  # rasterized while the event loop turns
         finally:
             gl.glBindFramebuffer(gl.GL_FRAMEBUFFER, saved)
-        self._key = seen.key(version)
+        self._partial = None if last else key
+        if last:
+            self._key = key
         return True
 
     def rasterized(self) -> bool:

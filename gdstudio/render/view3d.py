@@ -26,6 +26,7 @@ from gdstudio.render.export_target import (
 )
 from gdstudio.render.frame_timer import FrameTimer
 from gdstudio.render.heightmap import HeightMap, SurfaceLandscape, SurfaceMesh, prepared_range
+from gdstudio.render.layers_ahead import LayersAhead
 from gdstudio.render.line_item import PathLinesItem
 from gdstudio.render.loss_range import LossRange
 from gdstudio.render.marker_item import MarkerItem
@@ -106,6 +107,7 @@ class LandscapeView3D(CameraView):
         # around where they were and are: they never force the surface to be drawn again
         arrows = self._arrows.items
         self._layers = RaceLayers(static, self._paths_item, self._moving, self._heads, arrows)
+        self._ahead = LayersAhead(self, self._surface, self._layers, self._follow_paths)
         self._timer = FrameTimer()
         self._export = ExportTarget(self)
         self._export_surface = FullGridSurface()
@@ -231,6 +233,7 @@ class LandscapeView3D(CameraView):
             return
         mesh = self._mesh = self._heightmap.sample(self._grid, out=self._mesh)
         self._surface.set_mesh(mesh.vertices, mesh.normals, mesh.colors, mesh.faces)
+        self._ahead.start()  # a new surface drawn ahead: the kept layer is drawn ahead too
 
     def _rebuild_minima(self, hm: HeightMap) -> None:
         minima = hm.minima_inside()

@@ -12,6 +12,7 @@ from gdstudio.core.data import Dataset
 from gdstudio.core.surface_grid import GridSurface
 from gdstudio.render.heightmap import HeightMap
 from gdstudio.render.picking import project_to_screen
+from tests.conftest import hold_still
 
 LEFT, NONE = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
 
@@ -58,7 +59,12 @@ def _settled(window) -> bool:
 
 def _click(window, qtbot, x: float, y: float) -> None:
     plot = window.data_panel.plot
-    pos = plot.mapFromScene(plot.getViewBox().mapViewToScene(QPointF(x, y)))
+
+    def at() -> object:
+        return plot.mapFromScene(plot.getViewBox().mapViewToScene(QPointF(x, y)))
+
+    # the plot drawn as it is now (its redraw takes a turn of its own after the 3D frame's)
+    pos = hold_still(qtbot, plot.viewport(), at, lambda: plot.settled)
     count = len(window.model.dataset)
     qtbot.mouseClick(plot.viewport(), LEFT, NONE, pos)
     assert len(window.model.dataset) == count + 1

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication
 from gdstudio.core.data import Dataset
 from gdstudio.core.surface_grid import GridSurface
 from gdstudio.render.heightmap import HeightMap
+from tests.conftest import hold_still
 
 LEFT, NONE = Qt.MouseButton.LeftButton, Qt.KeyboardModifier.NoModifier
 POINTS = 1_000
@@ -27,6 +28,9 @@ def mae_window(studio_window, qtbot, no_mouse_rate_limit):
     qtbot.keyClick(combo, Qt.Key.Key_Down)  # MSE → MAE, the way the keyboard picks it
     assert combo.currentText() == "MAE"
     assert model.loss == "mae"
+    # the plot shows the new points before the user reaches for them (its redraw takes a
+    # turn of the event loop of its own)
+    qtbot.waitUntil(lambda: window.data_panel.plot.settled)
     yield window
     model.surface_worker.cancel()
     model.surface_worker.wait()
@@ -107,7 +111,8 @@ def test_fast_edits_end_with_the_latest_data_and_never_draw_older_surfaces(qtbot
     vp = plot.viewport()
     index = int(np.argmax(model.dataset.y))
     start = (float(model.dataset.x[index]), float(model.dataset.y[index]))
-    qtbot.mousePress(vp, LEFT, NONE, _viewport_at(window, *start))
+    pos = hold_still(qtbot, vp, lambda: _viewport_at(window, *start), lambda: plot.settled)
+    qtbot.mousePress(vp, LEFT, NONE, pos)
     for k in range(1, 9):  # every move is an edit; none waits for the surface before it
         qtbot.mouseMove(vp, _viewport_at(window, start[0] + 0.1 * k, start[1] - 0.8 * k))
     qtbot.mouseRelease(vp, LEFT, NONE, _viewport_at(window, start[0] + 0.8, start[1] - 6.4))

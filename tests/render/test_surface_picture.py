@@ -9,6 +9,9 @@ import pytest
 from gdstudio.core.data import Dataset
 from gdstudio.core.fitting import DataLandscape
 from gdstudio.render.glprobe import is_software_gl
+from gdstudio.render.layers_ahead import LayersAhead
+from gdstudio.render.race_layers import RaceLayers
+from gdstudio.render.surface_item import AHEAD_PARTS
 from gdstudio.render.surface_picture import SurfacePicture
 
 
@@ -85,3 +88,57 @@ def test_a_camera_moved_since_draws_the_surface_in_place(qtbot, fit_view, copies
     with qtbot.waitSignal(view.frameSwapped, timeout=5000):
         view.orbit(0.0, 0.0)
     assert np.array_equal(first, frame_rgb(view))
+
+
+@pytest.mark.usefixtures("software_gl")
+def test_the_picture_is_drawn_ahead_half_its_triangles_at_a_time(
+    qtbot, fit_view, copies, monkeypatch
+):
+    view = fit_view
+    parts: list[tuple[bool, bool]] = []
+    draw_ahead = SurfacePicture.draw_ahead
+
+    def spy(self, view, version, draw, first=True, last=True):
+        drawn = draw_ahead(self, view, version, draw, first, last)
+        if drawn:
+            parts.append((first, last))
+        return drawn
+
+    monkeypatch.setattr(SurfacePicture, "draw_ahead", spy)
+    copies.clear()
+    _new_surface_shown(qtbot, view, 40)
+    assert parts == [(k == 0, k == AHEAD_PARTS - 1) for k in range(AHEAD_PARTS)]
+    assert AHEAD_PARTS > 1
+    assert copies and copies[-1]  # and the frame copied the whole picture
+
+
+@pytest.mark.usefixtures("software_gl")
+def test_the_kept_layer_of_a_race_is_drawn_ahead_of_the_frame_that_shows_a_new_surface(
+    qtbot, fit_view, frame_rgb, monkeypatch
+):
+    view = fit_view
+    land = _fit(60)
+    (w0, w1), (b0, b1) = land.bounds
+    points = np.column_stack([np.linspace(w0, w1, 40) * 0.6, np.linspace(b0, b1, 40) * 0.6])
+    view.set_paths([((0.9, 0.2, 0.6), points, land.value(points))])
+    with qtbot.waitSignal(view.frameSwapped, timeout=5000):
+        view.update()
+    inside: list[bool] = []  # for each kept layer drawn: inside a frame's paint?
+    repaint = RaceLayers._repaint
+
+    def spy(self, v, frame):
+        inside.append(view._painting)
+        repaint(self, v, frame)
+
+    monkeypatch.setattr(RaceLayers, "_repaint", spy)
+    _new_surface_shown(qtbot, view, 40)
+    assert inside == [False]  # drawn once, ahead; the frame only copied it
+    ahead = frame_rgb(view)
+    # The same frame with the kept layer drawn by the frame itself, as before.
+    monkeypatch.setattr(LayersAhead, "start", lambda self: None)
+    _new_surface_shown(qtbot, view, 60)
+    _new_surface_shown(qtbot, view, 40)
+    assert inside[-1] is True
+    assert np.array_equal(ahead, frame_rgb(view))
+    magenta = (np.abs(ahead.astype(int) - [230, 51, 153]).max(axis=-1) < 60).sum()
+    assert magenta > 50  # the path is in the picture

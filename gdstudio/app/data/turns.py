@@ -13,6 +13,8 @@ from contextlib import contextmanager
 import shiboken6
 from PySide6.QtCore import QObject, Qt, QTimer
 
+from ...render.busy_turn import busy_turn
+
 
 class Turns:
     """Queued jobs, run one per turn of the event loop in the order first asked for."""
@@ -43,12 +45,20 @@ class Turns:
         return any(key[0] == id(owner) for key in self._jobs)
 
     def _run_one(self) -> None:
-        while self._jobs:
-            key = next(iter(self._jobs))
-            owner, job = self._jobs.pop(key)
-            if shiboken6.isValid(owner):
-                job()
-                break
+        turn = busy_turn()
+        if self._jobs and not turn.take():  # a frame in this turn already: in a later one
+            if self._timer is not None:
+                self._timer.start()
+            return
+        try:
+            while self._jobs:
+                key = next(iter(self._jobs))
+                owner, job = self._jobs.pop(key)
+                if shiboken6.isValid(owner):
+                    job()
+                    break
+        finally:
+            turn.done()
         if self._jobs and self._timer is not None:
             self._timer.start()
 

@@ -24,6 +24,7 @@ from PySide6.QtGui import QShowEvent
 from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QVBoxLayout, QWidget
 
 from ...core.run import Run
+from ...render.busy_turn import busy_turn
 from ..model import RunConfig, StudioModel
 from .plot_axes import Axis
 from .plot_canvas import PlotCanvas
@@ -172,8 +173,17 @@ class PlotsPanel(QWidget):
         self._on_stepped()
 
     def _on_frame(self) -> None:
-        if self._dirty and self.graphics.isVisible():
+        if not (self._dirty and self.graphics.isVisible()):
+            return
+        turn = busy_turn()
+        if not turn.take():  # a 3D frame or the Data dock's redraw in this turn: a later one
+            self._timer.start(1)
+            return
+        self._timer.setInterval(0)
+        try:
             self.refresh()
+        finally:
+            turn.done()
 
     def _on_rest(self) -> None:
         """The race paused: fit the ranges to the data (no room left for growth)."""
