@@ -14,6 +14,7 @@ from PySide6.QtGui import QUndoCommand
 
 from ..core.data import Dataset
 from .data.format import format_number, format_point
+from .data.selection import unique_indices
 from .model import StudioModel
 
 # Removing k points in place costs O(k·n); above this the dataset is rebuilt in one pass.
@@ -126,7 +127,7 @@ class RemovePoints(QUndoCommand):
         super().__init__()
         ds = model.dataset
         self.model = model
-        self.indices = np.unique(np.asarray(indices, dtype=np.int64))
+        self.indices = unique_indices(indices)
         if self.indices.size == 0 or self.indices[0] < 0 or self.indices[-1] >= len(ds):
             raise IndexError("point indices out of range")
         self.values = (

@@ -18,10 +18,13 @@ RANGE_GRID = 65  # the height map's loss-range samples (render.heightmap._RANGE_
 COARSE_GRID = RANGE_GRID  # the first pass also gives the exact loss range
 # Below this, the surface is computed where it is drawn (a fraction of one 16 ms frame).
 INLINE_MS = 3.0
-COARSE_MS = 50.0  # the first pass, so it is up within 100 ms of the edit
-# A full pass predicted within this is the first one too: a coarse look first would cost the
-# window another repaint (a whole compositing of it) for a surface replaced moments later.
-ONE_PASS_MS = 80.0
+# The first pass, so it is up within 100 ms of the edit: the window's share after it (the
+# surface drawn ahead in two turns, rasterized, the kept layer, the frame) is ~50 ms.
+COARSE_MS = 30.0
+# A full pass predicted within this is the first one too (a coarse look first would cost the
+# window another frame for a surface replaced moments later); a longer one comes after a
+# coarse pass, which the window shows in turns of its own (busy_turn) without a long block.
+ONE_PASS_MS = 20.0
 FULL_MS = 700.0  # the full pass, so the surface is up within 1 s
 FULL_GRIDS = (DISPLAY_GRID, 224, 192, 160, 128, 96)  # tried in turn while over FULL_MS
 _MIN_SAMPLE = 200  # the fewest points an estimated surface averages

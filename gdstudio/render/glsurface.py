@@ -90,7 +90,8 @@ class GLSurface(QOpenGLWindow):
         """The frame put off, asked for again now: an update request sent at once (update()
         would wait for the platform's next one, ~5 ms), which a hold may put off again."""
         if self.isExposed() and self.isValid():
-            self.update()  # (the region to paint: all of it)
+            # (the region still to paint is the one the put-off request would have painted;
+            # update() here would ask the platform for one more request, a frame more)
             QApplication.sendEvent(self, QEvent(QEvent.Type.UpdateRequest))
         else:
             self.update()

@@ -59,6 +59,9 @@ void main() {
 DEFAULT_CONTOUR_STEP = 0.05
 """World-height spacing of iso-loss lines (20 across the box)."""
 _KEY_LIGHT = np.array([-0.45, -0.65, 1.0])
+STILL_MS = 300
+"""After a frame drew the surface in place, the camera held still this long: its picture is
+drawn ahead for the frames to come."""
 AHEAD_PARTS = 2
 """A surface drawn ahead is drawn in this many turns of the event loop (its vertex work on
 software GL: ~5 ms at 256², on the thread that draws)."""
@@ -80,6 +83,7 @@ class SurfaceItem(BufferedItem):
         self._picture = SurfacePicture()
         self._ahead_due = False
         self._ahead_part = 0  # the part of the picture drawn ahead next
+        self._still: QTimer | None = None  # after a frame drew the surface in place
 
     def set_mesh(
         self, vertices: np.ndarray, normals: np.ndarray, colors: np.ndarray, faces: np.ndarray
@@ -192,6 +196,23 @@ class SurfaceItem(BufferedItem):
         if seen is not None and self._picture.copy(seen, self.version):
             return
         self._draw(frame)
+        if seen is not None:  # drawn in place: a picture for this camera once it holds still
+            if self._still is None:
+                self._still = QTimer()
+                self._still.setSingleShot(True)
+                self._still.setInterval(STILL_MS)
+                self._still.timeout.connect(self._draw_still_picture)
+            self._still.start()
+
+    def _draw_still_picture(self) -> None:
+        """The camera held still since a frame drew the surface in place: draw its picture
+        ahead (in idle turns, no frame waits for it), so that the next frame that draws the
+        kept layer again (a race started again by an edit) copies it instead."""
+        seen = self._picture.seen
+        if seen is None or self._ahead_due or self._picture.drawn_for(seen, self.version):
+            return
+        self._ahead_due = True
+        QTimer.singleShot(1, self._draw_ahead)
 
     def _draw(self, frame: Frame, first: int = 0, count: int | None = None) -> None:
         """Draw the triangles (`count` indices of them from index `first`: all by default)."""

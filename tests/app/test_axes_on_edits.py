@@ -27,6 +27,9 @@ def _window(studio_window, qtbot, points: int, mae: bool):
         qtbot.keyClick(window.data_panel.loss_combo, Qt.Key.Key_Down)  # MSE → MAE
         assert model.loss == "mae"
     qtbot.waitUntil(lambda: _settled(window), timeout=30_000)
+    # the plot shows the points before spots free of them are picked (its redraw takes a
+    # turn of the event loop of its own)
+    qtbot.waitUntil(lambda: window.data_panel.plot.settled)
     return window
 
 
@@ -50,7 +53,8 @@ def _settled(window) -> bool:
     model, view = window.model, window.view3d
     shown = model.display_landscape
     if isinstance(shown, GridSurface):
-        if not (shown.source is model.landscape and shown.exact):
+        # every point, at the grid drawn (not a coarse first look of them)
+        if not (shown.source is model.landscape and shown.exact and shown.n >= view.grid_size):
             return False
     elif shown is not model.landscape:
         return False

@@ -79,7 +79,8 @@ def test_cheap_surfaces_stay_in_place_and_costly_ones_go_coarse_then_full():
     for loss in ("mae", "huber", "bce"):
         assert not inline_ok(costs, loss, 1_000)
     # MAE reads a 256² grid from sorted points: exact at once, or after a coarse first look.
-    assert plan(costs, "mae", 1_000) == (Pass(DISPLAY_GRID, 1_000),)
+    assert plan(costs, "mae", 100) == (Pass(DISPLAY_GRID, 100),)
+    assert plan(costs, "mae", 1_000) == (Pass(RANGE_GRID, 1_000), Pass(DISPLAY_GRID, 1_000))
     coarse, full = plan(costs, "mae", 10_000)
     assert coarse.n == RANGE_GRID and costs.predict_ms("mae", coarse.points, coarse.n) <= COARSE_MS
     assert full == Pass(DISPLAY_GRID, 10_000)
@@ -92,18 +93,19 @@ def test_cheap_surfaces_stay_in_place_and_costly_ones_go_coarse_then_full():
 
 def test_a_full_surface_due_soon_comes_without_a_coarse_look_first():
     costs = CostModel()
-    one_pass = plan(costs, "mae", 1_000)
-    assert costs.predict_ms("mae", 1_000, DISPLAY_GRID) < COARSE_MS
-    # On a loaded machine the same surface measures slower: still one pass while it is due
-    # within ONE_PASS_MS (a coarse one first would repaint the window once more for nothing).
-    costs.ms_per_unit["mae_sorted"] *= (
-        0.5 * (COARSE_MS + ONE_PASS_MS) / costs.predict_ms("mae", 1_000, DISPLAY_GRID)
-    )
-    assert COARSE_MS < costs.predict_ms("mae", 1_000, DISPLAY_GRID) < ONE_PASS_MS
-    assert plan(costs, "mae", 1_000) == one_pass
-    costs.ms_per_unit["mae_sorted"] *= 2.0
-    coarse, full = plan(costs, "mae", 1_000)
-    assert coarse.n == RANGE_GRID and full == one_pass[0]
+    full = Pass(DISPLAY_GRID, 1_000)
+    scale = costs.ms_per_unit["mae_sorted"] / costs.predict_ms("mae", 1_000, DISPLAY_GRID)
+    # Due within ONE_PASS_MS: one pass (a coarse one first would cost the window a frame more).
+    costs.ms_per_unit["mae_sorted"] = 0.8 * ONE_PASS_MS * scale
+    assert plan(costs, "mae", 1_000) == (full,)
+    # Due later (as 1,000 points under MAE are on a 2-core machine): a coarse look first, of
+    # every point, within COARSE_MS, then the full surface.
+    costs.ms_per_unit["mae_sorted"] = 2.0 * ONE_PASS_MS * scale
+    coarse, last = plan(costs, "mae", 1_000)
+    assert coarse == Pass(RANGE_GRID, 1_000) and last == full
+    assert costs.predict_ms("mae", 1_000, RANGE_GRID) <= COARSE_MS
+    assert plan(CostModel(), "mae", 1_000)[-1] == full  # the starting figures: two passes
+    assert len(plan(CostModel(), "mae", 1_000)) == 2
 
 
 def test_the_cost_model_learns_from_measured_passes():

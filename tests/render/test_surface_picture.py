@@ -11,7 +11,7 @@ from gdstudio.core.fitting import DataLandscape
 from gdstudio.render.glprobe import is_software_gl
 from gdstudio.render.layers_ahead import LayersAhead
 from gdstudio.render.race_layers import RaceLayers
-from gdstudio.render.surface_item import AHEAD_PARTS
+from gdstudio.render.surface_item import AHEAD_PARTS, STILL_MS
 from gdstudio.render.surface_picture import SurfacePicture
 
 
@@ -142,3 +142,23 @@ def test_the_kept_layer_of_a_race_is_drawn_ahead_of_the_frame_that_shows_a_new_s
     assert np.array_equal(ahead, frame_rgb(view))
     magenta = (np.abs(ahead.astype(int) - [230, 51, 153]).max(axis=-1) < 60).sum()
     assert magenta > 50  # the path is in the picture
+
+
+@pytest.mark.usefixtures("software_gl")
+def test_once_the_camera_holds_still_its_picture_is_drawn_for_the_frames_to_come(
+    qtbot, fit_view, copies
+):
+    view = fit_view
+    with qtbot.waitSignal(view.frameSwapped, timeout=5000):
+        view.orbit(-30.0, 0.0)  # a new camera: the surface drawn in place
+    copies.clear()
+    with qtbot.waitSignal(view.frameSwapped, timeout=5000):
+        view.orbit(0.0, 0.0)
+    assert copies == [False]
+    qtbot.wait(STILL_MS + 200)  # the camera held still: its picture drawn ahead meanwhile
+    land = _fit(60)
+    (w0, w1), (b0, b1) = land.bounds
+    points = np.column_stack([np.linspace(w0, w1, 30) * 0.5, np.linspace(b0, b1, 30) * 0.5])
+    with qtbot.waitSignal(view.frameSwapped, timeout=5000):
+        view.set_paths([((0.9, 0.2, 0.6), points, land.value(points))])  # a race starts again
+    assert copies[-1]  # the kept layer drawn again copied the picture, not the surface

@@ -24,7 +24,7 @@ from ...theme import BACKGROUND, CLASS_COLORS
 from ..commands import MovePoint, SetLabel
 from ..model import StudioModel
 from .format import MINUS
-from .selection import DataSelection
+from .selection import DataSelection, unique_indices
 from .turns import TURNS
 
 # Selecting more separate runs of rows than this in the table would make it crawl.
@@ -277,7 +277,7 @@ class PointsTable(QTableView):
         sel = self.selectionModel().selection()
         ranges = (sel.at(i) for i in range(sel.count()))
         parts = [np.arange(r.top(), r.bottom() + 1) for r in ranges]
-        return np.unique(np.concatenate(parts)) if parts else np.empty(0, dtype=np.int64)
+        return unique_indices(np.concatenate(parts)) if parts else np.empty(0, dtype=np.int64)
 
     def _on_table_selection_changed(self, *_: object) -> None:
         if not self._syncing:
