@@ -196,7 +196,9 @@ class SurfaceItem(BufferedItem):
         if seen is not None and self._picture.copy(seen, self.version):
             return
         self._draw(frame)
-        if seen is not None:  # drawn in place: a picture for this camera once it holds still
+        if seen is not None and self._picture.kept:
+            # drawn in place where surfaces were drawn ahead before (a data fit's edits): a
+            # picture for this camera once it holds still (elsewhere it would only hold memory)
             if self._still is None:
                 self._still = QTimer()
                 self._still.setSingleShot(True)
@@ -207,7 +209,7 @@ class SurfaceItem(BufferedItem):
     def _draw_still_picture(self) -> None:
         """The camera held still since a frame drew the surface in place: draw its picture
         ahead (in idle turns, no frame waits for it), so that the next frame that draws the
-        kept layer again (a race started again by an edit) copies it instead."""
+        kept layer again (the race started again by the next edit) copies it instead."""
         seen = self._picture.seen
         if seen is None or self._ahead_due or self._picture.drawn_for(seen, self.version):
             return

@@ -82,6 +82,11 @@ class SurfacePicture:
             self.enabled = is_software_gl()
         return bool(self.enabled) and shiboken6.isValid(view.surface)
 
+    @property
+    def kept(self) -> bool:
+        """Whether a picture was drawn ahead (its framebuffer is kept, in this context)."""
+        return self._fbo is not None
+
     def drawn_for(self, seen: Seen, version: int) -> bool:
         """Whether the picture is whole and of this surface `version` for `seen`'s frame."""
         return self._fbo is not None and self._key == seen.key(version)

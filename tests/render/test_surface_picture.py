@@ -145,10 +145,11 @@ def test_the_kept_layer_of_a_race_is_drawn_ahead_of_the_frame_that_shows_a_new_s
 
 
 @pytest.mark.usefixtures("software_gl")
-def test_once_the_camera_holds_still_its_picture_is_drawn_for_the_frames_to_come(
+def test_after_an_orbit_an_edited_surface_has_its_picture_drawn_once_the_camera_holds_still(
     qtbot, fit_view, copies
 ):
     view = fit_view
+    _new_surface_shown(qtbot, view, 40)  # an edit: its surface drawn ahead
     with qtbot.waitSignal(view.frameSwapped, timeout=5000):
         view.orbit(-30.0, 0.0)  # a new camera: the surface drawn in place
     copies.clear()
@@ -162,3 +163,12 @@ def test_once_the_camera_holds_still_its_picture_is_drawn_for_the_frames_to_come
     with qtbot.waitSignal(view.frameSwapped, timeout=5000):
         view.set_paths([((0.9, 0.2, 0.6), points, land.value(points))])  # a race starts again
     assert copies[-1]  # the kept layer drawn again copied the picture, not the surface
+
+
+@pytest.mark.usefixtures("software_gl")
+def test_a_surface_never_edited_keeps_no_picture(qtbot, fit_view):
+    view = fit_view
+    with qtbot.waitSignal(view.frameSwapped, timeout=5000):
+        view.orbit(-30.0, 0.0)
+    qtbot.wait(STILL_MS + 200)
+    assert not view._surface._picture.kept  # a race's memory holds no picture it never needs
