@@ -14,6 +14,7 @@ from PySide6 import QtGui
 from PySide6.QtOpenGL import QOpenGLFramebufferObject, QOpenGLFramebufferObjectFormat
 
 from gdstudio.render import gl
+from gdstudio.render.fence import Fence
 from gdstudio.render.gl import GLError
 from gdstudio.render.live_damage import Box, merge_boxes
 
@@ -30,7 +31,6 @@ def offscreen_fbo(width: int, height: int, samples: int = 0) -> QOpenGLFramebuff
     return fbo
 
 
-_DONE = (gl.GL_ALREADY_SIGNALED, gl.GL_CONDITION_SATISFIED)
 _TARGETS = {gl.GL_RENDERBUFFER: gl.GL_RENDERBUFFER, gl.GL_TEXTURE: gl.GL_TEXTURE_2D}
 
 
@@ -98,7 +98,7 @@ class LayerCache:
         self._copies: list[tuple[int, int, int, int]] | None = None  # None: not asked yet
         self._copy_target = -1
         self._last: tuple[int, int, int] | None = None  # the target last copied into, its size
-        self._sync: object = None  # the fence after a picture drawn ahead
+        self._fence = Fence()  # after a picture drawn ahead
         self.copied: list[Box] = []
         """The boxes the last draw() copied into its target (all of it, or around what
         changed)."""
@@ -163,8 +163,7 @@ class LayerCache:
             self._key = None  # the picture is no earlier key's now
             paint()
             self._key, self._last = key, None  # a new picture: the next copy is whole
-            self._forget_sync()
-            self._sync = gl.glFenceSync(gl.GL_SYNC_GPU_COMMANDS_COMPLETE, 0)
+            self._fence.put()
             gl.glFlush()  # rasterized while the event loop turns
         except GLError:
             self.enabled, self._fbo = False, None
@@ -175,23 +174,7 @@ class LayerCache:
 
     def rasterized(self) -> bool:
         """Whether the picture drawn ahead is done (its context current)."""
-        if self._sync is None:
-            return True
-        try:
-            done = gl.glClientWaitSync(self._sync, 0, 0) in _DONE
-        except GLError:
-            done = True
-        if done:
-            self._forget_sync()
-        return done
-
-    def _forget_sync(self) -> None:
-        if self._sync is not None:
-            try:
-                gl.glDeleteSync(self._sync)
-            except GLError:
-                pass
-            self._sync = None
+        return self._fence.passed()
 
     def _picture(self, width: int, height: int) -> QOpenGLFramebufferObject | None:
         """The framebuffer of the kept picture in the current context at this size (made
@@ -203,7 +186,8 @@ class LayerCache:
         if ctx is not self._context or fbo is None or fbo.size().toTuple() != (width, height):
             self._context = ctx
             fbo = self._fbo = offscreen_fbo(width, height)
-            self._key, self._copies, self._sync = None, None, None
+            self._key, self._copies = None, None
+            self._fence.drop()  # (of the context before, or of the picture before)
             if not fbo.isValid():
                 self.enabled, self._fbo = False, None
                 return None

@@ -19,6 +19,7 @@ from PySide6 import QtGui
 from PySide6.QtOpenGL import QOpenGLFramebufferObject
 
 from gdstudio.render import gl
+from gdstudio.render.fence import Fence
 from gdstudio.render.gl import GLError
 from gdstudio.render.glprobe import is_software_gl
 from gdstudio.render.layer_cache import copy_images, image_copies, offscreen_fbo
@@ -28,7 +29,6 @@ if TYPE_CHECKING:
 
 HOLD_MS = 40.0
 """The longest a frame is put off for the picture to be drawn ahead and rasterized."""
-_DONE = (gl.GL_ALREADY_SIGNALED, gl.GL_CONDITION_SATISFIED)
 
 
 @dataclass(frozen=True)
@@ -59,7 +59,7 @@ class SurfacePicture:
         self._key: Hashable = None
         self._copies: list[tuple[int, int, int, int]] | None = None
         self._copy_target = -1
-        self._sync: object = None  # the fence after the picture drawn ahead
+        self._fence = Fence()  # after the picture drawn ahead
         self._partial: Hashable = None  # the key of a picture drawn in part so far
 
     def watch(self, view: OrbitView | None, frame: Frame, first: bool) -> Seen | None:
@@ -160,8 +160,7 @@ class SurfacePicture:
                 gl.glClear(gl.GL_DEPTH_BUFFER_BIT | gl.GL_COLOR_BUFFER_BIT)
             draw(seen.frame)
             if last:
-                self._forget_sync()
-                self._sync = gl.glFenceSync(gl.GL_SYNC_GPU_COMMANDS_COMPLETE, 0)
+                self._fence.put()
             gl.glFlush()  # rasterized while the event loop turns
         finally:
             gl.glBindFramebuffer(gl.GL_FRAMEBUFFER, saved)
@@ -172,20 +171,4 @@ class SurfacePicture:
 
     def rasterized(self) -> bool:
         """Whether the picture drawn ahead is done (its context current)."""
-        if self._sync is None:
-            return True
-        try:
-            done = gl.glClientWaitSync(self._sync, 0, 0) in _DONE
-        except GLError:
-            done = True
-        if done:
-            self._forget_sync()
-        return done
-
-    def _forget_sync(self) -> None:
-        if self._sync is not None:
-            try:
-                gl.glDeleteSync(self._sync)
-            except GLError:
-                pass
-            self._sync = None
+        return self._fence.passed()
