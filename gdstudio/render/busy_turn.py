@@ -12,6 +12,9 @@ put off meanwhile then comes after the input and the other timers of that turn.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 from PySide6.QtCore import QObject, Qt, QTimer
 
 
@@ -45,6 +48,18 @@ class BusyTurn(QObject):
         """The work that took the turn is done: the turn is free after the loop's next one."""
         if self._taken:
             self._free.start()  # due from now: after the timers due while the work ran
+
+    @contextmanager
+    def piece(self) -> Iterator[bool]:
+        """Around a costly piece of work: True, with the turn taken until the work is done,
+        if no other piece ran in this turn; else False (put the work off to a later one)."""
+        if not self.take():
+            yield False
+            return
+        try:
+            yield True
+        finally:
+            self.done()
 
     def _on_free(self) -> None:
         self._taken = False

@@ -199,19 +199,13 @@ class GLSurface(QOpenGLWindow):
             self._tip.stop()
             QToolTip.hideText()
         elif ev.type() == QEvent.Type.UpdateRequest:
-            turn = busy_turn()
-            if not self._now:
-                if self._put_off():
+            if not self._now and self._put_off():
+                return True
+            with busy_turn().piece() as mine:
+                if not (mine or self._now):  # other costly work in this turn: a later one
+                    self._held.start()  # (a frame wanted now is drawn now all the same)
                     return True
-                if not turn.take():  # other costly work in this turn: the frame in a later one
-                    self._held.start()
-                    return True
-            else:
-                turn.take()  # a frame wanted now is drawn now, and takes the turn all the same
-            try:
                 return super().event(ev)
-            finally:
-                turn.done()
         return super().event(ev)
 
     def _show_tip(self) -> None:

@@ -74,15 +74,12 @@ class LayersAhead:
             else:
                 self._due = False  # never drawn (a camera moved): the frame draws it all
             return
-        turn = busy_turn()
-        if not turn.take():  # other costly work in this turn: in a later one
-            QTimer.singleShot(_RETRY_MS, self._draw)
-            return
-        try:
+        with busy_turn().piece() as mine:
+            if not mine:  # other costly work in this turn: in a later one
+                QTimer.singleShot(_RETRY_MS, self._draw)
+                return
             self._due = False
             self._draw_now()
-        finally:
-            turn.done()
 
     def _picture_ready(self) -> bool:
         glsurface = getattr(self._view, "surface", None)

@@ -129,14 +129,11 @@ class SurfaceItem(BufferedItem):
         )
 
     def _draw_ahead(self) -> None:
-        turn = busy_turn()
-        if not turn.take():  # other costly work in this turn: in a later one
-            QTimer.singleShot(1, self._draw_ahead)
-            return
-        try:
-            self._draw_ahead_part()
-        finally:
-            turn.done()
+        with busy_turn().piece() as mine:
+            if mine:
+                self._draw_ahead_part()
+            else:  # other costly work in this turn: in a later one
+                QTimer.singleShot(1, self._draw_ahead)
 
     def _draw_ahead_part(self) -> None:
         """Draw the next part of the picture (AHEAD_PARTS of the triangles, in order), and

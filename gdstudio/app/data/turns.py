@@ -45,20 +45,15 @@ class Turns:
         return any(key[0] == id(owner) for key in self._jobs)
 
     def _run_one(self) -> None:
-        turn = busy_turn()
-        if self._jobs and not turn.take():  # a frame in this turn already: in a later one
-            if self._timer is not None:
-                self._timer.start()
+        if not self._jobs:
             return
-        try:
-            while self._jobs:
+        with busy_turn().piece() as mine:
+            while mine and self._jobs:  # (not mine: a frame in this turn already, a later one)
                 key = next(iter(self._jobs))
                 owner, job = self._jobs.pop(key)
                 if shiboken6.isValid(owner):
                     job()
                     break
-        finally:
-            turn.done()
         if self._jobs and self._timer is not None:
             self._timer.start()
 

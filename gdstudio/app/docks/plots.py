@@ -175,15 +175,12 @@ class PlotsPanel(QWidget):
     def _on_frame(self) -> None:
         if not (self._dirty and self.graphics.isVisible()):
             return
-        turn = busy_turn()
-        if not turn.take():  # a 3D frame or the Data dock's redraw in this turn: a later one
-            self._timer.start(1)
-            return
-        self._timer.setInterval(0)
-        try:
+        with busy_turn().piece() as mine:
+            if not mine:  # a 3D frame or the Data dock's redraw in this turn: a later one
+                self._timer.start(1)
+                return
+            self._timer.setInterval(0)
             self.refresh()
-        finally:
-            turn.done()
 
     def _on_rest(self) -> None:
         """The race paused: fit the ranges to the data (no room left for growth)."""
