@@ -66,6 +66,10 @@ class GLSurface(QOpenGLWindow):
         )
         self._view = view
         self._frame: QOpenGLFramebufferObject | None = None  # where paints draw (keeps_frames)
+        # the size of the first frame while it was drawn straight into the window (see
+        # _first_in_window), None before it and once frames go to the framebuffer object
+        self._in_window: tuple[int, int] | None = None
+        self._drawn = False  # a frame was drawn
         self._presented: tuple[int, int] | None = None  # the size the window last got
         self._damage: list[tuple[int, int, int, int]] | None = None
         self._copy = FrameCopy()
@@ -123,6 +127,9 @@ class GLSurface(QOpenGLWindow):
         ratio = self.devicePixelRatio()
         width, height = round(self.width() * ratio), round(self.height() * ratio)
         self._damage = None
+        if self.keeps_frames and self._first_in_window(width, height):
+            return
+        self._drawn = True
         frame = self._frame_buffer(width, height) if self.keeps_frames else None
         if frame is not None:
             gl.glBindFramebuffer(gl.GL_FRAMEBUFFER, frame.handle())
@@ -130,6 +137,26 @@ class GLSurface(QOpenGLWindow):
         self._view.paintGL()
         if frame is not None:
             self._present(frame, width, height)
+
+    def _first_in_window(self, width: int, height: int) -> bool:
+        """Whether this paint is done without the framebuffer object: the first frame is
+        drawn straight into the window (which keeps it), so that it is on screen without
+        first making the framebuffer object and compiling the shader that copies it; the
+        window shows it again (X's second expose) with no drawing. The first frame that
+        changes anything is drawn whole into the new framebuffer object."""
+        if self._frame is not None or self._drawn:
+            return False
+        if self._in_window is None:
+            gl.glBindFramebuffer(gl.GL_FRAMEBUFFER, 0)
+            gl.glViewport(0, 0, width, height)
+            self._view.paintGL()
+            self._in_window = (width, height)
+            return True
+        if self._in_window == (width, height) and self._view.shows_current_frame():
+            return True  # the window's framebuffer holds this frame: the swap shows it
+        self._in_window = None
+        self._view.frame_stale = True  # the framebuffer object holds nothing yet
+        return False
 
     def set_damage(self, boxes: list[tuple[int, int, int, int]]) -> None:
         """During paintGL: the frame differs from the last one only in these boxes (x0, y0,

@@ -72,3 +72,37 @@ def test_a_change_after_an_uncovering_is_drawn(studio_window, qtbot, monkeypatch
     qtbot.waitUntil(lambda: bool(drawn) and view.shows_current_frame())
     QApplication.processEvents()
     assert not np.array_equal(_screen_rgb(view), before)
+
+
+def test_the_first_frame_goes_straight_to_the_window_and_is_the_picture_drawn_later(
+    qtbot, monkeypatch
+):
+    from gdstudio.app.main_window import MainWindow
+    from gdstudio.app.model import StudioModel
+
+    model = StudioModel()
+    model.load_scene("race")
+    window = MainWindow(model)
+    qtbot.addWidget(window)
+    view = window.view3d
+    first: dict[str, object] = {}
+
+    def on_swapped() -> None:
+        if not first:  # what the screen shows when the first frame reached it
+            first["framebuffer object"] = view.surface._frame
+            first["rgb"] = _screen_rgb(view)
+
+    view.frameSwapped.connect(on_swapped)
+    window.show()
+    qtbot.waitUntil(lambda: bool(first), timeout=10_000)
+    qtbot.waitUntil(lambda: window.is_started)
+    # no framebuffer object (nor the shader that copies it) was made before the first frame
+    assert first["framebuffer object"] is None
+    shown = first["rgb"]
+    assert isinstance(shown, np.ndarray) and shown.std(axis=(0, 1)).max() > 10  # the surface
+    drawn = _drawing_counted(view, monkeypatch)
+    again = _settled(qtbot, view)  # drawn whole into the framebuffer object, copied over
+    assert drawn and view.surface._frame is not None
+    # the same picture, up to the rounding of the window's pixel format (±1 in a channel)
+    apart = np.abs(again - shown).max(axis=-1)
+    assert (apart > 0).mean() < 0.002 and (apart > 1).sum() <= 4 and apart.max() <= 16
