@@ -126,6 +126,23 @@ class History:
             out[-1] = latest
         return out
 
+    def column_lists(self, start: int) -> list[list[float]]:
+        """rows() from kept row `start` on, as one list per column (step, params..., loss,
+        grad_norm, lr): a frame's few new rows read without an array per column."""
+        latest = self._latest
+        if latest is None:
+            return [[] for _ in range(self._cols)]
+        n = self._len
+        cols: list[list[float]] = self._buf[start:n].T.tolist()
+        if not (n > start and cols[0][-1] == latest[0]):
+            for col, value in zip(cols, latest.tolist(), strict=True):
+                col.append(value)
+        return cols
+
+    def kept_step(self, index: int) -> float:
+        """The step of kept row `index` (0 ≤ index < kept)."""
+        return float(self._buf[index, 0])
+
     @property
     def kept(self) -> int:
         """How many rows are kept (rows() adds the latest when it is not one of them)."""

@@ -83,3 +83,47 @@ def test_a_race_stepping_together_folds_its_new_rows_in_one_pass(monkeypatch):
         alone = Series()
         follow(history, [(alone, "loss", frame)])
         np.testing.assert_array_equal(alone.points()[1], a.points()[1])
+
+
+def test_a_live_frames_few_rows_are_read_once_per_history_as_lists(monkeypatch):
+    """A race's frame of a few steps per run reads each history once, as lists (no array per
+    series, no search for where the new rows start), and plots what a fresh read plots."""
+    reads = {"lists": 0, "arrays": 0}
+    column_lists, rows_since = History.column_lists, History.rows_since
+
+    def counted_lists(self, start):
+        reads["lists"] += 1
+        return column_lists(self, start)
+
+    def counted_arrays(self, step):
+        reads["arrays"] += 1
+        return rows_since(self, step)
+
+    monkeypatch.setattr(History, "column_lists", counted_lists)
+    monkeypatch.setattr(History, "rows_since", counted_arrays)
+    frame = Frame(0.0, 2000.0, 300, log=True)
+    histories = [History(dim=2, capacity=4096) for _ in range(8)]
+    series = [(Series(), Series()) for _ in histories]
+    rng = np.random.default_rng(2)
+    frames = 0
+    for start in range(0, 1700, 17):  # 17 steps a frame: 1,000 steps/s at 60 frames/s
+        for step in range(start, start + 17):
+            for history in histories:
+                v = float(rng.uniform(1.0, 2.0))
+                history.append(step, np.array([0.0, 1.0]), v, 2 * v, 0.1)
+        follow_all(
+            [
+                (h, [(a, "loss", frame), (b, "grad_norm", frame)])
+                for h, (a, b) in zip(histories, series, strict=True)
+            ],
+            settle=frames % 4 == 0,
+        )
+        frames += 1
+    # the first frame reads each whole history; every later one reads each history once
+    assert reads == {"lists": 8 * (frames - 1), "arrays": 0}
+    for history, (a, b) in zip(histories, series, strict=True):
+        fresh = (Series(), Series())
+        follow(history, [(fresh[0], "loss", frame), (fresh[1], "grad_norm", frame)])
+        for s, f in zip((a, b), fresh, strict=True):
+            np.testing.assert_array_equal(s.points(), f.points())
+            assert (s.lo, s.hi) == (f.lo, f.hi)

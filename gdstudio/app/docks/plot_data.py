@@ -20,6 +20,7 @@ from .plot_trail import Trail
 __all__ = ["Frame", "Series", "m4", "plottable"]
 
 _NO_VALUES = np.empty(0)
+Values = np.ndarray | list[float]  # a history column's rows: an array, or a frame's few as a list
 
 _GENERATIONS = itertools.count()
 MAX_TAIL_COLUMNS = 64
@@ -138,8 +139,8 @@ class Series:
 
     def update(
         self,
-        steps: np.ndarray,
-        values: np.ndarray,
+        steps: Values,
+        values: Values,
         stride: int,
         frame: Frame,
         settle: bool,
@@ -149,7 +150,8 @@ class Series:
         """Fold in the history's rows (its kept rows, then the latest if not kept); settle
         the complete columns if `settle`. True if anything plotted changed.
 
-        `steps` and `values` are the history's rows from row `start` on; a `start` above 0
+        `steps` and `values` are the history's rows from row `start` on (arrays, or lists: a
+        frame's few rows, plot_reading.lists_after); a `start` above 0
         must be the rows already folded in (`self.rows`, same frame and stride); `block`, if
         given, is their new kept rows already grouped (plot_fold.blocks).
         """
@@ -170,7 +172,7 @@ class Series:
         changed = restart or kept > self.rows or int(newest[0]) != self.last_step
         if kept > self.rows:
             if restart:
-                self._rebuild(steps[:kept], values[:kept])
+                self._rebuild(np.asarray(steps[:kept]), np.asarray(values[:kept]))
             else:
                 new = slice(self.rows - start, kept - start)
                 if block is not None:
@@ -217,12 +219,14 @@ class Series:
             self.revision += 1
         self._fold(x[split:], y[split:])
 
-    def _fold(self, steps: np.ndarray, values: np.ndarray) -> None:
+    def _fold(self, steps: Values, values: Values) -> None:
         """Fold kept rows into the tail's columns: many at once with numpy, a few one by one."""
         if len(steps) >= FOLD_AT_ONCE:
-            self._fold_many(steps.astype(np.float64), values)
+            self._fold_many(np.asarray(steps, dtype=np.float64), np.asarray(values))
+        elif isinstance(steps, list) and isinstance(values, list):
+            self._fold_few(steps, values)
         else:
-            self._fold_few(steps.tolist(), values.tolist())
+            self._fold_few(np.asarray(steps).tolist(), np.asarray(values).tolist())
 
     def _fold_many(self, x: np.ndarray, y: np.ndarray) -> None:
         """_fold_few's result from numpy passes (plot_fold.blocks)."""

@@ -1,9 +1,10 @@
-"""Following many histories at once: the runs of a race step together, so a frame's new rows
-of every run share their steps and fold in one set of numpy passes (plot_fold.blocks).
+"""Following many histories at once: the runs of a race step together, so many new rows of
+every run share their steps and fold in one set of numpy passes (plot_fold.blocks).
 
-Numpy only. Anything else (a history that only moved its latest row, runs that no longer
-step together, values a plot cannot show, too few new rows for the numpy passes to pay) is
-followed run by run, as plot_reading.follow does; either way the series end up the same.
+Numpy only. Anything else (a history that only moved its latest row, a live frame's few new
+rows, read as lists, runs that no longer step together, values a plot cannot show, too few
+new rows for the numpy passes to pay) is followed run by run, as plot_reading.follow does;
+either way the series end up the same.
 
 """
 
@@ -15,7 +16,15 @@ from ...core.history import History
 from .plot_columns import Frame, plottable
 from .plot_data import Series
 from .plot_fold import blocks
-from .plot_reading import advance, follow, follow_rows, latest_index, rows_after
+from .plot_reading import (
+    advance,
+    follow,
+    follow_lists,
+    follow_rows,
+    latest_index,
+    lists_after,
+    rows_after,
+)
 
 Plotted = list[tuple[Series, str, Frame]]
 TOGETHER_AT = 48
@@ -36,6 +45,10 @@ def follow_all(items: list[tuple[History, Plotted]], settle: bool = True) -> lis
         moved = advance(history, plotted) if plotted else []
         if moved is not None:
             out[i] = moved
+            continue
+        few = lists_after(history, plotted)
+        if few is not None:  # a live frame's few rows: folded as lists, run by run
+            out[i] = follow_lists(history, plotted, few, settle)
             continue
         new = rows_after(history, plotted)
         latest = history.latest

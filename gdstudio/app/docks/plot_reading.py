@@ -1,7 +1,10 @@
 """How the loss plots' series read a history each frame: only its latest row when nothing
-was kept since, else the rows after those they folded in, else the whole history.
+was kept since, else the rows after those they folded in (a frame's few as Python lists,
+many as arrays), else the whole history.
 
-Numpy only.
+Numpy only. A frame's few rows are read as lists: each numpy call on a live frame's path costs
+tens of microseconds when the thread wakes from a frame's idle gap (a cold CPU), where the
+same call made again at once costs a few; lists keep a frame's fold to one call per history.
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ import numpy as np
 
 from ...core.history import History
 from .plot_columns import Frame
-from .plot_data import Series
+from .plot_data import FOLD_AT_ONCE, Series
 
 
 def latest_index(dim: int, column: str) -> int:
@@ -30,6 +33,9 @@ def follow(
     moved = advance(history, plotted)
     if moved is not None:
         return moved
+    few = lists_after(history, plotted)
+    if few is not None:
+        return follow_lists(history, plotted, few, settle)
     new = rows_after(history, plotted)
     if new is not None:
         return follow_rows(history, plotted, new, settle)
@@ -45,6 +51,21 @@ def follow_rows(
     start, steps, stride = plotted[0][0].rows, new[:, 0].astype(np.int64), history.stride
     return [
         s.update(steps, new[:, latest_index(history.dim, c)], stride, f, settle, start)
+        for s, c, f in plotted
+    ]
+
+
+def follow_lists(
+    history: History,
+    plotted: list[tuple[Series, str, Frame]],
+    cols: list[list[float]],
+    settle: bool,
+) -> list[bool]:
+    """follow() given the history's rows after those the series folded in, as lists_after
+    gives them (one list per history column)."""
+    start, steps, stride = plotted[0][0].rows, cols[0], history.stride
+    return [
+        s.update(steps, cols[latest_index(history.dim, c)], stride, f, settle, start)
         for s, c, f in plotted
     ]
 
@@ -76,3 +97,28 @@ def rows_after(history: History, plotted: list[tuple[Series, str, Frame]]) -> np
     new = history.rows_since(anchor)
     unkept = 1 if latest[0] % stride else 0
     return new if len(new) == history.kept - rows + unkept else None
+
+
+def lists_after(
+    history: History, plotted: list[tuple[Series, str, Frame]]
+) -> list[list[float]] | None:
+    """rows_after() of fewer than FOLD_AT_ONCE rows (a live frame's), as one list per history
+    column (History.column_lists); None where rows_after gives None or more rows (those
+    fold with numpy)."""
+    first = plotted[0][0]
+    rows, anchor, stride, latest = first.rows, first.anchor, history.stride, history.latest
+    kept = history.kept
+    if not rows or latest is None or kept < rows:
+        return None
+    count = kept - rows + (1 if latest[0] % stride else 0)
+    if count >= FOLD_AT_ONCE:
+        return None
+    for s, _, f in plotted:
+        if s.rows != rows or s.anchor != anchor or s.stride != stride:
+            return None
+        if s.frame is not f and s.frame != f:
+            return None
+    if history.kept_step(rows - 1) != anchor:
+        return None
+    cols = history.column_lists(rows)
+    return cols if len(cols[0]) == count else None
