@@ -85,17 +85,11 @@ def advance(history: History, plotted: list[tuple[Series, str, Frame]]) -> list[
 def rows_after(history: History, plotted: list[tuple[Series, str, Frame]]) -> np.ndarray | None:
     """The history's rows after those every series has folded in, if they all folded in the
     same rows on the same frame and stride and the history still holds them; else None."""
-    first = plotted[0][0]
-    rows, anchor, stride, latest = first.rows, first.anchor, history.stride, history.latest
-    if not rows or latest is None or history.kept < rows:
+    alike = _folded_alike(history, plotted)
+    if alike is None:
         return None
-    for s, _, f in plotted:
-        if s.rows != rows or s.anchor != anchor or s.stride != stride:
-            return None
-        if s.frame is not f and s.frame != f:
-            return None
+    rows, anchor, unkept = alike
     new = history.rows_since(anchor)
-    unkept = 1 if latest[0] % stride else 0
     return new if len(new) == history.kept - rows + unkept else None
 
 
@@ -105,20 +99,30 @@ def lists_after(
     """rows_after() of fewer than FOLD_AT_ONCE rows (a live frame's), as one list per history
     column (History.column_lists); None where rows_after gives None or more rows (those
     fold with numpy)."""
+    alike = _folded_alike(history, plotted)
+    if alike is None:
+        return None
+    rows, anchor, unkept = alike
+    count = history.kept - rows + unkept
+    if count >= FOLD_AT_ONCE or history.kept_step(rows - 1) != anchor:
+        return None
+    cols = history.column_lists(rows)
+    return cols if len(cols[0]) == count else None
+
+
+def _folded_alike(
+    history: History, plotted: list[tuple[Series, str, Frame]]
+) -> tuple[int, int, int] | None:
+    """(kept rows, the step of the last, 1 if the history's latest row is not kept else 0)
+    if every series folded in the same kept rows of the history, on the same frame and
+    stride, and the history still holds them; else None."""
     first = plotted[0][0]
     rows, anchor, stride, latest = first.rows, first.anchor, history.stride, history.latest
-    kept = history.kept
-    if not rows or latest is None or kept < rows:
-        return None
-    count = kept - rows + (1 if latest[0] % stride else 0)
-    if count >= FOLD_AT_ONCE:
+    if not rows or latest is None or history.kept < rows:
         return None
     for s, _, f in plotted:
         if s.rows != rows or s.anchor != anchor or s.stride != stride:
             return None
         if s.frame is not f and s.frame != f:
             return None
-    if history.kept_step(rows - 1) != anchor:
-        return None
-    cols = history.column_lists(rows)
-    return cols if len(cols[0]) == count else None
+    return rows, anchor, 1 if latest[0] % stride else 0
