@@ -69,7 +69,6 @@ class GLSurface(QOpenGLWindow):
         # the size of the first frame while it was drawn straight into the window (see
         # _first_in_window), None before it and once frames go to the framebuffer object
         self._in_window: tuple[int, int] | None = None
-        self._drawn = False  # a frame was drawn
         self._presented: tuple[int, int] | None = None  # the size the window last got
         self._damage: list[tuple[int, int, int, int]] | None = None
         self._copy = FrameCopy()
@@ -129,7 +128,6 @@ class GLSurface(QOpenGLWindow):
         self._damage = None
         if self.keeps_frames and self._first_in_window(width, height):
             return
-        self._drawn = True
         frame = self._frame_buffer(width, height) if self.keeps_frames else None
         if frame is not None:
             gl.glBindFramebuffer(gl.GL_FRAMEBUFFER, frame.handle())
@@ -144,7 +142,7 @@ class GLSurface(QOpenGLWindow):
         first making the framebuffer object and compiling the shader that copies it; the
         window shows it again (X's second expose) with no drawing. The first frame that
         changes anything is drawn whole into the new framebuffer object."""
-        if self._frame is not None or self._drawn:
+        if self._frame is not None:  # frames go to it (once made, it stays)
             return False
         if self._in_window is None:
             gl.glBindFramebuffer(gl.GL_FRAMEBUFFER, 0)
