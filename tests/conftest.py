@@ -245,10 +245,22 @@ def pick_entry(qtbot, combo, text: str, shows: str | None = None) -> None:
     assert text in texts, f"{text!r} is not among {texts}"
     index = model.index(texts.index(text), 0)
     view.scrollTo(index)
+
+    def hovered() -> bool:  # the pointer moved onto the entry until it lights, as a hand does
+        if not view.isVisible():  # the list shut at once: open it again, as a person would
+            qtbot.mouseClick(combo, Qt.MouseButton.LeftButton)
+            qtbot.waitUntil(view.isVisible)
+            view.scrollTo(index)
+        centre = view.visualRect(index).center()
+        qtbot.mouseMove(view.viewport(), centre + QPoint(7, 0))
+        qtbot.mouseMove(view.viewport(), centre)
+        return view.currentIndex() == index
+
+    # Seen here in 2 of 6 runs of the network lesson's second pick: the list, reopened at
+    # another place (its current entry moved), got a Close during the first synthetic move
+    # onto it, and shut with nothing picked. A person would open it again: so does this.
+    qtbot.waitUntil(hovered)
     centre = view.visualRect(index).center()
-    qtbot.mouseMove(view.viewport(), centre + QPoint(7, 0))
-    qtbot.mouseMove(view.viewport(), centre)
-    qtbot.waitUntil(lambda: view.currentIndex() == index)
     qtbot.mouseClick(view.viewport(), Qt.MouseButton.LeftButton, pos=centre)
     qtbot.waitUntil(lambda: not view.isVisible())
     assert combo.currentText() == (text if shows is None else shows)
