@@ -7,7 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from gdstudio.app.docks.plot_data import Frame, Series, m4
+from gdstudio.app.docks.plot_columns import m4
+from gdstudio.app.docks.plot_data import Frame, Series
 from gdstudio.app.docks.plot_ranges import (
     Extent,
     fit,

@@ -47,22 +47,31 @@ def m4(values: np.ndarray, cols: np.ndarray) -> np.ndarray:
     all the points (M4 aggregation, Jugel et al., VLDB 2014), so no peak is lost however many
     rows share a column.
     """
-    n = len(cols)
+    return m4_curves(values[:, None], cols)[0]
+
+
+def m4_curves(values: np.ndarray, cols: np.ndarray) -> list[np.ndarray]:
+    """m4() of each column of `values` (rows, curves), the curves sharing their rows' pixel
+    columns `cols`: one set of numpy passes for all of them."""
+    n, k = values.shape
     if n < 2:
-        return np.arange(n)
+        return [np.arange(n) for _ in range(k)]
     starts = np.flatnonzero(cols[1:] != cols[:-1]) + 1
     starts = np.concatenate(([0], starts))
     ends = np.concatenate((starts[1:], [n]))
-    lows = np.minimum.reduceat(values, starts)
-    highs = np.maximum.reduceat(values, starts)
+    lows = np.minimum.reduceat(values, starts, axis=0)
+    highs = np.maximum.reduceat(values, starts, axis=0)
     seg = np.repeat(np.arange(len(starts)), ends - starts)
-    index = np.arange(n)
-    low_at = np.minimum.reduceat(np.where(values == lows[seg], index, n), starts)
-    high_at = np.minimum.reduceat(np.where(values == highs[seg], index, n), starts)
-    picked = np.sort(np.stack([starts, low_at, high_at, ends - 1], axis=1), axis=1).ravel()
-    keep = np.concatenate(([True], picked[1:] != picked[:-1]))
-    out: np.ndarray = picked[keep]
-    return out
+    index = np.arange(n)[:, None]
+    low_at = np.minimum.reduceat(np.where(values == lows[seg], index, n), starts, axis=0)
+    high_at = np.minimum.reduceat(np.where(values == highs[seg], index, n), starts, axis=0)
+    edges = np.broadcast_to(np.stack([starts, ends - 1], axis=1)[:, :, None], (len(starts), 2, k))
+    picked = np.concatenate((edges, low_at[:, None], high_at[:, None]), axis=1)
+    picked.sort(axis=1)  # (columns, 4, curves): each column's four in row order
+    flat = picked.transpose(2, 0, 1).reshape(k, -1)  # per curve, in row order
+    keep = np.ones(flat.shape, dtype=bool)
+    keep[:, 1:] = flat[:, 1:] != flat[:, :-1]
+    return [flat[j][keep[j]] for j in range(k)]
 
 
 def plottable(values: np.ndarray, log: bool) -> np.ndarray:

@@ -10,14 +10,15 @@ from __future__ import annotations
 
 import itertools
 import math
+from typing import NamedTuple
 
 import numpy as np
 
-from .plot_columns import NO_COLUMN, Column, Frame, Point, m4, plottable, shows
+from .plot_columns import NO_COLUMN, Column, Frame, Point, m4_curves, plottable, shows
 from .plot_fold import Block, blocks
 from .plot_trail import Trail
 
-__all__ = ["Frame", "Series", "m4", "plottable"]
+__all__ = ["Frame", "Series", "Whole", "plottable", "read_whole"]
 
 _NO_VALUES = np.empty(0)
 Values = np.ndarray | list[float]  # a history column's rows: an array, or a frame's few as a list
@@ -119,6 +120,11 @@ class Series:
         tx, ty = self.tail()
         return np.concatenate((self.settled.x, tx)), np.concatenate((self.settled.y, ty))
 
+    def reads_afresh(self, frame: Frame, stride: int) -> bool:
+        """True if update() with a whole history starts over, whatever the history holds
+        (a new frame or stride)."""
+        return stride != self.stride or (frame is not self.frame and frame != self.frame)
+
     def current(self, step: int, stride: int, frame: Frame) -> bool:
         """True if the history kept no row since (only its latest row moved)."""
         return (
@@ -157,8 +163,7 @@ class Series:
         """
         n = start + len(steps)
         restart = not start and (
-            (frame is not self.frame and frame != self.frame)
-            or stride != self.stride
+            self.reads_afresh(frame, stride)
             or n < self.rows
             or (self.rows > 0 and steps[self.rows - 1] != self.anchor)
         )
@@ -203,21 +208,45 @@ class Series:
             self._settle()
         return True
 
+    def take_whole(
+        self,
+        frame: Frame,
+        stride: int,
+        whole: Whole,
+        rows: int,
+        anchor: int,
+        step: int,
+        value: float,
+        settle: bool,
+    ) -> bool:
+        """update() of a whole history that starts the series over (a new frame or stride),
+        its `rows` kept rows already binned (read_whole, with other curves that share their
+        steps), the last at step `anchor`; the history's latest row is at `step` with `value`.
+        True (it changes what is plotted)."""
+        self.clear()
+        self.frame, self.stride = frame, stride
+        self._take_whole(whole)
+        self.rows, self.anchor = rows, anchor
+        unkept = step % stride and shows(value, frame.log)
+        self.latest, self.last_step = ((float(step), value) if unkept else None), step
+        self._settle()
+        return True
+
     def _rebuild(self, steps: np.ndarray, values: np.ndarray) -> None:
         """Read a whole history: every column but the newest settles at once."""
         assert self.frame is not None
         ok = plottable(values, self.frame.log)
         x, y = steps[ok], values[ok]
-        if not len(y):
-            return
-        cols = self.frame.column_of(x)
-        split = int(np.searchsorted(cols, cols[-1]))
-        if split:
-            pick = m4(y[:split], cols[:split])
-            self.settled.replace(x[:split][pick], y[:split][pick])
-            self.settled_lo, self.settled_hi = float(y[:split].min()), float(y[:split].max())
+        if len(y):
+            self._take_whole(read_whole(x.astype(np.float64), y[:, None], self.frame)[0])
+
+    def _take_whole(self, whole: Whole) -> None:
+        """Hold a whole read: its settled points, and its newest column as the tail."""
+        if len(whole.x):
+            self.settled.replace(whole.x, whole.y)
+            self.settled_lo, self.settled_hi = whole.lo, whole.hi
             self.revision += 1
-        self._fold(x[split:], y[split:])
+        self.fold_block(whole.tail)
 
     def _fold(self, steps: Values, values: Values) -> None:
         """Fold kept rows into the tail's columns: many at once with numpy, a few one by one."""
@@ -312,3 +341,32 @@ class Series:
         last = self.columns[0]
         self.tail_lo, self.tail_hi = last.low[1], last.high[1]
         self.revision += 1
+
+
+class Whole(NamedTuple):
+    """One curve's whole history read afresh on a frame: the settled M4 points of every
+    pixel column but the newest, their min and max, and the newest column's rows."""
+
+    x: np.ndarray
+    y: np.ndarray
+    lo: float
+    hi: float
+    tail: Block
+
+
+def read_whole(x: np.ndarray, values: np.ndarray, frame: Frame) -> list[Whole]:
+    """The Whole of each column of `values` (rows, curves), every value plottable, the rows'
+    steps `x` (float, non-decreasing, at least one): one set of numpy passes for every curve
+    (the runs of a race share their steps)."""
+    cols = frame.column_of(x)
+    split = int(np.searchsorted(cols, cols[-1]))
+    tails = blocks(x[split:], values[split:], cols[split:])
+    if not split:
+        return [Whole(_NO_VALUES, _NO_VALUES, math.inf, -math.inf, tail) for tail in tails]
+    head, settled_x = values[:split], x[:split]
+    picks = m4_curves(head, cols[:split])
+    lo, hi = head.min(axis=0).tolist(), head.max(axis=0).tolist()
+    return [
+        Whole(settled_x[pick], head[pick, j], lo[j], hi[j], tail)
+        for j, (pick, tail) in enumerate(zip(picks, tails, strict=True))
+    ]

@@ -14,7 +14,7 @@ import numpy as np
 
 from ...core.history import History
 from .plot_columns import Frame, plottable
-from .plot_data import Series
+from .plot_data import Series, read_whole
 from .plot_fold import blocks
 from .plot_reading import (
     advance,
@@ -40,6 +40,7 @@ def follow_all(items: list[tuple[History, Plotted]], settle: bool = True) -> lis
     series changed, per pair."""
     out: list[list[bool] | None] = [None] * len(items)
     groups: dict[Key, list[tuple[int, np.ndarray, int]]] = {}
+    afresh: dict[Key, list[int]] = {}
     frames: dict[int, Frame] = {}
     for i, (history, plotted) in enumerate(items):
         moved = advance(history, plotted) if plotted else []
@@ -53,8 +54,16 @@ def follow_all(items: list[tuple[History, Plotted]], settle: bool = True) -> lis
         new = rows_after(history, plotted)
         latest = history.latest
         frame = plotted[0][2]
-        if new is None or latest is None or any(f is not frame for _, _, f in plotted):
+        if latest is None or any(f is not frame for _, _, f in plotted):
             out[i] = follow(history, plotted, settle)
+            continue
+        if new is None:
+            if history.kept and all(s.reads_afresh(frame, history.stride) for s, _, _ in plotted):
+                whole = (history.kept, *_ends(history), history.stride, id(frame))
+                afresh.setdefault(whole, []).append(i)  # read whole, with its alikes
+                frames[id(frame)] = frame
+            else:
+                out[i] = follow(history, plotted, settle)
             continue
         kept = len(new) - (1 if latest[0] % history.stride else 0)
         if not kept:
@@ -69,7 +78,47 @@ def follow_all(items: list[tuple[History, Plotted]], settle: bool = True) -> lis
         if key[0] * curves < TOGETHER_AT or not _fold_together(items, frame, members, settle, out):
             for i, new, _ in members:
                 out[i] = follow_rows(*items[i], new, settle)
+    for key, indices in afresh.items():
+        if not _read_together(items, frames[key[4]], indices, settle, out):
+            for i in indices:
+                out[i] = follow(*items[i], settle)
     return [o if o is not None else [] for o in out]
+
+
+def _ends(history: History) -> tuple[float, float]:
+    """The history's first and last kept step."""
+    return history.kept_step(0), history.kept_step(history.kept - 1)
+
+
+def _read_together(
+    items: list[tuple[History, Plotted]],
+    frame: Frame,
+    indices: list[int],
+    settle: bool,
+    out: list[list[bool] | None],
+) -> bool:
+    """Read the whole histories of runs that share their kept steps afresh (a new frame: the
+    step axis moved or the plot was resized) in one set of numpy passes; False (nothing
+    done) if some value cannot be plotted."""
+    first = items[indices[0]][0]
+    kept, stride = first.kept, first.stride
+    columns = [items[i][0].columns() for i in indices]
+    pairs = zip(columns, indices, strict=True)
+    values = np.column_stack([cols[c][:kept] for cols, i in pairs for _, c, _ in items[i][1]])
+    if not plottable(values, frame.log).all():
+        return False
+    wholes = iter(read_whole(columns[0]["step"][:kept].astype(np.float64), values, frame))
+    anchor = int(first.kept_step(kept - 1))  # the runs' last kept step, alike
+    for i in indices:
+        history, plotted = items[i]
+        assert history.latest is not None  # follow_all groups only histories with rows
+        newest = history.latest.tolist()
+        step = int(newest[0])
+        out[i] = [
+            s.take_whole(frame, stride, next(wholes), kept, anchor, step, newest[at], settle)
+            for (s, _, _), at in zip(plotted, _columns_at(history.dim, plotted), strict=True)
+        ]
+    return True
 
 
 def _fold_together(
