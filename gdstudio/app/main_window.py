@@ -24,7 +24,6 @@ from PySide6.QtWidgets import (
 
 from .. import theme
 from ..io.captions import CaptionFacts, caption_text
-from ..render.glprobe import is_software_gl, view_format
 from ..render.view3d import LandscapeView3D
 from .actions import build_actions, build_menus
 from .caption import CaptionBar
@@ -114,11 +113,9 @@ class MainWindow(QMainWindow):
         self.stack = QStackedWidget()
         self.view3d = LandscapeView3D()
         self.view3d.bind_arrows(self.model)  # the step arrows of this window's racers
-        self.view3d.setFormat(view_format())
         self.view3d.setObjectName("view3d")
         self.view3d.set_auto_coarsen(True)
-        if is_software_gl():
-            self.view3d.set_grid_size(SOFTWARE_GRID)
+        self.view3d.set_software_grid(SOFTWARE_GRID)
         self.view3d.setToolTip("Drag to rotate, wheel to zoom, click to drop a new start")
         self.stack.addWidget(self.view3d)  # the contour page joins when first needed
         lay.addWidget(self.stack, 1)

@@ -13,7 +13,6 @@ from PySide6 import QtGui
 from PySide6.QtTest import QTest
 
 from ..render.colormap import map_colors
-from ..render.glprobe import view_format
 from ..render.heightmap import HeightMap
 from ..render.path_geometry import build_path_geometry
 from .common import Row, entry, pyqtgraph_view, race_window, unit_entry
@@ -62,8 +61,13 @@ def race_paths(model: Any) -> list[tuple[tuple[float, float, float], np.ndarray,
 
 
 def _show(view: Any) -> None:
-    """Show a GL view (ours, whose GL window is `surface`, or pyqtgraph's QOpenGLWidget)."""
-    view.setFormat(view_format())
+    """Show a GL view (ours, whose GL window is `surface`, or pyqtgraph's QOpenGLWidget,
+    with the depth buffer ours has and, as ours on software GL, no multisampling)."""
+    if not hasattr(view, "surface"):
+        fmt = QtGui.QSurfaceFormat.defaultFormat()
+        fmt.setDepthBufferSize(24)
+        fmt.setSamples(0)
+        view.setFormat(fmt)
     view.resize(*VIEW_SIZE)
     view.show()
     if not QTest.qWaitForWindowExposed(getattr(view, "surface", view)):

@@ -6,14 +6,17 @@ of any widget in it (~28 ms of software GL per composition); a QOpenGLWindow emb
 createWindowContainer is a native child window that swaps on its own, and raster widgets
 around it are flushed as plain images.
 
-Frames are drawn into a framebuffer object, which keeps them: the race's kept layer is
-copied into it image for image (exact colour and depth, which a window's own framebuffer
-cannot take: a depth blit there rounds), and it is copied to the window. Where the window's
-framebuffer keeps the last frame too (Mesa's software rasterizers on X11 draw in a back
-buffer of their own and copy it to the window at each swap), the surface owns that buffer
-and copies only what the view says changed (`set_damage`): a whole-window blit is ~7 ms of
-software GL at 1200×800, the tips of a race a fraction of it. Elsewhere it is Qt's
-(PartialUpdateBlit), blitted whole.
+Frames are drawn into a framebuffer object of the surface's own, which keeps them: the
+race's kept layer is copied into it image for image (exact colour and depth, which a
+window's own framebuffer cannot take: a depth blit there rounds), and it is copied to the
+window. Where the window's framebuffer keeps the last frame too (Mesa's software rasterizers
+on X11 draw in a back buffer of their own and copy it to the window at each swap), only what
+the view says changed is copied (`set_damage`): a whole-window blit is ~7 ms of software GL
+at 1200×800, the tips of a race a fraction of it. Elsewhere it is copied whole, and on GPUs
+the framebuffer object is 4× multisampled (resolved by the copy).
+
+Which of these holds is read from the surface's own context when it is made (GL_RENDERER):
+no throw-away context is made first to ask (~20 ms of a window's start on software GL).
 """
 
 from __future__ import annotations
@@ -35,20 +38,19 @@ from PySide6.QtOpenGL import (
 )
 from PySide6.QtWidgets import QApplication, QStyle, QToolTip
 
-from gdstudio.render import gl
+from gdstudio.render import gl, glprobe
 from gdstudio.render.busy_turn import busy_turn
 from gdstudio.render.frame_copy import FrameCopy
-from gdstudio.render.glprobe import is_software_gl
 
 if TYPE_CHECKING:
     from gdstudio.render.glview import OrbitView
 
 
-def window_keeps_frames() -> bool:
+def window_keeps_frames(renderer: str) -> bool:
     """Whether a GL window's framebuffer still holds the last frame when the next is drawn:
     so with Mesa's software rasterizers on X11, which draw in a back buffer of their own and
     copy it to the window at each swap (GPUs swap buffers whose content is undefined)."""
-    return QGuiApplication.platformName() == "xcb" and is_software_gl()
+    return QGuiApplication.platformName() == "xcb" and glprobe.is_software_renderer(renderer)
 
 
 class GLSurface(QOpenGLWindow):
@@ -56,16 +58,17 @@ class GLSurface(QOpenGLWindow):
     mouse, wheel and key events (positions are the view's: the surface covers it)."""
 
     def __init__(self, view: OrbitView) -> None:
-        self.keeps_frames = window_keeps_frames()
-        """Whether paints draw into the window's own framebuffer, which keeps the last frame
-        (else into Qt's framebuffer object, which keeps it, blitted to the window)."""
-        super().__init__(
-            QOpenGLWindow.UpdateBehavior.NoPartialUpdate
-            if self.keeps_frames
-            else QOpenGLWindow.UpdateBehavior.PartialUpdateBlit
-        )
+        # the window's framebuffer is drawn only by the surface's copies (NoPartialUpdate):
+        # frames are drawn in the surface's own framebuffer object
+        super().__init__(QOpenGLWindow.UpdateBehavior.NoPartialUpdate)
+        self.keeps_frames = False
+        """Whether the window's framebuffer keeps the last frame, so that a frame copies
+        only what changed into it (known once the context is made: see initializeGL)."""
+        self.samples = 0
+        """Multisampling of the framebuffer object frames are drawn in (known likewise)."""
         self._view = view
-        self._frame: QOpenGLFramebufferObject | None = None  # where paints draw (keeps_frames)
+        self._frame: QOpenGLFramebufferObject | None = None  # where paints draw
+        self._no_frame = False  # this GL made no framebuffer object: paints draw in the window
         # the size of the first frame while it was drawn straight into the window (see
         # _first_in_window), None before it and once frames go to the framebuffer object
         self._in_window: tuple[int, int] | None = None
@@ -113,7 +116,11 @@ class GLSurface(QOpenGLWindow):
         return False
 
     def initializeGL(self) -> None:  # noqa: N802
-        """The view's GL set-up."""
+        """What this GL is (see the module's note), then the view's GL set-up."""
+        renderer = glprobe.current_renderer()
+        glprobe.note_renderer(renderer)
+        self.keeps_frames = window_keeps_frames(renderer)
+        self.samples = glprobe.samples_for(renderer)
         self._view.initializeGL()
 
     def resizeGL(self, w: int, h: int) -> None:  # noqa: N802
@@ -128,7 +135,7 @@ class GLSurface(QOpenGLWindow):
         self._damage = None
         if self.keeps_frames and self._first_in_window(width, height):
             return
-        frame = self._frame_buffer(width, height) if self.keeps_frames else None
+        frame = self._frame_buffer(width, height)
         if frame is not None:
             gl.glBindFramebuffer(gl.GL_FRAMEBUFFER, frame.handle())
         gl.glViewport(0, 0, width, height)
@@ -156,6 +163,11 @@ class GLSurface(QOpenGLWindow):
         self._view.frame_stale = True  # the framebuffer object holds nothing yet
         return False
 
+    def holds_frames(self) -> bool:
+        """Whether the last frame is kept to be shown again (in the framebuffer object, or
+        in the window's framebuffer where it keeps frames)."""
+        return self.keeps_frames or not self._no_frame
+
     def set_damage(self, boxes: list[tuple[int, int, int, int]]) -> None:
         """During paintGL: the frame differs from the last one only in these boxes (x0, y0,
         x1, y1 in device pixels, y up); without it the whole window is copied."""
@@ -169,13 +181,19 @@ class GLSurface(QOpenGLWindow):
 
     def _frame_buffer(self, width: int, height: int) -> QOpenGLFramebufferObject | None:
         """The framebuffer object frames are drawn in, at the window's size (None where
-        this GL makes none: frames then go straight to the window)."""
+        this GL makes none: frames then go straight to the window, drawn whole)."""
+        if self._no_frame:
+            return None
         frame = self._frame
         if frame is None or frame.size().toTuple() != (width, height):
             self._frame, self._presented = None, None
-            frame = framebuffer(width, height, max(self.format().samples(), 0))
+            frame = framebuffer(width, height, self.samples)
+            if not frame.isValid() and self.samples:
+                self.samples = 0  # no multisampled framebuffer objects here: plain ones
+                frame = framebuffer(width, height, 0)
             if not frame.isValid():
-                self.keeps_frames = False
+                self._no_frame, self.keeps_frames = True, False
+                self._view.frame_stale = True
                 return None
             self._frame = frame
         return frame
@@ -184,7 +202,7 @@ class GLSurface(QOpenGLWindow):
         """Copy the frame's colour into the window (see FrameCopy; else a blit): where it
         changed, when the window holds the last one."""
         boxes = self._damage
-        if boxes is None or self._presented != (width, height):
+        if boxes is None or not self.keeps_frames or self._presented != (width, height):
             boxes = [(0, 0, width, height)]
         gl.glBindFramebuffer(gl.GL_FRAMEBUFFER, 0)
         texture = frame.texture() if frame.format().samples() == 0 else 0

@@ -14,7 +14,7 @@ from PySide6 import QtCore, QtGui
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QVBoxLayout, QWidget
 
-from gdstudio.render import gl, glsl
+from gdstudio.render import gl, glprobe, glsl
 from gdstudio.render.glsurface import GLSurface, Offscreen, framebuffer
 from gdstudio.render.orbit_camera import OrbitCamera
 
@@ -122,6 +122,13 @@ class OrbitView(OrbitCamera):
         """The actual format once the context exists, else the requested one."""
         return self.surface.format()
 
+    def samples(self) -> int:
+        """Multisampling of the view's frames: its surface's, once it has a context, else
+        what this machine's GL gets (see glprobe)."""
+        if self.surface.isValid():
+            return self.surface.samples
+        return glprobe.samples_for(glprobe.renderer_name())
+
     def context(self) -> QtGui.QOpenGLContext | None:
         """The surface's context, or the offscreen one while the surface has none."""
         if self.surface.isValid():
@@ -174,7 +181,7 @@ class OrbitView(OrbitCamera):
         if not offscreen.make_current():
             return QtGui.QImage()
         width, height = max(self.deviceWidth(), 1), max(self.deviceHeight(), 1)
-        fbo = framebuffer(width, height, max(self.format().samples(), 0))
+        fbo = framebuffer(width, height, self.samples())  # (asked of this context if need be)
         try:
             fbo.bind()
             self._target_fbo = int(fbo.handle())
@@ -202,10 +209,9 @@ class OrbitView(OrbitCamera):
 
         X exposes a window a second time when it is first mapped; that paint (and any other
         the window system asks for while nothing changed) needs no drawing: the surface's
-        framebuffer, or Qt's where the surface uses it, still holds the frame, and a swap
-        shows it again."""
+        framebuffer object still holds the frame, and a copy and a swap show it again."""
         size = (self.deviceWidth(), self.deviceHeight(), self.devicePixelRatioF())
-        return not self.frame_stale and size == self._shown_frame
+        return not self.frame_stale and size == self._shown_frame and self.surface.holds_frames()
 
     def note_shown_frame(self) -> None:
         """A frame of the scene as it is now was drawn on screen (see shows_current_frame)."""

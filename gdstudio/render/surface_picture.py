@@ -71,7 +71,7 @@ class SurfacePicture:
             return None
         ctx = QtGui.QOpenGLContext.currentContext()
         x, y, width, height = gl.get_viewport()
-        if ctx is not view.surface.context() or x or y or ctx.format().samples() > 0:
+        if ctx is not view.surface.context() or x or y or view.samples() > 0:
             return None
         background = tuple(float(v) for v in view.opts["bgcolor"])
         self.seen = Seen(ctx, width, height, frame, background)

@@ -12,7 +12,7 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QWidget
 
 from gdstudio import theme
-from gdstudio.render import gl
+from gdstudio.render import gl, glprobe
 from gdstudio.render.arrows3d import ArrowModel, SurfaceArrows
 from gdstudio.render.axes_item import AxesItem
 from gdstudio.render.camera import start_points
@@ -75,6 +75,7 @@ class LandscapeView3D(CameraView):
         self._log_height: bool | None = None
         self._requested_grid = DEFAULT_GRID
         self._grid = DEFAULT_GRID
+        self._gpu_grid: int | None = None  # the grid to take back on a GPU (set_software_grid)
         self._paths: list[Any] = []
         self._paths_changed = False  # followed at the next paint (once per frame)
         self._tracks = PathTracks()
@@ -199,8 +200,29 @@ class LandscapeView3D(CameraView):
         if n < 2:
             raise ValueError(f"grid size must be at least 2, got {n}")
         self._requested_grid = self._grid = int(n)
+        self._gpu_grid = None
         self._slow_frames = 0
         self._rebuild_surface()
+
+    def set_software_grid(self, n: int) -> None:
+        """Sample at most an n×n grid where OpenGL is rasterized on the CPU (a finer one
+        costs its frames). Until the view's context says which GL this is, the machine is
+        taken to be such a one (the grid costs less to make): a view on a GPU takes its
+        grid back when its context is made (initializeGL)."""
+        renderer = glprobe.known_renderer()
+        if renderer is not None and not glprobe.is_software_renderer(renderer):
+            return
+        grid = self._requested_grid
+        if n < grid:
+            self.set_grid_size(n)
+            self._gpu_grid = None if renderer is not None else grid
+
+    def initializeGL(self) -> None:  # noqa: N802
+        """The GL is known now: a view on a GPU takes back the grid set_software_grid left."""
+        super().initializeGL()
+        grid, self._gpu_grid = self._gpu_grid, None
+        if grid is not None and not glprobe.is_software_gl():
+            self.set_grid_size(grid)
 
     def set_auto_coarsen(self, enabled: bool) -> None:
         """Let slow frames (software GL) lower the grid so animation keeps ≥ 30 fps."""
@@ -373,7 +395,7 @@ class LandscapeView3D(CameraView):
         # on screen a frame is drawn over the last one (the surface's framebuffer keeps it):
         # only the boxes around what moved are copied in, and blitted to the window
         margin = HEAD_SIZE_PX * self._heads.pixel_scale + 3 if on_screen else None
-        if self.format().samples() > 0 or not self._layers.paint(self, frame, key, margin):
+        if self.samples() > 0 or not self._layers.paint(self, frame, key, margin):
             self._layers.full_geometry()
             self.paint(region=region, viewport=region)
         elif on_screen:
