@@ -37,20 +37,21 @@ def known_renderer() -> str | None:
 def renderer_name() -> str:
     """GL_RENDERER of this machine's OpenGL: the one a view noted, else the current
     context's, else that of a throw-away context ('' if no OpenGL is available)."""
-    if _renderer is not None:
-        return _renderer
-    if QOpenGLContext.currentContext() is not None:  # (a throw-away one would replace it)
-        note_renderer(current_renderer())
-        return _renderer or ""
+    if _renderer is None:  # (with a context current, a throw-away one would replace it)
+        has_context = QOpenGLContext.currentContext() is not None
+        note_renderer(current_renderer() if has_context else _throw_away_renderer())
+    return _renderer or ""
+
+
+def _throw_away_renderer() -> str:
+    """GL_RENDERER of a context made for the question ('' if none can be made)."""
     surface = QOffscreenSurface()
     surface.create()
     context = QOpenGLContext()
     if not context.create() or not context.makeCurrent(surface):
-        note_renderer("")
         return ""
     try:
-        note_renderer(current_renderer())
-        return _renderer or ""
+        return current_renderer()
     finally:
         context.doneCurrent()
         surface.destroy()

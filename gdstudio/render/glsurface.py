@@ -164,9 +164,8 @@ class GLSurface(QOpenGLWindow):
         return False
 
     def holds_frames(self) -> bool:
-        """Whether the last frame is kept to be shown again (in the framebuffer object, or
-        in the window's framebuffer where it keeps frames)."""
-        return self.keeps_frames or not self._no_frame
+        """Whether the last frame is kept to be shown again (in the framebuffer object)."""
+        return not self._no_frame
 
     def set_damage(self, boxes: list[tuple[int, int, int, int]]) -> None:
         """During paintGL: the frame differs from the last one only in these boxes (x0, y0,
@@ -193,7 +192,6 @@ class GLSurface(QOpenGLWindow):
                 frame = framebuffer(width, height, 0)
             if not frame.isValid():
                 self._no_frame, self.keeps_frames = True, False
-                self._view.frame_stale = True
                 return None
             self._frame = frame
         return frame
