@@ -117,35 +117,56 @@ def _focus_region(heightmap: HeightMap, focus: np.ndarray) -> tuple[np.ndarray, 
     return middle - half, middle + half
 
 
-def count_seen(heightmap: HeightMap, eye: np.ndarray, points: np.ndarray, samples: int = 96) -> int:
-    """How many world points a camera at `eye` sees: no part of the solid under the surface
-    (hills, walls) on the way to them, but for the last SIGHT_TOLERANCE (one vectorized
-    march along every ray)."""
-    points = np.asarray(points, dtype=np.float64).reshape(-1, 3)
-    ray = points - eye
+def _on_surface(heightmap: HeightMap, params: np.ndarray) -> np.ndarray:
+    """World points (n, 3) on the drawn (clipped) surface above params (n, 2)."""
+    points = np.empty((len(params), 3))
+    points[:, :2] = heightmap.world_xy(params)
+    points[:, 2] = heightmap.z_from_loss(heightmap.loss(params))
+    return points
+
+
+def _sight(heightmap: HeightMap, eyes: np.ndarray, points: np.ndarray, samples: int) -> np.ndarray:
+    """Whether each ray from eyes[i] to points[i] (both (n, 3)) meets no part of the solid
+    under the surface but for its last SIGHT_TOLERANCE (one vectorized march along all)."""
+    ray = points - eyes
     reach = np.linalg.norm(ray, axis=1)
     stop = np.clip(1.0 - SIGHT_TOLERANCE / np.maximum(reach, 1e-9), 0.0, 1.0)
     t = np.linspace(0.0, 1.0, samples)[None, :, None] * stop[:, None, None]
-    along = eye + t * ray[:, None, :]
+    along = eyes[:, None, :] + t * ray[:, None, :]
     ex, ey = heightmap.extent
     inside = (np.abs(along[..., 0]) <= ex) & (np.abs(along[..., 1]) <= ey)
     blocked = inside & (along[..., 2] < heightmap.surface_z_at_world(along[..., :2]))
-    return int(np.count_nonzero(~blocked.any(axis=1)))
+    clear: np.ndarray = ~blocked.any(axis=1)
+    return clear
 
 
-def _framed_points(heightmap: HeightMap, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
-    """World points a framing of the params box lo..hi shows: the surface above a 9×9 grid
-    on it, and the floor below the samples on the sides of the world box (the axes' edges)."""
+def count_seen(heightmap: HeightMap, eye: np.ndarray, points: np.ndarray, samples: int = 96) -> int:
+    """How many world points a camera at `eye` sees: no part of the solid under the surface
+    (hills, walls) on the way to them, but for the last SIGHT_TOLERANCE."""
+    points = np.asarray(points, dtype=np.float64).reshape(-1, 3)
+    eyes = np.broadcast_to(np.asarray(eye, dtype=np.float64), points.shape)
+    return int(np.count_nonzero(_sight(heightmap, eyes, points, samples)))
+
+
+def _framed_points(
+    heightmap: HeightMap, boxes: list[tuple[np.ndarray, np.ndarray]]
+) -> list[np.ndarray]:
+    """For each params box lo..hi, the world points a framing of it shows: the surface above
+    a 9×9 grid on it, and the floor below the samples on the sides of the world box (the
+    axes' edges). One loss evaluation for all the boxes."""
     u, v = np.meshgrid(np.linspace(0.0, 1.0, 9), np.linspace(0.0, 1.0, 9))
-    region = lo + (hi - lo) * np.stack([u.ravel(), v.ravel()], axis=-1)
-    surface = heightmap.to_world(region)
-    surface[:, 2] = heightmap.z_from_loss(heightmap.loss(region))
-    side = np.any(
-        np.isclose(region, heightmap.param_lo) | np.isclose(region, heightmap.param_hi), 1
-    )
-    floor = surface[side].copy()
-    floor[:, 2] = 0.0
-    return np.concatenate([surface, floor])
+    unit = np.stack([u.ravel(), v.ravel()], axis=-1)
+    regions = [lo + (hi - lo) * unit for lo, hi in boxes]
+    surfaces = np.split(_on_surface(heightmap, np.concatenate(regions)), len(boxes))
+    framed = []
+    for region, surface in zip(regions, surfaces, strict=True):
+        side = np.any(
+            np.isclose(region, heightmap.param_lo) | np.isclose(region, heightmap.param_hi), 1
+        )
+        floor = surface[side].copy()
+        floor[:, 2] = 0.0
+        framed.append(np.concatenate([surface, floor]))
+    return framed
 
 
 def _fit_distance(
@@ -180,30 +201,41 @@ def frame_focus(
     focus = np.asarray(focus, dtype=np.float64).reshape(-1, 2)
     focus = np.clip(focus, heightmap.param_lo, heightmap.param_hi)
     lo, hi = _focus_region(heightmap, focus)
-    targets = heightmap.to_world(focus)
-    targets[:, 2] = heightmap.z_from_loss(heightmap.loss(focus))
     u, v = np.meshgrid(np.linspace(0.05, 0.95, 7), np.linspace(0.05, 0.95, 7))
     around = lo + (hi - lo) * np.stack([u.ravel(), v.ravel()], axis=-1)
-    region = heightmap.to_world(around)
-    region[:, 2] = heightmap.z_from_loss(heightmap.loss(around))
+    targets, region = np.split(
+        _on_surface(heightmap, np.concatenate([focus, around])), [len(focus)]
+    )
+    rays = np.concatenate([targets, region])  # each camera's rays: the targets, then the region
     fx = 1.0 / math.tan(math.radians(fov_deg) / 2.0)
     f = (fx, fx * max(width, 1.0) / max(height, 1.0))
+    # What a side frames (the focus box stretched to the box corner nearest the camera, where
+    # the axes are) and its centre do not depend on the elevation: found once per azimuth.
+    boxes, centers = [], []
+    for azimuth in THREE_QUARTER_AZIMUTHS:
+        a = math.radians(azimuth)
+        toward = np.array([math.cos(a), math.sin(a)]) > 0.0
+        corner = np.where(toward, heightmap.param_hi, heightmap.param_lo)
+        boxes.append((np.minimum(lo, corner), np.maximum(hi, corner)))
+    framed = _framed_points(heightmap, boxes)
+    for (rlo, rhi), points in zip(boxes, framed, strict=True):
+        cx, cy = (float(c) for c in heightmap.world_xy(0.5 * (rlo + rhi)))
+        centers.append(np.array([cx, cy, 0.5 * float(points[:, 2].min() + points[:, 2].max())]))
     candidates = []
     for rank, elevation in enumerate(FOCUS_ELEVATIONS):
-        for azimuth in THREE_QUARTER_AZIMUTHS:
-            a = math.radians(azimuth)
-            toward = np.array([math.cos(a), math.sin(a)]) > 0.0
-            corner = np.where(toward, heightmap.param_hi, heightmap.param_lo)
-            rlo, rhi = np.minimum(lo, corner), np.maximum(hi, corner)
-            framed = _framed_points(heightmap, rlo, rhi)
-            cx, cy = (float(c) for c in heightmap.world_xy(0.5 * (rlo + rhi)))
-            cz = 0.5 * float(framed[:, 2].min() + framed[:, 2].max())
-            center = np.array([cx, cy, cz])
-            distance = _fit_distance(framed, center, (elevation, azimuth), f)
-            eye = eye_position(center, distance, elevation, azimuth)
-            framing = Framing((cx, cy, cz), distance, elevation, azimuth)
-            seen = count_seen(heightmap, eye, targets)
-            shown = count_seen(heightmap, eye, region) / len(region)
+        framings = []
+        for azimuth, points, center in zip(THREE_QUARTER_AZIMUTHS, framed, centers, strict=True):
+            distance = _fit_distance(points, center, (elevation, azimuth), f)
+            framings.append(Framing(tuple(center.tolist()), distance, elevation, azimuth))
+        eyes = np.repeat(
+            [eye_position(np.array(c.center), c.distance, elevation, c.azimuth) for c in framings],
+            len(rays),
+            axis=0,
+        )
+        clear = _sight(heightmap, eyes, np.tile(rays, (len(framings), 1)), 96)
+        for framing, sight in zip(framings, np.split(clear, len(framings)), strict=True):
+            seen = int(np.count_nonzero(sight[: len(targets)]))
+            shown = np.count_nonzero(sight[len(targets) :]) / len(region)
             enough = shown >= FOCUS_SHOWN
             spread = _spread(targets, framing, f)
             candidates.append((-seen, not enough, rank if enough else -shown, -spread, framing))
