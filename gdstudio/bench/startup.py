@@ -114,6 +114,11 @@ app.exec()
 
 PLAY_MS = 2000
 
+STARTUP_MIN_REPS = 11
+"""Start-up's reps, whatever fewer --reps asks for: on a shared 2-core machine one child's start
+swings by ±25% from one second to the next (seen: the floor 648–1123 ms within 15 reps), and
+a median of 5 then moved the ratio between 0.83 and 1.14 from run to run."""
+
 
 def compile_studio() -> None:
     """Byte-compile the studio's modules where they are (a no-op when they are up to date)."""
@@ -154,7 +159,7 @@ def bench_startup(reps: int) -> list[Row]:
     Wall times are the figures; the CPU times the children report (load-proof: a shared
     machine stretches wall time, hardly CPU time) go in the rows as cpu_ms.
     """
-    reps = max(3, min(reps, 7))
+    reps = max(STARTUP_MIN_REPS, min(reps, 2 * STARTUP_MIN_REPS))
     compile_studio()
     ours, floor, bare = [], [], []
     with _first_start():
