@@ -14,6 +14,7 @@ from ..core.fitting import DataLandscape
 from ..core.surface_grid import Grid, GridSurface
 from ..render.heightmap import HeightMap, prepared_range
 from ..render.loss_range import LossRange
+from .job_reports import Reports, job_reports
 from .surface_plan import (
     DISPLAY_GRID,
     RANGE_GRID,
@@ -42,12 +43,9 @@ def needs_worker(landscape: object, grid: int = DISPLAY_GRID) -> TypeGuard[DataL
     return not inline_ok(COSTS, landscape.loss, landscape.n_samples, grid)
 
 
-class _Signals(QObject):
-    ready = Signal(int, object)
-
-
 class _Latest:
-    """The newest request's number, shared with the jobs (plain Python: outlives Qt objects)."""
+    """The newest request's number, shared with the jobs (plain Python: outlives Qt objects);
+    also the token a worker's jobs report under (job_reports)."""
 
     generation = 0
 
@@ -56,13 +54,13 @@ class _Job(QRunnable):
     def __init__(
         self,
         latest: _Latest,
-        signals: _Signals,
+        reports: Reports,
         landscape: DataLandscape,
         grid: int,
         keep: LossRange | None = None,
     ) -> None:
         super().__init__()
-        self.latest, self.signals, self.landscape = latest, signals, landscape
+        self.latest, self.reports, self.landscape = latest, reports, landscape
         self.keep = keep  # the loss range drawn now: kept while the new one fits in it
         self.passes = plan(COSTS, landscape.loss, landscape.n_samples, grid)
         self.grid = grid
@@ -107,7 +105,7 @@ class _Job(QRunnable):
                 if self._stale():
                     return
                 heightmap.prepare(n)
-            self.signals.ready.emit(self.generation, table)
+            self.reports.report.emit(self.latest, (self.generation, table))
 
     def _compute(self, land: DataLandscape, n: int) -> Grid | None:
         """Loss and gradient on the n×n grid over the bounds, in blocks of columns (None if
@@ -169,8 +167,8 @@ class SurfaceWorker(QObject):
         # What the last surface delivered was drawn with: (name, bounds, log scale, range).
         self._drawn: tuple[str, object, bool, LossRange] | None = None
         self._latest = _Latest()
-        self.signals = _Signals()
-        self.signals.ready.connect(self._on_ready)
+        self._reports = job_reports()
+        self._reports.report.connect(self._on_report)
         self.pool = shared_pool()
         latest = self._latest
         # Jobs still running when the owner goes away stop at their next check.
@@ -185,7 +183,7 @@ class SurfaceWorker(QObject):
         """Compute `landscape`'s surface (coarse, then full); older requests are dropped."""
         self._latest.generation += 1
         self._source = landscape
-        job = _Job(self._latest, self.signals, landscape, self.grid, self._kept_for(landscape))
+        job = _Job(self._latest, self._reports, landscape, self.grid, self._kept_for(landscape))
         self._release()  # an older job waiting: it is stale now, and stops at once
         self.pool.start(job)
         self._held = job.go
@@ -214,7 +212,10 @@ class SurfaceWorker(QObject):
         self._release()
         return self.pool.waitForDone(msecs)
 
-    def _on_ready(self, generation: int, table: GridSurface) -> None:
+    def _on_report(self, token: object, report: tuple[int, GridSurface]) -> None:
+        if token is not self._latest:
+            return  # another worker's job
+        generation, table = report
         if generation != self._latest.generation:
             return  # computed for data that has changed since
         # Passes that arrive together (a slow UI turn) are drawn once, the finest only.

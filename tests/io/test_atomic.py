@@ -136,8 +136,9 @@ elif mode in ("save", "autosave"):
         from gdstudio.io.session import save_session
         save_session(target, doc)
     else:
-        from gdstudio.app.session.autosave import _AutosaveJob, _AutosaveSignals
-        _AutosaveJob(target, doc, _AutosaveSignals()).run()
+        from gdstudio.app.job_reports import Token, job_reports
+        from gdstudio.app.session.autosave import _AutosaveJob
+        _AutosaveJob(target, doc, job_reports(), Token()).run()
 elif mode == "export":
     from gdstudio.io.export_files import write_text_atomic
     write_text_atomic(target, "x,y\n" + "1.0,2.0\n" * 5000)

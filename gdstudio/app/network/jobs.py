@@ -1,7 +1,7 @@
 """Background: work that takes longer than a frame, on a pool thread; the newest result wins.
 
-The result comes back to the UI thread by a queued signal. The signals' object has no parent
-and each job holds it, so a job still running when its owner is deleted reports to no one.
+The result comes back to the UI thread by the process's one report signal (job_reports), under
+the owner's token: a job still running when its owner is deleted reports to no one.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
 from ...core.errors import ConfigError
+from ..job_reports import Reports, Token, job_reports
 
 _POOLS: list[QThreadPool] = []
 
@@ -24,14 +25,12 @@ def network_pool() -> QThreadPool:
     return _POOLS[0]
 
 
-class _Signals(QObject):
-    finished = Signal(int, object, str)  # request number, result, error message ("" if none)
-
-
 class _Job(QRunnable):
-    def __init__(self, signals: _Signals, number: int, work: Callable[[], object]) -> None:
+    def __init__(
+        self, reports: Reports, token: Token, number: int, work: Callable[[], object]
+    ) -> None:
         super().__init__()
-        self.signals, self.number, self.work = signals, number, work
+        self.reports, self.token, self.number, self.work = reports, token, number, work
 
     def run(self) -> None:
         """Do the work and report its result, or its one-line error."""
@@ -39,7 +38,8 @@ class _Job(QRunnable):
             result, error = self.work(), ""
         except (ConfigError, ArithmeticError, ValueError) as exc:
             result, error = None, str(exc)
-        self.signals.finished.emit(self.number, result, error)
+        # request number, result, error message ("" if none)
+        self.reports.report.emit(self.token, (self.number, result, error))
 
 
 class Background(QObject):
@@ -51,8 +51,9 @@ class Background(QObject):
     def __init__(self, parent: QObject | None = None) -> None:
         super().__init__(parent)
         self._number = self._reported = 0
-        self._signals = _Signals()
-        self._signals.finished.connect(self._on_finished)
+        self._token = Token()
+        self._reports = job_reports()
+        self._reports.report.connect(self._on_report)
 
     @property
     def busy(self) -> bool:
@@ -62,9 +63,12 @@ class Background(QObject):
     def submit(self, work: Callable[[], object]) -> None:
         """Start `work()` on the pool; an older submission's result will be dropped."""
         self._number += 1
-        network_pool().start(_Job(self._signals, self._number, work))
+        network_pool().start(_Job(self._reports, self._token, self._number, work))
 
-    def _on_finished(self, number: int, result: object, error: str) -> None:
+    def _on_report(self, token: object, report: tuple[int, object, str]) -> None:
+        if token is not self._token:
+            return  # another owner's job
+        number, result, error = report
         if number != self._number:
             return
         self._reported = number

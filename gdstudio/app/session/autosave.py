@@ -16,6 +16,7 @@ from PySide6.QtCore import (
 )
 
 from ...io.session import SUFFIX, SessionError, save_session
+from ..job_reports import Reports, Token, job_reports
 from .document import SessionDocument
 from .host import SessionHost, show_status
 
@@ -39,16 +40,12 @@ def unlink_quietly(path: Path) -> None:
         pass
 
 
-class _AutosaveSignals(QObject):
-    finished = Signal(str)  # "" on success, else the error message
-
-
 class _AutosaveJob(QRunnable):
     """Encodes and writes one autosave off the UI thread (the UI thread only copied arrays)."""
 
-    def __init__(self, path: Path, doc: dict[str, Any], signals: _AutosaveSignals) -> None:
+    def __init__(self, path: Path, doc: dict[str, Any], reports: Reports, token: Token) -> None:
         super().__init__()
-        self.path, self.doc, self.signals = path, doc, signals
+        self.path, self.doc, self.reports, self.token = path, doc, reports, token
 
     def run(self) -> None:  # noqa: D102 - QRunnable override
         try:
@@ -57,7 +54,7 @@ class _AutosaveJob(QRunnable):
             error = ""
         except (SessionError, OSError) as e:
             error = str(e)
-        self.signals.finished.emit(error)
+        self.reports.report.emit(self.token, error)  # "" on success, else the message
 
 
 class Autosave(QObject):
@@ -88,8 +85,9 @@ class Autosave(QObject):
         self._first_unsaved = QElapsedTimer()
         self._pool = QThreadPool(self)
         self._pool.setMaxThreadCount(1)
-        self._signals = _AutosaveSignals()
-        self._signals.finished.connect(self._on_finished)
+        self._token = Token()
+        self._reports = job_reports()
+        self._reports.report.connect(self._on_report)
         document.edited.connect(self.schedule)
         document.cleaned.connect(self.discard)
 
@@ -110,7 +108,7 @@ class Autosave(QObject):
             self._timer.start(self.interval_ms)  # one write at a time; try again shortly
             return
         doc = self.document.current(copy_arrays=True)
-        self._pool.start(_AutosaveJob(self.path, doc, self._signals))
+        self._pool.start(_AutosaveJob(self.path, doc, self._reports, self._token))
 
     def discard(self) -> None:
         """The document is saved (or starts afresh): no write is due and the file goes."""
@@ -124,7 +122,9 @@ class Autosave(QObject):
         self._stopped = True
         self.discard()
 
-    def _on_finished(self, error: str) -> None:
+    def _on_report(self, token: object, error: object) -> None:
+        if token is not self._token:
+            return  # another owner's job
         if error:
             show_status(self.host, f"Autosave failed: {error}")
         else:
