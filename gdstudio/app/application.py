@@ -65,7 +65,7 @@ def run_app(scene: str | None = None, session: str | None = None, *, console: bo
     window.show()
     window.tour.offer_once()  # a first launch offers the tour, once
     QTimer.singleShot(0, _start_logging)  # after the first frame is on its way
-    QTimer.singleShot(0, window.sessions.offer_recovery)
+    QTimer.singleShot(0, window, window.sessions.offer_recovery)
     return app.exec()
 
 

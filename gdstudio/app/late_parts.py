@@ -84,7 +84,9 @@ class LateParts(QObject):
             return
         # The contour page paints no GL frame; without OpenGL no frame comes at all.
         showing_3d = self._window.stack.currentWidget() is self._window.view3d
-        QTimer.singleShot(STARTUP_FALLBACK_MS if showing_3d else 0, self._start)
+        QTimer.singleShot(
+            STARTUP_FALLBACK_MS if showing_3d else 0, self, self._start
+        )  # dies with it
 
     def _make_plots(self) -> PlotsPanel:
         skip_source_scan("pyqtgraph")
@@ -101,7 +103,7 @@ class LateParts(QObject):
         return panel
 
     def _on_first_frame(self) -> None:
-        QTimer.singleShot(0, self._start)  # after this frame's events, not inside them
+        QTimer.singleShot(0, self, self._start)  # after this frame's events, not inside them
 
     def start_now(self) -> None:
         """End start-up now (an export lays the window out off screen, with no first frame)."""

@@ -233,7 +233,7 @@ class MainWindow(QMainWindow):
             self._parts.data.get()  # data asked for: the editor, not a placeholder
         self.data_dock.setVisible(shown)
         if shown and not self.data_dock.isFloating():
-            QTimer.singleShot(0, self._size_data_dock)
+            QTimer.singleShot(0, self, self._size_data_dock)
 
     def _size_data_dock(self) -> None:
         """A dock shown again gets a usable share of its column, not a sliver."""

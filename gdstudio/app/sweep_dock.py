@@ -31,7 +31,7 @@ def install_sweep(window: MainWindow) -> QDockWidget:
             from .sweep_view import SweepPanel
 
             dock.setWidget(SweepPanel(window.model))
-            QTimer.singleShot(0, lambda: _give_room(window, dock))
+            QTimer.singleShot(0, dock, lambda: _give_room(window, dock))
 
     dock.visibilityChanged.connect(build)
     return dock

@@ -155,7 +155,7 @@ class Highlight(QWidget):
         """Follow the target when it moves, resizes, shows or hides."""
         if event.type() in (QEvent.Type.Move, QEvent.Type.Resize, QEvent.Type.Show,
                             QEvent.Type.Hide):  # fmt: skip
-            QTimer.singleShot(0, self.follow)
+            QTimer.singleShot(0, self, self.follow)
         return False
 
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
@@ -293,7 +293,7 @@ class Tour(QObject):
         self.highlight.point_at(None)  # until the lesson's controls are in place
         QSettings().setValue(STEP_KEY, index)
         self._update_resume()
-        QTimer.singleShot(0, lambda: self._point_at(step))  # after the lesson's docks settle
+        QTimer.singleShot(0, self, lambda: self._point_at(step))  # after the lesson's docks settle
         self.stepShown.emit(index)
 
     def _point_at(self, step: TourStep) -> None:

@@ -182,7 +182,7 @@ class FieldGuard(QObject):
             and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)
             and isinstance(watched, QAbstractSpinBox)
         ):
-            QTimer.singleShot(0, self.committed.emit)  # once the box has taken the value
+            QTimer.singleShot(0, self, self.committed.emit)  # once the box has taken the value
         return False
 
 

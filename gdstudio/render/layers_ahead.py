@@ -16,9 +16,9 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import shiboken6
-from PySide6.QtCore import QTimer
 
 from gdstudio.render.busy_turn import busy_turn
+from gdstudio.render.later import call_later
 
 if TYPE_CHECKING:
     from gdstudio.render.glview import OrbitView
@@ -53,11 +53,14 @@ class LayersAhead:
             return
         self._until = time.perf_counter() + HOLD_MS / 1000.0
         if not self._due:
-            self._due = True
-            QTimer.singleShot(_RETRY_MS, self._draw)
+            self._due = self._again()
         glsurface = getattr(self._view, "surface", None)
         if glsurface is not None:
             glsurface.hold(self._ready, HOLD_MS)
+
+    def _again(self) -> bool:
+        """_draw after _RETRY_MS; False (nothing due) once the view is gone."""
+        return call_later(_RETRY_MS, self._view, self._draw)
 
     def _ready(self) -> bool:
         """For the frame's hold (the context current): whether it can copy what is ahead."""
@@ -70,13 +73,13 @@ class LayersAhead:
             return
         if self._surface.drawing_ahead or not self._picture_ready():
             if self._surface.drawing_ahead or time.perf_counter() < self._until:
-                QTimer.singleShot(_RETRY_MS, self._draw)  # the picture is not ready yet
+                self._due = self._again()  # the picture is not ready yet
             else:
                 self._due = False  # never drawn (a camera moved): the frame draws it all
             return
         with busy_turn().piece() as mine:
             if not mine:  # other costly work in this turn: in a later one
-                QTimer.singleShot(_RETRY_MS, self._draw)
+                self._due = self._again()
                 return
             self._due = False
             self._draw_now()

@@ -10,6 +10,7 @@ from gdstudio.render import gl
 from gdstudio.render.busy_turn import busy_turn
 from gdstudio.render.glitem import BufferedItem
 from gdstudio.render.glview import Frame
+from gdstudio.render.later import call_later
 from gdstudio.render.surface_picture import HOLD_MS, SurfacePicture
 
 # Lighting per vertex (the grid is fine enough that Gouraud matches per-pixel Lambert) so a
@@ -103,7 +104,7 @@ class SurfaceItem(BufferedItem):
             # a new surface on the same grid (a data edit): drawn ahead, the frame that shows
             # it a few ms later only copies it
             self._ahead_due = True
-            QTimer.singleShot(1, self._draw_ahead)  # after a turn of the loop: one block each
+            self._draw_ahead_later()  # after a turn of the loop: one block each
             surface = getattr(self._view, "surface", None)
             if surface is not None:  # the frame that shows it waits for it
                 surface.hold(self._ahead_done, HOLD_MS)
@@ -128,12 +129,17 @@ class SurfaceItem(BufferedItem):
             and self._picture.rasterized()
         )
 
+    def _draw_ahead_later(self) -> None:
+        """_draw_ahead after a turn of the loop; never once the view is gone."""
+        if not call_later(1, self._view, self._draw_ahead):
+            self._ahead_due = False  # the view is gone: nothing to draw into
+
     def _draw_ahead(self) -> None:
         with busy_turn().piece() as mine:
             if mine:
                 self._draw_ahead_part()
             else:  # other costly work in this turn: in a later one
-                QTimer.singleShot(1, self._draw_ahead)
+                self._draw_ahead_later()
 
     def _draw_ahead_part(self) -> None:
         """Draw the next part of the picture (AHEAD_PARTS of the triangles, in order), and
@@ -153,9 +159,9 @@ class SurfaceItem(BufferedItem):
         drawn = self._picture.draw_ahead(view, self.version, draw, part == 0, last)
         if drawn and not last:
             self._ahead_part = part + 1
-            QTimer.singleShot(1, self._draw_ahead)
+            self._draw_ahead_later()
         elif not drawn and part:
-            QTimer.singleShot(1, self._draw_ahead)  # the camera changed meanwhile: again
+            self._draw_ahead_later()  # the camera changed meanwhile: again
         else:
             self._ahead_due = False
 
@@ -211,7 +217,7 @@ class SurfaceItem(BufferedItem):
         if seen is None or self._ahead_due or self._picture.drawn_for(seen, self.version):
             return
         self._ahead_due = True
-        QTimer.singleShot(1, self._draw_ahead)
+        self._draw_ahead_later()
 
     def _draw(self, frame: Frame, first: int = 0, count: int | None = None) -> None:
         """Draw the triangles (`count` indices of them from index `first`: all by default)."""

@@ -234,3 +234,28 @@ def test_a_click_in_the_data_plot_after_start_up_adds_a_point(qtbot, no_mouse_ra
     qtbot.mouseClick(plot.viewport(), Qt.MouseButton.LeftButton, pos=pos)
     assert len(model.dataset) == before + 1
     assert model.dataset.x[-1] == pytest.approx(x, abs=0.05 * (x1 - x0))
+
+
+def test_a_window_closed_before_its_start_is_over_leaves_no_timer_behind(qtbot, monkeypatch):
+    """Closed and deleted before its first frame, a window's start-up timers (the fallback
+    start, the first frame's start) die with it instead of reaching into a deleted view."""
+    from gdstudio.app import late_parts
+
+    starts: list[bool] = []
+    start = late_parts.LateParts._start
+
+    def counted(self):
+        starts.append(self.is_started)
+        start(self)
+
+    monkeypatch.setattr(late_parts.LateParts, "_start", counted)
+    window = MainWindow(StudioModel())
+    window.show()  # the fallback start is armed (STARTUP_FALLBACK_MS)
+    assert not window.is_started
+    window.close()
+    gone: list[bool] = []
+    window.destroyed.connect(lambda *_: gone.append(True))
+    window.deleteLater()
+    qtbot.waitUntil(lambda: gone == [True])
+    qtbot.wait(late_parts.STARTUP_FALLBACK_MS + 300)  # past the fallback
+    assert starts == [], "a start-up timer fired for a deleted window"
