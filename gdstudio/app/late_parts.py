@@ -84,9 +84,8 @@ class LateParts(QObject):
             return
         # The contour page paints no GL frame; without OpenGL no frame comes at all.
         showing_3d = self._window.stack.currentWidget() is self._window.view3d
-        QTimer.singleShot(
-            STARTUP_FALLBACK_MS if showing_3d else 0, self, self._start
-        )  # dies with it
+        delay = STARTUP_FALLBACK_MS if showing_3d else 0
+        QTimer.singleShot(delay, self, self._start)  # a timer that dies with the window
 
     def _make_plots(self) -> PlotsPanel:
         skip_source_scan("pyqtgraph")

@@ -67,6 +67,8 @@ FOCUS_SHOWN = 0.85
 behind a hill)."""
 SIGHT_TOLERANCE = 0.25
 """World units a point may lie behind the first surface a ray meets and still count seen."""
+SIGHT_SAMPLES = 96
+"""Samples along each sight ray (count_seen's default and frame_focus's)."""
 
 
 @dataclass(frozen=True)
@@ -140,7 +142,9 @@ def _sight(heightmap: HeightMap, eyes: np.ndarray, points: np.ndarray, samples: 
     return clear
 
 
-def count_seen(heightmap: HeightMap, eye: np.ndarray, points: np.ndarray, samples: int = 96) -> int:
+def count_seen(
+    heightmap: HeightMap, eye: np.ndarray, points: np.ndarray, samples: int = SIGHT_SAMPLES
+) -> int:
     """How many world points a camera at `eye` sees: no part of the solid under the surface
     (hills, walls) on the way to them, but for the last SIGHT_TOLERANCE."""
     points = np.asarray(points, dtype=np.float64).reshape(-1, 3)
@@ -221,18 +225,15 @@ def frame_focus(
     for (rlo, rhi), points in zip(boxes, framed, strict=True):
         cx, cy = (float(c) for c in heightmap.world_xy(0.5 * (rlo + rhi)))
         centers.append(np.array([cx, cy, 0.5 * float(points[:, 2].min() + points[:, 2].max())]))
+    all_rays = np.tile(rays, (len(THREE_QUARTER_AZIMUTHS), 1))  # every camera's, in turn
     candidates = []
     for rank, elevation in enumerate(FOCUS_ELEVATIONS):
-        framings = []
+        framings, eyes = [], []
         for azimuth, points, center in zip(THREE_QUARTER_AZIMUTHS, framed, centers, strict=True):
             distance = _fit_distance(points, center, (elevation, azimuth), f)
             framings.append(Framing(tuple(center.tolist()), distance, elevation, azimuth))
-        eyes = np.repeat(
-            [eye_position(np.array(c.center), c.distance, elevation, c.azimuth) for c in framings],
-            len(rays),
-            axis=0,
-        )
-        clear = _sight(heightmap, eyes, np.tile(rays, (len(framings), 1)), 96)
+            eyes.append(eye_position(center, distance, elevation, azimuth))
+        clear = _sight(heightmap, np.repeat(eyes, len(rays), axis=0), all_rays, SIGHT_SAMPLES)
         for framing, sight in zip(framings, np.split(clear, len(framings)), strict=True):
             seen = int(np.count_nonzero(sight[: len(targets)]))
             shown = np.count_nonzero(sight[len(targets) :]) / len(region)
